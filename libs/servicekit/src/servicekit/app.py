@@ -1,0 +1,36 @@
+"""The FastAPI application shape every service shares."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+from .health import ReadinessCheck, health_router
+from .problems import InputGuard, install_problem_handlers
+from .settings import BaseServiceSettings
+from .telemetry import instrument_fastapi
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def create_app(*, settings: BaseServiceSettings, title: str, description: str, routers: Sequence[APIRouter],
+               lifespan: Lifespan | None = None, readiness_checks: dict[str, ReadinessCheck] | None = None,
+               token_verifier: Any = None, upload_max_bytes: int | None = None, version: str = "0.1.0") -> FastAPI:
+    """Problem+json errors, the input guard, health endpoints, tracing and the service's routes."""
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app.state.readiness_checks = readiness_checks or {}
+    app.state.token_verifier = token_verifier
+    install_problem_handlers(app)
+    app.add_middleware(InputGuard, max_body_bytes=settings.max_body_bytes, upload_max_bytes=upload_max_bytes)
+    app.include_router(health_router())
+    for router in routers:
+        app.include_router(router)
+    instrument_fastapi(app)
+    return app
+
+
+async def _no_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield

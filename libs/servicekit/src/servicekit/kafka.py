@@ -1,0 +1,63 @@
+"""Kafka clients configured the one way the design allows."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+log = logging.getLogger("servicekit.kafka")
+
+
+def idempotent_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
+    """Producer that never duplicates on its own retries and waits for all in-sync replicas."""
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        client_id=client_id,
+        enable_idempotence=True,
+        acks="all",
+        linger_ms=2,
+        request_timeout_ms=15000,
+        retry_backoff_ms=200,
+    )
+
+
+async def ensure_topics(bootstrap: str, topics: Iterable[str], *, partitions: int = 3) -> None:
+    """Create missing topics (replication factor 1 locally; production manages topics itself)."""
+    wanted = sorted(set(topics))
+    if not wanted:
+        return
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="redress-topics")
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in wanted if t not in existing]
+        if missing:
+            try:
+                await admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                pass  # another instance created it first
+            await asyncio.sleep(0.2)
+    finally:
+        await admin.close()
+
+
+async def kafka_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
+    """Readiness probe: can we fetch cluster metadata within the timeout?"""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="redress-readyz",
+                                request_timeout_ms=int(timeout * 1000))
+    try:
+        await asyncio.wait_for(admin.start(), timeout)
+        await asyncio.wait_for(admin.describe_cluster(), timeout)
+        return True
+    except Exception:
+        return False
+    finally:
+        try:
+            await asyncio.wait_for(admin.close(), timeout)
+        except Exception:
+            log.debug("closing readiness admin client failed")

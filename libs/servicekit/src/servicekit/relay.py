@@ -1,0 +1,153 @@
+"""Outbox relay: publishes committed events in per-aggregate version order, then forgets them.
+
+An outbox entry is published only once its commit exists in `events` and contains it. An entry
+whose commit is missing past a grace period belongs to a writer that died (or lost its race): the
+relay claims the verdict "aborted" by inserting it under the event id (atomic duplicate-key guard)
+and deletes the entry. A slow writer that finds that verdict re-queues its entry (eventstore.py),
+so a committed event is never lost and an aborted one never published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from .errors import is_transient
+from .ids import new_id
+
+log = logging.getLogger("servicekit.relay")
+
+
+class RelayLease:
+    """At most one publishing relay per service: time slots claimed by duplicate-key insert."""
+
+    def __init__(self, db: AsyncDatabase[Any], *, seconds: float = 10.0, owner: str | None = None) -> None:
+        self.collection = db["relay_lease"]
+        self.seconds = seconds
+        self.owner = owner or new_id()
+        self._held: set[int] = set()
+
+    async def holds(self) -> bool:
+        """True when this instance owns the current slot and will own it for the next second."""
+        now = time.time()
+        slot = int(now // self.seconds)
+        if not await self._owns(slot):
+            return False
+        if (slot + 1) * self.seconds - now < 1.0:
+            # Close to the slot boundary: keep publishing only if the next slot is ours too,
+            # so two relays never publish in the same moment.
+            return await self._owns(slot + 1)
+        return True
+
+    async def _owns(self, slot: int) -> bool:
+        if slot in self._held:
+            return True
+        try:
+            await self.collection.insert_one({"_id": f"slot:{slot}", "owner": self.owner})
+        except DuplicateKeyError:
+            doc = await self.collection.find_one({"_id": f"slot:{slot}"})
+            if not doc or doc.get("owner") != self.owner:
+                return False
+        self._held = {s for s in self._held if s >= slot - 1} | {slot}
+        await self.collection.delete_many({"_id": {"$in": [f"slot:{slot - 3}", f"slot:{slot - 4}"]}})
+        return True
+
+
+class OutboxRelay:
+    """Polls the outbox and publishes with an idempotent producer, awaiting each delivery report."""
+
+    def __init__(self, db: AsyncDatabase[Any], producer: AIOKafkaProducer, *, abort_grace_seconds: float = 60.0,
+                 batch_size: int = 500, poll_interval_seconds: float = 0.05, lease: RelayLease | None = None) -> None:
+        self.db = db
+        self.outbox = db["outbox"]
+        self.events = db["events"]
+        self.verdicts = db["outbox_verdicts"]
+        self.producer = producer
+        self.abort_grace_seconds = abort_grace_seconds
+        self.batch_size = batch_size
+        self.poll_interval_seconds = poll_interval_seconds
+        self.lease = lease
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Publish until `stop` is set; transient failures back off and retry, nothing is skipped."""
+        backoff = self.poll_interval_seconds
+        while not stop.is_set():
+            try:
+                published = await self.publish_pending() if await self._may_publish() else 0
+                backoff = self.poll_interval_seconds
+            except Exception as exc:
+                if not is_transient(exc):
+                    log.exception("relay pass failed")
+                else:
+                    log.warning("relay waiting for the store or broker: %s", type(exc).__name__)
+                published = 0
+                backoff = min(backoff * 2, 5.0)
+            if published == 0:
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=backoff)
+                except TimeoutError:
+                    pass
+
+    async def _may_publish(self) -> bool:
+        return self.lease is None or await self.lease.holds()
+
+    async def publish_pending(self) -> int:
+        """One pass over the outbox; returns how many events were published."""
+        # Oldest first: a later version of an aggregate is always queued after the earlier one.
+        entries = await self.outbox.find({}).sort("created_at", 1).limit(self.batch_size).to_list()
+        if not entries:
+            return 0
+        by_aggregate: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for entry in entries:
+            by_aggregate[entry["aggregate_id"]].append(entry)
+        ready: list[dict[str, Any]] = []
+        for group in by_aggregate.values():
+            group.sort(key=lambda e: (e["version"], e["seq"]))
+            ready += await self._committed_prefix(group)
+        if not ready:
+            return 0
+        futures = [await self.producer.send(e["topic"], value=e["value"].encode(), key=e["aggregate_id"].encode(),
+                                            headers=[(k, v.encode()) for k, v in e["headers"].items()]) for e in ready]
+        await asyncio.gather(*futures)
+        ids = [e["_id"] for e in ready]
+        await self.outbox.delete_many({"_id": {"$in": ids}})
+        # Only a slow writer (past half the grace period) leaves a "committed" verdict: tidy those.
+        slow = [e["event_id"] for e in ready if time.time() - e["created_at"] > self.abort_grace_seconds / 2 - 1]
+        if slow:
+            await self.verdicts.delete_many({"_id": {"$in": slow}, "verdict": "committed"})
+        return len(ready)
+
+    async def _committed_prefix(self, group: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The entries of one aggregate that can go now, in order; stops at an undecided one."""
+        ready: list[dict[str, Any]] = []
+        commits: dict[str, dict[str, Any] | None] = {}
+        for entry in group:
+            if entry["commit_id"] not in commits:
+                commits[entry["commit_id"]] = await self.events.find_one({"_id": entry["commit_id"]}, {"events.id": 1})
+            commit = commits[entry["commit_id"]]
+            if commit is not None and entry["event_id"] in {e["id"] for e in commit["events"]}:
+                ready.append(entry)
+            elif commit is not None:
+                await self.outbox.delete_one({"_id": entry["_id"]})  # the version went to another writer
+            elif time.time() - entry["created_at"] < self.abort_grace_seconds:
+                break  # a writer may still be between outbox insert and commit: keep order, wait
+            elif not await self._abort(entry):
+                break
+        return ready
+
+    async def _abort(self, entry: dict[str, Any]) -> bool:
+        """Claim 'aborted' for an entry whose writer vanished; False if the writer claimed it first."""
+        try:
+            await self.verdicts.insert_one({"_id": entry["event_id"], "verdict": "aborted", "at": time.time()})
+        except DuplicateKeyError:
+            return False  # the writer committed after all; its commit will be seen on the next pass
+        await self.outbox.delete_one({"_id": entry["_id"]})
+        log.warning("outbox entry aborted", extra={"event_id": entry["event_id"]})
+        return True

@@ -1,0 +1,86 @@
+"""Running a service's background work: the outbox relay and its consumer groups."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from .consumer import ConsumerRunner, Subscriptions
+from .domain import AggregateType
+from .kafka import ensure_topics, idempotent_producer
+from .relay import OutboxRelay, RelayLease
+from .settings import BaseServiceSettings
+
+log = logging.getLogger("servicekit.runtime")
+
+
+@dataclass(frozen=True)
+class ConsumerGroup:
+    """One consumer group of a service: `<service>.<purpose>`, its topics and handlers."""
+
+    purpose: str
+    topics: Sequence[str]
+    subscriptions: Subscriptions
+
+
+@dataclass
+class Worker:
+    """The relay plus the consumer groups of one service, started and stopped together."""
+
+    settings: BaseServiceSettings
+    db: AsyncDatabase[Any]
+    aggregates: Sequence[AggregateType[Any]]
+    groups: Sequence[ConsumerGroup]
+    deps: Any
+    extra_tasks: Sequence[Callable[[asyncio.Event], Awaitable[None]]] = ()
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def run(self) -> None:
+        """Run until `stop` is set (SIGTERM/SIGINT set it in `serve`)."""
+        s = self.settings
+        own_topics = {a.topic for a in self.aggregates}
+        dlqs = {f"{s.service_name}.{g.purpose}.dlq" for g in self.groups}
+        consumed = {t for g in self.groups for t in g.topics}
+        await ensure_topics(s.kafka_bootstrap, own_topics | dlqs | consumed, partitions=s.topic_partitions)
+        producer = idempotent_producer(s.kafka_bootstrap, client_id=f"{s.service_name}-relay")
+        await producer.start()
+        try:
+            relay = OutboxRelay(self.db, producer, abort_grace_seconds=s.relay_abort_grace_seconds,
+                                batch_size=s.relay_batch_size, poll_interval_seconds=s.relay_poll_interval_seconds,
+                                lease=RelayLease(self.db, seconds=s.relay_lease_seconds))
+            tasks = [asyncio.create_task(relay.run(self.stop), name="relay")]
+            for group in self.groups:
+                runner = ConsumerRunner(bootstrap=s.kafka_bootstrap, group_id=f"{s.service_name}.{group.purpose}",
+                                        topics=group.topics, subscriptions=group.subscriptions, deps=self.deps,
+                                        dlq_producer=producer, max_attempts=s.consumer_max_attempts,
+                                        backoff_max_seconds=s.consumer_backoff_max_seconds)
+                tasks.append(asyncio.create_task(runner.run(self.stop), name=f"consumer:{group.purpose}"))
+            tasks += [asyncio.create_task(t(self.stop)) for t in self.extra_tasks]
+            await _until_stopped_or_failed(self.stop, tasks)
+        finally:
+            await producer.stop()
+
+    async def serve(self) -> None:
+        """Run with signal handling: SIGTERM/SIGINT stop gracefully."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop.set)
+        await self.run()
+
+
+async def _until_stopped_or_failed(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:
+    stopper = asyncio.create_task(stop.wait())
+    await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    stop.set()
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    stopper.cancel()
+    for task, result in zip(tasks, results, strict=True):
+        if isinstance(result, BaseException):
+            log.error("worker task %s failed: %r", task.get_name(), result)
+            raise result

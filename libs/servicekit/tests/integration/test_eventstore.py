@@ -1,0 +1,168 @@
+"""The write path and the relay against the real FerretDB and Kafka broker."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from servicekit.envelope import Envelope
+from servicekit.eventstore import CommandContext, EventStore, commit_id
+from servicekit.ids import new_id
+from servicekit.integrity import verify_aggregate, verify_store
+from servicekit.kafka import ensure_topics, idempotent_producer
+from servicekit.relay import OutboxRelay
+from servicekit.testing import read_topic, unique_name
+from tally import increment, open_tally, tally_type
+
+pytestmark = pytest.mark.integration
+CTX = CommandContext(actor="tester")
+
+
+@pytest.fixture
+async def setup(infra, mongo):
+    db = mongo[unique_name("kit")]
+    topic = unique_name("kit.tallies")
+    await ensure_topics(infra.kafka_bootstrap, [topic], partitions=3)
+    producer = idempotent_producer(infra.kafka_bootstrap, client_id="kit-test")
+    await producer.start()
+    yield db, topic, producer
+    await producer.stop()
+    await mongo.drop_database(db.name)
+
+
+async def drain(relay: OutboxRelay) -> int:
+    total = 0
+    while n := await relay.publish_pending():
+        total += n
+    return total
+
+
+async def test_commit_then_publish_once(infra, setup):
+    db, topic, producer = setup
+    store = EventStore(db, source="/redress/kit")
+    agg = tally_type(topic)
+    tally_id = new_id()
+    result = await store.execute(agg, tally_id, open_tally("first"), context=CTX)
+    assert result.version == 1 and result.state.label == "first"
+    relay = OutboxRelay(db, producer)
+    assert await drain(relay) == 1
+    assert await db.outbox.count_documents({}) == 0
+    records = await read_topic(infra.kafka_bootstrap, topic, expected=1)
+    assert len(records) == 1
+    env = Envelope.from_record(records[0].key, records[0].value, records[0].headers)
+    assert env.id == result.event_ids[0] and env.subject == tally_id and env.data == {"label": "first"}
+
+
+def run_killed_writer(infra, db_name: str, topic: str, aggregate_id: str, step: str) -> int:
+    script = Path(__file__).with_name("kill_writer.py")
+    proc = subprocess.run([sys.executable, str(script), infra.mongo_url, db_name, topic, aggregate_id, step],
+                          timeout=60, check=False)
+    return proc.returncode
+
+
+async def test_writer_killed_before_append_publishes_nothing(infra, setup):
+    db, topic, producer = setup
+    tally_id = new_id()
+    assert run_killed_writer(infra, db.name, topic, tally_id, "after_outbox") == -9
+    assert await db.outbox.count_documents({}) == 1
+    relay = OutboxRelay(db, producer, abort_grace_seconds=0.5)
+    assert await relay.publish_pending() == 0  # within the grace period: the writer may be alive
+    await asyncio.sleep(0.6)
+    assert await drain(relay) == 0
+    assert await db.outbox.count_documents({}) == 0  # judged aborted and removed
+    assert await db.events.find_one({"_id": commit_id(tally_id, 1)}) is None
+    assert await read_topic(infra.kafka_bootstrap, topic, idle=1.0) == []
+
+
+async def test_writer_killed_after_append_is_published_once_after_restart(infra, setup):
+    db, topic, producer = setup
+    tally_id = new_id()
+    assert run_killed_writer(infra, db.name, topic, tally_id, "after_commit") == -9
+    assert await db.tallies.find_one({"_id": tally_id}) is None  # died before the projection
+    relay = OutboxRelay(db, producer, abort_grace_seconds=0.5)
+    assert await drain(relay) == 1
+    await asyncio.sleep(0.6)
+    assert await drain(relay) == 0
+    records = await read_topic(infra.kafka_bootstrap, topic, expected=1)
+    assert len(records) == 1
+    store = EventStore(db, source="/redress/kit")
+    loaded = await store.load(tally_type(topic), tally_id)  # the stale projection is repaired by probing
+    assert loaded.version == 1 and loaded.state.label == "crash"
+
+
+async def test_slow_writer_after_relay_abort_requeues_its_event(infra, setup):
+    db, topic, producer = setup
+    tally_id = new_id()
+    relay = OutboxRelay(db, producer, abort_grace_seconds=0.4)
+
+    async def pause_for_relay(step: str) -> None:
+        if step == "after_outbox":
+            await asyncio.sleep(0.5)
+            assert await relay.publish_pending() == 0  # relay judges the silent writer aborted
+            assert await db.outbox.count_documents({}) == 0
+
+    store = EventStore(db, source="/redress/kit", abort_grace_seconds=0.4, fault_hook=pause_for_relay)
+    result = await store.execute(tally_type(topic), tally_id, open_tally("slow"), context=CTX)
+    assert result.version == 1
+    assert await drain(relay) == 1
+    records = await read_topic(infra.kafka_bootstrap, topic, expected=1)
+    assert [Envelope.from_record(r.key, r.value, r.headers).id for r in records] == list(result.event_ids)
+
+
+async def test_fifty_concurrent_commands_keep_contiguous_versions_and_order(infra, setup):
+    db, topic, producer = setup
+    store = EventStore(db, source="/redress/kit", max_attempts=200)
+    agg = tally_type(topic)
+    tally_id = new_id()
+    await store.execute(agg, tally_id, open_tally("busy"), context=CTX)
+    results = await asyncio.gather(*[store.execute(agg, tally_id, increment(i), context=CTX) for i in range(50)])
+    versions = sorted(r.version for r in results)
+    assert versions == list(range(2, 52))
+    loaded = await store.load(agg, tally_id)
+    assert loaded.state.increments == 50 and loaded.state.total == sum(range(50))
+    relay = OutboxRelay(db, producer)
+    assert await drain(relay) == 51
+    records = await read_topic(infra.kafka_bootstrap, topic, expected=51)
+    assert len(records) == 51
+    assert len({r.partition for r in records}) == 1  # one key, one partition
+    by_id = {r.event_ids[0]: r.version for r in results}
+    published_versions = [by_id.get(Envelope.from_record(r.key, r.value, r.headers).id, 1)
+                          for r in sorted(records, key=lambda r: r.offset)]
+    assert published_versions == list(range(1, 52))
+
+
+async def test_redelivered_command_with_same_key_is_a_no_op(setup):
+    db, topic, _ = setup
+    store = EventStore(db, source="/redress/kit")
+    agg = tally_type(topic)
+    tally_id = new_id()
+    await store.execute(agg, tally_id, open_tally("x"), context=CTX)
+    first = await store.execute(agg, tally_id, increment(5), context=CTX, idempotency_key="cause-1")
+    again = await store.execute(agg, tally_id, increment(5), context=CTX, idempotency_key="cause-1")
+    assert not first.duplicate and again.duplicate
+    assert (await store.load(agg, tally_id)).state.total == 5
+    assert await db.outbox.count_documents({}) == 2
+
+
+async def test_chain_verification_detects_edit_and_deletion(setup):
+    db, topic, _ = setup
+    store = EventStore(db, source="/redress/kit")
+    agg = tally_type(topic)
+    tally_id = new_id()
+    await store.execute(agg, tally_id, open_tally("audit"), context=CTX)
+    for i in range(3):
+        await store.execute(agg, tally_id, increment(i + 1), context=CTX)
+    assert (await verify_aggregate(store, agg, tally_id)).ok
+    await db.events.update_one({"_id": commit_id(tally_id, 2)}, {"$set": {"events.0.data.by": 99}})
+    report = await verify_aggregate(store, agg, tally_id)
+    assert not report.ok and any("edited" in p.problem for p in report.problems)
+    other = new_id()
+    await store.execute(agg, other, open_tally("other"), context=CTX)
+    await store.execute(agg, other, increment(1), context=CTX)
+    await db.events.delete_one({"_id": commit_id(other, 2)})
+    full = await verify_store(store, [agg])
+    assert not full.ok
+    assert {p.aggregate_id for p in full.problems} == {tally_id, other}
