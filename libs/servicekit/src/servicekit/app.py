@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
+from .auth import install_auth_handlers
 from .health import ReadinessCheck, health_router
 from .problems import InputGuard, install_problem_handlers
 from .settings import BaseServiceSettings
@@ -24,6 +25,7 @@ def create_app(*, settings: BaseServiceSettings, title: str, description: str, r
     app.state.readiness_checks = readiness_checks or {}
     app.state.token_verifier = token_verifier
     install_problem_handlers(app)
+    install_auth_handlers(app)
     app.add_middleware(InputGuard, max_body_bytes=settings.max_body_bytes, upload_max_bytes=upload_max_bytes)
     app.include_router(health_router())
     for router in routers:
@@ -31,6 +33,3 @@ def create_app(*, settings: BaseServiceSettings, title: str, description: str, r
     instrument_fastapi(app)
     return app
 
-
-async def _no_lifespan(app: FastAPI) -> AsyncIterator[None]:
-    yield

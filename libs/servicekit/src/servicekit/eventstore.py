@@ -81,8 +81,16 @@ class Committed(Generic[S]):
 class EventStore:
     """Append-only, hash-chained event history with a transactional outbox."""
 
-    def __init__(self, db: AsyncDatabase[Any], *, source: str, abort_grace_seconds: float = 60.0,
-                 max_attempts: int = 25, fault_hook: Callable[[str], Awaitable[None]] | None = None) -> None:
+    def __init__(
+        self,
+        db: AsyncDatabase[Any],
+        *,
+        source: str,
+        abort_grace_seconds: float = 60.0,
+        max_attempts: int = 25,
+        topic_namespace: str = "",
+        fault_hook: Callable[[str], Awaitable[None]] | None = None,
+    ) -> None:
         self.db = db
         self.source = source
         self.events = db["events"]
@@ -90,6 +98,7 @@ class EventStore:
         self.verdicts = db["outbox_verdicts"]
         self.abort_grace_seconds = abort_grace_seconds
         self.max_attempts = max_attempts
+        self.topic_namespace = topic_namespace
         # Fault-injection point for tests that kill a writer between steps; None in production.
         self.fault_hook = fault_hook
 
@@ -107,9 +116,15 @@ class EventStore:
                 keys.append(commit["idempotency_key"])
         return Loaded(state=state, version=version, last_hash=last_hash, keys=tuple(keys))
 
-    async def execute(self, agg: AggregateType[S], aggregate_id: str,
-                      decide: Callable[[S | None], Sequence[DomainEvent]], *,
-                      context: CommandContext, idempotency_key: str | None = None) -> Committed[S]:
+    async def execute(
+        self,
+        agg: AggregateType[S],
+        aggregate_id: str,
+        decide: Callable[[S | None], Sequence[DomainEvent]],
+        *,
+        context: CommandContext,
+        idempotency_key: str | None = None,
+    ) -> Committed[S]:
         """Run one command: load, decide, append atomically, retrying on concurrent writers."""
         for attempt in range(self.max_attempts):
             loaded = await self.load(agg, aggregate_id)
@@ -125,14 +140,21 @@ class EventStore:
             await asyncio.sleep(random.uniform(0, 0.002 * (attempt + 1)))
         raise ConcurrencyConflict(f"{agg.name} {aggregate_id} is being changed by others; retry")
 
-    async def _try_append(self, agg: AggregateType[S], aggregate_id: str, loaded: Loaded[S],
-                          events: list[DomainEvent], context: CommandContext,
-                          idempotency_key: str | None) -> Committed[S] | None:
+    async def _try_append(
+        self,
+        agg: AggregateType[S],
+        aggregate_id: str,
+        loaded: Loaded[S],
+        events: list[DomainEvent],
+        context: CommandContext,
+        idempotency_key: str | None,
+    ) -> Committed[S] | None:
         version = loaded.version + 1
         state = agg.fold(aggregate_id, loaded.state, events)
         ids = [derived_id(idempotency_key, str(i)) if idempotency_key else new_id() for i in range(len(events))]
-        commit = self._commit_document(agg, aggregate_id, version, events, ids, loaded.last_hash, context,
-                                       idempotency_key)
+        commit = self._commit_document(
+            agg, aggregate_id, version, events, ids, loaded.last_hash, context, idempotency_key
+        )
         outbox_docs = self._outbox_documents(agg, commit, events, ids, context)
         started = time.monotonic()
         await self.outbox.insert_many(outbox_docs, ordered=True)
@@ -152,17 +174,27 @@ class EventStore:
         if self.fault_hook is not None:
             await self.fault_hook(step)
 
-    def _commit_document(self, agg: AggregateType[S], aggregate_id: str, version: int,
-                         events: list[DomainEvent], ids: list[str], prev_hash: str,
-                         context: CommandContext, idempotency_key: str | None) -> dict[str, Any]:
+    def _commit_document(
+        self,
+        agg: AggregateType[S],
+        aggregate_id: str,
+        version: int,
+        events: list[DomainEvent],
+        ids: list[str],
+        prev_hash: str,
+        context: CommandContext,
+        idempotency_key: str | None,
+    ) -> dict[str, Any]:
         now = utcnow().isoformat()
         commit: dict[str, Any] = {
             "_id": commit_id(aggregate_id, version),
             "aggregate_id": aggregate_id,
             "aggregate_type": agg.name,
             "version": version,
-            "events": [{"id": i, "type": e.event_type, "classification": e.classification,
-                        "data": e.model_dump(mode="json")} for i, e in zip(ids, events, strict=True)],
+            "events": [
+                {"id": i, "type": e.event_type, "classification": e.classification, "data": e.model_dump(mode="json")}
+                for i, e in zip(ids, events, strict=True)
+            ],
             "actor": context.actor,
             "correlation_id": context.correlation_id,
             "causation_id": context.causation_id,
@@ -174,18 +206,42 @@ class EventStore:
         commit["hash"] = canonical_hash(commit)
         return commit
 
-    def _outbox_documents(self, agg: AggregateType[S], commit: dict[str, Any], events: list[DomainEvent],
-                          ids: list[str], context: CommandContext) -> list[dict[str, Any]]:
+    def _outbox_documents(
+        self,
+        agg: AggregateType[S],
+        commit: dict[str, Any],
+        events: list[DomainEvent],
+        ids: list[str],
+        context: CommandContext,
+    ) -> list[dict[str, Any]]:
         docs = []
         for seq, stored in enumerate(commit["events"]):
-            env = Envelope(id=stored["id"], source=self.source, type=stored["type"], subject=commit["aggregate_id"],
-                           time=utcnow(), data=stored["data"], classification=stored["classification"],
-                           correlation_id=context.correlation_id, causation_id=context.causation_id,
-                           traceparent=commit["traceparent"])
-            docs.append({"_id": stored["id"], "event_id": stored["id"], "commit_id": commit["_id"],
-                         "aggregate_id": commit["aggregate_id"], "version": commit["version"], "seq": seq,
-                         "topic": agg.topic, "headers": {k: v.decode() for k, v in env.headers()},
-                         "value": env.value().decode(), "created_at": time.time()})
+            env = Envelope(
+                id=stored["id"],
+                source=self.source,
+                type=stored["type"],
+                subject=commit["aggregate_id"],
+                time=utcnow(),
+                data=stored["data"],
+                classification=stored["classification"],
+                correlation_id=context.correlation_id,
+                causation_id=context.causation_id,
+                traceparent=commit["traceparent"],
+            )
+            docs.append(
+                {
+                    "_id": stored["id"],
+                    "event_id": stored["id"],
+                    "commit_id": commit["_id"],
+                    "aggregate_id": commit["aggregate_id"],
+                    "version": commit["version"],
+                    "seq": seq,
+                    "topic": self.topic_namespace + agg.topic,
+                    "headers": {k: v.decode() for k, v in env.headers()},
+                    "value": env.value().decode(),
+                    "created_at": time.time(),
+                }
+            )
         return docs
 
     async def _claim_outbox(self, outbox_docs: list[dict[str, Any]]) -> None:
@@ -200,8 +256,9 @@ class EventStore:
                 except DuplicateKeyError:
                     pass
 
-    async def _save_projection(self, agg: AggregateType[S], aggregate_id: str, state: S | None,
-                               commit: dict[str, Any], keys: tuple[str, ...]) -> None:
+    async def _save_projection(
+        self, agg: AggregateType[S], aggregate_id: str, state: S | None, commit: dict[str, Any], keys: tuple[str, ...]
+    ) -> None:
         if state is None:
             return
         doc = state.model_dump(mode="json")
@@ -210,7 +267,8 @@ class EventStore:
         try:
             # Never move a projection backwards: a newer writer may already have saved it.
             await self.db[agg.collection].replace_one(
-                {"_id": aggregate_id, "_version": {"$lt": commit["version"]}}, doc, upsert=True)
+                {"_id": aggregate_id, "_version": {"$lt": commit["version"]}}, doc, upsert=True
+            )
         except (DuplicateKeyError, BulkWriteError):
             pass
 

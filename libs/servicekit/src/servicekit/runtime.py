@@ -44,22 +44,34 @@ class Worker:
     async def run(self) -> None:
         """Run until `stop` is set (SIGTERM/SIGINT set it in `serve`)."""
         s = self.settings
-        own_topics = {a.topic for a in self.aggregates}
-        dlqs = {f"{s.service_name}.{g.purpose}.dlq" for g in self.groups}
-        consumed = {t for g in self.groups for t in g.topics}
+        ns = s.topic_namespace
+        own_topics = {ns + a.topic for a in self.aggregates}
+        dlqs = {f"{ns}{s.service_name}.{g.purpose}.dlq" for g in self.groups}
+        consumed = {ns + t for g in self.groups for t in g.topics}
         await ensure_topics(s.kafka_bootstrap, own_topics | dlqs | consumed, partitions=s.topic_partitions)
         producer = idempotent_producer(s.kafka_bootstrap, client_id=f"{s.service_name}-relay")
         await producer.start()
         try:
-            relay = OutboxRelay(self.db, producer, abort_grace_seconds=s.relay_abort_grace_seconds,
-                                batch_size=s.relay_batch_size, poll_interval_seconds=s.relay_poll_interval_seconds,
-                                lease=RelayLease(self.db, seconds=s.relay_lease_seconds))
+            relay = OutboxRelay(
+                self.db,
+                producer,
+                abort_grace_seconds=s.relay_abort_grace_seconds,
+                batch_size=s.relay_batch_size,
+                poll_interval_seconds=s.relay_poll_interval_seconds,
+                lease=RelayLease(self.db, seconds=s.relay_lease_seconds),
+            )
             tasks = [asyncio.create_task(relay.run(self.stop), name="relay")]
             for group in self.groups:
-                runner = ConsumerRunner(bootstrap=s.kafka_bootstrap, group_id=f"{s.service_name}.{group.purpose}",
-                                        topics=group.topics, subscriptions=group.subscriptions, deps=self.deps,
-                                        dlq_producer=producer, max_attempts=s.consumer_max_attempts,
-                                        backoff_max_seconds=s.consumer_backoff_max_seconds)
+                runner = ConsumerRunner(
+                    bootstrap=s.kafka_bootstrap,
+                    group_id=f"{ns}{s.service_name}.{group.purpose}",
+                    topics=[ns + t for t in group.topics],
+                    subscriptions=group.subscriptions,
+                    deps=self.deps,
+                    dlq_producer=producer,
+                    max_attempts=s.consumer_max_attempts,
+                    backoff_max_seconds=s.consumer_backoff_max_seconds,
+                )
                 tasks.append(asyncio.create_task(runner.run(self.stop), name=f"consumer:{group.purpose}"))
             tasks += [asyncio.create_task(t(self.stop)) for t in self.extra_tasks]
             await _until_stopped_or_failed(self.stop, tasks)

@@ -22,6 +22,8 @@ class BaseServiceSettings(BaseSettings):
     mongo_db: str = Field(default="", description="Database name; defaults to the service name")
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    topic_namespace: str = Field(default="", pattern=r"^([a-z0-9-]+\.)?$",
+                                 description="Prefix of every topic and group, e.g. 'staging.'; empty in production")
     topic_partitions: int = Field(default=3, ge=1, le=64)
 
     relay_poll_interval_seconds: float = Field(default=0.05, gt=0, le=5)

@@ -80,3 +80,80 @@ def header(record: ConsumerRecord[bytes, bytes], name: str) -> str | None:
         if key == name:
             return value.decode()
     return None
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (loopback)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class ServiceProcess:
+    """One real service process (API or worker) started for a system test."""
+
+    service: str
+    kind: str
+    env: dict[str, str]
+    log_path: Path
+    port: int | None = None
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        import sys
+
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen([sys.executable, "-m", f"{self.service}.entrypoints.{self.kind}"],
+                                     env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT)
+
+    def wait_healthy(self, timeout: float = 30.0) -> None:
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.proc is not None and self.proc.poll() is None, f"{self.service} {self.kind} exited"
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1.0).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"{self.service} API not healthy after {timeout}s")
+
+    def stop(self, timeout: float = 15.0) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def service_env(service: str, infra: Infra, *, namespace: str, db: str, jwks_file: Path, port: int | None = None,
+                extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment of one service process pointed at the test infrastructure."""
+    prefix = service.upper() + "_"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefix)}
+    env.update({
+        f"{prefix}KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
+        f"{prefix}MONGO_URL": infra.mongo_url,
+        f"{prefix}MONGO_DB": db,
+        f"{prefix}TOPIC_NAMESPACE": namespace,
+        f"{prefix}AUTH_JWKS_FILE": str(jwks_file),
+        f"{prefix}RELAY_ABORT_GRACE_SECONDS": "10",
+        f"{prefix}LOG_LEVEL": "INFO",
+    })
+    if port is not None:
+        env[f"{prefix}HTTP_PORT"] = str(port)
+    env.update(extra or {})
+    return env

@@ -1,0 +1,325 @@
+"""OAuth2 bearer JWT verification and role/scope checks for FastAPI routes.
+
+The app factory puts a :class:`TokenVerifier` on ``app.state.token_verifier`` and calls
+:func:`install_auth_handlers` so denials are rendered as ``application/problem+json``. A route asks
+for a principal with the roles (any of) and scopes (all of) it needs::
+
+    @router.get("/victims/{victim_id}")
+    async def read_victim(
+        victim_id: str,
+        principal: Annotated[Principal, Depends(require(roles={"monitor", "documentation_officer"}))],
+    ) -> VictimPublic: ...
+
+``require()`` with no arguments accepts any authenticated principal. There is no implicit superuser:
+``admin`` passes only where it is listed. A missing or invalid token is 401 with
+``WWW-Authenticate: Bearer ...``; a valid token without the needed role or scopes is 403. Only RS256
+and ES256 signatures from a trusted issuer's JWKS are accepted; the token is never echoed or logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException
+
+__all__ = ["ALLOWED_ALGORITHMS", "ROLES", "AuthError", "AuthProblem", "PermissionDenied", "Principal",
+           "TokenVerifier", "TrustedIssuer", "install_auth_handlers", "require"]
+
+_log = logging.getLogger(__name__)
+
+ROLES: frozenset[str] = frozenset({"monitor", "documentation_officer", "lawyer", "case_manager",
+                                   "advocacy_officer", "analyst", "educator", "notify_admin", "admin"})
+# Asymmetric only: no HS* (the public key must never double as an HMAC secret), no "none".
+ALLOWED_ALGORITHMS: frozenset[str] = frozenset({"RS256", "ES256"})
+_REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
+_MAX_TOKEN_CHARS = 16_384
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+# Most specific first: the reason a client (and the operator reading the log) is told.
+_REASONS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
+    (jwt.ExpiredSignatureError, "token has expired"),
+    (jwt.ImmatureSignatureError, "token is not yet valid"),
+    (jwt.InvalidAudienceError, "token audience is not accepted"),
+    (jwt.InvalidIssuerError, "token issuer is not trusted"),
+    (jwt.MissingRequiredClaimError, "token lacks a required claim"),
+    (jwt.InvalidSignatureError, "token signature is invalid"),
+)
+
+
+class AuthProblem(HTTPException):
+    """Base of auth denials; an HTTPException so the status and challenge hold even without handlers."""
+
+    title = "Unauthorized"
+
+    def __init__(self, status: int, detail: str, challenge: str) -> None:
+        super().__init__(status_code=status, detail=detail, headers={"WWW-Authenticate": challenge})
+
+    def problem(self) -> dict[str, Any]:
+        """The RFC 9457 body: never contains the token."""
+        return {"type": "about:blank", "title": self.title, "status": self.status_code, "detail": self.detail}
+
+
+class AuthError(AuthProblem):
+    """Missing or invalid bearer token: 401."""
+
+    def __init__(self, detail: str, *, error: str | None = "invalid_token") -> None:
+        super().__init__(401, detail, f'Bearer error="{error}"' if error else "Bearer")
+
+
+class PermissionDenied(AuthProblem):
+    """Authenticated, but without the role or scopes the route needs: 403."""
+
+    title = "Forbidden"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(403, detail, 'Bearer error="insufficient_scope"')
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, as asserted by a verified token."""
+
+    subject: str
+    issuer: str
+    roles: frozenset[str]
+    scopes: frozenset[str]
+    organisation: str | None
+    is_service: bool
+    # Kept out of repr and comparisons: OIDC claims can carry a name or e-mail that must not reach logs.
+    claims: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def has_any_role(self, roles: Iterable[str]) -> bool:
+        """True when the principal holds at least one of ``roles``."""
+        return not self.roles.isdisjoint(roles)
+
+    def has_scopes(self, scopes: Iterable[str]) -> bool:
+        """True when the principal holds every scope in ``scopes``."""
+        return self.scopes.issuperset(scopes)
+
+
+@dataclass(frozen=True)
+class TrustedIssuer:
+    """An issuer whose tokens are accepted for ``audience``, with keys from a JWKS file or URL."""
+
+    issuer: str
+    audience: str
+    jwks_file: Path | None = None
+    jwks_url: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.jwks_file, str):  # settings often hand over plain strings
+            object.__setattr__(self, "jwks_file", Path(self.jwks_file))
+        if (self.jwks_file is None) == (self.jwks_url is None):
+            raise ValueError(f"issuer {self.issuer}: give exactly one of jwks_file or jwks_url")
+        if self.jwks_url is not None:
+            parts = urlsplit(self.jwks_url)
+            # Keys fetched over plain HTTP could be swapped in transit, which would let anyone mint tokens.
+            if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in _LOCAL_HOSTS):
+                raise ValueError(f"issuer {self.issuer}: jwks_url must use https")
+
+
+def _public_key(jwk: dict[str, Any]) -> jwt.PyJWK | None:
+    """A verification key from a JWK, or None when its type is not one we accept."""
+    if jwk.get("use", "sig") != "sig" or not isinstance(jwk.get("kid"), str):
+        return None
+    members: tuple[str, ...]
+    if jwk.get("kty") == "RSA":
+        alg, members = "RS256", ("kty", "n", "e")
+    elif jwk.get("kty") == "EC" and jwk.get("crv") == "P-256":
+        alg, members = "ES256", ("kty", "crv", "x", "y")
+    else:
+        return None
+    if jwk.get("alg", alg) != alg:
+        return None
+    try:
+        # Public members only: a JWKS that leaks a private key must still never be used to verify with it.
+        key = jwt.PyJWK({name: jwk[name] for name in members}, algorithm=alg)
+    except (KeyError, jwt.PyJWTError, ValueError):
+        return None
+    if isinstance(key.key, RSAPublicKey) and key.key.key_size < 2048:
+        return None
+    return key
+
+
+class _IssuerKeys:
+    """The cached JWKS of one issuer, refreshed on an unknown kid at most once per interval."""
+
+    def __init__(self, issuer: TrustedIssuer) -> None:
+        self.issuer = issuer
+        self.keys: dict[str, jwt.PyJWK] = {}
+        self.fetched_at: float | None = None
+        self.attempted_at: float | None = None
+        self.lock = asyncio.Lock()
+
+    async def load(self, transport: httpx.AsyncBaseTransport | None, now: float) -> None:
+        source = self.issuer
+        try:
+            if source.jwks_file is not None:
+                document = json.loads(source.jwks_file.read_text(encoding="utf-8"))
+            else:
+                async with httpx.AsyncClient(transport=transport, timeout=5.0) as client:
+                    response = await client.get(str(source.jwks_url))
+                    response.raise_for_status()
+                    document = response.json()
+            entries = document["keys"]
+        except (OSError, ValueError, KeyError, TypeError, httpx.HTTPError) as exc:
+            _log.warning("cannot load JWKS of issuer %s (%s); keeping cached keys",
+                         source.issuer, type(exc).__name__)
+            return
+        keys = {jwk["kid"]: key for jwk in entries if isinstance(jwk, dict) and (key := _public_key(jwk))}
+        self.keys = keys  # replaced, not merged: a key withdrawn from the JWKS is dropped
+        self.fetched_at = now
+
+
+class TokenVerifier:
+    """Verifies bearer JWTs against the keys of the trusted issuers and returns a Principal."""
+
+    def __init__(self, issuers: list[TrustedIssuer], leeway_seconds: int = 30, *,
+                 refresh_interval_seconds: float = 60.0, cache_ttl_seconds: float = 3600.0,
+                 http_transport: httpx.AsyncBaseTransport | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._issuers = {issuer.issuer: _IssuerKeys(issuer) for issuer in issuers}
+        if len(self._issuers) != len(issuers):
+            raise ValueError("each issuer may be trusted only once")
+        self._leeway = leeway_seconds
+        self._refresh_interval = refresh_interval_seconds
+        self._cache_ttl = cache_ttl_seconds
+        self._transport = http_transport
+        self._clock = clock
+
+    async def verify(self, token: str) -> Principal:
+        """Verify signature, issuer, audience and lifetime; raise AuthError on any failure."""
+        if not isinstance(token, str) or not token or len(token) > _MAX_TOKEN_CHARS:
+            raise AuthError("malformed token")
+        try:
+            header = jwt.get_unverified_header(token)
+            unverified = jwt.decode(token, options={"verify_signature": False})
+        except jwt.PyJWTError:
+            raise AuthError("malformed token") from None
+        alg = header.get("alg")
+        if not isinstance(alg, str) or alg not in ALLOWED_ALGORITHMS:
+            raise AuthError("token algorithm is not allowed")
+        kid, issuer = header.get("kid"), unverified.get("iss")
+        source = self._issuers.get(issuer) if isinstance(issuer, str) else None
+        if source is None:
+            raise AuthError("token issuer is not trusted")
+        if not isinstance(kid, str):
+            raise AuthError("token has no key id")
+        key = await self._key(source, kid)
+        if key is None:
+            raise AuthError("token signing key is unknown")
+        return _principal(self._decode(token, key, source.issuer))
+
+    def _decode(self, token: str, key: jwt.PyJWK, issuer: TrustedIssuer) -> dict[str, Any]:
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token, key=key, algorithms=[key.algorithm_name], audience=issuer.audience,
+                issuer=issuer.issuer, leeway=self._leeway, options={"require": _REQUIRED_CLAIMS},
+            )
+        except jwt.PyJWTError as exc:
+            reason = next((text for kind, text in _REASONS if isinstance(exc, kind)), "token is invalid")
+            raise AuthError(reason) from None
+        # Older PyJWT releases only type-check iat; a token issued in the future is not yet valid.
+        if isinstance(claims.get("iat"), int | float) and claims["iat"] > time.time() + self._leeway:
+            raise AuthError("token is not yet valid")
+        return claims
+
+    async def _key(self, source: _IssuerKeys, kid: str) -> jwt.PyJWK | None:
+        if kid in source.keys and not self._stale(source):
+            return source.keys[kid]
+        async with source.lock:  # one fetch per issuer, however many requests race on a rotation
+            now = self._clock()
+            due = source.attempted_at is None or now - source.attempted_at >= self._refresh_interval
+            if (kid not in source.keys or self._stale(source)) and due:
+                source.attempted_at = now
+                await source.load(self._transport, now)
+            return source.keys.get(kid)
+
+    def _stale(self, source: _IssuerKeys) -> bool:
+        # Keys are re-read after the TTL so a key withdrawn from the JWKS stops being accepted.
+        return source.fetched_at is None or self._clock() - source.fetched_at >= self._cache_ttl
+
+
+def _strings(value: Any, claim: str) -> frozenset[str]:
+    if isinstance(value, str):
+        return frozenset(value.split())
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return frozenset(value)
+    raise AuthError(f"token {claim} claim is malformed")
+
+
+def _principal(claims: dict[str, Any]) -> Principal:
+    subject, org = claims.get("sub"), claims.get("org")
+    if not isinstance(subject, str) or not subject:
+        raise AuthError("token subject is malformed")
+    if org is not None and not isinstance(org, str):
+        raise AuthError("token org claim is malformed")
+    roles = claims.get("roles", [])
+    if not isinstance(roles, list):  # a bare string would otherwise be read as a list of roles
+        raise AuthError("token roles claim is malformed")
+    scopes = _strings(claims.get("scope", ""), "scope") | _strings(claims.get("scp", []), "scp")
+    return Principal(subject=subject, issuer=claims["iss"], roles=_strings(roles, "roles"), scopes=scopes,
+                     organisation=org, is_service=claims.get("principal_type") == "service",
+                     claims=dict(claims))
+
+
+_bearer = HTTPBearer(auto_error=False, description="OAuth2 access token (JWT) from a trusted issuer")
+
+
+def require(*, roles: set[str] | None = None,
+            scopes: set[str] | None = None) -> Callable[..., Awaitable[Principal]]:
+    """A FastAPI dependency yielding the caller's Principal if it has any of ``roles`` and all ``scopes``."""
+    if roles is not None and (not roles or not roles <= ROLES):
+        raise ValueError(f"require(): roles must be a non-empty subset of {sorted(ROLES)}")
+    if scopes is not None and not scopes:
+        raise ValueError("require(): scopes must be non-empty when given")
+    wanted_roles, wanted_scopes = frozenset(roles or ()), frozenset(scopes or ())
+
+    async def dependency(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        if credentials is None:
+            # RFC 6750 §3.1: a request with no credentials gets a bare challenge, no error code.
+            raise AuthError("a bearer token is required", error=None)
+        verifier = getattr(request.app.state, "token_verifier", None)
+        if not isinstance(verifier, TokenVerifier):  # misconfigured app: fail closed with a 500
+            raise RuntimeError("app.state.token_verifier is not set to a TokenVerifier")
+        try:
+            principal = await verifier.verify(credentials.credentials)
+            if wanted_roles and not principal.has_any_role(wanted_roles):
+                raise PermissionDenied("a required role is missing")
+            if not principal.has_scopes(wanted_scopes):
+                raise PermissionDenied("a required scope is missing")
+        except AuthProblem as exc:
+            # The reason only: never the token, and never the subject (it may be an e-mail address).
+            _log.info("request denied: %s %s", exc.status_code, exc.detail)
+            raise
+        request.state.principal = principal
+        return principal
+
+    return dependency
+
+
+async def _problem_response(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AuthProblem)
+    return JSONResponse(exc.problem(), status_code=exc.status_code, headers=exc.headers,
+                        media_type="application/problem+json")
+
+
+def install_auth_handlers(app: FastAPI) -> None:
+    """Render AuthError (401) and PermissionDenied (403) as application/problem+json."""
+    app.add_exception_handler(AuthProblem, _problem_response)

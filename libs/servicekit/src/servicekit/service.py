@@ -1,0 +1,137 @@
+"""The parts every service wires the same way: store, event store, verifier, audit, processes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+from fastapi import APIRouter, FastAPI
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from .app import create_app
+from .audit import AuditLog
+from .auth import TokenVerifier, TrustedIssuer
+from .domain import AggregateType
+from .eventstore import EventStore
+from .health import ReadinessCheck
+from .kafka import kafka_reachable
+from .logging import configure_logging
+from .mongo import mongo_client, store_reachable
+from .runtime import ConsumerGroup, Worker
+from .settings import BaseServiceSettings
+from .telemetry import console_exporter, instrument_pymongo, setup_tracing
+
+log = logging.getLogger("servicekit.service")
+
+
+@dataclass(frozen=True)
+class Core:
+    """What every service's bootstrap builds first; its own Deps add the domain parts."""
+
+    settings: BaseServiceSettings
+    client: AsyncMongoClient[dict[str, Any]]
+    db: AsyncDatabase[dict[str, Any]]
+    store: EventStore
+    audit: AuditLog
+
+
+def build_core(settings: BaseServiceSettings) -> Core:
+    """Clients and the event store for one service (no I/O happens until first use)."""
+    client = mongo_client(settings.mongo_url, app_name=settings.service_name)
+    db = client[settings.database_name]
+    store = EventStore(
+        db,
+        source=f"/redress/{settings.service_name}",
+        abort_grace_seconds=settings.relay_abort_grace_seconds,
+        topic_namespace=settings.topic_namespace,
+    )
+    return Core(settings=settings, client=client, db=db, store=store, audit=AuditLog(db["audit_log"]))
+
+
+def token_verifier(settings: BaseServiceSettings) -> TokenVerifier:
+    """The verifier of the service's trusted issuer (JWKS file or URL from settings)."""
+    issuer = TrustedIssuer(
+        issuer=settings.auth_issuer,
+        audience=settings.auth_audience,
+        jwks_file=settings.auth_jwks_file,
+        jwks_url=settings.auth_jwks_url,
+    )
+    return TokenVerifier([issuer])
+
+
+def readiness_checks(core: Core) -> dict[str, ReadinessCheck]:
+    """`/readyz` is 503 while the store or the broker is unreachable."""
+
+    async def store() -> bool:
+        return await store_reachable(core.client)
+
+    async def broker() -> bool:
+        return await kafka_reachable(core.settings.kafka_bootstrap)
+
+    return {"store": store, "broker": broker}
+
+
+def prepare_process(settings: BaseServiceSettings, *, console_spans: bool = False) -> None:
+    """JSON logs with redaction and tracing, once per process, before anything else runs."""
+    configure_logging(settings.service_name, settings.log_level)
+    setup_tracing(settings.service_name, console_exporter() if console_spans else None)
+    instrument_pymongo()
+
+
+def serve_api(app: FastAPI, settings: BaseServiceSettings) -> None:
+    """Run the API with uvicorn on the configured address (uvicorn's own log config stays off)."""
+    uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)
+
+
+def service_app(
+    *,
+    core: Core,
+    deps: Any,
+    verifier: TokenVerifier,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    upload_max_bytes: int | None = None,
+) -> FastAPI:
+    """A service's FastAPI app around already-built deps (reached by routes via `app.state.deps`)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await core.client.close()
+
+    app = create_app(
+        settings=core.settings,
+        title=title,
+        description=description,
+        routers=routers,
+        lifespan=lifespan,
+        readiness_checks=readiness_checks(core),
+        token_verifier=verifier,
+        upload_max_bytes=upload_max_bytes,
+    )
+    app.state.deps = deps
+    return app
+
+
+async def run_worker(
+    core: Core,
+    deps: Any,
+    *,
+    aggregates: Sequence[AggregateType[Any]],
+    groups: Sequence[ConsumerGroup],
+    extra_tasks: Sequence[Callable[[asyncio.Event], Awaitable[None]]] = (),
+) -> None:
+    """The worker process body: relay plus consumer groups until SIGTERM/SIGINT."""
+    try:
+        await Worker(
+            settings=core.settings, db=core.db, aggregates=aggregates, groups=groups, deps=deps, extra_tasks=extra_tasks
+        ).serve()
+    finally:
+        await core.client.close()

@@ -1,0 +1,32 @@
+"""Advocacy API process: `python -m advocacy.entrypoints.api`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from servicekit.service import prepare_process, serve_api, service_app
+
+from ..api.routes import router
+from ..bootstrap import Deps, build_deps
+from ..config import Settings
+
+
+def build_app(deps: Deps) -> FastAPI:
+    """The advocacy app around already-built dependencies."""
+    return service_app(
+        core=deps.core,
+        deps=deps,
+        verifier=deps.verifier,
+        title="Redress advocacy",
+        description="Anonymised impunity indicators, advocacy actions and reports.",
+        routers=[router],
+    )
+
+
+def main() -> None:
+    settings = Settings()
+    prepare_process(settings)
+    serve_api(build_app(build_deps(settings)), settings)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""System fixtures: the five services as real processes against the real broker and store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from servicekit.devtokens import ensure_dev_keypair, mint_token
+from servicekit.testing import REPO_ROOT, Infra, ServiceProcess, free_port, service_env, unique_name
+
+SERVICES = ("intake", "casework", "advocacy", "education", "notify")
+
+
+@dataclass
+class System:
+    """Running services, their URLs and a way to mint tokens for any role."""
+
+    namespace: str
+    db_prefix: str
+    private_key: Path
+    processes: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    def url(self, service: str) -> str:
+        return self.processes[f"{service}:api"].url
+
+    def token(
+        self,
+        role: str,
+        *,
+        org: str | None = "org-amdh",
+        sub: str | None = None,
+        scopes: tuple[str, ...] = (),
+        service: bool = False,
+    ) -> str:
+        return mint_token(
+            self.private_key,
+            subject=sub or f"{role}-1",
+            roles=[role] if role else [],
+            org=org,
+            scopes=scopes,
+            service=service,
+        )
+
+    def client(self, service: str, role: str, **claims) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {self.token(role, **claims)}"}
+        return httpx.Client(base_url=self.url(service), headers=headers, timeout=10.0)
+
+    def log_files(self) -> list[Path]:
+        return [p.log_path for p in self.processes.values()]
+
+
+def start_system(
+    infra: Infra,
+    services: tuple[str, ...],
+    tmp: Path,
+    extra_env: dict[str, dict[str, str]] | None = None,
+) -> System:
+    private_key, jwks = ensure_dev_keypair(tmp / "keys")
+    system = System(
+        namespace=unique_name("t").replace("_", "") + ".", db_prefix=unique_name("sys"), private_key=private_key
+    )
+    log_dir = REPO_ROOT / ".cache" / "logs" / "system" / system.namespace.rstrip(".")
+    for service in services:
+        port = free_port()
+        env = service_env(
+            service,
+            infra,
+            namespace=system.namespace,
+            db=f"{system.db_prefix}_{service}",
+            jwks_file=jwks,
+            port=port,
+            extra=(extra_env or {}).get(service),
+        )
+        for kind in ("api", "worker"):
+            proc = ServiceProcess(
+                service, kind, env, log_dir / f"{service}-{kind}.log", port=port if kind == "api" else None
+            )
+            proc.start()
+            system.processes[f"{service}:{kind}"] = proc
+    for service in services:
+        system.processes[f"{service}:api"].wait_healthy()
+    return system
+
+
+@pytest.fixture(scope="session")
+def system(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+    """All services that exist, started once for the system tests of this session."""
+    available = tuple(
+        s for s in SERVICES if (REPO_ROOT / "services" / s / "src" / s / "entrypoints" / "worker.py").exists()
+    )
+    running = start_system(infra, available, tmp_path_factory.mktemp("system"))
+    yield running
+    for proc in running.processes.values():
+        proc.stop()
