@@ -10,16 +10,15 @@ from ..bootstrap import Deps, build_deps
 from ..config import Settings
 
 
+TITLE = "Redress advocacy"
+DESCRIPTION = "Anonymised impunity indicators, advocacy actions and reports."
+ROUTERS = [router]
+
+
 def build_app(deps: Deps) -> FastAPI:
     """The advocacy app around already-built dependencies."""
-    return service_app(
-        core=deps.core,
-        deps=deps,
-        verifier=deps.verifier,
-        title="Redress advocacy",
-        description="Anonymised impunity indicators, advocacy actions and reports.",
-        routers=[router],
-    )
+    return service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
+                       routers=ROUTERS)
 
 
 def main() -> None:

@@ -10,16 +10,15 @@ from ..bootstrap import Deps, build_deps
 from ..config import Settings
 
 
+TITLE = "Redress intake"
+DESCRIPTION = "Documentation of crimes: incidents, victims, evidence, referrals."
+ROUTERS = [router]
+
+
 def build_app(deps: Deps) -> FastAPI:
     """The intake app around already-built dependencies."""
-    return service_app(
-        core=deps.core,
-        deps=deps,
-        verifier=deps.verifier,
-        title="Redress intake",
-        description="Documentation of crimes: incidents, victims, evidence, referrals.",
-        routers=[router],
-    )
+    return service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
+                       routers=ROUTERS)
 
 
 def main() -> None:

@@ -1,0 +1,136 @@
+"""Generated contracts of a service: OpenAPI, one JSON Schema per published event, AsyncAPI 3.
+
+`python -m servicekit.contracts write` regenerates every service's `contracts/` folder;
+`tests/test_contracts.py` fails when a committed contract is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+
+from .domain import AggregateType
+from .health import health_router
+
+SERVICES = ("intake", "casework", "advocacy", "education", "notify")
+REPO_ROOT = Path(__file__).resolve().parents[4]
+CE_HEADERS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "ce_subject", "content-type"],
+    "properties": {
+        "ce_specversion": {"const": "1.0"},
+        "ce_id": {"type": "string", "format": "uuid"},
+        "ce_source": {"type": "string", "pattern": "^/redress/[a-z]+$"},
+        "ce_type": {"type": "string"},
+        "ce_time": {"type": "string", "format": "date-time"},
+        "ce_subject": {"type": "string", "description": "Aggregate id; also the record key"},
+        "content-type": {"const": "application/json"},
+        "ce_correlationid": {"type": "string"},
+        "ce_causationid": {"type": "string"},
+        "ce_dataclassification": {"enum": ["public", "internal", "confidential"]},
+        "traceparent": {"type": "string", "description": "W3C trace context"},
+    },
+}
+
+
+def openapi(service: str) -> dict[str, Any]:
+    """The service's OpenAPI document, built from its routers alone (no settings, no I/O)."""
+    api = importlib.import_module(f"{service}.entrypoints.api")
+    app = FastAPI(title=api.TITLE, description=api.DESCRIPTION, version="0.1.0")
+    app.include_router(health_router())
+    for router in api.ROUTERS:
+        app.include_router(router)
+    return app.openapi()
+
+
+def event_schemas(service: str) -> dict[str, dict[str, Any]]:
+    """JSON Schema of each event type the service publishes, keyed by its wire type."""
+    aggregates: list[AggregateType[Any]] = importlib.import_module(f"{service}.domain").AGGREGATES
+    schemas = {}
+    for agg in aggregates:
+        for event in agg.events:
+            schema = event.model_json_schema()
+            schema["$id"] = f"urn:redress:event:{event.event_type}"
+            schema["title"] = event.event_type
+            schema["x-redress"] = {"topic": agg.topic, "aggregate": agg.name, "classification": event.classification}
+            schemas[event.event_type] = schema
+    return dict(sorted(schemas.items()))
+
+
+def asyncapi(service: str, schemas: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """An AsyncAPI 3 document: the topics the service sends to and the ones it receives from."""
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    components: dict[str, Any] = {"messages": {}}
+    for event_type, schema in schemas.items():
+        topic = schema["x-redress"]["topic"]
+        key = _key(event_type)
+        components["messages"][key] = {
+            "name": event_type, "title": event_type, "contentType": "application/json",
+            "headers": CE_HEADERS_SCHEMA, "payload": {"$ref": f"events/{event_type}.json"},
+            "description": schema.get("description", ""),
+        }
+        channel = channels.setdefault(_key(topic), {"address": topic, "messages": {}})
+        channel["messages"][key] = {"$ref": f"#/components/messages/{key}"}
+    for channel_id, channel in channels.items():
+        operations[f"send_{channel_id}"] = {"action": "send", "channel": {"$ref": f"#/channels/{channel_id}"}}
+    subscriptions = importlib.import_module(f"{service}.subscriptions")
+    for group in subscriptions.GROUPS:
+        for topic in group.topics:
+            channel_id = _key(topic)
+            channels.setdefault(channel_id, {"address": topic, "description": "Owned by another service"})
+            operations[f"receive_{channel_id}_{group.purpose}"] = {
+                "action": "receive", "channel": {"$ref": f"#/channels/{channel_id}"},
+                "description": f"consumer group {service}.{group.purpose}: "
+                               + ", ".join(sorted(group.subscriptions)),
+            }
+    return {"asyncapi": "3.0.0", "info": {"title": f"Redress {service} events", "version": "0.1.0"},
+            "defaultContentType": "application/json", "channels": channels, "operations": operations,
+            "components": components}
+
+
+def _key(name: str) -> str:
+    return name.replace(".", "_")
+
+
+def rendered(service: str) -> dict[Path, str]:
+    """Every contract file of a service, as it should be committed."""
+    base = REPO_ROOT / "services" / service / "contracts"
+    schemas = event_schemas(service)
+    files = {base / "openapi.json": _dump(openapi(service)), base / "asyncapi.json": _dump(asyncapi(service, schemas))}
+    for event_type, schema in schemas.items():
+        files[base / "events" / f"{event_type}.json"] = _dump(schema)
+    return files
+
+
+def _dump(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def write(services: tuple[str, ...] = SERVICES) -> None:
+    """Regenerate the contracts, removing schemas of events no longer published."""
+    for service in services:
+        files = rendered(service)
+        events_dir = REPO_ROOT / "services" / service / "contracts" / "events"
+        events_dir.mkdir(parents=True, exist_ok=True)
+        for stale in set(events_dir.glob("*.json")) - set(files):
+            stale.unlink()
+        for path, text in files.items():
+            path.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Regenerate services' contracts/ folders")
+    parser.add_argument("command", choices=["write"])
+    parser.add_argument("services", nargs="*", default=list(SERVICES))
+    args = parser.parse_args()
+    write(tuple(args.services))
+
+
+if __name__ == "__main__":
+    main()
