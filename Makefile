@@ -1,0 +1,25 @@
+# Targets for developers and CI. `make test` is what .ci/run calls.
+.PHONY: install infra-up infra-down infra-status test run
+
+# Extra pytest arguments, e.g. make test PYTEST_ARGS="-k compose -x"
+PYTEST_ARGS ?=
+
+install:
+	deploy/local/install.sh
+
+infra-up:
+	deploy/local/stack.sh up
+
+infra-down:
+	deploy/local/stack.sh down
+
+infra-status:
+	deploy/local/stack.sh status
+
+# The stack is started around the whole run and stopped after it (unless it
+# was already up), so the integration tests meet a real Kafka and FerretDB.
+test: install
+	deploy/local/with-stack.sh uv run --frozen pytest -q $(PYTEST_ARGS)
+
+run:
+	deploy/local/run.sh
