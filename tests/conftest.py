@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,16 +65,19 @@ def start_system(
         namespace=unique_name("t").replace("_", "") + ".", db_prefix=unique_name("sys"), private_key=private_key
     )
     log_dir = REPO_ROOT / ".cache" / "logs" / "system" / system.namespace.rstrip(".")
+    ports = {service: free_port() for service in services}
+    kek = "base64:" + base64.b64encode(os.urandom(32)).decode()
     for service in services:
-        port = free_port()
+        port = ports[service]
+        extra = {
+            f"{service.upper()}_DEV_SIGNING_KEY_FILE": str(private_key),
+            f"{service.upper()}_INTAKE_URL": f"http://127.0.0.1:{ports.get('intake', 8001)}",
+            "INTAKE_KEK_SOURCE": kek,
+            **(extra_env or {}).get(service, {}),
+        }
         env = service_env(
-            service,
-            infra,
-            namespace=system.namespace,
-            db=f"{system.db_prefix}_{service}",
-            jwks_file=jwks,
-            port=port,
-            extra=(extra_env or {}).get(service),
+            service, infra, namespace=system.namespace, db=f"{system.db_prefix}_{service}", jwks_file=jwks,
+            port=port, extra=extra,
         )
         for kind in ("api", "worker"):
             proc = ServiceProcess(

@@ -38,6 +38,10 @@ class BaseServiceSettings(BaseSettings):
     auth_jwks_file: Path | None = None
     auth_jwks_url: str | None = None
 
+    dev_signing_key_file: Path | None = Field(
+        default=None, description="Development only: key to sign this service's own service token")
+    intake_url: str = Field(default="http://127.0.0.1:8001", description="Intake, the custodian of data keys")
+
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     log_level: str = "INFO"
 

@@ -1,0 +1,106 @@
+"""Obtaining a victim's data key from intake, the custodian (DESIGN.md section 4).
+
+Contract of intake's release endpoint:
+    POST {intake}/internal/keys/{victim_id}/release   body {"purpose": "notifications" | "legal_support"}
+    Authorization: a service token with scope `pii:decrypt`
+    200 {"victim_id", "data_key": base64url, "expires_in": seconds}
+    403 purpose not consented (or caller not allowed that purpose); 404 unknown victim; 410 erased.
+Keys live only in this process's memory for a short TTL and are dropped at once on erasure.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import httpx
+
+from .crypto import decrypt_field
+from .errors import TransientError
+
+TokenProvider = Callable[[], Awaitable[str]]
+PURPOSES = frozenset({"notifications", "legal_support"})
+
+
+class KeyUnavailable(Exception):
+    """The key will not be released: no consent for the purpose, unknown or erased victim."""
+
+    def __init__(self, victim_id: str, status: int) -> None:
+        super().__init__(f"key for victim {victim_id} unavailable (HTTP {status})")
+        self.victim_id = victim_id
+        self.status = status
+
+    @property
+    def erased(self) -> bool:
+        return self.status == 410
+
+
+class KeyClient:
+    """Fetches and briefly caches data keys for one purpose; never persists them."""
+
+    def __init__(self, base_url: str, token_provider: TokenProvider, *, purpose: str, ttl_seconds: float = 300.0,
+                 http: httpx.AsyncClient | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        if purpose not in PURPOSES:
+            raise ValueError(f"purpose must be one of {sorted(PURPOSES)}")
+        self.base_url = base_url.rstrip("/")
+        self.token_provider = token_provider
+        self.purpose = purpose
+        self.ttl_seconds = ttl_seconds
+        self.http = http or httpx.AsyncClient(timeout=5.0)
+        self.clock = clock
+        self._cache: dict[str, tuple[bytes, float]] = {}
+
+    async def data_key(self, victim_id: str) -> bytes:
+        """The victim's data key; raises KeyUnavailable (final) or TransientError (retry later)."""
+        cached = self._cache.get(victim_id)
+        if cached and cached[1] > self.clock():
+            return cached[0]
+        token = await self.token_provider()
+        try:
+            response = await self.http.post(f"{self.base_url}/internal/keys/{victim_id}/release",
+                                            json={"purpose": self.purpose},
+                                            headers={"Authorization": f"Bearer {token}"})
+        except httpx.TransportError as exc:
+            raise TransientError("intake unreachable for key release") from exc
+        if response.status_code in (403, 404, 410):
+            self.forget(victim_id)
+            raise KeyUnavailable(victim_id, response.status_code)
+        if response.status_code != 200:
+            raise TransientError(f"key release answered HTTP {response.status_code}")
+        body = response.json()
+        key = base64.urlsafe_b64decode(body["data_key"] + "=" * (-len(body["data_key"]) % 4))
+        ttl = min(self.ttl_seconds, float(body.get("expires_in", self.ttl_seconds)))
+        self._cache[victim_id] = (key, self.clock() + ttl)
+        return key
+
+    async def decrypt(self, victim_id: str, field: str, ciphertext: str) -> str:
+        """Decrypt one field of a victim (AAD binds victim id and field name)."""
+        return decrypt_field(await self.data_key(victim_id), ciphertext, subject_id=victim_id, field=field)
+
+    def forget(self, victim_id: str) -> None:
+        """Drop a cached key (on `intake.victim.erased.v1` or consent withdrawal)."""
+        self._cache.pop(victim_id, None)
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+
+def dev_service_token_provider(private_key_file: Path, *, service: str, ttl_seconds: int = 600) -> TokenProvider:
+    """Development only: the service signs its own `pii:decrypt` token with the dev key.
+
+    Production uses the identity provider's client-credentials flow instead.
+    """
+    from .devtokens import mint_token
+
+    state: dict[str, float | str] = {"token": "", "until": 0.0}
+
+    async def provide() -> str:
+        if time.time() >= float(state["until"]):
+            state["token"] = mint_token(private_key_file, subject=f"svc-{service}", roles=[], scopes=["pii:decrypt"],
+                                        service=True, ttl_seconds=ttl_seconds)
+            state["until"] = time.time() + ttl_seconds / 2
+        return str(state["token"])
+
+    return provide
