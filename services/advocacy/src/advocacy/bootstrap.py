@@ -9,6 +9,7 @@ from servicekit.service import Core, build_core, token_verifier
 
 from .config import Settings
 from .projections import Projections
+from .pseudonyms import Pseudonymizer
 
 
 @dataclass(frozen=True)
@@ -18,11 +19,17 @@ class Deps:
     core: Core
     verifier: TokenVerifier
     projections: Projections
+    keys: Pseudonymizer
     suppression_k: int
+
+    @property
+    def store(self):  # the kit's EventStore
+        return self.core.store
 
 
 def build_deps(settings: Settings) -> Deps:
     """Build advocacy's dependencies from its settings."""
     core = build_core(settings)
+    configured = settings.pseudonym_key.get_secret_value().encode() if settings.pseudonym_key else None
     return Deps(core=core, verifier=token_verifier(settings), projections=Projections(core.db),
-                suppression_k=settings.suppression_k)
+                keys=Pseudonymizer(core.db["service_secrets"], configured), suppression_k=settings.suppression_k)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 from servicekit.settings import BaseServiceSettings
 
@@ -14,4 +14,10 @@ class Settings(BaseServiceSettings):
 
     service_name: str = "advocacy"
     http_port: int = 8003
-    suppression_k: int = Field(default=5, ge=2, le=50, description="Counts below k leave only as '<k'")
+    suppression_k: int = Field(default=5, ge=3, le=50, description="Counts below k leave only as '<k'")
+    pseudonym_key: SecretStr | None = Field(
+        default=None,
+        description="HMAC key turning victim ids into one-way keys; when unset, a random key is created once "
+                    "and kept in advocacy's own store (set it from a secret store in production)")
+    rebuild_lock_seconds: float = Field(default=900.0, gt=0,
+                                        description="A rebuild lock older than this is considered abandoned")

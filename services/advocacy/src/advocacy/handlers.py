@@ -1,29 +1,89 @@
-"""One async function per consumed event; each is idempotent."""
+"""One async function per command; they never talk to Kafka (the outbox relay publishes).
+
+Consumed events are handled in projectors.py: they only feed the read model.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-from servicekit.consumer import ConsumedEvent
+from servicekit.errors import InvalidInput
+from servicekit.eventstore import CommandContext
+from servicekit.ids import derived_id, new_id
 
+from . import figures
 from .bootstrap import Deps
+from .domain import action as action_rules
+from .domain import recommendation as recommendation_rules
+from .domain.action import ACTION, Action, AttachmentRef, IndicatorSnapshot
+from .domain.published import INDICATORS
+from .domain.recommendation import RECOMMENDATION, Recommendation
 
 
-class IncidentDocumentedV1(BaseModel):
-    """Advocacy's own copy of the fields it reads from intake.incident.documented.v1."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    occurred_on: date
-    region: str
-    violation_types: list[str]
+def new_aggregate_id(kind: str, organisation: str, idempotency_key: str | None) -> str:
+    """A random id, or one derived from the client's Idempotency-Key so a retried request creates nothing new."""
+    return derived_id("advocacy", kind, organisation, idempotency_key) if idempotency_key else new_id()
 
 
-async def project_incident_documented(event: ConsumedEvent, deps: Deps) -> None:
-    """Count a documented incident (by region, year and violation type)."""
-    data = IncidentDocumentedV1.model_validate(event.data)
-    await deps.projections.put_incident(event.envelope.subject, {
-        "region": data.region, "year": data.occurred_on.year, "violation_types": data.violation_types,
-        "source_event_id": event.id,
-    })
+async def freeze_indicators(deps: Deps, cited: list[dict[str, Any]]) -> list[IndicatorSnapshot]:
+    """The protected figures of each cited indicator, as they stand now."""
+    snapshots = []
+    for n, citation in enumerate(cited):
+        name = citation["indicator"]
+        if name not in INDICATORS:
+            raise InvalidInput(f"{name!r} is not a known indicator", field=f"cited_indicators.{n}.indicator",
+                               allowed=sorted(INDICATORS))
+        query = {key: citation.get(key) for key in ("period_start", "period_end")}
+        shot, figure = await figures.indicator(deps, name, verified_only=bool(citation.get("verified_only")),
+                                               **query)
+        snapshots.append(IndicatorSnapshot(indicator=name, parameters=shot.parameters, figures=figure,
+                                           computed_at=shot.computed_at, generation=shot.generation))
+    return snapshots
+
+
+async def log_action(deps: Deps, ctx: CommandContext, *, organisation: str, idempotency_key: str | None,
+                     target_body: str, action_type: str, taken_on: date, title: str, summary: str | None,
+                     attachments: list[AttachmentRef], cited: list[dict[str, Any]],
+                     recommendation_ids: list[str]) -> Action:
+    """Log an advocacy action with frozen snapshots of the indicators it cites."""
+    action_id = new_aggregate_id("action", organisation, idempotency_key)
+    existing = await deps.store.load(ACTION, action_id)
+    if existing.state is not None:
+        return existing.state  # the same request again: nothing new is logged
+    action_rules.check_term("target_bodies", target_body, field="target_body")
+    action_rules.check_term("action_types", action_type, field="action_type")
+    decide = partial(action_rules.log, organisation=organisation, target_body=target_body, action_type=action_type,
+                     taken_on=taken_on, today=date.today(), title=title, summary=summary, attachments=attachments,
+                     cited_indicators=await freeze_indicators(deps, cited), recommendation_ids=recommendation_ids)
+    committed = await deps.store.execute(ACTION, action_id, decide, context=ctx)
+    assert committed.state is not None
+    return committed.state
+
+
+async def make_recommendation(deps: Deps, ctx: CommandContext, *, organisation: str, idempotency_key: str | None,
+                              addressee: str, text: str, made_on: date, source: str | None) -> Recommendation:
+    """Record a recommendation made to a body; its status starts at 'made'."""
+    recommendation_id = new_aggregate_id("recommendation", organisation, idempotency_key)
+    existing = await deps.store.load(RECOMMENDATION, recommendation_id)
+    if existing.state is not None:
+        return existing.state
+    decide = partial(recommendation_rules.make, organisation=organisation, addressee=addressee, text=text,
+                     made_on=made_on, today=date.today(), source=source)
+    committed = await deps.store.execute(RECOMMENDATION, recommendation_id, decide, context=ctx)
+    assert committed.state is not None
+    return committed.state
+
+
+async def change_recommendation_status(deps: Deps, ctx: CommandContext, recommendation_id: str, *,
+                                       organisation: str, idempotency_key: str | None, to_status: str,
+                                       changed_on: date, note: str | None, evidence: list[str]) -> Recommendation:
+    """Record a recommendation's new follow-up status (its history keeps every step)."""
+    decide = partial(recommendation_rules.change_status, organisation=organisation, to_status=to_status,
+                     changed_on=changed_on, today=date.today(), note=note, evidence=evidence)
+    key = derived_id("status", recommendation_id, idempotency_key) if idempotency_key else None
+    committed = await deps.store.execute(RECOMMENDATION, recommendation_id, decide, context=ctx,
+                                         idempotency_key=key)
+    assert committed.state is not None  # change_status refuses an unknown recommendation with a 404
+    return committed.state

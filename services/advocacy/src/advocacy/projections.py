@@ -1,31 +1,148 @@
 """Advocacy's read models, built only from consumed events (never from another service's store).
 
-Each fact document is keyed by the source aggregate id and replaced whole, so applying an event
-twice leaves the same document: the projection is idempotent by construction. No victim identity
-is kept: only the fields that indicators count.
+Every consumed event becomes one *fact record* whose `_id` is the event id: inserting it is the one
+operation FerretDB refuses atomically when repeated, so a redelivered event is a no-op, and no
+read-modify-write can lose an update when two consumers overlap during a rebalance. Reading folds
+a subject's records in source order (domain/facts.py), so the figures do not depend on the order
+in which different topics are delivered.
+
+Records live in collections of one *generation* (`g0001_incidents`, ...). A rebuild replays the
+topics into the next generation and then moves the `live` pointer (see rebuild.py). A record keeps
+only the fields that indicators count; victims appear only under a one-way key.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from .domain import facts as f
+
+KINDS = ("incidents", "victims", "referrals", "cases", "hearings", "reparations", "sessions")
+POINTER = "live"
+FIRST_GENERATION = 1
+
+
+def collection_name(generation: int, kind: str) -> str:
+    """Name of one kind's collection in one generation."""
+    return f"g{generation:04d}_{kind}"
+
+
+@dataclass(frozen=True)
+class FactRecord:
+    """One consumed event, reduced to what indicators need."""
+
+    event_id: str
+    subject: str
+    kind: str
+    at: str
+    offset: int
+    data: Mapping[str, Any]
+
+    def document(self) -> dict[str, Any]:
+        return {"_id": self.event_id, "subject": self.subject, "kind": self.kind, "at": self.at,
+                "offset": self.offset, "data": dict(self.data)}
+
+
+@dataclass(frozen=True)
+class CurrentFacts:
+    """Everything the indicators are computed from, folded per subject."""
+
+    incidents: Mapping[str, f.IncidentFacts]
+    victims: Mapping[str, f.VictimFacts]
+    referrals: Mapping[str, f.ReferralFacts]
+    cases: Mapping[str, f.CaseFacts]
+    hearings: Mapping[str, f.HearingFacts]
+    reparations: Mapping[str, f.ReparationFacts]
+    sessions: Mapping[str, f.SessionFacts]
+
+
+_FOLDS: dict[str, Any] = {
+    "incidents": f.fold_incident, "victims": f.fold_victim, "referrals": f.fold_referral, "cases": f.fold_case,
+    "hearings": f.fold_hearing, "reparations": f.fold_reparation, "sessions": f.fold_session,
+}
+
+
+class FactLog:
+    """The fact records of one generation."""
+
+    def __init__(self, db: AsyncDatabase[Any], generation: int) -> None:
+        self.db = db
+        self.generation = generation
+
+    async def record(self, collection: str, fact: FactRecord) -> bool:
+        """Store a fact once; False when this event was already recorded."""
+        try:
+            await self.db[collection_name(self.generation, collection)].insert_one(fact.document())
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def records(self, kind: str) -> list[dict[str, Any]]:
+        """Every record of one kind."""
+        return [doc async for doc in self.db[collection_name(self.generation, kind)].find({})]
+
+    async def folded(self, kind: str) -> dict[str, Any]:
+        """Current facts per subject of one kind (subjects whose facts are incomplete are left out)."""
+        fold = _FOLDS[kind]
+        groups = f.group_by_subject(await self.records(kind))
+        folded = {subject: fold(records) for subject, records in groups.items()}
+        return {subject: facts for subject, facts in sorted(folded.items()) if facts is not None}
+
+    async def current(self) -> CurrentFacts:
+        """All current facts."""
+        return CurrentFacts(**{kind: await self.folded(kind) for kind in KINDS})
+
+    async def counts(self) -> dict[str, int]:
+        """Number of records per kind (for the rebuild report and health of the read model)."""
+        return {kind: await self.db[collection_name(self.generation, kind)].count_documents({}) for kind in KINDS}
+
+    async def drop(self) -> None:
+        """Remove this generation's collections."""
+        for kind in KINDS:
+            await self.db.drop_collection(collection_name(self.generation, kind))
 
 
 class Projections:
-    """Access to advocacy's projection collections (all queries live here)."""
+    """Which generation is live, and access to it; `pinned` fixes one generation (rebuilds)."""
 
-    def __init__(self, db: AsyncDatabase[Any]) -> None:
-        self.incidents = db["incident_facts"]
+    def __init__(self, db: AsyncDatabase[Any], pinned: int | None = None) -> None:
+        self.db = db
+        self.meta = db["projection_meta"]
+        self.pinned = pinned
 
-    async def put_incident(self, incident_id: str, facts: dict[str, Any]) -> None:
-        """Insert or replace the facts of one incident."""
-        await self.incidents.replace_one({"_id": incident_id}, {"_id": incident_id, **facts}, upsert=True)
+    async def live_generation(self) -> int:
+        """The generation readers and the live consumers use."""
+        if self.pinned is not None:
+            return self.pinned
+        doc = await self.meta.find_one({"_id": POINTER})
+        return int(doc["generation"]) if doc else FIRST_GENERATION
 
-    async def incidents_by_region(self) -> dict[str, int]:
-        """Documented incidents per region code."""
-        counts: Counter[str] = Counter()
-        async for doc in self.incidents.find({}, {"region": 1}):
-            counts[doc["region"]] += 1
-        return dict(sorted(counts.items()))
+    async def live(self) -> FactLog:
+        """The fact log readers and consumers should use now."""
+        return FactLog(self.db, await self.live_generation())
+
+    def generation(self, generation: int) -> FactLog:
+        """The fact log of a given generation."""
+        return FactLog(self.db, generation)
+
+    def pinned_to(self, generation: int) -> Projections:
+        """The same projections with one generation fixed (a rebuild writes there)."""
+        return Projections(self.db, pinned=generation)
+
+    async def swap(self, generation: int, *, built_from: list[dict[str, Any]]) -> None:
+        """Make a generation live (only the rebuild, under its lock, calls this)."""
+        # built_from lists {topic, partition, offset}: topic names hold dots, so they are never keys.
+        doc = {"_id": POINTER, "generation": generation, "swapped_at": time.time(), "built_from": built_from}
+        await self.meta.replace_one({"_id": POINTER}, doc, upsert=True)
+
+    async def status(self) -> dict[str, Any]:
+        """The live generation and when it was built."""
+        doc = await self.meta.find_one({"_id": POINTER}) or {"generation": FIRST_GENERATION}
+        log = FactLog(self.db, int(doc["generation"]))
+        return {"generation": log.generation, "swapped_at": doc.get("swapped_at"), "records": await log.counts()}

@@ -6,6 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from servicekit.auth import Principal, require
+from servicekit.errors import Forbidden
+from servicekit.eventstore import CommandContext
+from servicekit.telemetry import current_traceparent
 
 from ..bootstrap import Deps
 
@@ -15,4 +18,21 @@ def get_deps(request: Request) -> Deps:
 
 
 AppDeps = Annotated[Deps, Depends(get_deps)]
+# Analysts read aggregates only: indicators, reports and the institutional records of advocacy.
 AggregateReader = Annotated[Principal, Depends(require(roles={"analyst", "advocacy_officer", "admin"}))]
+Officer = Annotated[Principal, Depends(require(roles={"advocacy_officer"}))]
+Admin = Annotated[Principal, Depends(require(roles={"admin"}))]
+
+
+def command_context(principal: Principal, request: Request) -> CommandContext:
+    """Who is acting, with the request's correlation id when the caller sent one."""
+    correlation = request.headers.get("x-correlation-id")
+    kwargs = {"correlation_id": correlation} if correlation and len(correlation) <= 64 else {}
+    return CommandContext(actor=principal.subject, traceparent=current_traceparent(), **kwargs)
+
+
+def organisation_of(principal: Principal) -> str:
+    """The caller's organisation: every record belongs to one."""
+    if not principal.organisation:
+        raise Forbidden("the token names no organisation")
+    return principal.organisation

@@ -1,19 +1,40 @@
-"""Advocacy's HTTP routes: aggregates only, every figure under disclosure control."""
+"""Advocacy's indicator routes: aggregates only, every figure under disclosure control."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
+from servicekit.errors import NotFound
 
-from ..domain.disclosure import suppress_series
+from .. import figures
+from ..domain.published import INDICATOR_SECTIONS, INDICATORS
 from .deps import AggregateReader, AppDeps
+from .schemas import PeriodQuery
 
 router = APIRouter(prefix="/indicators", tags=["indicators"])
+Period = Annotated[PeriodQuery, Query()]
 
 
-@router.get("/incidents-by-region", responses={401: {}, 403: {}})
-async def incidents_by_region(principal: AggregateReader, deps: AppDeps) -> dict[str, Any]:
-    """Documented incidents per region, small counts suppressed."""
-    counts = await deps.projections.incidents_by_region()
-    return suppress_series(counts, deps.suppression_k).to_public()
+@router.get("", responses={401: {}, 403: {}, 422: {}})
+async def all_indicators(principal: AggregateReader, deps: AppDeps, query: Period) -> dict[str, Any]:
+    """Every indicator for a period, protected (the JSON export of the indicators)."""
+    shot = await figures.snapshot(deps, **query.model_dump())
+    return {"parameters": shot.parameters, "generation": shot.generation,
+            "computed_at": shot.computed_at.isoformat(), "indicators": shot.indicators}
+
+
+@router.get("/catalogue", responses={401: {}, 403: {}})
+async def catalogue(principal: AggregateReader) -> dict[str, list[str]]:
+    """The indicators this service publishes, by section."""
+    return {section: [n.replace("_", "-") for n in names] for section, names in INDICATOR_SECTIONS.items()}
+
+
+@router.get("/{name}", responses={401: {}, 403: {}, 404: {}, 422: {}})
+async def one_indicator(name: str, principal: AggregateReader, deps: AppDeps, query: Period) -> dict[str, Any]:
+    """One indicator for a period, protected (e.g. incidents-by-region: labels, values, total, disclosure)."""
+    key = name.replace("-", "_")
+    if key not in INDICATORS:
+        raise NotFound(f"no indicator named {name!r}; see /indicators/catalogue")
+    shot, figure = await figures.indicator(deps, key, **query.model_dump())
+    return {**figure, "indicator": name, "parameters": shot.parameters, "generation": shot.generation}

@@ -1,5 +1,9 @@
-"""Advocacy's domain: indicator arithmetic, disclosure control, vocabularies (no I/O)."""
+"""Advocacy's domain: facts, indicator arithmetic, disclosure control, vocabularies, aggregates (no I/O)."""
 
 from servicekit.domain import AggregateType
 
-AGGREGATES: list[AggregateType] = []  # type: ignore[type-arg]
+from .action import ACTION
+from .recommendation import RECOMMENDATION
+from .report import REPORT
+
+AGGREGATES: list[AggregateType] = [ACTION, RECOMMENDATION, REPORT]  # type: ignore[type-arg]

@@ -1,0 +1,203 @@
+"""Every indicator as it may leave the service: computed, then put under disclosure control (pure).
+
+Nothing leaves advocacy except through `publish()`. Counts go through suppress_table/suppress_series,
+rates, medians and amounts through protect_figure with the number of records behind them. Series
+that are margins of a published cross-table (incidents by year, region and violation type) are
+taken from the protected table, never recomputed, so two publications cannot be played against
+each other. Documents never hold nested arrays (FerretDB stores them in action snapshots).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import indicators as ind
+from . import rows
+from .disclosure import (
+    COMPLEMENT_MARKER,
+    CountTable,
+    SuppressedTable,
+    SuppressionInfo,
+    protect_figure,
+    suppress_series,
+    suppress_table,
+)
+from .facts import STAGE_ORDER
+
+SEXES = ("female", "male", rows.UNKNOWN)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The current facts (see projections.CurrentFacts) and the question asked of them."""
+
+    facts: Any
+    period: rows.Period
+    verified_only: bool
+    k: int
+
+
+def table_document(table: SuppressedTable, *, row_label: str, column_label: str) -> dict[str, Any]:
+    """A protected table as JSON without nested arrays: one record per row."""
+    return {
+        "row_dimension": row_label, "column_dimension": column_label,
+        "columns": list(table.columns),
+        "rows": [{"label": label, "values": list(cells), "total": total}
+                 for label, cells, total in zip(table.rows, table.cells, table.row_totals, strict=True)],
+        "column_totals": list(table.column_totals), "grand_total": table.grand_total,
+        "disclosure": table.info.to_public(),
+    }
+
+
+def margin_series(labels: Sequence[str], values: Sequence[Any], total: Any, info: SuppressionInfo,
+                  note: str) -> dict[str, Any]:
+    """A series published as the margin of a protected table (same markers, same protection)."""
+    return {"labels": list(labels), "values": list(values), "total": total, "disclosure": info.to_public(),
+            "note": note}
+
+
+def _series(counts: Mapping[str, int], k: int, note: str) -> dict[str, Any]:
+    return {**suppress_series(counts, k).to_public(), "note": note}
+
+
+def incident_figures(i: Inputs) -> dict[str, Any]:
+    """Incidents by year, region, violation type, perpetrator category and verification status."""
+    incident_rows = rows.incident_rows(i.facts.incidents, i.period, verified_only=i.verified_only)
+    computed = ind.incident_breakdowns(incident_rows)
+    by_year = suppress_table(CountTable.from_nested(computed["year_by_violation"]), i.k)
+    by_region = suppress_table(CountTable.from_nested(computed["region_by_violation"]), i.k)
+    mentions = "counts incidents per violation type; an incident with two types counts in both, so the total " \
+               "counts (incident, violation type) pairs"
+    return {
+        "incidents_year_by_violation": table_document(by_year, row_label="year", column_label="violation_type"),
+        "incidents_region_by_violation": table_document(by_region, row_label="region",
+                                                        column_label="violation_type"),
+        "incidents_by_year": margin_series(by_year.rows, by_year.row_totals, by_year.grand_total, by_year.info,
+                                           "row margin of incidents_year_by_violation; " + mentions),
+        "incidents_by_region": margin_series(by_region.rows, by_region.row_totals, by_region.grand_total,
+                                             by_region.info, "row margin of incidents_region_by_violation; "
+                                             + mentions),
+        "incidents_by_violation_type": margin_series(by_year.columns, by_year.column_totals, by_year.grand_total,
+                                                     by_year.info, "column margin of incidents_year_by_violation"),
+        "incidents_by_perpetrator": _series(computed["by_perpetrator"], i.k,
+                                            "incidents per alleged perpetrator category; an incident with two "
+                                            "categories counts in both"),
+        "incidents_by_verification": _series(computed["by_verification"], i.k, "incidents per verification status"),
+    }
+
+
+def _band_table(band_rows: list[rows.BandRow], k: int) -> dict[str, Any]:
+    nested = ind.cross_tab(band_rows, "sex", "age_band", distinct="victim")
+    sexes = [s for s in SEXES if s in nested] + sorted(set(nested) - set(SEXES))
+    bands = sorted({b for r in nested.values() for b in r})
+    table = suppress_table(CountTable.from_nested(nested, rows=sexes, columns=bands), k)
+    return table_document(table, row_label="sex", column_label="age_band")
+
+
+def victim_figures(i: Inputs) -> dict[str, Any]:
+    """Victims referred to legal support, and victims supported by a case, by sex and age band."""
+    f = i.facts
+    return {
+        "victims_referred": _band_table(rows.referred_victims(f.referrals, f.victims, i.period), i.k),
+        "victims_supported": _band_table(rows.supported_victims(f.cases, f.referrals, f.victims, i.period), i.k),
+    }
+
+
+def justice_figures(i: Inputs) -> dict[str, Any]:
+    """Cases by stage, share reaching trial, median durations, postponements and reparations."""
+    f, k = i.facts, i.k
+    pipeline = rows.case_rows(f.cases, f.hearings, i.period, complaint_cohort=False)
+    stages = ind.count_by(pipeline, "stage", order=[s for s in STAGE_ORDER])
+    extra = ind.count_by([r for r in pipeline if r.stage not in STAGE_ORDER], "stage")
+    cohort = rows.case_rows(f.cases, f.hearings, i.period, complaint_cohort=True)
+    share = ind.trial_share(cohort)
+    durations = ind.case_durations(cohort)
+    postponed = ind.postponement_rate(rows.hearing_rows(f.hearings, i.period))
+    money = ind.reparations(rows.reparation_rows(f.reparations, i.period))
+    return {
+        "cases_by_stage": _series({**stages, **extra}, k, "cases opened by the end of the period, at the stage "
+                                                          "reached by then (domestic proceedings)"),
+        "trial_share": {"share": protect_share(share["reached_trial"], share["complaints"], k),
+                        "complaints": _count(share["complaints"], k),
+                        "note": "complaints filed in the period that have reached trial or a later stage"},
+        "case_durations": {name: {"median_days": protect_figure(d["median_days"], d["n"], k), "n": _count(d["n"], k)}
+                           for name, d in durations.items()},
+        "hearing_postponement_rate": {
+            "rate": protect_share(postponed["postponed"], postponed["held"] + postponed["postponed"], k),
+            "note": "postponed sittings over sittings held or postponed in the period"},
+        "reparations": _reparation_figures(money, k),
+    }
+
+
+def _reparation_figures(money: Mapping[str, Any], k: int) -> dict[str, Any]:
+    awards = money["awarded"]
+    counts = suppress_series({s: money[s] for s in ("paid_in_full", "paid_in_part", "not_paid")}, k).to_public()
+    return {
+        "awards_by_payment": counts,
+        "awarded_xof": protect_figure(money["awarded_xof"], awards, k),
+        "paid_xof": protect_figure(money["paid_xof"], awards, k),
+        "paid_share_xof": protect_figure(money["paid_share_xof"], awards, k),
+        "note": "reparations awarded in the period, in CFA francs (XOF), and what has been paid on them",
+    }
+
+
+def education_figures(i: Inputs) -> dict[str, Any]:
+    """Education reach against documented-incident density, per region."""
+    incident_rows = rows.incident_rows(i.facts.incidents, i.period, verified_only=i.verified_only)
+    ranked = ind.education_priorities(incident_rows, rows.reach_rows(i.facts.sessions, i.period))
+    protected = dict(suppress_series({r["region"]: r["incidents"] for r in ranked}, i.k).items)
+    regions = [{"region": r["region"], "rank": r["rank"], "incidents": protected[r["region"]],
+                "youth_reached": r["youth_reached"],
+                # The score would give a withheld incident count back (score x (reach + 1)).
+                "incidents_per_youth_reached": r["score"] if isinstance(protected[r["region"]], int) else None}
+               for r in ranked]
+    return {"education_reach_vs_incidents": {
+        "regions": regions, "k": i.k,
+        "note": "regions ranked by documented incidents per young person (under 25) reached by education "
+                "sessions; a high rank means many incidents and little reach"}}
+
+
+def protect_share(part: int, whole: int, k: int) -> float | str | None:
+    """part / whole, withheld when either side of the split is a small non-zero count.
+
+    With the denominator published, a share gives its numerator back (1 of 7 is 0.142857), so both
+    the part and the rest must be 0 or at least k, as for any published count.
+    """
+    if whole == 0:
+        return None
+    if whole < k:
+        return f"n<{k}"
+    if 0 < part < k or 0 < whole - part < k:
+        return COMPLEMENT_MARKER
+    return part / whole
+
+
+def _count(n: int, k: int) -> int | str:
+    return f"<{k}" if 0 < n < k else n
+
+
+SECTIONS: dict[str, Callable[[Inputs], dict[str, Any]]] = {
+    "incidents": incident_figures, "victims": victim_figures, "justice": justice_figures,
+    "education": education_figures,
+}
+
+
+def publish(i: Inputs, sections: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Every protected indicator of the chosen sections (all of them by default), by name."""
+    published: dict[str, dict[str, Any]] = {}
+    for name in sections or SECTIONS:
+        published.update(SECTIONS[name](i))
+    return published
+
+
+INDICATOR_SECTIONS = {
+    "incidents": ("incidents_by_year", "incidents_by_region", "incidents_by_violation_type",
+                  "incidents_by_perpetrator", "incidents_by_verification", "incidents_year_by_violation",
+                  "incidents_region_by_violation"),
+    "victims": ("victims_referred", "victims_supported"),
+    "justice": ("cases_by_stage", "trial_share", "case_durations", "hearing_postponement_rate", "reparations"),
+    "education": ("education_reach_vs_incidents",),
+}
+INDICATORS = {name: section for section, names in INDICATOR_SECTIONS.items() for name in names}

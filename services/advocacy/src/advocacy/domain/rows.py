@@ -1,0 +1,144 @@
+"""From current facts to the rows the indicator arithmetic counts, for one period (pure, no I/O).
+
+Period rules (each figure says what its period filters):
+- incidents: the date the incident occurred;
+- referrals: the date of referral; victims supported: the date their case opened;
+- cases by stage: cases opened by the end of the period, at the stage they had reached by then;
+- trial share and durations: the cohort of complaints filed in the period, followed to today;
+- hearings: the date of each sitting; reparations: the date of the award;
+- education reach: the date of the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from . import facts as f
+from .indicators import CaseRow, HearingRow, IncidentRow, ReachRow, ReparationRow
+
+UNKNOWN = "unknown"
+UNSPECIFIED_PERPETRATOR = "not_recorded"
+COMPLAINT_STAGE = "complaint_civil_party"
+JUDGMENT_STAGE = "judgment"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Inclusive period; an open end means no bound on that side."""
+
+    start: date | None = None
+    end: date | None = None
+
+    def __contains__(self, day: object) -> bool:
+        if not isinstance(day, date):
+            return False
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class BandRow:
+    """One victim counted by sex and age band (under a one-way key)."""
+
+    victim: str
+    sex: str
+    age_band: str
+
+
+def incident_rows(incidents: Mapping[str, f.IncidentFacts], period: Period, *,
+                  verified_only: bool = False) -> list[IncidentRow]:
+    """One row per incident, violation type and perpetrator category (counts are distinct incidents)."""
+    rows = []
+    for key, incident in incidents.items():
+        if incident.occurred_on not in period or (verified_only and not incident.verified):
+            continue
+        for violation in incident.violation_types:
+            for perpetrator in incident.perpetrator_categories or (UNSPECIFIED_PERPETRATOR,):
+                rows.append(IncidentRow(key, incident.occurred_on.year, incident.region, violation, perpetrator,
+                                        incident.verification_status))
+    return rows
+
+
+def referred_victims(referrals: Mapping[str, f.ReferralFacts], victims: Mapping[str, f.VictimFacts],
+                     period: Period) -> list[BandRow]:
+    """Victims referred to legal support in the period, by sex and age band."""
+    rows = []
+    for key, referral in referrals.items():
+        if referral.referred_on not in period:
+            continue
+        victim = victims.get(referral.victim_key or "", f.VictimFacts())
+        if victim.counted:
+            rows.append(BandRow(referral.victim_key or key, referral.sex or victim.sex or UNKNOWN,
+                                referral.age_band or victim.age_band or UNKNOWN))
+    return rows
+
+
+def supported_victims(cases: Mapping[str, f.CaseFacts], referrals: Mapping[str, f.ReferralFacts],
+                      victims: Mapping[str, f.VictimFacts], period: Period) -> list[BandRow]:
+    """Victims whose case opened in the period (legal support), by sex and age band."""
+    rows = []
+    for key, case in cases.items():
+        if case.opened_on not in period:
+            continue
+        referral = referrals.get(case.referral_id or "")
+        victim_key = case.victim_key or (referral.victim_key if referral else None)
+        victim = victims.get(victim_key or "", f.VictimFacts())
+        if not victim.counted:
+            continue
+        sex = victim.sex or (referral.sex if referral else None) or UNKNOWN
+        band = victim.age_band or (referral.age_band if referral else None) or UNKNOWN
+        rows.append(BandRow(victim_key or key, sex, band))
+    return rows
+
+
+def stage_on(case: f.CaseFacts, day: date | None) -> str:
+    """The stage a case had reached by a day (its current stage without a day)."""
+    if day is None:
+        return case.stage
+    reached = [(on, f.STAGE_ORDER.index(s) if s in f.STAGE_ORDER else -1, s)
+               for s, on in case.reached.items() if on <= day]
+    return max(reached)[2] if reached else case.stage
+
+
+def case_rows(cases: Mapping[str, f.CaseFacts], hearings: Mapping[str, f.HearingFacts], period: Period, *,
+              complaint_cohort: bool) -> list[CaseRow]:
+    """Cases opened by the period's end (or, for the cohort, whose complaint was filed in the period)."""
+    first_hearing: dict[str, date] = {}
+    for hearing in hearings.values():
+        held = hearing.held_on
+        if held is not None and (hearing.case_id not in first_hearing or held < first_hearing[hearing.case_id]):
+            first_hearing[hearing.case_id] = held
+    rows = []
+    for key, case in cases.items():
+        complaint_on = case.reached_on(COMPLAINT_STAGE)
+        if complaint_cohort and complaint_on not in period:
+            continue
+        if not complaint_cohort and period.end is not None and case.opened_on > period.end:
+            continue
+        rows.append(CaseRow(key, stage_on(case, None if complaint_cohort else period.end), complaint_on,
+                            first_hearing.get(key), case.reached_on(JUDGMENT_STAGE), case.reached_trial))
+    return rows
+
+
+def hearing_rows(hearings: Mapping[str, f.HearingFacts], period: Period) -> list[HearingRow]:
+    """Sittings dated in the period, with what became of each."""
+    return [HearingRow(key, sitting.outcome) for key, hearing in hearings.items()
+            for sitting in hearing.sittings if sitting.on in period]
+
+
+def reparation_rows(reparations: Mapping[str, f.ReparationFacts], period: Period) -> list[ReparationRow]:
+    """Reparations awarded in the period, with what has been paid on them."""
+    rows = []
+    for reparation in reparations.values():
+        if reparation.awarded_xof <= 0 or reparation.awarded_on not in period:
+            continue
+        paid = min(reparation.paid_xof, reparation.awarded_xof)
+        status = "paid_in_full" if paid >= reparation.awarded_xof else ("paid_in_part" if paid else "not_paid")
+        rows.append(ReparationRow(reparation.case_id, reparation.awarded_xof, paid, status))
+    return rows
+
+
+def reach_rows(sessions: Mapping[str, f.SessionFacts], period: Period) -> list[ReachRow]:
+    """Youth reached by the education sessions held in the period."""
+    return [ReachRow(s.region, s.youth) for s in sessions.values() if s.held_on in period]
