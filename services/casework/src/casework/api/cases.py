@@ -1,0 +1,114 @@
+"""Cases: reading (audited), stages, lawyers, court, privileged notes and the victim's name."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from .. import handlers
+from ..domain.access import CASE_MANAGER
+from ..domain.case import Case
+from ..domain.procedure import tracks
+from .deps import AppDeps, CaseId, CaseManager, CaseWorker, Lawyer, LawyerPathId, VictimId, command_context
+from .schemas import (
+    CasePublic,
+    CourtChange,
+    LawyerAssign,
+    NoteCreate,
+    NoteCreated,
+    NotePublic,
+    StageChange,
+    VictimNamePublic,
+)
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+ERRORS = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
+NO_STORE = "no-store"
+
+
+def case_public(case: Case) -> CasePublic:
+    """A case with the next stages allowed on each track."""
+    allowed = {code: list(track.allowed_next(case.stage_on(code))) for code, track in tracks().items()}
+    return CasePublic.model_validate({**case.model_dump(), "allowed_next": allowed})
+
+
+@router.get("", response_model=list[CasePublic], responses={401: {}, 403: {}, 422: {}})
+async def list_cases(principal: CaseWorker, deps: AppDeps,
+                     status_: Annotated[Literal["open", "closed"] | None, Query(alias="status")] = None,
+                     limit: Annotated[int, Query(ge=1, le=200)] = 100) -> list[CasePublic]:
+    """Cases the caller sees: assigned ones (lawyers), the organisation's (case managers). Each read is audited."""
+    found = await deps.queries.cases(handlers.access_of(principal), status=status_, limit=limit)
+    for case in found:
+        await handlers.audit(deps, principal, action="case.read", resource_type="case", resource_id=case.id,
+                             purpose="case list", allowed=True)
+    return [case_public(case) for case in found]
+
+
+@router.get("/{case_id}", response_model=CasePublic, responses={401: {}, 403: {}, 404: {}})
+async def read_case(case_id: CaseId, principal: CaseWorker, deps: AppDeps) -> CasePublic:
+    """One case; someone else's case is a 404. Audited."""
+    return case_public(await handlers.read_case(deps, principal, case_id))
+
+
+@router.post("/{case_id}/stage", response_model=CasePublic, responses=ERRORS)
+async def change_stage(case_id: CaseId, body: StageChange, principal: CaseWorker, deps: AppDeps,
+                       request: Request) -> CasePublic:
+    """Move a track to its next stage; an invalid move is a 409 naming the allowed next stages."""
+    case = await handlers.change_stage(deps, command_context(principal, request), handlers.access_of(principal),
+                                       case_id, track=body.track, to_stage=body.to_stage,
+                                       closure_reason=body.closure_reason, effective_on=body.effective_on)
+    return case_public(case)
+
+
+@router.post("/{case_id}/lawyers", response_model=CasePublic, responses=ERRORS)
+async def assign_lawyer(case_id: CaseId, body: LawyerAssign, principal: CaseManager, deps: AppDeps,
+                        request: Request) -> CasePublic:
+    """Assign one more lawyer; assigning someone already on the case is a 409."""
+    access = handlers.access_of(principal).only({CASE_MANAGER})
+    case = await handlers.assign_lawyer(deps, command_context(principal, request), access, case_id,
+                                        lawyer_id=body.lawyer_id)
+    return case_public(case)
+
+
+@router.delete("/{case_id}/lawyers/{lawyer_id}", response_model=CasePublic, responses=ERRORS)
+async def unassign_lawyer(case_id: CaseId, lawyer_id: LawyerPathId, principal: CaseManager, deps: AppDeps,
+                          request: Request) -> CasePublic:
+    """Take a lawyer off a case (a case keeps at least one)."""
+    access = handlers.access_of(principal).only({CASE_MANAGER})
+    case = await handlers.unassign_lawyer(deps, command_context(principal, request), access, case_id,
+                                          lawyer_id=lawyer_id)
+    return case_public(case)
+
+
+@router.put("/{case_id}/court", response_model=CasePublic, responses=ERRORS)
+async def change_court(case_id: CaseId, body: CourtChange, principal: CaseWorker, deps: AppDeps,
+                       request: Request) -> CasePublic:
+    """Record the court now seized of the case."""
+    case = await handlers.change_court(deps, command_context(principal, request), handlers.access_of(principal),
+                                       case_id, court=body.court)
+    return case_public(case)
+
+
+@router.post("/{case_id}/notes", status_code=status.HTTP_201_CREATED, response_model=NoteCreated, responses=ERRORS)
+async def add_note(case_id: CaseId, body: NoteCreate, principal: Lawyer, deps: AppDeps) -> NoteCreated:
+    """Add a privileged note (lawyers of the case only); encrypted at rest."""
+    return NoteCreated(id=await handlers.add_note(deps, principal, case_id, text=body.text))
+
+
+@router.get("/{case_id}/notes", response_model=list[NotePublic], responses={401: {}, 403: {}, 404: {}})
+async def read_notes(case_id: CaseId, principal: Lawyer, deps: AppDeps, response: Response) -> list[NotePublic]:
+    """The privileged notes of a case, for its lawyers only. Audited."""
+    response.headers["Cache-Control"] = NO_STORE
+    notes = await handlers.read_notes(deps, principal, case_id)
+    return [NotePublic(id=n.id, author=n.author, created_at=n.created_at, text=n.text) for n in notes]
+
+
+@router.get("/{case_id}/victims/{victim_id}/name", response_model=VictimNamePublic,
+            responses={401: {}, 403: {}, 404: {}, 410: {}, 503: {}})
+async def reveal_victim_name(case_id: CaseId, victim_id: VictimId, principal: Lawyer, deps: AppDeps,
+                             response: Response) -> VictimNamePublic:
+    """A victim's name for a lawyer of the case, decrypted through intake's key path now; audited, not stored."""
+    response.headers["Cache-Control"] = NO_STORE
+    name = await handlers.reveal_victim_name(deps, principal, case_id, victim_id)
+    return VictimNamePublic(victim_id=victim_id, name=name)

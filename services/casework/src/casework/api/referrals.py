@@ -1,0 +1,54 @@
+"""The referral inbox: case managers accept (opening a case) or decline referred victims."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, status
+from servicekit.errors import NotFound
+
+from .. import handlers
+from ..domain.referral import REFERRAL
+from .deps import AppDeps, CaseManager, ReferralId, command_context, organisation_of
+from .schemas import CaseOpenedPublic, ReferralAccept, ReferralDecline, ReferralPublic
+
+router = APIRouter(prefix="/referrals", tags=["referrals"])
+Status = Annotated[Literal["pending", "accepted", "declined"], Query(alias="status")]
+ERRORS = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
+
+
+@router.get("", response_model=list[ReferralPublic], responses={401: {}, 403: {}, 422: {}})
+async def list_referrals(principal: CaseManager, deps: AppDeps,
+                         status_: Status = "pending",
+                         limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[ReferralPublic]:
+    """The inbox: pending referrals, or those the caller's organisation decided."""
+    found = await deps.queries.referrals(status=status_, organisation=principal.organisation, limit=limit)
+    return [ReferralPublic.model_validate(r.model_dump()) for r in found]
+
+
+@router.get("/{referral_id}", response_model=ReferralPublic, responses={401: {}, 403: {}, 404: {}})
+async def read_referral(referral_id: ReferralId, principal: CaseManager, deps: AppDeps) -> ReferralPublic:
+    """One referral: pending ones to any case manager, decided ones to the deciding organisation."""
+    found = (await deps.store.load(REFERRAL, referral_id)).state
+    if found is None or (found.status != "pending" and found.organisation != principal.organisation):
+        raise NotFound("no such referral")
+    return ReferralPublic.model_validate(found.model_dump())
+
+
+@router.post("/{referral_id}/accept", status_code=status.HTTP_201_CREATED, response_model=CaseOpenedPublic,
+             responses=ERRORS)
+async def accept_referral(referral_id: ReferralId, body: ReferralAccept, principal: CaseManager, deps: AppDeps,
+                          request: Request) -> CaseOpenedPublic:
+    """Accept a pending referral for the caller's organisation: opens its case with the lawyers named."""
+    case_id = await handlers.accept_referral(deps, command_context(principal, request), referral_id=referral_id,
+                                             organisation=organisation_of(principal), lawyers=body.lawyers,
+                                             court=body.court)
+    return CaseOpenedPublic(case_id=case_id)
+
+
+@router.post("/{referral_id}/decline", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
+async def decline_referral(referral_id: ReferralId, body: ReferralDecline, principal: CaseManager, deps: AppDeps,
+                           request: Request) -> None:
+    """Decline a pending referral with a reason code."""
+    await handlers.decline_referral(deps, command_context(principal, request), referral_id=referral_id,
+                                    organisation=organisation_of(principal), reason=body.reason)

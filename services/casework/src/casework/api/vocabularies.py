@@ -1,0 +1,40 @@
+"""The vocabularies clients pick codes from: procedure (tracks, stages, transitions), courts, small lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from servicekit.auth import require
+from servicekit.errors import NotFound
+
+from ..domain.procedure import tracks
+from ..vocabularies import TERM_LISTS, courts, term_list, version
+
+router = APIRouter(prefix="/vocabularies", tags=["vocabularies"], dependencies=[Depends(require())])
+
+
+@router.get("/procedure", responses={401: {}})
+async def procedure() -> dict[str, Any]:
+    """Tracks, their stages with labels and allowed next stages, and closure reasons."""
+    return {"version": version("procedure"), "tracks": [
+        {"code": t.code, "label_fr": t.label_fr, "label_en": t.label_en, "initial": t.initial,
+         "stages": [{"code": s.code, "label_fr": s.label_fr, "label_en": s.label_en, "next": list(s.next)}
+                    for s in t.stages.values()],
+         "closure_reasons": [{"code": r.code, "label_fr": r.label_fr, "label_en": r.label_en,
+                              "from": sorted(r.from_stages)} for r in t.closure_reasons.values()]}
+        for t in tracks().values()]}
+
+
+@router.get("/courts", responses={401: {}})
+async def court_list() -> dict[str, Any]:
+    """Courts and international bodies, with city and track."""
+    return {"version": version("courts"), "terms": [c.__dict__ for c in courts().values()]}
+
+
+@router.get("/terms/{name}", responses={401: {}, 404: {}})
+async def terms(name: str) -> dict[str, Any]:
+    """One of the small lists (decline reasons, hearing purposes, outcomes, ...)."""
+    if name not in TERM_LISTS:
+        raise NotFound(f"no such list; lists: {', '.join(TERM_LISTS)}")
+    return {"version": version("terms"), "name": name, "terms": [t.public() for t in term_list(name).values()]}

@@ -1,0 +1,89 @@
+"""The one place casework's objects are wired together."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from servicekit.auth import TokenVerifier
+from servicekit.crypto import KeyEncryptionKey, load_kek
+from servicekit.errors import TransientError
+from servicekit.eventstore import EventStore
+from servicekit.keyclient import KeyClient, TokenProvider, dev_service_token_provider
+from servicekit.service import Core, build_core, token_verifier
+
+from .config import Settings
+from .feeds import CalendarFeeds
+from .names import KeyPathNames, VictimNames
+from .notes import NotesVault
+from .queries import Queries
+from .victims import VictimRecords
+
+log = logging.getLogger("casework.bootstrap")
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Deps:
+    """Everything handlers and routes need; tests build it with fakes for the ports."""
+
+    core: Core
+    verifier: TokenVerifier
+    names: VictimNames
+    notes: NotesVault
+    victims: VictimRecords
+    queries: Queries
+    feeds: CalendarFeeds
+    clock: Clock = utc_now
+
+    @property
+    def store(self) -> EventStore:
+        return self.core.store
+
+
+def notes_kek(settings: Settings) -> KeyEncryptionKey:
+    """The KEK of privileged notes; development may derive one from the dev signing key, loudly."""
+    if settings.notes_key_source is not None:
+        return load_kek(settings.notes_key_source.get_secret_value())
+    if settings.dev_signing_key_file is None:
+        raise RuntimeError("CASEWORK_NOTES_KEY_SOURCE is required (file:/path or base64:<32 bytes>)")
+    log.warning("CASEWORK_NOTES_KEY_SOURCE is not set: deriving the notes key from the development signing key; "
+                "never run like this with real notes")
+    return dev_notes_kek(settings.dev_signing_key_file)
+
+
+def dev_notes_kek(signing_key_file: Path) -> KeyEncryptionKey:
+    """Development only: a KEK derived from the dev signing key, the same in the API and the worker."""
+    secret = hmac.new(signing_key_file.read_bytes(), b"redress.casework.notes-kek.dev.v1", hashlib.sha256).digest()
+    return KeyEncryptionKey(key_id="dev-derived:" + hashlib.sha256(secret).hexdigest()[:12], key=secret)
+
+
+def key_token_provider(settings: Settings) -> TokenProvider:
+    """Casework's service token for intake's key release (self-minted in development only)."""
+    if settings.dev_signing_key_file is not None:
+        return dev_service_token_provider(settings.dev_signing_key_file, service="casework")
+
+    async def missing() -> str:
+        raise TransientError("no service credentials configured for the key release (client credentials)")
+
+    return missing
+
+
+def build_deps(settings: Settings) -> Deps:
+    """Build casework's dependencies from its settings."""
+    core = build_core(settings)
+    key_client = KeyClient(settings.intake_url, key_token_provider(settings), purpose="legal_support",
+                           ttl_seconds=settings.key_cache_seconds)
+    return Deps(core=core, verifier=token_verifier(settings), names=KeyPathNames(key_client),
+                notes=NotesVault(core.db, notes_kek(settings)), victims=VictimRecords(core.db),
+                queries=Queries(core.db), feeds=CalendarFeeds(core.db))

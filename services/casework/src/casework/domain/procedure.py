@@ -1,0 +1,151 @@
+"""The stage machine of a case: the Malian procedure plus parallel international tracks (no I/O).
+
+The transition table is data (vocabularies/procedure.json) so partners can review it with counsel;
+this module validates it once and answers "may a case move from A to B, and if not, where may it go".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
+from typing import Any
+
+from servicekit.errors import Conflict, InvalidInput
+
+from ..vocabularies import VocabularyDataError, raw, term_from
+
+DOMESTIC = "domestic"
+CLOSED = "closed"
+ANY_STAGE = "*"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of a track and the stages it may move to."""
+
+    code: str
+    label_fr: str
+    label_en: str
+    next: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClosureReason:
+    """Why a case closed, and the stages it may close from."""
+
+    code: str
+    label_fr: str
+    label_en: str
+    from_stages: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Track:
+    """A procedure a case follows: the domestic one, or an international body's."""
+
+    code: str
+    label_fr: str
+    label_en: str
+    initial: str
+    stages: Mapping[str, Stage]
+    closure_reasons: Mapping[str, ClosureReason]
+
+    def allowed_next(self, stage: str) -> tuple[str, ...]:
+        """Stages reachable in one step from `stage`."""
+        return self.stages[stage].next
+
+
+def _stages(entries: list[dict[str, Any]]) -> dict[str, Stage]:
+    stages = {}
+    for entry in entries:
+        term = term_from(entry, frozenset({"next"}))
+        stages[term.code] = Stage(term.code, term.label_fr, term.label_en, tuple(entry["next"]))
+    return stages
+
+
+def _closure_reasons(entries: list[dict[str, Any]], stages: Mapping[str, Stage]) -> dict[str, ClosureReason]:
+    reasons = {}
+    for entry in entries:
+        term = term_from(entry, frozenset({"from"}))
+        sources = entry["from"]
+        from_stages = frozenset(s for s in stages if s != CLOSED) if sources == ANY_STAGE else frozenset(sources)
+        reasons[term.code] = ClosureReason(term.code, term.label_fr, term.label_en, from_stages)
+    return reasons
+
+
+def _check(track: Track) -> Track:
+    """Refuse a malformed table at import: unknown targets, a non-terminal 'closed', a missing initial."""
+    codes = set(track.stages)
+    if track.initial not in codes or CLOSED not in codes or track.stages[CLOSED].next:
+        raise VocabularyDataError(f"track {track.code}: needs its initial stage and a terminal 'closed'")
+    for stage in track.stages.values():
+        if not set(stage.next) <= codes or stage.code in stage.next:
+            raise VocabularyDataError(f"track {track.code}: stage {stage.code} has unknown or self transitions")
+    for reason in track.closure_reasons.values():
+        if not reason.from_stages <= codes - {CLOSED}:
+            raise VocabularyDataError(f"track {track.code}: closure reason {reason.code} names unknown stages")
+    return track
+
+
+@cache
+def tracks() -> Mapping[str, Track]:
+    """Every track of the procedure, by code; the domestic one first."""
+    data = raw("procedure")
+    found: dict[str, Track] = {}
+    for entry in data["tracks"]:
+        term = term_from(entry, frozenset({"initial", "stages", "closure_reasons", "ladder"}))
+        ladder = data["ladders"][entry["ladder"]] if "ladder" in entry else entry
+        stages = _stages(ladder["stages"])
+        reasons = _closure_reasons(entry.get("closure_reasons", []), stages)
+        found[term.code] = _check(Track(term.code, term.label_fr, term.label_en, ladder["initial"],
+                                        MappingProxyType(stages), MappingProxyType(reasons)))
+    if DOMESTIC not in found:
+        raise VocabularyDataError("procedure.json lacks the domestic track")
+    return MappingProxyType(found)
+
+
+def international_tracks() -> tuple[str, ...]:
+    """Codes of the parallel international tracks."""
+    return tuple(code for code in tracks() if code != DOMESTIC)
+
+
+def require_track(code: str) -> Track:
+    """The track of `code`, or a 422 naming the allowed tracks."""
+    known = tracks()
+    if code not in known:
+        raise InvalidInput(f"not a known track; allowed: {', '.join(known)}", field="track", allowed=list(known))
+    return known[code]
+
+
+def check_transition(track_code: str, from_stage: str, to_stage: str, closure_reason: str | None) -> None:
+    """Allow a move or raise: 422 for an unknown stage or reason, 409 naming the allowed next stages."""
+    track = require_track(track_code)
+    if to_stage not in track.stages:
+        raise InvalidInput(f"not a stage of the {track_code} track; allowed: {', '.join(track.stages)}",
+                           field="to_stage", allowed=list(track.stages))
+    allowed = track.allowed_next(from_stage)
+    if to_stage not in allowed:
+        listed = ", ".join(allowed) or "none (the track is closed)"
+        raise Conflict(f"a {track_code} case at stage '{from_stage}' cannot move to '{to_stage}'; "
+                       f"allowed next stages: {listed}", field="to_stage", allowed_next=list(allowed))
+    _check_closure_reason(track, from_stage, to_stage, closure_reason)
+
+
+def _check_closure_reason(track: Track, from_stage: str, to_stage: str, reason: str | None) -> None:
+    if to_stage != CLOSED or not track.closure_reasons:
+        if reason is not None:
+            raise InvalidInput("a closure reason is given only when closing the domestic track",
+                               field="closure_reason")
+        return
+    if reason is None:
+        raise InvalidInput(f"closing needs a reason; allowed: {', '.join(track.closure_reasons)}",
+                           field="closure_reason", allowed=list(track.closure_reasons))
+    if reason not in track.closure_reasons:
+        raise InvalidInput(f"not a known closure reason; allowed: {', '.join(track.closure_reasons)}",
+                           field="closure_reason", allowed=list(track.closure_reasons))
+    possible = sorted(c for c, r in track.closure_reasons.items() if from_stage in r.from_stages)
+    if from_stage not in track.closure_reasons[reason].from_stages:
+        raise Conflict(f"a case at stage '{from_stage}' cannot close for reason '{reason}'; "
+                       f"allowed reasons: {', '.join(possible)}", field="closure_reason", allowed=possible)

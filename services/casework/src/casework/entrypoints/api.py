@@ -1,0 +1,32 @@
+"""Casework API process: `python -m casework.entrypoints.api`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from servicekit.service import prepare_process, serve_api, service_app
+
+from ..api import calendar, cases, hearings, referrals, reparations, tasks, vocabularies
+from ..bootstrap import Deps, build_deps
+from ..config import Settings
+
+TITLE = "Redress casework"
+DESCRIPTION = ("Legal support for victims: referral inbox, cases through the Malian procedure and international "
+               "tracks, hearings and calendars, reparations, deadlines and privileged notes.")
+ROUTERS = [referrals.router, cases.router, hearings.router, calendar.router, reparations.router, tasks.router,
+           vocabularies.router]
+
+
+def build_app(deps: Deps) -> FastAPI:
+    """The casework app around already-built dependencies."""
+    return service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
+                       routers=ROUTERS)
+
+
+def main() -> None:
+    settings = Settings()
+    prepare_process(settings)
+    serve_api(build_app(build_deps(settings)), settings)
+
+
+if __name__ == "__main__":
+    main()

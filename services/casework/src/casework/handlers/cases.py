@@ -1,0 +1,103 @@
+"""Commands and privileged reads on cases: stages, lawyers, court, notes, the victim's name."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+
+from servicekit.auth import Principal
+from servicekit.errors import Conflict, DomainError, Forbidden, NotFound
+from servicekit.eventstore import CommandContext
+from servicekit.ids import new_id
+
+from ..bootstrap import Deps
+from ..domain import case_commands
+from ..domain.access import LAWYER, Access, visible_to
+from ..domain.case import CASE, Case
+from ..names import Gone
+from ..notes import Note
+from .common import audit, read_case, today
+
+
+async def change_stage(deps: Deps, ctx: CommandContext, access: Access, case_id: str, *, track: str,
+                       to_stage: str, closure_reason: str | None, effective_on: date | None) -> Case:
+    """Move one track of a case to its next stage (closing the case when the domestic track closes)."""
+    day = today(deps)
+    decide = partial(case_commands.change_stage, track=track, to_stage=to_stage, closure_reason=closure_reason,
+                     effective_on=effective_on or day, today=day)
+    committed = await deps.store.execute(CASE, case_id, visible_to(access, decide), context=ctx)
+    assert committed.state is not None
+    return committed.state
+
+
+async def assign_lawyer(deps: Deps, ctx: CommandContext, access: Access, case_id: str, *, lawyer_id: str) -> Case:
+    """Assign one more lawyer to a case (case managers of its organisation)."""
+    decide = partial(case_commands.assign_lawyer, lawyer_id=lawyer_id)
+    committed = await deps.store.execute(CASE, case_id, visible_to(access, decide), context=ctx)
+    assert committed.state is not None
+    return committed.state
+
+
+async def unassign_lawyer(deps: Deps, ctx: CommandContext, access: Access, case_id: str, *, lawyer_id: str) -> Case:
+    """Take a lawyer off a case (case managers of its organisation)."""
+    decide = partial(case_commands.unassign_lawyer, lawyer_id=lawyer_id)
+    committed = await deps.store.execute(CASE, case_id, visible_to(access, decide), context=ctx)
+    assert committed.state is not None
+    return committed.state
+
+
+async def change_court(deps: Deps, ctx: CommandContext, access: Access, case_id: str, *, court: str) -> Case:
+    """Record the court now seized of a case."""
+    decide = partial(case_commands.change_court, court=court)
+    committed = await deps.store.execute(CASE, case_id, visible_to(access, decide), context=ctx)
+    assert committed.state is not None
+    return committed.state
+
+
+async def add_note(deps: Deps, principal: Principal, case_id: str, *, text: str) -> str:
+    """Add a privileged note to a case (its lawyers only); encrypted before it is stored."""
+    case = await read_case(deps, principal, case_id, purpose="add privileged note",
+                           access=Access(principal.subject, principal.roles & {LAWYER}, None))
+    if "victim_erased" in case.flags:
+        raise Conflict("the victim was erased: no notes are kept on this case any more")
+    note_id = new_id()
+    await deps.notes.add(case_id=case_id, note_id=note_id, author=principal.subject, text=text, at=deps.clock())
+    return note_id
+
+
+async def read_notes(deps: Deps, principal: Principal, case_id: str) -> list[Note]:
+    """The privileged notes of a case, decrypted for one of its lawyers."""
+    await read_case(deps, principal, case_id, purpose="read privileged notes",
+                    access=Access(principal.subject, principal.roles & {LAWYER}, None))
+    return await deps.notes.read_all(case_id)
+
+
+async def reveal_victim_name(deps: Deps, principal: Principal, case_id: str, victim_id: str) -> str:
+    """A victim's name for a lawyer of the case, through the key path; audited, never stored."""
+    case = await read_case(deps, principal, case_id, purpose="victim name for legal support",
+                           access=Access(principal.subject, principal.roles & {LAWYER}, None))
+    try:
+        name = await _reveal(deps, case, victim_id)
+    except DomainError as refused:
+        await audit(deps, principal, action="victim.name_read", resource_type="victim", resource_id=victim_id,
+                    purpose="legal_support", allowed=False, reason=refused.detail[:200])
+        raise
+    await audit(deps, principal, action="victim.name_read", resource_type="victim", resource_id=victim_id,
+                purpose="legal_support", allowed=True)
+    return name
+
+
+async def _reveal(deps: Deps, case: Case, victim_id: str) -> str:
+    if victim_id not in case.victim_ids:
+        raise NotFound("no such victim in this case")
+    status = await deps.victims.status(victim_id)
+    if status.erased or "victim_erased" in case.flags:
+        deps.names.forget(victim_id)
+        raise Gone("the victim's identifying data was erased")
+    if status.legal_support is False or "consent_withdrawn" in case.flags:
+        deps.names.forget(victim_id)
+        raise Forbidden("the victim withdrew consent to legal support")
+    ciphertext = await deps.victims.name_ciphertext(victim_id)
+    if ciphertext is None:
+        raise Gone("casework holds no name for this victim")
+    return await deps.names.reveal(victim_id, ciphertext)

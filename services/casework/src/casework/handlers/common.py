@@ -1,0 +1,55 @@
+"""What every casework handler shares: today's date, loading a case the caller may see, auditing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from servicekit.audit import AuditEntry
+from servicekit.auth import Principal
+from servicekit.consumer import ConsumedEvent
+from servicekit.eventstore import CommandContext
+
+from ..bootstrap import Deps
+from ..domain.access import Access, case_not_found
+from ..domain.case import CASE, Case
+from ..domain.common import bamako_today
+
+
+def today(deps: Deps) -> date:
+    """Today's date in Bamako."""
+    return bamako_today(deps.clock())
+
+
+def access_of(principal: Principal) -> Access:
+    """The caller, as far as case visibility goes."""
+    return Access(subject=principal.subject, roles=principal.roles, organisation=principal.organisation)
+
+
+def consumer_context(event: ConsumedEvent) -> CommandContext:
+    """Context of an effect of a consumed event: caused by it, in its correlation and trace."""
+    return CommandContext(actor="svc-casework", correlation_id=event.envelope.correlation_id or event.id,
+                          causation_id=event.id, traceparent=event.envelope.traceparent)
+
+
+async def audit(deps: Deps, principal: Principal, *, action: str, resource_type: str, resource_id: str,
+                purpose: str, allowed: bool, reason: str | None = None) -> None:
+    """One audit entry (who, what, when, why): ids only, never names or notes."""
+    await deps.core.audit.record(AuditEntry(
+        actor=principal.subject, actor_roles=sorted(principal.roles), organisation=principal.organisation,
+        action=action, resource_type=resource_type, resource_id=resource_id, purpose=purpose, reason=reason,
+        outcome="allowed" if allowed else "denied"))
+
+
+async def read_case(deps: Deps, principal: Principal, case_id: str, *, purpose: str = "case file",
+                    access: Access | None = None) -> Case:
+    """Load a case the caller may see, auditing the read; someone else's case is a 404 (audited as denied)."""
+    access = access or access_of(principal)
+    case = (await deps.store.load(CASE, case_id)).state
+    if case is None or not access.sees(case):
+        if case is not None:
+            await audit(deps, principal, action="case.read", resource_type="case", resource_id=case_id,
+                        purpose=purpose, allowed=False, reason="not assigned to the caller")
+        raise case_not_found()
+    await audit(deps, principal, action="case.read", resource_type="case", resource_id=case_id, purpose=purpose,
+                allowed=True)
+    return case

@@ -1,0 +1,72 @@
+"""Commands on hearings; each checks first that the caller may see the hearing's case."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+
+from servicekit.auth import Principal
+from servicekit.errors import NotFound
+from servicekit.eventstore import CommandContext
+from servicekit.ids import new_id
+
+from ..bootstrap import Deps
+from ..domain import hearing
+from ..domain.case import require_open
+from ..domain.hearing import HEARING, Hearing
+from .common import read_case
+
+
+async def schedule_hearing(deps: Deps, ctx: CommandContext, principal: Principal, case_id: str, *, court: str,
+                           chamber: str | None, starts_at: datetime, ends_at: datetime | None,
+                           purpose: str) -> Hearing:
+    """Schedule a hearing of a case the caller works on."""
+    case = await read_case(deps, principal, case_id, purpose="schedule hearing")
+    require_open(case)
+    hearing_id = new_id()
+    decide = partial(hearing.schedule, hearing_id=hearing_id, case_id=case_id, victim_ids=case.victim_ids,
+                     court=court, chamber=chamber, starts_at=starts_at, ends_at=ends_at, purpose=purpose,
+                     now=deps.clock())
+    committed = await deps.store.execute(HEARING, hearing_id, decide, context=ctx)
+    assert committed.state is not None
+    return committed.state
+
+
+async def read_hearing(deps: Deps, principal: Principal, hearing_id: str, *, purpose: str) -> Hearing:
+    """A hearing of a case the caller may see (else 404, like the case itself)."""
+    found = (await deps.store.load(HEARING, hearing_id)).state
+    if found is None:
+        raise NotFound("no such hearing")
+    try:
+        await read_case(deps, principal, found.case_id, purpose=purpose)
+    except NotFound:
+        raise NotFound("no such hearing") from None
+    return found
+
+
+async def reschedule_hearing(deps: Deps, ctx: CommandContext, principal: Principal, hearing_id: str, *,
+                             starts_at: datetime, ends_at: datetime | None, reason: str) -> Hearing:
+    """Postpone a hearing to a new date-time."""
+    await read_hearing(deps, principal, hearing_id, purpose="reschedule hearing")
+    decide = partial(hearing.reschedule, starts_at=starts_at, ends_at=ends_at, reason=reason, now=deps.clock())
+    return await _run(deps, ctx, hearing_id, decide)
+
+
+async def record_hearing_held(deps: Deps, ctx: CommandContext, principal: Principal, hearing_id: str, *,
+                              outcome: str) -> Hearing:
+    """Record that a hearing took place, with its outcome."""
+    await read_hearing(deps, principal, hearing_id, purpose="record hearing outcome")
+    return await _run(deps, ctx, hearing_id, partial(hearing.record_held, outcome=outcome, now=deps.clock()))
+
+
+async def cancel_hearing(deps: Deps, ctx: CommandContext, principal: Principal, hearing_id: str, *,
+                         reason: str) -> Hearing:
+    """Cancel a hearing still to come."""
+    await read_hearing(deps, principal, hearing_id, purpose="cancel hearing")
+    return await _run(deps, ctx, hearing_id, partial(hearing.cancel, reason=reason))
+
+
+async def _run(deps: Deps, ctx: CommandContext, hearing_id: str, decide: partial[list]) -> Hearing:  # type: ignore[type-arg]
+    committed = await deps.store.execute(HEARING, hearing_id, decide, context=ctx)
+    assert committed.state is not None
+    return committed.state

@@ -1,0 +1,117 @@
+"""Handlers of intake's events: referrals into the inbox, consent changes and erasures as flags.
+
+Each is idempotent: inbox entries are keyed by intake's referral id, effects carry idempotency keys
+derived from the consumed event, and flags are no-ops when already set.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from servicekit.consumer import ConsumedEvent
+from servicekit.errors import InvalidInput
+from servicekit.ids import derived_id
+
+from ..bootstrap import Deps
+from ..domain import case_commands, referral
+from ..domain.case import CASE, Flag
+from ..domain.common import ID_PATTERN
+from ..domain.referral import REFERRAL
+from ..victims import VictimStatus
+from .common import consumer_context
+
+
+class VictimReferredV1(BaseModel):
+    """Casework's copy of the fields it reads from intake.victim.referred.v1."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    referral_id: str = Field(pattern=ID_PATTERN)
+    victim_id: str = Field(pattern=ID_PATTERN)
+    needs: list[str] = Field(default_factory=list, max_length=50)
+    urgency: Literal["low", "normal", "high", "urgent"] = "normal"
+    incident_ids: list[str] = Field(default_factory=list, max_length=200)
+    referring_organisation: str = Field(min_length=1, max_length=100)
+    name_ciphertext: str | None = Field(default=None, max_length=4096)
+    referred_at: datetime
+
+
+class ConsentChangedV1(BaseModel):
+    """Casework's copy of the fields it reads from intake.victim.consent_changed.v1."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    victim_id: str = Field(pattern=ID_PATTERN)
+    legal_support: bool
+
+
+class VictimErasedV1(BaseModel):
+    """Casework's copy of the fields it reads from intake.victim.erased.v1."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    victim_id: str = Field(pattern=ID_PATTERN)
+    erased_at: datetime
+
+
+def flags_at_receipt(status: VictimStatus, referred_at: datetime) -> list[Flag]:
+    """Flags a referral gets if the victim's erasure or a later withdrawal arrived before it."""
+    flags: list[Flag] = []
+    if status.erased:
+        flags.append("victim_erased")
+    withdrawn_later = status.consent_as_of is not None and status.consent_as_of > referred_at
+    if status.legal_support is False and withdrawn_later:
+        flags.append("consent_withdrawn")
+    return flags
+
+
+async def receive_referral(event: ConsumedEvent, deps: Deps) -> None:
+    """Put a referred victim in the inbox (once), keeping only the ciphertext of their name."""
+    data = VictimReferredV1.model_validate(event.data)
+    if data.referral_id != event.envelope.subject:
+        raise InvalidInput("the event subject is not the referral id", field="referral_id")
+    status = await deps.victims.status(data.victim_id)
+    if data.name_ciphertext and not status.erased:
+        await deps.victims.keep_name(data.victim_id, data.name_ciphertext)
+    decide = partial(referral.receive, referral_id=data.referral_id, victim_id=data.victim_id, needs=data.needs,
+                     urgency=data.urgency, incident_ids=data.incident_ids,
+                     referring_organisation=data.referring_organisation, referred_at=data.referred_at,
+                     flags=flags_at_receipt(status, data.referred_at))
+    await deps.store.execute(REFERRAL, data.referral_id, decide, context=consumer_context(event),
+                             idempotency_key=event.effect_key("receive_referral"))
+
+
+async def apply_consent_change(event: ConsumedEvent, deps: Deps) -> None:
+    """Flag (or unflag) the victim's cases and pending referrals when legal-support consent changes."""
+    data = ConsentChangedV1.model_validate(event.data)
+    await deps.victims.record_consent(data.victim_id, data.legal_support, event.envelope.time)
+    # Act on the newest consent recorded, not on this event: a late, older event must not win.
+    withdrawn = (await deps.victims.status(data.victim_id)).legal_support is False
+    if withdrawn:
+        deps.names.forget(data.victim_id)
+    await _set_flag(event, deps, data.victim_id, "consent_withdrawn", on=withdrawn)
+
+
+async def apply_erasure(event: ConsumedEvent, deps: Deps) -> None:
+    """Remove what identifies an erased victim, shred their cases' notes and flag cases and referrals."""
+    data = VictimErasedV1.model_validate(event.data)
+    await deps.victims.record_erasure(data.victim_id, data.erased_at)
+    deps.names.forget(data.victim_id)
+    for case_id in await deps.queries.case_ids_of_victim(data.victim_id):
+        await deps.notes.shred(case_id)
+    await _set_flag(event, deps, data.victim_id, "victim_erased", on=True)
+
+
+async def _set_flag(event: ConsumedEvent, deps: Deps, victim_id: str, flag: Flag, *, on: bool) -> None:
+    ctx = consumer_context(event)
+    case_decide = case_commands.flag if on else case_commands.clear_flag
+    for case_id in await deps.queries.case_ids_of_victim(victim_id):
+        await deps.store.execute(CASE, case_id, partial(case_decide, victim_id=victim_id, flag=flag), context=ctx,
+                                 idempotency_key=derived_id(event.effect_key("flag_case"), case_id))
+    referral_decide = referral.flag if on else referral.clear_flag
+    for referral_id in await deps.queries.referral_ids_of_victim(victim_id):
+        await deps.store.execute(REFERRAL, referral_id, partial(referral_decide, flag=flag), context=ctx,
+                                 idempotency_key=derived_id(event.effect_key("flag_referral"), referral_id))

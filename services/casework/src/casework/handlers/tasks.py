@@ -1,0 +1,47 @@
+"""Commands on tasks and deadlines; each checks first that the caller may see the task's case."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+
+from servicekit.auth import Principal
+from servicekit.errors import NotFound
+from servicekit.eventstore import CommandContext
+from servicekit.ids import new_id
+
+from ..bootstrap import Deps
+from ..domain import task
+from ..domain.case import require_open
+from ..domain.task import TASK, Task
+from .common import read_case, today
+
+
+async def create_task(deps: Deps, ctx: CommandContext, principal: Principal, case_id: str, *, assignee: str,
+                      kind: str, due_on: date) -> Task:
+    """Set a deadline on a case for one of its lawyers."""
+    case = await read_case(deps, principal, case_id, purpose="set deadline")
+    require_open(case)
+    task_id = new_id()
+    decide = partial(task.create, task_id=task_id, case_id=case_id, case_lawyers=case.lawyers, assignee=assignee,
+                     kind=kind, due_on=due_on, today=today(deps))
+    committed = await deps.store.execute(TASK, task_id, decide, context=ctx)
+    assert committed.state is not None
+    return committed.state
+
+
+async def complete_task(deps: Deps, ctx: CommandContext, principal: Principal, task_id: str, *,
+                        completed_on: date | None) -> Task:
+    """Mark a task of a visible case done."""
+    found = (await deps.store.load(TASK, task_id)).state
+    if found is None:
+        raise NotFound("no such task")
+    try:
+        await read_case(deps, principal, found.case_id, purpose="complete deadline")
+    except NotFound:
+        raise NotFound("no such task") from None
+    day = today(deps)
+    decide = partial(task.complete, completed_on=completed_on or day, today=day)
+    committed = await deps.store.execute(TASK, task_id, decide, context=ctx)
+    assert committed.state is not None
+    return committed.state

@@ -1,0 +1,121 @@
+"""Casework's read queries over its projections (all filtering lives here, never in routes).
+
+Projections are the event store's documents (`state` + `_id`, `_version`, ...). Only `_id` lookups are
+indexed on FerretDB; these list queries scan, which suits an organisation's caseload. Decisions never
+read from here: commands load the aggregate through the event store.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, TypeVar
+
+from pymongo.asynchronous.database import AsyncDatabase
+from servicekit.domain import AggregateState, AggregateType
+
+from .domain.access import CASE_MANAGER, LAWYER, Access
+from .domain.case import CASE, Case
+from .domain.common import to_bamako
+from .domain.hearing import HEARING, Hearing
+from .domain.referral import REFERRAL, Referral
+from .domain.reparation import REPARATION, Reparation
+from .domain.task import TASK, Task
+
+MAX_LISTED = 500
+S = TypeVar("S", bound=AggregateState)
+
+
+def _state(agg: AggregateType[S], doc: dict[str, Any]) -> S:
+    fields = {k: v for k, v in doc.items() if not k.startswith("_")}
+    return agg.state_type.model_validate({**fields, "id": doc["_id"]})
+
+
+class Queries:
+    """Lists over the projections of referrals, cases, hearings, reparations and tasks."""
+
+    def __init__(self, db: AsyncDatabase[Any]) -> None:
+        self.db = db
+
+    async def _find(self, agg: AggregateType[S], criteria: dict[str, Any], sort: str, limit: int = MAX_LISTED,
+                    descending: bool = False) -> list[S]:
+        cursor = self.db[agg.collection].find(criteria).sort(sort, -1 if descending else 1).limit(limit)
+        return [_state(agg, doc) async for doc in cursor]
+
+    async def cases(self, access: Access, *, status: str | None = None, lawyer: str | None = None,
+                    limit: int = 100) -> list[Case]:
+        """Cases the caller sees: assigned ones for a lawyer, the organisation's for a case manager."""
+        scope = visible_scope(access)
+        if not scope:
+            return []
+        criteria: dict[str, Any] = {"$or": scope}
+        if status is not None:
+            criteria["status"] = status
+        if lawyer is not None:
+            criteria["lawyers"] = lawyer
+        return await self._find(CASE, criteria, "opened_on", limit, descending=True)
+
+    async def case_ids_of_victim(self, victim_id: str) -> list[str]:
+        """Every case representing a victim, whoever holds it."""
+        return [doc["_id"] async for doc in self.db[CASE.collection].find({"victim_ids": victim_id}, {"_id": 1})]
+
+    async def referral_ids_of_victim(self, victim_id: str) -> list[str]:
+        """Every inbox entry of a victim."""
+        return [doc["_id"] async for doc in self.db[REFERRAL.collection].find({"victim_id": victim_id}, {"_id": 1})]
+
+    async def referrals(self, *, status: str, organisation: str | None, limit: int = 100) -> list[Referral]:
+        """Pending referrals (shared inbox), or those the caller's organisation decided."""
+        criteria: dict[str, Any] = {"status": status}
+        if status != "pending":
+            criteria["organisation"] = organisation
+        return await self._find(REFERRAL, criteria, "referred_at", limit)
+
+    async def hearings_of_cases(self, case_ids: list[str], *, start: datetime, end: datetime) -> list[Hearing]:
+        """Hearings of some cases starting in [start, end), in time order."""
+        if not case_ids:
+            return []
+        return await self._find(HEARING, {"case_id": {"$in": case_ids}, **_window(start, end)}, "starts_at")
+
+    async def hearings_at_court(self, court: str, *, start: datetime, end: datetime) -> list[Hearing]:
+        """Hearings before one court starting in [start, end), every organisation's (filter before showing)."""
+        return await self._find(HEARING, {"court": court, **_window(start, end)}, "starts_at")
+
+    async def hearings_of_case(self, case_id: str) -> list[Hearing]:
+        """Every hearing of one case."""
+        return await self._find(HEARING, {"case_id": case_id}, "starts_at")
+
+    async def reparations_of_case(self, case_id: str) -> list[Reparation]:
+        """Every reparation of one case."""
+        return await self._find(REPARATION, {"case_id": case_id}, "requested_on")
+
+    async def tasks_of_case(self, case_id: str) -> list[Task]:
+        """Every task of one case, by deadline."""
+        return await self._find(TASK, {"case_id": case_id}, "due_on")
+
+    async def tasks_of_lawyer(self, lawyer: str, *, status: str | None) -> list[Task]:
+        """A lawyer's tasks across cases, by deadline."""
+        criteria: dict[str, Any] = {"assignee": lawyer}
+        if status is not None:
+            criteria["status"] = status
+        return await self._find(TASK, criteria, "due_on")
+
+    async def cases_by_id(self, case_ids: list[str]) -> dict[str, Case]:
+        """Some cases by id (for filtering lists by visibility)."""
+        if not case_ids:
+            return {}
+        found = await self._find(CASE, {"_id": {"$in": sorted(set(case_ids))}}, "_id")
+        return {case.id: case for case in found}
+
+
+def visible_scope(access: Access) -> list[dict[str, Any]]:
+    """The `$or` branches of the cases a caller may see."""
+    scope: list[dict[str, Any]] = []
+    if LAWYER in access.roles:
+        scope.append({"lawyers": access.subject})
+    if CASE_MANAGER in access.roles and access.organisation:
+        scope.append({"organisation": access.organisation})
+    return scope
+
+
+def _window(start: datetime, end: datetime) -> dict[str, Any]:
+    # Stored start times are ISO strings with one offset (+00:00, Bamako), so strings compare as times.
+    return {"starts_at": {"$gte": to_bamako(start).isoformat(), "$lt": to_bamako(end).isoformat()}}
