@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -10,7 +12,9 @@ from typing import Literal
 
 import aiosmtplib
 
-from notify.channels import SendResult, SendStatus
+from notify.channels import EmailSender, SendResult, SendStatus
+from notify.channels.sms_router import Attempt, RouteResult, Sleep
+from notify.domain.retry import RetryPolicy, backoff_delay, decide
 
 logger = logging.getLogger(__name__)
 
@@ -119,3 +123,30 @@ class SmtpEmailSender:
             return result
         logger.info("e-mail accepted", extra={"provider": self.name})
         return SendResult("accepted", self.name, message["Message-ID"], None, None)
+
+
+class EmailRouter:
+    """E-mail under the same retry policy as SMS: retry 4xx replies and network trouble, then fail."""
+
+    def __init__(self, sender: EmailSender, *, policy: RetryPolicy | None = None, sleep: Sleep = asyncio.sleep,
+                 rng: random.Random | None = None) -> None:
+        self.sender = sender
+        self.policy = policy or RetryPolicy()
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+
+    async def send(self, to: str, subject: str, body: str) -> RouteResult:
+        """Send one e-mail; never raises for server or network failures."""
+        attempts: list[Attempt] = []
+        number = 0
+        while True:
+            number += 1
+            result = await self.sender.send_email(to, subject, body)
+            attempts.append(Attempt(result.provider, number, result.status, result.http_status, result.error))
+            decision = decide(result.status, number, self.policy)
+            if decision == "retry":
+                await self._sleep(backoff_delay(number, self.policy, self._rng))
+                continue
+            if result.status == "accepted":
+                return RouteResult("accepted", result.provider, result.provider_message_id, tuple(attempts))
+            return RouteResult("failed", result.provider, None, tuple(attempts), result.error)

@@ -225,3 +225,21 @@ def format_when(when: datetime, language: str | None, tz: str = "Africa/Bamako")
         return {"date": date, "time": f"{local:%H:%M}"}
     # Bambara: numeric date until native speakers confirm day and month names for SMS.
     return {"date": f"{local:%d/%m/%Y}", "time": f"{local:%H:%M}"}
+
+
+_HEARING_DETAILS = frozenset({MessageKind.HEARING_SCHEDULED, MessageKind.HEARING_RESCHEDULED,
+                              MessageKind.HEARING_REMINDER})
+
+
+def message_variables(kind: MessageKind, *, language: str | None, org_name: str, callback_phone: str,
+                      hearing_starts_at: datetime | None = None, hearing_place: str | None = None) -> dict[str, str]:
+    """The variables a kind needs: whom to call, plus the hearing's date, time and place when it has them."""
+    values = {"org_name": org_name, "callback_phone": callback_phone}
+    if kind in _HEARING_DETAILS or kind == MessageKind.HEARING_CANCELLED:
+        if hearing_starts_at is None:
+            raise TemplateError(f"{kind.value} needs the hearing's date")
+        when = format_when(hearing_starts_at, language)
+        values["date"] = when["date"]
+        if kind in _HEARING_DETAILS:
+            values |= {"time": when["time"], "place": hearing_place or ""}
+    return values

@@ -1,0 +1,93 @@
+"""Notify settings: env prefix NOTIFY_.
+
+Secrets have no defaults. With no SMS provider, no SMTP server or no callback phone configured the
+service still starts: deliveries that need the missing piece wait in the queue (`pending`) and go
+out once it is configured, nothing is dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import SettingsConfigDict
+from servicekit.settings import BaseServiceSettings
+
+ProviderKind = Literal["africastalking", "twilio"]
+
+
+class Settings(BaseServiceSettings):
+    """Settings of the notification service."""
+
+    model_config = SettingsConfigDict(env_prefix="NOTIFY_", extra="ignore", frozen=True)
+
+    service_name: str = "notify"
+    http_port: int = 8005
+    public_base_url: str = Field(default="http://127.0.0.1:8005",
+                                 description="How providers reach this API (Twilio status callbacks, signatures)")
+
+    # SMS: a primary and an optional failover provider.
+    sms_primary_kind: ProviderKind | None = None
+    sms_primary_base_url: str | None = Field(default=None, description="Provider API root; None = the real one")
+    sms_primary_account: str | None = Field(default=None, description="Africa's Talking username / Twilio SID")
+    sms_primary_secret: SecretStr | None = Field(default=None, description="AT API key / Twilio auth token")
+    sms_primary_sender: str | None = Field(default=None, description="AT sender id / Twilio From number")
+    sms_primary_rate_per_second: float = Field(default=5.0, gt=0)
+    sms_failover_kind: ProviderKind | None = None
+    sms_failover_base_url: str | None = None
+    sms_failover_account: str | None = None
+    sms_failover_secret: SecretStr | None = None
+    sms_failover_sender: str | None = None
+    sms_failover_rate_per_second: float = Field(default=5.0, gt=0)
+    sms_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+
+    # E-mail.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_from: str | None = None
+    smtp_starttls: Literal["required", "optional", "off"] = "required"
+    smtp_use_tls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_allow_insecure_auth: bool = False
+    smtp_validate_certs: bool = True
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=120)
+
+    # Retries: per provider, only on timeouts, 5xx and 429.
+    send_max_attempts: int = Field(default=3, ge=1, le=10)
+    retry_base_delay_seconds: float = Field(default=1.0, ge=0, le=60)
+    retry_max_delay_seconds: float = Field(default=30.0, ge=0, le=600)
+
+    # What victims hear about, and when.
+    reminder_offsets_hours: list[int] = Field(default=[72, 24], description="Reminders before a hearing")
+    reminder_min_lead_hours: float = Field(default=2.0, ge=0, description="No reminder closer to the hearing")
+    notify_stages: list[str] = Field(
+        default=["judicial_investigation", "trial", "judgment", "appeal", "reparations", "closed"],
+        description="Case stages a victim is told about (the message itself never names the stage)")
+    urgent_kinds: list[str] = Field(default=[], description="Message kinds allowed outside safe hours")
+    default_channel: Literal["sms", "email"] = "sms"
+    default_country_code: str = Field(default="223", pattern=r"^[1-9][0-9]{0,2}$")
+
+    # Shared-phone wording: a neutral sender name and a number to call back.
+    org_name: str = Field(default="Service d'information", min_length=1, max_length=60)
+    callback_phone: str | None = Field(default=None, description="Number victims call; unset = nothing sent")
+
+    # Webhooks from providers and the opt-out index.
+    callback_token: SecretStr | None = Field(default=None, description="Shared token of AT callback URLs")
+    phone_index_key: SecretStr | None = Field(default=None, description="HMAC key of the STOP reply index")
+
+    # The dispatcher.
+    dispatcher_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    dispatcher_batch_size: int = Field(default=50, ge=1, le=1000)
+    dispatch_stale_after_seconds: float = Field(default=300.0, gt=0,
+                                                description="A send without an outcome after this is 'unknown'")
+    recipient_wait_hours: float = Field(default=72.0, gt=0,
+                                        description="How long a message waits for its recipient's registration")
+    key_cache_ttl_seconds: float = Field(default=300.0, gt=0, le=3600)
+
+    @field_validator("reminder_offsets_hours")
+    @classmethod
+    def _offsets(cls, value: list[int]) -> list[int]:
+        if any(hours <= 0 for hours in value) or len(set(value)) != len(value):
+            raise ValueError("reminder offsets must be distinct positive hours")
+        return sorted(value, reverse=True)

@@ -1,0 +1,143 @@
+"""The dispatcher: a worker task that takes due deliveries from the queue and decides, for each,
+right before sending: send, defer to the safe window, wait, reroute, cancel, or settle an
+interrupted send as `unknown`. Several workers may run it; the delivery's version guard makes
+each claim unique.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from servicekit.errors import is_transient
+
+from .bootstrap import Deps
+from .domain import lifecycle
+from .domain.delivery import DELIVERY, TERMINAL, Delivery
+from .domain.dispatch_rules import Cancel, Defer, Reroute, Send, Wait, assess
+from .domain.planning import Audience, plan_replacement
+from .scheduling import always, cancel_pending, schedule
+from .sending import Sender, dispatcher_context
+
+log = logging.getLogger("notify.dispatcher")
+ORPHAN_GRACE = timedelta(seconds=60)
+ORPHAN_RECHECK = timedelta(seconds=5)
+ERROR_RECHECK = timedelta(minutes=1)
+OUT_OF_QUEUE = TERMINAL | {"sent"}
+
+
+class Dispatcher:
+    """Sends due deliveries with bounded concurrency; `run` is the worker's extra task."""
+
+    def __init__(self, deps: Deps, *, concurrency: int = 8) -> None:
+        self.deps = deps
+        self.sender = Sender(deps)
+        self.concurrency = concurrency
+        self._in_flight: dict[str, asyncio.Task[None]] = {}
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll the queue until `stop` is set, then let sends in flight finish."""
+        while not stop.is_set():
+            try:
+                await self.tick()
+            except Exception as exc:  # the store is down: keep polling, nothing is lost
+                log.warning("dispatcher poll failed: %s", type(exc).__name__)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.deps.settings.dispatcher_poll_seconds)
+        await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
+
+    async def tick(self) -> list[asyncio.Task[None]]:
+        """Start processing the due entries not already in flight."""
+        free = self.concurrency - len(self._in_flight)
+        if free <= 0:
+            return []
+        limit = min(self.deps.settings.dispatcher_batch_size, free + len(self._in_flight))
+        started = []
+        for entry in await self.deps.queue.due(self.deps.clock(), limit):
+            delivery_id = entry["_id"]
+            if delivery_id in self._in_flight or len(self._in_flight) >= self.concurrency:
+                continue
+            task = asyncio.create_task(self._guarded(entry), name=f"deliver:{delivery_id}")
+            self._in_flight[delivery_id] = task
+            task.add_done_callback(lambda _t, key=delivery_id: self._in_flight.pop(key, None))
+            started.append(task)
+        return started
+
+    async def run_once(self) -> int:
+        """One pass over what is due, waiting for it to finish; returns how many entries it took."""
+        tasks = await self.tick()
+        await asyncio.gather(*tasks)
+        return len(tasks)
+
+    async def _guarded(self, entry: dict[str, Any]) -> None:
+        delivery_id = entry["_id"]
+        try:
+            await self.process(entry)
+        except Exception as exc:
+            level = logging.WARNING if is_transient(exc) else logging.ERROR
+            log.log(level, "delivery not processed: %s", type(exc).__name__, extra={"delivery_id": delivery_id})
+            with contextlib.suppress(Exception):
+                await self.deps.queue.postpone(delivery_id, self.deps.clock() + ERROR_RECHECK)
+
+    async def process(self, entry: dict[str, Any]) -> None:
+        """Decide about one queue entry."""
+        deps, now, delivery_id = self.deps, self.deps.clock(), entry["_id"]
+        state = (await deps.store.load(DELIVERY, delivery_id)).state
+        if state is None:
+            await self._orphan(entry, now)
+        elif state.status in OUT_OF_QUEUE:
+            await deps.queue.remove(delivery_id)
+        elif state.status == "dispatching":
+            await self._settle_interrupted(state, now)
+        elif state.due_at > now:
+            await deps.queue.postpone(delivery_id, state.due_at)
+        else:
+            await self._decide(state, now)
+
+    async def _orphan(self, entry: dict[str, Any], now: datetime) -> None:
+        """A queue entry whose delivery was never committed (its writer died): drop it after a grace."""
+        enqueued_at = entry.get("enqueued_at")
+        if enqueued_at is None or now - enqueued_at > ORPHAN_GRACE:
+            await self.deps.queue.remove(entry["_id"])
+        else:
+            await self.deps.queue.postpone(entry["_id"], now + ORPHAN_RECHECK)
+
+    async def _settle_interrupted(self, delivery: Delivery, now: datetime) -> None:
+        """A claim with no outcome: in flight elsewhere, or interrupted; never resent blindly."""
+        stale_after = timedelta(seconds=self.deps.settings.dispatch_stale_after_seconds)
+        dispatched_at = delivery.dispatched_at or now
+        if now - dispatched_at < stale_after:
+            await self.deps.queue.postpone(delivery.id, dispatched_at + stale_after)
+            return
+        decide = partial(lifecycle.interrupt, now=now, stale_after=stale_after)
+        await self.deps.store.execute(DELIVERY, delivery.id, decide, context=dispatcher_context(delivery.id))
+        await self.deps.queue.remove(delivery.id)
+        log.warning("send interrupted, outcome unknown", extra={"delivery_id": delivery.id})
+
+    async def _decide(self, delivery: Delivery, now: datetime) -> None:
+        deps = self.deps
+        recipient = await deps.recipients.get(delivery.victim_id)
+        hearing = await deps.hearings.get(delivery.hearing_id) if delivery.hearing_id else None
+        patience = timedelta(hours=deps.settings.recipient_wait_hours)
+        verdict = assess(delivery, recipient, hearing, now, recipient_patience=patience)
+        ctx = dispatcher_context(delivery.id)
+        match verdict:
+            case Send():
+                assert recipient is not None
+                await self.sender.send(delivery, recipient, hearing)
+            case Defer(until=until):
+                await deps.store.execute(DELIVERY, delivery.id, partial(lifecycle.defer, until=until), context=ctx)
+                await deps.queue.postpone(delivery.id, until)
+            case Wait(until=until):
+                await deps.queue.postpone(delivery.id, until)
+            case Reroute(channel=channel):
+                language = recipient.language if recipient else None
+                await schedule(deps, [plan_replacement(delivery, Audience(delivery.victim_id, channel, language),
+                                                       now)], ctx)
+                await cancel_pending(deps, [delivery.id], always("channel_changed"), ctx)
+            case Cancel(reason=reason):
+                await cancel_pending(deps, [delivery.id], always(reason), ctx)

@@ -1,0 +1,32 @@
+"""Notify API process: `python -m notify.entrypoints.api`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from servicekit.service import prepare_process, serve_api, service_app
+
+from ..api.routes import router
+from ..api.webhooks import router as webhooks_router
+from ..bootstrap import Deps, build_deps
+from ..config import Settings
+
+TITLE = "Redress notify"
+DESCRIPTION = ("SMS and e-mail to victims (hearing dates, referral accepted), in their language, only with "
+               "consent and inside their safe hours; delivery status, template previews, provider webhooks.")
+ROUTERS = [router, webhooks_router]
+
+
+def build_app(deps: Deps) -> FastAPI:
+    """The notify app around already-built dependencies."""
+    return service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
+                       routers=ROUTERS)
+
+
+def main() -> None:
+    settings = Settings()
+    prepare_process(settings)
+    serve_api(build_app(build_deps(settings)), settings)
+
+
+if __name__ == "__main__":
+    main()

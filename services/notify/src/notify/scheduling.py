@@ -1,0 +1,66 @@
+"""Writing deliveries: plan them (queue entry first, then the commit) and cancel pending ones."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+
+from servicekit.consumer import ConsumedEvent
+from servicekit.eventstore import CommandContext
+
+from .bootstrap import Deps
+from .domain import lifecycle
+from .domain.delivery import DELIVERY, TERMINAL, CancelReason, Delivery
+from .domain.planning import Audience, Planned
+
+ACTOR = "svc-notify"
+
+
+def consumer_context(event: ConsumedEvent) -> CommandContext:
+    """The causing event's ids and trace carried into notify's own events."""
+    return CommandContext(actor=ACTOR, correlation_id=event.envelope.correlation_id or event.id,
+                          causation_id=event.id, traceparent=event.envelope.traceparent)
+
+
+async def audience_for(deps: Deps, victim_id: str) -> Audience | None:
+    """Who to plan for; None when the victim is known and must not be messaged (checked again at send)."""
+    recipient = await deps.recipients.get(victim_id)
+    if recipient is None:
+        # Registration not consumed yet (another topic): plan anyway, the dispatcher waits for it.
+        return Audience(victim_id, deps.settings.default_channel, None)
+    if recipient.erased or not recipient.consent or recipient.opted_out:
+        return None
+    return Audience(victim_id, recipient.channel, recipient.language)
+
+
+async def schedule(deps: Deps, planned: Iterable[Planned], ctx: CommandContext) -> None:
+    """Create each delivery once: the queue entry first, so a committed delivery is never forgotten."""
+    for item in planned:
+        await deps.queue.enqueue(item.delivery_id, item.event, now=deps.clock())
+        await deps.store.execute(DELIVERY, item.delivery_id, partial(lifecycle.schedule, event=item.event),
+                                 context=ctx)
+
+
+ReasonFor = Callable[[Delivery], CancelReason | None]
+
+
+def always(reason: CancelReason) -> ReasonFor:
+    """Cancel every pending delivery given, for this reason."""
+    return lambda _delivery: reason
+
+
+async def cancel_pending(deps: Deps, delivery_ids: Iterable[str], reason_for: ReasonFor,
+                         ctx: CommandContext) -> int:
+    """Cancel the pending deliveries for which `reason_for` gives a reason (None keeps one); returns how many."""
+    cancelled = 0
+    for delivery_id in delivery_ids:
+        loaded = await deps.store.load(DELIVERY, delivery_id)
+        reason = reason_for(loaded.state) if loaded.state is not None else None
+        if reason is None:
+            continue
+        committed = await deps.store.execute(
+            DELIVERY, delivery_id, partial(lifecycle.cancel, now=deps.clock(), reason=reason), context=ctx)
+        cancelled += len(committed.events)
+        if committed.state is not None and committed.state.status in TERMINAL:
+            await deps.queue.remove(delivery_id)
+    return cancelled

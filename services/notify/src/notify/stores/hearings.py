@@ -1,0 +1,66 @@
+"""Notify's copy of casework's hearings: where and when, and which event it reflects.
+
+Events of one hearing can arrive twice, and a relay that republishes after a crash can replay an
+older one after a newer one. The copy therefore only moves forward, ordered by the producer's
+event time (`ce_time`), and remembers the id of the event it reflects (`revision`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from ..domain.recipient import Hearing
+
+
+class HearingStore:
+    """The `hearings` collection (`_id` = hearing id)."""
+
+    def __init__(self, db: AsyncDatabase[Any]) -> None:
+        self.hearings = db["hearings"]
+
+    async def get(self, hearing_id: str) -> Hearing | None:
+        """The hearing as notify last learned it."""
+        doc = await self.hearings.find_one({"_id": hearing_id})
+        return None if doc is None else _to_hearing(doc)
+
+    async def apply(self, hearing: Hearing, victim_ids: list[str]) -> bool:
+        """Store a newer state of the hearing; False when the event is a replay or older than the copy."""
+        current = await self.get(hearing.hearing_id)
+        if current is not None and not _newer(hearing, current):
+            return False
+        doc = {"_id": hearing.hearing_id, "case_id": hearing.case_id, "starts_at": hearing.starts_at,
+               "court": hearing.court, "city": hearing.city, "status": hearing.status,
+               "revision": hearing.revision, "revised_at": hearing.revised_at, "victim_ids": victim_ids}
+        await self.hearings.replace_one({"_id": hearing.hearing_id}, doc, upsert=True)
+        return True
+
+    async def cancel(self, hearing_id: str, *, revision: str, revised_at: datetime, case_id: str | None,
+                     victim_ids: list[str]) -> Hearing | None:
+        """Mark the hearing cancelled (its last known date is kept); None when the event is stale or unknown."""
+        current = await self.get(hearing_id)
+        if current is None:
+            return None
+        cancelled = replace(current, status="cancelled", revision=revision, revised_at=revised_at,
+                            case_id=current.case_id or case_id)
+        return cancelled if await self.apply(cancelled, victim_ids) else None
+
+
+def _newer(incoming: Hearing, current: Hearing) -> bool:
+    if incoming.revision == current.revision:
+        return False
+    # Equal times (same producer clock tick): the event id breaks the tie the same way everywhere.
+    return (incoming.revised_at, incoming.revision) > (current.revised_at, current.revision)
+
+
+def _to_hearing(doc: dict[str, Any]) -> Hearing:
+    return Hearing(hearing_id=doc["_id"], case_id=doc.get("case_id"), starts_at=_aware(doc["starts_at"]),
+                   court=doc.get("court", ""), city=doc.get("city", ""), status=doc.get("status", "scheduled"),
+                   revision=doc["revision"], revised_at=_aware(doc["revised_at"]))
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

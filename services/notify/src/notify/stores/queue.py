@@ -1,0 +1,54 @@
+"""The dispatch queue: one small document per delivery that is not finished yet.
+
+An entry is written before the delivery's first commit (like an outbox entry), so a crash between
+the two leaves an entry whose delivery does not exist, which the dispatcher drops after a grace
+period, and never a pending delivery nobody looks at. Finished deliveries leave the queue, so the
+dispatcher's scan stays small however long the history grows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from ..domain.delivery import DeliveryScheduled
+
+
+class DeliveryQueue:
+    """The `delivery_queue` collection (`_id` = delivery id)."""
+
+    def __init__(self, db: AsyncDatabase[Any]) -> None:
+        self.entries = db["delivery_queue"]
+
+    async def enqueue(self, delivery_id: str, scheduled: DeliveryScheduled, *, now: datetime) -> None:
+        """Add a delivery (a second call for the same delivery changes nothing)."""
+        doc = {"_id": delivery_id, "due_at": scheduled.due_at, "victim_id": scheduled.victim_id,
+               "hearing_id": scheduled.hearing_id, "enqueued_at": now}
+        try:
+            await self.entries.insert_one(doc)
+        except DuplicateKeyError:
+            pass
+
+    async def due(self, now: datetime, limit: int) -> list[dict[str, Any]]:
+        """Entries due now, earliest first."""
+        cursor = self.entries.find({"due_at": {"$lte": now}}).sort("due_at", 1).limit(limit)
+        return [doc async for doc in cursor]
+
+    async def postpone(self, delivery_id: str, until: datetime) -> None:
+        """Look at a delivery again at `until`."""
+        await self.entries.update_one({"_id": delivery_id}, {"$set": {"due_at": until}})
+
+    async def remove(self, delivery_id: str) -> None:
+        """The delivery is finished (or never existed)."""
+        await self.entries.delete_one({"_id": delivery_id})
+
+    async def ids_for_victim(self, victim_id: str) -> list[str]:
+        """Unfinished deliveries to one victim."""
+        return [doc["_id"] async for doc in self.entries.find({"victim_id": victim_id}, {"_id": 1})]
+
+    async def ids_for_hearing(self, hearing_id: str) -> list[str]:
+        """Unfinished deliveries about one hearing."""
+        return [doc["_id"] async for doc in self.entries.find({"hearing_id": hearing_id}, {"_id": 1})]

@@ -1,0 +1,102 @@
+"""Recipients: a victim's notification preferences, consent, opt-out and encrypted contact.
+
+Built only from intake's events (plus STOP replies). The phone and e-mail stay the ciphertexts
+intake published; erasure removes them at once and leaves a tombstone so a redelivered
+registration cannot bring them back.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from ..domain.recipient import Recipient
+
+PREFERENCE_FIELDS = ("channel", "language", "safe_hours_start", "safe_hours_end", "shared_phone")
+
+
+class RecipientStore:
+    """The `recipients` collection (`_id` = victim id) and the STOP-reply `phone_index`."""
+
+    def __init__(self, db: AsyncDatabase[Any], *, default_channel: str = "sms") -> None:
+        self.recipients = db["recipients"]
+        self.phone_index = db["phone_index"]
+        self.default_channel = default_channel
+
+    async def document(self, victim_id: str) -> dict[str, Any] | None:
+        """The stored document, ciphertexts included (only the dispatcher needs those)."""
+        return await self.recipients.find_one({"_id": victim_id})
+
+    async def get(self, victim_id: str) -> Recipient | None:
+        """What the rules need to decide, without the contact."""
+        doc = await self.document(victim_id)
+        return None if doc is None else self.to_recipient(doc)
+
+    def to_recipient(self, doc: dict[str, Any]) -> Recipient:
+        """The domain view of a stored document."""
+        return Recipient(
+            victim_id=doc["_id"], consent=bool(doc.get("consent")), opted_out=bool(doc.get("opted_out")),
+            erased=bool(doc.get("erased")), channel=doc.get("channel") or self.default_channel,
+            language=doc.get("language") or "fr", shared_phone=bool(doc.get("shared_phone")),
+            safe_hours_start=doc.get("safe_hours_start"), safe_hours_end=doc.get("safe_hours_end"),
+            has_phone=bool(doc.get("phone_ciphertext")), has_email=bool(doc.get("email_ciphertext")),
+        )
+
+    async def register(self, victim_id: str, *, preferences: dict[str, Any], consent: bool,
+                       phone_ciphertext: str | None, email_ciphertext: str | None, now: datetime) -> bool:
+        """Record a registration; False when the victim was erased (nothing comes back)."""
+        existing = await self.document(victim_id)
+        if existing is not None and existing.get("erased"):
+            return False
+        update: dict[str, Any] = {"phone_ciphertext": phone_ciphertext, "email_ciphertext": email_ciphertext,
+                                  "updated_at": now}
+        if existing is None or not existing.get("consent_version"):
+            # A consent change already applied carries newer preferences than the registration.
+            update |= {k: v for k, v in preferences.items() if v is not None} | {"consent": consent}
+        await self.recipients.update_one({"_id": victim_id}, {"$set": update}, upsert=True)
+        return True
+
+    async def change_consent(self, victim_id: str, *, consent: bool, preferences: dict[str, Any], version: int,
+                             at: datetime) -> bool:
+        """Apply a consent change unless a newer one was applied; True when it was applied."""
+        existing = await self.document(victim_id)
+        if existing is not None and (existing.get("erased") or int(existing.get("consent_version") or 0) >= version):
+            return False
+        update: dict[str, Any] = {k: v for k, v in preferences.items() if v is not None}
+        update |= {"consent": consent, "consent_version": version, "updated_at": at}
+        opted_out_at = existing.get("opted_out_at") if existing else None
+        if consent and opted_out_at is not None and _aware(opted_out_at) < at:
+            update["opted_out"] = False  # consent given again after the STOP reply: the newer wish wins
+        await self.recipients.update_one({"_id": victim_id}, {"$set": update}, upsert=True)
+        return True
+
+    async def erase(self, victim_id: str, *, at: datetime) -> None:
+        """Forget the contact at once and keep only the fact of the erasure."""
+        existing = await self.document(victim_id) or {}
+        for key in existing.get("phone_keys", []):
+            await self.phone_index.update_one({"_id": key}, {"$pull": {"victim_ids": victim_id}})
+        await self.recipients.replace_one(
+            {"_id": victim_id}, {"_id": victim_id, "erased": True, "erased_at": at, "consent": False}, upsert=True)
+
+    async def opt_out(self, victim_ids: list[str], *, at: datetime) -> None:
+        """Record a STOP reply for every victim reachable on that number."""
+        if victim_ids:
+            await self.recipients.update_many({"_id": {"$in": victim_ids}},
+                                              {"$set": {"opted_out": True, "opted_out_at": at}})
+
+    async def remember_phone(self, victim_id: str, index_key: str) -> None:
+        """Index a number we sent to (keyed hash only), so a STOP reply from it can be matched."""
+        await self.phone_index.update_one({"_id": index_key}, {"$addToSet": {"victim_ids": victim_id}}, upsert=True)
+        await self.recipients.update_one({"_id": victim_id, "erased": {"$ne": True}},
+                                         {"$addToSet": {"phone_keys": index_key}})
+
+    async def victims_for_phone(self, index_key: str) -> list[str]:
+        """Victims reachable on the number with this index key."""
+        doc = await self.phone_index.find_one({"_id": index_key})
+        return list(doc.get("victim_ids", [])) if doc else []
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
