@@ -22,6 +22,8 @@ trap 'exit 143' TERM
 
 "$HERE/stack.sh" up
 eval "$("$HERE/env.sh")"
+# Tests may stop and restart this stack (broker-outage test): they only do so when told it is theirs.
+export REDRESS_STACK_MANAGED=1
 
 rc=0
 "$@" || rc=$?

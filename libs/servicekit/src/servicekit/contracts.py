@@ -77,7 +77,7 @@ def asyncapi(service: str, schemas: dict[str, dict[str, Any]]) -> dict[str, Any]
         }
         channel = channels.setdefault(_key(topic), {"address": topic, "messages": {}})
         channel["messages"][key] = {"$ref": f"#/components/messages/{key}"}
-    for channel_id, channel in channels.items():
+    for channel_id in channels:
         operations[f"send_{channel_id}"] = {"action": "send", "channel": {"$ref": f"#/channels/{channel_id}"}}
     subscriptions = importlib.import_module(f"{service}.subscriptions")
     for group in subscriptions.GROUPS:

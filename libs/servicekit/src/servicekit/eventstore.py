@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
 from .domain import AggregateType, DomainEvent, S
 from .envelope import Envelope, utcnow
@@ -256,21 +256,26 @@ class EventStore:
                 except DuplicateKeyError:
                     pass
 
-    async def _save_projection(
-        self, agg: AggregateType[S], aggregate_id: str, state: S | None, commit: dict[str, Any], keys: tuple[str, ...]
-    ) -> None:
+    async def _save_projection(self, agg: AggregateType[S], aggregate_id: str, state: S | None,
+                               commit: dict[str, Any], keys: tuple[str, ...]) -> None:
+        """Replace the projection by `_id` alone (the one update FerretDB plans as an index lookup)."""
         if state is None:
             return
+        await self._replace_projection(agg, aggregate_id, state, commit["version"], commit["hash"],
+                                       [*keys, commit["idempotency_key"]] if commit["idempotency_key"] else list(keys))
+        # A concurrent writer of the next version may have saved before us; if so, our replace put
+        # the projection back in time. Its commit is visible by now, so repair from the history.
+        if await self.events.find_one({"_id": commit_id(aggregate_id, commit["version"] + 1)}, {"_id": 1}):
+            latest = await self.load(agg, aggregate_id)
+            if latest.state is not None:
+                await self._replace_projection(agg, aggregate_id, latest.state, latest.version, latest.last_hash,
+                                               list(latest.keys))
+
+    async def _replace_projection(self, agg: AggregateType[S], aggregate_id: str, state: S, version: int,
+                                  last_hash: str, keys: list[str]) -> None:
         doc = state.model_dump(mode="json")
-        key_list = [*keys, commit["idempotency_key"]] if commit["idempotency_key"] else list(keys)
-        doc.update({"_id": aggregate_id, "_version": commit["version"], "_hash": commit["hash"], "_keys": key_list})
-        try:
-            # Never move a projection backwards: a newer writer may already have saved it.
-            await self.db[agg.collection].replace_one(
-                {"_id": aggregate_id, "_version": {"$lt": commit["version"]}}, doc, upsert=True
-            )
-        except (DuplicateKeyError, BulkWriteError):
-            pass
+        doc.update({"_id": aggregate_id, "_version": version, "_hash": last_hash, "_keys": keys})
+        await self.db[agg.collection].replace_one({"_id": aggregate_id}, doc, upsert=True)
 
     async def history(self, aggregate_id: str) -> list[dict[str, Any]]:
         """Every commit of one aggregate, in version order (the audit history)."""

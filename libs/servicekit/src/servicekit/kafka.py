@@ -21,7 +21,9 @@ def idempotent_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
         enable_idempotence=True,
         acks="all",
         linger_ms=2,
-        request_timeout_ms=15000,
+        # The producer itself retries a batch (same sequence numbers, so the broker drops repeats)
+        # until this timeout: long enough to ride out a broker restart without the relay re-sending.
+        request_timeout_ms=120000,
         retry_backoff_ms=200,
     )
 

@@ -16,11 +16,13 @@ from collections import defaultdict
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from opentelemetry import trace
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from .errors import is_transient
 from .ids import new_id
+from .telemetry import context_from_traceparent, tracer
 
 log = logging.getLogger("servicekit.relay")
 
@@ -113,16 +115,33 @@ class OutboxRelay:
             ready += await self._committed_prefix(group)
         if not ready:
             return 0
-        futures = [await self.producer.send(e["topic"], value=e["value"].encode(), key=e["aggregate_id"].encode(),
-                                            headers=[(k, v.encode()) for k, v in e["headers"].items()]) for e in ready]
-        await asyncio.gather(*futures)
-        ids = [e["_id"] for e in ready]
-        await self.outbox.delete_many({"_id": {"$in": ids}})
+        futures = [await self._send(entry) for entry in ready]
+        outcomes = await asyncio.gather(*futures, return_exceptions=True)
+        # Forget only what the broker acknowledged: re-sending an acknowledged event would double it.
+        delivered = [e for e, outcome in zip(ready, outcomes, strict=True) if not isinstance(outcome, BaseException)]
+        if delivered:
+            await self.outbox.delete_many({"_id": {"$in": [e["_id"] for e in delivered]}})
+        failures = [o for o in outcomes if isinstance(o, BaseException)]
+        if failures:
+            raise failures[0]
         # Only a slow writer (past half the grace period) leaves a "committed" verdict: tidy those.
-        slow = [e["event_id"] for e in ready if time.time() - e["created_at"] > self.abort_grace_seconds / 2 - 1]
+        slow = [e["event_id"] for e in delivered if time.time() - e["created_at"] > self.abort_grace_seconds / 2 - 1]
         if slow:
             await self.verdicts.delete_many({"_id": {"$in": slow}, "verdict": "committed"})
-        return len(ready)
+        return len(delivered)
+
+    async def _send(self, entry: dict[str, Any]) -> asyncio.Future[Any]:
+        """Hand one entry to the producer inside a span that continues the command's trace."""
+        headers = entry["headers"]
+        with tracer().start_as_current_span(
+                f"publish {headers.get('ce_type', '')}", context=context_from_traceparent(headers.get("traceparent")),
+                kind=trace.SpanKind.PRODUCER,
+                attributes={"messaging.system": "kafka", "messaging.destination.name": entry["topic"],
+                            "messaging.message.id": entry["event_id"]}):
+            future: asyncio.Future[Any] = await self.producer.send(
+                entry["topic"], value=entry["value"].encode(), key=entry["aggregate_id"].encode(),
+                headers=[(k, v.encode()) for k, v in headers.items()])
+        return future
 
     async def _committed_prefix(self, group: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The entries of one aggregate that can go now, in order; stops at an undecided one."""

@@ -1,0 +1,95 @@
+"""The raw stack with nothing of ours on top: the roofline the kit is measured against."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from fastapi import FastAPI
+from pydantic import BaseModel
+from pymongo import AsyncMongoClient
+from servicekit.kafka import ensure_topics
+
+Measurement = tuple[list[float], float]
+_TOPIC = f"bench.raw.{uuid.uuid4().hex[:8]}"
+
+
+async def bench_bare_produce(bootstrap: str, n: int) -> Measurement:
+    """Idempotent producer, acks=all, every delivery awaited (same guarantees the relay asks for)."""
+    await ensure_topics(bootstrap, [_TOPIC], partitions=3)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all", linger_ms=2)
+    await producer.start()
+    value = b'{"region":"mopti","occurred_on":"2024-03-02","violation_types":["killing"]}'
+    try:
+        started = time.perf_counter()
+        sent = []
+        for i in range(n):
+            sent.append((time.perf_counter(), await producer.send(_TOPIC, value, key=str(i % 50).encode())))
+        latencies = []
+        for at, future in sent:
+            await future
+            latencies.append(time.perf_counter() - at)
+        return latencies, time.perf_counter() - started
+    finally:
+        await producer.stop()
+
+
+async def bench_bare_consume(bootstrap: str, n: int) -> Measurement:
+    """A consumer group reading the records just produced, committing per batch."""
+    consumer = AIOKafkaConsumer(_TOPIC, bootstrap_servers=bootstrap, group_id=f"bench-{uuid.uuid4().hex[:6]}",
+                                enable_auto_commit=False, auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        started, seen, latencies = time.perf_counter(), 0, []
+        while seen < n and time.perf_counter() - started < 120:
+            t0 = time.perf_counter()
+            batch = await consumer.getmany(timeout_ms=500, max_records=500)
+            for tp, records in batch.items():
+                seen += len(records)
+                latencies += [(time.perf_counter() - t0) / max(len(records), 1)] * len(records)
+                await consumer.commit({tp: records[-1].offset + 1})
+        return latencies, time.perf_counter() - started
+    finally:
+        await consumer.stop()
+
+
+async def bench_bare_insert(mongo_url: str, n: int) -> Measurement:
+    """Sequential inserts by _id of an event-sized document."""
+    client: AsyncMongoClient = AsyncMongoClient(mongo_url)
+    collection = client[f"bench_raw_{uuid.uuid4().hex[:8]}"]["docs"]
+    try:
+        latencies, started = [], time.perf_counter()
+        for i in range(n):
+            t0 = time.perf_counter()
+            await collection.insert_one({"_id": f"agg-{i}:{1:010d}", "region": "mopti", "version": 1,
+                                         "events": [{"type": "x", "data": {"a": i}}]})
+            latencies.append(time.perf_counter() - t0)
+        return latencies, time.perf_counter() - started
+    finally:
+        await client.drop_database(collection.database.name)
+        await client.close()
+
+
+class _Body(BaseModel):
+    region: str
+    occurred_on: str
+
+
+async def bench_bare_http(n: int) -> Measurement:
+    """A bare FastAPI POST endpoint validating a body, in-process over ASGI."""
+    app = FastAPI()
+
+    @app.post("/things", status_code=201)
+    async def create(body: _Body) -> dict[str, str]:
+        return {"id": str(uuid.uuid4())}
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
+        latencies, started = [], time.perf_counter()
+        for _ in range(n):
+            t0 = time.perf_counter()
+            response = await client.post("/things", json={"region": "mopti", "occurred_on": "2024-03-02"})
+            assert response.status_code == 201
+            latencies.append(time.perf_counter() - t0)
+        return latencies, time.perf_counter() - started

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# `make run`: install what is missing, start Kafka and FerretDB, start all five services (API and
+# worker each), run a short demo of the flow, print the URLs, and stop everything on Ctrl-C.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=common.sh
+. "$HERE/common.sh"
+
+SERVICES=(intake casework advocacy education notify)
+declare -A PORTS=([intake]=8001 [casework]=8002 [advocacy]=8003 [education]=8004 [notify]=8005)
+RUN_DIR="$CACHE_DIR/run"
+RUN_LOGS="$LOG_DIR/run"
+PIDS=()
+STARTED_STACK=0
+
+stop_all() {
+  trap - INT TERM EXIT
+  log "stopping the services..."
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  if [ "$STARTED_STACK" = 1 ]; then "$HERE/stack.sh" down; fi
+  log "stopped."
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+"$HERE/install.sh"
+if ! "$HERE/kafka.sh" status >/dev/null 2>&1 || ! "$HERE/ferretdb.sh" status >/dev/null 2>&1; then
+  STARTED_STACK=1
+fi
+"$HERE/stack.sh" up
+eval "$("$HERE/env.sh")"
+
+for svc in "${SERVICES[@]}"; do
+  if port_open "${PORTS[$svc]}"; then die "port ${PORTS[$svc]} ($svc) is already in use"; fi
+done
+
+# Development secrets: a signing key pair for tokens and intake's key-encryption key, kept 0600.
+mkdir -p "$RUN_DIR" "$RUN_LOGS"
+venv_python -c "from pathlib import Path; from servicekit.devtokens import ensure_dev_keypair; \
+ensure_dev_keypair(Path('$RUN_DIR/devkeys'))" >/dev/null
+if [ ! -f "$RUN_DIR/intake.kek" ]; then
+  (umask 077; venv_python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" \
+    > "$RUN_DIR/intake.kek")
+fi
+
+UV="$(find_uv)"
+for svc in "${SERVICES[@]}"; do
+  PREFIX="${svc^^}"
+  for kind in api worker; do
+    env "${PREFIX}_KAFKA_BOOTSTRAP=$REDRESS_KAFKA_BOOTSTRAP" "${PREFIX}_MONGO_URL=$REDRESS_MONGO_URL" \
+      "${PREFIX}_HTTP_PORT=${PORTS[$svc]}" "${PREFIX}_AUTH_JWKS_FILE=$RUN_DIR/devkeys/dev-jwks.json" \
+      "${PREFIX}_DEV_SIGNING_KEY_FILE=$RUN_DIR/devkeys/dev-signing-key.pem" \
+      "${PREFIX}_INTAKE_URL=http://127.0.0.1:${PORTS[intake]}" \
+      "INTAKE_KEK_SOURCE=file:$RUN_DIR/intake.kek" \
+      "$UV" run --frozen --no-sync python -m "$svc.entrypoints.$kind" >>"$RUN_LOGS/$svc-$kind.log" 2>&1 &
+    PIDS+=("$!")
+  done
+done
+
+log "waiting for the five services to answer /healthz..."
+for svc in "${SERVICES[@]}"; do
+  for i in $(seq 1 120); do
+    if venv_python -c "import httpx,sys; sys.exit(httpx.get('http://127.0.0.1:${PORTS[$svc]}/healthz').status_code != 200)" \
+      2>/dev/null; then break; fi
+    [ "$i" = 120 ] && die "$svc did not start: see $RUN_LOGS/$svc-api.log"
+    sleep 0.5
+  done
+  log "  $svc ready on http://127.0.0.1:${PORTS[$svc]}"
+done
+
+log "running the demo scenario..."
+venv_python "$HERE/demo.py" --keys "$RUN_DIR/devkeys/dev-signing-key.pem" || log "the demo did not complete: see the logs in $RUN_LOGS"
+
+cat <<MSG
+
+Redress is running. API documentation:
+  intake     http://127.0.0.1:${PORTS[intake]}/docs
+  casework   http://127.0.0.1:${PORTS[casework]}/docs
+  advocacy   http://127.0.0.1:${PORTS[advocacy]}/docs
+  education  http://127.0.0.1:${PORTS[education]}/docs
+  notify     http://127.0.0.1:${PORTS[notify]}/docs
+Tokens:  uv run redress-token --keys-dir $RUN_DIR/devkeys --role monitor --org org-amdh --sub alice
+Logs:    $RUN_LOGS
+Press Ctrl-C to stop everything.
+MSG
+while true; do sleep 3600 & wait $!; done
