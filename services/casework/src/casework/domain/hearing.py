@@ -14,7 +14,7 @@ from servicekit.domain import AggregateState, AggregateType, DomainEvent
 from servicekit.errors import Conflict, InvalidInput, NotFound
 
 from ..vocabularies import require_court, require_term
-from .common import BamakoDateTime, SafeId, require_future_start
+from .common import BamakoDateTime, SafeId, require_future_start, to_bamako
 
 
 class HearingFacts(DomainEvent):
@@ -121,6 +121,7 @@ def schedule(state: Hearing | None, *, hearing_id: str, case_id: str, victim_ids
         raise Conflict("this hearing is already scheduled")
     where = require_court(court)
     require_term("hearing_purposes", purpose, field_name="purpose")
+    starts_at, ends_at = to_bamako(starts_at), to_bamako(ends_at) if ends_at else None
     require_future_start(starts_at, ends_at, now)
     return [HearingScheduled(hearing_id=hearing_id, case_id=case_id, victim_ids=victim_ids, court=court,
                              court_name=where.label_fr, city=where.city, chamber=chamber, starts_at=starts_at,
@@ -146,6 +147,7 @@ def reschedule(state: Hearing | None, *, starts_at: datetime, ends_at: datetime 
     """Postpone (or advance) a hearing to a new date-time in the future."""
     hearing = require_scheduled(state)
     require_term("postponement_reasons", reason, field_name="reason")
+    starts_at, ends_at = to_bamako(starts_at), to_bamako(ends_at) if ends_at else None
     require_future_start(starts_at, ends_at, now)
     if starts_at == hearing.starts_at:
         raise InvalidInput("the new start is the current one", field="starts_at")

@@ -1,0 +1,83 @@
+"""The referral inbox: one entry per referral, accept once, decline with a reason, flags."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from casework.domain import referral
+from casework.domain.case import case_id_for
+from casework.domain.referral import REFERRAL, ReferralAccepted
+from servicekit.errors import Conflict, InvalidInput, NotFound
+
+REFERRED_AT = datetime.fromisoformat("2026-03-01T08:00:00+00:00")
+
+
+def received(**overrides):
+    kwargs = {"referral_id": "ref-1", "victim_id": "vic-1", "needs": ["legal", "legal", "medical"],
+              "urgency": "high", "incident_ids": ["inc-2", "inc-1"], "referring_organisation": "org-doc",
+              "referred_at": REFERRED_AT, "flags": []} | overrides
+    return REFERRAL.fold("ref-1", None, referral.receive(None, **kwargs))
+
+
+def test_receiving_the_same_referral_again_adds_nothing():
+    entry = received()
+    assert referral.receive(entry, referral_id="ref-1", victim_id="vic-1", needs=[], urgency="low", incident_ids=[],
+                            referring_organisation="org-doc", referred_at=REFERRED_AT, flags=[]) == []
+
+
+def test_received_entry_is_pending_with_deduplicated_needs_and_incidents():
+    entry = received()
+    assert (entry.status, entry.needs, entry.incident_ids) == ("pending", ["legal", "medical"], ["inc-1", "inc-2"])
+
+
+def test_accepting_names_the_case_derived_from_the_referral():
+    events = referral.accept(received(), case_id=case_id_for("ref-1"), organisation="org-legal",
+                             lawyers=["lawyer-a"], court=None)
+    assert isinstance(events[0], ReferralAccepted)
+    assert events[0].case_id == case_id_for("ref-1") != case_id_for("ref-2")
+    assert (events[0].victim_id, events[0].organisation) == ("vic-1", "org-legal")
+
+
+def test_a_referral_is_accepted_only_once():
+    entry = REFERRAL.fold("ref-1", received(), referral.accept(received(), case_id="c", organisation="org-legal",
+                                                               lawyers=["lawyer-a"], court=None))
+    with pytest.raises(Conflict, match="already accepted"):
+        referral.accept(entry, case_id="c", organisation="org-other", lawyers=["lawyer-b"], court=None)
+
+
+def test_duplicate_lawyer_in_acceptance_is_invalid_input():
+    with pytest.raises(InvalidInput, match="duplicate assignment") as refused:
+        referral.accept(received(), case_id="c", organisation="org-legal", lawyers=["lawyer-a", "lawyer-a"],
+                        court=None)
+    assert refused.value.field == "lawyers"
+
+
+def test_unknown_court_in_acceptance_is_invalid_input():
+    with pytest.raises(InvalidInput) as refused:
+        referral.accept(received(), case_id="c", organisation="org-legal", lawyers=["lawyer-a"], court="atlantis")
+    assert refused.value.field == "court"
+
+
+def test_flagged_referral_can_be_declined_but_not_accepted():
+    flagged = received(flags=["consent_withdrawn"])
+    with pytest.raises(Conflict, match="only be declined"):
+        referral.accept(flagged, case_id="c", organisation="org-legal", lawyers=["lawyer-a"], court=None)
+    assert referral.decline(flagged, organisation="org-legal", reason="victim_declined")[0].reason == "victim_declined"
+
+
+def test_decline_needs_a_known_reason():
+    with pytest.raises(InvalidInput) as refused:
+        referral.decline(received(), organisation="org-legal", reason="too_busy_today")
+    assert refused.value.field == "reason"
+
+
+def test_deciding_an_unknown_referral_is_not_found():
+    with pytest.raises(NotFound):
+        referral.decline(None, organisation="org-legal", reason="no_capacity")
+
+
+def test_flagging_twice_is_a_no_op_and_erasure_is_never_lifted():
+    flagged = REFERRAL.fold("ref-1", received(), referral.flag(received(), flag="victim_erased"))
+    assert referral.flag(flagged, flag="victim_erased") == []
+    assert referral.clear_flag(flagged, flag="victim_erased") == []
