@@ -12,7 +12,7 @@ pytestmark = pytest.mark.integration
 def post_incidents(client, region: str, count: int) -> None:
     for _ in range(count):
         response = client.post("/incidents", json={"occurred_on": "2024-03-02", "region": region,
-                                                   "violation_types": ["killing"]})
+                                                   "violation_types": ["killings"]})
         assert response.status_code == 201, response.text
 
 

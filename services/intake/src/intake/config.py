@@ -1,9 +1,14 @@
-"""Intake settings: env prefix INTAKE_."""
+"""Intake settings: env prefix INTAKE_ (the KEK source has no default: a missing secret stops start-up)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 from servicekit.settings import BaseServiceSettings
+
+KeyPurpose = Literal["notifications", "legal_support"]
 
 
 class Settings(BaseServiceSettings):
@@ -13,3 +18,22 @@ class Settings(BaseServiceSettings):
 
     service_name: str = "intake"
     http_port: int = 8001
+
+    kek_source: SecretStr = Field(
+        description="Key-encryption key wrapping victims' data keys: 'file:/path' or 'base64:<32 bytes>'")
+    kek_previous_sources: list[SecretStr] = Field(
+        default_factory=list,
+        description="Retired KEKs still able to unwrap data keys until rotation re-wraps them (JSON list)")
+    key_release_purposes: dict[str, list[KeyPurpose]] = Field(
+        default_factory=lambda: {"svc-notify": ["notifications"], "svc-casework": ["legal_support"]},
+        description="Which service subject may ask for a victim's data key for which purposes")
+    key_release_ttl_seconds: int = Field(default=300, ge=10, le=3600,
+                                         description="How long a caller may keep a released key in memory")
+
+    evidence_max_bytes: int = Field(default=50_000_000, ge=1024,
+                                    description="Largest evidence upload (multipart body); beyond it 413")
+    evidence_chunk_bytes: int = Field(default=255 * 1024, ge=1024, le=8_000_000,
+                                      description="Size of the stored chunks of an evidence file")
+    import_max_bytes: int = Field(default=5_000_000, ge=1024, description="Largest CSV import file")
+    import_max_rows: int = Field(default=5000, ge=1, le=100_000, description="Most rows in one CSV import")
+    list_max_page_size: int = Field(default=200, ge=1, le=1000)

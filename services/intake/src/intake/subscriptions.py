@@ -1,4 +1,4 @@
-"""Intake consumes no events yet: it is the source of the documentation."""
+"""Intake consumes no events: it is the source of the documentation."""
 
 from __future__ import annotations
 

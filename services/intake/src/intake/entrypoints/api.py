@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from servicekit.problems import PROBLEM
 from servicekit.service import prepare_process, serve_api, service_app
 
-from ..api.routes import router
+from ..api.evidence_routes import router as evidence_router
+from ..api.incident_routes import router as incident_router
+from ..api.reference_routes import imports_router, integrity_router, vocabularies_router
+from ..api.victim_routes import keys_router
+from ..api.victim_routes import router as victim_router
 from ..bootstrap import Deps, build_deps
 from ..config import Settings
-
+from ..domain.terms import unknown_term_problem
+from ..vocabularies import UnknownTerm
 
 TITLE = "Redress intake"
-DESCRIPTION = "Documentation of crimes: incidents, victims, evidence, referrals."
-ROUTERS = [router]
+DESCRIPTION = ("Documentation of crimes: incidents, victims with consent, evidence with chain of custody, "
+               "referrals to legal support. Victims' identities are encrypted per victim; every read is audited.")
+# Imports before incidents: /incidents/imports must not be read as an incident id.
+ROUTERS = [imports_router, incident_router, victim_router, evidence_router, keys_router, vocabularies_router,
+           integrity_router]
+
+
+async def _unknown_term(request: Request, exc: Exception) -> JSONResponse:
+    # Safety net: domain code converts UnknownTerm itself; one that slips through is still a 422, never a 500.
+    assert isinstance(exc, UnknownTerm)
+    problem = unknown_term_problem(exc)
+    return JSONResponse(problem.problem(), status_code=problem.status, media_type=PROBLEM)
 
 
 def build_app(deps: Deps) -> FastAPI:
     """The intake app around already-built dependencies."""
-    return service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
-                       routers=ROUTERS)
+    app = service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
+                      routers=ROUTERS, upload_max_bytes=deps.settings.evidence_max_bytes)
+    app.add_exception_handler(UnknownTerm, _unknown_term)
+    return app
 
 
 def main() -> None:
-    settings = Settings()
+    settings = Settings()  # type: ignore[call-arg]  # the KEK source comes from the environment
     prepare_process(settings)
     serve_api(build_app(build_deps(settings)), settings)
 

@@ -13,7 +13,7 @@ from ..subscriptions import GROUPS
 
 
 def main() -> None:
-    settings = Settings()
+    settings = Settings()  # type: ignore[call-arg]  # the KEK source comes from the environment
     prepare_process(settings)
     deps = build_deps(settings)
     asyncio.run(run_worker(deps.core, deps, aggregates=AGGREGATES, groups=GROUPS))

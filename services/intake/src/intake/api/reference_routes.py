@@ -1,0 +1,66 @@
+"""Vocabularies, CSV imports and the service-wide integrity report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Path, Request, status
+from servicekit.errors import NotFound
+from servicekit.integrity import IntegrityReport, verify_store
+
+from ..domain import AGGREGATES
+from ..handlers import imports as import_handlers
+from ..uploads import multipart_events
+from ..vocabularies import VOCABULARY_NAMES, vocabulary
+from .deps import AppDeps, Authenticated, Documenter, IntegrityReader, ResourceId, caller_of
+from .other_schemas import ImportJobPublic
+
+vocabularies_router = APIRouter(prefix="/vocabularies", tags=["vocabularies"])
+imports_router = APIRouter(prefix="/incidents/imports", tags=["incidents"])
+integrity_router = APIRouter(tags=["integrity"])
+CSV_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "additionalProperties": False,
+    "properties": {"file": {"type": "string", "format": "binary", "description": "UTF-8 CSV with a header row"}},
+}}}}}
+
+
+@vocabularies_router.get("", responses={401: {}})
+async def list_vocabularies(principal: Authenticated) -> list[dict[str, str]]:
+    """The vocabularies and their versions."""
+    return [{"name": name, "version": vocabulary(name).version} for name in VOCABULARY_NAMES]
+
+
+@vocabularies_router.get("/{name}", responses={401: {}, 404: {}})
+async def read_vocabulary(principal: Authenticated,
+                          name: str = Path(pattern=r"^[a-z_]{1,40}$", description="Vocabulary name")) -> dict[str, Any]:
+    """A vocabulary with French and English labels (regions nest cercles and communes)."""
+    if name not in VOCABULARY_NAMES:
+        raise NotFound("no such vocabulary", field="name", allowed=list(VOCABULARY_NAMES))
+    return vocabulary(name).to_public()
+
+
+@imports_router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=ImportJobPublic,
+                     openapi_extra=CSV_BODY, responses={400: {}, 401: {}, 403: {}, 413: {}, 415: {}, 422: {}})
+async def import_incidents(principal: Documenter, deps: AppDeps, request: Request) -> ImportJobPublic:
+    """Import a spreadsheet of incidents: every row checked, bad rows reported, good rows imported in the
+    background (poll the job); importing the same file again changes nothing."""
+    caller = caller_of(principal, request)
+    events = multipart_events(request.stream(), request.headers.get("content-type"))
+    raw = await import_handlers.read_csv_upload(events, deps.settings.import_max_bytes)
+    return ImportJobPublic.of(await import_handlers.start_import(deps, caller, raw))
+
+
+@imports_router.get("/{job_id}", response_model=ImportJobPublic, responses={401: {}, 403: {}, 404: {}})
+async def read_import(job_id: ResourceId, principal: Documenter, deps: AppDeps, request: Request) -> ImportJobPublic:
+    """Progress and per-row report of an import of the caller's organisation."""
+    caller = caller_of(principal, request)
+    job = await deps.imports.get(job_id)
+    if job is None or job["organisation"] != caller.organisation:
+        raise NotFound("no such import")
+    return ImportJobPublic.of(job)
+
+
+@integrity_router.get("/integrity", response_model=IntegrityReport, responses={401: {}, 403: {}})
+async def service_integrity(principal: IntegrityReader, deps: AppDeps) -> IntegrityReport:
+    """Verify every hash chain of the service (a full scan: an administrative check)."""
+    return await verify_store(deps.store, AGGREGATES)

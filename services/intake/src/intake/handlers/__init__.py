@@ -1,0 +1,1 @@
+"""One async function per command, split by aggregate; they never talk to Kafka (the outbox relay publishes)."""

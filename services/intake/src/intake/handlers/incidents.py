@@ -1,0 +1,108 @@
+"""Incident commands and reads; they never talk to Kafka (the outbox relay publishes)."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import Any
+
+from servicekit.envelope import utcnow
+from servicekit.errors import InvalidInput, NotFound
+from servicekit.eventstore import Committed
+from servicekit.ids import derived_id, new_id
+
+from ..bootstrap import Deps
+from ..domain import incident_rules
+from ..domain.access import Viewer, sees_incident, sees_victim
+from ..domain.incident import INCIDENT, Incident
+from ..domain.incident_facts import Act, Coordinates
+from ..domain.incident_rules import IncidentDraft
+from ..domain.victim import VICTIM
+from .common import Caller, RequestKey, create_once
+
+
+def today() -> date:
+    """Today in Mali (Africa/Bamako is UTC all year)."""
+    return utcnow().date()
+
+
+async def document_incident(deps: Deps, caller: Caller, draft: IncidentDraft,
+                            request_key: RequestKey | None) -> Committed[Incident]:
+    """Document a new incident for the caller's organisation."""
+    assert caller.organisation is not None
+    incident_id = request_key.aggregate_id("incident") if request_key else new_id()
+    incident_rules.settle(draft, today=today(), seal=None)  # every rule passes before anything is written
+    seal = await deps.locations.seal(incident_id, draft.coordinates, None)
+    decide = partial(incident_rules.document, organisation=caller.organisation, draft=draft, today=today(),
+                     seal=seal)
+    return await create_once(deps, INCIDENT, incident_id, decide, caller=caller,
+                             command_key=request_key.command_key("incident") if request_key else None)
+
+
+async def update_incident(deps: Deps, caller: Caller, incident_id: str, changes: dict[str, Any],
+                          request_key: RequestKey | None) -> Committed[Incident]:
+    """Correct or complete an incident's facts (an incident.updated event, or nothing if unchanged)."""
+    current = await visible_incident(deps, caller.viewer, incident_id)
+    location_given = "coordinates" in changes
+    seal = None
+    if location_given and changes["coordinates"] is not None:
+        point = Coordinates.model_validate(changes["coordinates"])
+        incident_rules.update(current, viewer=caller.viewer, changes=changes, today=today(), seal=None,
+                              location_given=False)  # validate before storing the point
+        seal = await deps.locations.seal(incident_id, point, current.exact_location_sha256)
+    decide = partial(incident_rules.update, viewer=caller.viewer, changes=changes, today=today(), seal=seal,
+                     location_given=location_given)
+    return await deps.store.execute(INCIDENT, incident_id, decide, context=caller.context,
+                                    idempotency_key=_key(request_key, "update", incident_id))
+
+
+async def change_verification(deps: Deps, caller: Caller, incident_id: str, status: str, reason: str,
+                              request_key: RequestKey | None) -> Committed[Incident]:
+    """Move an incident along the verification workflow, saying why."""
+    decide = partial(incident_rules.change_verification, viewer=caller.viewer, status=status, reason=reason)
+    return await deps.store.execute(INCIDENT, incident_id, decide, context=caller.context,
+                                    idempotency_key=_key(request_key, "verification", incident_id))
+
+
+async def visible_incident(deps: Deps, viewer: Viewer, incident_id: str) -> Incident:
+    """The incident if the viewer may see it; 404 otherwise, whether or not it exists."""
+    loaded = await deps.store.load(INCIDENT, incident_id)
+    state = loaded.state
+    if state is None or not sees_incident(viewer, state.organisation, state.confidentiality):
+        raise NotFound("no such incident")
+    return state
+
+
+async def read_incident(deps: Deps, viewer: Viewer, incident_id: str) -> tuple[Incident, Coordinates | None]:
+    """The incident and its exact point (documenters of the owning organisation only)."""
+    incident = await visible_incident(deps, viewer, incident_id)
+    return incident, await deps.locations.exact(incident_id, incident.exact_location_sha256)
+
+
+async def import_row(deps: Deps, caller: Caller, draft: IncidentDraft) -> Committed[Incident]:
+    """Import one spreadsheet row: the id derives from organisation and reference, so re-imports never double."""
+    assert caller.organisation is not None and draft.external_reference is not None
+    incident_id = imported_incident_id(caller.organisation, draft.external_reference)
+    loaded = await deps.store.load(INCIDENT, incident_id)
+    current_digest = loaded.state.exact_location_sha256 if loaded.state else None
+    seal = await deps.locations.seal(incident_id, draft.coordinates, current_digest)
+    decide = partial(incident_rules.reconcile, viewer=caller.viewer, draft=draft, today=today(), seal=seal)
+    return await deps.store.execute(INCIDENT, incident_id, decide, context=caller.context)
+
+
+async def check_victims(deps: Deps, caller: Caller, acts: list[Act]) -> None:
+    """Victims named in acts must be victims the caller's organisation may see (422 naming the position)."""
+    for i, act in enumerate(acts):
+        for j, victim_id in enumerate(act.victim_ids):
+            victim = (await deps.store.load(VICTIM, victim_id)).state
+            if victim is None or not sees_victim(caller.viewer, victim.organisation, victim.consent.sharing):
+                raise InvalidInput("no such victim", field=f"acts.{i}.victim_ids.{j}")
+
+
+def imported_incident_id(organisation: str, external_reference: str) -> str:
+    """The id an imported row's incident always gets."""
+    return derived_id(organisation, "incident-import", external_reference)
+
+
+def _key(request_key: RequestKey | None, kind: str, aggregate_id: str) -> str | None:
+    return request_key.command_key(f"{kind}:{aggregate_id}") if request_key else None

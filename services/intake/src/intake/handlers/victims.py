@@ -1,0 +1,116 @@
+"""Victim commands and reads: identity sealed under the victim's key, every access audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from servicekit.envelope import utcnow
+from servicekit.errors import InvalidInput, NotFound
+from servicekit.eventstore import Committed
+from servicekit.ids import new_id
+
+from ..bootstrap import Deps
+from ..domain import victim_rules
+from ..domain.access import sees_victim
+from ..domain.consent import Consent
+from ..domain.errors import Gone
+from ..domain.victim import VICTIM, ErasureReason, Need, Urgency, Victim
+from ..domain.victim_rules import Profile, SealedContacts
+from ..identities import VictimIdentity, open_identity, seal_identity
+from .common import Caller, RequestKey, audit, create_once
+from .incidents import visible_incident
+
+
+@dataclass(frozen=True)
+class VictimFile:
+    """A victim as an authorised reader sees it: state plus decrypted identity."""
+
+    victim: Victim
+    identity: VictimIdentity
+
+
+async def register_victim(deps: Deps, caller: Caller, profile: Profile, identity: VictimIdentity, consent: Consent,
+                          request_key: RequestKey | None) -> Committed[Victim]:
+    """Register a victim: key first, then the sealed identity, then the commit (a retry reuses all three)."""
+    assert caller.organisation is not None
+    victim_id = request_key.aggregate_id("victim") if request_key else new_id()
+    command_key = request_key.command_key("victim") if request_key else None
+    loaded = await deps.store.load(VICTIM, victim_id)
+    if loaded.state is None:
+        # Every rule passes before a key or a ciphertext is written.
+        victim_rules.check_registration(profile, consent, has_phone=identity.phone is not None,
+                                        has_email=identity.email is not None)
+        data_key = await deps.keyring.create_or_get(victim_id)
+        sealed = seal_identity(data_key, victim_id, identity)
+        await deps.identities.save(victim_id, sealed)
+        contacts = SealedContacts(phone=sealed.get("phone"), email=sealed.get("email"))
+    else:
+        contacts = SealedContacts(phone=None, email=None)  # create_once answers a retry or refuses a reuse
+    decide = partial(victim_rules.register, victim_id=victim_id, organisation=caller.organisation, profile=profile,
+                     contacts=contacts, consent=consent)
+    committed = await create_once(deps, VICTIM, victim_id, decide, caller=caller, command_key=command_key)
+    await audit(deps, caller, "victim.registered", "victim", victim_id, allowed=True)
+    return committed
+
+
+async def read_victim(deps: Deps, caller: Caller, victim_id: str) -> VictimFile:
+    """The victim with decrypted identity, for its organisation or one it consented to share with; audited."""
+    state = (await deps.store.load(VICTIM, victim_id)).state
+    if state is None or not sees_victim(caller.viewer, state.organisation, state.consent.sharing):
+        await audit(deps, caller, "victim.read", "victim", victim_id, allowed=False, reason="not visible")
+        raise NotFound("no such victim")
+    data_key = None if state.erased else await deps.keyring.data_key(victim_id)
+    if data_key is None:
+        await audit(deps, caller, "victim.read", "victim", victim_id, allowed=False, reason="erased")
+        raise Gone("this victim's data was erased")
+    identity = open_identity(data_key, victim_id, await deps.identities.sealed(victim_id))
+    await audit(deps, caller, "victim.read", "victim", victim_id, allowed=True, purpose="case file")
+    return VictimFile(victim=state, identity=identity)
+
+
+async def change_consent(deps: Deps, caller: Caller, victim_id: str, consent: Consent,
+                         request_key: RequestKey | None) -> Committed[Victim]:
+    """Record the victim's new consent as the next version."""
+    decide = partial(victim_rules.change_consent, viewer=caller.viewer, consent=consent)
+    committed = await deps.store.execute(VICTIM, victim_id, decide, context=caller.context,
+                                         idempotency_key=_key(request_key, "consent", victim_id))
+    await audit(deps, caller, "victim.consent_changed", "victim", victim_id, allowed=True)
+    return committed
+
+
+async def refer_victim(deps: Deps, caller: Caller, victim_id: str, *, needs: list[Need], urgency: Urgency,
+                       incident_ids: list[str], request_key: RequestKey | None) -> tuple[str, Committed[Victim]]:
+    """Refer a consenting victim to legal support; the name travels only as ciphertext."""
+    victim_rules.managed((await deps.store.load(VICTIM, victim_id)).state, caller.viewer)
+    for index, incident_id in enumerate(incident_ids):
+        try:
+            await visible_incident(deps, caller.viewer, incident_id)
+        except NotFound:
+            raise InvalidInput("no such incident", field=f"incident_ids.{index}") from None
+    referral_id = request_key.aggregate_id(f"referral:{victim_id}") if request_key else new_id()
+    name_ciphertext = (await deps.identities.sealed(victim_id)).get("name")
+    decide = partial(victim_rules.refer, viewer=caller.viewer, referral_id=referral_id, needs=needs,
+                     urgency=urgency, incident_ids=incident_ids, name_ciphertext=name_ciphertext)
+    committed = await deps.store.execute(VICTIM, victim_id, decide, context=caller.context,
+                                         idempotency_key=_key(request_key, "referral", victim_id))
+    await audit(deps, caller, "victim.referred", "victim", victim_id, allowed=True, purpose="legal_support")
+    return referral_id, committed
+
+
+async def erase_victim(deps: Deps, caller: Caller, victim_id: str, reason: ErasureReason) -> Committed[Victim]:
+    """Crypto-shred the victim (key, then ciphertexts), then record the erasure; a retry completes it."""
+    state = (await deps.store.load(VICTIM, victim_id)).state
+    if state is None or not victim_rules.manages_victim(caller.viewer, state.organisation):
+        raise NotFound("no such victim")
+    # The key goes first: if anything fails after this line, the data is already unreadable.
+    await deps.keyring.shred(victim_id)
+    await deps.identities.shred(victim_id)
+    decide = partial(victim_rules.erase, viewer=caller.viewer, reason=reason, at=utcnow())
+    committed = await deps.store.execute(VICTIM, victim_id, decide, context=caller.context)
+    await audit(deps, caller, "victim.erased", "victim", victim_id, allowed=True, reason=reason)
+    return committed
+
+
+def _key(request_key: RequestKey | None, kind: str, aggregate_id: str) -> str | None:
+    return request_key.command_key(f"{kind}:{aggregate_id}") if request_key else None
