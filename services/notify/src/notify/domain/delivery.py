@@ -145,6 +145,8 @@ class Delivery(AggregateState):
     segments: int | None = None
     encoding: str | None = None
     dispatched_at: datetime | None = None
+    sent_at: datetime | None = None
+    failure_stage: str | None = None
     updated_at: datetime | None = None
 
 
@@ -163,15 +165,17 @@ def evolve(state: Delivery | None, event: DomainEvent) -> Delivery:
         case DeliverySent():
             # A carrier report may already have arrived; the send facts are kept, the status stays final.
             status = state.status if state.status in _FINAL_AFTER_SEND else "sent"
-            return state.model_copy(update={"status": status, "provider": event.provider, "attempts": event.attempts,
-                                            "segments": event.segments, "encoding": event.encoding,
-                                            "reason": None, "updated_at": event.at})
+            reason = state.reason if state.status in _FINAL_AFTER_SEND else None
+            return state.model_copy(update={"status": status, "reason": reason, "provider": event.provider,
+                                            "attempts": event.attempts, "segments": event.segments,
+                                            "encoding": event.encoding, "sent_at": event.at, "updated_at": event.at})
         case DeliveryDelivered():
             return state.model_copy(update={"status": "delivered", "provider": event.provider, "updated_at": event.at})
         case DeliveryFailed():
             attempts = max(state.attempts, event.attempts)
             return state.model_copy(update={"status": "failed", "reason": event.reason, "attempts": attempts,
-                                            "provider": event.provider or state.provider, "updated_at": event.at})
+                                            "failure_stage": event.stage, "provider": event.provider or state.provider,
+                                            "updated_at": event.at})
         case DeliveryCancelled():
             return state.model_copy(update={"status": "cancelled", "reason": event.reason, "updated_at": event.at})
         case DeliveryInterrupted():

@@ -56,7 +56,8 @@ def record_sent(state: Delivery | None, *, now: datetime, provider: str, attempt
     if state is None:
         return []
     # A carrier report can beat this record by milliseconds; the send facts are still recorded once.
-    early_report = state.status in ("delivered", "failed") and state.attempts == 0 and state.provider is None
+    early_report = state.sent_at is None and (
+        state.status == "delivered" or (state.status == "failed" and state.failure_stage == "carrier"))
     if state.status != "dispatching" and not early_report:
         return []
     return [DeliverySent(**_outcome(state, now), provider=provider, attempts=attempts, segments=segments,
