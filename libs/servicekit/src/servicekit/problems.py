@@ -132,8 +132,8 @@ class InputGuard:
             return
         body = await _read_body(receive, self.max_body_bytes)
         refusal = _check_json_body(body, content_type, self.max_body_bytes)
-        if refusal is not None:
-            await refusal(scope, receive, send)
+        if refusal is not None or body is None:
+            await (refusal or problem(413, "Payload too large", "The body is too large."))(scope, receive, send)
             return
         await self.app(scope, _replay(body), send)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +38,7 @@ class Worker:
     aggregates: Sequence[AggregateType[Any]]
     groups: Sequence[ConsumerGroup]
     deps: Any
-    extra_tasks: Sequence[Callable[[asyncio.Event], Awaitable[None]]] = ()
+    extra_tasks: Sequence[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = ()
     stop: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def run(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -126,7 +126,7 @@ async def run_worker(
     *,
     aggregates: Sequence[AggregateType[Any]],
     groups: Sequence[ConsumerGroup],
-    extra_tasks: Sequence[Callable[[asyncio.Event], Awaitable[None]]] = (),
+    extra_tasks: Sequence[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = (),
 ) -> None:
     """The worker process body: relay plus consumer groups until SIGTERM/SIGINT."""
     try:
