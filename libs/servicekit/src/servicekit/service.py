@@ -16,6 +16,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from .app import create_app
 from .audit import AuditLog
+from .audit_api import audit_router
 from .auth import TokenVerifier, TrustedIssuer
 from .domain import AggregateType
 from .eventstore import EventStore
@@ -110,7 +111,7 @@ def service_app(
         settings=core.settings,
         title=title,
         description=description,
-        routers=routers,
+        routers=[*routers, audit_router(core.audit)],
         lifespan=lifespan,
         readiness_checks=readiness_checks(core),
         token_verifier=verifier,

@@ -76,7 +76,7 @@ def test_oversized_body_is_413(tmp_path):
 
 
 def test_oversized_upload_is_413(tmp_path):
-    client, key = build(tmp_path)
+    client, _key = build(tmp_path)
     response = client.post("/files", files={"file": ("a.bin", b"0" * 10_000)})
     assert response.status_code == 413
 

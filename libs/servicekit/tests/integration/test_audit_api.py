@@ -1,0 +1,43 @@
+"""Admins query a service's audit trail over HTTP; others are refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from servicekit.audit import AuditEntry
+from servicekit.devtokens import ensure_dev_keypair, mint_token
+from servicekit.service import build_core, service_app, token_verifier
+from servicekit.settings import BaseServiceSettings
+from servicekit.testing import unique_name
+
+pytestmark = pytest.mark.integration
+
+
+async def test_admin_filters_the_audit_trail_by_victim_and_period(infra, mongo, tmp_path):
+    key, jwks = ensure_dev_keypair(tmp_path / "keys")
+    settings = BaseServiceSettings(service_name="kit", mongo_url=infra.mongo_url, mongo_db=unique_name("audit"),
+                                   kafka_bootstrap=infra.kafka_bootstrap, auth_jwks_file=jwks)
+    core = build_core(settings)
+    now = datetime.now(UTC)
+    for victim, actor, minutes in (("v-1", "lawyer-1", 30), ("v-1", "lawyer-2", 5), ("v-2", "lawyer-1", 1)):
+        await core.audit.record(AuditEntry(at=now - timedelta(minutes=minutes), actor=actor, actor_roles=["lawyer"],
+                                           action="victim.read", resource_type="victim", resource_id=victim,
+                                           purpose="legal_support", outcome="allowed"))
+    app = service_app(core=core, deps=None, verifier=token_verifier(settings), title="kit", description="kit",
+                      routers=[])
+    admin = {"Authorization": f"Bearer {mint_token(key, subject='admin-1', roles=['admin'])}"}
+    lawyer = {"Authorization": f"Bearer {mint_token(key, subject='lawyer-1', roles=['lawyer'])}"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kit") as client:
+        since = (now - timedelta(minutes=10)).isoformat()
+        response = await client.get("/audit", params={"victim_id": "v-1", "since": since}, headers=admin)
+        assert response.status_code == 200
+        assert [e["actor"] for e in response.json()["entries"]] == ["lawyer-2"]
+        all_v1 = await client.get("/audit", params={"victim_id": "v-1"}, headers=admin)
+        assert [e["actor"] for e in all_v1.json()["entries"]] == ["lawyer-2", "lawyer-1"]
+        assert (await client.get("/audit", headers=lawyer)).status_code == 403
+        assert (await client.get("/audit")).status_code == 401
+        bad = await client.get("/audit", params={"victim_id": "{'$ne': 1}"}, headers=admin)
+        assert bad.status_code == 422
+    await mongo.drop_database(settings.database_name)
