@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from servicekit.auth import TokenVerifier
+from servicekit.eventstore import EventStore
 from servicekit.service import Core, build_core, token_verifier
 
 from .config import Settings
@@ -23,7 +24,7 @@ class Deps:
     suppression_k: int
 
     @property
-    def store(self):  # the kit's EventStore
+    def store(self) -> EventStore:
         return self.core.store
 
 

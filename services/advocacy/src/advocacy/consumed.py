@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Consumed(BaseModel):
@@ -30,7 +30,7 @@ def _day(value: object) -> object:
 class PerpetratorRef(Consumed):
     """One alleged perpetrator of an incident: only the category is counted."""
 
-    category: str = Field(validation_alias=AliasChoices("category", "perpetrator_category"))
+    category: str
 
 
 def _region(value: object) -> object:
@@ -85,57 +85,47 @@ class IncidentUpdatedV1(Consumed):
 class IncidentVerificationChangedV1(Consumed):
     """intake.incident.verification_changed.v1"""
 
-    status: str = Field(validation_alias=AliasChoices("to_status", "status", "verification_status"))
+    status: str
 
 
 class VictimRegisteredV1(Consumed):
     """intake.victim.registered.v1: the demographic bands that indicators count, nothing else."""
 
-    victim_id: str | None = None
-    sex: str | None = None
-    age_band: str | None = None
+    victim_id: str
+    sex: str = "unknown"
+    age_band: str = "unknown"
     region: str | None = None
 
     _reg = field_validator("region", mode="before")(_region)
 
 
 class VictimReferredV1(Consumed):
-    """intake.victim.referred.v1"""
+    """intake.victim.referred.v1: who was referred (bands come from the registration)."""
 
-    victim_id: str | None = None
-    referral_id: str | None = None
-    referred_on: date | None = Field(default=None, validation_alias=AliasChoices("referred_on", "referred_at", "at"))
-    sex: str | None = None
-    age_band: str | None = None
-    region: str | None = None
-
-    _day = field_validator("referred_on", mode="before")(_day)
-    _reg = field_validator("region", mode="before")(_region)
+    victim_id: str
+    referral_id: str
 
 
 class VictimConsentChangedV1(Consumed):
-    """intake.victim.consent_changed.v1: only the anonymised-statistics purpose matters here."""
+    """intake.victim.consent_changed.v1: only consent to anonymised statistics matters here."""
 
-    victim_id: str | None = None
-    purpose: str
-    granted: bool
+    victim_id: str
+    statistics: bool
 
 
 class VictimErasedV1(Consumed):
     """intake.victim.erased.v1"""
 
-    victim_id: str | None = None
+    victim_id: str
 
 
 class CaseOpenedV1(Consumed):
     """casework.case.opened.v1"""
 
     referral_id: str | None = None
-    victim_id: str | None = None
-    opened_on: date = Field(validation_alias=AliasChoices("opened_on", "opened_at", "at"))
+    victim_ids: list[str] = Field(default_factory=list)
+    opened_on: date
     stage: str | None = None
-
-    _day = field_validator("opened_on", mode="before")(_day)
 
 
 class CaseStageChangedV1(Consumed):
@@ -144,72 +134,53 @@ class CaseStageChangedV1(Consumed):
     track: str = "domestic"
     from_stage: str | None = None
     to_stage: str
-    at: date = Field(validation_alias=AliasChoices("at", "changed_on", "changed_at", "on"))
+    effective_on: date
 
-    _day = field_validator("at", mode="before")(_day)
+    _day = field_validator("effective_on", mode="before")(_day)
 
 
 class CaseClosedV1(Consumed):
     """casework.case.closed.v1"""
 
-    reason: str | None = Field(default=None, validation_alias=AliasChoices("reason", "closure_reason", "outcome"))
-    at: date = Field(validation_alias=AliasChoices("at", "closed_on", "closed_at"))
+    closure_reason: str | None = None
+    closed_on: date
 
-    _day = field_validator("at", mode="before")(_day)
-
-
-class HearingScheduledV1(Consumed):
-    """casework.hearing.scheduled.v1"""
-
-    case_id: str
-    scheduled_for: date = Field(validation_alias=AliasChoices("scheduled_for", "scheduled_at", "at", "on"))
-
-    _day = field_validator("scheduled_for", mode="before")(_day)
+    _day = field_validator("closed_on", mode="before")(_day)
 
 
-class HearingRescheduledV1(Consumed):
-    """casework.hearing.rescheduled.v1: a postponement."""
+class HearingV1(Consumed):
+    """casework.hearing.scheduled/held/cancelled.v1: the case and the date of the sitting."""
 
     case_id: str
-    scheduled_for: date = Field(validation_alias=AliasChoices("scheduled_for", "new_date", "rescheduled_to",
-                                                              "scheduled_at", "at"))
+    starts_at: date
 
-    _day = field_validator("scheduled_for", mode="before")(_day)
-
-
-class HearingHeldV1(Consumed):
-    """casework.hearing.held.v1"""
-
-    case_id: str
-    held_on: date = Field(validation_alias=AliasChoices("held_on", "held_at", "at", "on"))
-
-    _day = field_validator("held_on", mode="before")(_day)
+    _day = field_validator("starts_at", mode="before")(_day)
 
 
-class HearingCancelledV1(Consumed):
-    """casework.hearing.cancelled.v1"""
+class HearingRescheduledV1(HearingV1):
+    """casework.hearing.rescheduled.v1: a postponement from one sitting date to another."""
 
-    case_id: str
+    previous_starts_at: date
+
+    _prev = field_validator("previous_starts_at", mode="before")(_day)
 
 
 class ReparationAwardedV1(Consumed):
-    """casework.reparation.awarded.v1: amounts in XOF."""
+    """casework.reparation.awarded.v1: amounts in whole XOF (none for a non-monetary measure)."""
 
     case_id: str
-    amount_xof: int = Field(ge=0, validation_alias=AliasChoices("amount_xof", "amount"))
-    awarded_on: date | None = Field(default=None, validation_alias=AliasChoices("awarded_on", "at", "on"))
-
-    _day = field_validator("awarded_on", mode="before")(_day)
+    measure: str
+    amount_xof: int | None = Field(default=None, ge=0)
+    awarded_on: date
 
 
 class ReparationPaidV1(Consumed):
-    """casework.reparation.paid.v1: amounts in XOF."""
+    """casework.reparation.paid.v1: the payment status and the total paid so far (XOF)."""
 
     case_id: str
-    amount_xof: int = Field(ge=0, validation_alias=AliasChoices("amount_xof", "amount"))
-    paid_on: date | None = Field(default=None, validation_alias=AliasChoices("paid_on", "at", "on"))
-
-    _day = field_validator("paid_on", mode="before")(_day)
+    payment_status: str
+    total_paid_xof: int = Field(ge=0)
+    paid_on: date
 
 
 # Education's age bands under 25: the youth that human-rights education reaches first.

@@ -59,101 +59,95 @@ async def project_incident_verification_changed(event: ConsumedEvent, deps: Deps
 async def project_victim_registered(event: ConsumedEvent, deps: Deps) -> None:
     """Keep a registered victim's sex, age band and region under a one-way key."""
     data = c.VictimRegisteredV1.model_validate(event.data)
-    await _record(event, deps, "victims", "registered", data.victim_id or event.envelope.subject,
+    await _record(event, deps, "victims", "registered", data.victim_id,
                   {"sex": data.sex, "age_band": data.age_band, "region": data.region})
 
 
 async def project_victim_consent_changed(event: ConsumedEvent, deps: Deps) -> None:
     """Stop (or resume) counting a victim who withdrew (or gave) consent to anonymised statistics."""
     data = c.VictimConsentChangedV1.model_validate(event.data)
-    await _record(event, deps, "victims", "consent_changed", data.victim_id or event.envelope.subject,
-                  {"purpose": data.purpose, "granted": data.granted})
+    await _record(event, deps, "victims", "consent_changed", data.victim_id, {"statistics": data.statistics})
 
 
 async def project_victim_erased(event: ConsumedEvent, deps: Deps) -> None:
     """Stop counting an erased victim."""
     data = c.VictimErasedV1.model_validate(event.data)
-    await _record(event, deps, "victims", "erased", data.victim_id or event.envelope.subject, {})
+    await _record(event, deps, "victims", "erased", data.victim_id, {})
 
 
 async def project_victim_referred(event: ConsumedEvent, deps: Deps) -> None:
-    """Count a referral to legal support by the victim's sex and age band."""
+    """Count a referral to legal support (the victim's bands come from the registration)."""
     data = c.VictimReferredV1.model_validate(event.data)
-    # Without a victim_id field the event's subject is the victim (aggregate "victim").
-    victim = data.victim_id or event.envelope.subject
-    await _record(event, deps, "referrals", "referred", data.referral_id or event.envelope.subject, {
-        "victim_key": await _key(deps, victim),
-        "referred_on": (data.referred_on or event.envelope.time.date()).isoformat(),
-        "sex": data.sex, "age_band": data.age_band, "region": data.region,
-    })
+    await _record(event, deps, "referrals", "referred", data.referral_id, {
+        "victim_key": await _key(deps, data.victim_id), "referred_on": event.envelope.time.date().isoformat()})
 
 
 async def project_case_opened(event: ConsumedEvent, deps: Deps) -> None:
-    """A case opened: the victim supported, keyed one way, and its first stage."""
+    """A case opened: the victims supported, keyed one way, and its first stage."""
     data = c.CaseOpenedV1.model_validate(event.data)
     await _record(event, deps, "cases", "opened", event.envelope.subject, {
         "opened_on": data.opened_on.isoformat(), "stage": data.stage,
-        "referral_id": await _key(deps, data.referral_id), "victim_key": await _key(deps, data.victim_id),
+        "referral_id": await _key(deps, data.referral_id),
+        "victim_keys": sorted({await deps.keys.key_for(v) for v in data.victim_ids}),
     })
 
 
 async def project_case_stage_changed(event: ConsumedEvent, deps: Deps) -> None:
-    """A case moved to another stage of the procedure."""
+    """A case moved to another stage of the procedure (on one of its tracks)."""
     data = c.CaseStageChangedV1.model_validate(event.data)
-    await _record(event, deps, "cases", "stage_changed", event.envelope.subject,
-                  {"track": data.track, "from_stage": data.from_stage, "to_stage": data.to_stage,
-                   "at": data.at.isoformat()})
+    await _record(event, deps, "cases", "stage_changed", event.envelope.subject, {
+        "track": data.track, "from_stage": data.from_stage, "to_stage": data.to_stage,
+        "at": data.effective_on.isoformat()})
 
 
 async def project_case_closed(event: ConsumedEvent, deps: Deps) -> None:
     """A case closed, with its reason."""
     data = c.CaseClosedV1.model_validate(event.data)
     await _record(event, deps, "cases", "closed", event.envelope.subject,
-                  {"reason": data.reason, "at": data.at.isoformat()})
+                  {"reason": data.closure_reason, "at": data.closed_on.isoformat()})
+
+
+async def _hearing(event: ConsumedEvent, deps: Deps, kind: str, data: c.HearingV1,
+                   **extra: Any) -> None:
+    await _record(event, deps, "hearings", kind, event.envelope.subject, {
+        "case_id": await _key(deps, data.case_id), "on": data.starts_at.isoformat(), **extra})
 
 
 async def project_hearing_scheduled(event: ConsumedEvent, deps: Deps) -> None:
     """A hearing was scheduled."""
-    data = c.HearingScheduledV1.model_validate(event.data)
-    await _record(event, deps, "hearings", "scheduled", event.envelope.subject, {
-        "case_id": await _key(deps, data.case_id), "scheduled_for": data.scheduled_for.isoformat()})
+    await _hearing(event, deps, "scheduled", c.HearingV1.model_validate(event.data))
 
 
 async def project_hearing_rescheduled(event: ConsumedEvent, deps: Deps) -> None:
-    """A hearing was postponed to another date."""
+    """A hearing was postponed from one sitting date to another."""
     data = c.HearingRescheduledV1.model_validate(event.data)
-    await _record(event, deps, "hearings", "rescheduled", event.envelope.subject, {
-        "case_id": await _key(deps, data.case_id), "scheduled_for": data.scheduled_for.isoformat()})
+    await _hearing(event, deps, "rescheduled", data, previous=data.previous_starts_at.isoformat())
 
 
 async def project_hearing_held(event: ConsumedEvent, deps: Deps) -> None:
     """A hearing was held."""
-    data = c.HearingHeldV1.model_validate(event.data)
-    await _record(event, deps, "hearings", "held", event.envelope.subject, {
-        "case_id": await _key(deps, data.case_id), "held_on": data.held_on.isoformat()})
+    await _hearing(event, deps, "held", c.HearingV1.model_validate(event.data))
 
 
 async def project_hearing_cancelled(event: ConsumedEvent, deps: Deps) -> None:
     """A hearing was cancelled."""
-    data = c.HearingCancelledV1.model_validate(event.data)
-    await _record(event, deps, "hearings", "cancelled", event.envelope.subject,
-                  {"case_id": await _key(deps, data.case_id)})
+    await _hearing(event, deps, "cancelled", c.HearingV1.model_validate(event.data))
 
 
 async def project_reparation_awarded(event: ConsumedEvent, deps: Deps) -> None:
-    """Reparation awarded, in XOF."""
+    """A reparation measure awarded (an amount in XOF when monetary)."""
     data = c.ReparationAwardedV1.model_validate(event.data)
     await _record(event, deps, "reparations", "awarded", event.envelope.subject, {
-        "case_id": await _key(deps, data.case_id), "amount_xof": data.amount_xof,
-        "awarded_on": (data.awarded_on or event.envelope.time.date()).isoformat()})
+        "case_id": await _key(deps, data.case_id), "measure": data.measure, "amount_xof": data.amount_xof,
+        "awarded_on": data.awarded_on.isoformat()})
 
 
 async def project_reparation_paid(event: ConsumedEvent, deps: Deps) -> None:
-    """A payment of a reparation, in XOF."""
+    """A payment record of a reparation: its status and the total paid so far, in XOF."""
     data = c.ReparationPaidV1.model_validate(event.data)
     await _record(event, deps, "reparations", "paid", event.envelope.subject, {
-        "case_id": await _key(deps, data.case_id), "amount_xof": data.amount_xof,
-        "paid_on": (data.paid_on or event.envelope.time.date()).isoformat()})
+        "case_id": await _key(deps, data.case_id), "payment_status": data.payment_status,
+        "total_paid_xof": data.total_paid_xof, "paid_on": data.paid_on.isoformat()})
 
 
 async def project_session_held(event: ConsumedEvent, deps: Deps) -> None:

@@ -9,7 +9,7 @@ from . import projectors as p
 # Every topic the indicators are built from; the rebuild replays exactly these.
 INDICATORS = ConsumerGroup(
     purpose="indicators",
-    topics=["intake.incidents", "intake.victims", "intake.referrals", "casework.cases", "casework.hearings",
+    topics=["intake.incidents", "intake.victims", "casework.cases", "casework.hearings", "casework.reparations",
             "education.sessions"],
     subscriptions={
         "intake.incident.documented.v1": [p.project_incident_documented],

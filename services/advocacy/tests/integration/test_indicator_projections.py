@@ -85,10 +85,18 @@ def case_events(advocacy, case_id: str, opened: str, complaint: str, trial: str 
         stages.append(("complaint_civil_party", "trial", trial))
     if judgment:
         stages.append(("trial", "judgment", judgment))
-    return [advocacy.event("casework.case.opened.v1", case_id, {"referral_id": new_id(), "victim_id": new_id(),
-                                                               "opened_on": opened}),
-            *(advocacy.event("casework.case.stage_changed.v1", case_id,
-                             {"from_stage": a, "to_stage": b, "at": on}) for a, b, on in stages)]
+    return [advocacy.event("casework.case.opened.v1", case_id, {
+                "case_id": case_id, "referral_id": new_id(), "organisation": "org-legal", "victim_ids": [new_id()],
+                "incident_ids": [], "lawyers": [], "court": None, "stage": "referral_accepted", "opened_on": opened}),
+            *(advocacy.event("casework.case.stage_changed.v1", case_id, {
+                "case_id": case_id, "victim_ids": [], "track": "domestic", "from_stage": a, "to_stage": b,
+                "effective_on": on, "closure_reason": None}) for a, b, on in stages)]
+
+
+def hearing(advocacy, kind: str, hearing_id: str, case_id: str, starts_at: str, **extra):
+    return advocacy.event(f"casework.hearing.{kind}.v1", hearing_id, {
+        "hearing_id": hearing_id, "case_id": case_id, "victim_ids": [], "court": "tgi-bamako-3",
+        "court_name": "Tribunal", "city": "Bamako", "starts_at": starts_at, **extra})
 
 
 async def test_case_pipeline_and_durations_from_casework_events(advocacy):
@@ -102,11 +110,10 @@ async def test_case_pipeline_and_durations_from_casework_events(advocacy):
     for case_id in cases[:5]:
         hearing_id = new_id()
         hearing_events += [
-            advocacy.event("casework.hearing.scheduled.v1", hearing_id, {"case_id": case_id,
-                                                                         "scheduled_for": "2016-03-01"}),
-            advocacy.event("casework.hearing.rescheduled.v1", hearing_id, {"case_id": case_id,
-                                                                           "scheduled_for": "2016-04-01"}),
-            advocacy.event("casework.hearing.held.v1", hearing_id, {"case_id": case_id, "held_on": "2016-04-01"}),
+            hearing(advocacy, "scheduled", hearing_id, case_id, "2016-03-01T09:00:00+00:00", purpose="trial"),
+            hearing(advocacy, "rescheduled", hearing_id, case_id, "2016-04-01T09:00:00+00:00",
+                    previous_starts_at="2016-03-01T09:00:00+00:00", reason="judge_absent"),
+            hearing(advocacy, "held", hearing_id, case_id, "2016-04-01T09:00:00+00:00", outcome="testimony_heard"),
         ]
     await advocacy.publish_twice("casework.cases", *events)
     await advocacy.publish_twice("casework.hearings", *hearing_events)

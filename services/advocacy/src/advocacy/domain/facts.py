@@ -18,7 +18,6 @@ STAGE_ORDER = ("referral_accepted", "complaint_civil_party", "preliminary_invest
                "committal", "trial", "judgment", "appeal", "cassation", "enforcement_reparations", "closed")
 DOMESTIC = "domestic"
 TRIAL_OR_LATER = frozenset(STAGE_ORDER[STAGE_ORDER.index("trial"):STAGE_ORDER.index("closed")])
-STATISTICS_PURPOSES = frozenset({"statistics", "anonymised_statistics", "anonymized_statistics"})
 
 Record = Mapping[str, Any]
 
@@ -50,13 +49,10 @@ class VictimFacts:
 
 @dataclass(frozen=True)
 class ReferralFacts:
-    """One referral to legal support, with the bands of the victim referred."""
+    """One referral to legal support (the victim's bands come from the victim's facts)."""
 
     victim_key: str | None
     referred_on: date | None
-    sex: str | None
-    age_band: str | None
-    region: str | None
 
 
 @dataclass(frozen=True)
@@ -65,7 +61,7 @@ class CaseFacts:
 
     opened_on: date
     referral_id: str | None = None
-    victim_key: str | None = None
+    victim_keys: tuple[str, ...] = ()
     stage: str = "referral_accepted"
     reached: Mapping[str, date] = field(default_factory=dict)
     closed_on: date | None = None
@@ -102,12 +98,14 @@ class HearingFacts:
 
 @dataclass(frozen=True)
 class ReparationFacts:
-    """One reparation order: amounts in XOF."""
+    """One reparation measure: awarded (an amount in XOF when monetary) and what has been paid."""
 
     case_id: str
+    measure: str | None = None
+    awarded_on: date | None = None
     awarded_xof: int = 0
     paid_xof: int = 0
-    awarded_on: date | None = None
+    payment_status: str = "not_paid"
 
 
 @dataclass(frozen=True)
@@ -179,21 +177,17 @@ def fold_victim(records: Iterable[Record]) -> VictimFacts:
         d = r["data"]
         if r["kind"] == "registered":
             facts = replace(facts, sex=d.get("sex"), age_band=d.get("age_band"), region=d.get("region"))
-        elif r["kind"] == "consent_changed" and d["purpose"] in STATISTICS_PURPOSES:
-            facts = replace(facts, counted=bool(d["granted"]))
+        elif r["kind"] == "consent_changed":
+            facts = replace(facts, counted=bool(d["statistics"]))
         elif r["kind"] == "erased":
             facts = replace(facts, counted=False)
     return facts
 
 
 def fold_referral(records: Iterable[Record]) -> ReferralFacts | None:
-    """A referral; the last referred event wins (a re-referral keeps one count)."""
-    facts = None
-    for r in _ordered(records):
-        d = r["data"]
-        facts = ReferralFacts(d.get("victim_key"), _day(d.get("referred_on")), d.get("sex"), d.get("age_band"),
-                              d.get("region"))
-    return facts
+    """A referral (referred once; a repeated event keeps the first date)."""
+    first = next(iter(_ordered(records)), None)
+    return ReferralFacts(first["data"].get("victim_key"), _day(first["data"].get("referred_on"))) if first else None
 
 
 def fold_case(records: Iterable[Record]) -> CaseFacts | None:
@@ -216,8 +210,8 @@ def fold_case(records: Iterable[Record]) -> CaseFacts | None:
     if opened is None:
         return None
     return CaseFacts(opened_on=_day(opened["opened_on"]), referral_id=opened.get("referral_id"),  # type: ignore[arg-type]
-                     victim_key=opened.get("victim_key"), stage=stage, reached=reached, closed_on=closed_on,
-                     closure_reason=reason)
+                     victim_keys=tuple(opened.get("victim_keys", ())), stage=stage, reached=reached,
+                     closed_on=closed_on, closure_reason=reason)
 
 
 def _reach(reached: dict[str, date], stage: str, on: date | None) -> None:
@@ -234,13 +228,12 @@ def fold_hearing(records: Iterable[Record]) -> HearingFacts | None:
         d = r["data"]
         case_id = case_id or d["case_id"]
         if r["kind"] == "scheduled":
-            pending = _day(d["scheduled_for"])
+            pending = _day(d["on"])
         elif r["kind"] == "rescheduled":
-            sittings.append(Sitting(pending, "postponed"))
-            pending = _day(d["scheduled_for"])
+            sittings.append(Sitting(_day(d.get("previous")) or pending, "postponed"))
+            pending = _day(d["on"])
         elif r["kind"] in ("held", "cancelled"):
-            on = _day(d["held_on"]) if r["kind"] == "held" else pending
-            sittings.append(Sitting(on, r["kind"]))
+            sittings.append(Sitting(_day(d["on"]), r["kind"]))
             pending = None
     if case_id is None:
         return None
@@ -250,15 +243,16 @@ def fold_hearing(records: Iterable[Record]) -> HearingFacts | None:
 
 
 def fold_reparation(records: Iterable[Record]) -> ReparationFacts | None:
-    """A reparation order: the awarded amount and the sum of payments."""
+    """A reparation measure: the award, then the latest payment record (it carries the total paid)."""
     facts: ReparationFacts | None = None
     for r in _ordered(records):
         d = r["data"]
         facts = facts or ReparationFacts(case_id=d["case_id"])
         if r["kind"] == "awarded":
-            facts = replace(facts, awarded_xof=d["amount_xof"], awarded_on=_day(d.get("awarded_on")))
+            facts = replace(facts, measure=d["measure"], awarded_on=_day(d["awarded_on"]),
+                            awarded_xof=d.get("amount_xof") or 0)
         elif r["kind"] == "paid":
-            facts = replace(facts, paid_xof=facts.paid_xof + d["amount_xof"])
+            facts = replace(facts, payment_status=d["payment_status"], paid_xof=d["total_paid_xof"])
     return facts
 
 

@@ -26,7 +26,9 @@ from .disclosure import (
 )
 from .facts import STAGE_ORDER
 
-SEXES = ("female", "male", rows.UNKNOWN)
+# Intake's codes, in the order tables show them; codes not listed follow, sorted.
+SEXES = ("female", "male", "other", rows.UNKNOWN)
+AGE_BANDS = ("0-4", "5-11", "12-17", "18-24", "25-39", "40-59", "60+", rows.UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,9 @@ def incident_figures(i: Inputs) -> dict[str, Any]:
 
 def _band_table(band_rows: list[rows.BandRow], k: int) -> dict[str, Any]:
     nested = ind.cross_tab(band_rows, "sex", "age_band", distinct="victim")
+    present = {b for r in nested.values() for b in r}
     sexes = [s for s in SEXES if s in nested] + sorted(set(nested) - set(SEXES))
-    bands = sorted({b for r in nested.values() for b in r})
+    bands = [b for b in AGE_BANDS if b in present] + sorted(present - set(AGE_BANDS))
     table = suppress_table(CountTable.from_nested(nested, rows=sexes, columns=bands), k)
     return table_document(table, row_label="sex", column_label="age_band")
 

@@ -69,8 +69,7 @@ def referred_victims(referrals: Mapping[str, f.ReferralFacts], victims: Mapping[
             continue
         victim = victims.get(referral.victim_key or "", f.VictimFacts())
         if victim.counted:
-            rows.append(BandRow(referral.victim_key or key, referral.sex or victim.sex or UNKNOWN,
-                                referral.age_band or victim.age_band or UNKNOWN))
+            rows.append(BandRow(referral.victim_key or key, victim.sex or UNKNOWN, victim.age_band or UNKNOWN))
     return rows
 
 
@@ -78,17 +77,15 @@ def supported_victims(cases: Mapping[str, f.CaseFacts], referrals: Mapping[str, 
                       victims: Mapping[str, f.VictimFacts], period: Period) -> list[BandRow]:
     """Victims whose case opened in the period (legal support), by sex and age band."""
     rows = []
-    for key, case in cases.items():
+    for case in cases.values():
         if case.opened_on not in period:
             continue
         referral = referrals.get(case.referral_id or "")
-        victim_key = case.victim_key or (referral.victim_key if referral else None)
-        victim = victims.get(victim_key or "", f.VictimFacts())
-        if not victim.counted:
-            continue
-        sex = victim.sex or (referral.sex if referral else None) or UNKNOWN
-        band = victim.age_band or (referral.age_band if referral else None) or UNKNOWN
-        rows.append(BandRow(victim_key or key, sex, band))
+        keys = case.victim_keys or ((referral.victim_key,) if referral and referral.victim_key else ())
+        for victim_key in keys:
+            victim = victims.get(victim_key, f.VictimFacts())
+            if victim.counted:
+                rows.append(BandRow(victim_key, victim.sex or UNKNOWN, victim.age_band or UNKNOWN))
     return rows
 
 
@@ -129,14 +126,8 @@ def hearing_rows(hearings: Mapping[str, f.HearingFacts], period: Period) -> list
 
 def reparation_rows(reparations: Mapping[str, f.ReparationFacts], period: Period) -> list[ReparationRow]:
     """Reparations awarded in the period, with what has been paid on them."""
-    rows = []
-    for reparation in reparations.values():
-        if reparation.awarded_xof <= 0 or reparation.awarded_on not in period:
-            continue
-        paid = min(reparation.paid_xof, reparation.awarded_xof)
-        status = "paid_in_full" if paid >= reparation.awarded_xof else ("paid_in_part" if paid else "not_paid")
-        rows.append(ReparationRow(reparation.case_id, reparation.awarded_xof, paid, status))
-    return rows
+    return [ReparationRow(r.case_id, r.awarded_xof, r.paid_xof, r.payment_status)
+            for r in reparations.values() if r.awarded_on in period]
 
 
 def reach_rows(sessions: Mapping[str, f.SessionFacts], period: Period) -> list[ReachRow]:
