@@ -95,8 +95,8 @@ class VictimKeyring:
                 failed += 1
                 log.error("data key cannot be unwrapped by any configured KEK", extra={"victim_id": document["_id"]})
                 continue
-            # Conditional on the old wrapping: a key shredded or rotated meanwhile is left alone.
-            result = await self.collection.update_one({"_id": document["_id"], "wrapped.kek_id": wrapped["kek_id"]},
+            # By `_id` alone (FerretDB indexes nothing else); no upsert, so a key shredded meanwhile stays gone.
+            result = await self.collection.update_one({"_id": document["_id"]},
                                                       {"$set": {"wrapped": fresh, "rotated_at": utcnow()}})
             rewrapped += result.modified_count
         return RotationReport(rewrapped=rewrapped, already_current=current, failed=failed,

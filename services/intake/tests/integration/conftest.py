@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from intake.bootstrap import build_deps
 from intake_support import Intake, settings_for
 from servicekit.devtokens import ensure_dev_keypair
 from servicekit.testing import Infra
@@ -20,8 +19,8 @@ def dev_keys(tmp_path_factory: pytest.TempPathFactory):
 async def intake(infra: Infra, dev_keys) -> AsyncIterator[Intake]:
     private_key, jwks = dev_keys
     settings = settings_for(infra, jwks)
-    harness = Intake(infra=infra, settings=settings, deps=build_deps(settings), private_key=private_key)
+    harness = Intake.build(infra, settings, private_key)
     yield harness
     await harness.deps.background.drain()
     await harness.deps.core.client.drop_database(settings.database_name)
-    await harness.deps.core.client.close()
+    await harness.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from intake.bootstrap import Deps
+from intake.bootstrap import Deps, build_deps
 from intake.config import Settings
 from intake.domain import AGGREGATES
 from intake.entrypoints.api import build_app
@@ -71,6 +71,14 @@ class Intake:
 
     def __post_init__(self) -> None:
         self.app = build_app(self.deps)
+
+    @classmethod
+    def build(cls, infra: Infra, settings: Settings, private_key: Path) -> Intake:
+        return cls(infra=infra, settings=settings, deps=build_deps(settings), private_key=private_key)
+
+    async def close(self) -> None:
+        await self.deps.background.drain()
+        await self.deps.core.client.close()
 
     @property
     def db(self) -> Any:
