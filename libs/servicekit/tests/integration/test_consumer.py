@@ -131,3 +131,42 @@ async def test_poison_records_go_to_the_dlq_and_the_next_record_is_processed(inf
     assert "lots" not in header(invalid, "dlq_error_reason")  # the offending value is never echoed
     assert header(by_type["InvalidEnvelope"], "dlq_attempts") == "1"
     assert json.loads(by_type["Conflict"].value) == {"amount": -5}
+
+
+async def test_rebalance_while_consuming_loses_and_doubles_nothing(infra, mongo):
+    topic = unique_name("kit.money")
+    await ensure_topics(infra.kafka_bootstrap, [topic], partitions=3)
+    db_name, group = unique_name("kitr"), unique_name("kit.group")
+    amounts = list(range(1, 61))
+    events = [Envelope(id=new_id(), source="/redress/kit", type="kit.money.deposited.v1", subject=f"acct-{n % 7}",
+                       time=utcnow(), data={"amount": n}) for n in amounts]
+    await publish(infra.kafka_bootstrap, topic, *events[:30])
+    first, first_producer = await build_runner(infra.kafka_bootstrap, infra.mongo_url, db_name, topic, group)
+    second, second_producer = await build_runner(infra.kafka_bootstrap, infra.mongo_url, db_name, topic, group)
+    stop_first, stop_second = asyncio.Event(), asyncio.Event()
+    first_task = asyncio.create_task(first.run(stop_first))
+    try:
+        await wait_for_increments(mongo, db_name, topic, at_least=5)
+        second_task = asyncio.create_task(second.run(stop_second))  # joins: partitions move
+        await publish(infra.kafka_bootstrap, topic, *events[30:45])
+        await wait_for_increments(mongo, db_name, topic, at_least=35)
+        stop_first.set()  # leaves: its partitions move to the second member
+        await first_task
+        await publish(infra.kafka_bootstrap, topic, *events[45:])
+        await wait_for_increments(mongo, db_name, topic, at_least=60)
+        await asyncio.sleep(1.0)  # let any redelivery arrive before counting
+        stop_second.set()
+        await second_task
+    finally:
+        stop_first.set()
+        stop_second.set()
+        await first_producer.stop()
+        await second_producer.stop()
+    assert await ledger_total(mongo, db_name, topic) == (sum(amounts), 60)
+
+
+async def wait_for_increments(mongo, db_name: str, topic: str, *, at_least: int, timeout: float = 60.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (await ledger_total(mongo, db_name, topic))[1] < at_least:
+        assert asyncio.get_running_loop().time() < deadline, f"fewer than {at_least} effects in time"
+        await asyncio.sleep(0.2)
