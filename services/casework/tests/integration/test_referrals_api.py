@@ -1,0 +1,109 @@
+"""The referral inbox over HTTP, on the real store."""
+
+from __future__ import annotations
+
+import pytest
+from casework.domain.case import case_id_for
+
+pytestmark = pytest.mark.integration
+
+
+async def test_inbox_lists_a_pending_referral_without_any_name(cw):
+    referral_id, victim_id = await cw.refer(name="Fatoumata Diarra")
+    response = await cw.client.get("/referrals", headers=cw.headers("case_manager"))
+    assert response.status_code == 200
+    entry = next(r for r in response.json() if r["id"] == referral_id)
+    assert (entry["victim_id"], entry["status"], entry["urgency"]) == (victim_id, "pending", "high")
+    assert "Fatoumata" not in response.text and "name" not in entry
+
+
+async def test_the_same_referral_delivered_twice_is_one_inbox_entry(cw):
+    envelope = cw.referral_event()
+    await cw.deliver(envelope)
+    await cw.deliver(envelope)
+    assert await cw.count("referrals", {"_id": envelope.subject}) == 1
+    assert await cw.count("events", {"aggregate_id": envelope.subject}) == 1
+
+
+async def test_accepting_opens_exactly_one_case_derived_from_the_referral(cw):
+    referral_id, victim_id = await cw.refer()
+    accepted = await cw.client.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-a", "lawyer-b"]},
+                                    headers=cw.headers("case_manager"))
+    assert accepted.status_code == 201
+    assert accepted.json() == {"case_id": case_id_for(referral_id)}
+    again = await cw.client.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-c"]},
+                                 headers=cw.headers("case_manager"))
+    assert again.status_code == 409
+    assert await cw.count("cases", {"victim_ids": victim_id}) == 1
+    case = (await cw.client.get(f"/cases/{case_id_for(referral_id)}", headers=cw.headers("case_manager"))).json()
+    assert (case["lawyers"], case["stage"], case["organisation"]) == (["lawyer-a", "lawyer-b"], "referral_accepted",
+                                                                      "org-legal")
+
+
+async def test_declining_records_the_reason_for_the_organisation(cw):
+    referral_id, _ = await cw.refer()
+    declined = await cw.client.post(f"/referrals/{referral_id}/decline", json={"reason": "no_capacity"},
+                                    headers=cw.headers("case_manager"))
+    assert declined.status_code == 204
+    mine = await cw.client.get("/referrals", params={"status": "declined"}, headers=cw.headers("case_manager"))
+    assert any(r["id"] == referral_id and r["decline_reason"] == "no_capacity" for r in mine.json())
+
+
+async def test_a_referral_decided_by_another_organisation_is_not_found(cw):
+    referral_id, _ = await cw.refer()
+    await cw.client.post(f"/referrals/{referral_id}/decline", json={"reason": "outside_mandate"},
+                         headers=cw.headers("case_manager", org="org-other"))
+    response = await cw.client.get(f"/referrals/{referral_id}", headers=cw.headers("case_manager"))
+    assert response.status_code == 404
+
+
+async def test_pending_referral_is_readable_by_any_case_manager(cw):
+    referral_id, victim_id = await cw.refer()
+    response = await cw.client.get(f"/referrals/{referral_id}", headers=cw.headers("case_manager", org="org-x"))
+    assert response.status_code == 200
+    assert response.json()["victim_id"] == victim_id
+
+
+async def test_duplicate_lawyers_in_an_acceptance_are_refused_and_nothing_is_written(cw):
+    referral_id, _ = await cw.refer()
+    before = await cw.count("events")
+    response = await cw.client.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-a", "lawyer-a"]},
+                                    headers=cw.headers("case_manager"))
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["errors"] == [{"field": "lawyers",
+                                          "reason": "a lawyer is listed twice (duplicate assignment)"}]
+    assert await cw.count("events") == before
+
+
+async def test_unknown_fields_and_unknown_decline_reasons_are_refused(cw):
+    referral_id, _ = await cw.refer()
+    extra = await cw.client.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-a"], "victim_name": "x"},
+                                 headers=cw.headers("case_manager"))
+    assert extra.status_code == 422
+    assert extra.json()["errors"][0]["field"] == "body.victim_name"
+    reason = await cw.client.post(f"/referrals/{referral_id}/decline", json={"reason": "busy"},
+                                  headers=cw.headers("case_manager"))
+    assert reason.status_code == 422
+    assert reason.json()["errors"][0]["field"] == "reason"
+
+
+async def test_accepting_an_unknown_referral_is_not_found(cw):
+    response = await cw.client.post("/referrals/no-such-referral/accept", json={"lawyers": ["lawyer-a"]},
+                                    headers=cw.headers("case_manager"))
+    assert response.status_code == 404
+
+
+async def test_the_inbox_is_for_case_managers_with_a_token(cw):
+    assert (await cw.client.get("/referrals")).status_code == 401
+    assert (await cw.client.get("/referrals", headers=cw.headers("lawyer"))).status_code == 403
+
+
+async def test_a_referral_whose_victim_withdrew_consent_cannot_be_accepted(cw):
+    referral_id, victim_id = await cw.refer()
+    await cw.deliver(cw.intake_event("intake.victim.consent_changed.v1", victim_id,
+                                     {"victim_id": victim_id, "legal_support": False, "notifications": True}))
+    response = await cw.client.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-a"]},
+                                    headers=cw.headers("case_manager"))
+    assert response.status_code == 409
+    assert "consent_withdrawn" in response.json()["detail"]

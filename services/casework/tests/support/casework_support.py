@@ -1,0 +1,136 @@
+"""Casework under test: the real app and store (FerretDB), a fake only for the victim-name port."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from casework import handlers
+from casework.bootstrap import Deps, build_deps
+from casework.config import Settings
+from casework.entrypoints.api import build_app
+from casework.names import refusal
+from servicekit.consumer import ConsumedEvent
+from servicekit.crypto import decrypt_field, encrypt_field, generate_data_key
+from servicekit.devtokens import ensure_dev_keypair, mint_token
+from servicekit.envelope import Envelope
+from servicekit.ids import new_id
+from servicekit.testing import Infra, unique_name
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class MutableClock:
+    """A clock tests move forward (hearings held, deadlines overdue)."""
+
+    now: datetime = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class FakeNames:
+    """Stands in for intake's key release: real AES-GCM with keys it holds, refusals on demand."""
+
+    keys: dict[str, bytes] = field(default_factory=dict)
+    refusals: dict[str, int] = field(default_factory=dict)
+    forgotten: list[str] = field(default_factory=list)
+
+    def enrol(self, victim_id: str, name: str) -> str:
+        """Give a victim a data key and return their name's ciphertext, as intake would send it."""
+        self.keys[victim_id] = generate_data_key()
+        return encrypt_field(self.keys[victim_id], name, subject_id=victim_id, field="name")
+
+    async def reveal(self, victim_id: str, name_ciphertext: str) -> str:
+        if victim_id in self.refusals:
+            raise refusal(self.refusals[victim_id])
+        return decrypt_field(self.keys[victim_id], name_ciphertext, subject_id=victim_id, field="name")
+
+    def forget(self, victim_id: str) -> None:
+        self.forgotten.append(victim_id)
+
+
+def settings_for(infra: Infra, jwks_file: Path, **overrides: Any) -> Settings:
+    """Settings pointed at the real stack, with a unique database and topic namespace."""
+    values: dict[str, Any] = {
+        "kafka_bootstrap": infra.kafka_bootstrap, "mongo_url": infra.mongo_url,
+        "mongo_db": unique_name("casework"), "auth_jwks_file": jwks_file,
+        "topic_namespace": unique_name("cw").replace("_", "") + ".",
+        "notes_key_source": "base64:" + base64.b64encode(os.urandom(32)).decode(),
+        "relay_abort_grace_seconds": 10, "consumer_backoff_max_seconds": 0.2, "consumer_max_attempts": 2,
+    }
+    return Settings(**(values | overrides))
+
+
+@dataclass
+class Casework:
+    """The casework app in-process on the real store, with helpers that act like intake and users."""
+
+    deps: Deps
+    client: httpx.AsyncClient
+    key_file: Path
+    clock: MutableClock
+    names: FakeNames
+
+    def headers(self, role: str, sub: str | None = None, org: str | None = "org-legal") -> dict[str, str]:
+        token = mint_token(self.key_file, subject=sub or f"{role}-1", roles=[role] if role else [], org=org)
+        return {"Authorization": f"Bearer {token}"}
+
+    def intake_event(self, event_type: str, subject: str, data: dict[str, Any], *, at: datetime | None = None,
+                     event_id: str | None = None) -> Envelope:
+        """A correctly enveloped intake event."""
+        return Envelope(id=event_id or new_id(), source="/redress/intake", type=event_type, subject=subject,
+                        time=at or self.clock(), data=data, classification="confidential")
+
+    def referral_event(self, *, victim_id: str | None = None, name: str = "Aminata Traoré",
+                       referred_at: datetime | None = None) -> Envelope:
+        victim_id = victim_id or new_id()
+        referral_id = new_id()
+        data = {"referral_id": referral_id, "victim_id": victim_id, "needs": ["legal_representation"],
+                "urgency": "high", "incident_ids": [new_id()], "referring_organisation": "org-doc",
+                "name_ciphertext": self.names.enrol(victim_id, name),
+                "referred_at": (referred_at or self.clock() - timedelta(hours=1)).isoformat(),
+                "consent": {"legal_support": True}}
+        return self.intake_event("intake.victim.referred.v1", referral_id, data)
+
+    async def deliver(self, envelope: Envelope) -> None:
+        """Hand an event to the handlers as the consumer runner would."""
+        event = ConsumedEvent(envelope, topic="test", partition=0, offset=0)
+        subscribed = {"intake.victim.referred.v1": handlers.receive_referral,
+                      "intake.victim.consent_changed.v1": handlers.apply_consent_change,
+                      "intake.victim.erased.v1": handlers.apply_erasure}
+        await subscribed[envelope.type](event, self.deps)
+
+    async def refer(self, **kwargs: Any) -> tuple[str, str]:
+        """A referral in the inbox; returns (referral id, victim id)."""
+        envelope = self.referral_event(**kwargs)
+        await self.deliver(envelope)
+        return envelope.subject, envelope.data["victim_id"]
+
+    async def open_case(self, lawyers: tuple[str, ...] = ("lawyer-a",), org: str = "org-legal") -> tuple[str, str]:
+        """A referral accepted into a case; returns (case id, victim id)."""
+        referral_id, victim_id = await self.refer()
+        response = await self.client.post(f"/referrals/{referral_id}/accept", json={"lawyers": list(lawyers)},
+                                          headers=self.headers("case_manager", org=org))
+        assert response.status_code == 201, response.text
+        return response.json()["case_id"], victim_id
+
+    async def count(self, collection: str, criteria: dict[str, Any] | None = None) -> int:
+        return await self.deps.core.db[collection].count_documents(criteria or {})
+
+
+async def start_casework(infra: Infra, tmp: Path, **overrides: Any) -> Casework:
+    """Build the app on a fresh database; the caller closes `client` and the deps' Mongo client."""
+    key_file, jwks = ensure_dev_keypair(tmp)
+    clock, names = MutableClock(), FakeNames()
+    deps = dataclasses.replace(build_deps(settings_for(infra, jwks, **overrides)), names=names, clock=clock)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=build_app(deps)), base_url="http://casework")
+    return Casework(deps=deps, client=client, key_file=key_file, clock=clock, names=names)
