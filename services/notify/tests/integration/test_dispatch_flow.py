@@ -1,0 +1,111 @@
+"""From consumed events to messages on the real broker and store, the local gateway and SMTP server.
+
+Every consumed event is published twice (a redelivery); the dispatcher runs when the test ticks it,
+at the time of the injected clock.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def new_phone() -> str:
+    return f"+2237{random.randrange(10**7):07d}"
+
+
+def sms_to(gateway: Any, phone: str) -> list[Any]:
+    """Send requests that reached either provider for this number."""
+    return [r for r in gateway.requests() if phone in (r.form.get("to"), r.form.get("To"))]
+
+
+async def test_a_scheduled_hearing_sends_exactly_one_sms(notify: Any, sms_gateway: Any) -> None:
+    phone = new_phone()
+    victim = await notify.register(phone=phone)
+    await notify.hearing_event("scheduled", f"h-{uuid.uuid4()}", [victim], notify.clock() + timedelta(days=10))
+    await notify.tick()
+    await notify.tick()
+    calls = sms_to(sms_gateway, phone)
+    assert len(calls) == 1
+    assert "jeudi 20 mars 2025" in calls[0].form["message"] and "Mopti" in calls[0].form["message"]
+    states = sorted((d.kind.value, d.reminder_offset_hours or 0, d.status) for d in await notify.deliveries_of(victim))
+    assert states == [("hearing_reminder", 24, "pending"), ("hearing_reminder", 72, "pending"),
+                      ("hearing_scheduled", 0, "sent")]
+
+
+async def test_503_503_200_is_exactly_three_calls_then_sent(notify: Any, sms_gateway: Any) -> None:
+    phone = new_phone()
+    victim = await notify.register(phone=phone)
+    sms_gateway.script("africastalking", [503, 503, 200])
+    await notify.feed("casework.cases", "casework.referral.accepted.v1", "case-1",
+                      {"victim_id": victim, "case_id": "case-1", "organisation": "org-aj"})
+    await notify.tick()
+    (delivery,) = await notify.deliveries_of(victim)
+    assert len(sms_to(sms_gateway, phone)) == 3
+    assert (delivery.status, delivery.provider, delivery.attempts) == ("sent", "africastalking", 3)
+
+
+async def test_400_is_one_call_and_failed(notify: Any, sms_gateway: Any) -> None:
+    phone = new_phone()
+    victim = await notify.register(phone=phone)
+    sms_gateway.script("africastalking", [400])
+    await notify.feed("casework.cases", "casework.referral.accepted.v1", "case-1",
+                      {"victim_id": victim, "case_id": "case-1", "organisation": "org-aj"})
+    await notify.tick()
+    await notify.tick()
+    (delivery,) = await notify.deliveries_of(victim)
+    assert len(sms_to(sms_gateway, phone)) == 1
+    assert (delivery.status, delivery.reason, delivery.attempts) == ("failed", "http:400", 1)
+
+
+async def test_message_due_at_23h_bamako_is_sent_at_the_start_of_the_safe_window(notify: Any,
+                                                                                  sms_gateway: Any) -> None:
+    notify.clock.set(notify.clock().replace(hour=23, minute=0))
+    phone = new_phone()
+    victim = await notify.register(phone=phone)
+    await notify.feed("casework.cases", "casework.referral.accepted.v1", "case-1",
+                      {"victim_id": victim, "case_id": "case-1", "organisation": "org-aj"})
+    await notify.tick()
+    (deferred,) = await notify.deliveries_of(victim)
+    assert sms_to(sms_gateway, phone) == []
+    assert (deferred.status, deferred.due_at.hour, deferred.reason) == ("pending", 8, "safe_hours")
+    notify.clock.set(deferred.due_at - timedelta(minutes=1))
+    await notify.tick()
+    assert sms_to(sms_gateway, phone) == []
+    notify.clock.set(deferred.due_at)
+    await notify.tick()
+    (sent,) = await notify.deliveries_of(victim)
+    assert len(sms_to(sms_gateway, phone)) == 1 and sent.status == "sent"
+
+
+async def test_email_victims_get_an_email_through_smtp(notify: Any, smtp_server: Any, sms_gateway: Any) -> None:
+    address = f"victim-{uuid.uuid4().hex[:8]}@example.org"
+    victim = await notify.register(email=address, channel="email", language="en")
+    await notify.hearing_event("scheduled", f"h-{uuid.uuid4()}", [victim], notify.clock() + timedelta(days=10))
+    await notify.tick()
+    mails = [m for m in smtp_server.received() if m.rcpt_tos == [address]]
+    assert len(mails) == 1
+    assert "Thursday 20 March 2025" in mails[0].message.get_content()
+    assert sms_gateway.requests() == []
+
+
+async def test_a_message_waits_for_a_registration_that_arrives_later(notify: Any, sms_gateway: Any) -> None:
+    victim = str(uuid.uuid4())
+    await notify.feed("casework.cases", "casework.referral.accepted.v1", "case-1",
+                      {"victim_id": victim, "case_id": "case-1", "organisation": "org-aj"})
+    await notify.tick()
+    assert [d.status for d in await notify.deliveries_of(victim)] == ["pending"]
+    phone = new_phone()
+    notify.keys.add_victim(victim)
+    await notify.feed("intake.victims", "intake.victim.registered.v1", victim, {
+        "victim_id": victim, "channel": "sms", "language": "fr", "phone_ciphertext":
+        notify.keys.encrypt(victim, "phone", phone)})
+    notify.clock.advance(timedelta(minutes=2))
+    await notify.tick()
+    assert len(sms_to(sms_gateway, phone)) == 1
