@@ -53,6 +53,7 @@ class _Collector:
     header_value: bytearray = field(default_factory=bytearray)
     headers: dict[str, bytes] = field(default_factory=dict)
     parts: int = 0
+    ended: bool = False
 
     def callbacks(self) -> dict[str, object]:
         return {
@@ -60,7 +61,11 @@ class _Collector:
             "on_header_field": lambda d, s, e: self.header_field.extend(d[s:e]),
             "on_header_value": lambda d, s, e: self.header_value.extend(d[s:e]),
             "on_header_end": self._header_end, "on_headers_finished": self._headers_done,
+            "on_end": self._finished,
         }
+
+    def _finished(self) -> None:
+        self.ended = True
 
     def _begin(self) -> None:
         self.parts += 1
@@ -117,6 +122,9 @@ async def multipart_events(body: AsyncIterator[bytes], content_type: str | None)
         raise MalformedUpload("the multipart body is malformed", field="body") from None
     for event in collector.events:
         yield event
+    if not collector.ended:
+        # A body cut short must not pass for a complete (shorter) file.
+        raise MalformedUpload("the multipart body ends before its closing boundary", field="body")
 
 
 async def read_field(events: AsyncIterator[Event], name: str) -> str:
