@@ -180,7 +180,7 @@ def fold_victim(records: Iterable[Record]) -> VictimFacts:
         elif r["kind"] == "consent_changed":
             facts = replace(facts, counted=bool(d["statistics"]))
         elif r["kind"] == "erased":
-            facts = replace(facts, counted=False)
+            return VictimFacts(counted=False)  # erasure is final: nothing after it brings the victim back
     return facts
 
 
