@@ -26,7 +26,7 @@ from pymongo.errors import DuplicateKeyError
 
 from .domain import AggregateType, DomainEvent, S
 from .envelope import Envelope, utcnow
-from .errors import ConcurrencyConflict
+from .errors import ConcurrencyConflict, DomainError
 from .ids import derived_id, new_id
 from .telemetry import current_traceparent
 
@@ -102,14 +102,18 @@ class EventStore:
         # Fault-injection point for tests that kill a writer between steps; None in production.
         self.fault_hook = fault_hook
 
-    async def load(self, agg: AggregateType[S], aggregate_id: str) -> Loaded[S]:
-        """Projection plus any newer commits (a writer may have died before updating it)."""
+    async def load(self, agg: AggregateType[S], aggregate_id: str, *, probe: bool = True) -> Loaded[S]:
+        """Projection plus any newer commits (a writer may have died before updating it).
+
+        `probe=False` trusts the projection: a command may do that on its first attempt, because
+        a stale projection makes its commit collide on `_id` and the retry probes.
+        """
         doc = await self.db[agg.collection].find_one({"_id": aggregate_id})
         state = agg.state_type.model_validate(_strip(doc)) if doc else None
         version = int(doc["_version"]) if doc else 0
         last_hash = doc["_hash"] if doc else GENESIS_HASH
         keys = list(doc.get("_keys", [])) if doc else []
-        while commit := await self.events.find_one({"_id": commit_id(aggregate_id, version + 1)}):
+        while probe and (commit := await self.events.find_one({"_id": commit_id(aggregate_id, version + 1)})):
             state = agg.fold(aggregate_id, state, [agg.parse(e["type"], e["data"]) for e in commit["events"]])
             version, last_hash = commit["version"], commit["hash"]
             if commit.get("idempotency_key"):
@@ -127,12 +131,20 @@ class EventStore:
     ) -> Committed[S]:
         """Run one command: load, decide, append atomically, retrying on concurrent writers."""
         for attempt in range(self.max_attempts):
-            loaded = await self.load(agg, aggregate_id)
+            probed = attempt > 0
+            loaded = await self.load(agg, aggregate_id, probe=probed)
             if idempotency_key and idempotency_key in loaded.keys:
                 return Committed(aggregate_id, loaded.version, loaded.state, (), (), duplicate=True)
-            events = list(decide(loaded.state))
+            try:
+                events = list(decide(loaded.state))
+            except DomainError:
+                if probed:
+                    raise
+                continue  # the refusal may come from a stale projection: decide again on the full history
             if not events:
-                return Committed(aggregate_id, loaded.version, loaded.state, (), ())
+                if probed:
+                    return Committed(aggregate_id, loaded.version, loaded.state, (), ())
+                continue  # likewise for "nothing to do"
             done = await self._try_append(agg, aggregate_id, loaded, events, context, idempotency_key)
             if done is not None:
                 return done

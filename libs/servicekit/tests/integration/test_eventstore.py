@@ -91,6 +91,22 @@ async def test_writer_killed_after_append_is_published_once_after_restart(infra,
     store = EventStore(db, source="/redress/kit")
     loaded = await store.load(tally_type(topic), tally_id)  # the stale projection is repaired by probing
     assert loaded.version == 1 and loaded.state.label == "crash"
+    # The next command first trusts the (missing) projection, collides on the commit id, then probes.
+    again = await store.execute(tally_type(topic), tally_id, increment(2), context=CTX)
+    assert again.version == 2 and again.state.total == 2
+    projection = await db.tallies.find_one({"_id": tally_id})
+    assert projection["_version"] == 2 and projection["label"] == "crash"
+
+
+async def test_rule_refusal_on_a_stale_projection_is_decided_again_on_history(setup):
+    db, topic, _ = setup
+    store = EventStore(db, source="/redress/kit")
+    agg = tally_type(topic)
+    tally_id = new_id()
+    await store.execute(agg, tally_id, open_tally("stale"), context=CTX)
+    await db.tallies.delete_one({"_id": tally_id})  # as if the writer died before its projection
+    result = await store.execute(agg, tally_id, increment(3), context=CTX)  # "no such tally" on the projection
+    assert result.version == 2 and result.state.total == 3
 
 
 async def test_slow_writer_after_relay_abort_requeues_its_event(infra, setup):
