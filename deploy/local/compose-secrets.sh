@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Development secrets for docker compose: a token-signing key pair (its JWKS is what the services
+# trust) and intake's key-encryption key. Production mounts the identity provider's JWKS and a KMS key.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=common.sh
+. "$HERE/common.sh"
+OUT="$CACHE_DIR/compose"
+mkdir -p "$OUT"
+venv_python -c "from pathlib import Path; from servicekit.devtokens import ensure_dev_keypair; \
+ensure_dev_keypair(Path('$OUT/devkeys'))" >/dev/null
+if [ ! -f "$OUT/intake.kek" ]; then
+  (umask 077; venv_python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" > "$OUT/intake.kek")
+fi
+log "compose secrets ready in $OUT (tokens: uv run redress-token --keys-dir $OUT/devkeys ...)"
