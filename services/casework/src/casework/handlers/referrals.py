@@ -6,7 +6,6 @@ from functools import partial
 
 from servicekit.consumer import ConsumedEvent
 from servicekit.eventstore import CommandContext
-from servicekit.ids import derived_id
 
 from ..bootstrap import Deps
 from ..domain import case_commands, referral
@@ -42,8 +41,10 @@ async def open_case_of_referral(deps: Deps, ctx: CommandContext, referral_id: st
                      organisation=accepted.organisation or "", victim_id=accepted.victim_id,
                      incident_ids=accepted.incident_ids, lawyers=accepted.lawyers, court=accepted.court,
                      today=today(deps))
-    await deps.store.execute(CASE, accepted.case_id, decide, context=ctx,
-                             idempotency_key=derived_id("casework.open_case", referral_id))
+    # No idempotency key on purpose: the API and the healing consumer may open the same case at once, and
+    # a key would give both the same event ids, colliding in the outbox (kit: a BulkWriteError, not a lost
+    # race). With random ids the loser loses on the commit `_id`, reloads, finds the case and does nothing.
+    await deps.store.execute(CASE, accepted.case_id, decide, context=ctx)
     # Read the victim's status only after the case exists: a consent or erasure handler that scanned
     # for cases before it existed wrote that status first, so one of the two always flags the case.
     status = await deps.victims.status(accepted.victim_id)

@@ -1,0 +1,137 @@
+"""The worker on the real broker: intake's events consumed (twice), casework's events published once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from functools import partial
+
+import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+from casework.domain import AGGREGATES, referral
+from casework.domain.case import case_id_for
+from casework.domain.referral import REFERRAL
+from casework.subscriptions import GROUPS
+from casework_support import Casework, start_casework
+from servicekit.envelope import Envelope
+from servicekit.eventstore import CommandContext
+from servicekit.kafka import ensure_topics, idempotent_producer
+from servicekit.runtime import Worker
+from servicekit.testing import header, read_topic
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+async def running(infra, tmp_path_factory) -> AsyncIterator[Casework]:
+    """Casework with its worker (relay and consumer groups) running against the real broker."""
+    app = await start_casework(infra, tmp_path_factory.mktemp("worker"))
+    settings = app.deps.core.settings
+    ns = settings.topic_namespace
+    await ensure_topics(infra.kafka_bootstrap, [ns + "intake.referrals", ns + "intake.victims"], partitions=3)
+    worker = Worker(settings=settings, db=app.deps.core.db, aggregates=AGGREGATES, groups=GROUPS, deps=app.deps)
+    task = asyncio.create_task(worker.run())
+    yield app
+    worker.stop.set()
+    await asyncio.wait_for(task, timeout=30)
+    await app.client.aclose()
+    await app.deps.core.client.close()
+
+
+async def publish(app: Casework, topic: str, *envelopes: Envelope) -> None:
+    producer = idempotent_producer(app.deps.core.settings.kafka_bootstrap, client_id="casework-test-intake")
+    await producer.start()
+    try:
+        for env in envelopes:
+            await producer.send_and_wait(app.deps.core.settings.topic_namespace + topic, env.value(), key=env.key(),
+                                         headers=env.headers())
+    finally:
+        await producer.stop()
+
+
+async def committed(app: Casework, topic: str) -> int:
+    """How many records of a topic casework's intake group has committed (offsets summed over partitions)."""
+    settings = app.deps.core.settings
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="casework-test-admin")
+    await admin.start()
+    try:
+        offsets = await admin.list_consumer_group_offsets(f"{settings.topic_namespace}casework.intake")
+    finally:
+        await admin.close()
+    return sum(meta.offset for tp, meta in offsets.items() if tp.topic == settings.topic_namespace + topic)
+
+
+async def until(predicate, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not await predicate():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.2)
+
+
+async def test_a_referral_delivered_twice_and_re_emitted_is_one_inbox_entry(running):
+    envelope = running.referral_event()
+    re_emitted = running.intake_event(envelope.type, envelope.subject, envelope.data)  # same referral, new event id
+    other_type = running.intake_event("intake.victim.registered.v1", envelope.data["victim_id"], {"x": 1})
+    await publish(running, "intake.referrals", envelope, envelope, re_emitted)
+    await publish(running, "intake.victims", other_type)
+
+    async def arrived() -> bool:
+        return await running.count("referrals", {"_id": envelope.subject}) == 1
+
+    await until(arrived)
+
+    async def all_three_consumed() -> bool:
+        return await committed(running, "intake.referrals") == 3
+
+    await until(all_three_consumed)  # the duplicates too: they must have changed nothing
+    assert await running.count("events", {"aggregate_id": envelope.subject}) == 1
+
+
+async def test_accepting_publishes_referral_accepted_and_case_opened_once(running):
+    referral_id, victim_id = await running.refer()
+    response = await running.client.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-a"]},
+                                         headers=running.headers("case_manager"))
+    assert response.status_code == 201
+    ns = running.deps.core.settings.topic_namespace
+    bootstrap = running.deps.core.settings.kafka_bootstrap
+    cases = [r for r in await read_topic(bootstrap, ns + "casework.cases", timeout=20, idle=2.0)
+             if header(r, "ce_subject") == case_id_for(referral_id)]
+    assert [header(r, "ce_type") for r in cases] == ["casework.case.opened.v1"]
+    referrals = [r for r in await read_topic(bootstrap, ns + "casework.referrals", timeout=20, idle=2.0)
+                 if header(r, "ce_subject") == referral_id]
+    accepted = [json.loads(r.value) for r in referrals if header(r, "ce_type") == "casework.referral.accepted.v1"]
+    assert accepted == [{"referral_id": referral_id, "victim_id": victim_id, "case_id": case_id_for(referral_id),
+                         "organisation": "org-legal", "lawyers": ["lawyer-a"], "court": None}]
+
+
+async def test_an_acceptance_whose_case_was_never_opened_is_healed_by_the_worker(running):
+    referral_id, _ = await running.refer()
+    decide = partial(referral.accept, case_id=case_id_for(referral_id), organisation="org-legal",
+                     lawyers=["lawyer-a"], court=None)
+    # As if the API process died between accepting the referral and opening its case.
+    await running.deps.store.execute(REFERRAL, referral_id, decide, context=CommandContext(actor="cm-1"))
+
+    async def opened() -> bool:
+        return await running.count("cases", {"_id": case_id_for(referral_id)}) == 1
+
+    await until(opened)
+
+
+async def test_hearing_events_carry_what_notify_needs_and_no_name(running):
+    case_id, victim_id = await running.open_case()
+    scheduled = await running.client.post(f"/cases/{case_id}/hearings", headers=running.headers("case_manager"),
+                                          json={"court": "ml-ca-mopti", "starts_at": "2026-03-20T08:00:00",
+                                                "purpose": "appeal_hearing"})
+    assert scheduled.status_code == 201
+    ns = running.deps.core.settings.topic_namespace
+    records = [r for r in await read_topic(running.deps.core.settings.kafka_bootstrap, ns + "casework.hearings",
+                                           timeout=20, idle=2.0)
+               if header(r, "ce_subject") == scheduled.json()["id"]]
+    assert [header(r, "ce_type") for r in records] == ["casework.hearing.scheduled.v1"]
+    data = json.loads(records[0].value)
+    assert {k: data[k] for k in ("hearing_id", "case_id", "victim_ids", "starts_at", "court_name", "city")} == {
+        "hearing_id": scheduled.json()["id"], "case_id": case_id, "victim_ids": [victim_id],
+        "starts_at": "2026-03-20T08:00:00+00:00", "court_name": "Cour d'appel de Mopti", "city": "Mopti"}
+    assert "Aminata" not in records[0].value.decode()
