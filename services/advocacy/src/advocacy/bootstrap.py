@@ -11,6 +11,7 @@ from servicekit.service import Core, build_core, token_verifier
 from .config import Settings
 from .projections import Projections
 from .pseudonyms import Pseudonymizer
+from .report_files import ReportFiles
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Deps:
     verifier: TokenVerifier
     projections: Projections
     keys: Pseudonymizer
+    report_files: ReportFiles
     suppression_k: int
 
     @property
@@ -33,4 +35,5 @@ def build_deps(settings: Settings) -> Deps:
     core = build_core(settings)
     configured = settings.pseudonym_key.get_secret_value().encode() if settings.pseudonym_key else None
     return Deps(core=core, verifier=token_verifier(settings), projections=Projections(core.db),
-                keys=Pseudonymizer(core.db["service_secrets"], configured), suppression_k=settings.suppression_k)
+                keys=Pseudonymizer(core.db["service_secrets"], configured),
+                report_files=ReportFiles(core.db["report_files"]), suppression_k=settings.suppression_k)

@@ -31,19 +31,32 @@ class Snapshot:
     indicators: dict[str, dict[str, Any]]
 
 
+async def load_inputs(deps: Deps, *, period_start: date | None = None, period_end: date | None = None,
+                      verified_only: bool = False, sections: Sequence[str] | None = None
+                      ) -> tuple[int, published.Inputs]:
+    """The live generation and the folded facts the chosen sections need, with the question asked."""
+    log = await deps.projections.live()
+    needed = {kind for section in sections or published.SECTIONS for kind in SECTION_KINDS[section]}
+    facts = CurrentFacts(**{kind: (await log.folded(kind) if kind in needed else {}) for kind in KINDS})
+    return log.generation, published.Inputs(facts=facts, period=Period(period_start, period_end),
+                                            verified_only=verified_only, k=deps.suppression_k)
+
+
+def parameters_of(inputs: published.Inputs) -> dict[str, Any]:
+    """The question the figures answer, as published next to them."""
+    period = inputs.period
+    return {"period_start": period.start.isoformat() if period.start else None,
+            "period_end": period.end.isoformat() if period.end else None,
+            "verified_only": inputs.verified_only, "k": inputs.k}
+
+
 async def snapshot(deps: Deps, *, period_start: date | None = None, period_end: date | None = None,
                    verified_only: bool = False, sections: Sequence[str] | None = None) -> Snapshot:
     """Compute the protected indicators of some sections (all by default) for a period."""
     chosen = list(sections or published.SECTIONS)
-    log = await deps.projections.live()
-    needed = {kind for section in chosen for kind in SECTION_KINDS[section]}
-    facts = CurrentFacts(**{kind: (await log.folded(kind) if kind in needed else {}) for kind in KINDS})
-    inputs = published.Inputs(facts=facts, period=Period(period_start, period_end), verified_only=verified_only,
-                              k=deps.suppression_k)
-    parameters = {"period_start": period_start.isoformat() if period_start else None,
-                  "period_end": period_end.isoformat() if period_end else None,
-                  "verified_only": verified_only, "k": deps.suppression_k}
-    return Snapshot(generation=log.generation, computed_at=datetime.now(UTC), parameters=parameters,
+    generation, inputs = await load_inputs(deps, period_start=period_start, period_end=period_end,
+                                           verified_only=verified_only, sections=chosen)
+    return Snapshot(generation=generation, computed_at=datetime.now(UTC), parameters=parameters_of(inputs),
                     indicators=published.publish(inputs, chosen))
 
 

@@ -5,7 +5,8 @@ Consumed events are handled in projectors.py: they only feed the read model.
 
 from __future__ import annotations
 
-from datetime import date
+import asyncio
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
 
@@ -13,13 +14,15 @@ from servicekit.errors import InvalidInput
 from servicekit.eventstore import CommandContext
 from servicekit.ids import derived_id, new_id
 
-from . import figures
+from . import figures, report_files
 from .bootstrap import Deps
 from .domain import action as action_rules
 from .domain import recommendation as recommendation_rules
+from .domain import report as report_rules
 from .domain.action import ACTION, Action, AttachmentRef, IndicatorSnapshot
 from .domain.published import INDICATORS
 from .domain.recommendation import RECOMMENDATION, Recommendation
+from .domain.report import REPORT, Report
 
 
 def new_aggregate_id(kind: str, organisation: str, idempotency_key: str | None) -> str:
@@ -86,4 +89,27 @@ async def change_recommendation_status(deps: Deps, ctx: CommandContext, recommen
     committed = await deps.store.execute(RECOMMENDATION, recommendation_id, decide, context=ctx,
                                          idempotency_key=key)
     assert committed.state is not None  # change_status refuses an unknown recommendation with a 404
+    return committed.state
+
+
+async def publish_report(deps: Deps, ctx: CommandContext, *, organisation: str, idempotency_key: str | None,
+                         title: str, period_start: date, period_end: date, verified_only: bool) -> Report:
+    """Render a period's report from the live projections, freeze its files and record their SHA-256."""
+    report_id = new_aggregate_id("report", organisation, idempotency_key)
+    existing = await deps.store.load(REPORT, report_id)
+    if existing.state is not None:
+        return existing.state
+    today = date.today()
+    report_rules.check_period(period_start, period_end, today)  # before the expensive rendering
+    generation, inputs = await figures.load_inputs(deps, period_start=period_start, period_end=period_end,
+                                                   verified_only=verified_only)
+    rendered = await asyncio.to_thread(report_files.render, inputs, title=title,
+                                       parameters=figures.parameters_of(inputs), generation=generation,
+                                       generated_at=datetime.now(UTC))
+    files = await deps.report_files.save(report_id, rendered)
+    decide = partial(report_rules.publish, organisation=organisation, title=title, period_start=period_start,
+                     period_end=period_end, verified_only=verified_only, suppression_k=deps.suppression_k,
+                     generation=generation, files=files, today=today)
+    committed = await deps.store.execute(REPORT, report_id, decide, context=ctx)
+    assert committed.state is not None
     return committed.state

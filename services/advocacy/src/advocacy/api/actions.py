@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Request, status
+from fastapi import APIRouter, Path, Request, status
 from servicekit.errors import NotFound
 
 from .. import handlers
 from ..domain.action import ACTION
 from ..domain.recommendation import RECOMMENDATION
-from .deps import AggregateReader, AppDeps, Officer, command_context, organisation_of
+from .deps import AggregateReader, AppDeps, IdempotencyKey, Officer, command_context, organisation_of
 from .schemas import (
     ActionCreate,
     ActionPublic,
@@ -20,8 +20,6 @@ from .schemas import (
 )
 
 router = APIRouter(tags=["advocacy"])
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", pattern=r"^[A-Za-z0-9_.:-]{8,100}$",
-                                               description="Retrying with the same key creates nothing new")]
 PathId = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,64}$")]
 LIST_LIMIT = 500
 

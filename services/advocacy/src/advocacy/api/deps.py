@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from servicekit.auth import Principal, require
 from servicekit.errors import Forbidden
 from servicekit.eventstore import CommandContext
@@ -22,6 +22,8 @@ AppDeps = Annotated[Deps, Depends(get_deps)]
 AggregateReader = Annotated[Principal, Depends(require(roles={"analyst", "advocacy_officer", "admin"}))]
 Officer = Annotated[Principal, Depends(require(roles={"advocacy_officer"}))]
 Admin = Annotated[Principal, Depends(require(roles={"admin"}))]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", pattern=r"^[A-Za-z0-9_.:-]{8,100}$",
+                                               description="Retrying with the same key creates nothing new")]
 
 
 def command_context(principal: Principal, request: Request) -> CommandContext:

@@ -18,6 +18,7 @@ from . import rows
 from .disclosure import (
     COMPLEMENT_MARKER,
     CountTable,
+    SuppressedSeries,
     SuppressedTable,
     SuppressionInfo,
     protect_figure,
@@ -64,12 +65,18 @@ def _series(counts: Mapping[str, int], k: int, note: str) -> dict[str, Any]:
     return {**suppress_series(counts, k).to_public(), "note": note}
 
 
-def incident_figures(i: Inputs) -> dict[str, Any]:
-    """Incidents by year, region, violation type, perpetrator category and verification status."""
+def incident_tables(i: Inputs) -> tuple[SuppressedTable, SuppressedTable, dict[str, Any]]:
+    """The protected year x violation and region x violation tables, and the raw breakdowns."""
     incident_rows = rows.incident_rows(i.facts.incidents, i.period, verified_only=i.verified_only)
     computed = ind.incident_breakdowns(incident_rows)
     by_year = suppress_table(CountTable.from_nested(computed["year_by_violation"]), i.k)
     by_region = suppress_table(CountTable.from_nested(computed["region_by_violation"]), i.k)
+    return by_year, by_region, computed
+
+
+def incident_figures(i: Inputs) -> dict[str, Any]:
+    """Incidents by year, region, violation type, perpetrator category and verification status."""
+    by_year, by_region, computed = incident_tables(i)
     mentions = "counts incidents per violation type; an incident with two types counts in both, so the total " \
                "counts (incident, violation type) pairs"
     return {
@@ -108,20 +115,27 @@ def victim_figures(i: Inputs) -> dict[str, Any]:
     }
 
 
+CASES_BY_STAGE_NOTE = "cases opened by the end of the period, at the stage reached by then (domestic proceedings)"
+
+
+def stage_series(i: Inputs) -> SuppressedSeries:
+    """Cases by stage in procedural order (stages unknown to the order follow), protected."""
+    pipeline = rows.case_rows(i.facts.cases, i.facts.hearings, i.period, complaint_cohort=False)
+    stages = ind.count_by(pipeline, "stage", order=list(STAGE_ORDER))
+    extra = ind.count_by([r for r in pipeline if r.stage not in STAGE_ORDER], "stage")
+    return suppress_series({**stages, **extra}, i.k)
+
+
 def justice_figures(i: Inputs) -> dict[str, Any]:
     """Cases by stage, share reaching trial, median durations, postponements and reparations."""
     f, k = i.facts, i.k
-    pipeline = rows.case_rows(f.cases, f.hearings, i.period, complaint_cohort=False)
-    stages = ind.count_by(pipeline, "stage", order=[s for s in STAGE_ORDER])
-    extra = ind.count_by([r for r in pipeline if r.stage not in STAGE_ORDER], "stage")
     cohort = rows.case_rows(f.cases, f.hearings, i.period, complaint_cohort=True)
     share = ind.trial_share(cohort)
     durations = ind.case_durations(cohort)
     postponed = ind.postponement_rate(rows.hearing_rows(f.hearings, i.period))
     money = ind.reparations(rows.reparation_rows(f.reparations, i.period))
     return {
-        "cases_by_stage": _series({**stages, **extra}, k, "cases opened by the end of the period, at the stage "
-                                                          "reached by then (domestic proceedings)"),
+        "cases_by_stage": {**stage_series(i).to_public(), "note": CASES_BY_STAGE_NOTE},
         "trial_share": {"share": protect_share(share["reached_trial"], share["complaints"], k),
                         "complaints": _count(share["complaints"], k),
                         "note": "complaints filed in the period that have reached trial or a later stage"},

@@ -5,13 +5,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 from servicekit.service import prepare_process, serve_api, service_app
 
-from ..api import actions, admin, routes
+from ..api import actions, admin, reports, routes
 from ..bootstrap import Deps, build_deps
 from ..config import Settings
 
 TITLE = "Redress advocacy"
 DESCRIPTION = "Anonymised impunity indicators, advocacy actions and reports."
-ROUTERS = [routes.router, actions.router, admin.router]
+ROUTERS = [routes.router, actions.router, reports.router, admin.router]
 
 
 def build_app(deps: Deps) -> FastAPI:
