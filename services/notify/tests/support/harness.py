@@ -90,6 +90,7 @@ class NotifyHarness:
         self.dispatcher = Dispatcher(self.deps)
         self.producer = idempotent_producer(self.settings.kafka_bootstrap, client_id="notify-test-publisher")
         self._producer_started = False
+        self._last_event_time = datetime.min.replace(tzinfo=self.clock().tzinfo)
 
     def topic(self, name: str) -> str:
         return self.settings.topic_namespace + name
@@ -122,7 +123,9 @@ class NotifyHarness:
                       times: int = 2) -> tuple[Envelope, list[RecordMetadata]]:
         """Publish one event `times` times (same id: a redelivery) the way its producer would."""
         source = "/redress/" + topic.split(".")[0]
-        envelope = Envelope(id=new_id(), source=source, type=event_type, subject=subject, time=self.clock(),
+        # Producers stamp events with their own clock, which moves between two events.
+        self._last_event_time = max(self.clock(), self._last_event_time + timedelta(milliseconds=1))
+        envelope = Envelope(id=new_id(), source=source, type=event_type, subject=subject, time=self._last_event_time,
                             data=data, classification="confidential")
         sent = [await self.producer.send_and_wait(self.topic(topic), envelope.value(), key=envelope.key(),
                                                   headers=envelope.headers()) for _ in range(times)]
@@ -147,6 +150,12 @@ class NotifyHarness:
                     await asyncio.sleep(0.1)
         finally:
             await admin.close()
+
+    async def replay(self, topic: str, envelope: Envelope) -> None:
+        """Publish an already published event again (a relay replaying after a crash) and wait for it."""
+        record = await self.producer.send_and_wait(self.topic(topic), envelope.value(), key=envelope.key(),
+                                                   headers=envelope.headers())
+        await self.wait_consumed([record])
 
     async def feed(self, topic: str, event_type: str, subject: str, data: dict[str, Any]) -> Envelope:
         """Publish an event twice (a redelivery) and wait until notify consumed both copies."""

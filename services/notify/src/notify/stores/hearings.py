@@ -2,7 +2,8 @@
 
 Events of one hearing can arrive twice, and a relay that republishes after a crash can replay an
 older one after a newer one. The copy therefore only moves forward, ordered by the producer's
-event time (`ce_time`), and remembers the id of the event it reflects (`revision`).
+event time (`ce_time`); it remembers the id of the event it reflects (`revision`) and the ids of
+the last events applied, so a replay is recognised even when two events share a time stamp.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from ..domain.recipient import Hearing
+
+REMEMBERED_REVISIONS = 50
 
 
 class HearingStore:
@@ -29,13 +32,15 @@ class HearingStore:
 
     async def apply(self, hearing: Hearing, victim_ids: list[str]) -> bool:
         """Store a newer state of the hearing; False when the event is a replay or older than the copy."""
-        current = await self.get(hearing.hearing_id)
-        if current is not None and not _newer(hearing, current):
+        doc = await self.hearings.find_one({"_id": hearing.hearing_id})
+        seen = list(doc.get("seen_revisions", [])) if doc else []
+        if doc is not None and (hearing.revision in seen or hearing.revised_at < _aware(doc["revised_at"])):
             return False
-        doc = {"_id": hearing.hearing_id, "case_id": hearing.case_id, "starts_at": hearing.starts_at,
+        new = {"_id": hearing.hearing_id, "case_id": hearing.case_id, "starts_at": hearing.starts_at,
                "court": hearing.court, "city": hearing.city, "status": hearing.status,
-               "revision": hearing.revision, "revised_at": hearing.revised_at, "victim_ids": victim_ids}
-        await self.hearings.replace_one({"_id": hearing.hearing_id}, doc, upsert=True)
+               "revision": hearing.revision, "revised_at": hearing.revised_at, "victim_ids": victim_ids,
+               "seen_revisions": [*seen, hearing.revision][-REMEMBERED_REVISIONS:]}
+        await self.hearings.replace_one({"_id": hearing.hearing_id}, new, upsert=True)
         return True
 
     async def cancel(self, hearing_id: str, *, revision: str, revised_at: datetime, case_id: str | None,
@@ -47,13 +52,6 @@ class HearingStore:
         cancelled = replace(current, status="cancelled", revision=revision, revised_at=revised_at,
                             case_id=current.case_id or case_id)
         return cancelled if await self.apply(cancelled, victim_ids) else None
-
-
-def _newer(incoming: Hearing, current: Hearing) -> bool:
-    if incoming.revision == current.revision:
-        return False
-    # Equal times (same producer clock tick): the event id breaks the tie the same way everywhere.
-    return (incoming.revised_at, incoming.revision) > (current.revised_at, current.revision)
 
 
 def _to_hearing(doc: dict[str, Any]) -> Hearing:

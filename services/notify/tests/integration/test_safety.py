@@ -1,0 +1,141 @@
+"""Victim safety on the real stack: STOP replies, erasure, consent, and what leaves notify on the bus."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from servicekit.testing import read_topic
+
+pytestmark = pytest.mark.integration
+
+
+def new_phone() -> str:
+    return f"+2237{random.randrange(10**7):07d}"
+
+
+def sms_to(gateway: Any, phone: str) -> list[Any]:
+    return [r for r in gateway.requests() if phone in (r.form.get("to"), r.form.get("To"))]
+
+
+def twilio_signature(url: str, form: dict[str, str], token: str) -> str:
+    """The local gateway's own implementation of Twilio's signing, independent of notify's."""
+    return sys.modules["notify_test_support_gateway"].twilio_signature(url, form, token)
+
+
+async def hearing_with_notice_sent(notify: Any, phone: str) -> tuple[str, str]:
+    victim = await notify.register(phone=phone)
+    hearing_id = f"h-{uuid.uuid4()}"
+    await notify.hearing_event("scheduled", hearing_id, [victim], notify.clock() + timedelta(days=10))
+    await notify.tick()
+    return victim, hearing_id
+
+
+async def statuses(notify: Any, victim: str) -> dict[str, tuple[str, str | None]]:
+    deliveries = await notify.deliveries_of(victim)
+    return {f"{d.kind.value}/{d.reminder_offset_hours}": (d.status, d.reason) for d in deliveries}
+
+
+async def test_a_victim_who_replied_stop_receives_nothing_more(notify: Any, api: Any, sms_gateway: Any) -> None:
+    phone = new_phone()
+    victim, _ = await hearing_with_notice_sent(notify, phone)
+    url = f"{notify.settings.public_base_url}/webhooks/twilio/inbound"
+    form = {"MessageSid": "SM" + uuid.uuid4().hex, "From": phone.replace("+223", "+223 "), "Body": "Stop",
+            "AccountSid": sms_gateway.twilio_account_sid}
+    reply = await api.post(url, data=form, headers={
+        "X-Twilio-Signature": twilio_signature(url, form, sms_gateway.twilio_auth_token)})
+    assert reply.status_code == 200 and "<Response>" in reply.text
+    await notify.feed("casework.cases", "casework.referral.accepted.v1", "case-9",
+                      {"victim_id": victim, "case_id": "case-9", "organisation": "org-aj"})
+    notify.clock.advance(timedelta(days=10))
+    await notify.tick()
+    assert len(sms_to(sms_gateway, phone)) == 1  # only the notice sent before the reply
+    assert await statuses(notify, victim) == {"hearing_scheduled/None": ("sent", None),
+                                              "hearing_reminder/72": ("cancelled", "opted_out"),
+                                              "hearing_reminder/24": ("cancelled", "opted_out")}
+
+
+async def test_stop_in_bambara_by_africastalking_reply_opts_out(notify: Any, api: Any, sms_gateway: Any) -> None:
+    phone = new_phone()
+    victim, _ = await hearing_with_notice_sent(notify, phone)
+    form = {"from": phone, "to": "36000", "text": "A dabila", "id": uuid.uuid4().hex}
+    reply = await api.post("/webhooks/africastalking/inbound", params={"token": "at-callback-token"}, data=form)
+    assert reply.status_code == 200
+    recipient = await notify.deps.recipients.get(victim)
+    assert recipient.opted_out is True
+
+
+async def test_a_stop_reply_without_the_callback_token_is_refused(notify: Any, api: Any) -> None:
+    phone = new_phone()
+    victim, _ = await hearing_with_notice_sent(notify, phone)
+    reply = await api.post("/webhooks/africastalking/inbound", params={"token": "guess"},
+                           data={"from": phone, "text": "STOP"})
+    assert reply.status_code == 403 and reply.headers["content-type"] == "application/problem+json"
+    assert (await notify.deps.recipients.get(victim)).opted_out is False
+
+
+async def test_erasure_cancels_pending_reminders_and_forgets_the_contact(notify: Any, sms_gateway: Any) -> None:
+    phone = new_phone()
+    victim, _ = await hearing_with_notice_sent(notify, phone)
+    notify.keys.refuse(victim, 410)
+    await notify.feed("intake.victims", "intake.victim.erased.v1", victim,
+                      {"victim_id": victim, "erased_at": notify.clock().isoformat(), "reason": "victim request"})
+    notify.clock.advance(timedelta(days=10))
+    await notify.tick()
+    assert len(sms_to(sms_gateway, phone)) == 1
+    assert await statuses(notify, victim) == {"hearing_scheduled/None": ("sent", None),
+                                              "hearing_reminder/72": ("cancelled", "erased"),
+                                              "hearing_reminder/24": ("cancelled", "erased")}
+    stored = await notify.deps.recipients.document(victim)
+    assert stored == {"_id": victim, "erased": True, "erased_at": stored["erased_at"], "consent": False}
+
+
+async def test_a_registration_redelivered_after_erasure_does_not_bring_the_contact_back(notify: Any) -> None:
+    victim = await notify.register(phone=new_phone())
+    await notify.feed("intake.victims", "intake.victim.erased.v1", victim, {"victim_id": victim})
+    await notify.feed("intake.victims", "intake.victim.registered.v1", victim, {
+        "victim_id": victim, "channel": "sms", "phone_ciphertext": "v1.AAAA.BBBB"})
+    stored = await notify.deps.recipients.document(victim)
+    assert stored["erased"] is True and "phone_ciphertext" not in stored
+
+
+async def test_withdrawn_consent_cancels_what_is_pending(notify: Any, sms_gateway: Any) -> None:
+    phone = new_phone()
+    victim, _ = await hearing_with_notice_sent(notify, phone)
+    await notify.feed("intake.victims", "intake.victim.consent_changed.v1", victim,
+                      {"victim_id": victim, "notifications": False, "version": 2})
+    notify.clock.advance(timedelta(days=10))
+    await notify.tick()
+    assert len(sms_to(sms_gateway, phone)) == 1
+    assert {s for s, _ in (await statuses(notify, victim)).values()} == {"sent", "cancelled"}
+
+
+async def test_intake_refusing_the_key_at_send_time_means_no_send(notify: Any, sms_gateway: Any) -> None:
+    phone = new_phone()
+    victim = await notify.register(phone=phone)
+    notify.keys.refuse(victim, 403)  # consent withdrawn in intake, event not consumed yet
+    await notify.feed("casework.cases", "casework.referral.accepted.v1", "case-1",
+                      {"victim_id": victim, "case_id": "case-1", "organisation": "org-aj"})
+    await notify.tick()
+    (delivery,) = await notify.deliveries_of(victim)
+    assert (delivery.status, delivery.reason) == ("cancelled", "no_consent")
+    assert sms_to(sms_gateway, phone) == []
+
+
+async def test_published_delivery_events_carry_ids_and_status_never_content(notify: Any, sms_gateway: Any) -> None:
+    phone = new_phone()
+    victim, _ = await hearing_with_notice_sent(notify, phone)
+    body = sms_to(sms_gateway, phone)[0].form["message"]
+    records = await read_topic(notify.settings.kafka_bootstrap, notify.topic("notify.deliveries"), expected=5)
+    payloads = [json.loads(r.value) for r in records]
+    types = {dict(r.headers)["ce_type"].decode() for r in records}
+    assert {"notify.delivery.scheduled.v1", "notify.delivery.dispatched.v1", "notify.delivery.sent.v1"} <= types
+    raw = b"".join(r.value + b"".join(v for _, v in r.headers) for r in records).decode()
+    assert phone[4:] not in raw and body not in raw and "Mopti" not in raw
+    assert all("status" in data for data in payloads)
+    assert any(data.get("victim_id") == victim for data in payloads)
