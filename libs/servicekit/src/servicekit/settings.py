@@ -17,33 +17,41 @@ class BaseServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     service_name: str = Field(description="Short service name, e.g. 'intake'")
-    kafka_bootstrap: str = "127.0.0.1:19092"
-    mongo_url: str = "mongodb://127.0.0.1:27117/"
+    kafka_bootstrap: str = Field(default="127.0.0.1:19092", description="Kafka bootstrap servers")
+    mongo_url: str = Field(default="mongodb://127.0.0.1:27117/", description="MongoDB (or FerretDB) URL")
     mongo_db: str = Field(default="", description="Database name; defaults to the service name")
-    http_host: str = "127.0.0.1"
-    http_port: int = 8000
-    topic_namespace: str = Field(default="", pattern=r"^([a-z0-9-]+\.)?$",
-                                 description="Prefix of every topic and group, e.g. 'staging.'; empty in production")
-    topic_partitions: int = Field(default=3, ge=1, le=64)
+    http_host: str = Field(default="127.0.0.1", description="Address the API listens on")
+    http_port: int = Field(default=8000, description="Port the API listens on")
+    topic_namespace: str = Field(
+        default="",
+        pattern=r"^([a-z0-9-]+\.)?$",
+        description="Prefix of every topic and group, e.g. 'staging.'; empty in production",
+    )
+    topic_partitions: int = Field(default=3, ge=1, le=64, description="Partitions of topics this service creates")
 
-    relay_poll_interval_seconds: float = Field(default=0.05, gt=0, le=5)
-    relay_batch_size: int = Field(default=500, ge=1, le=5000)
-    relay_abort_grace_seconds: float = Field(default=60.0, gt=0)
-    relay_lease_seconds: float = Field(default=10.0, gt=1)
-    consumer_max_attempts: int = Field(default=5, ge=1, le=100)
-    consumer_backoff_max_seconds: float = Field(default=5.0, gt=0)
+    relay_poll_interval_seconds: float = Field(default=0.05, gt=0, le=5, description="Outbox poll interval when idle")
+    relay_batch_size: int = Field(default=500, ge=1, le=5000, description="Outbox entries per relay pass")
+    relay_abort_grace_seconds: float = Field(
+        default=60.0, gt=0, description="Age after which an uncommitted outbox entry is judged aborted"
+    )
+    relay_lease_seconds: float = Field(default=10.0, gt=1, description="Length of a relay leadership slot")
+    consumer_max_attempts: int = Field(
+        default=5, ge=1, le=100, description="Attempts before a failing record goes to the dead-letter topic"
+    )
+    consumer_backoff_max_seconds: float = Field(default=5.0, gt=0, description="Longest retry backoff")
 
-    auth_issuer: str = "https://auth.redress.local/dev"
-    auth_audience: str = "redress"
-    auth_jwks_file: Path | None = None
-    auth_jwks_url: str | None = None
+    auth_issuer: str = Field(default="https://auth.redress.local/dev", description="Trusted token issuer")
+    auth_audience: str = Field(default="redress", description="Audience tokens must name")
+    auth_jwks_file: Path | None = Field(default=None, description="Issuer keys (JWKS) from a file; or")
+    auth_jwks_url: str | None = Field(default=None, description="Issuer keys (JWKS) from an https URL")
 
     dev_signing_key_file: Path | None = Field(
-        default=None, description="Development only: key to sign this service's own service token")
+        default=None, description="Development only: key to sign this service's own service token"
+    )
     intake_url: str = Field(default="http://127.0.0.1:8001", description="Intake, the custodian of data keys")
 
-    max_body_bytes: int = Field(default=1_000_000, ge=1024)
-    log_level: str = "INFO"
+    max_body_bytes: int = Field(default=1_000_000, ge=1024, description="Largest JSON body accepted (413 beyond)")
+    log_level: str = Field(default="INFO", description="Log level (logs never carry PII or tokens)")
 
     @property
     def database_name(self) -> str:
