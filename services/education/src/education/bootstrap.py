@@ -1,0 +1,33 @@
+"""The one place education's objects are wired together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from servicekit.auth import TokenVerifier
+from servicekit.eventstore import EventStore
+from servicekit.service import Core, build_core, token_verifier
+
+from .config import Settings
+from .projections import IncidentDensity
+
+
+@dataclass(frozen=True)
+class Deps:
+    """Everything handlers and routes need."""
+
+    core: Core
+    verifier: TokenVerifier
+    incidents: IncidentDensity
+    suppression_k: int
+
+    @property
+    def store(self) -> EventStore:
+        return self.core.store
+
+
+def build_deps(settings: Settings) -> Deps:
+    """Build education's dependencies from its settings."""
+    core = build_core(settings)
+    return Deps(core=core, verifier=token_verifier(settings), incidents=IncidentDensity(core.db["incident_facts"]),
+                suppression_k=settings.suppression_k)

@@ -1,0 +1,84 @@
+"""The campaign aggregate: goals and per-region targets over a period."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from servicekit.domain import AggregateState, AggregateType, DomainEvent
+from servicekit.errors import Conflict, InvalidInput
+
+from .places import check_place
+from .terms import check_terms
+
+
+class RegionTarget(BaseModel):
+    """What a campaign aims for in one region."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    region: str = Field(description="Region code (2023 administrative map)")
+    youth_target: int = Field(ge=0, le=10_000_000, description="Young people (under 25) to reach")
+    sessions_target: int = Field(ge=0, le=100_000, description="Sessions to hold")
+
+
+class CampaignLaunched(DomainEvent):
+    """An education campaign was launched with goals and per-region targets over a period."""
+
+    event_type: ClassVar[str] = "education.campaign.launched.v1"
+    classification: ClassVar[str] = "internal"
+
+    organisation: str = Field(description="Organisation running the campaign (its code)")
+    name: str = Field(description="Name of the campaign")
+    goals: list[str] = Field(description="What the campaign wants to achieve, in plain words")
+    topics: list[str] = Field(description="Topic codes (vocabulary topics)")
+    period_start: date = Field(description="First day of the campaign")
+    period_end: date = Field(description="Last day of the campaign")
+    targets: list[RegionTarget] = Field(description="Targets per region")
+
+
+class Campaign(AggregateState):
+    """A launched campaign (the projection document)."""
+
+    organisation: str
+    name: str
+    goals: list[str]
+    topics: list[str]
+    period_start: date
+    period_end: date
+    targets: list[RegionTarget]
+
+    def covers(self, region: str, day: date) -> bool:
+        """Whether a session in that region on that day counts towards the campaign."""
+        return self.period_start <= day <= self.period_end and any(t.region == region for t in self.targets)
+
+
+def evolve(state: Campaign | None, event: DomainEvent) -> Campaign:
+    """Apply one event to a campaign."""
+    match event:
+        case CampaignLaunched() if state is None:
+            return Campaign(id="", **event.model_dump())
+    raise ValueError(f"campaign cannot apply {type(event).__name__}")
+
+
+CAMPAIGN = AggregateType(name="campaign", topic="education.campaigns", collection="campaigns",
+                         state_type=Campaign, events=(CampaignLaunched,), evolve=evolve)
+
+
+def launch(state: Campaign | None, *, organisation: str, name: str, goals: list[str], topics: list[str],
+           period_start: date, period_end: date, targets: list[RegionTarget]) -> list[DomainEvent]:
+    """Decide to launch a campaign: a real period, known topics and regions, one target per region."""
+    if state is not None:
+        raise Conflict("this campaign is already launched")
+    if period_end < period_start:
+        raise InvalidInput("the campaign ends before it starts", field="period_end")
+    check_terms("topics", topics, field="topics")
+    if not targets:
+        raise InvalidInput("a campaign needs at least one regional target", field="targets")
+    for n, target in enumerate(targets):
+        check_place(target.region, None, field=f"targets.{n}.region")
+    if len({t.region for t in targets}) != len(targets):
+        raise InvalidInput("each region has one target", field="targets")
+    return [CampaignLaunched(organisation=organisation, name=name, goals=goals, topics=sorted(set(topics)),
+                             period_start=period_start, period_end=period_end, targets=targets)]

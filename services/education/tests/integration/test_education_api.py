@@ -1,0 +1,122 @@
+"""Education over HTTP on the real broker and store: sessions, campaigns, reach, priority regions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from servicekit.ids import new_id
+
+pytestmark = pytest.mark.integration
+
+
+def session_body(region: str = "mopti", held_on: str = "2024-05-12", **overrides) -> dict:
+    return {"held_on": held_on, "region": region, "venue": "school", "topics": ["victims_rights"],
+            "audience": [{"sex": "female", "age_band": "15_17", "count": 22},
+                         {"sex": "male", "age_band": "15_17", "count": 19},
+                         {"sex": "female", "age_band": "25_plus", "count": 2}],
+            "quiz": {"pre_average": 40, "post_average": 65, "respondents": 30}, **overrides}
+
+
+async def test_an_educator_records_a_session_held(education):
+    async with education.client("educator", org="org-edu-a") as educator:
+        created = await educator.post("/sessions", json=session_body(cercle="mopti/djenne"))
+        assert created.status_code == 201, created.text
+        read = await educator.get(f"/sessions/{created.json()['id']}")
+    assert read.json()["audience"][0] == {"sex": "female", "age_band": "15_17", "count": 22}
+    assert read.json()["organisation"] == "org-edu-a"
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    (session_body(held_on=(date.today() + timedelta(days=3)).isoformat()), "held_on"),
+    (session_body(topics=["victims_rights", "astrology"]), "topics.1"),
+    (session_body(audience=[{"sex": "female", "age_band": "15_17", "count": -4}]), "body.audience.0.count"),
+    (session_body(region="atlantis"), "region"),
+    (session_body(participant_names=["A. Traoré"]), "body.participant_names"),
+])
+async def test_a_bad_session_is_refused_with_a_problem_naming_the_field(education, body, field):
+    async with education.client("educator") as educator:
+        response = await educator.post("/sessions", json=body)
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["errors"][0]["field"] == field
+
+
+async def test_educators_see_only_their_organisation_s_sessions(education):
+    async with education.client("educator", org="org-edu-b") as owner:
+        created = (await owner.post("/sessions", json=session_body())).json()
+    async with education.client("educator", org="org-edu-c") as stranger:
+        assert (await stranger.get(f"/sessions/{created['id']}")).status_code == 404
+        assert created["id"] not in {s["id"] for s in (await stranger.get("/sessions")).json()}
+
+
+async def test_analysts_read_reach_but_neither_write_nor_list_sessions(education):
+    async with education.client("analyst") as analyst:
+        assert (await analyst.post("/sessions", json=session_body())).status_code == 403
+        assert (await analyst.get("/sessions")).status_code == 403
+        assert (await analyst.get("/reach")).status_code == 200
+
+
+async def test_reach_counts_youth_and_knowledge_gain_per_region_for_the_period(education):
+    async with education.client("educator", org="org-edu-d") as educator:
+        for _ in range(2):
+            assert (await educator.post("/sessions", json=session_body("kayes", "2019-04-01"))).status_code == 201
+    async with education.client("analyst") as analyst:
+        reach = (await analyst.get("/reach", params={"period_start": "2019-01-01",
+                                                     "period_end": "2019-12-31"})).json()
+    assert reach["regions"]["kayes"]["youth_reached"] == 82
+    assert reach["regions"]["kayes"]["knowledge_gain"] == 25.0
+    assert reach["total"]["participants"] == 86
+
+
+async def test_campaign_progress_against_regional_targets(education):
+    async with education.client("educator", org="org-edu-e") as educator:
+        campaign = (await educator.post("/campaigns", json={
+            "name": "Schools against impunity", "goals": ["Every lycée in Ségou hears about victims' rights"],
+            "topics": ["victims_rights"], "period_start": "2020-01-01", "period_end": "2020-12-31",
+            "targets": [{"region": "segou", "youth_target": 164, "sessions_target": 4}]})).json()
+        for _ in range(2):
+            body = session_body("segou", "2020-03-01", campaign_id=campaign["id"])
+            assert (await educator.post("/sessions", json=body)).status_code == 201
+        outside = await educator.post("/sessions", json=session_body("gao", "2020-03-01",
+                                                                     campaign_id=campaign["id"]))
+        progress = (await educator.get(f"/campaigns/{campaign['id']}")).json()["progress"]
+    assert outside.status_code == 422 and outside.json()["errors"][0]["field"] == "campaign_id"
+    assert progress == [{"region": "segou", "youth_target": 164, "youth_reached": 82, "youth_progress": 0.5,
+                         "sessions_target": 4, "sessions_held": 2, "sessions_progress": 0.5}]
+
+
+async def test_a_campaign_ending_before_it_starts_is_refused(education):
+    async with education.client("educator") as educator:
+        response = await educator.post("/campaigns", json={
+            "name": "Backwards", "goals": ["none"], "topics": ["victims_rights"], "period_start": "2021-12-31",
+            "period_end": "2021-01-01", "targets": [{"region": "gao", "youth_target": 1, "sessions_target": 1}]})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "period_end"
+
+
+def incident(education, region: str, occurred_on: str):
+    return education.event("intake.incident.documented.v1", new_id(), {
+        "organisation": "org-amdh", "occurred_on": occurred_on, "region": region, "violation_types": ["killing"],
+        "acts": [{"violation_type": "killing", "victim_ids": [new_id()], "perpetrators": []}]})
+
+
+async def test_priority_regions_from_incidents_delivered_twice_and_reach(education):
+    events = [incident(education, "menaka", "2018-02-01") for _ in range(9)]
+    events += [incident(education, "kidal", "2018-02-01") for _ in range(2)]
+    await education.publish_twice("intake.incidents", *events)
+    async with education.client("educator", org="org-edu-f") as educator:
+        assert (await educator.post("/sessions", json=session_body("menaka", "2018-06-01"))).status_code == 201
+
+        async def counted() -> bool:
+            body = (await educator.get("/priority-regions", params={"period_start": "2018-01-01",
+                                                                    "period_end": "2018-12-31"})).json()
+            return {r["region"]: r for r in body["regions"]}["menaka"]["documented_incidents"] == 9
+
+        await education.eventually(counted)
+        body = (await educator.get("/priority-regions", params={"period_start": "2018-01-01",
+                                                                "period_end": "2018-12-31"})).json()
+    regions = {r["region"]: r for r in body["regions"]}
+    assert regions["kidal"]["documented_incidents"] == "<5" and regions["kidal"]["priority"]
+    assert regions["menaka"]["incidents_per_youth_reached"] == round(9 / 42, 4)
+    assert body["regions"][0]["region"] == "kidal"
