@@ -4,6 +4,8 @@ Columns (header row required, unknown columns refused): external_reference, occu
 violation_types are required; date_precision, occurred_until, cercle, commune, latitude, longitude,
 perpetrator_categories, confidentiality, source_kind, source_reliability, source_credibility are
 optional. Cells with several codes separate them with '|' (or ';' when the file is comma-separated).
+Dates may be ISO (2022-03-27), a month (2022-03) or a year (2022), which then set the precision, or
+French day-first (27/03/2022).
 The delimiter is ',' or ';' (French spreadsheet exports), read from the header row.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -132,6 +135,11 @@ def _draft_data(record: dict[str | None, Any], delimiter: str) -> dict[str, Any]
     data: dict[str, Any] = {k: present[k] for k in ("external_reference", "occurred_on", "date_precision",
                                                     "occurred_until", "region", "cercle", "commune",
                                                     "confidentiality") if k in present}
+    for name in ("occurred_on", "occurred_until"):
+        if name in data:
+            data[name], inferred = _iso_date(data[name])
+            if name == "occurred_on" and "date_precision" not in data and inferred:
+                data["date_precision"] = inferred
     separators = ("|", ";") if delimiter == "," else ("|",)
     for name in LIST_COLUMNS:
         data[name] = _split(present.get(name, ""), separators)
@@ -143,6 +151,18 @@ def _draft_data(record: dict[str | None, Any], delimiter: str) -> dict[str, Any]
             source["credibility"] = present["source_credibility"]
         data["sources"] = [source]
     return data
+
+
+def _iso_date(cell: str) -> tuple[str, str | None]:
+    """Spreadsheet dates as ISO: 2022-04 (a month), 2021 (a year), 27/03/2022 (French day-first)."""
+    if re.fullmatch(r"\d{4}", cell):
+        return f"{cell}-01-01", "year"
+    if re.fullmatch(r"\d{4}-\d{2}", cell):
+        return f"{cell}-01", "month"
+    if match := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", cell):
+        day, month, year = match.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}", None
+    return cell, None
 
 
 def _split(cell: str, separators: tuple[str, ...]) -> list[str]:

@@ -103,7 +103,7 @@ def evolve(state: Incident | None, event: DomainEvent) -> Incident:
             return _with_end(Incident(id="", **event.model_dump()))
         case IncidentUpdated() if state is not None:
             facts = event.model_dump(exclude={"changed_fields"})
-            return _with_end(state.model_copy(update=facts))
+            return _with_end(Incident.model_validate({**state.model_dump(), **facts}))
         case IncidentVerificationChanged() if state is not None:
             return state.model_copy(update={"verification_status": event.status})
     raise ValueError(f"incident cannot apply {type(event).__name__}")
