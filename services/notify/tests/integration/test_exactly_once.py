@@ -1,0 +1,109 @@
+"""Exactly one message per cause on the real stack: redeliveries, racing dispatchers, interrupted sends."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import time
+from dataclasses import replace
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+import pytest
+from notify.bootstrap import build_deps
+from notify.dispatcher import Dispatcher
+from notify.domain import lifecycle
+from notify.domain.delivery import DELIVERY
+from servicekit.eventstore import CommandContext
+
+pytestmark = pytest.mark.integration
+
+
+def new_phone() -> str:
+    return f"+2237{random.randrange(10**7):07d}"
+
+
+def sms_to(gateway: Any, phone: str) -> list[Any]:
+    return [r for r in gateway.requests() if phone in (r.form.get("to"), r.form.get("To"))]
+
+
+async def referral_accepted(notify: Any, victim: str) -> Any:
+    return await notify.feed("casework.cases", "casework.referral.accepted.v1", "case-1",
+                             {"victim_id": victim, "case_id": "case-1", "organisation": "org-aj"})
+
+
+async def test_an_event_replayed_after_its_message_was_sent_sends_nothing_more(notify: Any, sms_gateway: Any) -> None:
+    phone = new_phone()
+    victim = await notify.register(phone=phone)
+    envelope = await referral_accepted(notify, victim)
+    await notify.tick()
+    await notify.replay("casework.cases", envelope)
+    await notify.tick()
+    assert len(sms_to(sms_gateway, phone)) == 1
+    assert [d.status for d in await notify.deliveries_of(victim)] == ["sent"]
+
+
+async def test_two_dispatchers_racing_for_one_delivery_send_it_once(notify: Any, sms_gateway: Any) -> None:
+    phone = new_phone()
+    victim = await notify.register(phone=phone)
+    await referral_accepted(notify, victim)
+    other_deps = replace(build_deps(notify.settings), clock=notify.clock)  # a second worker instance
+    try:
+        await asyncio.gather(notify.tick(), Dispatcher(other_deps).run_once())
+    finally:
+        await other_deps.core.client.close()
+    assert len(sms_to(sms_gateway, phone)) == 1
+    assert [d.status for d in await notify.deliveries_of(victim)] == ["sent"]
+
+
+async def test_concurrent_claims_of_one_delivery_have_exactly_one_winner(notify: Any) -> None:
+    victim = await notify.register(phone=new_phone())
+    await referral_accepted(notify, victim)
+    (delivery,) = await notify.deliveries_of(victim)
+    instances = [replace(build_deps(notify.settings), clock=notify.clock) for _ in range(5)]
+    claim = partial(lifecycle.dispatch, now=notify.clock())
+    try:
+        results = await asyncio.gather(*(deps.store.execute(DELIVERY, delivery.id, claim,
+                                                            context=CommandContext(actor="test"))
+                                         for deps in instances))
+    finally:
+        for deps in instances:
+            await deps.core.client.close()
+    assert sum(len(r.events) for r in results) == 1
+    types = [e["type"] for c in await notify.deps.store.history(delivery.id) for e in c["events"]]
+    assert types == ["notify.delivery.scheduled.v1", "notify.delivery.dispatched.v1"]
+
+
+async def wait_for_request(gateway: Any, phone: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not sms_to(gateway, phone):
+        assert time.monotonic() < deadline, "the gateway was never called"
+        await asyncio.sleep(0.02)
+
+
+async def test_a_send_interrupted_before_the_answer_becomes_unknown_and_is_never_resent(
+        notify: Any, sms_gateway: Any) -> None:
+    phone = new_phone()
+    victim = await notify.register(phone=phone)
+    await referral_accepted(notify, victim)
+    sms_gateway.script("africastalking", ["timeout"])  # the gateway hangs: the worker dies waiting
+    dispatching = asyncio.create_task(notify.tick())
+    await wait_for_request(sms_gateway, phone)
+    dispatching.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await dispatching
+    await notify.stop()
+    await notify.start()
+    notify.clock.advance(timedelta(seconds=30))  # not stale yet: another instance may still be sending
+    await notify.tick()
+    (in_doubt,) = await notify.deliveries_of(victim)
+    notify.clock.advance(timedelta(seconds=31))
+    await notify.tick()
+    notify.clock.advance(timedelta(hours=1))
+    await notify.tick()
+    (settled,) = await notify.deliveries_of(victim)
+    assert in_doubt.status == "dispatching"
+    assert (settled.status, settled.reason) == ("unknown", "interrupted")
+    assert len(sms_to(sms_gateway, phone)) == 1
