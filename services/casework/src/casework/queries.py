@@ -77,7 +77,7 @@ class Queries:
 
     async def hearings_at_court(self, court: str, *, start: datetime, end: datetime) -> list[Hearing]:
         """Hearings before one court starting in [start, end), every organisation's (filter before showing)."""
-        return await self._find(HEARING, {"court": court, **_window(start, end)}, "starts_at")
+        return await self._find(HEARING, {"court_code": court, **_window(start, end)}, "starts_at")
 
     async def hearings_of_case(self, case_id: str) -> list[Hearing]:
         """Every hearing of one case."""

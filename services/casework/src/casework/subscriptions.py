@@ -26,7 +26,7 @@ INTAKE = ConsumerGroup(
 # Our own referral.accepted: opens the case if the accepting request died between its two writes.
 CASES = ConsumerGroup(
     purpose="cases",
-    topics=["casework.referrals"],
+    topics=["casework.cases"],
     subscriptions={ReferralAccepted.event_type: [ensure_case_opened]},
 )
 

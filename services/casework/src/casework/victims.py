@@ -56,13 +56,16 @@ class VictimRecords:
                             consent_as_of=datetime.fromisoformat(as_of) if as_of else None,
                             erased=bool(doc.get("erased")))
 
-    async def record_consent(self, victim_id: str, legal_support: bool, as_of: datetime) -> None:
-        """Keep the newest consent only: an older event arriving late changes nothing."""
+    async def record_consent(self, victim_id: str, legal_support: bool, *, as_of: datetime,
+                             version: int | None) -> None:
+        """Keep the newest consent only (by intake's version, else by event time): a late, older one changes nothing."""
         stamp = as_of.astimezone(UTC).isoformat()  # one format, so stamps compare as strings
+        order = f"v{version:012d}" if version is not None else f"t{stamp}"
         try:
             await self.statuses.update_one(
-                {"_id": victim_id, "$or": [{"consent_as_of": {"$lt": stamp}}, {"consent_as_of": {"$exists": False}}]},
-                {"$set": {"legal_support": legal_support, "consent_as_of": stamp}}, upsert=True)
+                {"_id": victim_id, "$or": [{"consent_order": {"$lt": order}}, {"consent_order": {"$exists": False}}]},
+                {"$set": {"legal_support": legal_support, "consent_as_of": stamp, "consent_order": order}},
+                upsert=True)
         except DuplicateKeyError:
             pass  # a newer consent is already recorded
 

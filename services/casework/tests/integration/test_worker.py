@@ -17,6 +17,7 @@ from casework.subscriptions import GROUPS
 from casework_support import Casework, start_casework
 from servicekit.envelope import Envelope
 from servicekit.eventstore import CommandContext
+from servicekit.ids import new_id
 from servicekit.kafka import ensure_topics, idempotent_producer
 from servicekit.runtime import Worker
 from servicekit.testing import header, read_topic
@@ -99,7 +100,7 @@ async def test_accepting_publishes_referral_accepted_and_case_opened_once(runnin
     cases = [r for r in await read_topic(bootstrap, ns + "casework.cases", timeout=20, idle=2.0)
              if header(r, "ce_subject") == case_id_for(referral_id)]
     assert [header(r, "ce_type") for r in cases] == ["casework.case.opened.v1"]
-    referrals = [r for r in await read_topic(bootstrap, ns + "casework.referrals", timeout=20, idle=2.0)
+    referrals = [r for r in await read_topic(bootstrap, ns + "casework.cases", timeout=20, idle=2.0)
                  if header(r, "ce_subject") == referral_id]
     accepted = [json.loads(r.value) for r in referrals if header(r, "ce_type") == "casework.referral.accepted.v1"]
     assert accepted == [{"referral_id": referral_id, "victim_id": victim_id, "case_id": case_id_for(referral_id),
@@ -134,4 +135,19 @@ async def test_hearing_events_carry_what_notify_needs_and_no_name(running):
     assert {k: data[k] for k in ("hearing_id", "case_id", "victim_ids", "starts_at", "court_name", "city")} == {
         "hearing_id": scheduled.json()["id"], "case_id": case_id, "victim_ids": [victim_id],
         "starts_at": "2026-03-20T08:00:00+00:00", "court_name": "Cour d'appel de Mopti", "city": "Mopti"}
+    assert "court" not in data  # consumers that read "court" or "court_name" get the name, never the code
     assert "Aminata" not in records[0].value.decode()
+
+
+async def test_a_referral_as_intake_publishes_it_on_the_victims_topic_reaches_the_inbox(running):
+    """Intake's own shape: subject = victim id, on intake.victims, its urgency codes, no referred_at."""
+    victim_id, referral_id = new_id(), new_id()
+    data = {"referral_id": referral_id, "victim_id": victim_id, "needs": ["civil_party_filing"],
+            "urgency": "critical", "incident_ids": [], "referring_organisation": "org-doc",
+            "name_ciphertext": running.names.enrol(victim_id, "Oumar Maïga")}
+    await publish(running, "intake.victims", running.intake_event("intake.victim.referred.v1", victim_id, data))
+
+    async def arrived() -> bool:
+        return await running.count("referrals", {"_id": referral_id, "urgency": "critical"}) == 1
+
+    await until(arrived)

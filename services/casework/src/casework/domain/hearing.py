@@ -23,8 +23,8 @@ class HearingFacts(DomainEvent):
     hearing_id: SafeId = Field(description="Hearing id")
     case_id: SafeId = Field(description="Case the hearing belongs to")
     victim_ids: list[SafeId] = Field(description="Pseudonymous ids of the victims concerned")
-    court: str = Field(description="Court code (casework courts vocabulary)")
-    court_name: str = Field(description="Official (French) name of the court")
+    court_code: str = Field(description="Court code (casework courts vocabulary)")
+    court_name: str = Field(description="Official (French) name of the court, as on a summons")
     city: str = Field(description="City where the court sits")
     starts_at: BamakoDateTime = Field(description="Start, ISO 8601 with offset, Africa/Bamako time")
 
@@ -78,7 +78,7 @@ class Hearing(AggregateState):
 
     case_id: str
     victim_ids: list[str]
-    court: str
+    court_code: str
     court_name: str
     city: str
     chamber: str | None = None
@@ -123,13 +123,14 @@ def schedule(state: Hearing | None, *, hearing_id: str, case_id: str, victim_ids
     require_term("hearing_purposes", purpose, field_name="purpose")
     starts_at, ends_at = to_bamako(starts_at), to_bamako(ends_at) if ends_at else None
     require_future_start(starts_at, ends_at, now)
-    return [HearingScheduled(hearing_id=hearing_id, case_id=case_id, victim_ids=victim_ids, court=court,
+    return [HearingScheduled(hearing_id=hearing_id, case_id=case_id, victim_ids=victim_ids, court_code=court,
                              court_name=where.label_fr, city=where.city, chamber=chamber, starts_at=starts_at,
                              ends_at=ends_at, purpose=purpose)]
 
 
 def _facts(state: Hearing) -> dict[str, object]:
-    return {"hearing_id": state.id, "case_id": state.case_id, "victim_ids": state.victim_ids, "court": state.court,
+    return {"hearing_id": state.id, "case_id": state.case_id, "victim_ids": state.victim_ids,
+            "court_code": state.court_code,
             "court_name": state.court_name, "city": state.city}
 
 

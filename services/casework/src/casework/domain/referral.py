@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 from servicekit.domain import AggregateState, AggregateType, DomainEvent
@@ -13,7 +13,8 @@ from ..vocabularies import require_court, require_term
 from .case import Flag, require_distinct_lawyers
 from .common import SafeId, Subject
 
-Urgency = Literal["low", "normal", "high", "urgent"]
+# Intake's code, kept as given (e.g. low, medium, high, critical): the producer owns that vocabulary.
+Urgency = Annotated[str, Field(pattern=r"^[a-z_]{1,20}$")]
 
 
 class ReferralReceived(DomainEvent):
@@ -25,7 +26,7 @@ class ReferralReceived(DomainEvent):
     referral_id: SafeId = Field(description="Intake's referral id (also this inbox entry's id)")
     victim_id: SafeId = Field(description="Pseudonymous victim id")
     needs: list[str] = Field(description="Needs stated by intake (codes)")
-    urgency: Urgency = Field(description="Urgency stated by intake")
+    urgency: Urgency = Field(description="Urgency code stated by intake (e.g. low, medium, high, critical)")
     incident_ids: list[SafeId] = Field(description="Intake incident ids the victim was referred about")
     referring_organisation: str = Field(description="Organisation that referred the victim (its code)")
     referred_at: datetime = Field(description="When intake referred the victim")
@@ -114,7 +115,9 @@ def evolve(state: Referral | None, event: DomainEvent) -> Referral:
     raise ValueError(f"referral cannot apply {type(event).__name__}")
 
 
-REFERRAL = AggregateType(name="referral", topic="casework.referrals", collection="referrals", state_type=Referral,
+# On casework.cases, not a topic of its own: an accepted referral is the first fact of a case's life, and
+# the consumers (notify, integrations) follow cases on the topics DESIGN.md lists (cases, hearings).
+REFERRAL = AggregateType(name="referral", topic="casework.cases", collection="referrals", state_type=Referral,
                          events=(ReferralReceived, ReferralAccepted, ReferralDeclined, ReferralFlagged,
                                  ReferralFlagCleared), evolve=evolve)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import partial
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from servicekit.consumer import ConsumedEvent
@@ -32,11 +31,11 @@ class VictimReferredV1(BaseModel):
     referral_id: str = Field(pattern=ID_PATTERN)
     victim_id: str = Field(pattern=ID_PATTERN)
     needs: list[str] = Field(default_factory=list, max_length=50)
-    urgency: Literal["low", "normal", "high", "urgent"] = "normal"
+    urgency: str = Field(default="medium", pattern=r"^[a-z_]{1,20}$")
     incident_ids: list[str] = Field(default_factory=list, max_length=200)
     referring_organisation: str = Field(min_length=1, max_length=100)
     name_ciphertext: str | None = Field(default=None, max_length=4096)
-    referred_at: datetime
+    referred_at: datetime | None = Field(default=None, description="When absent, the event's own time")
 
 
 class ConsentChangedV1(BaseModel):
@@ -46,6 +45,7 @@ class ConsentChangedV1(BaseModel):
 
     victim_id: str = Field(pattern=ID_PATTERN)
     legal_support: bool
+    version: int | None = Field(default=None, ge=1, description="Intake's consent version, when it sends one")
 
 
 class VictimErasedV1(BaseModel):
@@ -71,15 +71,18 @@ def flags_at_receipt(status: VictimStatus, referred_at: datetime) -> list[Flag]:
 async def receive_referral(event: ConsumedEvent, deps: Deps) -> None:
     """Put a referred victim in the inbox (once), keeping only the ciphertext of their name."""
     data = VictimReferredV1.model_validate(event.data)
-    if data.referral_id != event.envelope.subject:
-        raise InvalidInput("the event subject is not the referral id", field="referral_id")
+    # Intake keys the event by victim (it is an event of its victim aggregate, on intake.victims); the
+    # inbox entry is keyed by the referral id either way, so any subject naming one of the two is fine.
+    if event.envelope.subject not in (data.referral_id, data.victim_id):
+        raise InvalidInput("the event subject names neither the referral nor the victim", field="referral_id")
+    referred_at = data.referred_at or event.envelope.time
     status = await deps.victims.status(data.victim_id)
     if data.name_ciphertext and not status.erased:
         await deps.victims.keep_name(data.victim_id, data.name_ciphertext)
     decide = partial(referral.receive, referral_id=data.referral_id, victim_id=data.victim_id, needs=data.needs,
                      urgency=data.urgency, incident_ids=data.incident_ids,
-                     referring_organisation=data.referring_organisation, referred_at=data.referred_at,
-                     flags=flags_at_receipt(status, data.referred_at))
+                     referring_organisation=data.referring_organisation, referred_at=referred_at,
+                     flags=flags_at_receipt(status, referred_at))
     await deps.store.execute(REFERRAL, data.referral_id, decide, context=consumer_context(event),
                              idempotency_key=event.effect_key("receive_referral"))
 
@@ -87,7 +90,8 @@ async def receive_referral(event: ConsumedEvent, deps: Deps) -> None:
 async def apply_consent_change(event: ConsumedEvent, deps: Deps) -> None:
     """Flag (or unflag) the victim's cases and pending referrals when legal-support consent changes."""
     data = ConsentChangedV1.model_validate(event.data)
-    await deps.victims.record_consent(data.victim_id, data.legal_support, event.envelope.time)
+    await deps.victims.record_consent(data.victim_id, data.legal_support, as_of=event.envelope.time,
+                                      version=data.version)
     # Act on the newest consent recorded, not on this event: a late, older event must not win.
     withdrawn = (await deps.victims.status(data.victim_id)).legal_support is False
     if withdrawn:
