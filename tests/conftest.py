@@ -100,3 +100,12 @@ def system(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
     yield running
     for proc in running.processes.values():
         proc.stop()
+
+
+# Support modules of the security proofs (tests/security/*.py) are imported by name, as pytest's
+# importlib mode puts no test folder on sys.path.
+import sys as _sys  # noqa: E402
+
+_SECURITY_SUPPORT = str(Path(__file__).resolve().parent / "security")
+if _SECURITY_SUPPORT not in _sys.path:
+    _sys.path.append(_SECURITY_SUPPORT)
