@@ -118,7 +118,7 @@ class _Replay:
         if not self.partitions:
             return []
         ends = await self.consumer.end_offsets(self.partitions)
-        while any(await self.consumer.position(tp) < end for tp, end in ends.items()):
+        while await self._behind(ends):
             if time.monotonic() > self.deadline:
                 raise TimeoutError("the rebuild did not reach the end of the topics in time")
             batch = await self.consumer.getmany(*self.partitions, timeout_ms=500, max_records=500)
@@ -126,6 +126,12 @@ class _Replay:
                 for record in records:
                     await self._apply(record)
         return [{"topic": tp.topic, "partition": tp.partition, "offset": end} for tp, end in sorted(ends.items())]
+
+    async def _behind(self, ends: dict[TopicPartition, int]) -> bool:
+        for tp, end in ends.items():
+            if await self.consumer.position(tp) < end:
+                return True
+        return False
 
     async def _apply(self, record: Any) -> None:
         try:
