@@ -120,3 +120,35 @@ async def test_priority_regions_from_incidents_delivered_twice_and_reach(educati
     assert regions["kidal"]["documented_incidents"] == "<5" and regions["kidal"]["priority"]
     assert regions["menaka"]["incidents_per_youth_reached"] == round(9 / 42, 4)
     assert body["regions"][0]["region"] == "kidal"
+
+
+def strings_in(value) -> list[str]:
+    """Every string in a document, keys included."""
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (str(k), *strings_in(v))]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in strings_in(v)]
+    return [value] if isinstance(value, str) else []
+
+
+async def test_the_store_keeps_the_region_and_date_of_incidents_and_nothing_about_victims(education):
+    victim_id = new_id()
+    documented = education.event("intake.incident.documented.v1", new_id(), {
+        "organisation": "org-amdh", "occurred_on": "2017-02-01", "region": "gao/ansongo", "cercle": "gao/ansongo",
+        "violation_types": ["abduction"], "coordinates": {"lat": 15.6, "lon": 0.5},
+        "acts": [{"violation_type": "abduction", "victim_ids": [victim_id],
+                  "perpetrators": [{"category": "jihadist_armed_groups", "involvement": "carried_out"}]}]})
+    await education.publish_twice("intake.incidents", documented)
+    facts = education.deps.core.db["incident_facts"]
+
+    async def stored() -> bool:
+        return await facts.count_documents({"subject": documented.subject}) == 1
+
+    await education.eventually(stored)
+    db = education.deps.core.db
+    leaks = [(name, s) for name in await db.list_collection_names() async for doc in db[name].find({})
+             for s in strings_in(doc) if victim_id in s or "jihadist" in s]
+    assert leaks == []
+    record = await facts.find_one({"subject": documented.subject})
+    assert set(record) == {"_id", "subject", "at", "offset", "region", "occurred_on"}
+    assert record["region"] == "gao"
