@@ -26,6 +26,9 @@ def world(advocacy, victim_id: str, referral_id: str, case_id: str) -> dict[str,
     victims = [ev("intake.victim.registered.v1", v, {"victim_id": v, "organisation": "org-amdh", "sex": "female",
                                                       "age_band": "18-24", "region": "mopti"})
                for v in [victim_id, *others]]
+    victims += [ev("intake.victim.consent_changed.v1", v, {
+        "victim_id": v, "version": 1, "legal_support": True, "sharing": [], "statistics": True,
+        "notifications": {"granted": False}}) for v in [victim_id, *others]]
     victims += [ev("intake.victim.referred.v1", v, {"victim_id": v, "referral_id": r, "needs": ["legal"],
                                                      "urgency": "normal", "incident_ids": [],
                                                      "referring_organisation": "org-amdh"})
@@ -66,7 +69,7 @@ async def fed(advocacy):
     for topic, events in world(advocacy, ids["victim"], ids["referral"], ids["case"]).items():
         await advocacy.publish_twice(topic, *events)
 
-    expected = {"incidents": 15, "victims": 7, "referrals": 7, "cases": 2, "hearings": 2, "reparations": 1,
+    expected = {"incidents": 15, "victims": 14, "referrals": 7, "cases": 2, "hearings": 2, "reparations": 1,
                 "sessions": 1}
 
     async def everything_arrived() -> bool:

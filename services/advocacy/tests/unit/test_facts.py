@@ -37,6 +37,12 @@ def test_an_incident_without_its_documentation_has_no_facts_yet():
     assert f.fold_incident([record("verification_changed", {"status": "verified"})]) is None
 
 
+def test_a_victim_is_counted_once_their_consent_to_statistics_arrives():
+    registered = record("registered", {"sex": "male", "age_band": "25-39", "region": "gao"})
+    assert not f.fold_victim([registered]).counted
+    assert f.fold_victim([registered, record("consent_changed", {"statistics": True})]).counted
+
+
 def test_a_victim_who_withdraws_consent_to_statistics_is_not_counted():
     victim = f.fold_victim([record("registered", {"sex": "female", "age_band": "12-17", "region": "mopti"}),
                             record("consent_changed", {"statistics": False}, at="2024-03-01T00:00:00+00:00")])

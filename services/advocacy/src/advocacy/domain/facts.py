@@ -39,12 +39,16 @@ class IncidentFacts:
 
 @dataclass(frozen=True)
 class VictimFacts:
-    """Demographic bands of one victim, under a one-way key; excluded when consent is withdrawn."""
+    """Demographic bands of one victim, under a one-way key.
+
+    A victim is counted only while their latest consent allows anonymised statistics: intake
+    announces the first consent with the registration, and until it arrives nobody is counted.
+    """
 
     sex: str | None = None
     age_band: str | None = None
     region: str | None = None
-    counted: bool = True
+    counted: bool = False
 
 
 @dataclass(frozen=True)
