@@ -107,3 +107,10 @@ async def test_a_referral_whose_victim_withdrew_consent_cannot_be_accepted(cw):
                                     headers=cw.headers("case_manager"))
     assert response.status_code == 409
     assert "consent_withdrawn" in response.json()["detail"]
+
+
+async def test_reading_a_referral_is_audited(cw):
+    referral_id, _ = await cw.refer()
+    await cw.client.get(f"/referrals/{referral_id}", headers=cw.headers("case_manager", sub="cm-audit"))
+    entry = await cw.deps.core.db["audit_log"].find_one({"resource_id": referral_id, "actor": "cm-audit"})
+    assert (entry["action"], entry["resource_type"], entry["outcome"]) == ("referral.read", "referral", "allowed")

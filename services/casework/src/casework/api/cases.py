@@ -39,9 +39,8 @@ async def list_cases(principal: CaseWorker, deps: AppDeps,
                      limit: Annotated[int, Query(ge=1, le=200)] = 100) -> list[CasePublic]:
     """Cases the caller sees: assigned ones (lawyers), the organisation's (case managers). Each read is audited."""
     found = await deps.queries.cases(handlers.access_of(principal), status=status_, limit=limit)
-    for case in found:
-        await handlers.audit(deps, principal, action="case.read", resource_type="case", resource_id=case.id,
-                             purpose="case list", allowed=True)
+    await handlers.audit_reads(deps, principal, action="case.read", resource_type="case",
+                               resource_ids=[c.id for c in found], purpose="case list")
     return [case_public(case) for case in found]
 
 

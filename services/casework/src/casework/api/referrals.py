@@ -23,6 +23,8 @@ async def list_referrals(principal: CaseManager, deps: AppDeps,
                          limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[ReferralPublic]:
     """The inbox: pending referrals, or those the caller's organisation decided."""
     found = await deps.queries.referrals(status=status_, organisation=principal.organisation, limit=limit)
+    await handlers.audit_reads(deps, principal, action="referral.read", resource_type="referral",
+                               resource_ids=[r.id for r in found], purpose="referral inbox")
     return [ReferralPublic.model_validate(r.model_dump()) for r in found]
 
 
@@ -32,6 +34,8 @@ async def read_referral(referral_id: ReferralId, principal: CaseManager, deps: A
     found = (await deps.store.load(REFERRAL, referral_id)).state
     if found is None or (found.status != "pending" and found.organisation != principal.organisation):
         raise NotFound("no such referral")
+    await handlers.audit(deps, principal, action="referral.read", resource_type="referral", resource_id=referral_id,
+                         purpose="referral", allowed=True)
     return ReferralPublic.model_validate(found.model_dump())
 
 

@@ -44,8 +44,10 @@ async def list_lawyer_tasks(principal: CaseWorker, deps: AppDeps,
     """A lawyer's deadlines across the cases the caller sees, by due date, overdue ones flagged."""
     lawyer = lawyer or principal.subject
     visible = {c.id for c in await deps.queries.cases(handlers.access_of(principal), lawyer=lawyer, limit=500)}
-    found = await deps.queries.tasks_of_lawyer(lawyer, status=status_)
-    return [public(t, deps) for t in found if t.case_id in visible]
+    found = [t for t in await deps.queries.tasks_of_lawyer(lawyer, status=status_) if t.case_id in visible]
+    await handlers.audit_reads(deps, principal, action="case.read", resource_type="case",
+                               resource_ids=sorted({t.case_id for t in found}), purpose="deadlines of a lawyer")
+    return [public(t, deps) for t in found]
 
 
 @router.post("/tasks/{task_id}/complete", response_model=TaskPublic, responses=ERRORS)

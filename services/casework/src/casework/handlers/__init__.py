@@ -12,7 +12,7 @@ from .cases import (
     reveal_victim_name,
     unassign_lawyer,
 )
-from .common import access_of, audit, read_case, today
+from .common import access_of, audit, audit_reads, read_case, today
 from .hearings import cancel_hearing, read_hearing, record_hearing_held, reschedule_hearing, schedule_hearing
 from .intake_events import apply_consent_change, apply_erasure, receive_referral
 from .referrals import accept_referral, decline_referral, ensure_case_opened
@@ -21,6 +21,7 @@ from .tasks import complete_task, create_task
 
 __all__ = [
     "accept_referral", "access_of", "add_note", "apply_consent_change", "apply_erasure", "assign_lawyer", "audit",
+    "audit_reads",
     "award_reparation", "cancel_hearing", "change_court", "change_stage", "complete_task", "create_task",
     "decline_referral", "ensure_case_opened", "read_case", "read_hearing", "read_notes", "read_reparation",
     "receive_referral", "record_hearing_held", "record_payment", "request_reparation", "reschedule_hearing",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable
 from datetime import date
 
 from servicekit.audit import AuditEntry
@@ -38,6 +40,13 @@ async def audit(deps: Deps, principal: Principal, *, action: str, resource_type:
         actor=principal.subject, actor_roles=sorted(principal.roles), organisation=principal.organisation,
         action=action, resource_type=resource_type, resource_id=resource_id, purpose=purpose, reason=reason,
         outcome="allowed" if allowed else "denied"))
+
+
+async def audit_reads(deps: Deps, principal: Principal, *, action: str, resource_type: str,
+                      resource_ids: Iterable[str], purpose: str) -> None:
+    """One allowed-read entry per resource shown in a list (written concurrently)."""
+    await asyncio.gather(*(audit(deps, principal, action=action, resource_type=resource_type, resource_id=rid,
+                                 purpose=purpose, allowed=True) for rid in resource_ids))
 
 
 async def read_case(deps: Deps, principal: Principal, case_id: str, *, purpose: str = "case file",
