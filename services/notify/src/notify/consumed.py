@@ -12,7 +12,6 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9:_-]{1,80}$")]
-NESTED_PREFERENCES = ("notification_preferences", "notifications_preferences", "preferences")
 
 
 class _Consumed(BaseModel):
@@ -23,48 +22,37 @@ class NotificationPreferences(_Consumed):
     """Channel, language, safe hours and shared-phone flag, as intake records them."""
 
     channel: Literal["sms", "email"] | None = None
-    language: Literal["fr", "bm", "en"] | None = None
+    language: str | None = Field(default=None, max_length=16)
     safe_hours_start: str | None = Field(default=None, max_length=5)
     safe_hours_end: str | None = Field(default=None, max_length=5)
     shared_phone: bool | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _flatten(cls, data: Any) -> Any:
-        # Accept the preferences at the top level or in a nested object, whichever intake publishes.
-        if isinstance(data, dict):
-            for key in NESTED_PREFERENCES:
-                if isinstance(data.get(key), dict):
-                    return {**data, **data[key]}
-        return data
 
     def as_update(self) -> dict[str, Any]:
         """The preferences that were given."""
         return self.model_dump(include={"channel", "language", "safe_hours_start", "safe_hours_end", "shared_phone"})
 
 
-class VictimRegisteredV1(NotificationPreferences):
-    """intake.victim.registered.v1"""
+class NotificationConsent(NotificationPreferences):
+    """Consent to be notified, with the preferences that apply."""
+
+    granted: bool = False
+
+
+class VictimRegisteredV1(_Consumed):
+    """intake.victim.registered.v1 (consent arrives right after it, in intake.victim.consent_changed.v1)."""
 
     victim_id: Id
+    notifications: NotificationPreferences = Field(default_factory=NotificationPreferences)
     phone_ciphertext: str | None = Field(default=None, max_length=4096)
     email_ciphertext: str | None = Field(default=None, max_length=4096)
-    notifications: bool | None = Field(default=None, validation_alias=AliasChoices(
-        "notifications", "notifications_consent", "consent_notifications"))
-
-    @property
-    def consents(self) -> bool:
-        """Notification preferences exist only under notification consent, unless the event says otherwise."""
-        return self.notifications if self.notifications is not None else self.channel is not None
 
 
-class VictimConsentChangedV1(NotificationPreferences):
-    """intake.victim.consent_changed.v1"""
+class VictimConsentChangedV1(_Consumed):
+    """intake.victim.consent_changed.v1 (the whole current consent, versioned)."""
 
     victim_id: Id
-    notifications: bool = Field(validation_alias=AliasChoices(
-        "notifications", "notifications_consent", "consent_notifications"))
     version: int = Field(ge=1)
+    notifications: NotificationConsent
 
 
 class VictimErasedV1(_Consumed):
@@ -111,3 +99,6 @@ class HearingCancelledV1(_Consumed):
     hearing_id: Id
     case_id: Id | None = None
     victim_ids: list[Id] = Field(default_factory=list, max_length=500)
+    starts_at: datetime | None = None
+    court: str = Field(default="", max_length=120, validation_alias=AliasChoices("court", "court_name"))
+    city: str = Field(default="", max_length=80, validation_alias=AliasChoices("city", "court_city"))

@@ -36,9 +36,9 @@ def _with_subject(event: ConsumedEvent, field: str) -> dict[str, Any]:
 
 
 async def register_recipient(event: ConsumedEvent, deps: Deps) -> None:
-    """Keep a newly registered victim's preferences and encrypted contact."""
+    """Keep a newly registered victim's preferences and encrypted contact (consent follows separately)."""
     data = VictimRegisteredV1.model_validate(_with_subject(event, "victim_id"))
-    await deps.recipients.register(data.victim_id, preferences=data.as_update(), consent=data.consents,
+    await deps.recipients.register(data.victim_id, preferences=data.notifications.as_update(),
                                    phone_ciphertext=data.phone_ciphertext, email_ciphertext=data.email_ciphertext,
                                    now=event.envelope.time)
 
@@ -46,9 +46,10 @@ async def register_recipient(event: ConsumedEvent, deps: Deps) -> None:
 async def change_recipient_consent(event: ConsumedEvent, deps: Deps) -> None:
     """Apply a consent change; a withdrawal cancels every message not yet sent."""
     data = VictimConsentChangedV1.model_validate(_with_subject(event, "victim_id"))
-    await deps.recipients.change_consent(data.victim_id, consent=data.notifications, preferences=data.as_update(),
+    granted = data.notifications.granted
+    await deps.recipients.change_consent(data.victim_id, consent=granted, preferences=data.notifications.as_update(),
                                          version=data.version, at=event.envelope.time)
-    if not data.notifications:
+    if not granted:
         deps.keys.forget(data.victim_id)
         pending = await deps.queue.ids_for_victim(data.victim_id)
         await cancel_pending(deps, pending, always("no_consent"), consumer_context(event))
@@ -117,10 +118,9 @@ async def _hearing_set(event: ConsumedEvent, deps: Deps, kind: MessageKind) -> N
 async def notify_hearing_cancelled(event: ConsumedEvent, deps: Deps) -> None:
     """Remove the hearing's pending notices and reminders, and tell the victims it is cancelled."""
     data = HearingCancelledV1.model_validate(_with_subject(event, "hearing_id"))
-    hearing = await deps.hearings.cancel(data.hearing_id, revision=event.id, revised_at=event.envelope.time,
-                                         case_id=data.case_id, victim_ids=data.victim_ids)
-    if hearing is None:
-        return  # unknown hearing (no date to mention) or a replay
+    hearing = _cancelled_hearing(data, await deps.hearings.get(data.hearing_id), event)
+    if hearing is None or not await deps.hearings.apply(hearing, data.victim_ids):
+        return  # no date to mention, or a replay / an event older than notify's copy
     ctx = consumer_context(event)
     await _cancel_outdated(deps, hearing.hearing_id, event.id, cancelled=True, ctx=ctx)
     for victim_id in dict.fromkeys(data.victim_ids):
@@ -129,6 +129,17 @@ async def notify_hearing_cancelled(event: ConsumedEvent, deps: Deps) -> None:
             planned = plan(MessageKind.HEARING_CANCELLED, audience, cause_event_id=event.id, now=deps.clock(),
                            urgent_kinds=deps.settings.urgent_kinds, hearing=hearing, expires_at=hearing.starts_at)
             await schedule(deps, [planned], ctx)
+
+
+def _cancelled_hearing(data: HearingCancelledV1, known: Hearing | None, event: ConsumedEvent) -> Hearing | None:
+    """The hearing as cancelled: the event's facts first, notify's copy for what the event leaves out."""
+    starts_at = data.starts_at or (known.starts_at if known else None)
+    if starts_at is None:
+        return None
+    return Hearing(hearing_id=data.hearing_id, case_id=data.case_id or (known.case_id if known else None),
+                   starts_at=starts_at, court=data.court or (known.court if known else ""),
+                   city=data.city or (known.city if known else ""), status="cancelled", revision=event.id,
+                   revised_at=event.envelope.time)
 
 
 async def _cancel_outdated(deps: Deps, hearing_id: str, current_event_id: str, *, cancelled: bool,

@@ -28,7 +28,7 @@ async def audience_for(deps: Deps, victim_id: str) -> Audience | None:
     if recipient is None:
         # Registration not consumed yet (another topic): plan anyway, the dispatcher waits for it.
         return Audience(victim_id, deps.settings.default_channel, None)
-    if recipient.erased or not recipient.consent or recipient.opted_out:
+    if recipient.erased or recipient.opted_out or (recipient.consent_known and not recipient.consent):
         return None
     return Audience(victim_id, recipient.channel, recipient.language)
 

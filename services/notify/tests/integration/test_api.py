@@ -26,8 +26,7 @@ async def sent_through(notify: Any, sms_gateway: Any, provider: str) -> tuple[st
     if provider == "twilio":
         sms_gateway.script("africastalking", ["insufficient_balance"])  # our account: fail over at once
     victim = await notify.register(phone=new_phone())
-    await notify.feed("casework.cases", "casework.referral.accepted.v1", "case-1",
-                      {"victim_id": victim, "case_id": "case-1", "organisation": "org-aj"})
+    await notify.referral_accepted(victim)
     await notify.tick()
     (delivery,) = await notify.deliveries_of(victim)
     assert (delivery.status, delivery.provider) == ("sent", provider)

@@ -43,8 +43,7 @@ async def test_503_503_200_is_exactly_three_calls_then_sent(notify: Any, sms_gat
     phone = new_phone()
     victim = await notify.register(phone=phone)
     sms_gateway.script("africastalking", [503, 503, 200])
-    await notify.feed("casework.cases", "casework.referral.accepted.v1", "case-1",
-                      {"victim_id": victim, "case_id": "case-1", "organisation": "org-aj"})
+    await notify.referral_accepted(victim)
     await notify.tick()
     (delivery,) = await notify.deliveries_of(victim)
     assert len(sms_to(sms_gateway, phone)) == 3
@@ -55,8 +54,7 @@ async def test_400_is_one_call_and_failed(notify: Any, sms_gateway: Any) -> None
     phone = new_phone()
     victim = await notify.register(phone=phone)
     sms_gateway.script("africastalking", [400])
-    await notify.feed("casework.cases", "casework.referral.accepted.v1", "case-1",
-                      {"victim_id": victim, "case_id": "case-1", "organisation": "org-aj"})
+    await notify.referral_accepted(victim)
     await notify.tick()
     await notify.tick()
     (delivery,) = await notify.deliveries_of(victim)
@@ -69,8 +67,7 @@ async def test_message_due_at_23h_bamako_is_sent_at_the_start_of_the_safe_window
     notify.clock.set(notify.clock().replace(hour=23, minute=0))
     phone = new_phone()
     victim = await notify.register(phone=phone)
-    await notify.feed("casework.cases", "casework.referral.accepted.v1", "case-1",
-                      {"victim_id": victim, "case_id": "case-1", "organisation": "org-aj"})
+    await notify.referral_accepted(victim)
     await notify.tick()
     (deferred,) = await notify.deliveries_of(victim)
     assert sms_to(sms_gateway, phone) == []
@@ -97,15 +94,15 @@ async def test_email_victims_get_an_email_through_smtp(notify: Any, smtp_server:
 
 async def test_a_message_waits_for_a_registration_that_arrives_later(notify: Any, sms_gateway: Any) -> None:
     victim = str(uuid.uuid4())
-    await notify.feed("casework.cases", "casework.referral.accepted.v1", "case-1",
-                      {"victim_id": victim, "case_id": "case-1", "organisation": "org-aj"})
+    await notify.referral_accepted(victim)
     await notify.tick()
     assert [d.status for d in await notify.deliveries_of(victim)] == ["pending"]
     phone = new_phone()
     notify.keys.add_victim(victim)
-    await notify.feed("intake.victims", "intake.victim.registered.v1", victim, {
-        "victim_id": victim, "channel": "sms", "language": "fr", "phone_ciphertext":
-        notify.keys.encrypt(victim, "phone", phone)})
+    await notify.victim_registered(victim, {"channel": "sms", "language": "fr"}, phone=phone)
+    await notify.tick()
+    assert sms_to(sms_gateway, phone) == []  # registered, but intake's consent event is not there yet
+    await notify.consent_changed(victim, granted=True, version=1)
     notify.clock.advance(timedelta(minutes=2))
     await notify.tick()
     assert len(sms_to(sms_gateway, phone)) == 1

@@ -29,15 +29,10 @@ def sms_to(gateway: Any, phone: str) -> list[Any]:
     return [r for r in gateway.requests() if phone in (r.form.get("to"), r.form.get("To"))]
 
 
-async def referral_accepted(notify: Any, victim: str) -> Any:
-    return await notify.feed("casework.cases", "casework.referral.accepted.v1", "case-1",
-                             {"victim_id": victim, "case_id": "case-1", "organisation": "org-aj"})
-
-
 async def test_an_event_replayed_after_its_message_was_sent_sends_nothing_more(notify: Any, sms_gateway: Any) -> None:
     phone = new_phone()
     victim = await notify.register(phone=phone)
-    envelope = await referral_accepted(notify, victim)
+    envelope = await notify.referral_accepted(victim)
     await notify.tick()
     await notify.replay("casework.cases", envelope)
     await notify.tick()
@@ -48,7 +43,7 @@ async def test_an_event_replayed_after_its_message_was_sent_sends_nothing_more(n
 async def test_two_dispatchers_racing_for_one_delivery_send_it_once(notify: Any, sms_gateway: Any) -> None:
     phone = new_phone()
     victim = await notify.register(phone=phone)
-    await referral_accepted(notify, victim)
+    await notify.referral_accepted(victim)
     other_deps = replace(build_deps(notify.settings), clock=notify.clock)  # a second worker instance
     try:
         await asyncio.gather(notify.tick(), Dispatcher(other_deps).run_once())
@@ -60,7 +55,7 @@ async def test_two_dispatchers_racing_for_one_delivery_send_it_once(notify: Any,
 
 async def test_concurrent_claims_of_one_delivery_have_exactly_one_winner(notify: Any) -> None:
     victim = await notify.register(phone=new_phone())
-    await referral_accepted(notify, victim)
+    await notify.referral_accepted(victim)
     (delivery,) = await notify.deliveries_of(victim)
     instances = [replace(build_deps(notify.settings), clock=notify.clock) for _ in range(5)]
     claim = partial(lifecycle.dispatch, now=notify.clock())
@@ -87,7 +82,7 @@ async def test_a_send_interrupted_before_the_answer_becomes_unknown_and_is_never
         notify: Any, sms_gateway: Any) -> None:
     phone = new_phone()
     victim = await notify.register(phone=phone)
-    await referral_accepted(notify, victim)
+    await notify.referral_accepted(victim)
     sms_gateway.script("africastalking", ["timeout"])  # the gateway hangs: the worker dies waiting
     dispatching = asyncio.create_task(notify.tick())
     await wait_for_request(sms_gateway, phone)

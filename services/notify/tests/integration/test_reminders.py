@@ -79,7 +79,7 @@ async def test_rescheduling_moves_the_reminders(notify: Any, sms_gateway: Any) -
 async def test_cancelling_removes_the_reminders_and_tells_the_victim(notify: Any, sms_gateway: Any) -> None:
     phone = new_phone()
     victim, hearing_id, _ = await scheduled_hearing(notify, phone)
-    await notify.hearing_event("cancelled", hearing_id, [victim])
+    await notify.hearing_event("cancelled", hearing_id, [victim], notify.clock() + timedelta(days=10))
     await notify.tick()
     deliveries = await notify.deliveries_of(victim)
     assert sorted(d.reason for d in deliveries if d.status == "cancelled") == ["hearing_cancelled"] * 2

@@ -50,8 +50,7 @@ async def test_a_victim_who_replied_stop_receives_nothing_more(notify: Any, api:
     reply = await api.post(url, data=form, headers={
         "X-Twilio-Signature": twilio_signature(url, form, sms_gateway.twilio_auth_token)})
     assert reply.status_code == 200 and "<Response>" in reply.text
-    await notify.feed("casework.cases", "casework.referral.accepted.v1", "case-9",
-                      {"victim_id": victim, "case_id": "case-9", "organisation": "org-aj"})
+    await notify.referral_accepted(victim)
     notify.clock.advance(timedelta(days=10))
     await notify.tick()
     assert len(sms_to(sms_gateway, phone)) == 1  # only the notice sent before the reply
@@ -98,8 +97,7 @@ async def test_erasure_cancels_pending_reminders_and_forgets_the_contact(notify:
 async def test_a_registration_redelivered_after_erasure_does_not_bring_the_contact_back(notify: Any) -> None:
     victim = await notify.register(phone=new_phone())
     await notify.feed("intake.victims", "intake.victim.erased.v1", victim, {"victim_id": victim})
-    await notify.feed("intake.victims", "intake.victim.registered.v1", victim, {
-        "victim_id": victim, "channel": "sms", "phone_ciphertext": "v1.AAAA.BBBB"})
+    await notify.victim_registered(victim, {"channel": "sms"}, phone=new_phone())
     stored = await notify.deps.recipients.document(victim)
     assert stored["erased"] is True and "phone_ciphertext" not in stored
 
@@ -107,8 +105,7 @@ async def test_a_registration_redelivered_after_erasure_does_not_bring_the_conta
 async def test_withdrawn_consent_cancels_what_is_pending(notify: Any, sms_gateway: Any) -> None:
     phone = new_phone()
     victim, _ = await hearing_with_notice_sent(notify, phone)
-    await notify.feed("intake.victims", "intake.victim.consent_changed.v1", victim,
-                      {"victim_id": victim, "notifications": False, "version": 2})
+    await notify.consent_changed(victim, granted=False, version=2)
     notify.clock.advance(timedelta(days=10))
     await notify.tick()
     assert len(sms_to(sms_gateway, phone)) == 1
@@ -119,8 +116,7 @@ async def test_intake_refusing_the_key_at_send_time_means_no_send(notify: Any, s
     phone = new_phone()
     victim = await notify.register(phone=phone)
     notify.keys.refuse(victim, 403)  # consent withdrawn in intake, event not consumed yet
-    await notify.feed("casework.cases", "casework.referral.accepted.v1", "case-1",
-                      {"victim_id": victim, "case_id": "case-1", "organisation": "org-aj"})
+    await notify.referral_accepted(victim)
     await notify.tick()
     (delivery,) = await notify.deliveries_of(victim)
     assert (delivery.status, delivery.reason) == ("cancelled", "no_consent")

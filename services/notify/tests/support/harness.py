@@ -169,24 +169,47 @@ class NotifyHarness:
         """A victim registered in intake with notification consent; returns the victim id."""
         victim_id = str(uuid.uuid4())
         self.keys.add_victim(victim_id)
-        data: dict[str, Any] = {"victim_id": victim_id, "channel": channel, "language": language,
-                                "safe_hours_start": safe_hours[0], "safe_hours_end": safe_hours[1],
-                                "shared_phone": shared_phone}
-        if phone:
-            data["phone_ciphertext"] = self.keys.encrypt(victim_id, "phone", phone)
-        if email:
-            data["email_ciphertext"] = self.keys.encrypt(victim_id, "email", email)
-        await self.feed("intake.victims", "intake.victim.registered.v1", victim_id, data)
+        preferences = {"channel": channel, "language": language, "safe_hours_start": safe_hours[0],
+                       "safe_hours_end": safe_hours[1], "shared_phone": shared_phone}
+        await self.victim_registered(victim_id, preferences, phone=phone, email=email)
+        await self.consent_changed(victim_id, granted=True, version=1, preferences=preferences)
         return victim_id
 
+    async def victim_registered(self, victim_id: str, preferences: dict[str, Any], *, phone: str | None = None,
+                                email: str | None = None) -> Envelope:
+        """intake.victim.registered.v1 as intake publishes it (contact encrypted under the victim's key)."""
+        data: dict[str, Any] = {
+            "victim_id": victim_id, "organisation": "org-amdh", "sex": "female", "age_band": "25-39",
+            "region": "mopti", "notifications": preferences,
+            "phone_ciphertext": self.keys.encrypt(victim_id, "phone", phone) if phone else None,
+            "email_ciphertext": self.keys.encrypt(victim_id, "email", email) if email else None}
+        return await self.feed("intake.victims", "intake.victim.registered.v1", victim_id, data)
+
+    async def consent_changed(self, victim_id: str, *, granted: bool, version: int,
+                              preferences: dict[str, Any] | None = None) -> Envelope:
+        """intake.victim.consent_changed.v1 (intake sends version 1 right after the registration)."""
+        notifications = {"channel": "sms", "language": "fr", "safe_hours_start": "08:00", "safe_hours_end": "20:00",
+                         "shared_phone": False, **(preferences or {}), "granted": granted}
+        data = {"victim_id": victim_id, "version": version, "legal_support": True, "notifications": notifications,
+                "sharing": [], "statistics": True}
+        return await self.feed("intake.victims", "intake.victim.consent_changed.v1", victim_id, data)
+
     async def hearing_event(self, verb: str, hearing_id: str, victim_ids: list[str],
-                            starts_at: datetime | None = None) -> Envelope:
-        """casework.hearing.<verb>.v1 for the given victims."""
-        data: dict[str, Any] = {"hearing_id": hearing_id, "case_id": "case-1", "victim_ids": victim_ids}
-        if starts_at is not None:
-            data |= {"starts_at": starts_at.isoformat(), "court": "Tribunal de grande instance de Mopti",
-                     "city": "Mopti"}
+                            starts_at: datetime) -> Envelope:
+        """casework.hearing.<verb>.v1 for the given victims, as casework publishes it."""
+        data: dict[str, Any] = {"hearing_id": hearing_id, "case_id": "case-1", "victim_ids": victim_ids,
+                                "court_code": "tgi-mopti", "court_name": "Tribunal de grande instance de Mopti",
+                                "city": "Mopti", "starts_at": starts_at.isoformat()}
+        data |= {"scheduled": {"purpose": "trial"}, "rescheduled": {"previous_starts_at": starts_at.isoformat(),
+                                                                    "reason": "postponed"},
+                 "cancelled": {"reason": "withdrawn"}}[verb]
         return await self.feed("casework.hearings", f"casework.hearing.{verb}.v1", hearing_id, data)
+
+    async def referral_accepted(self, victim_id: str) -> Envelope:
+        """casework.referral.accepted.v1 for one victim."""
+        data = {"referral_id": str(uuid.uuid4()), "victim_id": victim_id, "case_id": "case-1",
+                "organisation": "org-aj", "lawyers": ["lawyer-1"], "court": None}
+        return await self.feed("casework.cases", "casework.referral.accepted.v1", "case-1", data)
 
     async def tick(self) -> int:
         """One dispatcher pass at the current (fake) time."""

@@ -14,7 +14,7 @@ NOON = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)  # Bamako is UTC+0 all year
 PATIENCE = timedelta(hours=72)
 RECIPIENT = Recipient(victim_id="v-1", consent=True, opted_out=False, erased=False, channel="sms", language="fr",
                       shared_phone=False, safe_hours_start="08:00", safe_hours_end="20:00", has_phone=True,
-                      has_email=False)
+                      has_email=False, consent_version=1)
 HEARING = Hearing(hearing_id="h-1", case_id="c-1", starts_at=NOON + timedelta(days=5), court="Tribunal de Kati",
                   city="Kati", status="scheduled", revision="e-1", revised_at=NOON)
 
@@ -50,6 +50,10 @@ def test_erasure_cancels() -> None:
 def test_an_unregistered_recipient_is_waited_for_then_given_up() -> None:
     assert isinstance(verdict(recipient=None), Wait)
     assert verdict(recipient=None, now=NOON + PATIENCE) == Cancel("no_recipient")
+
+
+def test_a_registration_whose_consent_has_not_arrived_is_waited_for() -> None:
+    assert isinstance(verdict(recipient=replace(RECIPIENT, consent=False, consent_version=0)), Wait)
 
 
 def test_at_23h_bamako_the_message_is_deferred_to_8h() -> None:

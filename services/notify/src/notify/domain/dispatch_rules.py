@@ -57,12 +57,12 @@ Verdict = Send | Defer | Wait | Cancel | Reroute
 
 def _recipient_verdict(delivery: Delivery, recipient: Recipient | None, now: datetime,
                        patience: timedelta) -> Verdict | None:
-    if recipient is None:
+    if recipient is not None and recipient.erased:
+        return Cancel("erased")
+    if recipient is None or not recipient.consent_known:
         if now - delivery.scheduled_at >= patience:
             return Cancel("no_recipient")
-        return Wait(now + RECHECK_UNKNOWN_RECIPIENT, "recipient not registered yet")
-    if recipient.erased:
-        return Cancel("erased")
+        return Wait(now + RECHECK_UNKNOWN_RECIPIENT, "registration or consent not received yet")
     if not recipient.consent:
         return Cancel("no_consent")
     if recipient.opted_out:

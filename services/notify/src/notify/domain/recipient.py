@@ -38,6 +38,12 @@ class Recipient:
     safe_hours_end: str | None
     has_phone: bool
     has_email: bool
+    consent_version: int = 0
+
+    @property
+    def consent_known(self) -> bool:
+        """Whether intake's consent event was applied (it follows the registration)."""
+        return self.consent_version > 0
 
     def window(self) -> SafeWindow:
         """The victim's safe window; the default 08:00-20:00 when theirs is missing or unusable."""

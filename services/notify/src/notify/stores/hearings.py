@@ -8,7 +8,6 @@ the last events applied, so a replay is recognised even when two events share a 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,17 +41,6 @@ class HearingStore:
                "seen_revisions": [*seen, hearing.revision][-REMEMBERED_REVISIONS:]}
         await self.hearings.replace_one({"_id": hearing.hearing_id}, new, upsert=True)
         return True
-
-    async def cancel(self, hearing_id: str, *, revision: str, revised_at: datetime, case_id: str | None,
-                     victim_ids: list[str]) -> Hearing | None:
-        """Mark the hearing cancelled (its last known date is kept); None when the event is stale or unknown."""
-        current = await self.get(hearing_id)
-        if current is None:
-            return None
-        cancelled = replace(current, status="cancelled", revision=revision, revised_at=revised_at,
-                            case_id=current.case_id or case_id)
-        return cancelled if await self.apply(cancelled, victim_ids) else None
-
 
 def _to_hearing(doc: dict[str, Any]) -> Hearing:
     return Hearing(hearing_id=doc["_id"], case_id=doc.get("case_id"), starts_at=_aware(doc["starts_at"]),

@@ -42,11 +42,15 @@ class RecipientStore:
             language=doc.get("language") or "fr", shared_phone=bool(doc.get("shared_phone")),
             safe_hours_start=doc.get("safe_hours_start"), safe_hours_end=doc.get("safe_hours_end"),
             has_phone=bool(doc.get("phone_ciphertext")), has_email=bool(doc.get("email_ciphertext")),
+            consent_version=int(doc.get("consent_version") or 0),
         )
 
-    async def register(self, victim_id: str, *, preferences: dict[str, Any], consent: bool,
-                       phone_ciphertext: str | None, email_ciphertext: str | None, now: datetime) -> bool:
-        """Record a registration; False when the victim was erased (nothing comes back)."""
+    async def register(self, victim_id: str, *, preferences: dict[str, Any], phone_ciphertext: str | None,
+                       email_ciphertext: str | None, now: datetime) -> bool:
+        """Record a registration; False when the victim was erased (nothing comes back).
+
+        Consent is not part of a registration: until intake's consent event is applied, nobody is messaged.
+        """
         existing = await self.document(victim_id)
         if existing is not None and existing.get("erased"):
             return False
@@ -54,7 +58,7 @@ class RecipientStore:
                                   "updated_at": now}
         if existing is None or not existing.get("consent_version"):
             # A consent change already applied carries newer preferences than the registration.
-            update |= {k: v for k, v in preferences.items() if v is not None} | {"consent": consent}
+            update |= {k: v for k, v in preferences.items() if v is not None}
         await self.recipients.update_one({"_id": victim_id}, {"$set": update}, upsert=True)
         return True
 
