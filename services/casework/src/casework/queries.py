@@ -8,10 +8,10 @@ read from here: commands load the aggregate through the event store.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from servicekit.domain import AggregateState, AggregateType
+from servicekit.domain import AggregateType, S
 
 from .domain.access import CASE_MANAGER, LAWYER, Access
 from .domain.case import CASE, Case
@@ -22,7 +22,6 @@ from .domain.reparation import REPARATION, Reparation
 from .domain.task import TASK, Task
 
 MAX_LISTED = 500
-S = TypeVar("S", bound=AggregateState)
 
 
 def _state(agg: AggregateType[S], doc: dict[str, Any]) -> S:
@@ -102,7 +101,7 @@ class Queries:
         """Some cases by id (for filtering lists by visibility)."""
         if not case_ids:
             return {}
-        found = await self._find(CASE, {"_id": {"$in": sorted(set(case_ids))}}, "_id")
+        found: list[Case] = await self._find(CASE, {"_id": {"$in": sorted(set(case_ids))}}, "_id")
         return {case.id: case for case in found}
 
 

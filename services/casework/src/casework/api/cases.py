@@ -10,7 +10,17 @@ from .. import handlers
 from ..domain.access import CASE_MANAGER
 from ..domain.case import Case
 from ..domain.procedure import tracks
-from .deps import AppDeps, CaseId, CaseManager, CaseWorker, Lawyer, LawyerPathId, VictimId, command_context
+from .deps import (
+    WRITE_ERRORS,
+    AppDeps,
+    CaseId,
+    CaseManager,
+    CaseWorker,
+    Lawyer,
+    LawyerPathId,
+    VictimId,
+    command_context,
+)
 from .schemas import (
     CasePublic,
     CourtChange,
@@ -23,7 +33,7 @@ from .schemas import (
 )
 
 router = APIRouter(prefix="/cases", tags=["cases"])
-ERRORS = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
+ERRORS = WRITE_ERRORS
 NO_STORE = "no-store"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from servicekit.auth import Principal, require
@@ -12,6 +12,9 @@ from servicekit.telemetry import current_traceparent
 
 from ..bootstrap import Deps
 from ..domain.common import ID_PATTERN, SUBJECT_PATTERN
+
+# Statuses a write route may answer besides success (documented in OpenAPI, problem+json bodies).
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
 
 
 def get_deps(request: Request) -> Deps:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, status
 
 from .. import handlers
-from .deps import AppDeps, CaseId, CaseWorker, HearingId, command_context
+from .deps import WRITE_ERRORS, AppDeps, CaseId, CaseWorker, HearingId, command_context
 from .schemas import HearingCancel, HearingCreate, HearingHeldRecord, HearingPublic, HearingReschedule
 
 router = APIRouter(tags=["hearings"])
-ERRORS = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
+ERRORS = WRITE_ERRORS
 
 
 def public(hearing: object) -> HearingPublic:

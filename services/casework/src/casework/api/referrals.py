@@ -9,12 +9,12 @@ from servicekit.errors import NotFound
 
 from .. import handlers
 from ..domain.referral import REFERRAL
-from .deps import AppDeps, CaseManager, ReferralId, command_context, organisation_of
+from .deps import WRITE_ERRORS, AppDeps, CaseManager, ReferralId, command_context, organisation_of
 from .schemas import CaseOpenedPublic, ReferralAccept, ReferralDecline, ReferralPublic
 
 router = APIRouter(prefix="/referrals", tags=["referrals"])
 Status = Annotated[Literal["pending", "accepted", "declined"], Query(alias="status")]
-ERRORS = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
+ERRORS = WRITE_ERRORS
 
 
 @router.get("", response_model=list[ReferralPublic], responses={401: {}, 403: {}, 422: {}})

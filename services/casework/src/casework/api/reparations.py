@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, status
 
 from .. import handlers
-from .deps import AppDeps, CaseId, CaseWorker, ReparationId, command_context
+from .deps import WRITE_ERRORS, AppDeps, CaseId, CaseWorker, ReparationId, command_context
 from .schemas import PaymentCreate, ReparationAward, ReparationCreate, ReparationPublic
 
 router = APIRouter(tags=["reparations"])
-ERRORS = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
+ERRORS = WRITE_ERRORS
 
 
 def public(reparation: object) -> ReparationPublic:

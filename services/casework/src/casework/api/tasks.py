@@ -8,11 +8,11 @@ from fastapi import APIRouter, Query, Request, status
 
 from .. import handlers
 from ..domain.task import Task
-from .deps import AppDeps, CaseId, CaseWorker, TaskId, command_context
+from .deps import WRITE_ERRORS, AppDeps, CaseId, CaseWorker, TaskId, command_context
 from .schemas import LawyerId, TaskComplete, TaskCreate, TaskPublic
 
 router = APIRouter(tags=["tasks"])
-ERRORS = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
+ERRORS = WRITE_ERRORS
 
 
 def public(task: Task, deps: AppDeps) -> TaskPublic:
