@@ -11,6 +11,11 @@ from servicekit.settings import BaseServiceSettings
 KeyPurpose = Literal["notifications", "legal_support"]
 
 
+def default_key_purposes() -> dict[str, list[KeyPurpose]]:
+    """notify contacts victims; casework gives lawyers the name."""
+    return {"svc-notify": ["notifications"], "svc-casework": ["legal_support"]}
+
+
 class Settings(BaseServiceSettings):
     """Settings of the documentation service."""
 
@@ -25,7 +30,7 @@ class Settings(BaseServiceSettings):
         default_factory=list,
         description="Retired KEKs still able to unwrap data keys until rotation re-wraps them (JSON list)")
     key_release_purposes: dict[str, list[KeyPurpose]] = Field(
-        default_factory=lambda: {"svc-notify": ["notifications"], "svc-casework": ["legal_support"]},
+        default_factory=default_key_purposes,
         description="Which service subject may ask for a victim's data key for which purposes")
     key_release_ttl_seconds: int = Field(default=300, ge=10, le=3600,
                                          description="How long a caller may keep a released key in memory")

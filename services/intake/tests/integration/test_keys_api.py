@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import pytest
+from intake.entrypoints.rotate_keys import rotate
 from intake_support import Intake, random_kek, victim_body
 from pydantic import SecretStr
 from servicekit.crypto import decrypt_field
@@ -109,3 +110,18 @@ async def test_rotation_rewraps_every_key_and_leaves_field_ciphertexts_untouched
 async def test_only_admins_rotate(intake):
     async with intake.client("documentation_officer") as officer:
         assert (await officer.post("/admin/keys/rotate")).status_code == 403
+
+
+async def test_the_rotation_command_rewraps_keys_like_the_endpoint(intake):
+    old_kek, new_kek = random_kek(), random_kek()
+    on_old = intake.settings.model_copy(update={"mongo_db": intake.settings.mongo_db + "_cmd",
+                                                "kek_source": SecretStr(old_kek)})
+    old = Intake.build(intake.infra, on_old, intake.private_key)
+    victim_id = await register(old)
+    report = await rotate(on_old.model_copy(update={"kek_source": SecretStr(new_kek),
+                                                    "kek_previous_sources": [SecretStr(old_kek)]}))
+    stored = await old.db["victim_keys"].find_one({"_id": victim_id})
+    assert (report["rewrapped"], report["failed"]) == (1, 0)
+    assert stored["wrapped"]["kek_id"] == report["kek_id"] != old.deps.keyring.current.key_id
+    await intake.deps.core.client.drop_database(on_old.mongo_db)
+    await old.close()

@@ -70,7 +70,7 @@ def parse(text: str, *, today: date, max_rows: int) -> ParsedFile:
         raise InvalidInput("the file has no header row", field="file")
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    _check_header(reader.fieldnames or [])
+    _check_header(list(reader.fieldnames or []))
     accepted: list[AcceptedRow] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
