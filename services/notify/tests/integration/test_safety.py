@@ -59,6 +59,22 @@ async def test_a_victim_who_replied_stop_receives_nothing_more(notify: Any, api:
                                               "hearing_reminder/24": ("cancelled", "opted_out")}
 
 
+async def test_a_stop_survives_unrelated_consent_changes_until_notifications_are_granted_anew(
+        notify: Any, api: Any) -> None:
+    phone = new_phone()
+    victim, _ = await hearing_with_notice_sent(notify, phone)
+    stop = {"from": phone, "to": "36000", "text": "STOP", "id": uuid.uuid4().hex}
+    assert (await api.post("/webhooks/africastalking/inbound", params={"token": "at-callback-token"},
+                           data=stop)).status_code == 200
+    notify.clock.advance(timedelta(minutes=1))
+    await notify.consent_changed(victim, granted=True, version=2)  # e.g. the sharing consent changed
+    still_stopped = (await notify.deps.recipients.get(victim)).opted_out
+    await notify.consent_changed(victim, granted=False, version=3)
+    await notify.consent_changed(victim, granted=True, version=4)
+    assert still_stopped is True
+    assert (await notify.deps.recipients.get(victim)).opted_out is False
+
+
 async def test_stop_in_bambara_by_africastalking_reply_opts_out(notify: Any, api: Any, sms_gateway: Any) -> None:
     phone = new_phone()
     victim, _ = await hearing_with_notice_sent(notify, phone)

@@ -71,8 +71,11 @@ class RecipientStore:
         update: dict[str, Any] = {k: v for k, v in preferences.items() if v is not None}
         update |= {"consent": consent, "consent_version": version, "updated_at": at}
         opted_out_at = existing.get("opted_out_at") if existing else None
-        if consent and opted_out_at is not None and _aware(opted_out_at) < at:
-            update["opted_out"] = False  # consent given again after the STOP reply: the newer wish wins
+        regranted = consent and existing is not None and existing.get("consent") is False
+        if regranted and opted_out_at is not None and _aware(opted_out_at) < at:
+            # A STOP is sticky: intake republishes the whole consent on any change, so only a new grant
+            # after a withdrawal, recorded after the reply, shows the victim asked for messages again.
+            update["opted_out"] = False
         await self.recipients.update_one({"_id": victim_id}, {"$set": update}, upsert=True)
         return True
 
