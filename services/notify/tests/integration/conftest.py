@@ -94,3 +94,14 @@ def token(dev_keys: tuple[Path, Path]) -> Any:
         return {"Authorization": "Bearer " + mint_token(dev_keys[0], subject=sub, roles=[role], org="org-amdh")}
 
     return mint
+
+
+@pytest.fixture
+async def bare_notify(infra: Any, dev_keys: tuple[Path, Path], key_server: Any) -> AsyncIterator[Any]:
+    """Notify with no SMS provider, no SMTP server and no callback number: as the system tests start it."""
+    settings = harness_support.harness_settings(infra, keys_url=key_server.url, jwks=dev_keys[1],
+                                                private_key=dev_keys[0], callback_phone=None)
+    harness = harness_support.NotifyHarness(settings, harness_support.FakeClock(START), key_server)
+    await harness.start()
+    yield harness
+    await harness.close()

@@ -106,3 +106,14 @@ async def test_a_message_waits_for_a_registration_that_arrives_later(notify: Any
     notify.clock.advance(timedelta(minutes=2))
     await notify.tick()
     assert len(sms_to(sms_gateway, phone)) == 1
+
+
+async def test_without_any_channel_configured_messages_wait_pending(bare_notify: Any) -> None:
+    victim = await bare_notify.register(phone=new_phone())
+    await bare_notify.referral_accepted(victim)
+    await bare_notify.tick()
+    bare_notify.clock.advance(timedelta(hours=1))
+    await bare_notify.tick()
+    (delivery,) = await bare_notify.deliveries_of(victim)
+    assert (delivery.status, delivery.attempts) == ("pending", 0)
+    assert await bare_notify.deps.queue.ids_for_victim(victim) == [delivery.id]
