@@ -98,10 +98,11 @@ async def erase_victim(victim_id: ResourceId, body: ErasureRequest, principal: O
 
 @keys_router.post("/internal/keys/{victim_id}/release", response_model=KeyReleased, responses=DENIALS)
 async def release_key(victim_id: ResourceId, body: KeyReleaseRequest, principal: KeyRequester, deps: AppDeps,
-                      request: Request) -> KeyReleased:
+                      request: Request, response: Response) -> KeyReleased:
     """A victim's data key for a service whose purpose the victim consented to (audited)."""
     caller = caller_of(principal, request, needs_organisation=False)
     data_key = await key_handlers.release_key(deps, caller, victim_id, body.purpose)
+    response.headers["Cache-Control"] = "no-store"
     return KeyReleased(victim_id=victim_id, data_key=base64.urlsafe_b64encode(data_key).decode().rstrip("="),
                        expires_in=deps.settings.key_release_ttl_seconds)
 

@@ -7,7 +7,7 @@ every refusal is audited.
 
 from __future__ import annotations
 
-from servicekit.errors import Forbidden, NotFound
+from servicekit.errors import DomainError, Forbidden, NotFound
 
 from ..bootstrap import Deps
 from ..config import KeyPurpose
@@ -26,25 +26,30 @@ def consent_covers(victim: Victim, purpose: KeyPurpose) -> bool:
 
 async def release_key(deps: Deps, caller: Caller, victim_id: str, purpose: KeyPurpose) -> bytes:
     """The victim's data key, if the caller may have it for this purpose right now."""
-    allowed_purposes = deps.settings.key_release_purposes.get(caller.subject, [])
-    state = (await deps.store.load(VICTIM, victim_id)).state
-    refusal: Exception | None = None
-    if not caller.is_service or purpose not in allowed_purposes:
-        refusal = Forbidden("this service may not obtain keys for this purpose")
-    elif state is None:
-        refusal = NotFound("no such victim")
-    elif state.erased:
-        refusal = Gone("this victim's data was erased")
-    elif not consent_covers(state, purpose):
-        refusal = Forbidden("the victim has not consented to this purpose")
-    data_key = None if refusal else await deps.keyring.data_key(victim_id)
-    if refusal is None and data_key is None:
-        refusal = Gone("this victim's key no longer exists")
-    if refusal is not None or data_key is None:
+    try:
+        data_key = await _releasable_key(deps, caller, victim_id, purpose)
+    except DomainError as refusal:
         await audit(deps, caller, "key.refused", "victim", victim_id, allowed=False, purpose=purpose,
-                    reason=str(refusal))
-        raise refusal or Gone("this victim's key no longer exists")
+                    reason=refusal.detail)
+        raise
     await audit(deps, caller, "key.released", "victim", victim_id, allowed=True, purpose=purpose)
+    return data_key
+
+
+async def _releasable_key(deps: Deps, caller: Caller, victim_id: str, purpose: KeyPurpose) -> bytes:
+    # The caller's identity is checked before the victim is even looked up: refusals reveal nothing.
+    if not caller.is_service or purpose not in deps.settings.key_release_purposes.get(caller.subject, []):
+        raise Forbidden("this service may not obtain keys for this purpose")
+    victim = (await deps.store.load(VICTIM, victim_id)).state
+    if victim is None:
+        raise NotFound("no such victim")
+    if victim.erased:
+        raise Gone("this victim's data was erased")
+    if not consent_covers(victim, purpose):
+        raise Forbidden("the victim has not consented to this purpose")
+    data_key = await deps.keyring.data_key(victim_id)
+    if data_key is None:  # shredded by an erasure that has not committed yet
+        raise Gone("this victim's key no longer exists")
     return data_key
 
 

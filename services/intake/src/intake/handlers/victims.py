@@ -12,7 +12,7 @@ from servicekit.ids import new_id
 
 from ..bootstrap import Deps
 from ..domain import victim_rules
-from ..domain.access import sees_victim
+from ..domain.access import manages_victim, sees_victim
 from ..domain.consent import Consent
 from ..domain.errors import Gone
 from ..domain.victim import VICTIM, ErasureReason, Need, Urgency, Victim
@@ -101,7 +101,7 @@ async def refer_victim(deps: Deps, caller: Caller, victim_id: str, *, needs: lis
 async def erase_victim(deps: Deps, caller: Caller, victim_id: str, reason: ErasureReason) -> Committed[Victim]:
     """Crypto-shred the victim (key, then ciphertexts), then record the erasure; a retry completes it."""
     state = (await deps.store.load(VICTIM, victim_id)).state
-    if state is None or not victim_rules.manages_victim(caller.viewer, state.organisation):
+    if state is None or not manages_victim(caller.viewer, state.organisation):
         raise NotFound("no such victim")
     # The key goes first: if anything fails after this line, the data is already unreadable.
     await deps.keyring.shred(victim_id)
