@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from typing import Any
 
 import pytest
 from advocacy.domain.disclosure import (
@@ -41,9 +42,9 @@ def _truth(table: CountTable) -> list[int]:
     return [n for r in rows for n in r] + cols + [sum(cols)]
 
 
-def _exposed_by_brute_force(table: CountTable, k: int = 5) -> list[int]:
+def _exposed_by_brute_force(table: CountTable, k: int = 5, **forced: Any) -> list[int]:
     """Small counts whose value is the only one consistent with the published grid."""
-    entries, lines = _grid(suppress_table(table, k))
+    entries, lines = _grid(suppress_table(table, k, **forced))
     truth = _truth(table)
     upper = 2 * truth[-1] + k  # generous: a complement is only bounded by the lines it sits on
     domain = {e: range(1, k) if v == f"<{k}" else range(1 if truth[e] < k else k, upper + 1)
@@ -254,3 +255,10 @@ def test_figure_from_fewer_than_k_records_is_withheld() -> None:
     assert protect_figure(41.5, n=5) == 41.5
     assert protect_figure(None, n=0) is None
     assert protect_figure(0.2, n=8, k=10) == "n<10"
+
+
+def test_margins_a_linked_table_withholds_are_withheld_and_the_table_stays_protected() -> None:
+    table = _table([[9, 2, 7], [8, 6, 12], [10, 11, 3]])
+    linked = suppress_table(table, withhold_column_totals={"c1"}, withhold_grand_total=True)
+    assert linked.column_totals[1] == COMPLEMENT_MARKER and linked.grand_total == COMPLEMENT_MARKER
+    assert _exposed_by_brute_force(table, withhold_column_totals={"c1"}, withhold_grand_total=True) == []

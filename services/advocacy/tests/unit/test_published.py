@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from advocacy.domain import facts as f
 from advocacy.domain import published
+from advocacy.domain.disclosure import CountTable, suppress_table
 from advocacy.domain.rows import Period
 
 
@@ -149,3 +150,39 @@ def test_the_reach_score_is_withheld_where_it_would_give_back_a_small_incident_c
     assert [by_region[r]["incidents"] for r in ("gao", "mopti", "segou")] == ["<5", "x", 12]
     assert [by_region[r]["incidents_per_youth_reached"] for r in ("gao", "mopti", "segou")] == [None, None, 0.5]
     assert [r["region"] for r in regions] == ["mopti", "gao", "segou"]
+
+
+# Incidents (year, region, violation) for which the year and the region tables, protected apart,
+# withhold different violation totals: each would publish a total the other needs withheld.
+LINKED = [(2022, "gao", "killing"), (2021, "mopti", "pillage"), (2022, "kidal", "torture"), (2021, "gao", "torture"),
+          (2021, "gao", "killing"), (2021, "gao", "torture"), (2022, "kidal", "torture"), (2021, "kidal", "killing"),
+          (2022, "mopti", "torture"), (2021, "mopti", "torture"), (2022, "kidal", "torture"),
+          (2021, "kidal", "pillage"), (2022, "mopti", "pillage"), (2021, "mopti", "torture"),
+          (2022, "kidal", "torture"), (2022, "gao", "torture"), (2022, "gao", "torture"), (2021, "gao", "pillage"),
+          (2022, "mopti", "torture"), (2022, "kidal", "pillage"), (2022, "kidal", "torture"),
+          (2021, "kidal", "killing"), (2021, "mopti", "torture"), (2022, "mopti", "pillage"),
+          (2022, "gao", "torture"), (2021, "mopti", "torture"), (2022, "mopti", "torture"), (2021, "gao", "pillage"),
+          (2021, "mopti", "pillage"), (2021, "kidal", "torture")]
+
+
+def counts_by(key: int) -> dict[str, dict[str, int]]:
+    """Year (key 0) or region (key 1) x violation counts of LINKED."""
+    nested: dict[str, dict[str, int]] = {}
+    for incident in LINKED:
+        row = nested.setdefault(str(incident[key]), {})
+        row[incident[2]] = row.get(incident[2], 0) + 1
+    return nested
+
+
+def withheld_totals(table) -> list[bool]:
+    return [isinstance(total, str) for total in table.column_totals]
+
+
+def test_a_violation_total_withheld_in_one_incident_table_is_withheld_in_the_other():
+    apart = [suppress_table(CountTable.from_nested(counts_by(key)), 5) for key in (0, 1)]
+    assert withheld_totals(apart[0]) != withheld_totals(apart[1])  # protected apart, they disagree
+    facts = Facts(incidents={f"i{n}": f.IncidentFacts(date(year, 5, 1), region, (violation,), (), "verified")
+                             for n, (year, region, violation) in enumerate(LINKED)})
+    by_year, by_region, _ = published.incident_tables(inputs(facts))
+    assert withheld_totals(by_year) == withheld_totals(by_region)
+    assert by_year.grand_total == by_region.grand_total

@@ -44,7 +44,7 @@ be published from the protected table (its margins), never recomputed from raw c
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,8 +151,13 @@ class SuppressedSeries:
                 "total": self.total, "disclosure": self.info.to_public()}
 
 
-def suppress_table(table: CountTable, k: int = DEFAULT_K) -> SuppressedTable:
-    """Protect a 2-D table and its margins."""
+def suppress_table(table: CountTable, k: int = DEFAULT_K, *, withhold_column_totals: Collection[str] = (),
+                   withhold_grand_total: bool = False) -> SuppressedTable:
+    """Protect a 2-D table and its margins.
+
+    `withhold_column_totals` / `withhold_grand_total` force margins withheld because a linked table
+    (one sharing those margins) withholds them: published in one table, they would reopen the other.
+    """
     _check_k(k)
     n_rows, n_cols = len(table.rows), len(table.columns)
     width = n_cols + 1  # entry (i, j) sits at i * width + j; row n_rows holds the column totals
@@ -162,7 +167,9 @@ def suppress_table(table: CountTable, k: int = DEFAULT_K) -> SuppressedTable:
         (tuple(i * width + j for j in range(n_cols)), i * width + n_cols) for i in range(n_rows + 1)
     ]
     lines += [(tuple(i * width + j for i in range(n_rows)), n_rows * width + j) for j in range(n_cols + 1)]
-    status = _protect(values, lines, k)
+    forced = [n_rows * width + j for j, c in enumerate(table.columns) if c in withhold_column_totals]
+    forced += [n_rows * width + n_cols] if withhold_grand_total else []
+    status = _protect(values, lines, k, forced)
     shown = [_display(v, s, k) for v, s in zip(values, status, strict=True)]
     grid = [shown[i * width:(i + 1) * width] for i in range(n_rows + 1)]
     return SuppressedTable(
@@ -215,10 +222,13 @@ def _info(status: Sequence[int], k: int) -> SuppressionInfo:
     return SuppressionInfo(k=k, primary=primary, complementary=status.count(_COMPLEMENT))
 
 
-def _protect(values: Sequence[int], lines: Sequence[Line], k: int) -> list[int]:
-    """Return the status of every entry: published, primary or complement."""
+def _protect(values: Sequence[int], lines: Sequence[Line], k: int, forced: Collection[int] = ()) -> list[int]:
+    """Return the status of every entry: published, primary or complement (forced entries start withheld)."""
     grid = _Grid(values, lines)
     status = [_PRIMARY if 0 < v < k else _PUBLISHED for v in values]
+    for e in forced:
+        if status[e] == _PUBLISHED and values[e] > 0:
+            status[e] = _COMPLEMENT
     while True:
         while _close_single_lines(grid, status):
             pass

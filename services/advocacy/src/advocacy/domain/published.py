@@ -66,12 +66,28 @@ def _series(counts: Mapping[str, int], k: int, note: str) -> dict[str, Any]:
 
 
 def incident_tables(i: Inputs) -> tuple[SuppressedTable, SuppressedTable, dict[str, Any]]:
-    """The protected year x violation and region x violation tables, and the raw breakdowns."""
+    """The protected year x violation and region x violation tables, and the raw breakdowns.
+
+    Both tables share their violation-type margin and grand total: a total withheld in one is
+    withheld in the other, and both are protected again until they agree (withholding only grows,
+    so this ends).
+    """
     incident_rows = rows.incident_rows(i.facts.incidents, i.period, verified_only=i.verified_only)
     computed = ind.incident_breakdowns(incident_rows)
-    by_year = suppress_table(CountTable.from_nested(computed["year_by_violation"]), i.k)
-    by_region = suppress_table(CountTable.from_nested(computed["region_by_violation"]), i.k)
-    return by_year, by_region, computed
+    columns = sorted({r.violation for r in incident_rows})
+    year_table = CountTable.from_nested(computed["year_by_violation"], columns=columns)
+    region_table = CountTable.from_nested(computed["region_by_violation"], columns=columns)
+    margins: frozenset[str] = frozenset()
+    grand = False
+    while True:
+        by_year = suppress_table(year_table, i.k, withhold_column_totals=margins, withhold_grand_total=grand)
+        by_region = suppress_table(region_table, i.k, withhold_column_totals=margins, withhold_grand_total=grand)
+        withheld = frozenset(c for t in (by_year, by_region)
+                             for c, total in zip(t.columns, t.column_totals, strict=True) if isinstance(total, str))
+        withheld_grand = any(isinstance(t.grand_total, str) for t in (by_year, by_region))
+        if (withheld, withheld_grand) == (margins, grand):
+            return by_year, by_region, computed
+        margins, grand = withheld, withheld_grand
 
 
 def incident_figures(i: Inputs) -> dict[str, Any]:
