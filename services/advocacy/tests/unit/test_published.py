@@ -147,8 +147,8 @@ def test_the_reach_score_is_withheld_where_it_would_give_back_a_small_incident_c
     regions = published.education_figures(inputs(facts))["education_reach_vs_incidents"]["regions"]
     by_region = {r["region"]: r for r in regions}
     # Gao is withheld, and Mopti with it (the complement that keeps the total from giving Gao away).
-    assert [by_region[r]["incidents"] for r in ("gao", "mopti", "segou")] == ["<5", "x", 12]
-    assert [by_region[r]["incidents_per_youth_reached"] for r in ("gao", "mopti", "segou")] == [None, None, 0.5]
+    assert [by_region[r]["documented_violations"] for r in ("gao", "mopti", "segou")] == ["<5", "x", 12]
+    assert [by_region[r]["violations_per_youth_reached"] for r in ("gao", "mopti", "segou")] == [None, None, 0.5]
     assert [r["region"] for r in regions] == ["mopti", "gao", "segou"]
 
 

@@ -10,7 +10,7 @@ each other. Documents never hold nested arrays (FerretDB stores them in action s
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import indicators as ind
@@ -177,19 +177,26 @@ def _reparation_figures(money: Mapping[str, Any], k: int) -> dict[str, Any]:
 
 
 def education_figures(i: Inputs) -> dict[str, Any]:
-    """Education reach against documented-incident density, per region."""
-    incident_rows = rows.incident_rows(i.facts.incidents, i.period, verified_only=i.verified_only)
-    ranked = ind.education_priorities(incident_rows, rows.reach_rows(i.facts.sessions, i.period))
-    protected = dict(suppress_series({r["region"]: r["incidents"] for r in ranked}, i.k).items)
-    regions = [{"region": r["region"], "rank": r["rank"], "incidents": protected[r["region"]],
+    """Education reach against documented violations, per region.
+
+    Density is counted in the unit of incidents_by_region (one per incident and violation type) and
+    shown from that protected margin, so this figure cannot reopen what the region table withholds;
+    the score, which would give a withheld count back (score x (reach + 1)), is withheld with it.
+    """
+    _, by_region, _ = incident_tables(i)
+    shown = dict(zip(by_region.rows, by_region.row_totals, strict=True))
+    pairs = [replace(r, incident_id=f"{r.incident_id}:{r.violation}")
+             for r in rows.incident_rows(i.facts.incidents, i.period, verified_only=i.verified_only)]
+    ranked = ind.education_priorities(pairs, rows.reach_rows(i.facts.sessions, i.period))
+    regions = [{"region": r["region"], "rank": r["rank"], "documented_violations": shown.get(r["region"], 0),
                 "youth_reached": r["youth_reached"],
-                # The score would give a withheld incident count back (score x (reach + 1)).
-                "incidents_per_youth_reached": r["score"] if isinstance(protected[r["region"]], int) else None}
+                "violations_per_youth_reached": r["score"] if isinstance(shown.get(r["region"], 0), int) else None}
                for r in ranked]
     return {"education_reach_vs_incidents": {
         "regions": regions, "k": i.k,
-        "note": "regions ranked by documented incidents per young person (under 25) reached by education "
-                "sessions; a high rank means many incidents and little reach"}}
+        "note": "regions ranked by documented violations (one per incident and violation type, as in "
+                "incidents_by_region) per young person (under 25) reached by education sessions; a high rank "
+                "means much documented violence and little reach"}}
 
 
 def protect_share(part: int, whole: int, k: int) -> float | str | None:
