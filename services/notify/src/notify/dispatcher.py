@@ -63,9 +63,12 @@ class Dispatcher:
                 continue
             task = asyncio.create_task(self._guarded(entry), name=f"deliver:{delivery_id}")
             self._in_flight[delivery_id] = task
-            task.add_done_callback(lambda _t, key=delivery_id: self._in_flight.pop(key, None))
+            task.add_done_callback(partial(self._finished, delivery_id))
             started.append(task)
         return started
+
+    def _finished(self, delivery_id: str, _task: asyncio.Task[None]) -> None:
+        self._in_flight.pop(delivery_id, None)
 
     async def run_once(self) -> int:
         """One pass over what is due, waiting for it to finish; returns how many entries it took."""

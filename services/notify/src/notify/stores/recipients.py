@@ -12,6 +12,7 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from ..domain.delivery import Channel
 from ..domain.recipient import Recipient
 
 PREFERENCE_FIELDS = ("channel", "language", "safe_hours_start", "safe_hours_end", "shared_phone")
@@ -20,7 +21,7 @@ PREFERENCE_FIELDS = ("channel", "language", "safe_hours_start", "safe_hours_end"
 class RecipientStore:
     """The `recipients` collection (`_id` = victim id) and the STOP-reply `phone_index`."""
 
-    def __init__(self, db: AsyncDatabase[Any], *, default_channel: str = "sms") -> None:
+    def __init__(self, db: AsyncDatabase[Any], *, default_channel: Channel = "sms") -> None:
         self.recipients = db["recipients"]
         self.phone_index = db["phone_index"]
         self.default_channel = default_channel
@@ -38,7 +39,7 @@ class RecipientStore:
         """The domain view of a stored document."""
         return Recipient(
             victim_id=doc["_id"], consent=bool(doc.get("consent")), opted_out=bool(doc.get("opted_out")),
-            erased=bool(doc.get("erased")), channel=doc.get("channel") or self.default_channel,
+            erased=bool(doc.get("erased")), channel=_channel(doc.get("channel"), self.default_channel),
             language=doc.get("language") or "fr", shared_phone=bool(doc.get("shared_phone")),
             safe_hours_start=doc.get("safe_hours_start"), safe_hours_end=doc.get("safe_hours_end"),
             has_phone=bool(doc.get("phone_ciphertext")), has_email=bool(doc.get("email_ciphertext")),
@@ -103,6 +104,10 @@ class RecipientStore:
         """Victims reachable on the number with this index key."""
         doc = await self.phone_index.find_one({"_id": index_key})
         return list(doc.get("victim_ids", [])) if doc else []
+
+
+def _channel(stored: Any, default: Channel) -> Channel:
+    return "email" if stored == "email" else "sms" if stored == "sms" else default
 
 
 def _aware(moment: datetime) -> datetime:
