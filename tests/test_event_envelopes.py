@@ -9,7 +9,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
-
 from servicekit.envelope import CLASSIFICATIONS, Envelope
 from servicekit.testing import REPO_ROOT, header, read_topic
 
@@ -35,7 +34,7 @@ async def session_topics(bootstrap: str, namespace: str) -> list[str]:
 async def test_every_published_record_carries_valid_cloudevents_headers(system, infra):
     monitor = system.client("intake", "monitor")
     response = monitor.post("/incidents", json={"occurred_on": "2024-03-02", "region": "mopti",
-                                                "violation_types": ["killing"]})
+                                                "violation_types": ["killings"]})
     assert response.status_code == 201, response.text
     deadline = time.monotonic() + 20
     topics: list[str] = []

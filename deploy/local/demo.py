@@ -27,7 +27,7 @@ def document_incidents(key: Path) -> None:
     for region, count in (("mopti", 6), ("segou", 5), ("gao", 2)):
         for _ in range(count):
             response = monitor.post("/incidents", json={"occurred_on": "2024-03-02", "region": region,
-                                                        "violation_types": ["killing"]})
+                                                        "violation_types": ["killings"]})
             response.raise_for_status()
     say("a monitor of org-amdh documented 13 incidents in Mopti, Ségou and Gao (intake)")
 

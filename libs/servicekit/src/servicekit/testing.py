@@ -114,19 +114,22 @@ class ServiceProcess:
         self.proc = subprocess.Popen([sys.executable, "-m", f"{self.service}.entrypoints.{self.kind}"],
                                      env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT)
 
-    def wait_healthy(self, timeout: float = 30.0) -> None:
+    def wait_healthy(self, timeout: float = 120.0) -> None:
         import httpx
 
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            assert self.proc is not None and self.proc.poll() is None, f"{self.service} {self.kind} exited"
+            if self.proc is None or self.proc.poll() is not None:
+                tail = self.log_path.read_text(errors="replace")[-2000:] if self.log_path.exists() else ""
+                raise RuntimeError(f"{self.service} {self.kind} exited; log tail:\n{tail}")
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1.0).status_code == 200:
                     return
             except httpx.TransportError:
                 pass
             time.sleep(0.2)
-        raise TimeoutError(f"{self.service} API not healthy after {timeout}s")
+        tail = self.log_path.read_text(errors="replace")[-2000:] if self.log_path.exists() else ""
+        raise TimeoutError(f"{self.service} API not healthy after {timeout}s; log tail:\n{tail}")
 
     def stop(self, timeout: float = 15.0) -> None:
         if self.proc is None or self.proc.poll() is not None:
