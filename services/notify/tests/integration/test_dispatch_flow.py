@@ -117,3 +117,14 @@ async def test_without_any_channel_configured_messages_wait_pending(bare_notify:
     (delivery,) = await bare_notify.deliveries_of(victim)
     assert (delivery.status, delivery.attempts) == ("pending", 0)
     assert await bare_notify.deps.queue.ids_for_victim(victim) == [delivery.id]
+
+
+async def test_a_shared_phone_gets_the_generic_wording(notify: Any, sms_gateway: Any) -> None:
+    phone = new_phone()
+    victim = await notify.register(phone=phone, language="bm", shared_phone=True)
+    await notify.hearing_event("scheduled", f"h-{uuid.uuid4()}", [victim], notify.clock() + timedelta(days=10))
+    await notify.tick()
+    (call,) = sms_to(sms_gateway, phone)
+    body = call.form["message"]
+    assert "+223 20 22 33 44" in body and "Service d'information" in body
+    assert "Mopti" not in body and "2025" not in body and "20/03" not in body
