@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from intake_support import incident_body, wait_for
@@ -182,3 +183,14 @@ async def test_semicolon_separated_files_from_french_spreadsheets_are_read(intak
         job = await finished(intake, monitor, (await import_file(monitor, text)).json()["id"])
         [item] = (await monitor.get("/incidents")).json()["items"]
     assert job["created"] == 1 and item["violation_types"] == ["burning_of_villages", "pillage"]
+
+
+async def test_an_import_that_stopped_progressing_reads_as_interrupted(intake):
+    async with intake.client("monitor", org="org-stalled") as monitor:
+        job_id = (await import_file(monitor, CSV_TEXT)).json()["id"]
+        await finished(intake, monitor, job_id)
+        long_ago = datetime.now(UTC) - timedelta(minutes=10)
+        await intake.db["import_jobs"].update_one({"_id": job_id}, {"$set": {"status": "running",
+                                                                            "updated_at": long_ago}})
+        job = (await monitor.get(f"/incidents/imports/{job_id}")).json()
+    assert job["status"] == "interrupted"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -14,6 +14,7 @@ from ..domain.incident_facts import PSEUDONYMOUS_ID
 from ..domain.victim import AgeBand, ErasureReason, Need, Referral, Sex, Urgency
 from ..identities import VictimIdentity
 
+STALE_IMPORT = timedelta(minutes=2)
 IncidentId = Annotated[str, StringConstraints(pattern=PSEUDONYMOUS_ID)]
 
 
@@ -151,7 +152,8 @@ class ImportJobPublic(BaseModel):
     """Progress and per-row report of a CSV import."""
 
     id: str
-    status: Literal["running", "completed", "failed"]
+    status: Literal["running", "completed", "failed", "interrupted"] = Field(
+        description="interrupted: no progress for a while (the API restarted); upload the file again to finish")
     total: int = Field(description="Data rows in the file")
     accepted: int = Field(description="Rows that passed validation")
     rejected: int = Field(description="Rows refused by validation (see errors)")
@@ -167,4 +169,8 @@ class ImportJobPublic(BaseModel):
 
     @classmethod
     def of(cls, document: dict[str, Any]) -> ImportJobPublic:
-        return cls.model_validate({**document, "id": document["_id"]})
+        status = document["status"]
+        updated_at = document.get("updated_at")
+        if status == "running" and updated_at is not None and datetime.now(UTC) - updated_at > STALE_IMPORT:
+            status = "interrupted"  # imports are idempotent: uploading the file again completes it
+        return cls.model_validate({**document, "id": document["_id"], "status": status})
