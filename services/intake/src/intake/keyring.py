@@ -25,6 +25,7 @@ from servicekit.crypto import (
     wrap_key,
 )
 from servicekit.envelope import utcnow
+from servicekit.errors import Conflict
 
 log = logging.getLogger("intake.keyring")
 
@@ -66,7 +67,7 @@ class VictimKeyring:
         except DuplicateKeyError:
             existing = await self.data_key(victim_id)
             if existing is None:  # shredded between our insert and our read: never resurrect it
-                raise
+                raise Conflict("this victim was erased while being registered") from None
             return existing
 
     async def data_key(self, victim_id: str) -> bytes | None:
