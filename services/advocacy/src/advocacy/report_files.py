@@ -21,7 +21,7 @@ from servicekit.errors import DomainError
 
 from .domain import published
 from .domain.report import ReportFile
-from .reports import ReportIndicators, ReportMeta, render_charts, render_csv, render_html
+from .reports import ReportIndicators, ReportMeta, render_charts, render_html, render_indicators_csv
 
 log = logging.getLogger("advocacy.reports")
 
@@ -45,6 +45,19 @@ class Rendered:
     def record(self) -> ReportFile:
         return ReportFile(name=self.name, media_type=self.media_type, size=len(self.content),
                           sha256=hashlib.sha256(self.content).hexdigest())
+
+
+HEADLINE_LABELS = {
+    "documented_incidents": "Documented incidents",
+    "victims_referred": "Victims referred to legal support",
+    "victims_supported": "Victims with a case opened",
+    "trial_share": "Complaints that reached trial",
+    "complaint_to_first_hearing_days": "Median time from complaint to first hearing",
+    "complaint_to_judgment_days": "Median time from complaint to judgment",
+    "hearing_postponement_rate": "Hearing sittings postponed",
+    "reparations_awarded_xof": "Reparations awarded",
+    "reparations_paid_xof": "Reparations paid",
+}
 
 
 def headline_figures(everything: dict[str, dict[str, Any]], incidents: int, k: int) -> dict[str, Any]:
@@ -74,13 +87,13 @@ def render(inputs: published.Inputs, *, title: str, parameters: dict[str, Any], 
                                   cases_by_stage=published.stage_series(inputs),
                                   figures=headline_figures(everything, computed["incidents"], inputs.k))
     meta = ReportMeta(title=title, period_start=inputs.period.start, period_end=inputs.period.end,
-                      generated_at=generated_at, verified_only=inputs.verified_only)
+                      generated_at=generated_at, verified_only=inputs.verified_only, labels=HEADLINE_LABELS)
     charts = render_charts(indicators)
     document = {"title": title, "parameters": parameters, "generation": generation,
                 "generated_at": generated_at.isoformat(), "indicators": everything}
     return [
         Rendered("report.html", HTML, render_html(meta, indicators, charts).encode()),
-        Rendered("indicators.csv", CSV, render_csv(indicators).encode()),
+        Rendered("indicators.csv", CSV, render_indicators_csv(everything).encode()),
         Rendered("indicators.json", JSON, json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2).encode()),
         *(Rendered(f"charts/{name}.png", PNG, png) for name, png in charts.items()),
     ]

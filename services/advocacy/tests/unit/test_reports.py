@@ -18,6 +18,7 @@ from advocacy.reports import (
     render_charts,
     render_csv,
     render_html,
+    render_indicators_csv,
     render_json,
 )
 
@@ -138,3 +139,21 @@ def test_json_is_canonical_and_carries_the_disclosure_metadata() -> None:
 def test_label_falls_back_to_a_readable_code() -> None:
     assert label("sexual_violence") == "Sexual violence"
     assert label("mopti", {"mopti": "Mopti"}) == "Mopti"
+
+
+def test_indicators_csv_flattens_series_tables_and_named_figures() -> None:
+    published = {
+        "incidents_by_region": {**suppress_series({"gao": 7, "kidal": 1, "mopti": 6}).to_public(), "note": "n"},
+        "victims_referred": {"columns": ["18-24"], "rows": [{"label": "female", "values": [6], "total": 6}],
+                             "column_totals": [6], "grand_total": 6, "disclosure": {}},
+        "case_durations": {"complaint_to_judgment": {"median_days": "n<5", "n": "<5"}},
+        "education_reach_vs_incidents": {"regions": [{"region": "gao", "rank": 1, "youth_reached": 40}], "k": 5},
+    }
+    rows = list(csv.reader(io.StringIO(render_indicators_csv(published))))
+    assert rows[0] == ["indicator", "row", "column", "value"]
+    assert ["incidents_by_region", "kidal", "", "<5"] in rows
+    assert ["incidents_by_region", "total", "", "14"] in rows
+    assert ["victims_referred", "female", "18-24", "6"] in rows
+    assert ["case_durations", "complaint_to_judgment.median_days", "", "n<5"] in rows
+    assert ["education_reach_vs_incidents", "gao", "youth_reached", "40"] in rows
+    assert not any(r[0] == "incidents_by_region" and r[1] == "note" for r in rows)

@@ -211,7 +211,7 @@ def protect_share(part: int, whole: int, k: int) -> float | str | None:
         return f"n<{k}"
     if 0 < part < k or 0 < whole - part < k:
         return COMPLEMENT_MARKER
-    return part / whole
+    return round(part / whole, 4)
 
 
 def _count(n: int, k: int) -> int | str:
