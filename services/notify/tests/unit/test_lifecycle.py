@@ -134,3 +134,11 @@ def test_outcome_events_carry_ids_and_status_but_no_content() -> None:
     payload = events[0].model_dump(mode="json")
     assert set(payload) == {"victim_id", "channel", "kind", "at", "status", "provider", "attempts", "segments",
                             "encoding"}
+
+
+def test_a_carrier_report_settles_an_unknown_delivery() -> None:
+    stale_after = timedelta(minutes=5)
+    unknown, _ = run(dispatched(), partial(lifecycle.interrupt, now=NOW + timedelta(minutes=6),
+                                           stale_after=stale_after))
+    state, events = run(unknown, partial(lifecycle.apply_report, now=NOW, provider="twilio", status="delivered"))
+    assert unknown.status == "unknown" and state.status == "delivered" and len(events) == 1

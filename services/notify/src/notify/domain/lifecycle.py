@@ -75,8 +75,11 @@ def record_send_failure(state: Delivery | None, *, now: datetime, reason: str, p
 
 def apply_report(state: Delivery | None, *, now: datetime, provider: str, status: ReportStatus | None,
                  error_code: str | None = None) -> list[DomainEvent]:
-    """Apply a provider's delivery report: idempotent, and monotonic (a late `sent` changes nothing)."""
-    if state is None or state.status not in ("dispatching", "sent"):
+    """Apply a provider's delivery report: idempotent, and monotonic (a late `sent` changes nothing).
+
+    A report also settles an `unknown` delivery: it proves the provider accepted the message.
+    """
+    if state is None or state.status not in ("dispatching", "sent", "unknown"):
         return []
     if status == "delivered":
         return [DeliveryDelivered(**_outcome(state, now), provider=provider)]
