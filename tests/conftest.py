@@ -67,12 +67,14 @@ def start_system(
     log_dir = REPO_ROOT / ".cache" / "logs" / "system" / system.namespace.rstrip(".")
     ports = {service: free_port() for service in services}
     kek = "base64:" + base64.b64encode(os.urandom(32)).decode()
+    notes_key = "base64:" + base64.b64encode(os.urandom(32)).decode()
     for service in services:
         port = ports[service]
         extra = {
             f"{service.upper()}_DEV_SIGNING_KEY_FILE": str(private_key),
             f"{service.upper()}_INTAKE_URL": f"http://127.0.0.1:{ports.get('intake', 8001)}",
             "INTAKE_KEK_SOURCE": kek,
+            "CASEWORK_NOTES_KEY_SOURCE": notes_key,
             **(extra_env or {}).get(service, {}),
         }
         env = service_env(

@@ -9,7 +9,9 @@ OUT="$CACHE_DIR/compose"
 mkdir -p "$OUT"
 venv_python -c "from pathlib import Path; from servicekit.devtokens import ensure_dev_keypair; \
 ensure_dev_keypair(Path('$OUT/devkeys'))" >/dev/null
-if [ ! -f "$OUT/intake.kek" ]; then
-  (umask 077; venv_python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" > "$OUT/intake.kek")
-fi
+for secret in intake.kek casework-notes.key; do
+  if [ ! -f "$OUT/$secret" ]; then
+    (umask 077; venv_python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" > "$OUT/$secret")
+  fi
+done
 log "compose secrets ready in $OUT (tokens: uv run redress-token --keys-dir $OUT/devkeys ...)"

@@ -43,10 +43,12 @@ done
 mkdir -p "$RUN_DIR" "$RUN_LOGS"
 venv_python -c "from pathlib import Path; from servicekit.devtokens import ensure_dev_keypair; \
 ensure_dev_keypair(Path('$RUN_DIR/devkeys'))" >/dev/null
-if [ ! -f "$RUN_DIR/intake.kek" ]; then
-  (umask 077; venv_python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" \
-    > "$RUN_DIR/intake.kek")
-fi
+for secret in intake.kek casework-notes.key; do
+  if [ ! -f "$RUN_DIR/$secret" ]; then
+    (umask 077; venv_python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" \
+      > "$RUN_DIR/$secret")
+  fi
+done
 
 UV="$(find_uv)"
 for svc in "${SERVICES[@]}"; do
@@ -56,7 +58,7 @@ for svc in "${SERVICES[@]}"; do
       "${PREFIX}_HTTP_PORT=${PORTS[$svc]}" "${PREFIX}_AUTH_JWKS_FILE=$RUN_DIR/devkeys/dev-jwks.json" \
       "${PREFIX}_DEV_SIGNING_KEY_FILE=$RUN_DIR/devkeys/dev-signing-key.pem" \
       "${PREFIX}_INTAKE_URL=http://127.0.0.1:${PORTS[intake]}" \
-      "INTAKE_KEK_SOURCE=file:$RUN_DIR/intake.kek" \
+      "INTAKE_KEK_SOURCE=file:$RUN_DIR/intake.kek" "CASEWORK_NOTES_KEY_SOURCE=file:$RUN_DIR/casework-notes.key" \
       "$UV" run --frozen --no-sync python -m "$svc.entrypoints.$kind" >>"$RUN_LOGS/$svc-$kind.log" 2>&1 &
     PIDS+=("$!")
   done

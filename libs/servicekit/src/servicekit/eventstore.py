@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from .domain import AggregateType, DomainEvent, S
 from .envelope import Envelope, utcnow
@@ -169,7 +169,14 @@ class EventStore:
         )
         outbox_docs = self._outbox_documents(agg, commit, events, ids, context)
         started = time.monotonic()
-        await self.outbox.insert_many(outbox_docs, ordered=True)
+        try:
+            await self.outbox.insert_many(outbox_docs, ordered=True)
+        except (DuplicateKeyError, BulkWriteError) as exc:
+            if not _is_duplicate_key(exc):
+                raise
+            # Another writer runs the same idempotent command (same derived event ids) and got here
+            # first. Its entries are not ours to delete: lose the race, reload, and find its commit.
+            return None
         await self._fault("after_outbox")
         try:
             await self.events.insert_one(commit)
@@ -297,6 +304,13 @@ class EventStore:
             commits.append(commit)
             version += 1
         return commits
+
+
+def _is_duplicate_key(exc: Exception) -> bool:
+    if isinstance(exc, DuplicateKeyError):
+        return True
+    errors = getattr(exc, "details", {}).get("writeErrors", [])
+    return bool(errors) and all(e.get("code") == 11000 for e in errors)
 
 
 def _strip(doc: dict[str, Any]) -> dict[str, Any]:

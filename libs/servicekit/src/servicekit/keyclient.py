@@ -104,3 +104,30 @@ def dev_service_token_provider(private_key_file: Path, *, service: str, ttl_seco
         return str(state["token"])
 
     return provide
+
+
+def client_credentials_token_provider(token_url: str, client_id: str, client_secret: str, *,
+                                      scope: str = "pii:decrypt", audience: str | None = None,
+                                      http: httpx.AsyncClient | None = None) -> TokenProvider:
+    """Production: an OAuth2 client-credentials token from the identity provider, renewed before expiry."""
+    client = http or httpx.AsyncClient(timeout=5.0)
+    state: dict[str, float | str] = {"token": "", "until": 0.0}
+
+    async def provide() -> str:
+        if time.time() < float(state["until"]):
+            return str(state["token"])
+        form = {"grant_type": "client_credentials", "scope": scope}
+        if audience:
+            form["audience"] = audience
+        try:
+            response = await client.post(token_url, data=form, auth=(client_id, client_secret))
+        except httpx.TransportError as exc:
+            raise TransientError("identity provider unreachable") from exc
+        if response.status_code != 200:
+            raise TransientError(f"identity provider answered HTTP {response.status_code}")
+        body = response.json()
+        state["token"] = body["access_token"]
+        state["until"] = time.time() + float(body.get("expires_in", 300)) / 2
+        return str(state["token"])
+
+    return provide

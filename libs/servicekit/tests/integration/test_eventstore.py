@@ -182,3 +182,17 @@ async def test_chain_verification_detects_edit_and_deletion(setup):
     full = await verify_store(store, [agg])
     assert not full.ok
     assert {p.aggregate_id for p in full.problems} == {tally_id, other}
+
+
+async def test_racing_writers_of_one_idempotent_command_commit_it_once(setup):
+    db, topic, _ = setup
+    store = EventStore(db, source="/redress/kit")
+    agg = tally_type(topic)
+    tally_id = new_id()
+    await store.execute(agg, tally_id, open_tally("race"), context=CTX)
+    results = await asyncio.gather(*[store.execute(agg, tally_id, increment(4), context=CTX,
+                                                   idempotency_key="same-cause") for _ in range(5)])
+    assert sum(not r.duplicate for r in results) == 1  # one commit, every other racer sees it
+    loaded = await store.load(agg, tally_id)
+    assert loaded.version == 2 and loaded.state.total == 4
+    assert await db.outbox.count_documents({}) == 2
