@@ -128,6 +128,18 @@ async def test_withdrawn_consent_cancels_what_is_pending(notify: Any, sms_gatewa
     assert {s for s, _ in (await statuses(notify, victim)).values()} == {"sent", "cancelled"}
 
 
+async def test_an_old_withdrawal_replayed_after_a_new_grant_cancels_nothing(notify: Any) -> None:
+    phone = new_phone()
+    victim = await notify.register(phone=phone)
+    withdrawal = await notify.consent_changed(victim, granted=False, version=2)
+    await notify.consent_changed(victim, granted=True, version=3)
+    await notify.hearing_event("scheduled", f"h-{uuid.uuid4()}", [victim], notify.clock() + timedelta(days=10))
+    await notify.replay("intake.victims", withdrawal)
+    recipient = await notify.deps.recipients.get(victim)
+    assert (recipient.consent, recipient.consent_version) == (True, 3)
+    assert {d.status for d in await notify.deliveries_of(victim)} == {"pending"}
+
+
 async def test_intake_refusing_the_key_at_send_time_means_no_send(notify: Any, sms_gateway: Any) -> None:
     phone = new_phone()
     victim = await notify.register(phone=phone)
