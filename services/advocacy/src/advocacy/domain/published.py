@@ -190,7 +190,8 @@ def education_figures(i: Inputs) -> dict[str, Any]:
     ranked = ind.education_priorities(pairs, rows.reach_rows(i.facts.sessions, i.period))
     regions = [{"region": r["region"], "rank": r["rank"], "documented_violations": shown.get(r["region"], 0),
                 "youth_reached": r["youth_reached"],
-                "violations_per_youth_reached": r["score"] if isinstance(shown.get(r["region"], 0), int) else None}
+                "violations_per_youth_reached": (round(r["score"], 4) if isinstance(shown.get(r["region"], 0), int)
+                                                 else None)}
                for r in ranked]
     return {"education_reach_vs_incidents": {
         "regions": regions, "k": i.k,
