@@ -19,7 +19,7 @@ class Deps:
     """Everything handlers and routes need."""
 
     core: Core
-    verifier: TokenVerifier
+    verifier: TokenVerifier | None  # None in processes that serve no HTTP (the rebuild command)
     projections: Projections
     keys: Pseudonymizer
     report_files: ReportFiles
@@ -30,10 +30,11 @@ class Deps:
         return self.core.store
 
 
-def build_deps(settings: Settings) -> Deps:
-    """Build advocacy's dependencies from its settings."""
+def build_deps(settings: Settings, *, authenticate: bool = True) -> Deps:
+    """Build advocacy's dependencies from its settings (`authenticate=False`: no token verifier)."""
     core = build_core(settings)
     configured = settings.pseudonym_key.get_secret_value().encode() if settings.pseudonym_key else None
-    return Deps(core=core, verifier=token_verifier(settings), projections=Projections(core.db),
+    return Deps(core=core, verifier=token_verifier(settings) if authenticate else None,
+                projections=Projections(core.db),
                 keys=Pseudonymizer(core.db["service_secrets"], configured),
                 report_files=ReportFiles(core.db["report_files"]), suppression_k=settings.suppression_k)

@@ -160,7 +160,7 @@ def main() -> None:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     settings = Settings()
     prepare_process(settings)
-    deps = build_deps(settings)
+    deps = build_deps(settings, authenticate=False)
 
     async def run() -> None:
         try:

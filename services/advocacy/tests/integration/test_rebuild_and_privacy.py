@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from typing import Any
 
 import pytest
@@ -112,6 +115,19 @@ async def test_the_admin_endpoint_rebuilds_and_reports_the_new_generation(advoca
     assert status["generation"] == before + 1
     async with advocacy.client("analyst") as analyst:
         assert (await analyst.post("/admin/projections/rebuild")).status_code == 403
+
+
+async def test_the_rebuild_command_replays_the_topics_with_the_service_settings(advocacy, fed):
+    live = await all_figures(advocacy)
+    s = advocacy.settings
+    env = {**os.environ, "ADVOCACY_KAFKA_BOOTSTRAP": s.kafka_bootstrap, "ADVOCACY_MONGO_URL": s.mongo_url,
+           "ADVOCACY_MONGO_DB": s.mongo_db, "ADVOCACY_TOPIC_NAMESPACE": s.topic_namespace}
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "advocacy.rebuild", env=env,
+                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+    out, _ = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode == 0
+    assert f"generation {live['generation']} -> {live['generation'] + 1}" in out.decode()
+    assert (await all_figures(advocacy))["indicators"] == live["indicators"]
 
 
 def strings_in(value: Any) -> list[str]:
