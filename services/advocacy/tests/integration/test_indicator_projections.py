@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from servicekit.ids import new_id
+from servicekit.testing import header, read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -131,3 +132,20 @@ async def test_case_pipeline_and_durations_from_casework_events(advocacy):
     assert durations["complaint_to_first_hearing"]["median_days"] == (date(2016, 4, 1) - date(2016, 2, 1)).days
     assert durations["complaint_to_judgment"]["median_days"] == (date(2016, 9, 1) - date(2016, 2, 1)).days
     assert (await figure(advocacy, "hearing-postponement-rate", 2016))["rate"] == 0.5
+
+
+async def test_an_event_that_can_never_be_counted_is_dead_lettered_and_the_rest_still_count(advocacy):
+    broken = advocacy.event("intake.incident.documented.v1", new_id(), {"occurred_on": "2012-01-01"})  # no region
+    after = [incident(advocacy, "kayes", "2012-02-01") for _ in range(5)]
+    await advocacy.publish("intake.incidents", broken)
+    await advocacy.publish_twice("intake.incidents", *after)
+
+    async def counted() -> bool:
+        return (await figure(advocacy, "incidents-by-region", 2012))["total"] == 5
+
+    await advocacy.eventually(counted)
+    dead = await read_topic(advocacy.settings.kafka_bootstrap,
+                            advocacy.settings.topic_namespace + "advocacy.indicators.dlq", timeout=20, idle=1.0)
+    [parked] = [r for r in dead if header(r, "ce_id") == broken.id]
+    assert header(parked, "dlq_error_type") == "ValidationError"
+    assert "region" in header(parked, "dlq_error_reason")
