@@ -87,8 +87,13 @@ def start_system(
             )
             proc.start()
             system.processes[f"{service}:{kind}"] = proc
-    for service in services:
-        system.processes[f"{service}:api"].wait_healthy()
+    try:
+        for service in services:
+            system.processes[f"{service}:api"].wait_healthy()
+    except BaseException:
+        for proc in system.processes.values():  # never leave half a system running
+            proc.stop()
+        raise
     return system
 
 

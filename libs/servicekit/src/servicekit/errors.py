@@ -48,6 +48,12 @@ class Conflict(DomainError):
     status, title = 409, "Conflict"
 
 
+class Gone(DomainError):
+    """The thing existed and was removed for good (e.g. a victim's data erased)."""
+
+    status, title = 410, "Gone"
+
+
 class PayloadTooLarge(DomainError):
     status, title = 413, "Payload too large"
 
