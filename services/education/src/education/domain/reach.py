@@ -105,14 +105,16 @@ def priority_regions(incidents: Mapping[str, int], youth: Mapping[str, int], reg
     Incident counts are about victims: a count below k is shown as "<k", and the score, which
     would give it back (score x (reach + 1)), is withheld with it.
     """
-    scored = [{"region": r, "incidents": incidents.get(r, 0), "youth_reached": youth.get(r, 0),
-               "score": incidents.get(r, 0) / (youth.get(r, 0) + 1)} for r in regions]
-    scored.sort(key=lambda s: (-s["score"], -s["incidents"], s["region"]))
+    def score(region: str) -> float:
+        return incidents.get(region, 0) / (youth.get(region, 0) + 1)
+
+    ordered = sorted(regions, key=lambda r: (-score(r), -incidents.get(r, 0), r))
     ranked = []
-    for rank, s in enumerate(scored, start=1):
-        small = 0 < s["incidents"] < k
-        ranked.append({"rank": rank, "region": s["region"], "youth_reached": s["youth_reached"],
-                       "priority": rank <= PRIORITY_COUNT and s["incidents"] > 0,
-                       "documented_incidents": f"<{k}" if small else s["incidents"],
-                       "incidents_per_youth_reached": None if small else round(s["score"], 4)})
+    for rank, region in enumerate(ordered, start=1):
+        count = incidents.get(region, 0)
+        small = 0 < count < k
+        ranked.append({"rank": rank, "region": region, "youth_reached": youth.get(region, 0),
+                       "priority": rank <= PRIORITY_COUNT and count > 0,
+                       "documented_incidents": f"<{k}" if small else count,
+                       "incidents_per_youth_reached": None if small else round(score(region), 4)})
     return ranked
