@@ -1,57 +1,138 @@
-"""The demo scenario `make run` plays against the running services, narrated step by step."""
+"""The demo `make run` plays against the running services: testimony to courtroom, narrated.
+
+A monitor documents incidents and registers a victim who consents to legal support and to SMS;
+the victim is referred; a case manager accepts and a lawyer schedules a hearing; notify sends the
+victim two SMS (through the local SMS sink); the lawyer reads the victim's name through intake's
+key path; advocacy and education show what the coalition learns, with small cells suppressed.
+"""
 
 from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from servicekit.devtokens import mint_token
 
 URLS = {"intake": "http://127.0.0.1:8001", "casework": "http://127.0.0.1:8002", "advocacy": "http://127.0.0.1:8003",
-        "education": "http://127.0.0.1:8004", "notify": "http://127.0.0.1:8005"}
+        "education": "http://127.0.0.1:8004", "notify": "http://127.0.0.1:8005", "sms": "http://127.0.0.1:8009"}
+BAMAKO = ZoneInfo("Africa/Bamako")
 
 
-def client(key: Path, service: str, role: str, org: str = "org-amdh") -> httpx.Client:
-    token = mint_token(key, subject=f"demo-{role}", roles=[role], org=org)
-    return httpx.Client(base_url=URLS[service], headers={"Authorization": f"Bearer {token}"}, timeout=10)
+class Demo:
+    """Clients per role, and the narration."""
+
+    def __init__(self, key: Path) -> None:
+        self.key = key
+
+    def client(self, service: str, role: str, *, org: str = "org-amdh", sub: str | None = None) -> httpx.Client:
+        token = mint_token(self.key, subject=sub or f"demo-{role}", roles=[role], org=org)
+        return httpx.Client(base_url=URLS[service], headers={"Authorization": f"Bearer {token}"}, timeout=15)
 
 
 def say(text: str) -> None:
     print(f"  - {text}", flush=True)
 
 
-def document_incidents(key: Path) -> None:
-    monitor = client(key, "intake", "monitor")
-    for region, count in (("mopti", 6), ("segou", 5), ("gao", 2)):
-        for _ in range(count):
-            response = monitor.post("/incidents", json={"occurred_on": "2024-03-02", "region": region,
-                                                        "violation_types": ["killings"]})
-            response.raise_for_status()
-    say("a monitor of org-amdh documented 13 incidents in Mopti, Ségou and Gao (intake)")
+def ok(response: httpx.Response) -> Any:
+    if response.status_code >= 300:
+        raise RuntimeError(f"{response.request.method} {response.request.url.path}: {response.status_code} "
+                           f"{response.text[:300]}")
+    return response.json()
 
 
-def show_counts(key: Path) -> None:
-    analyst = client(key, "advocacy", "analyst")
-    deadline = time.monotonic() + 30
-    body: dict = {}
+def eventually(check: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        body = analyst.get("/indicators/incidents-by-region").json()
-        if sum(v for v in body.get("values", []) if isinstance(v, int)) >= 11:
-            break
+        if result := check():
+            return result
         time.sleep(0.5)
-    counts = dict(zip(body.get("labels", []), body.get("values", []), strict=False))
-    say(f"advocacy counted them from the events, small cells suppressed: {counts} (total {body.get('total')})")
+    raise RuntimeError(f"timed out waiting for {what}")
+
+
+def document(demo: Demo) -> None:
+    monitor = demo.client("intake", "monitor")
+    for region, count in (("mopti", 7), ("segou", 6), ("gao", 2)):
+        for _ in range(count):
+            ok(monitor.post("/incidents", json={"occurred_on": "2024-03-02", "region": region,
+                                                "violation_types": ["killings"]}))
+    say("a monitor of org-amdh documented 15 incidents in Mopti, Ségou and Gao (intake)")
+
+
+def register_and_refer(demo: Demo) -> tuple[str, str]:
+    monitor = demo.client("intake", "monitor")
+    now = datetime.now(BAMAKO)
+    window = {"safe_hours_start": (now - timedelta(hours=1)).strftime("%H:%M"),
+              "safe_hours_end": (now + timedelta(hours=3)).strftime("%H:%M")}
+    victim = ok(monitor.post("/victims", json={
+        "sex": "female", "age_band": "25-39", "region": "mopti",
+        "identity": {"name": "Aïssata N'Diaye", "phone": "+223 76 00 00 01"},
+        "consent": {"legal_support": True, "statistics": True,
+                    "notifications": {"granted": True, "channel": "sms", "language": "fr", **window}}}))
+    say(f"a victim was registered as {victim['id'][:8]}…: her name and phone are encrypted under her own key")
+    referral = ok(monitor.post(f"/victims/{victim['id']}/referrals",
+                               json={"needs": ["legal_representation"], "urgency": "high"}))
+    say("with her consent to legal support, she was referred to the legal-aid partner")
+    return victim["id"], referral["referral_id"]
+
+
+def open_case(demo: Demo, victim_id: str, referral_id: str) -> str:
+    manager = demo.client("casework", "case_manager", org="org-legal")
+    eventually(lambda: manager.get(f"/referrals/{referral_id}").status_code == 200, "the referral in casework")
+    case = ok(manager.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["demo-lawyer"]}))
+    say("the referral reached casework's inbox over Kafka; a case manager accepted it and opened a case")
+    lawyer = demo.client("casework", "lawyer", org="org-legal", sub="demo-lawyer")
+    starts_at = (datetime.now(BAMAKO) + timedelta(days=10)).replace(hour=9, minute=30, second=0, microsecond=0)
+    ok(lawyer.post(f"/cases/{case['case_id']}/hearings", json={
+        "court": "ml-tgi-bamako-c1", "starts_at": starts_at.isoformat(), "purpose": "civil_party_hearing"}))
+    say(f"the lawyer scheduled a hearing on {starts_at:%d %B %Y at %H:%M} (Bamako)")
+    name = eventually(lambda: lawyer.get(f"/cases/{case['case_id']}/victims/{victim_id}/name"), "the name")
+    if name.status_code == 200:
+        say("the assigned lawyer read the victim's name through intake's audited, consent-checked key release")
+    return case["case_id"]
+
+
+def notifications(demo: Demo, victim_id: str) -> None:
+    sms = httpx.Client(base_url=URLS["sms"], timeout=5)
+    received = eventually(lambda: len(sms.get("/messages").json()) >= 2 and sms.get("/messages").json(), "the SMS")
+    for message in received[:2]:
+        say(f"SMS to {message['to']}: “{message['body']}”")
+    admin = demo.client("notify", "notify_admin", org="org-legal")
+    statuses = [(d["kind"], d["status"]) for d in ok(admin.get(f"/victims/{victim_id}/deliveries"))["deliveries"]]
+    say(f"notify's delivery history (no content, no number on the bus): {sorted(statuses)}")
+
+
+def indicators(demo: Demo) -> None:
+    analyst = demo.client("advocacy", "analyst")
+    body = eventually(lambda: (b := analyst.get("/indicators/incidents-by-region").json())
+                      and isinstance(b, dict) and len(b.get("labels", [])) >= 3 and b, "the indicators")
+    counts = dict(zip(body["labels"], body["values"], strict=False))
+    say(f"advocacy counted incidents by region from the events: {counts}, total {body['total']} "
+        "(cells below 5 leave only as '<5', and 'x' hides a cell that would reveal one)")
+    educator = demo.client("education", "educator")
+    ok(educator.post("/sessions", json={
+        "held_on": "2024-05-20", "region": "gao", "venue": "radio", "topics": ["victims_rights"],
+        "audience": [{"sex": "female", "age_band": "18_24", "count": 40}, {"sex": "male", "age_band": "15_17",
+                                                                           "count": 25}]}))
+    say("an educator recorded a radio session in Gao that reached 65 young people (no names)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keys", type=Path, required=True, help="dev signing key (PEM)")
     args = parser.parse_args()
-    print("Demo: from documentation to indicators", flush=True)
-    document_incidents(args.keys)
-    show_counts(args.keys)
+    demo = Demo(args.keys)
+    print("Demo: from testimony to the courtroom", flush=True)
+    document(demo)
+    victim_id, referral_id = register_and_refer(demo)
+    open_case(demo, victim_id, referral_id)
+    notifications(demo, victim_id)
+    indicators(demo)
 
 
 if __name__ == "__main__":

@@ -35,8 +35,8 @@ fi
 "$HERE/stack.sh" up
 eval "$("$HERE/env.sh")"
 
-for svc in "${SERVICES[@]}"; do
-  if port_open "${PORTS[$svc]}"; then die "port ${PORTS[$svc]} ($svc) is already in use"; fi
+for port in "${PORTS[@]}" 8009; do
+  if port_open "$port"; then die "port $port is already in use"; fi
 done
 
 # Development secrets: a signing key pair for tokens and intake's key-encryption key, kept 0600.
@@ -51,6 +51,12 @@ for secret in intake.kek casework-notes.key; do
 done
 
 UV="$(find_uv)"
+# A local SMS gateway speaking Africa's Talking's API, so the demo's SMS never leave the machine.
+"$UV" run --frozen --no-sync python "$HERE/sms_sink.py" --port 8009 >>"$RUN_LOGS/sms-sink.log" 2>&1 &
+PIDS+=("$!")
+NOTIFY_ENV=(NOTIFY_SMS_PRIMARY_KIND=africastalking NOTIFY_SMS_PRIMARY_BASE_URL=http://127.0.0.1:8009
+  NOTIFY_SMS_PRIMARY_ACCOUNT=sandbox NOTIFY_SMS_PRIMARY_SECRET=dev-sink NOTIFY_SMS_PRIMARY_SENDER=REDRESS
+  "NOTIFY_CALLBACK_PHONE=+223 20 22 33 44" NOTIFY_DISPATCHER_POLL_SECONDS=0.5)
 for svc in "${SERVICES[@]}"; do
   PREFIX="${svc^^}"
   for kind in api worker; do
@@ -59,6 +65,7 @@ for svc in "${SERVICES[@]}"; do
       "${PREFIX}_DEV_SIGNING_KEY_FILE=$RUN_DIR/devkeys/dev-signing-key.pem" \
       "${PREFIX}_INTAKE_URL=http://127.0.0.1:${PORTS[intake]}" \
       "INTAKE_KEK_SOURCE=file:$RUN_DIR/intake.kek" "CASEWORK_NOTES_KEY_SOURCE=file:$RUN_DIR/casework-notes.key" \
+      "${NOTIFY_ENV[@]}" \
       "$UV" run --frozen --no-sync python -m "$svc.entrypoints.$kind" >>"$RUN_LOGS/$svc-$kind.log" 2>&1 &
     PIDS+=("$!")
   done
@@ -87,6 +94,7 @@ Redress is running. API documentation:
   education  http://127.0.0.1:${PORTS[education]}/docs
   notify     http://127.0.0.1:${PORTS[notify]}/docs
 Tokens:  uv run redress-token --keys-dir $RUN_DIR/devkeys --role monitor --org org-amdh --sub alice
+SMS:     http://127.0.0.1:8009/messages (local sink; nothing leaves the machine)
 Logs:    $RUN_LOGS
 Press Ctrl-C to stop everything.
 MSG
