@@ -26,15 +26,58 @@ class Infra:
 
 
 def infra_from_env_or_stack() -> Infra:
-    """Use REDRESS_KAFKA_BOOTSTRAP/REDRESS_MONGO_URL if set, else start the local stack scripts."""
+    """Existing servers from REDRESS_KAFKA_BOOTSTRAP/REDRESS_MONGO_URL; else containers where a Docker
+    engine answers (or REDRESS_INFRA=testcontainers); else the project's local stack scripts."""
     bootstrap = os.environ.get("REDRESS_KAFKA_BOOTSTRAP")
     mongo_url = os.environ.get("REDRESS_MONGO_URL")
     if bootstrap and mongo_url:
         return Infra(bootstrap, mongo_url, managed=os.environ.get("REDRESS_STACK_MANAGED") == "1")
+    choice = os.environ.get("REDRESS_INFRA", "")
+    if choice == "testcontainers" or (choice != "scripts" and _docker_engine_answers()):
+        return infra_from_testcontainers()
     subprocess.run([str(REPO_ROOT / "deploy/local/stack.sh"), "up"], check=True, cwd=REPO_ROOT)
     port_kafka = os.environ.get("KAFKA_PORT", "19092")
     port_mongo = os.environ.get("FERRETDB_PORT", "27117")
     return Infra(f"127.0.0.1:{port_kafka}", f"mongodb://127.0.0.1:{port_mongo}/", managed=True)
+
+
+def _docker_engine_answers() -> bool:
+    try:
+        subprocess.run(["docker", "info"], capture_output=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return True
+
+
+def infra_from_testcontainers() -> Infra:
+    """The official Kafka (KRaft) and MongoDB images, stopped when the test process exits."""
+    import atexit
+
+    from testcontainers.core.container import DockerContainer
+    from testcontainers.core.waiting_utils import wait_for_logs
+    from testcontainers.mongodb import MongoDbContainer
+
+    port = free_port()
+    kafka = DockerContainer("apache/kafka:4.1.1").with_bind_ports(9092, port)
+    for name, value in {
+        "KAFKA_NODE_ID": "1", "KAFKA_PROCESS_ROLES": "broker,controller",
+        "KAFKA_LISTENERS": "PLAINTEXT://:9092,CONTROLLER://:9093",
+        "KAFKA_ADVERTISED_LISTENERS": f"PLAINTEXT://127.0.0.1:{port}",
+        "KAFKA_CONTROLLER_LISTENER_NAMES": "CONTROLLER",
+        "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "KAFKA_CONTROLLER_QUORUM_VOTERS": "1@localhost:9093", "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR": "1",
+        "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR": "1", "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR": "1",
+        "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR": "1",
+        "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR": "1", "KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS": "0",
+    }.items():
+        kafka = kafka.with_env(name, value)
+    kafka.start()
+    atexit.register(kafka.stop)
+    wait_for_logs(kafka, "Kafka Server started", timeout=180)
+    mongo = MongoDbContainer("mongo:7")
+    mongo.start()
+    atexit.register(mongo.stop)
+    return Infra(f"127.0.0.1:{port}", mongo.get_connection_url(), managed=False)
 
 
 def unique_name(prefix: str) -> str:
