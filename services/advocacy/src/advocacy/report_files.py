@@ -21,7 +21,8 @@ from servicekit.errors import DomainError
 
 from .domain import published
 from .domain.report import ReportFile
-from .reports import ReportIndicators, ReportMeta, render_charts, render_html, render_indicators_csv
+from .exports import render_indicators_csv
+from .reports import ReportIndicators, ReportMeta, render_charts, render_html
 
 log = logging.getLogger("advocacy.reports")
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from advocacy.domain.disclosure import CountTable, protect_figure, suppress_series, suppress_table
+from advocacy.exports import render_indicators_csv
 from advocacy.reports import (
     ReportIndicators,
     ReportMeta,
@@ -18,7 +19,6 @@ from advocacy.reports import (
     render_charts,
     render_csv,
     render_html,
-    render_indicators_csv,
     render_json,
 )
 
