@@ -19,6 +19,7 @@ import httpx
 
 from .crypto import decrypt_field
 from .errors import TransientError
+from .settings import BaseServiceSettings
 
 TokenProvider = Callable[[], Awaitable[str]]
 PURPOSES = frozenset({"notifications", "legal_support"})
@@ -131,3 +132,19 @@ def client_credentials_token_provider(token_url: str, client_id: str, client_sec
         return str(state["token"])
 
     return provide
+
+
+def service_token_provider(settings: BaseServiceSettings) -> TokenProvider:
+    """This service's token for intake's key release: client credentials when configured, the dev key in
+    development, and otherwise a transient refusal (work that needs a key waits; nothing is lost)."""
+    if settings.oauth_token_url and settings.oauth_client_id and settings.oauth_client_secret:
+        return client_credentials_token_provider(settings.oauth_token_url, settings.oauth_client_id,
+                                                 settings.oauth_client_secret.get_secret_value(),
+                                                 audience=settings.auth_audience)
+    if settings.dev_signing_key_file is not None:
+        return dev_service_token_provider(settings.dev_signing_key_file, service=settings.service_name)
+
+    async def unconfigured() -> str:
+        raise TransientError(f"{settings.service_name} has no service credentials for key release")
+
+    return unconfigured

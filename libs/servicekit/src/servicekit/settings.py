@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -48,6 +48,10 @@ class BaseServiceSettings(BaseSettings):
     dev_signing_key_file: Path | None = Field(
         default=None, description="Development only: key to sign this service's own service token"
     )
+    oauth_token_url: str | None = Field(
+        default=None, description="Identity provider's token endpoint, for this service's own token")
+    oauth_client_id: str | None = Field(default=None, description="This service's client id at the provider")
+    oauth_client_secret: SecretStr | None = Field(default=None, description="This service's client secret")
     intake_url: str = Field(default="http://127.0.0.1:8001", description="Intake, the custodian of data keys")
 
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="Largest JSON body accepted (413 beyond)")

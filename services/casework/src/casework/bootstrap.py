@@ -12,9 +12,8 @@ from pathlib import Path
 
 from servicekit.auth import TokenVerifier
 from servicekit.crypto import KeyEncryptionKey, load_kek
-from servicekit.errors import TransientError
 from servicekit.eventstore import EventStore
-from servicekit.keyclient import KeyClient, TokenProvider, dev_service_token_provider
+from servicekit.keyclient import KeyClient, service_token_provider
 from servicekit.service import Core, build_core, token_verifier
 
 from .config import Settings
@@ -68,21 +67,10 @@ def dev_notes_kek(signing_key_file: Path) -> KeyEncryptionKey:
     return KeyEncryptionKey(key_id="dev-derived:" + hashlib.sha256(secret).hexdigest()[:12], key=secret)
 
 
-def key_token_provider(settings: Settings) -> TokenProvider:
-    """Casework's service token for intake's key release (self-minted in development only)."""
-    if settings.dev_signing_key_file is not None:
-        return dev_service_token_provider(settings.dev_signing_key_file, service="casework")
-
-    async def missing() -> str:
-        raise TransientError("no service credentials configured for the key release (client credentials)")
-
-    return missing
-
-
 def build_deps(settings: Settings) -> Deps:
     """Build casework's dependencies from its settings."""
     core = build_core(settings)
-    key_client = KeyClient(settings.intake_url, key_token_provider(settings), purpose="legal_support",
+    key_client = KeyClient(settings.intake_url, service_token_provider(settings), purpose="legal_support",
                            ttl_seconds=settings.key_cache_seconds)
     return Deps(core=core, verifier=token_verifier(settings), names=KeyPathNames(key_client),
                 notes=NotesVault(core.db, notes_kek(settings)), victims=VictimRecords(core.db),

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from servicekit.errors import TransientError
-from servicekit.keyclient import KeyClient, TokenProvider, dev_service_token_provider
+from servicekit.keyclient import KeyClient, service_token_provider
 
 from .config import Settings
 
@@ -31,20 +30,11 @@ class ContactKeys(Protocol):
         ...
 
 
-async def _no_credentials() -> str:
-    # Production obtains a client-credentials token from the identity provider, which the kit does not
-    # offer yet; until configured, deliveries wait (a transient state), they are neither sent nor lost.
-    raise TransientError("notify has no service credentials for key release")
-
-
-def token_provider(settings: Settings) -> TokenProvider:
-    """Notify's service token for intake (the development key when configured)."""
-    if settings.dev_signing_key_file is not None:
-        return dev_service_token_provider(settings.dev_signing_key_file, service="notify")
-    return _no_credentials
-
-
 def build_key_client(settings: Settings) -> KeyClient:
     """Intake's key-release client for the purpose "notifications", memory cache only."""
-    return KeyClient(base_url=settings.intake_url, token_provider=token_provider(settings), purpose="notifications",
-                     ttl_seconds=settings.key_cache_ttl_seconds)
+    return KeyClient(
+        base_url=settings.intake_url,
+        token_provider=service_token_provider(settings),
+        purpose="notifications",
+        ttl_seconds=settings.key_cache_ttl_seconds,
+    )
