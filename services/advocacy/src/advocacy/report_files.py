@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,8 @@ from .reports import ReportIndicators, ReportMeta, render_charts, render_html
 
 log = logging.getLogger("advocacy.reports")
 
+# matplotlib's rc settings are process-wide: two reports rendered at once in threads would mix them.
+_RENDERING = threading.Lock()
 HTML, CSV, JSON, PNG = "text/html; charset=utf-8", "text/csv; charset=utf-8", "application/json", "image/png"
 
 
@@ -89,7 +92,8 @@ def render(inputs: published.Inputs, *, title: str, parameters: dict[str, Any], 
                                   figures=headline_figures(everything, computed["incidents"], inputs.k))
     meta = ReportMeta(title=title, period_start=inputs.period.start, period_end=inputs.period.end,
                       generated_at=generated_at, verified_only=inputs.verified_only, labels=HEADLINE_LABELS)
-    charts = render_charts(indicators)
+    with _RENDERING:
+        charts = render_charts(indicators)
     document = {"title": title, "parameters": parameters, "generation": generation,
                 "generated_at": generated_at.isoformat(), "indicators": everything}
     return [
