@@ -66,6 +66,12 @@ def test_verified_only_leaves_out_incidents_not_yet_verified():
     assert as_dict(figures["incidents_by_region"]) == {"gao": 7}
 
 
+def test_an_incident_rejected_by_verification_is_not_counted():
+    facts = Facts(incidents={**incidents("gao", 7), **incidents("gao", 3, status="rejected")})
+    figures = published.incident_figures(inputs(facts))
+    assert as_dict(figures["incidents_by_verification"]) == {"verified": 7}
+
+
 def test_the_period_filters_incidents_by_the_day_they_occurred():
     facts = Facts(incidents={**incidents("gao", 6, on=date(2022, 12, 31)), **incidents("gao", 8)})
     figures = published.incident_figures(inputs(facts, period=Period(date(2023, 1, 1), date(2023, 12, 31))))

@@ -46,12 +46,19 @@ class BandRow:
     age_band: str
 
 
+REJECTED = "rejected"
+
+
 def incident_rows(incidents: Mapping[str, f.IncidentFacts], period: Period, *,
                   verified_only: bool = False) -> list[IncidentRow]:
-    """One row per incident, violation type and perpetrator category (counts are distinct incidents)."""
+    """One row per incident, violation type and perpetrator category (counts are distinct incidents).
+
+    An incident that verification rejected is no longer a documented incident and is not counted.
+    """
     rows = []
     for key, incident in incidents.items():
-        if incident.occurred_on not in period or (verified_only and not incident.verified):
+        if incident.occurred_on not in period or incident.verification_status == REJECTED \
+                or (verified_only and not incident.verified):
             continue
         for violation in incident.violation_types:
             for perpetrator in incident.perpetrator_categories or (UNSPECIFIED_PERPETRATOR,):
