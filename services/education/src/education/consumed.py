@@ -1,7 +1,7 @@
 """Education's own copy of the fields it reads from intake's incident events (the rest is ignored).
 
-Only the region and the date of an incident are read: nothing about victims, perpetrators or places
-below the region ever reaches education.
+Only the region, the date and the verification status of an incident are read: nothing about
+victims, perpetrators or places below the region ever reaches education.
 """
 
 from __future__ import annotations
@@ -44,3 +44,11 @@ class IncidentUpdatedV1(BaseModel):
 
     _day = field_validator("occurred_on", mode="before")(_day)
     _reg = field_validator("region", mode="before")(_region)
+
+
+class IncidentVerificationChangedV1(BaseModel):
+    """intake.incident.verification_changed.v1"""
+
+    model_config = ConfigDict(extra="ignore")
+
+    status: str

@@ -82,3 +82,10 @@ async def count_incident_updated(event: ConsumedEvent, deps: Deps) -> None:
     await deps.incidents.record(event_id=event.id, incident_id=event.envelope.subject,
                                 at=event.envelope.time.isoformat(), offset=event.offset, region=data.region,
                                 occurred_on=data.occurred_on)
+
+
+async def follow_incident_verification(event: ConsumedEvent, deps: Deps) -> None:
+    """Stop counting an incident that verification rejected (and count it again if reopened)."""
+    data = consumed.IncidentVerificationChangedV1.model_validate(event.data)
+    await deps.incidents.record(event_id=event.id, incident_id=event.envelope.subject,
+                                at=event.envelope.time.isoformat(), offset=event.offset, status=data.status)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from servicekit.runtime import ConsumerGroup
 
-from .handlers import count_incident_documented, count_incident_updated
+from .handlers import count_incident_documented, count_incident_updated, follow_incident_verification
 
 INCIDENT_DENSITY = ConsumerGroup(
     purpose="incident-density",
@@ -18,6 +18,7 @@ INCIDENT_DENSITY = ConsumerGroup(
     subscriptions={
         "intake.incident.documented.v1": [count_incident_documented],
         "intake.incident.updated.v1": [count_incident_updated],
+        "intake.incident.verification_changed.v1": [follow_incident_verification],
     },
 )
 

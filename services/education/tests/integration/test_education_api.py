@@ -122,6 +122,23 @@ async def test_priority_regions_from_incidents_delivered_twice_and_reach(educati
     assert body["regions"][0]["region"] == "kidal"
 
 
+async def test_an_incident_rejected_by_verification_no_longer_counts_towards_priority(education):
+    documented = [incident(education, "koulikoro", "2016-05-01") for _ in range(7)]
+    rejected = [education.event("intake.incident.verification_changed.v1", e.subject,
+                                {"previous_status": "pending", "status": "rejected", "reason": "not corroborated"})
+                for e in documented[:3]]
+    await education.publish_twice("intake.incidents", *documented, *rejected)
+    async with education.client("analyst") as analyst:
+        async def counted() -> bool:
+            body = (await analyst.get("/priority-regions", params={"period_start": "2016-01-01",
+                                                                   "period_end": "2016-12-31"})).json()
+            return {r["region"]: r for r in body["regions"]}["koulikoro"]["documented_incidents"] == "<5"
+
+        await education.eventually(counted)
+    facts = education.deps.core.db["incident_facts"]
+    assert await facts.count_documents({"subject": {"$in": [e.subject for e in documented]}}) == 10
+
+
 def strings_in(value) -> list[str]:
     """Every string in a document, keys included."""
     if isinstance(value, dict):
@@ -150,5 +167,5 @@ async def test_the_store_keeps_the_region_and_date_of_incidents_and_nothing_abou
              for s in strings_in(doc) if victim_id in s or "jihadist" in s]
     assert leaks == []
     record = await facts.find_one({"subject": documented.subject})
-    assert set(record) == {"_id", "subject", "at", "offset", "region", "occurred_on"}
+    assert set(record) == {"_id", "subject", "at", "offset", "region", "occurred_on", "status"}
     assert record["region"] == "gao"
