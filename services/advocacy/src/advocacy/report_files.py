@@ -22,6 +22,7 @@ from servicekit.errors import DomainError
 
 from .domain import published
 from .domain.report import ReportFile
+from .domain.vocabulary import vocabulary
 from .exports import render_indicators_csv
 from .reports import ReportIndicators, ReportMeta, render_charts, render_html
 
@@ -64,6 +65,11 @@ HEADLINE_LABELS = {
 }
 
 
+def report_labels() -> dict[str, str]:
+    """English labels of every code a report shows (the report is written in English)."""
+    return {t.code: t.label_en for t in vocabulary("report_labels").terms} | HEADLINE_LABELS
+
+
 def headline_figures(everything: dict[str, dict[str, Any]], incidents: int, k: int) -> dict[str, Any]:
     """The key figures at the top of a report, all taken from the protected indicators."""
     durations = everything["case_durations"]
@@ -91,9 +97,9 @@ def render(inputs: published.Inputs, *, title: str, parameters: dict[str, Any], 
                                   cases_by_stage=published.stage_series(inputs),
                                   figures=headline_figures(everything, computed["incidents"], inputs.k))
     meta = ReportMeta(title=title, period_start=inputs.period.start, period_end=inputs.period.end,
-                      generated_at=generated_at, verified_only=inputs.verified_only, labels=HEADLINE_LABELS)
+                      generated_at=generated_at, verified_only=inputs.verified_only, labels=report_labels())
     with _RENDERING:
-        charts = render_charts(indicators)
+        charts = render_charts(indicators, meta.labels)
     document = {"title": title, "parameters": parameters, "generation": generation,
                 "generated_at": generated_at.isoformat(), "indicators": everything}
     return [

@@ -7,7 +7,7 @@ import json
 import pytest
 from advocacy.domain.vocabulary import UnknownTerm, allowed_transitions, require_term, vocabulary
 
-NAMES = ("target_bodies", "action_types", "recommendation_statuses")
+NAMES = ("target_bodies", "action_types", "recommendation_statuses", "report_labels")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -80,3 +80,10 @@ def test_recommendation_follow_up_allows_reconsideration_and_rollback() -> None:
     assert "acknowledged" in allowed_transitions("rejected")
     assert allowed_transitions("implemented") == ("partially_implemented",)
     assert allowed_transitions("no_such_status") == ()
+
+
+def test_report_labels_name_the_regions_violations_and_stages_that_advocacy_counts() -> None:
+    labels = vocabulary("report_labels")
+    kinds = {t.attributes["kind"] for t in labels.terms}
+    assert kinds == {"region", "violation_type", "perpetrator_category", "verification_status", "case_stage"}
+    assert labels.get("segou").label_fr == "Ségou" and labels.get("complaint_civil_party") is not None
