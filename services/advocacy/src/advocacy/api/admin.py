@@ -16,7 +16,7 @@ from .deps import Admin, AppDeps
 
 router = APIRouter(tags=["operations"])
 AnyUser = Annotated[Principal, Depends(require())]
-VOCABULARIES = ("target_bodies", "action_types", "recommendation_statuses")
+VOCABULARIES = ("target_bodies", "action_types", "recommendation_statuses", "report_labels")
 
 
 @router.get("/admin/projections", responses={401: {}, 403: {}})
