@@ -1,7 +1,11 @@
 """Intake's domain: aggregates, events and rules, with no I/O."""
 
+from typing import Any
+
+from servicekit.domain import AggregateType
+
 from .evidence import EVIDENCE
 from .incident import INCIDENT
 from .victim import VICTIM
 
-AGGREGATES = [INCIDENT, VICTIM, EVIDENCE]
+AGGREGATES: list[AggregateType[Any]] = [INCIDENT, VICTIM, EVIDENCE]
