@@ -45,7 +45,7 @@ ensure_credentials() {
   for user in admin "${SERVICE_USERS[@]}"; do
     if [ ! -s "$CREDS/$user.password" ]; then
       # Finite pipeline (no reader closing early), so pipefail sees no SIGPIPE: 48 random bytes, ~60 chars kept to 32.
-      (umask 077; head -c 48 /dev/urandom | base64 | LC_ALL=C tr -dc 'A-Za-z0-9' | cut -c1-32 >"$CREDS/$user.password")
+      (umask 077; head -c 48 /dev/urandom | base64 | LC_ALL=C tr -dc 'A-Za-z0-9' | cut -c1-32 | tr -d '\n' >"$CREDS/$user.password")
     fi
     # A Kafka client config per user, for kafka-clients tools and for checking a principal by hand.
     (umask 077; cat >"$CREDS/$user.properties" <<PROPS
@@ -59,9 +59,14 @@ PROPS
 }
 
 write_config() {
-  local admin_pw
-  admin_pw="$(password_of admin)"
+  # The admin password is not written into server.properties: Kafka's DirectoryConfigProvider reads
+  # it from the credentials dir at start-up (the same mechanism docker-compose.secure.yml uses with
+  # Docker secrets).
+  local admin_pw='${dir:'"$CREDS"':admin.password}'
   (umask 077; cat >"$DIR/server.properties" <<PROPS
+config.providers=dir
+config.providers.dir.class=org.apache.kafka.common.config.provider.DirectoryConfigProvider
+config.providers.dir.param.allowed.paths=$CREDS
 process.roles=broker,controller
 node.id=1
 listeners=SASL_PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
