@@ -162,18 +162,18 @@ async def test_a_client_without_sasl_is_refused(secure_kafka):
     "servicekit cannot authenticate to Kafka: settings.py has no SASL fields and kafka.py builds every "
     "producer, consumer and admin client without security_protocol/sasl_*; so no service can run against "
     "the secure broker yet (owner: servicekit; proposed settings kafka_security_protocol, kafka_sasl_mechanism, "
-    "kafka_sasl_username, kafka_sasl_password, as docker-compose.secure.yml passes them)"))
+    "kafka_sasl_username, kafka_sasl_password_file, as docker-compose.secure.yml passes them)"))
 def test_a_service_configured_with_its_scram_principal_reaches_the_secure_broker(secure_kafka, infra, tmp_path):
     from servicekit.devtokens import ensure_dev_keypair
     from servicekit.testing import ServiceProcess, service_env
 
     _, jwks = ensure_dev_keypair(tmp_path / "keys")
     port = free_port()
-    password = (secure_kafka.credentials / "intake.password").read_text().strip()
     env = service_env("intake", infra, namespace="", db=f"sasl_{port}", jwks_file=jwks, port=port, extra={
         "INTAKE_KAFKA_BOOTSTRAP": secure_kafka.bootstrap, "INTAKE_KEK_SOURCE": "base64:" + "A" * 43 + "=",
         "INTAKE_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT", "INTAKE_KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
-        "INTAKE_KAFKA_SASL_USERNAME": "intake", "INTAKE_KAFKA_SASL_PASSWORD": password})
+        "INTAKE_KAFKA_SASL_USERNAME": "intake",
+        "INTAKE_KAFKA_SASL_PASSWORD_FILE": str(secure_kafka.credentials / "intake.password")})
     api = ServiceProcess("intake", "api", env, tmp_path / "intake-api.log", port=port)
     api.start()
     try:
