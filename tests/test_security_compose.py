@@ -69,7 +69,8 @@ def test_every_broker_listener_authenticates_and_the_authorizer_denies_by_defaul
 
 def test_the_admin_password_is_a_secret_not_a_literal(merged):
     env = _env(merged["services"]["kafka"])
-    for key in ("KAFKA_LISTENER_NAME_INTERNAL_PLAIN_SASL_JAAS_CONFIG", "KAFKA_LISTENER_NAME_CONTROLLER_PLAIN_SASL_JAAS_CONFIG"):
+    for listener in ("INTERNAL", "CONTROLLER"):
+        key = f"KAFKA_LISTENER_NAME_{listener}_PLAIN_SASL_JAAS_CONFIG"
         assert 'password="$${dir:/run/secrets:kafka_admin_password}"' in env[key], env[key]
     assert "kafka_admin_password" in _secrets(merged["services"]["kafka"])
     for name, secret in merged["secrets"].items():

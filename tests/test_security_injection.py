@@ -74,7 +74,7 @@ def test_operator_keys_in_request_bodies_are_refused(system, live_documents, ser
                 if not _is_4xx(response.status_code):
                     failures.append(f"{route.key} form: {response.status_code} {response.text[:150]}")
     assert sent > 0, f"{service} has no write route to attack: the table or the API changed"
-    assert not failures, f"{service}: {len(failures)} of {sent} injected bodies were not refused:\n" + "\n".join(failures)
+    assert not failures, f"{service}: {len(failures)} of {sent} injected bodies got through:\n" + "\n".join(failures)
 
 
 @pytest.mark.parametrize("service", access.SERVICES)

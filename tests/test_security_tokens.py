@@ -43,7 +43,8 @@ def test_forged_or_broken_token_is_refused_with_401(system, forger, service, att
 
 
 @pytest.mark.parametrize("service", access.SERVICES)
-@pytest.mark.parametrize("authorization", ["Basic YWRtaW46YWRtaW4=", "Bearer", "Bearer not.a.jwt", "Bearer " + "a" * 20000])
+@pytest.mark.parametrize("authorization", ["Basic YWRtaW46YWRtaW4=", "Bearer", "Bearer not.a.jwt",
+                                           "Bearer " + "a" * 20000])
 def test_malformed_authorization_headers_are_refused_with_401(system, service, authorization):
     response = httpx.get(system.url(service) + PROTECTED, headers={"Authorization": authorization}, timeout=10.0)
     assert response.status_code == 401, f"{service}: {response.status_code} {response.text[:200]}"

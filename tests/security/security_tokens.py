@@ -93,7 +93,7 @@ class Forger:
 
     def without_expiry(self) -> str:
         token = self.genuine()
-        header, payload, _ = token.split(".")
+        _, payload, _ = token.split(".")
         claims = json.loads(_unb64(payload))
         claims.pop("exp")
         # Re-signed with the genuine key: only the missing claim is wrong.

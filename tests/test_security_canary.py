@@ -1,0 +1,234 @@
+"""Canary test of the whole system, and crypto-shredding end to end.
+
+A dedicated system (every service, API and worker, as real processes) runs with a span hook on
+PYTHONPATH (tests/security/spanhook) that exports every span of every process to files, and with
+notify sending through a loopback SMS gateway. Unique canary identities are planted through the
+public APIs: a victim with a canary name, aliases, phone, e-mail, address and narrative, consenting
+to legal support and SMS; an incident naming her; a referral; the case manager accepts, the lawyer
+schedules a hearing, writes a note naming her, reads her name through the key path; notify texts
+her. Then intake erases her. Afterwards every record on every topic of the run (dead letters
+included), every log line, every exported span and every document of every collection of every
+service's database is scanned: zero canary hits. Intake's encrypted fields are scanned too: they
+hold ciphertext, so they cannot match.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+import security_canary as canary
+from security_sms_sink import SmsSink
+from servicekit.testing import header
+
+from tests.conftest import SERVICES as ALL_SERVICES
+from tests.conftest import start_system
+
+pytestmark = pytest.mark.integration
+
+BAMAKO = ZoneInfo("Africa/Bamako")
+SPAN_HOOK = Path(__file__).resolve().parent / "security" / "spanhook"
+
+
+def eventually(probe: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
+    """Poll until `probe` returns something truthy (bounded)."""
+    deadline = time.monotonic() + timeout
+    while not (result := probe()):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.5)
+    return result
+
+
+@dataclass
+class Traced:
+    system: Any
+    span_dir: Path
+    sink: SmsSink
+
+
+@pytest.fixture(scope="module")
+def traced(infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Traced]:
+    """Every service with span export to files, and notify sending SMS to a loopback gateway."""
+    tmp = tmp_path_factory.mktemp("canary")
+    span_dir = tmp / "spans"
+    span_dir.mkdir()
+    python_path = os.pathsep.join(p for p in (str(SPAN_HOOK), os.environ.get("PYTHONPATH", "")) if p)
+    with SmsSink() as sink:
+        extra = {service: {"PYTHONPATH": python_path, "REDRESS_TEST_SPAN_DIR": str(span_dir),
+                           "REDRESS_TEST_SPAN_SERVICE": service} for service in ALL_SERVICES}
+        extra["notify"].update({
+            "NOTIFY_SMS_PRIMARY_KIND": "africastalking", "NOTIFY_SMS_PRIMARY_BASE_URL": sink.url,
+            "NOTIFY_SMS_PRIMARY_ACCOUNT": "sandbox", "NOTIFY_SMS_PRIMARY_SECRET": "loopback-sink",
+            "NOTIFY_SMS_PRIMARY_SENDER": "REDRESS", "NOTIFY_CALLBACK_PHONE": "+223 20 22 33 44",
+            "NOTIFY_DISPATCHER_POLL_SECONDS": "0.5"})
+        try:
+            system = start_system(infra, ALL_SERVICES, tmp, extra_env=extra)
+        except TimeoutError:  # a loaded machine can miss the 30 s health wait once; one bounded retry
+            system = start_system(infra, ALL_SERVICES, tmp, extra_env=extra)
+        try:
+            yield Traced(system, span_dir, sink)
+        finally:
+            for process in system.processes.values():
+                process.stop()
+
+
+@dataclass(frozen=True)
+class Planted:
+    identity: dict[str, Any]
+    victim_id: str
+    incident_id: str
+    referral_id: str
+    case_id: str
+
+
+def _ok(response: httpx.Response, status: int) -> Any:
+    assert response.status_code == status, f"{response.request.method} {response.request.url.path}: " \
+                                           f"{response.status_code} {response.text[:300]}"
+    return response.json() if response.content else None
+
+
+@pytest.fixture(scope="module")
+def planted(traced: Traced) -> Planted:
+    """The whole flow, driven through the public APIs with a canary identity."""
+    system, identity = traced.system, canary.canary_identity()
+    now = datetime.now(BAMAKO)
+    monitor = system.client("intake", "monitor", org="org-amdh", sub="monitor-canary")
+    victim_id = _ok(monitor.post("/victims", json={
+        "sex": "female", "age_band": "25-39", "region": "mopti", "identity": identity,
+        "consent": {"legal_support": True, "statistics": True, "notifications": {
+            "granted": True, "channel": "sms", "language": "fr",
+            # A window around now (Bamako time), so notify may send at once.
+            "safe_hours_start": (now - timedelta(hours=1)).strftime("%H:%M"),
+            "safe_hours_end": (now + timedelta(hours=3)).strftime("%H:%M")}}}), 201)["id"]
+    incident_id = _ok(monitor.post("/incidents", json={
+        "occurred_on": "2024-03-02", "region": "mopti", "violation_types": ["killings"],
+        "acts": [{"violation_type": "killings", "victim_ids": [victim_id]}]}), 201)["id"]
+    referral_id = _ok(monitor.post(f"/victims/{victim_id}/referrals", json={
+        "needs": ["legal_representation"], "urgency": "high", "incident_ids": [incident_id]}), 201)["referral_id"]
+
+    manager = system.client("casework", "case_manager", org="org-legal", sub="manager-canary")
+    eventually(lambda: manager.get(f"/referrals/{referral_id}").status_code == 200, "the referral in casework")
+    case_id = _ok(manager.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-canary"]}), 201)["case_id"]
+    lawyer = system.client("casework", "lawyer", org="org-legal", sub="lawyer-canary")
+    starts_at = (now + timedelta(days=10)).replace(hour=9, minute=30, second=0, microsecond=0)
+    _ok(lawyer.post(f"/cases/{case_id}/hearings", json={
+        "court": "ml-tgi-bamako-c1", "starts_at": starts_at.isoformat(), "purpose": "civil_party_hearing"}), 201)
+    # Lawyers write names into notes: the note is a canary too.
+    _ok(lawyer.post(f"/cases/{case_id}/notes", json={
+        "text": f"Entretien avec {identity['name']} ({identity['phone']}, {identity['email']})."}), 201)
+    revealed = eventually(lambda: (r := lawyer.get(f"/cases/{case_id}/victims/{victim_id}/name")).status_code == 200
+                          and r.json(), "the victim's name through the key path")
+    assert revealed["name"] == identity["name"], "the key path must give the assigned lawyer the real name"
+    return Planted(identity, victim_id, incident_id, referral_id, case_id)
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def test_notify_texted_the_victims_real_number_in_victim_safe_words(traced, planted):
+    """The carrier is the one party that gets the number: notify decrypted it through the key path."""
+    wanted = _digits(planted.identity["phone"])
+    sent = eventually(lambda: [m for m in traced.sink.messages() if _digits(m.to).endswith(wanted[-8:])],
+                      "an SMS to the victim", timeout=90.0)
+    for message in sent:
+        assert not [n for n in canary.needles(planted.identity) if n in message.message], message.message
+    admin = traced.system.client("notify", "notify_admin", org="org-legal")
+    deliveries = eventually(lambda: admin.get(f"/victims/{planted.victim_id}/deliveries").json()["deliveries"],
+                            "notify's delivery record")
+    assert deliveries and all(planted.identity["phone"] not in str(d) for d in deliveries)
+
+
+@pytest.fixture(scope="module")
+def erased(traced: Traced, planted: Planted) -> Planted:
+    """A documentation officer erases the victim (consent withdrawn), after notify has texted her."""
+    eventually(lambda: any(_digits(m.to).endswith(_digits(planted.identity["phone"])[-8:])
+                           for m in traced.sink.messages()), "the SMS before erasure", timeout=90.0)
+    officer = traced.system.client("intake", "documentation_officer", org="org-amdh", sub="officer-canary")
+    _ok(officer.post(f"/victims/{planted.victim_id}/erasure", json={"reason": "consent_withdrawn"}), 200)
+    return planted
+
+
+def _release(system: Any, victim_id: str, subject: str, purpose: str) -> httpx.Response:
+    token = system.token("", org=None, sub=subject, scopes=("pii:decrypt",), service=True)
+    return httpx.post(f"{system.url('intake')}/internal/keys/{victim_id}/release", json={"purpose": purpose},
+                      headers={"Authorization": f"Bearer {token}"}, timeout=10.0)
+
+
+async def test_after_erasure_no_service_can_decrypt_the_ciphertext_that_remains(traced, erased, infra, mongo):
+    system, victim_id = traced.system, erased.victim_id
+    # The only source of the data key refuses it for good, for every purpose and every service.
+    for subject, purpose in (("svc-notify", "notifications"), ("svc-casework", "legal_support")):
+        response = _release(system, victim_id, subject, purpose)
+        assert response.status_code == 410, f"{subject}: {response.status_code} {response.text}"
+    # The wrapped key is gone from intake's store: nothing is left to unwrap, even with the KEK.
+    intake_db = mongo[f"{system.db_prefix}_intake"]
+    assert await intake_db["victim_keys"].find_one({"_id": victim_id}) is None
+    # Yet ciphertext of her identity is still out there, in the Kafka log (it cannot be deleted from it).
+    topics = await canary.namespace_topics(infra.kafka_bootstrap, system.namespace)
+    records = await canary.kafka_records(infra.kafka_bootstrap, topics)
+    remaining = {c for _, r in records if header(r, "ce_subject") == victim_id
+                 for c in canary.ciphertexts_in(canary.record_text(r))}
+    assert remaining, "expected the victim's registration event to carry her contact as ciphertext"
+    assert any(header(r, "ce_type") == "intake.victim.erased.v1" and header(r, "ce_subject") == victim_id
+               for _, r in records), "the erasure is announced on the bus"
+    # Casework held her key in memory (the lawyer read her name): the erasure event must make it forget.
+    lawyer = system.client("casework", "lawyer", org="org-legal", sub="lawyer-canary")
+    refused = eventually(lambda: (r := lawyer.get(f"/cases/{erased.case_id}/victims/{victim_id}/name"))
+                         .status_code != 200 and r, "casework to drop the cached key", timeout=60.0)
+    assert refused.status_code in (404, 410) and erased.identity["name"] not in refused.text
+    # Intake itself no longer shows an identity.
+    monitor = system.client("intake", "monitor", org="org-amdh", sub="monitor-canary")
+    assert erased.identity["name"] not in monitor.get(f"/victims/{victim_id}").text
+
+
+def test_the_audit_trail_keeps_who_erased_the_victim_and_why(traced, erased):
+    admin = traced.system.client("intake", "admin", org=None, sub="auditor-canary")
+    entries = _ok(admin.get("/audit", params={"victim_id": erased.victim_id, "limit": 1000}), 200)["entries"]
+    erasures = [e for e in entries if e["action"] == "victim.erased"]
+    assert len(erasures) == 1, entries
+    assert erasures[0]["actor"] == "officer-canary" and erasures[0]["outcome"] == "allowed"
+    assert erasures[0]["reason"] == "consent_withdrawn" or erasures[0]["purpose"] == "consent_withdrawn"
+    actions = {e["action"] for e in entries}
+    assert {"key.released", "victim.read"} & actions, f"key releases and reads are audited too: {actions}"
+    assert not [n for n in canary.needles(erased.identity) if n in str(entries)]
+
+
+async def test_no_canary_on_any_topic_log_line_span_or_store(traced, erased, infra, mongo):
+    system, wanted = traced.system, canary.needles(erased.identity)
+    # Let the erasure's consequences settle in every consumer before the stores are read.
+    eventually(lambda: _release(system, erased.victim_id, "svc-notify", "notifications").status_code == 410,
+               "the erasure to be visible")
+    topics = await canary.namespace_topics(infra.kafka_bootstrap, system.namespace)
+    records = await canary.kafka_records(infra.kafka_bootstrap, topics)
+    kafka = canary.scan_kafka(records, wanted)
+    logs = canary.scan_lines(system.log_files(), wanted, "log")
+    span_files = sorted(traced.span_dir.glob("*.jsonl"))
+    spans = canary.scan_lines(span_files, wanted, "span")
+    stores, counts = await canary.scan_stores(mongo, [f"{system.db_prefix}_{s}" for s in ALL_SERVICES], wanted)
+
+    print(f"\ncanary scan: {kafka.places} records on {len(topics)} topics, {logs.places} log lines, "
+          f"{spans.places} spans in {len(span_files)} files, {stores.places} documents in {len(counts)} collections")
+    # The scan must have looked where the flow went, or zero hits would prove nothing.
+    produced = {t.removeprefix(system.namespace) for t, _ in records}
+    assert {"intake.victims", "intake.incidents", "casework.cases", "casework.hearings",
+            "notify.deliveries"} <= produced, produced
+    assert {f.name.split("-")[0] for f in span_files} >= set(ALL_SERVICES), "every service exported spans"
+    assert logs.places > 0 and spans.places > 50
+    assert counts.get(f"{system.db_prefix}_casework.audit_log", 0) > 0
+    # Positive control: the same scanners do find this run's own non-secret identifiers in each place.
+    victim, run = {erased.victim_id}, {system.namespace.rstrip(".")}
+    assert canary.scan_kafka(records, victim).hits, "control: the victim's pseudonymous id is on the bus"
+    assert canary.scan_lines(span_files, victim, "span").hits, "control: request spans name the victim's id"
+    assert (await canary.scan_stores(mongo, [f"{system.db_prefix}_casework"], victim))[0].hits, "control: store"
+    assert canary.scan_lines(system.log_files(), run, "log").hits, "control: logs name the run's topics"
+    hits = kafka.hits + logs.hits + spans.hits + stores.hits
+    assert not hits, f"{len(hits)} canary hits:\n" + "\n".join(hits[:50])
