@@ -35,6 +35,11 @@ FeedToken = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{43}$", description="The
 
 def checked_range(start: datetime, end: datetime) -> tuple[datetime, datetime]:
     """A range that ends after it starts and spans at most MAX_RANGE."""
+    for name, value in (("start", start), ("end", end)):
+        try:
+            to_bamako(value)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field=f"query.{name}") from None
     start, end = to_bamako(start), to_bamako(end)
     if end <= start:
         raise InvalidInput("the range ends before it starts", field="end")

@@ -20,6 +20,10 @@ HORIZON = timedelta(days=3660)
 
 def to_bamako(value: datetime) -> datetime:
     """A date-time in Africa/Bamako, to the second; a naive value is read as Bamako local time."""
+    # Proceedings are of our era; a year-1 date would also overflow the zone conversion (Bamako's
+    # historical offset is -0:32 before 1912). Far-future typos are refused by the domain rules.
+    if value.year < 1900:
+        raise ValueError("date-time before 1900")
     value = value.replace(tzinfo=BAMAKO) if value.tzinfo is None else value.astimezone(BAMAKO)
     return value.replace(microsecond=0)
 
