@@ -116,3 +116,33 @@ import sys as _sys  # noqa: E402
 _SECURITY_SUPPORT = str(Path(__file__).resolve().parent / "security")
 if _SECURITY_SUPPORT not in _sys.path:
     _sys.path.append(_SECURITY_SUPPORT)
+
+from typing import TYPE_CHECKING  # noqa: E402
+
+if TYPE_CHECKING:
+    from security_system import SecurityStack
+
+
+@pytest.fixture(scope="session")
+def security_stack(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecurityStack]:
+    """A second, isolated system for the security proofs (tests/security/security_system.py): spans exported
+    to files, notify texting a loopback SMS gateway; its writes never touch the shared system's counts."""
+    from security_sms_sink import SmsSink
+    from security_system import start_security_stack
+
+    available = tuple(
+        s for s in SERVICES if (REPO_ROOT / "services" / s / "src" / s / "entrypoints" / "worker.py").exists()
+    )
+    with SmsSink() as sink:
+        stack = start_security_stack(start_system, infra, available, tmp_path_factory.mktemp("security"), sink)
+        try:
+            yield stack
+        finally:
+            for proc in stack.system.processes.values():
+                proc.stop()
+
+
+@pytest.fixture(scope="session")
+def security_system(security_stack: SecurityStack) -> System:
+    """The isolated system of the security proofs."""
+    return security_stack.system  # type: ignore[no-any-return]

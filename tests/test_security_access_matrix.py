@@ -56,16 +56,16 @@ def test_every_route_in_the_code_has_a_rule_and_every_rule_a_route(service):
 
 
 @pytest.mark.parametrize("service", access.SERVICES)
-def test_running_service_enforces_the_table_for_every_route_and_principal(system, service):
+def test_running_service_enforces_the_table_for_every_route_and_principal(security_system, service):
     """Ask every route as every principal; collect every deviation from the table, then fail once."""
-    if f"{service}:api" not in system.processes:
-        pytest.fail(f"{service} is not running in the system fixture")
-    base = system.url(service)
+    if f"{service}:api" not in security_system.processes:
+        pytest.fail(f"{service} is not running in the security system")
+    base = security_system.url(service)
     live = httpx.get(f"{base}/openapi.json", timeout=10.0).json()
     missing, _ = _missing_and_stale(service, live)
     assert not missing, f"{service}: the running service serves routes without a rule: {missing}"
     rules = MATRIX["services"][service]
-    headers = {principal: access.bearer_headers(system, principal) for principal in access.PRINCIPALS}
+    headers = {principal: access.bearer_headers(security_system, principal) for principal in access.PRINCIPALS}
     deviations, asked = [], 0
     with httpx.Client(base_url=base, timeout=20.0) as client:
         for route in access.routes_of(service, live):
@@ -81,11 +81,11 @@ def test_running_service_enforces_the_table_for_every_route_and_principal(system
     assert not deviations, f"{service}: {len(deviations)} of {asked} cells deviate:\n" + "\n".join(deviations)
 
 
-def test_a_denial_never_reveals_why_beyond_the_problem_shape(system):
+def test_a_denial_never_reveals_why_beyond_the_problem_shape(security_system):
     """403/401 bodies are problem+json without the token or the subject (which may be an e-mail)."""
     subject = "someone@example.org"
-    token = system.token("analyst", sub=subject)
-    response = httpx.get(f"{system.url('intake')}/victims/v-1", headers={"Authorization": f"Bearer {token}"},
+    token = security_system.token("analyst", sub=subject)
+    response = httpx.get(f"{security_system.url('intake')}/victims/v-1", headers={"Authorization": f"Bearer {token}"},
                          timeout=10.0)
     assert response.status_code == 403
     assert response.headers["content-type"].startswith("application/problem+json")

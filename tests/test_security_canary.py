@@ -1,41 +1,36 @@
 """Canary test of the whole system, and crypto-shredding end to end.
 
-A dedicated system (every service, API and worker, as real processes) runs with a span hook on
-PYTHONPATH (tests/security/spanhook) that exports every span of every process to files, and with
-notify sending through a loopback SMS gateway. Unique canary identities are planted through the
-public APIs: a victim with a canary name, aliases, phone, e-mail, address and narrative, consenting
-to legal support and SMS; an incident naming her; a referral; the case manager accepts, the lawyer
-schedules a hearing, writes a note naming her, reads her name through the key path; notify texts
-her. Then intake erases her. Afterwards every record on every topic of the run (dead letters
-included), every log line, every exported span and every document of every collection of every
-service's database is scanned: zero canary hits. Intake's encrypted fields are scanned too: they
+The security proofs' own system (tests/conftest.py `security_stack`: every service, API and worker,
+as real processes) runs with a span hook on PYTHONPATH (tests/security/spanhook) that exports every
+span of every process to files, and with notify sending through a loopback SMS gateway. Unique
+canary identities are planted through the public APIs: a victim with a canary name, aliases, phone,
+e-mail, address and narrative, consenting to legal support and SMS; an incident naming her; a
+referral; the case manager accepts, the lawyer schedules a hearing, writes a note naming her, reads
+her name through the key path; notify texts her. Then intake erases her. Afterwards every record on
+every topic of the run (dead letters included), every log line, every exported span and every
+document of every collection of every service's database is scanned: zero canary hits. Intake's encrypted fields are scanned too: they
 hold ciphertext, so they cannot match.
 """
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 import security_canary as canary
-from security_sms_sink import SmsSink
 from servicekit.testing import header
 
 from tests.conftest import SERVICES as ALL_SERVICES
-from tests.conftest import start_system
 
 pytestmark = pytest.mark.integration
 
 BAMAKO = ZoneInfo("Africa/Bamako")
-SPAN_HOOK = Path(__file__).resolve().parent / "security" / "spanhook"
 
 
 def eventually(probe: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
@@ -45,39 +40,6 @@ def eventually(probe: Callable[[], Any], what: str, timeout: float = 60.0) -> An
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.5)
     return result
-
-
-@dataclass
-class Traced:
-    system: Any
-    span_dir: Path
-    sink: SmsSink
-
-
-@pytest.fixture(scope="module")
-def traced(infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Traced]:
-    """Every service with span export to files, and notify sending SMS to a loopback gateway."""
-    tmp = tmp_path_factory.mktemp("canary")
-    span_dir = tmp / "spans"
-    span_dir.mkdir()
-    python_path = os.pathsep.join(p for p in (str(SPAN_HOOK), os.environ.get("PYTHONPATH", "")) if p)
-    with SmsSink() as sink:
-        extra = {service: {"PYTHONPATH": python_path, "REDRESS_TEST_SPAN_DIR": str(span_dir),
-                           "REDRESS_TEST_SPAN_SERVICE": service} for service in ALL_SERVICES}
-        extra["notify"].update({
-            "NOTIFY_SMS_PRIMARY_KIND": "africastalking", "NOTIFY_SMS_PRIMARY_BASE_URL": sink.url,
-            "NOTIFY_SMS_PRIMARY_ACCOUNT": "sandbox", "NOTIFY_SMS_PRIMARY_SECRET": "loopback-sink",
-            "NOTIFY_SMS_PRIMARY_SENDER": "REDRESS", "NOTIFY_CALLBACK_PHONE": "+223 20 22 33 44",
-            "NOTIFY_DISPATCHER_POLL_SECONDS": "0.5"})
-        try:
-            system = start_system(infra, ALL_SERVICES, tmp, extra_env=extra)
-        except TimeoutError:  # a loaded machine can miss the 30 s health wait once; one bounded retry
-            system = start_system(infra, ALL_SERVICES, tmp, extra_env=extra)
-        try:
-            yield Traced(system, span_dir, sink)
-        finally:
-            for process in system.processes.values():
-                process.stop()
 
 
 @dataclass(frozen=True)
@@ -96,9 +58,9 @@ def _ok(response: httpx.Response, status: int) -> Any:
 
 
 @pytest.fixture(scope="module")
-def planted(traced: Traced) -> Planted:
+def planted(security_stack) -> Planted:
     """The whole flow, driven through the public APIs with a canary identity."""
-    system, identity = traced.system, canary.canary_identity()
+    system, identity = security_stack.system, canary.canary_identity()
     now = datetime.now(BAMAKO)
     monitor = system.client("intake", "monitor", org="org-amdh", sub="monitor-canary")
     victim_id = _ok(monitor.post("/victims", json={
@@ -134,25 +96,25 @@ def _digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 
 
-def test_notify_texted_the_victims_real_number_in_victim_safe_words(traced, planted):
+def test_notify_texted_the_victims_real_number_in_victim_safe_words(security_stack, planted):
     """The carrier is the one party that gets the number: notify decrypted it through the key path."""
     wanted = _digits(planted.identity["phone"])
-    sent = eventually(lambda: [m for m in traced.sink.messages() if _digits(m.to).endswith(wanted[-8:])],
+    sent = eventually(lambda: [m for m in security_stack.sink.messages() if _digits(m.to).endswith(wanted[-8:])],
                       "an SMS to the victim", timeout=90.0)
     for message in sent:
         assert not [n for n in canary.needles(planted.identity) if n in message.message], message.message
-    admin = traced.system.client("notify", "notify_admin", org="org-legal")
+    admin = security_stack.system.client("notify", "notify_admin", org="org-legal")
     deliveries = eventually(lambda: admin.get(f"/victims/{planted.victim_id}/deliveries").json()["deliveries"],
                             "notify's delivery record")
     assert deliveries and all(planted.identity["phone"] not in str(d) for d in deliveries)
 
 
 @pytest.fixture(scope="module")
-def erased(traced: Traced, planted: Planted) -> Planted:
+def erased(security_stack, planted: Planted) -> Planted:
     """A documentation officer erases the victim (consent withdrawn), after notify has texted her."""
     eventually(lambda: any(_digits(m.to).endswith(_digits(planted.identity["phone"])[-8:])
-                           for m in traced.sink.messages()), "the SMS before erasure", timeout=90.0)
-    officer = traced.system.client("intake", "documentation_officer", org="org-amdh", sub="officer-canary")
+                           for m in security_stack.sink.messages()), "the SMS before erasure", timeout=90.0)
+    officer = security_stack.system.client("intake", "documentation_officer", org="org-amdh", sub="officer-canary")
     _ok(officer.post(f"/victims/{planted.victim_id}/erasure", json={"reason": "consent_withdrawn"}), 200)
     return planted
 
@@ -163,8 +125,8 @@ def _release(system: Any, victim_id: str, subject: str, purpose: str) -> httpx.R
                       headers={"Authorization": f"Bearer {token}"}, timeout=10.0)
 
 
-async def test_after_erasure_no_service_can_decrypt_the_ciphertext_that_remains(traced, erased, infra, mongo):
-    system, victim_id = traced.system, erased.victim_id
+async def test_after_erasure_no_service_can_decrypt_the_ciphertext_that_remains(security_stack, erased, infra, mongo):
+    system, victim_id = security_stack.system, erased.victim_id
     # The only source of the data key refuses it for good, for every purpose and every service.
     for subject, purpose in (("svc-notify", "notifications"), ("svc-casework", "legal_support")):
         response = _release(system, victim_id, subject, purpose)
@@ -190,8 +152,8 @@ async def test_after_erasure_no_service_can_decrypt_the_ciphertext_that_remains(
     assert erased.identity["name"] not in monitor.get(f"/victims/{victim_id}").text
 
 
-def test_the_audit_trail_keeps_who_erased_the_victim_and_why(traced, erased):
-    admin = traced.system.client("intake", "admin", org=None, sub="auditor-canary")
+def test_the_audit_trail_keeps_who_erased_the_victim_and_why(security_stack, erased):
+    admin = security_stack.system.client("intake", "admin", org=None, sub="auditor-canary")
     entries = _ok(admin.get("/audit", params={"victim_id": erased.victim_id, "limit": 1000}), 200)["entries"]
     erasures = [e for e in entries if e["action"] == "victim.erased"]
     assert len(erasures) == 1, entries
@@ -202,8 +164,8 @@ def test_the_audit_trail_keeps_who_erased_the_victim_and_why(traced, erased):
     assert not [n for n in canary.needles(erased.identity) if n in str(entries)]
 
 
-async def test_no_canary_on_any_topic_log_line_span_or_store(traced, erased, infra, mongo):
-    system, wanted = traced.system, canary.needles(erased.identity)
+async def test_no_canary_on_any_topic_log_line_span_or_store(security_stack, erased, infra, mongo):
+    system, wanted = security_stack.system, canary.needles(erased.identity)
     # Let the erasure's consequences settle in every consumer before the stores are read.
     eventually(lambda: _release(system, erased.victim_id, "svc-notify", "notifications").status_code == 410,
                "the erasure to be visible")
@@ -211,7 +173,7 @@ async def test_no_canary_on_any_topic_log_line_span_or_store(traced, erased, inf
     records = await canary.kafka_records(infra.kafka_bootstrap, topics)
     kafka = canary.scan_kafka(records, wanted)
     logs = canary.scan_lines(system.log_files(), wanted, "log")
-    span_files = sorted(traced.span_dir.glob("*.jsonl"))
+    span_files = sorted(security_stack.span_dir.glob("*.jsonl"))
     spans = canary.scan_lines(span_files, wanted, "span")
     stores, counts = await canary.scan_stores(mongo, [f"{system.db_prefix}_{s}" for s in ALL_SERVICES], wanted)
 

@@ -21,13 +21,13 @@ EXAMPLES = 25
 MATRIX = access.load_matrix()
 
 
-def admitted_headers(system, service: str, document: dict) -> dict[str, list[dict[str, str]]]:
+def admitted_headers(security_system, service: str, document: dict) -> dict[str, list[dict[str, str]]]:
     """Per operation: the headers of admitted principals (a non-admin role, plus admin where admitted)."""
     cache: dict[str, dict[str, str]] = {}
 
     def headers(principal: str) -> dict[str, str]:
         if principal not in cache:
-            cache[principal] = access.bearer_headers(system, principal)
+            cache[principal] = access.bearer_headers(security_system, principal)
         return cache[principal]
 
     result = {}
@@ -40,10 +40,11 @@ def admitted_headers(system, service: str, document: dict) -> dict[str, list[dic
 
 
 @pytest.mark.parametrize("service", access.SERVICES)
-def test_fuzzing_every_operation_with_admitted_tokens_yields_no_server_error(system, service):
-    base_url = system.url(service)
+def test_fuzzing_every_operation_with_admitted_tokens_yields_no_server_error(security_system, service):
+    base_url = security_system.url(service)
     document = httpx.get(f"{base_url}/openapi.json", timeout=10.0).json()
-    report = fuzz.fuzz_service(service, base_url, document, admitted_headers(system, service, document), EXAMPLES)
+    headers = admitted_headers(security_system, service, document)
+    report = fuzz.fuzz_service(service, base_url, document, headers, EXAMPLES)
 
     out = access.ROOT / ".cache" / "security" / f"fuzz-{service}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

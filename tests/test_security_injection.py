@@ -33,19 +33,19 @@ def admitted_principal(service: str, route: access.Route) -> str:
 
 
 @pytest.fixture(scope="module")
-def live_documents(system) -> dict[str, dict[str, Any]]:
-    return {service: httpx.get(f"{system.url(service)}/openapi.json", timeout=10.0).json()
+def live_documents(security_system) -> dict[str, dict[str, Any]]:
+    return {service: httpx.get(f"{security_system.url(service)}/openapi.json", timeout=10.0).json()
             for service in access.SERVICES}
 
 
 _HEADERS: dict[str, dict[str, str]] = {}
 
 
-def _client(system, service: str, principal: str) -> httpx.Client:
+def _client(security_system, service: str, principal: str) -> httpx.Client:
     # One token per principal for the whole module: minting and verifying are not what is tested here.
     if principal not in _HEADERS:
-        _HEADERS[principal] = access.bearer_headers(system, principal)
-    return httpx.Client(base_url=system.url(service), headers=_HEADERS[principal], timeout=20.0)
+        _HEADERS[principal] = access.bearer_headers(security_system, principal)
+    return httpx.Client(base_url=security_system.url(service), headers=_HEADERS[principal], timeout=20.0)
 
 
 def _is_4xx(status: int) -> bool:
@@ -53,7 +53,7 @@ def _is_4xx(status: int) -> bool:
 
 
 @pytest.mark.parametrize("service", access.SERVICES)
-def test_operator_keys_in_request_bodies_are_refused(system, live_documents, service):
+def test_operator_keys_in_request_bodies_are_refused(security_system, live_documents, service):
     document, failures, sent = live_documents[service], [], 0
     for route in access.routes_of(service, document):
         if route.method not in WRITE_METHODS:
@@ -61,7 +61,7 @@ def test_operator_keys_in_request_bodies_are_refused(system, live_documents, ser
         operation = document["paths"][route.path][route.method]
         content = operation.get("requestBody", {}).get("content", {})
         path = access.concrete_path(route, document)
-        with _client(system, service, admitted_principal(service, route)) as client:
+        with _client(security_system, service, admitted_principal(service, route)) as client:
             if "application/json" in content:
                 for name, body in injection.body_payloads(injection.first_property(document, operation)).items():
                     response = client.request(route.method.upper(), path, json=body)
@@ -78,11 +78,11 @@ def test_operator_keys_in_request_bodies_are_refused(system, live_documents, ser
 
 
 @pytest.mark.parametrize("service", access.SERVICES)
-def test_operator_names_in_query_strings_are_refused(system, live_documents, service):
+def test_operator_names_in_query_strings_are_refused(security_system, live_documents, service):
     document, failures, sent = live_documents[service], [], 0
     for route in access.routes_of(service, document):
         path = access.concrete_path(route, document)
-        with _client(system, service, admitted_principal(service, route)) as client:
+        with _client(security_system, service, admitted_principal(service, route)) as client:
             for name in injection.QUERY_NAMES:
                 response = client.request(route.method.upper(), f"{path}?{quote(name, safe='')}=1",
                                           **access.minimal_body(route, document))
@@ -99,14 +99,14 @@ def _body(response: httpx.Response) -> Any:
 
 
 @pytest.mark.parametrize("service", access.SERVICES)
-def test_operator_values_in_query_filters_match_nothing_a_literal_would_not(system, live_documents, service,
+def test_operator_values_in_query_filters_match_nothing_a_literal_would_not(security_system, live_documents, service,
                                                                            seeded_incident):
     document, failures, compared = live_documents[service], [], 0
     for route in access.routes_of(service, document):
         operation = document["paths"][route.path][route.method]
         if route.method != "get" or "{" in route.path:
             continue
-        with _client(system, service, admitted_principal(service, route)) as client:
+        with _client(security_system, service, admitted_principal(service, route)) as client:
             for parameter in injection.string_query_parameters(document, operation):
                 literal = client.get(route.path, params={parameter: NONSENSE})
                 unfiltered = client.get(route.path)
@@ -129,7 +129,7 @@ def test_operator_values_in_query_filters_match_nothing_a_literal_would_not(syst
 
 
 @pytest.mark.parametrize("service", access.SERVICES)
-def test_operator_strings_in_path_ids_are_refused(system, live_documents, service):
+def test_operator_strings_in_path_ids_are_refused(security_system, live_documents, service):
     document, failures, sent = live_documents[service], [], 0
     for route in access.routes_of(service, document):
         if "{" not in route.path:
@@ -137,7 +137,7 @@ def test_operator_strings_in_path_ids_are_refused(system, live_documents, servic
         template = access.concrete_path(route, document)
         first = route.path.index("{")
         concrete_prefix_end = template.index("/", first) if "/" in template[first:] else len(template)
-        with _client(system, service, admitted_principal(service, route)) as client:
+        with _client(security_system, service, admitted_principal(service, route)) as client:
             for value in injection.PATH_VALUES:
                 path = template[:first] + quote(value, safe="") + template[concrete_prefix_end:]
                 response = client.request(route.method.upper(), path, **access.minimal_body(route, document))
@@ -148,17 +148,17 @@ def test_operator_strings_in_path_ids_are_refused(system, live_documents, servic
 
 
 @pytest.fixture(scope="module")
-def seeded_incident(system) -> str:
+def seeded_incident(security_system) -> str:
     """An incident of org-amdh in Mopti: something for an injected filter to wrongly match."""
-    with system.client("intake", "monitor", org="org-amdh") as client:
+    with security_system.client("intake", "monitor", org="org-amdh") as client:
         response = client.post("/incidents", json={"occurred_on": "2024-03-02", "region": "mopti",
                                                    "violation_types": ["killings"]})
     assert response.status_code == 201, response.text
     return response.json()["id"]
 
 
-def test_injected_region_filter_does_not_return_a_seeded_incident(system, seeded_incident):
-    with system.client("intake", "monitor", org="org-amdh") as client:
+def test_injected_region_filter_does_not_return_a_seeded_incident(security_system, seeded_incident):
+    with security_system.client("intake", "monitor", org="org-amdh") as client:
         matched = client.get("/incidents", params={"region": "mopti", "limit": 1000}).json()["items"]
         assert seeded_incident in [item["id"] for item in matched], "control: the plain filter finds the incident"
         for value in injection.QUERY_VALUES:

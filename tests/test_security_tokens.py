@@ -18,22 +18,22 @@ PROTECTED = "/audit"
 
 
 @pytest.fixture(scope="module")
-def forger(system) -> tokens.Forger:
-    return tokens.Forger(system.private_key, role="admin")
+def forger(security_system) -> tokens.Forger:
+    return tokens.Forger(security_system.private_key, role="admin")
 
 
 @pytest.mark.parametrize("service", access.SERVICES)
-def test_a_genuine_admin_token_opens_the_target_route(system, forger, service):
-    response = httpx.get(system.url(service) + PROTECTED, headers={"Authorization": f"Bearer {forger.genuine()}"},
-                         timeout=10.0)
+def test_a_genuine_admin_token_opens_the_target_route(security_system, forger, service):
+    response = httpx.get(security_system.url(service) + PROTECTED,
+                         headers={"Authorization": f"Bearer {forger.genuine()}"}, timeout=10.0)
     assert response.status_code == 200, response.text
 
 
 @pytest.mark.parametrize("attack", sorted(tokens.ATTACKS))
 @pytest.mark.parametrize("service", access.SERVICES)
-def test_forged_or_broken_token_is_refused_with_401(system, forger, service, attack):
+def test_forged_or_broken_token_is_refused_with_401(security_system, forger, service, attack):
     token = tokens.ATTACKS[attack](forger)
-    response = httpx.get(system.url(service) + PROTECTED, headers={"Authorization": f"Bearer {token}"},
+    response = httpx.get(security_system.url(service) + PROTECTED, headers={"Authorization": f"Bearer {token}"},
                          timeout=10.0)
     assert response.status_code == 401, f"{attack} on {service}: {response.status_code} {response.text[:200]}"
     assert response.headers["www-authenticate"].startswith("Bearer")
@@ -45,8 +45,9 @@ def test_forged_or_broken_token_is_refused_with_401(system, forger, service, att
 @pytest.mark.parametrize("service", access.SERVICES)
 @pytest.mark.parametrize("authorization", ["Basic YWRtaW46YWRtaW4=", "Bearer", "Bearer not.a.jwt",
                                            "Bearer " + "a" * 20000])
-def test_malformed_authorization_headers_are_refused_with_401(system, service, authorization):
-    response = httpx.get(system.url(service) + PROTECTED, headers={"Authorization": authorization}, timeout=10.0)
+def test_malformed_authorization_headers_are_refused_with_401(security_system, service, authorization):
+    response = httpx.get(security_system.url(service) + PROTECTED, headers={"Authorization": authorization},
+                         timeout=10.0)
     assert response.status_code == 401, f"{service}: {response.status_code} {response.text[:200]}"
 
 
