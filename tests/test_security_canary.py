@@ -8,8 +8,8 @@ e-mail, address and narrative, consenting to legal support and SMS; an incident 
 referral; the case manager accepts, the lawyer schedules a hearing, writes a note naming her, reads
 her name through the key path; notify texts her. Then intake erases her. Afterwards every record on
 every topic of the run (dead letters included), every log line, every exported span and every
-document of every collection of every service's database is scanned: zero canary hits. Intake's encrypted fields are scanned too: they
-hold ciphertext, so they cannot match.
+document of every collection of every service's database is scanned: zero canary hits. Intake's
+encrypted fields are scanned too: they hold ciphertext, so they cannot match.
 """
 
 from __future__ import annotations
