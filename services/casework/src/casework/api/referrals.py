@@ -1,13 +1,14 @@
-"""The referral inbox: case managers accept (opening a case) or decline referred victims."""
+"""The referral inbox: case managers accept (opening a case or joining one) or decline referred victims."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, status
-from servicekit.errors import NotFound
+from servicekit.errors import InvalidInput, NotFound
 
 from .. import handlers
+from ..domain.access import CASE_MANAGER
 from ..domain.referral import REFERRAL
 from .deps import WRITE_ERRORS, AppDeps, CaseManager, ReferralId, command_context, organisation_of
 from .schemas import CaseOpenedPublic, ReferralAccept, ReferralDecline, ReferralPublic
@@ -43,10 +44,21 @@ async def read_referral(referral_id: ReferralId, principal: CaseManager, deps: A
              responses=ERRORS)
 async def accept_referral(referral_id: ReferralId, body: ReferralAccept, principal: CaseManager, deps: AppDeps,
                           request: Request) -> CaseOpenedPublic:
-    """Accept a pending referral for the caller's organisation: opens its case with the lawyers named."""
-    case_id = await handlers.accept_referral(deps, command_context(principal, request), referral_id=referral_id,
-                                             organisation=organisation_of(principal), lawyers=body.lawyers,
-                                             court=body.court)
+    """Accept a pending referral for the caller's organisation: opens its case with the lawyers named or, with
+    `case_id`, adds the victim to that open case of the organisation (404 unknown case, 409 closed or flagged
+    case or victim already in it; a retried acceptance changes nothing)."""
+    ctx, organisation = command_context(principal, request), organisation_of(principal)
+    if body.case_id is None:
+        case_id = await handlers.accept_referral(deps, ctx, referral_id=referral_id, organisation=organisation,
+                                                 lawyers=body.lawyers, court=body.court)
+        return CaseOpenedPublic(case_id=case_id)
+    if body.lawyers:
+        raise InvalidInput("a joined case keeps its lawyers: assign lawyers on the case", field="lawyers")
+    if body.court is not None:
+        raise InvalidInput("a joined case keeps its court: change the court on the case", field="court")
+    access = handlers.access_of(principal).only({CASE_MANAGER})
+    case_id = await handlers.accept_referral_into_case(deps, ctx, access, referral_id=referral_id,
+                                                       organisation=organisation, case_id=body.case_id)
     return CaseOpenedPublic(case_id=case_id)
 
 

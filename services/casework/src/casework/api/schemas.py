@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ..domain.case import MAX_LAWYERS, Case
-from ..domain.common import SUBJECT_PATTERN
+from ..domain.common import ID_PATTERN, SUBJECT_PATTERN
 from ..domain.hearing import Hearing
 from ..domain.procedure import DOMESTIC
 from ..domain.referral import Referral
@@ -29,10 +29,14 @@ class Input(BaseModel):
 
 
 class ReferralAccept(Input):
-    """Accept a referral: who takes the case, and the court if already known."""
+    """Accept a referral: either open a new case (lawyers who take it, the court if already known), or, with
+    `case_id`, add the victim to an existing open case of the caller's organisation (e.g. a collective complaint)."""
 
-    lawyers: list[LawyerId] = Field(min_length=1, max_length=MAX_LAWYERS, description="Lawyers assigned")
-    court: Code | None = Field(default=None, description="Court code (GET /vocabularies/courts)")
+    lawyers: list[LawyerId] = Field(default_factory=list, max_length=MAX_LAWYERS,
+                                    description="Lawyers assigned to the new case (at least one); omitted with case_id")
+    court: Code | None = Field(default=None, description="Court code (GET /vocabularies/courts); omitted with case_id")
+    case_id: str | None = Field(default=None, pattern=ID_PATTERN,
+                                description="Existing case the victim joins (keeping its lawyers and court)")
 
 
 class ReferralDecline(Input):
@@ -136,7 +140,7 @@ class TaskComplete(Input):
 
 
 class CaseOpenedPublic(BaseModel):
-    """The case an accepted referral opened."""
+    """The case an accepted referral opened, or joined."""
 
     case_id: str
 

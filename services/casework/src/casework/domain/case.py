@@ -1,13 +1,17 @@
-"""The case aggregate: a victim's legal proceedings, their stages, lawyers, court and flags (no I/O)."""
+"""The case aggregate: the legal proceedings of one or more victims, their stages, lawyers, court and flags (no I/O).
+
+A case opens for the victim of one accepted referral; later referrals may be accepted into it (a collective
+complaint), each adding its victim. Flags are kept per victim; the case is flagged while any victim is.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from servicekit.domain import AggregateState, AggregateType, DomainEvent
-from servicekit.errors import Conflict, InvalidInput
+from servicekit.errors import Conflict, InvalidInput, NotFound
 from servicekit.ids import derived_id
 
 from ..vocabularies import require_court
@@ -38,6 +42,17 @@ class CaseOpened(DomainEvent):
     court: str | None = Field(default=None, description="Court code (casework courts vocabulary) seized, if known")
     stage: str = Field(description="Initial domestic stage")
     opened_on: date = Field(description="Date the case was opened (Africa/Bamako)")
+
+
+class CaseVictimJoined(DomainEvent):
+    """A referral was accepted into an existing case: its victim is now one of the victims the case represents."""
+
+    event_type: ClassVar[str] = "casework.case.victim_joined.v1"
+    classification: ClassVar[str] = "confidential"
+
+    case_id: SafeId = Field(description="Id of the existing case the victim joined")
+    victim_id: SafeId = Field(description="Pseudonymous id of the victim who joined the case")
+    referral_id: SafeId = Field(description="Id of the referral accepted into the case (intake's referral id)")
 
 
 class CaseStageChanged(DomainEvent):
@@ -96,7 +111,7 @@ class CourtChanged(DomainEvent):
 
 
 class CaseFlagged(DomainEvent):
-    """A case was flagged because of its victim: consent withdrawn or victim erased."""
+    """A case was flagged because of one of its victims: consent withdrawn or victim erased."""
 
     event_type: ClassVar[str] = "casework.case.flagged.v1"
 
@@ -124,10 +139,18 @@ class StageStep(BaseModel):
     effective_on: date
 
 
+class VictimFlag(BaseModel):
+    """A flag and the victim it is about."""
+
+    victim_id: str
+    flag: Flag
+
+
 class Case(AggregateState):
     """Current state of a case (the projection document)."""
 
     referral_id: str
+    referral_ids: list[str] = Field(default_factory=list, description="Referrals accepted into the case, in order")
     organisation: str
     victim_ids: list[str]
     incident_ids: list[str]
@@ -137,10 +160,28 @@ class Case(AggregateState):
     tracks: dict[str, str] = Field(default_factory=dict)
     status: Literal["open", "closed"] = "open"
     closure_reason: str | None = None
-    flags: list[str] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list, description="Flags of any of the case's victims")
+    victim_flags: list[VictimFlag] = Field(default_factory=list, description="Each flag with the victim it is about")
     opened_on: date
     closed_on: date | None = None
     history: list[StageStep] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_single_victim_projection(cls, data: Any) -> Any:
+        """Projections written before cases had several victims: their referral and flags are the one victim's."""
+        if isinstance(data, dict):
+            data = dict(data)
+            if not data.get("referral_ids") and data.get("referral_id"):
+                data["referral_ids"] = [data["referral_id"]]
+            victims = data.get("victim_ids") or []
+            if "victim_flags" not in data and data.get("flags") and len(victims) == 1:
+                data["victim_flags"] = [{"victim_id": victims[0], "flag": f} for f in data["flags"]]
+        return data
+
+    def flags_of(self, victim_id: str) -> list[str]:
+        """The flags about one victim of the case."""
+        return sorted({f.flag for f in self.victim_flags if f.victim_id == victim_id})
 
     def stage_on(self, track: str) -> str:
         """The current stage of one track."""
@@ -150,7 +191,7 @@ class Case(AggregateState):
 def evolve(state: Case | None, event: DomainEvent) -> Case:
     """Apply one event to a case."""
     if isinstance(event, CaseOpened):
-        return Case(id=event.case_id, **event.model_dump(exclude={"case_id"}))
+        return Case(id=event.case_id, referral_ids=[event.referral_id], **event.model_dump(exclude={"case_id"}))
     assert state is not None, f"{type(event).__name__} before the case was opened"
     match event:
         case CaseStageChanged():
@@ -171,16 +212,25 @@ def evolve(state: Case | None, event: DomainEvent) -> Case:
             return state.model_copy(update={"lawyers": [x for x in state.lawyers if x != event.lawyer_id]})
         case CourtChanged():
             return state.model_copy(update={"court": event.court})
+        case CaseVictimJoined():
+            return state.model_copy(update={"victim_ids": [*state.victim_ids, event.victim_id],
+                                            "referral_ids": [*state.referral_ids, event.referral_id]})
         case CaseFlagged():
-            return state.model_copy(update={"flags": sorted({*state.flags, event.flag})})
+            flagged = VictimFlag(victim_id=event.victim_id, flag=event.flag)
+            return _with_flags(state, [*[f for f in state.victim_flags if f != flagged], flagged])
         case CaseFlagCleared():
-            return state.model_copy(update={"flags": [f for f in state.flags if f != event.flag]})
+            cleared = VictimFlag(victim_id=event.victim_id, flag=event.flag)
+            return _with_flags(state, [f for f in state.victim_flags if f != cleared])
     raise ValueError(f"case cannot apply {type(event).__name__}")
+
+
+def _with_flags(state: Case, victim_flags: list[VictimFlag]) -> Case:
+    return state.model_copy(update={"victim_flags": victim_flags, "flags": sorted({f.flag for f in victim_flags})})
 
 
 CASE = AggregateType(name="case", topic="casework.cases", collection="cases", state_type=Case,
                      events=(CaseOpened, CaseStageChanged, CaseClosed, LawyerAssigned, LawyerUnassigned,
-                             CourtChanged, CaseFlagged, CaseFlagCleared), evolve=evolve)
+                             CourtChanged, CaseFlagged, CaseFlagCleared, CaseVictimJoined), evolve=evolve)
 
 
 def require_distinct_lawyers(lawyers: list[str]) -> None:
@@ -210,3 +260,27 @@ def require_open(state: Case) -> None:
     """Closed cases accept no further changes."""
     if state.status == "closed":
         raise Conflict("the case is closed")
+
+
+def join_victim(state: Case, *, victim_id: str, referral_id: str) -> list[DomainEvent]:
+    """Accept a referral's victim into this case: refused when closed, flagged or the victim is already in it.
+
+    The same referral joining again (a retried acceptance) is a no-op.
+    """
+    if referral_id in state.referral_ids:
+        return []
+    require_open(state)
+    if state.flags:
+        raise Conflict(f"the case is flagged ({', '.join(state.flags)}): no victim may join it", field="case_id")
+    if victim_id in state.victim_ids:
+        raise Conflict("the victim is already one of the victims of this case", field="case_id")
+    return [CaseVictimJoined(case_id=state.id, victim_id=victim_id, referral_id=referral_id)]
+
+
+def record_join(state: Case | None, *, victim_id: str, referral_id: str) -> list[DomainEvent]:
+    """Add the victim of a referral already accepted into this case (the referral decided); idempotent."""
+    if state is None:
+        raise NotFound("no such case")
+    if referral_id in state.referral_ids or victim_id in state.victim_ids:
+        return []
+    return [CaseVictimJoined(case_id=state.id, victim_id=victim_id, referral_id=referral_id)]

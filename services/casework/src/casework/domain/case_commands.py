@@ -89,14 +89,15 @@ def change_court(state: Case, *, court: str) -> list[DomainEvent]:
 
 
 def flag(state: Case | None, *, victim_id: str, flag: Flag) -> list[DomainEvent]:
-    """Flag the case for its victim (closed cases too: lawyers must still see why); idempotent."""
-    if state is None or victim_id not in state.victim_ids or flag in state.flags:
+    """Flag the case for one of its victims (closed cases too: lawyers must still see why); idempotent."""
+    if state is None or victim_id not in state.victim_ids or flag in state.flags_of(victim_id):
         return []
     return [CaseFlagged(case_id=state.id, victim_id=victim_id, flag=flag)]
 
 
 def clear_flag(state: Case | None, *, victim_id: str, flag: Flag) -> list[DomainEvent]:
-    """Lift a flag; erasure is never lifted, and lifting an absent flag is a no-op."""
-    if state is None or victim_id not in state.victim_ids or flag not in state.flags or flag == "victim_erased":
+    """Lift a victim's flag; erasure is never lifted, and lifting an absent flag is a no-op."""
+    if state is None or victim_id not in state.victim_ids or flag not in state.flags_of(victim_id) \
+            or flag == "victim_erased":
         return []
     return [CaseFlagCleared(case_id=state.id, victim_id=victim_id, flag=flag)]

@@ -1,4 +1,4 @@
-"""The referral inbox: victims referred by intake, accepted (opening a case) or declined (no I/O)."""
+"""The referral inbox: victims referred by intake, accepted (opening a case or joining one) or declined (no I/O)."""
 
 from __future__ import annotations
 
@@ -34,14 +34,14 @@ class ReferralReceived(DomainEvent):
 
 
 class ReferralAccepted(DomainEvent):
-    """A legal-aid organisation took the referral: a case is opened for the victim."""
+    """A legal-aid organisation took the referral: a case is opened for the victim, or the victim joins one."""
 
     event_type: ClassVar[str] = "casework.referral.accepted.v1"
     classification: ClassVar[str] = "confidential"
 
     referral_id: SafeId = Field(description="Referral id")
     victim_id: SafeId = Field(description="Pseudonymous victim id")
-    case_id: SafeId = Field(description="Id of the case opened for the referral")
+    case_id: SafeId = Field(description="Id of the case opened for the referral, or of the existing case it joined")
     organisation: str = Field(description="Legal-aid organisation that accepted (its code)")
     lawyers: list[Subject] = Field(description="Subjects (staff ids) of the lawyers assigned")
     court: str | None = Field(default=None, description="Court code seized, if already known")

@@ -90,11 +90,11 @@ async def reveal_victim_name(deps: Deps, principal: Principal, case_id: str, vic
 async def _reveal(deps: Deps, case: Case, victim_id: str) -> str:
     if victim_id not in case.victim_ids:
         raise NotFound("no such victim in this case")
-    status = await deps.victims.status(victim_id)
-    if status.erased or "victim_erased" in case.flags:
+    status, flags = await deps.victims.status(victim_id), case.flags_of(victim_id)  # this victim's flags only
+    if status.erased or "victim_erased" in flags:
         deps.names.forget(victim_id)
         raise Gone("the victim's identifying data was erased")
-    if status.legal_support is False or "consent_withdrawn" in case.flags:
+    if status.legal_support is False or "consent_withdrawn" in flags:
         deps.names.forget(victim_id)
         raise Forbidden("the victim withdrew consent to legal support")
     ciphertext = await deps.victims.name_ciphertext(victim_id)

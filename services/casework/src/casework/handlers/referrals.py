@@ -1,15 +1,17 @@
-"""Commands on the referral inbox, and the opening of the one case an accepted referral yields."""
+"""Commands on the referral inbox, and the case an accepted referral opens or joins."""
 
 from __future__ import annotations
 
 from functools import partial
 
 from servicekit.consumer import ConsumedEvent
+from servicekit.errors import NotFound
 from servicekit.eventstore import CommandContext
 
 from ..bootstrap import Deps
 from ..domain import case_commands, referral
-from ..domain.case import CASE, case_id_for, open_case
+from ..domain.access import Access, case_not_found
+from ..domain.case import CASE, case_id_for, join_victim, open_case, record_join
 from ..domain.referral import REFERRAL
 from .common import consumer_context, today
 from .intake_events import flags_at_receipt
@@ -25,6 +27,30 @@ async def accept_referral(deps: Deps, ctx: CommandContext, *, referral_id: str, 
     return case_id
 
 
+async def accept_referral_into_case(deps: Deps, ctx: CommandContext, access: Access, *, referral_id: str,
+                                    organisation: str, case_id: str) -> str:
+    """Accept a pending referral into an existing case of the caller's organisation (its victim joins the case).
+
+    Every refusal comes before anything is written; the same acceptance retried changes nothing.
+    """
+    found = (await deps.store.load(REFERRAL, referral_id)).state
+    if found is None:
+        raise NotFound("no such referral")
+    if found.status == "accepted" and found.case_id == case_id and found.organisation == organisation:
+        await open_case_of_referral(deps, ctx, referral_id)  # a retry: only completes a join that died half-way
+        return case_id
+    case = (await deps.store.load(CASE, case_id)).state
+    if case is None or not access.manages(case):
+        raise case_not_found()
+    join_victim(case, victim_id=found.victim_id, referral_id=referral_id)  # refusals only: nothing written yet
+    # The referral takes the case's lawyers and court; lawyers and court are changed on the case itself.
+    decide = partial(referral.accept, case_id=case_id, organisation=organisation, lawyers=case.lawyers,
+                     court=case.court)
+    await deps.store.execute(REFERRAL, referral_id, decide, context=ctx)
+    await open_case_of_referral(deps, ctx, referral_id)
+    return case_id
+
+
 async def decline_referral(deps: Deps, ctx: CommandContext, *, referral_id: str, organisation: str,
                            reason: str) -> None:
     """Decline a pending referral with a reason code."""
@@ -33,20 +59,24 @@ async def decline_referral(deps: Deps, ctx: CommandContext, *, referral_id: str,
 
 
 async def open_case_of_referral(deps: Deps, ctx: CommandContext, referral_id: str) -> None:
-    """Open the case of an accepted referral unless it is open already, carrying the victim's flags over."""
+    """Open the case of an accepted referral (or add its victim to the case it joined) unless done already,
+    carrying the victim's flags over."""
     accepted = (await deps.store.load(REFERRAL, referral_id)).state
     if accepted is None or accepted.status != "accepted" or accepted.case_id is None:
         return
-    decide = partial(open_case, case_id=accepted.case_id, referral_id=referral_id,
-                     organisation=accepted.organisation or "", victim_id=accepted.victim_id,
-                     incident_ids=accepted.incident_ids, lawyers=accepted.lawyers, court=accepted.court,
-                     today=today(deps))
+    if accepted.case_id == case_id_for(referral_id):
+        decide = partial(open_case, case_id=accepted.case_id, referral_id=referral_id,
+                         organisation=accepted.organisation or "", victim_id=accepted.victim_id,
+                         incident_ids=accepted.incident_ids, lawyers=accepted.lawyers, court=accepted.court,
+                         today=today(deps))
+    else:
+        decide = partial(record_join, victim_id=accepted.victim_id, referral_id=referral_id)
     # No idempotency key on purpose: the API and the healing consumer may open the same case at once, and
     # a key would give both the same event ids, colliding in the outbox (kit: a BulkWriteError, not a lost
     # race). With random ids the loser loses on the commit `_id`, reloads, finds the case and does nothing.
     await deps.store.execute(CASE, accepted.case_id, decide, context=ctx)
-    # Read the victim's status only after the case exists: a consent or erasure handler that scanned
-    # for cases before it existed wrote that status first, so one of the two always flags the case.
+    # Read the victim's status only after the victim is in the case: a consent or erasure handler that scanned
+    # for cases before it was wrote that status first, so one of the two always flags the case.
     status = await deps.victims.status(accepted.victim_id)
     for flag in sorted({*accepted.flags, *flags_at_receipt(status, accepted.referred_at)}):
         await deps.store.execute(CASE, accepted.case_id,
@@ -55,5 +85,5 @@ async def open_case_of_referral(deps: Deps, ctx: CommandContext, referral_id: st
 
 
 async def ensure_case_opened(event: ConsumedEvent, deps: Deps) -> None:
-    """On our own referral.accepted: open the case if the accepting request died before it did."""
+    """On our own referral.accepted: open (or join) the case if the accepting request died before it did."""
     await open_case_of_referral(deps, consumer_context(event), event.envelope.subject)
