@@ -151,3 +151,39 @@ async def test_a_referral_as_intake_publishes_it_on_the_victims_topic_reaches_th
         return await running.count("referrals", {"_id": referral_id, "urgency": "critical"}) == 1
 
     await until(arrived)
+
+
+async def test_joining_a_case_publishes_the_join_once_and_hearings_name_both_victims(running):
+    case_id, first = await running.open_case()
+    referral_id, second = await running.refer()
+    joined = await running.client.post(f"/referrals/{referral_id}/accept", json={"case_id": case_id},
+                                       headers=running.headers("case_manager"))
+    assert joined.status_code == 201, joined.text
+    scheduled = await running.client.post(f"/cases/{case_id}/hearings", headers=running.headers("case_manager"),
+                                          json={"court": "ml-ca-mopti", "starts_at": "2026-03-20T08:00:00",
+                                                "purpose": "appeal_hearing"})
+    assert scheduled.status_code == 201
+    ns, bootstrap = running.deps.core.settings.topic_namespace, running.deps.core.settings.kafka_bootstrap
+    on_cases = await read_topic(bootstrap, ns + "casework.cases", timeout=20, idle=2.0)
+    of_case = [r for r in on_cases if header(r, "ce_subject") == case_id]
+    assert [header(r, "ce_type") for r in of_case] == ["casework.case.opened.v1", "casework.case.victim_joined.v1"]
+    assert json.loads(of_case[1].value) == {"case_id": case_id, "victim_id": second, "referral_id": referral_id}
+    accepted = [json.loads(r.value) for r in on_cases if header(r, "ce_subject") == referral_id
+                and header(r, "ce_type") == "casework.referral.accepted.v1"]
+    assert [(a["victim_id"], a["case_id"]) for a in accepted] == [(second, case_id)]  # what notify keys on
+    hearings = [r for r in await read_topic(bootstrap, ns + "casework.hearings", timeout=20, idle=2.0)
+                if header(r, "ce_subject") == scheduled.json()["id"]]
+    assert json.loads(hearings[0].value)["victim_ids"] == [first, second]
+
+
+async def test_a_join_whose_victim_never_reached_the_case_is_healed_by_the_worker(running):
+    case_id, _ = await running.open_case()
+    referral_id, second = await running.refer()
+    decide = partial(referral.accept, case_id=case_id, organisation="org-legal", lawyers=["lawyer-a"], court=None)
+    # As if the API process died between accepting the referral into the case and adding its victim.
+    await running.deps.store.execute(REFERRAL, referral_id, decide, context=CommandContext(actor="cm-1"))
+
+    async def joined() -> bool:
+        return await running.count("cases", {"_id": case_id, "victim_ids": second}) == 1
+
+    await until(joined)
