@@ -25,6 +25,7 @@ READERS: dict[str, list[type[BaseModel]]] = {
     "intake.victim.erased.v1": [a.VictimErasedV1],
     "intake.victim.referred.v1": [a.VictimReferredV1],
     "casework.case.opened.v1": [a.CaseOpenedV1],
+    "casework.case.victim_joined.v1": [a.CaseVictimJoinedV1],
     "casework.case.stage_changed.v1": [a.CaseStageChangedV1],
     "casework.case.closed.v1": [a.CaseClosedV1],
     "casework.hearing.scheduled.v1": [a.HearingV1],

@@ -128,6 +128,12 @@ class CaseOpenedV1(Consumed):
     stage: str | None = None
 
 
+class CaseVictimJoinedV1(Consumed):
+    """casework.case.victim_joined.v1"""
+
+    victim_id: str
+
+
 class CaseStageChangedV1(Consumed):
     """casework.case.stage_changed.v1"""
 

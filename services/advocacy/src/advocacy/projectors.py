@@ -92,6 +92,13 @@ async def project_case_opened(event: ConsumedEvent, deps: Deps) -> None:
     })
 
 
+async def project_case_victim_joined(event: ConsumedEvent, deps: Deps) -> None:
+    """Another victim joined a case (a collective complaint): one more victim supported."""
+    data = c.CaseVictimJoinedV1.model_validate(event.data)
+    await _record(event, deps, "cases", "victim_joined", event.envelope.subject,
+                  {"victim_key": await deps.keys.key_for(data.victim_id)})
+
+
 async def project_case_stage_changed(event: ConsumedEvent, deps: Deps) -> None:
     """A case moved to another stage of the procedure (on one of its tracks)."""
     data = c.CaseStageChangedV1.model_validate(event.data)

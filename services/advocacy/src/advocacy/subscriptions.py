@@ -20,6 +20,7 @@ INDICATORS = ConsumerGroup(
         "intake.victim.erased.v1": [p.project_victim_erased],
         "intake.victim.referred.v1": [p.project_victim_referred],
         "casework.case.opened.v1": [p.project_case_opened],
+        "casework.case.victim_joined.v1": [p.project_case_victim_joined],
         "casework.case.stage_changed.v1": [p.project_case_stage_changed],
         "casework.case.closed.v1": [p.project_case_closed],
         "casework.hearing.scheduled.v1": [p.project_hearing_scheduled],

@@ -71,6 +71,15 @@ def test_a_case_remembers_the_first_day_it_reached_each_stage():
     assert (case.stage, case.reached_trial, case.victim_keys) == ("judgment", True, ("k1",))
 
 
+def test_a_victim_who_joins_a_case_is_counted_among_its_victims_once():
+    opened = record("opened", {"opened_on": "2022-01-10", "stage": "referral_accepted", "victim_keys": ["k1"]},
+                    at="2022-01-10T00:00:00+00:00")
+    joined = record("victim_joined", {"victim_key": "k2"}, at="2022-03-01T00:00:00+00:00")
+    early_join = record("victim_joined", {"victim_key": "k1"}, at="2022-01-09T00:00:00+00:00")
+    case = f.fold_case([joined, opened, early_join])
+    assert case.victim_keys == ("k1", "k2")
+
+
 def test_an_international_track_does_not_move_the_domestic_pipeline():
     opened = record("opened", {"opened_on": "2022-01-10", "stage": "referral_accepted"}, at="2022-01-10T00:00:00Z")
     case = f.fold_case([opened, stage("merits", "2022-05-01", track="ecowas_court")])

@@ -198,6 +198,7 @@ def fold_case(records: Iterable[Record]) -> CaseFacts | None:
     """A case's stages; None until its opened event has arrived."""
     opened: Record | None = None
     reached: dict[str, date] = {}
+    joined: set[str] = set()
     stage, closed_on, reason = "referral_accepted", None, None
     for r in _ordered(records):
         d = r["data"]
@@ -205,6 +206,8 @@ def fold_case(records: Iterable[Record]) -> CaseFacts | None:
             opened = d
             stage = d.get("stage") or stage
             _reach(reached, stage, _day(d["opened_on"]))
+        elif r["kind"] == "victim_joined":
+            joined.add(d["victim_key"])
         elif r["kind"] == "stage_changed" and d.get("track", DOMESTIC) == DOMESTIC:
             stage = d["to_stage"]
             _reach(reached, stage, _day(d["at"]))
@@ -214,7 +217,8 @@ def fold_case(records: Iterable[Record]) -> CaseFacts | None:
     if opened is None:
         return None
     return CaseFacts(opened_on=_day(opened["opened_on"]), referral_id=opened.get("referral_id"),  # type: ignore[arg-type]
-                     victim_keys=tuple(opened.get("victim_keys", ())), stage=stage, reached=reached,
+                     victim_keys=tuple(sorted({*opened.get("victim_keys", ()), *joined})), stage=stage,
+                     reached=reached,
                      closed_on=closed_on, closure_reason=reason)
 
 
