@@ -36,8 +36,13 @@ class FuzzReport:
 
 
 def fuzz_service(service: str, base_url: str, document: dict[str, Any],
-                 headers_for: dict[str, dict[str, str]], examples_per_operation: int) -> FuzzReport:
-    """Fuzz every operation; `headers_for` maps an operation key ("GET /x") to the admitted headers."""
+                 headers_for: dict[str, list[dict[str, str]]], examples_per_operation: int,
+                 known_ids: dict[str, str] | None = None) -> FuzzReport:
+    """Fuzz every operation; `headers_for` maps an operation key ("GET /x") to the admitted headers.
+
+    `known_ids` maps path parameter names to ids of real records: operations with such parameters
+    also get cases aimed at those records, so fuzzed inputs meet live aggregates, not only 404s.
+    """
     schema = schemathesis.openapi.from_dict(document)
     report = FuzzReport(service)
     for result in schema.get_all_operations():
@@ -48,13 +53,16 @@ def fuzz_service(service: str, base_url: str, document: dict[str, Any],
             continue
         key = f"{operation.method.upper()} {operation.path}"
         report.operations += 1
-        _fuzz_operation(operation, key, base_url, headers_for[key], examples_per_operation, report)
+        aimed = {name: value for name, value in (known_ids or {}).items() if "{" + name + "}" in operation.path}
+        _fuzz_operation(operation, key, base_url, headers_for[key], examples_per_operation, report, aimed)
     return report
 
 
 def _fuzz_operation(operation: Any, key: str, base_url: str, candidate_headers: list[dict[str, str]],
-                    examples: int, report: FuzzReport) -> None:
+                    examples: int, report: FuzzReport, aimed: dict[str, str]) -> None:
     strategies = [operation.as_strategy(generation_mode=GenerationMode.POSITIVE)]
+    if aimed:
+        strategies.append(operation.as_strategy(generation_mode=GenerationMode.POSITIVE, path_parameters=aimed))
     try:
         strategies.append(operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
     except Exception:  # some operations have no way to be wrong (no parameters, no body)
