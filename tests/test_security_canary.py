@@ -8,8 +8,10 @@ e-mail, address and narrative, consenting to legal support and SMS; an incident 
 referral; the case manager accepts, the lawyer schedules a hearing, writes a note naming her, reads
 her name through the key path; notify texts her. Then intake erases her. Afterwards every record on
 every topic of the run (dead letters included), every log line, every exported span and every
-document of every collection of every service's database is scanned: zero canary hits. Intake's
-encrypted fields are scanned too: they hold ciphertext, so they cannot match.
+document of every collection of every service's database is scanned: zero canary hits, and no trace
+of the secrets of the run either (the bearer tokens used, a data key as intake released it, the KEK
+and casework's notes key). Intake's encrypted fields are scanned too: they hold ciphertext, so they
+cannot match.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ class Planted:
     incident_id: str
     referral_id: str
     case_id: str
+    # Secrets that went over the wire in this run: bearer tokens, and a data key as intake released it.
+    secrets: frozenset[str]
 
 
 def _ok(response: httpx.Response, status: int) -> Any:
@@ -89,7 +93,12 @@ def planted(security_stack) -> Planted:
     revealed = eventually(lambda: (r := lawyer.get(f"/cases/{case_id}/victims/{victim_id}/name")).status_code == 200
                           and r.json(), "the victim's name through the key path")
     assert revealed["name"] == identity["name"], "the key path must give the assigned lawyer the real name"
-    return Planted(identity, victim_id, incident_id, referral_id, case_id)
+    # The data key as notify would get it: it must never be written anywhere either.
+    released = _release(system, victim_id, "svc-notify", "notifications")
+    assert released.status_code == 200, released.text
+    tokens = {client.headers["Authorization"].removeprefix("Bearer ") for client in (monitor, manager, lawyer)}
+    secrets = {released.json()["data_key"], *tokens, *(token.rsplit(".", 1)[1] for token in tokens)}
+    return Planted(identity, victim_id, incident_id, referral_id, case_id, frozenset(secrets))
 
 
 def _digits(text: str) -> str:
@@ -164,8 +173,18 @@ def test_the_audit_trail_keeps_who_erased_the_victim_and_why(security_stack, era
     assert not [n for n in canary.needles(erased.identity) if n in str(entries)]
 
 
-async def test_no_canary_on_any_topic_log_line_span_or_store(security_stack, erased, infra, mongo):
-    system, wanted = security_stack.system, canary.needles(erased.identity)
+def _configured_secrets(system: Any) -> set[str]:
+    """Key material the processes were started with (KEK, notes key): never to be written anywhere."""
+    env = {**system.processes["intake:api"].env, **system.processes["casework:api"].env}
+    return {env[name].removeprefix("base64:") for name in ("INTAKE_KEK_SOURCE", "CASEWORK_NOTES_KEY_SOURCE")
+            if env.get(name, "").startswith("base64:")}
+
+
+async def test_no_canary_or_secret_on_any_topic_log_line_span_or_store(security_stack, erased, infra, mongo):
+    system = security_stack.system
+    secrets = set(erased.secrets) | _configured_secrets(system)
+    assert len(secrets) >= 6, "tokens, a released data key, the KEK and the notes key are all looked for"
+    wanted = canary.needles(erased.identity) | secrets
     # Let the erasure's consequences settle in every consumer before the stores are read.
     eventually(lambda: _release(system, erased.victim_id, "svc-notify", "notifications").status_code == 410,
                "the erasure to be visible")
