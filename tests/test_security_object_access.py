@@ -17,6 +17,10 @@ import pytest
 
 pytestmark = pytest.mark.integration
 
+COURT = "ml-tgi-bamako-c1"
+HEARING_DAY = "2031-03-04"
+WHOLE_DAY = {"start": f"{HEARING_DAY}T00:00:00+00:00", "end": f"{HEARING_DAY}T23:59:00+00:00"}
+
 
 def eventually(probe: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
     deadline = time.monotonic() + timeout
@@ -62,6 +66,7 @@ def test_a_confidential_incident_is_for_the_owning_organisations_officers_only(s
         assert officer.get(f"/incidents/{incident}").status_code == 200
     with security_system.client("intake", "monitor", org="org-amdh", sub="monitor-objects") as monitor:
         assert monitor.get(f"/incidents/{incident}").status_code == 404, "same organisation, but not an officer"
+        assert monitor.patch(f"/incidents/{incident}", json={"region": "gao"}).status_code == 404
         assert incident not in [i["id"] for i in monitor.get("/incidents", params={"limit": 1000}).json()["items"]]
     with security_system.client("intake", "documentation_officer", org="org-elsewhere", sub="officer-else") as other:
         assert other.get(f"/incidents/{incident}").status_code == 404
@@ -90,8 +95,11 @@ def test_a_lawyer_sees_only_the_cases_assigned_to_them(security_system, victim_i
     with security_system.client("casework", "case_manager", org="org-legal", sub="manager-objects") as manager:
         eventually(lambda: manager.get(f"/referrals/{referral}").status_code == 200, "the referral in casework")
         case = created(manager.post(f"/referrals/{referral}/accept", json={"lawyers": ["lawyer-assigned"]}))["case_id"]
+        hearing = created(manager.post(f"/cases/{case}/hearings", json={
+            "court": COURT, "starts_at": f"{HEARING_DAY}T09:00:00+00:00", "purpose": "civil_party_hearing"}))["id"]
     with security_system.client("casework", "lawyer", org="org-legal", sub="lawyer-assigned") as assigned:
         assert assigned.get(f"/cases/{case}").status_code == 200  # control
+        assert hearing in [h["id"] for h in assigned.get(f"/calendar/courts/{COURT}", params=WHOLE_DAY).json()]
         assert case in [c["id"] for c in assigned.get("/cases").json()]
     with security_system.client("casework", "lawyer", org="org-legal", sub="lawyer-not-assigned") as other:
         assert other.get(f"/cases/{case}").status_code == 404
@@ -99,6 +107,24 @@ def test_a_lawyer_sees_only_the_cases_assigned_to_them(security_system, victim_i
         assert other.get(f"/cases/{case}/hearings").status_code == 404
         assert other.get(f"/cases/{case}/victims/{victim_id}/name").status_code in (403, 404)
         assert case not in [c["id"] for c in other.get("/cases").json()]
+        assert other.get(f"/hearings/{hearing}").status_code == 404
+        # Calendars list only hearings of cases the caller may see.
+        for path in (f"/calendar/courts/{COURT}", "/calendar/lawyers/lawyer-assigned"):
+            listed = other.get(path, params=WHOLE_DAY)
+            assert listed.status_code == 200 and hearing not in [h["id"] for h in listed.json()], path
     with security_system.client("casework", "case_manager", org="org-other-legal", sub="manager-else") as stranger:
         assert stranger.get(f"/cases/{case}").status_code == 404
         assert stranger.get(f"/referrals/{referral}").status_code == 404, "a decided referral stays with its org"
+
+
+def test_an_idempotency_key_replayed_by_another_caller_never_returns_the_first_callers_record(security_system):
+    body = {"sex": "unknown", "age_band": "unknown", "region": "tombouctou"}
+    key = {"Idempotency-Key": "shared-key-0001"}
+    with security_system.client("intake", "monitor", org="org-amdh", sub="monitor-objects") as first:
+        original = created(first.post("/victims", json=body, headers=key))["id"]
+        replay = first.post("/victims", json=body, headers=key)
+        assert replay.status_code == 201 and replay.json()["id"] == original  # control: the same caller replays
+    with security_system.client("intake", "monitor", org="org-elsewhere", sub="monitor-elsewhere") as other:
+        response = other.post("/victims", json=body, headers=key)
+        assert response.status_code in (201, 409, 422), response.text
+        assert original not in response.text, "another caller's idempotency key must not reveal the first record"
