@@ -1,0 +1,87 @@
+"""Answers that carry decrypted identities, data keys or secrets must never be cached.
+
+Browsers keep cacheable answers on disk (a **lost laptop** then holds victims' names), and shared
+proxies may keep them for other users. Every answer below must say `Cache-Control: no-store`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def eventually(probe: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while not (result := probe()):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.5)
+    return result
+
+
+def assert_not_stored(response: Any) -> None:
+    assert response.status_code in (200, 201), f"{response.request.url.path}: {response.status_code} {response.text}"
+    directives = {d.strip().lower() for d in response.headers.get("cache-control", "").split(",")}
+    assert "no-store" in directives, f"{response.request.method} {response.request.url.path} is cacheable: " \
+                                     f"Cache-Control={response.headers.get('cache-control')!r}"
+
+
+@pytest.fixture(scope="module")
+def victim(security_system) -> dict[str, str]:
+    """A consenting victim, referred, with a case whose assigned lawyer may read her name."""
+    with security_system.client("intake", "monitor", org="org-amdh", sub="monitor-cache") as monitor:
+        created = monitor.post("/victims", json={
+            "sex": "female", "age_band": "18-24", "region": "mopti", "identity": {"name": "Nom Confidentiel", "phone": "+223 70 00 00 07"},
+            "consent": {"legal_support": True, "notifications": {"granted": True, "channel": "sms"}}})
+        assert created.status_code == 201, created.text
+        victim_id = created.json()["id"]
+        referral = monitor.post(f"/victims/{victim_id}/referrals", json={"needs": ["legal_advice"], "urgency": "low"})
+        assert referral.status_code == 201, referral.text
+    with security_system.client("casework", "case_manager", org="org-legal", sub="manager-cache") as manager:
+        referral_id = referral.json()["referral_id"]
+        eventually(lambda: manager.get(f"/referrals/{referral_id}").status_code == 200, "the referral in casework")
+        accepted = manager.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-cache"]})
+        assert accepted.status_code == 201, accepted.text
+    return {"victim_id": victim_id, "case_id": accepted.json()["case_id"]}
+
+
+def test_key_release_is_not_stored(security_system, victim):
+    token = security_system.token("", org=None, sub="svc-notify", scopes=("pii:decrypt",), service=True)
+    with security_system.client("intake", "monitor") as client:
+        response = client.post(f"/internal/keys/{victim['victim_id']}/release", json={"purpose": "notifications"},
+                               headers={"Authorization": f"Bearer {token}"})
+    assert_not_stored(response)
+
+
+def test_the_victims_name_revealed_to_her_lawyer_is_not_stored(security_system, victim):
+    with security_system.client("casework", "lawyer", org="org-legal", sub="lawyer-cache") as lawyer:
+        path = f"/cases/{victim['case_id']}/victims/{victim['victim_id']}/name"
+        assert_not_stored(eventually(lambda: (r := lawyer.get(path)).status_code == 200 and r, "the name"))
+
+
+def test_lawyers_notes_are_not_stored(security_system, victim):
+    with security_system.client("casework", "lawyer", org="org-legal", sub="lawyer-cache") as lawyer:
+        assert lawyer.post(f"/cases/{victim['case_id']}/notes", json={"text": "privileged"}).status_code == 201
+        assert_not_stored(lawyer.get(f"/cases/{victim['case_id']}/notes"))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "casework POST /calendar/feeds answers the feed's secret URL token without Cache-Control: no-store "
+    "(services/casework/src/casework/api/calendar.py create_feed). Low severity: POST answers are not "
+    "heuristically cacheable, but the secret is shown only once and key release sets no-store. Owner: casework."))
+def test_a_new_calendar_feed_secret_is_not_stored(security_system):
+    with security_system.client("casework", "lawyer", org="org-legal", sub="lawyer-cache") as lawyer:
+        assert_not_stored(lawyer.post("/calendar/feeds"))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "intake GET /victims/{victim_id} returns the decrypted identity without Cache-Control: no-store "
+    "(services/intake/src/intake/api/victim_routes.py read_victim sets no header; key release and casework's "
+    "name reveal do). Owner: intake."))
+def test_a_victims_decrypted_identity_is_not_stored(security_system, victim):
+    with security_system.client("intake", "monitor", org="org-amdh", sub="monitor-cache") as monitor:
+        assert_not_stored(monitor.get(f"/victims/{victim['victim_id']}"))
