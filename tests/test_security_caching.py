@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import security_seed
 
 pytestmark = pytest.mark.integration
 
@@ -32,21 +33,10 @@ def assert_not_stored(response: Any) -> None:
 
 @pytest.fixture(scope="module")
 def victim(security_system) -> dict[str, str]:
-    """A consenting victim, referred, with a case whose assigned lawyer may read her name."""
-    with security_system.client("intake", "monitor", org="org-amdh", sub="monitor-cache") as monitor:
-        created = monitor.post("/victims", json={
-            "sex": "female", "age_band": "18-24", "region": "mopti", "identity": {"name": "Nom Confidentiel", "phone": "+223 70 00 00 07"},
-            "consent": {"legal_support": True, "notifications": {"granted": True, "channel": "sms"}}})
-        assert created.status_code == 201, created.text
-        victim_id = created.json()["id"]
-        referral = monitor.post(f"/victims/{victim_id}/referrals", json={"needs": ["legal_advice"], "urgency": "low"})
-        assert referral.status_code == 201, referral.text
-    with security_system.client("casework", "case_manager", org="org-legal", sub="manager-cache") as manager:
-        referral_id = referral.json()["referral_id"]
-        eventually(lambda: manager.get(f"/referrals/{referral_id}").status_code == 200, "the referral in casework")
-        accepted = manager.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-cache"]})
-        assert accepted.status_code == 201, accepted.text
-    return {"victim_id": victim_id, "case_id": accepted.json()["case_id"]}
+    """A consenting victim, referred, with a case whose assigned lawyer (lawyer-cache) may read her name."""
+    return security_seed.victim_with_case(
+        security_system, tag="cache", identity={"name": "Nom Confidentiel", "phone": "+223 70 00 00 07"},
+        consent={"legal_support": True, "notifications": {"granted": True, "channel": "sms"}})
 
 
 def test_key_release_is_not_stored(security_system, victim):

@@ -47,3 +47,20 @@ def seed_records(system: Any, timeout: float = 60.0) -> dict[str, dict[str, str]
         "advocacy": {},
         "education": {},
     }
+
+
+def victim_with_case(system: Any, *, tag: str, identity: dict[str, Any], consent: dict[str, Any],
+                     timeout: float = 60.0) -> dict[str, str]:
+    """A victim of org-amdh, referred and accepted by org-legal, with `lawyer-<tag>` assigned to the case."""
+    with system.client("intake", "monitor", org="org-amdh", sub=f"monitor-{tag}") as monitor:
+        victim = _created(monitor.post("/victims", json={
+            "sex": "female", "age_band": "18-24", "region": "mopti", "identity": identity, "consent": consent}))["id"]
+        referral = _created(monitor.post(f"/victims/{victim}/referrals",
+                                         json={"needs": ["legal_advice"], "urgency": "low"}))["referral_id"]
+    with system.client("casework", "case_manager", org="org-legal", sub=f"manager-{tag}") as manager:
+        deadline = time.monotonic() + timeout
+        while manager.get(f"/referrals/{referral}").status_code != 200:
+            assert time.monotonic() < deadline, "the referral did not reach casework"
+            time.sleep(0.5)
+        case = _created(manager.post(f"/referrals/{referral}/accept", json={"lawyers": [f"lawyer-{tag}"]}))["case_id"]
+    return {"victim_id": victim, "case_id": case, "referral_id": referral}
