@@ -118,6 +118,26 @@ def test_notify_texted_the_victims_real_number_in_victim_safe_words(security_sta
     assert deliveries and all(planted.identity["phone"] not in str(d) for d in deliveries)
 
 
+def _audited(system: Any, service: str, victim_id: str) -> list[dict[str, Any]]:
+    with system.client(service, "admin", org=None, sub="auditor-canary") as admin:
+        return _ok(admin.get("/audit", params={"victim_id": victim_id, "limit": 1000}), 200)["entries"]
+
+
+def test_every_read_of_her_data_is_audited_by_the_service_that_served_it(security_stack, planted):
+    """Who read which victim's data, in intake, casework and notify: pseudonymous ids only."""
+    system, victim_id = security_stack.system, planted.victim_id
+    with system.client("intake", "documentation_officer", org="org-amdh", sub="officer-reader") as officer:
+        assert officer.get(f"/victims/{victim_id}").status_code == 200
+    with system.client("notify", "notify_admin", org=None, sub="notify-reader") as notify_admin:
+        assert notify_admin.get(f"/victims/{victim_id}/deliveries").status_code == 200
+    expected = {"intake": "officer-reader", "casework": "lawyer-canary", "notify": "notify-reader"}
+    for service, reader in expected.items():
+        entries = eventually(lambda s=service, r=reader: [e for e in _audited(system, s, victim_id)
+                                                          if e["actor"] == r], f"{service}'s audit of {reader}")
+        assert all(e["outcome"] == "allowed" for e in entries), entries
+        assert not [n for n in canary.needles(planted.identity) if n in str(entries)]
+
+
 @pytest.fixture(scope="module")
 def erased(security_stack, planted: Planted) -> Planted:
     """A documentation officer erases the victim (consent withdrawn), after notify has texted her."""
