@@ -10,7 +10,7 @@ from fastapi import APIRouter, FastAPI
 
 from .auth import install_auth_handlers
 from .health import ReadinessCheck, health_router
-from .problems import InputGuard, install_problem_handlers
+from .problems import InputGuard, NoStore, install_problem_handlers
 from .settings import BaseServiceSettings
 from .telemetry import instrument_fastapi
 
@@ -27,6 +27,7 @@ def create_app(*, settings: BaseServiceSettings, title: str, description: str, r
     install_problem_handlers(app)
     install_auth_handlers(app)
     app.add_middleware(InputGuard, max_body_bytes=settings.max_body_bytes, upload_max_bytes=upload_max_bytes)
+    app.add_middleware(NoStore)
     app.include_router(health_router())
     for router in routers:
         app.include_router(router)

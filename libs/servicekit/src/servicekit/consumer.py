@@ -67,7 +67,8 @@ class ConsumerRunner:
 
     def __init__(self, *, bootstrap: str, group_id: str, topics: Sequence[str], subscriptions: Subscriptions,
                  deps: Any, dlq_producer: AIOKafkaProducer, max_attempts: int = 5,
-                 backoff_max_seconds: float = 5.0, transient_budget_seconds: float = 20.0) -> None:
+                 backoff_max_seconds: float = 5.0, transient_budget_seconds: float = 20.0,
+                 client_options: Mapping[str, Any] | None = None) -> None:
         self.bootstrap = bootstrap
         self.group_id = group_id
         self.topics = list(topics)
@@ -77,12 +78,13 @@ class ConsumerRunner:
         self.max_attempts = max_attempts
         self.backoff_max_seconds = backoff_max_seconds
         self.transient_budget_seconds = transient_budget_seconds
+        self.client_options = dict(client_options or {})
 
     def _consumer(self) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=self.group_id,
                                 enable_auto_commit=False, auto_offset_reset="earliest",
                                 client_id=f"{self.group_id}-consumer", metadata_max_age_ms=5000,
-                                max_poll_interval_ms=120000)
+                                max_poll_interval_ms=120000, **self.client_options)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until `stop` is set, then leave the group cleanly."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -13,9 +14,10 @@ from aiokafka.errors import TopicAlreadyExistsError
 log = logging.getLogger("servicekit.kafka")
 
 
-def idempotent_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
+def idempotent_producer(bootstrap: str, *, client_id: str, **options: Any) -> AIOKafkaProducer:
     """Producer that never duplicates on its own retries and waits for all in-sync replicas."""
     return AIOKafkaProducer(
+        **options,
         bootstrap_servers=bootstrap,
         client_id=client_id,
         enable_idempotence=True,
@@ -28,12 +30,12 @@ def idempotent_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
     )
 
 
-async def ensure_topics(bootstrap: str, topics: Iterable[str], *, partitions: int = 3) -> None:
+async def ensure_topics(bootstrap: str, topics: Iterable[str], *, partitions: int = 3, **options: Any) -> None:
     """Create missing topics (replication factor 1 locally; production manages topics itself)."""
     wanted = sorted(set(topics))
     if not wanted:
         return
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="redress-topics")
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="redress-topics", **options)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -48,10 +50,10 @@ async def ensure_topics(bootstrap: str, topics: Iterable[str], *, partitions: in
         await admin.close()
 
 
-async def kafka_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
+async def kafka_reachable(bootstrap: str, timeout: float = 2.0, **options: Any) -> bool:
     """Readiness probe: can we fetch cluster metadata within the timeout?"""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="redress-readyz",
-                                request_timeout_ms=int(timeout * 1000))
+                                request_timeout_ms=int(timeout * 1000), **options)
     try:
         await asyncio.wait_for(admin.start(), timeout)
         await asyncio.wait_for(admin.describe_cluster(), timeout)

@@ -48,8 +48,9 @@ class Worker:
         own_topics = {ns + a.topic for a in self.aggregates}
         dlqs = {f"{ns}{s.service_name}.{g.purpose}.dlq" for g in self.groups}
         consumed = {ns + t for g in self.groups for t in g.topics}
-        await ensure_topics(s.kafka_bootstrap, own_topics | dlqs | consumed, partitions=s.topic_partitions)
-        producer = idempotent_producer(s.kafka_bootstrap, client_id=f"{s.service_name}-relay")
+        options = s.kafka_options()
+        await ensure_topics(s.kafka_bootstrap, own_topics | dlqs | consumed, partitions=s.topic_partitions, **options)
+        producer = idempotent_producer(s.kafka_bootstrap, client_id=f"{s.service_name}-relay", **options)
         await producer.start()
         try:
             relay = OutboxRelay(
@@ -71,6 +72,7 @@ class Worker:
                     dlq_producer=producer,
                     max_attempts=s.consumer_max_attempts,
                     backoff_max_seconds=s.consumer_backoff_max_seconds,
+                    client_options=options,
                 )
                 tasks.append(asyncio.create_task(runner.run(self.stop), name=f"consumer:{group.purpose}"))
             tasks += [asyncio.create_task(t(self.stop)) for t in self.extra_tasks]

@@ -73,7 +73,7 @@ def readiness_checks(core: Core) -> dict[str, ReadinessCheck]:
         return await store_reachable(core.client)
 
     async def broker() -> bool:
-        return await kafka_reachable(core.settings.kafka_bootstrap)
+        return await kafka_reachable(core.settings.kafka_bootstrap, **core.settings.kafka_options())
 
     return {"store": store, "broker": broker}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +19,12 @@ class BaseServiceSettings(BaseSettings):
 
     service_name: str = Field(description="Short service name, e.g. 'intake'")
     kafka_bootstrap: str = Field(default="127.0.0.1:19092", description="Kafka bootstrap servers")
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT", description="PLAINTEXT on loopback; SASL_SSL (or SASL_PLAINTEXT) with per-service ACLs")
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256"] = Field(
+        default="SCRAM-SHA-512", description="SASL mechanism of this service's principal")
+    kafka_sasl_username: str | None = Field(default=None, description="This service's Kafka principal")
+    kafka_sasl_password_file: Path | None = Field(default=None, description="File holding the principal's password")
     mongo_url: str = Field(default="mongodb://127.0.0.1:27117/", description="MongoDB (or FerretDB) URL")
     mongo_db: str = Field(default="", description="Database name; defaults to the service name")
     http_host: str = Field(default="127.0.0.1", description="Address the API listens on")
@@ -56,6 +63,23 @@ class BaseServiceSettings(BaseSettings):
 
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="Largest JSON body accepted (413 beyond)")
     log_level: str = Field(default="INFO", description="Log level (logs never carry PII or tokens)")
+
+    def kafka_options(self) -> dict[str, Any]:
+        """Security options for every Kafka client of this service (none on a plaintext broker)."""
+        if self.kafka_security_protocol == "PLAINTEXT":
+            return {}
+        if not self.kafka_sasl_username or self.kafka_sasl_password_file is None:
+            raise ValueError("kafka_sasl_username and kafka_sasl_password_file are required with SASL")
+        options: dict[str, Any] = {
+            "security_protocol": self.kafka_security_protocol, "sasl_mechanism": self.kafka_sasl_mechanism,
+            "sasl_plain_username": self.kafka_sasl_username,
+            "sasl_plain_password": self.kafka_sasl_password_file.read_text(encoding="utf-8").strip(),
+        }
+        if self.kafka_security_protocol == "SASL_SSL":
+            from aiokafka.helpers import create_ssl_context
+
+            options["ssl_context"] = create_ssl_context()
+        return options
 
     @property
     def database_name(self) -> str:

@@ -144,3 +144,10 @@ def test_bad_tokens_are_401(tmp_path, case):
 def test_wrong_role_is_403(tmp_path):
     client, key = build(tmp_path)
     assert client.post("/things", json={"name": "x"}, headers=auth(key, role="analyst")).status_code == 403
+
+
+def test_every_answer_is_marked_no_store(tmp_path):
+    client, key = build(tmp_path)
+    assert client.post("/things", json={"name": "x"}, headers=auth(key)).headers["cache-control"] == "no-store"
+    assert client.get("/healthz").headers["cache-control"] == "no-store"
+    assert client.post("/things", json={"name": 1}, headers=auth(key)).headers["cache-control"] == "no-store"

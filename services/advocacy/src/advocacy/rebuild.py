@@ -57,7 +57,8 @@ async def rebuild(deps: Deps, groups: Sequence[ConsumerGroup], *, timeout: float
         pinned = replace(deps, projections=deps.projections.pinned_to(target.generation))
         subscriptions = {t: hs for g in groups for t, hs in g.subscriptions.items()}
         topics = sorted({settings.topic_namespace + t for g in groups for t in g.topics})
-        replay = _Replay(settings.kafka_bootstrap, topics, subscriptions, pinned, time.monotonic() + timeout)
+        replay = _Replay(settings.kafka_bootstrap, topics, subscriptions, pinned, time.monotonic() + timeout,
+                         settings.kafka_options())
         async with replay:
             first = await replay.to_end()
             await deps.projections.swap(target.generation, built_from=first)
@@ -93,10 +94,10 @@ class _Replay:
     """Reads every partition of the topics from the beginning, applying the handlers."""
 
     def __init__(self, bootstrap: str, topics: list[str], subscriptions: dict[str, Any], deps: Deps,
-                 deadline: float) -> None:
+                 deadline: float, kafka_options: dict[str, Any]) -> None:
         self.topics, self.subscriptions, self.deps, self.deadline = topics, subscriptions, deps, deadline
         self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                                         auto_offset_reset="earliest", metadata_max_age_ms=1000)
+                                         auto_offset_reset="earliest", metadata_max_age_ms=1000, **kafka_options)
         self.partitions: list[TopicPartition] = []
         self.replayed = self.skipped = 0
 
