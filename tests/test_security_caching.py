@@ -59,19 +59,11 @@ def test_lawyers_notes_are_not_stored(security_system, victim):
         assert_not_stored(lawyer.get(f"/cases/{victim['case_id']}/notes"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "casework POST /calendar/feeds answers the feed's secret URL token without Cache-Control: no-store "
-    "(services/casework/src/casework/api/calendar.py create_feed). Low severity: POST answers are not "
-    "heuristically cacheable, but the secret is shown only once and key release sets no-store. Owner: casework."))
 def test_a_new_calendar_feed_secret_is_not_stored(security_system):
     with security_system.client("casework", "lawyer", org="org-legal", sub="lawyer-cache") as lawyer:
         assert_not_stored(lawyer.post("/calendar/feeds"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "intake GET /victims/{victim_id} returns the decrypted identity without Cache-Control: no-store "
-    "(services/intake/src/intake/api/victim_routes.py read_victim sets no header; key release and casework's "
-    "name reveal do). Owner: intake."))
 def test_a_victims_decrypted_identity_is_not_stored(security_system, victim):
     with security_system.client("intake", "monitor", org="org-amdh", sub="monitor-cache") as monitor:
         assert_not_stored(monitor.get(f"/victims/{victim['victim_id']}"))

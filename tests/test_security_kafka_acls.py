@@ -158,11 +158,6 @@ async def test_a_client_without_sasl_is_refused(secure_kafka):
     await producer.stop()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "servicekit cannot authenticate to Kafka: settings.py has no SASL fields and kafka.py builds every "
-    "producer, consumer and admin client without security_protocol/sasl_*; so no service can run against "
-    "the secure broker yet (owner: servicekit; proposed settings kafka_security_protocol, kafka_sasl_mechanism, "
-    "kafka_sasl_username, kafka_sasl_password_file, as docker-compose.secure.yml passes them)"))
 def test_a_service_configured_with_its_scram_principal_reaches_the_secure_broker(secure_kafka, infra, tmp_path):
     from servicekit.devtokens import ensure_dev_keypair
     from servicekit.testing import ServiceProcess, service_env
