@@ -17,7 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import GroupAuthorizationFailedError, KafkaConnectionError, TopicAuthorizationFailedError
@@ -158,24 +160,77 @@ async def test_a_client_without_sasl_is_refused(secure_kafka):
     await producer.stop()
 
 
-def test_a_service_configured_with_its_scram_principal_reaches_the_secure_broker(secure_kafka, infra, tmp_path):
-    from servicekit.devtokens import ensure_dev_keypair
+async def _records(kafka: SecureKafka, user: str, topic: str, seconds: float = 8.0) -> list[Any]:
+    """Every record of a topic readable within a bounded time, as `user` (no consumer group)."""
+    consumer = AIOKafkaConsumer(**kafka.client_args(user), group_id=None, enable_auto_commit=False,
+                                auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        consumer.assign([TopicPartition(topic, partition) for partition in range(3)])
+        found, deadline = [], time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for batch in (await consumer.getmany(timeout_ms=500)).values():
+                found += batch
+        return found
+    finally:
+        await consumer.stop()
+
+
+def _secure_service(service: str, kafka: SecureKafka, infra: Any, jwks: Path, tmp: Path, namespace_db: str,
+                    intake_url: str, signing_key: Path) -> list[Any]:
+    """API and worker of one service, authenticating to the secure broker as its own principal."""
     from servicekit.testing import ServiceProcess, service_env
 
-    _, jwks = ensure_dev_keypair(tmp_path / "keys")
-    port = free_port()
-    env = service_env("intake", infra, namespace="", db=f"sasl_{port}", jwks_file=jwks, port=port, extra={
-        "INTAKE_KAFKA_BOOTSTRAP": secure_kafka.bootstrap, "INTAKE_KEK_SOURCE": "base64:" + "A" * 43 + "=",
-        "INTAKE_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT", "INTAKE_KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
-        "INTAKE_KAFKA_SASL_USERNAME": "intake",
-        "INTAKE_KAFKA_SASL_PASSWORD_FILE": str(secure_kafka.credentials / "intake.password")})
-    api = ServiceProcess("intake", "api", env, tmp_path / "intake-api.log", port=port)
-    api.start()
-    try:
-        api.wait_healthy(timeout=180)
-        import httpx
+    prefix, port = service.upper(), free_port()
+    env = service_env(service, infra, namespace="", db=f"{namespace_db}_{service}", jwks_file=jwks, port=port, extra={
+        f"{prefix}_KAFKA_BOOTSTRAP": kafka.bootstrap, f"{prefix}_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+        f"{prefix}_KAFKA_SASL_MECHANISM": "SCRAM-SHA-512", f"{prefix}_KAFKA_SASL_USERNAME": service,
+        f"{prefix}_KAFKA_SASL_PASSWORD_FILE": str(kafka.credentials / f"{service}.password"),
+        f"{prefix}_INTAKE_URL": intake_url, f"{prefix}_DEV_SIGNING_KEY_FILE": str(signing_key),
+        "INTAKE_KEK_SOURCE": "base64:" + "A" * 43 + "=", "CASEWORK_NOTES_KEY_SOURCE": "base64:" + "B" * 43 + "="})
+    return [ServiceProcess(service, kind, env, tmp / f"{service}-{kind}.log", port=port if kind == "api" else None)
+            for kind in ("api", "worker")]
 
-        # /readyz asks the broker for its cluster: 200 only if the service authenticated.
-        assert httpx.get(f"{api.url}/readyz", timeout=15.0).status_code == 200
+
+async def test_intake_and_casework_run_on_the_secure_broker_as_their_own_principals(secure_kafka, infra, tmp_path):
+    """Real processes: intake publishes as `intake`, casework consumes it as `casework`, all under the ACLs."""
+    from servicekit.devtokens import ensure_dev_keypair, mint_token
+    from servicekit.testing import header
+
+    key, jwks = ensure_dev_keypair(tmp_path / "keys")
+    intake = _secure_service("intake", secure_kafka, infra, jwks, tmp_path, f"sasl_{free_port()}", "", key)
+    intake_url = intake[0].url
+    casework = _secure_service("casework", secure_kafka, infra, jwks, tmp_path, f"sasl_{free_port()}", intake_url,
+                               key)
+    processes = intake + casework
+    for process in processes:
+        process.start()
+    try:
+        for api in (intake[0], casework[0]):
+            api.wait_healthy(timeout=180)
+        monitor = {"Authorization": f"Bearer {mint_token(key, subject='monitor-sasl', roles=['monitor'], org='o')}"}
+        manager = {"Authorization": f"Bearer {mint_token(key, subject='cm-sasl', roles=['case_manager'], org='o')}"}
+        async with httpx.AsyncClient(timeout=15.0) as client:
+            for api in (intake[0], casework[0]):
+                # /readyz asks the broker for its cluster: 200 only if the service authenticated.
+                assert (await client.get(f"{api.url}/readyz")).status_code == 200, api.service
+            created = await client.post(f"{intake_url}/victims", headers=monitor, json={
+                "sex": "male", "age_band": "60+", "region": "kayes", "consent": {"legal_support": True}})
+            assert created.status_code == 201, created.text
+            victim_id = created.json()["id"]
+            referred = await client.post(f"{intake_url}/victims/{victim_id}/referrals", headers=monitor,
+                                         json={"needs": ["legal_advice"], "urgency": "low"})
+            assert referred.status_code == 201, referred.text
+            referral_id = referred.json()["referral_id"]
+            # intake's relay published as `intake` (read back by a subscriber's principal)...
+            deadline = time.monotonic() + 90
+            while not [r for r in await _records(secure_kafka, "notify", "intake.victims", seconds=3.0)
+                       if header(r, "ce_subject") == victim_id]:
+                assert time.monotonic() < deadline, "intake's relay did not publish as its own principal"
+            # ...and casework's consumer group read it as `casework`.
+            while (await client.get(f"{casework[0].url}/referrals/{referral_id}", headers=manager)).status_code != 200:
+                assert time.monotonic() < deadline, "casework did not consume the referral as its own principal"
+                await asyncio.sleep(0.5)
     finally:
-        api.stop()
+        for process in processes:
+            process.stop()
