@@ -165,3 +165,28 @@ def test_injected_region_filter_does_not_return_a_seeded_incident(security_syste
             response = client.get("/incidents", params={"region": value, "limit": 1000})
             assert _is_4xx(response.status_code) or seeded_incident not in [
                 item["id"] for item in response.json()["items"]], f"region={value} matched the seeded incident"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "servicekit InputGuard (problems.py _check_json_body) catches only ValueError/UnicodeDecodeError from "
+    "json.loads; a body nested ~1,000+ deep raises RecursionError (find_operator_key recurses too), which "
+    "becomes a 500 with a logged traceback, for anonymous callers on every service. Repro: curl -X POST "
+    "$INTAKE/incidents -H 'Content-Type: application/json' --data \"$(python3 -c 'print(\"[\"*5000+\"]\"*5000)')\" "
+    "-> 500. Owner: servicekit."))
+@pytest.mark.parametrize("service", access.SERVICES)
+@pytest.mark.parametrize("shape", ["arrays", "objects"])
+def test_deeply_nested_json_is_refused_with_4xx_even_before_authentication(security_system, live_documents,
+                                                                            service, shape):
+    """A 10 KB body nested 5,000 deep must be bad input (4xx), not a 500 and a traceback per request."""
+    document = live_documents[service]
+    route = next((r for r in access.routes_of(service, document) if r.method in WRITE_METHODS
+                  and "application/json" in document["paths"][r.path][r.method].get("requestBody", {})
+                  .get("content", {})), None)
+    if route is None:
+        route = next(r for r in access.routes_of(service, document) if r.method in WRITE_METHODS)
+    depth = 5000
+    body = "[" * depth + "]" * depth if shape == "arrays" else '{"a":' * depth + "1" + "}" * depth
+    # Anonymous on purpose: the input guard runs before authentication, so anyone can send this.
+    response = httpx.post(security_system.url(service) + access.concrete_path(route, document), content=body,
+                          headers={"Content-Type": "application/json"}, timeout=20.0)
+    assert _is_4xx(response.status_code), f"{route.key}: {response.status_code} {response.text[:150]}"
