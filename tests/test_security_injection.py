@@ -167,12 +167,6 @@ def test_injected_region_filter_does_not_return_a_seeded_incident(security_syste
                 item["id"] for item in response.json()["items"]], f"region={value} matched the seeded incident"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "servicekit InputGuard (problems.py _check_json_body) catches only ValueError/UnicodeDecodeError from "
-    "json.loads; a body nested ~1,000+ deep raises RecursionError (find_operator_key recurses too), which "
-    "becomes a 500 with a logged traceback, for anonymous callers on every service. Repro: curl -X POST "
-    "$INTAKE/incidents -H 'Content-Type: application/json' --data \"$(python3 -c 'print(\"[\"*5000+\"]\"*5000)')\" "
-    "-> 500. Owner: servicekit."))
 @pytest.mark.parametrize("service", access.SERVICES)
 @pytest.mark.parametrize("shape", ["arrays", "objects"])
 def test_deeply_nested_json_is_refused_with_4xx_even_before_authentication(security_system, live_documents,

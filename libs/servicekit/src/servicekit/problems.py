@@ -98,6 +98,22 @@ def find_operator_key(value: Any, path: str = "body") -> str | None:
 
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+# No document of ours nests deeper than a dozen levels; deeper input only exists to exhaust recursion
+# in the parsers and validators behind the guard.
+MAX_JSON_DEPTH = 32
+
+
+def _too_deep(value: Any) -> bool:
+    """True when a parsed JSON value nests deeper than MAX_JSON_DEPTH (checked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 class InputGuard:
@@ -157,6 +173,11 @@ def _check_json_body(body: bytes | None, content_type: str, limit: int) -> JSONR
     except (ValueError, UnicodeDecodeError):
         return problem(400, "Malformed JSON", "The request body is not valid JSON.",
                        [{"field": "body", "reason": "invalid JSON"}])
+    except RecursionError:
+        parsed = None
+    if (parsed is None and body.strip() != b"null") or _too_deep(parsed):
+        return problem(400, "Malformed JSON", f"The body nests deeper than {MAX_JSON_DEPTH} levels.",
+                       [{"field": "body", "reason": "nested too deeply"}])
     if bad := find_operator_key(parsed):
         return problem(422, "Invalid input", "Keys may not start with '$' or contain '.'.",
                        [{"field": bad, "reason": "operator-like key"}])

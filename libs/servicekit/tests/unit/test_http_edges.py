@@ -23,9 +23,9 @@ class ThingCreate(BaseModel):
     tags: dict[str, str] = {}
 
 
-def build(tmp_path, *, ready: bool = True) -> tuple[TestClient, object]:
+def build(tmp_path, *, ready: bool = True, max_body: int = 2048) -> tuple[TestClient, object]:
     key, jwks = ensure_dev_keypair(tmp_path / "keys")
-    settings = BaseServiceSettings(service_name="kit", auth_jwks_file=jwks, max_body_bytes=2048)
+    settings = BaseServiceSettings(service_name="kit", auth_jwks_file=jwks, max_body_bytes=max_body)
     router = APIRouter()
 
     @router.post("/things", status_code=201)
@@ -151,3 +151,17 @@ def test_every_answer_is_marked_no_store(tmp_path):
     assert client.post("/things", json={"name": "x"}, headers=auth(key)).headers["cache-control"] == "no-store"
     assert client.get("/healthz").headers["cache-control"] == "no-store"
     assert client.post("/things", json={"name": 1}, headers=auth(key)).headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize("levels", [40, 5000])
+def test_deeply_nested_bodies_are_400_not_a_crash(tmp_path, levels):
+    client, key = build(tmp_path, max_body=100_000)  # 5,000 levels overflow the parser's recursion
+    body = b'{"name": "x", "tags": ' + b"[" * levels + b"]" * levels + b"}"
+    response = client.post("/things", content=body, headers={**auth(key), "content-type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": "body", "reason": "nested too deeply"}]
+
+
+def test_ordinary_nesting_still_reaches_the_route(tmp_path):
+    client, key = build(tmp_path)
+    assert client.post("/things", json={"name": "x", "tags": {"a": "b"}}, headers=auth(key)).status_code == 201
