@@ -139,12 +139,17 @@ def test_notify_provider_credentials_come_from_its_secret(rendered):
         assert variables[f"NOTIFY_{name}"]["secretKeyRef"]["name"] == "notify-secrets"
 
 
-def test_retired_keks_are_listed_as_files_during_a_rotation(helm_tools):
-    docs = render_with(helm_tools, "intake", sets=("secretFiles.KEK_PREVIOUS_SOURCES.keys={kek-2025}",))
-    previous = env(container(docs, "intake", "api"))["INTAKE_KEK_PREVIOUS_SOURCES"]
-    path = "/var/run/secrets/redress/sf-kek-previous-sources/kek-2025"
-    assert previous == f'["file:{path}"]'
-    assert secret_file(docs, "intake", "api", path) == ("intake-secrets", "kek-2025")
+def test_a_rotation_mounts_the_new_and_the_retired_kek_under_their_own_names(helm_tools):
+    docs = render_with(helm_tools, "intake", sets=("secretFiles.KEK_SOURCE.key=kek-2026-12",
+                                                   "secretFiles.KEK_PREVIOUS_SOURCES.keys={kek}"))
+    variables = env(container(docs, "intake", "api"))
+    current = variables["INTAKE_KEK_SOURCE"].removeprefix("file:")
+    previous = "/var/run/secrets/redress/sf-kek-previous-sources/kek"
+    assert variables["INTAKE_KEK_PREVIOUS_SOURCES"] == f'["file:{previous}"]'
+    assert secret_file(docs, "intake", "api", current) == ("intake-secrets", "kek-2026-12")
+    assert secret_file(docs, "intake", "api", previous) == ("intake-secrets", "kek")
+    # A KEK file without an `id:` line is known by its file name: the two must differ.
+    assert current.rsplit("/", 1)[1] != previous.rsplit("/", 1)[1]
 
 
 @pytest.mark.parametrize("service", SERVICES)
