@@ -278,6 +278,7 @@ its files, read-only mounts under /var/run/secrets/redress/<volume>/. Returned a
 {{- $values := index $root.Values .component -}}
 serviceAccountName: {{ $root.Values.serviceAccount.name | default (include "redress.fullname" $root) }}
 automountServiceAccountToken: false
+{{- /* Service links would inject variables like INTAKE_API_PORT=tcp://... that share the settings' prefix. */}}
 enableServiceLinks: false
 terminationGracePeriodSeconds: {{ $values.terminationGracePeriodSeconds }}
 securityContext:
