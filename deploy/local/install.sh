@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the local stack needs, skipping whatever is already there:
-#   uv, the workspace venv, the Kafka jars (via Maven) and a FerretDB binary (via Go).
+#   uv, the workspace venv, the Kafka jars (via Maven), a FerretDB binary (via Go), and the
+#   chart-checking tools (helm, kubeconform and the Kubernetes API schemas, via Go).
 # No Docker and no release tarballs: the machines reach only package registries,
 # so Kafka comes from Maven Central and FerretDB from the Go module proxy.
 set -euo pipefail
@@ -90,6 +91,11 @@ install_ferretdb() {
   log "FerretDB $FERRETDB_VERSION built at $FERRETDB_BIN ($((SECONDS - t0)) s)"
 }
 
+install_helm_tools() {
+  # Its own lock and cache (.cache/helm); silent when everything is there.
+  "$REDRESS_ROOT/deploy/helm/tools/install.sh"
+}
+
 mkdir -p "$CACHE_DIR" "$LOG_DIR"
 # `make test` and a test fixture may both call this at once: one at a time.
 exec 8>"$CACHE_DIR/.install.lock"
@@ -98,4 +104,5 @@ install_uv
 sync_venv
 install_kafka
 install_ferretdb
+install_helm_tools
 log "install complete"
