@@ -59,7 +59,7 @@ class BaseServiceSettings(BaseSettings):
     oidc_jwks_url: str | None = Field(
         default=None, description="The provider's JWKS URL; by default found through its discovery document")
     cors_allowed_origins: list[str] = Field(
-        default_factory=list, description="Web origins allowed to call the API from a browser (JSON list, no wildcard)")
+        default=[], description="Web origins allowed to call the API from a browser (JSON list, no wildcard)")
 
     dev_signing_key_file: Path | None = Field(
         default=None, description="Development only: key to sign this service's own service token"
