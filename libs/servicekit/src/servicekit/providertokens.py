@@ -17,7 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-__all__ = ["TEST_CLIENT_ID", "TEST_CLIENT_SECRET", "WEB_CLIENT_ID", "discovery", "login_with_pkce", "provider_token"]
+__all__ = ["TEST_CLIENT_ID", "TEST_CLIENT_SECRET", "WEB_CLIENT_ID", "LoginRefused", "authorization_code", "discovery",
+           "login_with_pkce", "pkce_pair", "provider_token"]
 
 WEB_CLIENT_ID = "redress-web"
 TEST_CLIENT_ID = "redress-test"
@@ -77,35 +78,44 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, challenge
 
 
+def authorization_code(client: httpx.Client, config: dict[str, Any], username: str, password: str, *,
+                       redirect_uri: str, challenge: str | None, client_id: str = WEB_CLIENT_ID,
+                       scope: str = "openid") -> str:
+    """Sign in through the provider's login page as a browser would and return the code it redirects with."""
+    state = secrets.token_urlsafe(16)
+    params = {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri, "scope": scope,
+              "state": state, "nonce": secrets.token_urlsafe(16)}
+    if challenge is not None:
+        params.update(code_challenge=challenge, code_challenge_method="S256")
+    page = client.get(config["authorization_endpoint"], params=params)
+    form = _LoginForm()
+    form.feed(page.text)
+    if page.status_code != 200 or form.action is None:
+        raise LoginRefused(f"no login form (HTTP {page.status_code}, to {page.headers.get('location', '-')[:200]})")
+    # The provider marks its session cookies Secure; a browser sends them to a loopback http origin (a
+    # secure context), Python's cookie jar does not, so they are sent by hand.
+    cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in client.cookies.jar)
+    answer = client.post(form.action, data={"username": username, "password": password}, headers={"Cookie": cookies})
+    location = answer.headers.get("location", "")
+    if answer.status_code not in (302, 303) or not location.startswith(redirect_uri):
+        raise LoginRefused(f"sign-in of {username} refused (HTTP {answer.status_code})")
+    query = parse_qs(urlsplit(location).query)
+    if query.get("state") != [state] or "code" not in query:
+        raise LoginRefused("the redirect lacks the code or carries another state")
+    return query["code"][0]
+
+
 def login_with_pkce(issuer: str, username: str, password: str, *, redirect_uri: str,
                     client_id: str = WEB_CLIENT_ID, scope: str = "openid") -> dict[str, Any]:
     """The token response (access, refresh and id tokens) of a sign-in through the provider's login page."""
     verifier, challenge = pkce_pair()
-    state = secrets.token_urlsafe(16)
     with httpx.Client(timeout=15.0, follow_redirects=False) as client:
         config = discovery(issuer, client)
-        page = client.get(config["authorization_endpoint"], params={
-            "response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri, "scope": scope,
-            "state": state, "nonce": secrets.token_urlsafe(16), "code_challenge": challenge,
-            "code_challenge_method": "S256"})
-        form = _LoginForm()
-        form.feed(page.text)
-        if page.status_code != 200 or form.action is None:
-            raise LoginRefused(f"no login form (HTTP {page.status_code}); is {redirect_uri} a registered redirect URI?")
-        # The provider marks its session cookies Secure; a browser sends them to a loopback http origin (a
-        # secure context), Python's cookie jar does not, so they are sent by hand.
-        cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in client.cookies.jar)
-        answer = client.post(form.action, data={"username": username, "password": password},
-                             headers={"Cookie": cookies})
-        location = answer.headers.get("location", "")
-        if answer.status_code not in (302, 303) or not location.startswith(redirect_uri):
-            raise LoginRefused(f"sign-in of {username} refused (HTTP {answer.status_code})")
-        query = parse_qs(urlsplit(location).query)
-        if query.get("state") != [state] or "code" not in query:
-            raise LoginRefused("the redirect lacks the code or carries another state")
+        code = authorization_code(client, config, username, password, redirect_uri=redirect_uri,
+                                  challenge=challenge, client_id=client_id, scope=scope)
         tokens = client.post(config["token_endpoint"], data={
-            "grant_type": "authorization_code", "code": query["code"][0], "redirect_uri": redirect_uri,
-            "client_id": client_id, "code_verifier": verifier})
+            "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri, "client_id": client_id,
+            "code_verifier": verifier})
     if tokens.status_code != 200:
         raise LoginRefused(f"code exchange answered {tokens.status_code}: {tokens.json().get('error')}")
     result: dict[str, Any] = tokens.json()
