@@ -119,14 +119,34 @@ def test_the_access_token_carries_exactly_the_claims_the_services_read(oidc_issu
 
 def test_a_refresh_token_renews_the_access_token_silently(both, oidc_issuer):
     tokens = login_with_pkce(oidc_issuer, "moussa", PASSWORD, redirect_uri=CALLBACK)
-    endpoint = discovery(oidc_issuer)["token_endpoint"]
-    renewed = httpx.post(endpoint, data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"],
-                                         "client_id": "redress-web"}, timeout=10.0)
+    renewed = refresh(oidc_issuer, tokens["refresh_token"])
     assert renewed.status_code == 200, renewed.text
     assert renewed.json()["access_token"] != tokens["access_token"]
     response = httpx.get(both.url("intake") + "/incidents", headers=bearer(renewed.json()["access_token"]),
                          timeout=10.0)
     assert response.status_code == 200
+
+
+def refresh(issuer: str, refresh_token: str, origin: str | None = None) -> httpx.Response:
+    headers = {"Origin": origin} if origin else {}
+    return httpx.post(discovery(issuer)["token_endpoint"], headers=headers, timeout=10.0, data={
+        "grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": "redress-web"})
+
+
+def test_a_used_refresh_token_cannot_be_replayed(oidc_issuer):
+    tokens = login_with_pkce(oidc_issuer, "awa", PASSWORD, redirect_uri=CALLBACK)
+    assert refresh(oidc_issuer, tokens["refresh_token"]).status_code == 200
+    replay = refresh(oidc_issuer, tokens["refresh_token"])
+    assert replay.status_code == 400
+    assert replay.json()["error"] == "invalid_grant"
+
+
+@pytest.mark.parametrize(("origin", "readable"), [(WEB_ORIGIN, True), ("http://127.0.0.1:8091", False)])
+def test_only_a_listed_web_origin_may_read_the_token_endpoint_answers(oidc_issuer, origin, readable):
+    tokens = login_with_pkce(oidc_issuer, "awa", PASSWORD, redirect_uri=CALLBACK)
+    answer = refresh(oidc_issuer, tokens["refresh_token"], origin)
+    assert answer.status_code == 200
+    assert (answer.headers.get("access-control-allow-origin") == origin) is readable
 
 
 def test_the_web_client_refuses_a_redirect_uri_outside_the_listed_origins(oidc_issuer):
