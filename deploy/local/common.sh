@@ -71,8 +71,10 @@ pid_running() {  # pidfile marker
 
 # SIGTERM lets Kafka flush and FerretDB close SQLite cleanly; SIGKILL only
 # after STOP_TIMEOUT so a wedged process never blocks `make test` forever.
-stop_pid() {  # pidfile marker name
-  local pidfile="$1" marker="$2" name="$3" pid i
+# With "group", SIGKILL goes to the process group the pid leads (a launcher
+# script and its JVM, started together under setsid).
+stop_pid() {  # pidfile marker name [group]
+  local pidfile="$1" marker="$2" name="$3" pid i target
   if ! pid_running "$pidfile" "$marker"; then
     rm -f "$pidfile"; log "$name is not running"; return 0
   fi
@@ -84,7 +86,9 @@ stop_pid() {  # pidfile marker name
     sleep 0.1
   done
   log "$name did not stop within ${STOP_TIMEOUT}s, sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
+  target="$pid"
+  [ "${4:-}" = group ] && target="-$pid"
+  kill -KILL -- "$target" 2>/dev/null || true
   for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   rm -f "$pidfile"
 }
