@@ -80,7 +80,7 @@ def test_policy_refuses_a_secret_carried_in_the_manifests():
 
 def test_chart_refuses_to_render_without_the_identity_provider(helm_tools):
     scenario = chart_check.Scenario("no-issuer", "education", (chart_check.HELM_DIR / "values" / "education.yaml",))
-    with pytest.raises(chart_check.CheckError, match=r"auth\.issuer is required"):
+    with pytest.raises(chart_check.CheckError, match=r"auth\.oidcIssuer \(or auth\.issuer with its keys\) is required"):
         chart_check.render(helm_tools, scenario)
 
 

@@ -19,7 +19,7 @@ STRUCTURED = {
     "HTTP_HOST", "HTTP_PORT", "KAFKA_BOOTSTRAP", "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM",
     "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD_FILE", "MONGO_URL", "MONGO_DB", "AUTH_ISSUER", "AUTH_AUDIENCE",
     "AUTH_JWKS_FILE", "AUTH_JWKS_URL", "DEV_SIGNING_KEY_FILE", "OAUTH_TOKEN_URL", "OAUTH_CLIENT_ID",
-    "OAUTH_CLIENT_SECRET", "INTAKE_URL",
+    "OAUTH_CLIENT_SECRET", "INTAKE_URL", "OIDC_ISSUER", "OIDC_JWKS_URL", "CORS_ALLOWED_ORIGINS",
 }
 # Fixed by the code: a service is what it is.
 NEVER_SET = {"SERVICE_NAME"}
@@ -67,7 +67,9 @@ def test_every_structured_setting_is_rendered_from_its_value(helm_tools):
         "auth.devSigningKeySecret.name=dev-keys", "mongo.database=redress_casework",
         "kafka.securityProtocol=SASL_PLAINTEXT", "kafka.sasl.passwordSecret.name=casework-kafka",
         "auth.serviceClient.tokenUrl=https://auth.redress.example/token",
-        "auth.serviceClient.secret.name=casework-oauth"))
+        "auth.serviceClient.secret.name=casework-oauth", "auth.oidcIssuer=https://auth.redress.example/realms/redress",
+        "auth.oidcJwksUrl=https://auth.redress.example/realms/redress/certs",
+        "cors.allowedOrigins[0]=https://app.redress.example"))
     with_file = render_with(helm_tools, "casework", sets=("auth.jwksUrl=", "auth.jwksConfigMap.name=redress-jwks"))
     names = {e["name"].removeprefix("CASEWORK_") for docs in (full, with_file)
              for e in container(docs, "casework", "api")["env"]}

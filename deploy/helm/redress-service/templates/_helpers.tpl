@@ -160,10 +160,14 @@ its files, read-only mounts under /var/run/secrets/redress/<volume>/. Returned a
 {{- $_ = set $s "MONGO_URL" $v.mongo.url -}}
 {{- end -}}
 {{- $_ = set $s "MONGO_DB" $v.mongo.database -}}
-{{- if not $v.auth.issuer -}}{{- fail "auth.issuer is required: the coalition's OpenID Connect issuer" -}}{{- end -}}
-{{- if eq (empty $v.auth.jwksUrl) (empty $v.auth.jwksConfigMap.name) -}}
+{{- if and (not $v.auth.issuer) (not $v.auth.oidcIssuer) -}}{{- fail "auth.oidcIssuer (or auth.issuer with its keys) is required: the coalition's OpenID Connect issuer" -}}{{- end -}}
+{{- if and $v.auth.issuer (eq (empty $v.auth.jwksUrl) (empty $v.auth.jwksConfigMap.name)) -}}
 {{- fail "give exactly one of auth.jwksUrl and auth.jwksConfigMap.name: the services verify tokens with the issuer's keys" -}}
 {{- end -}}
+{{- if has "*" $v.cors.allowedOrigins -}}{{- fail "cors.allowedOrigins: list the web app's origins, never a wildcard" -}}{{- end -}}
+{{- $_ = set $s "OIDC_ISSUER" $v.auth.oidcIssuer -}}
+{{- $_ = set $s "OIDC_JWKS_URL" $v.auth.oidcJwksUrl -}}
+{{- if $v.cors.allowedOrigins -}}{{- $_ = set $s "CORS_ALLOWED_ORIGINS" $v.cors.allowedOrigins -}}{{- end -}}
 {{- $_ = set $s "AUTH_ISSUER" $v.auth.issuer -}}
 {{- $_ = set $s "AUTH_AUDIENCE" $v.auth.audience -}}
 {{- $_ = set $s "AUTH_JWKS_URL" $v.auth.jwksUrl -}}
