@@ -98,4 +98,5 @@ install_uv
 sync_venv
 install_kafka
 install_ferretdb
+"$(dirname "${BASH_SOURCE[0]}")/install-web.sh"
 log "install complete"
