@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -99,24 +99,25 @@ def web_app(web_dist: Path, web_system: Any, web_origin: str, issuer: str) -> It
 
 
 @pytest.fixture(scope="session")
-def playwright_browser(chromium_path: Path) -> Iterator[Any]:
-    """One Chromium for the session."""
-    from playwright.sync_api import sync_playwright
+async def playwright_browser(chromium_path: Path) -> AsyncIterator[Any]:
+    """One Chromium for the session, driven by Playwright's async API in the suite's event loop."""
+    from playwright.async_api import async_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS, headless=True)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS,
+                                                   headless=True)
         yield browser
-        browser.close()
+        await browser.close()
 
 
 @pytest.fixture
-def browser_context(playwright_browser: Any) -> Iterator[Any]:
+async def browser_context(playwright_browser: Any) -> AsyncIterator[Any]:
     """A fresh profile at 360 px, in French, on Bamako's clock."""
-    context = playwright_browser.new_context(viewport={"width": 360, "height": 780}, locale="fr-FR",
-                                             timezone_id="Africa/Bamako", service_workers="allow")
+    context = await playwright_browser.new_context(viewport={"width": 360, "height": 780}, locale="fr-FR",
+                                                   timezone_id="Africa/Bamako", service_workers="allow")
     context.set_default_timeout(20_000)
     yield context
-    context.close()
+    await context.close()
 
 
 @pytest.fixture

@@ -25,55 +25,56 @@ def shell_origin(web_dist: Path) -> Iterator[str]:
     proc.wait(10)
 
 
-def open_controlled(context: Any, origin: str, watch: PageWatch) -> Any:
+async def open_controlled(context: Any, origin: str, watch: PageWatch) -> Any:
     """A page of the app once its service worker controls it (the offline shell is cached)."""
-    page = context.new_page()
+    page = await context.new_page()
     watch.attach(page)
-    page.goto(origin)
-    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
-    page.reload()
-    page.wait_for_function("() => !!navigator.serviceWorker.controller")
+    await page.goto(origin)
+    await page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    await page.reload()
+    await page.wait_for_function("() => !!navigator.serviceWorker.controller")
     return page
 
 
-def test_app_shell_opens_offline_in_french_under_a_strict_csp(browser_context: Any, shell_origin: str,
+async def test_app_shell_opens_offline_in_french_under_a_strict_csp(browser_context: Any, shell_origin: str,
                                                               watch: PageWatch) -> None:
-    page = open_controlled(browser_context, shell_origin, watch)
-    browser_context.set_offline(True)
-    page.reload()
-    page.get_by_role("heading", name="Bienvenue sur Redress").wait_for()
-    assert page.locator(".pill-offline").inner_text() == "Hors ligne"
-    assert page.locator("html").get_attribute("lang") == "fr"
-    check_screen(page, "home-signed-out-offline")
+    page = await open_controlled(browser_context, shell_origin, watch)
+    await browser_context.set_offline(True)
+    await page.reload()
+    await page.get_by_role("heading", name="Bienvenue sur Redress").wait_for()
+    assert await page.locator(".pill-offline").inner_text() == "Hors ligne"
+    assert await page.locator("html").get_attribute("lang") == "fr"
+    await check_screen(page, "home-signed-out-offline")
     assert watch.csp_violations == [] and watch.errors == []
 
 
-def test_monitor_protects_the_device_with_a_passphrase_and_wipes_it(browser_context: Any, shell_origin: str,
+async def test_monitor_protects_the_device_with_a_passphrase_and_wipes_it(browser_context: Any, shell_origin: str,
                                                                     watch: PageWatch) -> None:
-    page = open_controlled(browser_context, shell_origin, watch)
-    browser_context.set_offline(True)
-    page.get_by_role("link", name="Saisir hors ligne (file d'attente chiffrée)").click()
-    page.get_by_role("heading", name="Protéger cet appareil").wait_for()
-    check_screen(page, "vault-create")
-    page.get_by_label("Phrase secrète", exact=True).fill(PASSPHRASE)
-    page.get_by_label("Confirmer la phrase secrète").fill(PASSPHRASE)
-    page.get_by_role("button", name="Protéger l'appareil").click()
-    page.get_by_text("La file d'attente est vide.").wait_for()
-    check_screen(page, "outbox-empty")
-    page.reload()
-    page.get_by_role("heading", name="Déverrouiller la file d'attente").wait_for()
-    check_screen(page, "vault-unlock")
-    page.get_by_label("Phrase secrète").fill("pas la bonne phrase")
-    page.get_by_role("button", name="Déverrouiller").click()
-    page.get_by_text("Phrase secrète incorrecte.").wait_for()
-    page.get_by_label("Phrase secrète").fill(PASSPHRASE)
-    page.get_by_role("button", name="Déverrouiller").click()
-    page.get_by_text("La file d'attente est vide.").wait_for()
-    page.get_by_role("link", name="Cet appareil").click()
-    check_screen(page, "device")
-    page.get_by_role("button", name="Effacer cet appareil").click()
-    page.get_by_role("button", name="Oui, tout effacer").click()
-    page.get_by_text("Appareil effacé.").wait_for()
-    assert "wrapped-key" not in device_storage_text(page)
-    assert page.evaluate("async () => (await caches.keys()).length") == 0
+    page = await open_controlled(browser_context, shell_origin, watch)
+    await browser_context.set_offline(True)
+    await page.get_by_role("link", name="Saisir hors ligne (file d'attente chiffrée)").click()
+    await page.get_by_role("heading", name="Protéger cet appareil").wait_for()
+    await check_screen(page, "vault-create")
+    await page.get_by_label("Phrase secrète", exact=True).fill(PASSPHRASE)
+    await page.get_by_label("Confirmer la phrase secrète").fill(PASSPHRASE)
+    await page.get_by_role("button", name="Protéger l'appareil").click()
+    await page.get_by_text("La file d'attente est vide.").wait_for()
+    await check_screen(page, "outbox-empty")
+    await page.reload()
+    await page.get_by_role("heading", name="Déverrouiller la file d'attente").wait_for()
+    await check_screen(page, "vault-unlock")
+    await page.get_by_label("Phrase secrète").fill("pas la bonne phrase")
+    await page.get_by_role("button", name="Déverrouiller").click()
+    await page.get_by_text("Phrase secrète incorrecte.").wait_for()
+    await page.get_by_label("Phrase secrète").fill(PASSPHRASE)
+    await page.get_by_role("button", name="Déverrouiller").click()
+    await page.get_by_text("La file d'attente est vide.").wait_for()
+    await page.get_by_role("link", name="Cet appareil").click()
+    await check_screen(page, "device")
+    assert '"iterations"' in await device_storage_text(page)  # the wrapped key is there before the wipe
+    await page.get_by_role("button", name="Effacer cet appareil").click()
+    await page.get_by_role("button", name="Oui, tout effacer").click()
+    await page.get_by_text("Appareil effacé.").wait_for()
+    assert '"iterations"' not in await device_storage_text(page)
+    assert await page.evaluate("async () => (await caches.keys()).length") == 0
     assert watch.csp_violations == [] and watch.errors == []

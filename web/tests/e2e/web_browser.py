@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.async_api import Page
 
 ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,14 +35,14 @@ class PageWatch:
         page.on("pageerror", lambda error: self.errors.append(str(error)))
 
 
-def axe_violations(page: Page) -> list[dict[str, Any]]:
+async def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Serious and critical axe-core violations of the page as it is now.
 
     axe is evaluated through the DevTools protocol, which the page's CSP does not govern, so the check
     runs under the same strict policy as users get."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("""async () => {
+    if not await page.evaluate("() => typeof window.axe !== 'undefined'"):
+        await page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = await page.evaluate("""async () => {
         const r = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] });
         return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
             nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5) }));
@@ -50,29 +50,29 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
-def horizontal_overflow(page: Page) -> int:
+async def horizontal_overflow(page: Page) -> int:
     """How many pixels the page is wider than the viewport (0 when it fits)."""
-    return int(page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth"))
+    return int(await page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth"))
 
 
-def check_screen(page: Page, name: str) -> None:
+async def check_screen(page: Page, name: str) -> None:
     """Screenshots at 360 px and 1280 px; axe-core clean and no horizontal scrolling at 360 px."""
     SCREENS.mkdir(parents=True, exist_ok=True)
     original = page.viewport_size or {"width": 360, "height": 780}
     for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": original["height"]})
-        page.wait_for_timeout(100)
-        page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
+        await page.set_viewport_size({"width": width, "height": original["height"]})
+        await page.wait_for_timeout(100)
+        await page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
         if width == 360:
-            assert horizontal_overflow(page) <= 0, f"{name} overflows at 360 px"
-            violations = axe_violations(page)
+            assert await horizontal_overflow(page) <= 0, f"{name} overflows at 360 px"
+            violations = await axe_violations(page)
             assert not violations, f"{name}: axe-core violations\n{json.dumps(violations, indent=1)}"
-    page.set_viewport_size(original)
+    await page.set_viewport_size(original)
 
 
-def device_storage_text(page: Page) -> str:
+async def device_storage_text(page: Page) -> str:
     """Everything the app keeps on the device, as text: IndexedDB (bytes decoded), Cache Storage, Web Storage."""
-    return str(page.evaluate("""async () => {
+    return str(await page.evaluate("""async () => {
         const out = [];
         const decode = (v) => {
             if (v instanceof ArrayBuffer) return new TextDecoder('latin1').decode(v);
