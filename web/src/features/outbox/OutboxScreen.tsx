@@ -55,7 +55,8 @@ function QueueEntry({ item }: { item: QueueItem }) {
   };
   const hashOk = item.deviceSha256 && item.serverSha256 ? item.deviceSha256 === item.serverSha256 : null;
   return (
-    <li className={`queue-item state-${item.state}`} data-kind={item.kind} data-state={item.state}>
+    <li className={`queue-item state-${item.state}`} data-kind={item.kind} data-state={item.state}
+      data-server-id={item.serverId ?? ""}>
       <div className="queue-head">
         <strong>{t(`kind.${item.kind}`)} n° {item.seq}</strong>
         <span className={`badge badge-${item.state}`}>{t(`state.${item.state}`)}</span>
