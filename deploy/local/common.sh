@@ -19,6 +19,17 @@ FERRETDB_PORT="${FERRETDB_PORT:-27117}"
 FERRETDB_DEBUG_PORT="${FERRETDB_DEBUG_PORT:-18088}"
 FERRETDB_BIN="$CACHE_DIR/ferretdb/$FERRETDB_VERSION/ferretdb"
 
+# The OpenID Connect provider (Keycloak's distribution from Maven Central), see docs/identity.md.
+KEYCLOAK_VERSION="${KEYCLOAK_VERSION:-26.5.6}"
+KEYCLOAK_HOME="$CACHE_DIR/keycloak/$KEYCLOAK_VERSION"
+IDP_PORT="${IDP_PORT:-18080}"
+# Opened only if health or metrics get enabled; pinned anyway so nothing lands on Keycloak's 9000.
+IDP_MANAGEMENT_PORT="${IDP_MANAGEMENT_PORT:-$((IDP_PORT + 1))}"
+IDP_REALM="redress"
+IDP_ISSUER="http://127.0.0.1:$IDP_PORT/realms/$IDP_REALM"
+# Origins of the web app: redirect URIs of the `redress-web` client are rendered from these.
+REDRESS_WEB_ORIGINS="${REDRESS_WEB_ORIGINS:-http://127.0.0.1:8090,http://localhost:8090}"
+
 # Seconds to wait for readiness and for a clean shutdown before SIGKILL.
 READY_TIMEOUT="${REDRESS_READY_TIMEOUT:-120}"
 STOP_TIMEOUT="${REDRESS_STOP_TIMEOUT:-30}"
