@@ -7,7 +7,17 @@ import uuid
 from typing import Any
 
 from web_browser import PageWatch, check_screen, device_storage_text
-from web_journeys import create_vault, events_about, png, sign_in, sign_in_again, synced_ids, unlock, wait_vocabularies
+from web_journeys import (
+    create_vault,
+    events_about,
+    png,
+    sign_in,
+    sign_in_again,
+    synced_ids,
+    unlock,
+    wait_vocabularies,
+    wait_vocabularies_cached,
+)
 
 
 async def test_monitor_signs_in_through_the_providers_login_page(browser_context: Any, web_app: str,
@@ -42,6 +52,7 @@ async def test_monitor_documents_incident_offline_and_it_syncs_once(browser_cont
     await page.get_by_role("link", name="Nouvelle victime").first.click()
     await create_vault(page)
     await wait_vocabularies(page)  # fetched while online, kept on the device for the forms
+    await wait_vocabularies_cached(page)
     await page.evaluate("async () => { await navigator.serviceWorker.ready; }")
 
     await browser_context.set_offline(True)
@@ -98,7 +109,7 @@ async def test_monitor_documents_incident_offline_and_it_syncs_once(browser_cont
 
     await browser_context.set_offline(False)
     await sign_in_again(page, web_app)
-    await page.goto(f"{web_app}/outbox")
+    await page.get_by_role("link", name="File d'attente").first.click()  # in the app: a reload forgets the token
     await unlock(page)
     await page.locator("li.queue-item[data-state='done']").nth(2).wait_for(timeout=60_000)
     await page.get_by_text("Empreinte vérifiée").wait_for()

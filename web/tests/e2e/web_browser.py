@@ -25,14 +25,17 @@ class PageWatch:
 
     csp_violations: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
 
     def attach(self, page: Page) -> None:
         """Listen to the page's console and errors."""
         def on_console(message: Any) -> None:
+            self.console.append(f"{message.type}: {message.text}")
             if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
                 self.csp_violations.append(message.text)
         page.on("console", on_console)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("requestfailed", lambda request: self.console.append(f"failed: {request.method} {request.url}"))
 
 
 async def axe_violations(page: Page) -> list[dict[str, Any]]:

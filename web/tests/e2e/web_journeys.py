@@ -48,7 +48,21 @@ async def unlock(page: Page) -> None:
 
 async def wait_vocabularies(page: Page) -> None:
     """The forms' lists are filled (from the service, or from the device's copy)."""
-    await page.wait_for_function("() => [...document.querySelectorAll('select option')].length > 10")
+    await page.wait_for_function("() => !!document.querySelector('select option[value=\"mopti\"]')")
+
+
+async def wait_vocabularies_cached(page: Page) -> None:
+    """Every intake vocabulary is on the device, so the forms work offline."""
+    await page.wait_for_function("""async () => {
+        const db = await new Promise((ok) => {
+            const r = indexedDB.open('redress-device');
+            r.onsuccess = () => ok(r.result);
+        });
+        const n = await new Promise((ok) => { const r = db.transaction('vocab').objectStore('vocab').count();
+            r.onsuccess = () => ok(r.result); });
+        db.close();
+        return n >= 8;
+    }""", polling=250)
 
 
 def png(seed: str) -> bytes:

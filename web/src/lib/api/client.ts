@@ -7,7 +7,7 @@ import type { paths as CaseworkPaths } from "./generated/casework";
 import type { paths as EducationPaths } from "./generated/education";
 import type { paths as IntakePaths } from "./generated/intake";
 import type { paths as NotifyPaths } from "./generated/notify";
-import { ApiError, problemOf } from "./problem";
+import { ApiError, problemFrom } from "./problem";
 
 export interface Clients {
   intake: Client<IntakePaths>;
@@ -52,8 +52,9 @@ export function createClients(config: AppConfig, context: RequestContext): Clien
 
 /** The data of a typed call, or an ApiError carrying the service's problem. */
 export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
-  const { data, response } = await call;
-  if (!response.ok) throw new ApiError(await problemOf(response), response.headers.get("Retry-After"));
+  // openapi-fetch has read the body already: an error's parsed body comes as `error`.
+  const { data, error, response } = await call;
+  if (!response.ok) throw new ApiError(problemFrom(response.status, error), response.headers.get("Retry-After"));
   return data as T;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldKey, isTransient, problemOf } from "./problem";
+import { fieldKey, isTransient, problemFrom, problemOf } from "./problem";
 
 describe("problems", () => {
   it("reads the field and the reason of a problem+json answer", async () => {
@@ -7,6 +7,12 @@ describe("problems", () => {
       errors: [{ field: "body.identity.phone", reason: "ne correspond pas au format attendu" }] }), { status: 422 });
     expect(await problemOf(response)).toEqual({ status: 422, title: "Invalid input",
       errors: [{ field: "body.identity.phone", reason: "ne correspond pas au format attendu" }] });
+  });
+
+  it("reads a body the typed client already parsed", () => {
+    expect(problemFrom(409, { detail: "no consent", errors: [{ field: "consent", reason: "missing" }] })).toEqual({
+      status: 409, detail: "no consent", errors: [{ field: "consent", reason: "missing" }] });
+    expect(problemFrom(502, undefined)).toEqual({ status: 502, errors: [] });
   });
 
   it("names a field by its path without the body prefix or list indexes", () => {

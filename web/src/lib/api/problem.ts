@@ -11,22 +11,29 @@ export class ApiError extends Error {
   }
 }
 
-export async function problemOf(response: Response): Promise<Problem> {
-  let body: Record<string, unknown> = {};
-  try {
-    body = (await response.clone().json()) as Record<string, unknown>;
-  } catch {
-    // Not JSON (a proxy's error page): the status alone still says what happened.
-  }
+/** The problem of an answer whose body was already parsed (openapi-fetch hands it over as `error`). */
+export function problemFrom(status: number, parsed: unknown): Problem {
+  const body = (parsed && typeof parsed === "object" ? parsed : {}) as Record<string, unknown>;
   const errors = Array.isArray(body.errors)
     ? body.errors.filter((e): e is { field: string; reason: string } =>
       !!e && typeof e.field === "string" && typeof e.reason === "string")
       .map((e) => ({ field: e.field, reason: e.reason }))
     : [];
-  const problem: Problem = { status: response.status, errors };
+  const problem: Problem = { status, errors };
   if (typeof body.title === "string") problem.title = body.title;
   if (typeof body.detail === "string") problem.detail = body.detail;
   return problem;
+}
+
+/** The problem of an answer whose body is still unread. */
+export async function problemOf(response: Response): Promise<Problem> {
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON (a proxy's error page): the status alone still says what happened.
+  }
+  return problemFrom(response.status, body);
 }
 
 /** Whether a failed request may succeed later as it is (and so is retried rather than held). */

@@ -2,7 +2,7 @@
 // stored (2xx), refused (4xx: held for correction), or retry (network, timeout, 401, 408, 429, 5xx).
 import { authorisedFetch, REQUEST_TIMEOUT_MS, type Clients, type RequestContext } from "../api/client";
 import type { components } from "../api/generated/intake";
-import { isTransient, problemOf } from "../api/problem";
+import { isTransient, problemFrom, problemOf } from "../api/problem";
 import type { AppConfig } from "../config";
 import { parseRetryAfter, type QueueItem } from "./model";
 import type { SendResult, Sender } from "./sync";
@@ -13,6 +13,8 @@ interface Answer {
   response: Response;
   serverId?: string | undefined;
   sha256?: string | undefined;
+  /** The error body already parsed by the typed client; absent when the body is still unread. */
+  error?: unknown;
 }
 
 async function classify(answer: Answer): Promise<SendResult> {
@@ -26,7 +28,8 @@ async function classify(answer: Answer): Promise<SendResult> {
     const retryAfterMs = parseRetryAfter(response.headers.get("Retry-After"));
     return retryAfterMs === undefined ? { outcome: "retry" } : { outcome: "retry", retryAfterMs };
   }
-  return { outcome: "refused", problem: await problemOf(response) };
+  const problem = "error" in answer ? problemFrom(response.status, answer.error) : await problemOf(response);
+  return { outcome: "refused", problem };
 }
 
 export interface FileSource {
@@ -41,18 +44,18 @@ export function intakeSender(config: AppConfig, clients: Clients, context: Reque
       case "victim": {
         const r = await clients.intake.POST("/victims", {
           params: { header }, body: payload as unknown as Schemas["VictimCreate"], signal: timeout() });
-        return { response: r.response, serverId: r.data?.id };
+        return { response: r.response, serverId: r.data?.id, error: r.error };
       }
       case "incident": {
         const r = await clients.intake.POST("/incidents", {
           params: { header }, body: payload as unknown as Schemas["IncidentCreate"], signal: timeout() });
-        return { response: r.response, serverId: r.data?.id };
+        return { response: r.response, serverId: r.data?.id, error: r.error };
       }
       case "referral": {
         const { victim_id: victimId, ...body } = payload as { victim_id: string } & Schemas["ReferralCreate"];
         const r = await clients.intake.POST("/victims/{victim_id}/referrals", {
           params: { header, path: { victim_id: victimId } }, body, signal: timeout() });
-        return { response: r.response, serverId: r.data?.referral_id };
+        return { response: r.response, serverId: r.data?.referral_id, error: r.error };
       }
       case "evidence":
         return sendEvidence(config, context, files, item, payload);
