@@ -39,7 +39,7 @@ export function ProblemView({ problem }: { problem: Problem }) {
       {problem.errors.length > 0 ? (
         <ul>
           {problem.errors.map((e: FieldProblem, i) => (
-            <li key={i}><strong>{labelOf(e.field)}</strong> : {e.reason}</li>
+            <li key={i}><strong>{labelOf(e.field)}</strong>{t("common.colon")}{e.reason}</li>
           ))}
         </ul>
       ) : problem.detail ? <p>{problem.detail}</p> : null}

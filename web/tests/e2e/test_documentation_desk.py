@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -37,7 +38,7 @@ async def test_documentation_officer_verifies_the_incident_and_imports_a_csv_wit
     await page.get_by_test_id("verification-status").filter(has_text="Non vérifié").wait_for()
     await page.get_by_label("Nouveau statut").select_option("pending")
     await page.get_by_label("Motif").fill("Deux témoignages concordants à recouper.")
-    await page.get_by_role("button", name="Passer à « Vérification en cours »").click()
+    await page.get_by_role("button", name=re.compile("Passer à.*Vérification en cours")).click()
     await page.get_by_text("Statut de vérification modifié.").wait_for()
     await page.get_by_test_id("verification-status").filter(has_text="Vérification en cours").wait_for()
     await page.get_by_role("button", name="Vérifier l'intégrité de l'historique").click()

@@ -75,9 +75,14 @@ def png(seed: str) -> bytes:
 
 
 async def events_about(bootstrap: str, topic: str, subject: str) -> list[str]:
-    """The types of the events published on a topic about one aggregate."""
+    """The types of the events published on a topic about one aggregate, in order."""
     records = await read_topic(bootstrap, topic, timeout=15, idle=2.0)
     return [header(r, "ce_type") or "" for r in records if header(r, "ce_subject") == subject]
+
+
+def once_each(types: list[str]) -> bool:
+    """Every event of the aggregate was published once: nothing doubled by a retry or a correction."""
+    return len(types) == len(set(types))
 
 
 async def synced_ids(page: Page, kind: str) -> list[str]:

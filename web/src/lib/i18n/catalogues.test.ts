@@ -41,7 +41,7 @@ describe("message catalogues", () => {
   });
 
   it("fills placeholders and falls back to the key only when a message is missing", () => {
-    expect(translate("fr", "shell.queued", { count: 3 })).toBe("En attente : 3");
+    expect(translate("fr", "shell.queued", { count: 3 })).toBe("En attente\u00a0: 3");
     expect(translate("en", "shell.queued", { count: 3 })).toBe("Waiting: 3");
   });
 });
