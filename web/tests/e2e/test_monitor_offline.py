@@ -106,6 +106,7 @@ async def test_monitor_documents_incident_offline_and_it_syncs_once(browser_cont
     watch.attach(page)
     await page.goto(f"{web_app}/outbox")
     await unlock(page)
+    await page.locator("li.queue-item").nth(2).wait_for()
     assert await page.locator("li.queue-item[data-state='pending']").count() == 3
 
     await browser_context.set_offline(False)
