@@ -1,7 +1,8 @@
 // Evidence from the camera or a file: hashed on the device (SHA-256, WebCrypto) at capture and shown;
 // the bytes wait sealed in the queue; after upload the queue compares the service's hash with this one.
 import { useState, type ChangeEvent, type FormEvent } from "react";
-import { Link, useRouter } from "../../app/router";
+import { QueuedNotice } from "../../app/QueuedNotice";
+import { useRouter } from "../../app/router";
 import { Field, PageTitle, Status } from "../../app/ui";
 import { VocabSelect } from "../../app/VocabSelect";
 import { useI18n } from "../../lib/i18n/i18n";
@@ -58,11 +59,9 @@ function EvidenceFormInner() {
 
   if (queued) {
     return (
-      <section className="card">
-        <Status kind="ok">{t("evidence.queued", { ref: queued.seq })}</Status>
+      <QueuedNotice message={t("evidence.queued", { ref: queued.seq })} next={[{ to: "/outbox", label: t("nav.outbox") }]}>
         <p>{t("evidence.deviceHash")} <code className="hash">{queued.deviceSha256}</code></p>
-        <p className="actions"><Link to="/outbox" className="button primary">{t("nav.outbox")}</Link></p>
-      </section>
+      </QueuedNotice>
     );
   }
   return (

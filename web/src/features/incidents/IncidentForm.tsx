@@ -1,8 +1,9 @@
 // Documenting an incident, online or not: it joins the device's queue and syncs in order, after the
 // victims it refers to.
 import { useState, type FormEvent } from "react";
-import { Link, useRouter } from "../../app/router";
-import { Field, PageTitle, Status } from "../../app/ui";
+import { QueuedNotice } from "../../app/QueuedNotice";
+import { useRouter } from "../../app/router";
+import { Field, PageTitle } from "../../app/ui";
 import { VocabSelect } from "../../app/VocabSelect";
 import { todayInBamako } from "../../lib/i18n/dates";
 import { useI18n } from "../../lib/i18n/i18n";
@@ -50,15 +51,9 @@ function IncidentFormInner() {
   };
 
   if (queued) {
-    return (
-      <section className="card">
-        <Status kind="ok">{t("incident.queued", { ref: queued.seq })}</Status>
-        <p className="actions">
-          <Link to={`/evidence/new?incident=${queued.id}`} className="button primary">{t("incident.addEvidence")}</Link>
-          <Link to="/outbox" className="button">{t("nav.outbox")}</Link>
-        </p>
-      </section>
-    );
+    return <QueuedNotice message={t("incident.queued", { ref: queued.seq })} next={[
+      { to: `/evidence/new?incident=${queued.id}`, label: t("incident.addEvidence") },
+      { to: "/outbox", label: t("nav.outbox") }]} />;
   }
   return (
     <section className="card">

@@ -1,7 +1,8 @@
 // Referring a victim to legal support: needs and urgency from intake's contract; the action is disabled,
 // with the reason, when the victim did not consent to legal support (intake refuses it too, 409).
 import { useState, type FormEvent } from "react";
-import { Link, useRouter } from "../../app/router";
+import { QueuedNotice } from "../../app/QueuedNotice";
+import { useRouter } from "../../app/router";
 import { Field, PageTitle, Status } from "../../app/ui";
 import { useI18n } from "../../lib/i18n/i18n";
 import { useDevice } from "../../lib/queue/device";
@@ -44,12 +45,8 @@ function ReferralFormInner() {
   };
 
   if (queued) {
-    return (
-      <section className="card">
-        <Status kind="ok">{t("referral.queued", { ref: queued.seq })}</Status>
-        <p className="actions"><Link to="/outbox" className="button primary">{t("nav.outbox")}</Link></p>
-      </section>
-    );
+    return <QueuedNotice message={t("referral.queued", { ref: queued.seq })}
+      next={[{ to: "/outbox", label: t("nav.outbox") }]} />;
   }
   return (
     <section className="card">
@@ -97,8 +94,7 @@ function ReferralFormInner() {
             })}
           </fieldset>
         )}
-        <button type="submit" className="primary" disabled={!victim || !consented || needs.length === 0}
-          aria-describedby={victim && !consented ? undefined : undefined}>
+        <button type="submit" className="primary" disabled={!victim || !consented || needs.length === 0}>
           {t("referral.save")}
         </button>
         {victim && !consented && <p className="hint">{t("referral.disabledWhy")}</p>}

@@ -1,11 +1,10 @@
 // Registering a victim: statistics in clear for the service, identity (encrypted by intake), and the
 // consent per purpose as a checklist the monitor reads aloud in the victim's language.
 import { useState, type FormEvent } from "react";
-import { useServices } from "../../app/context";
-import { Link } from "../../app/router";
-import { Field, PageTitle, Status } from "../../app/ui";
+import { QueuedNotice } from "../../app/QueuedNotice";
+import { Field, PageTitle } from "../../app/ui";
 import { VocabSelect } from "../../app/VocabSelect";
-import { translate, useI18n, type Language } from "../../lib/i18n/i18n";
+import { useI18n, type Language } from "../../lib/i18n/i18n";
 import { useDevice } from "../../lib/queue/device";
 import type { QueueItem } from "../../lib/queue/model";
 import { VaultGate } from "../device/VaultGate";
@@ -20,7 +19,6 @@ export function VictimForm() {
 
 function VictimFormInner() {
   const { t } = useI18n();
-  useServices();
   const device = useDevice();
   const [sex, setSex] = useState("");
   const [ageBand, setAgeBand] = useState("");
@@ -50,24 +48,17 @@ function VictimFormInner() {
   };
 
   if (queued) {
-    return (
-      <section className="card">
-        <Status kind="ok">{t("victim.queued", { ref: queued.seq })}</Status>
-        <p className="actions">
-          <Link to={`/incidents/new?victim=${queued.id}`} className="button primary">{t("victim.documentIncident")}</Link>
-          <Link to={`/referrals/new?victim=${queued.id}`} className="button">{t("victim.refer")}</Link>
-          <Link to="/outbox" className="button">{t("nav.outbox")}</Link>
-        </p>
-      </section>
-    );
+    return <QueuedNotice message={t("victim.queued", { ref: queued.seq })} next={[
+      { to: `/incidents/new?victim=${queued.id}`, label: t("victim.documentIncident") },
+      { to: `/referrals/new?victim=${queued.id}`, label: t("victim.refer") },
+      { to: "/outbox", label: t("nav.outbox") }]} />;
   }
-  const text = (key: Parameters<typeof translate>[1]) => t(key);
   return (
     <section className="card">
       <PageTitle title="victim.title" intro="victim.intro" />
       <form onSubmit={submit}>
         <fieldset>
-          <legend>{text("victim.profile")}</legend>
+          <legend>{t("victim.profile")}</legend>
           <div className="row">
             <Field label={t("field.sex")}>
               {(id) => (
@@ -87,8 +78,7 @@ function VictimFormInner() {
             </Field>
           </div>
           <Field label={t("victim.residence")}>
-            {(id) => <VocabSelect id={id} vocabulary="regions" value={region} onChange={setRegion} required
-              terms={undefined} />}
+            {(id) => <VocabSelect id={id} vocabulary="regions" value={region} onChange={setRegion} required />}
           </Field>
         </fieldset>
         <fieldset>
