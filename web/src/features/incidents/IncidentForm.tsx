@@ -1,6 +1,6 @@
 // Documenting an incident, online or not: it joins the device's queue and syncs in order, after the
 // victims it refers to.
-import { useState, type FormEvent } from "react";
+import { useMemo, useState, type FormEvent } from "react";
 import { QueuedNotice } from "../../app/QueuedNotice";
 import { useRouter } from "../../app/router";
 import { Field, PageTitle } from "../../app/ui";
@@ -8,6 +8,7 @@ import { VocabSelect } from "../../app/VocabSelect";
 import { todayInBamako } from "../../lib/i18n/dates";
 import { useI18n } from "../../lib/i18n/i18n";
 import { useDevice } from "../../lib/queue/device";
+import { useDraft } from "../../lib/queue/drafts";
 import { localRef, type QueueItem } from "../../lib/queue/model";
 import { VaultGate } from "../device/VaultGate";
 import { ActsEditor, actPayload, emptyAct, type ActDraft } from "./ActsEditor";
@@ -34,6 +35,19 @@ function IncidentFormInner() {
   const [confidentiality, setConfidentiality] = useState("restricted");
   const [reference, setReference] = useState("");
   const [queued, setQueued] = useState<QueueItem | null>(null);
+  const draftValue = useMemo(() => ({ occurredOn, precision, until, location, acts, sources, confidentiality,
+    reference }), [occurredOn, precision, until, location, acts, sources, confidentiality, reference]);
+  // A form opened for a given victim starts from that victim, not from an older draft.
+  const draft = useDraft(preselected ? `incident-${preselected}` : "incident", draftValue, (saved) => {
+    setOccurredOn(saved.occurredOn);
+    setPrecision(saved.precision);
+    setUntil(saved.until);
+    setLocation(saved.location);
+    setActs(saved.acts);
+    setSources(saved.sources);
+    setConfidentiality(saved.confidentiality);
+    setReference(saved.reference);
+  });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -48,6 +62,7 @@ function IncidentFormInner() {
     if (location.commune) payload.commune = location.commune;
     if (reference.trim()) payload.external_reference = reference.trim();
     setQueued(await device.enqueue({ kind: "incident", payload }));
+    await draft.clear();
   };
 
   if (queued) {
@@ -95,6 +110,7 @@ function IncidentFormInner() {
             </Field>
           </div>
         </fieldset>
+        {draft.saved && <p className="hint" role="status">{t("draft.saved")}</p>}
         <button type="submit" className="primary">{t("incident.save")}</button>
       </form>
     </section>

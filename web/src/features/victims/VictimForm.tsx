@@ -1,11 +1,12 @@
 // Registering a victim: statistics in clear for the service, identity (encrypted by intake), and the
 // consent per purpose as a checklist the monitor reads aloud in the victim's language.
-import { useState, type FormEvent } from "react";
+import { useMemo, useState, type FormEvent } from "react";
 import { QueuedNotice } from "../../app/QueuedNotice";
 import { Field, PageTitle } from "../../app/ui";
 import { VocabSelect } from "../../app/VocabSelect";
 import { useI18n, type Language } from "../../lib/i18n/i18n";
 import { useDevice } from "../../lib/queue/device";
+import { useDraft } from "../../lib/queue/drafts";
 import type { QueueItem } from "../../lib/queue/model";
 import { VaultGate } from "../device/VaultGate";
 import { ConsentChecklist, emptyConsent, type ConsentState } from "./ConsentChecklist";
@@ -28,6 +29,15 @@ function VictimFormInner() {
   const [readIn, setReadIn] = useState<Language>("fr");
   const [queued, setQueued] = useState<QueueItem | null>(null);
   const set = (key: keyof typeof identity) => (value: string) => setIdentity({ ...identity, [key]: value });
+  const draftValue = useMemo(() => ({ sex, ageBand, region, identity, consent }),
+    [sex, ageBand, region, identity, consent]);
+  const draft = useDraft("victim", draftValue, (saved) => {
+    setSex(saved.sex);
+    setAgeBand(saved.ageBand);
+    setRegion(saved.region);
+    setIdentity(saved.identity);
+    setConsent(saved.consent);
+  });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -45,6 +55,7 @@ function VictimFormInner() {
       },
     };
     setQueued(await device.enqueue({ kind: "victim", payload }));
+    await draft.clear();
   };
 
   if (queued) {
@@ -112,6 +123,7 @@ function VictimFormInner() {
           </Field>
         </fieldset>
         <ConsentChecklist consent={consent} onChange={setConsent} readIn={readIn} onReadIn={setReadIn} />
+        {draft.saved && <p className="hint" role="status">{t("draft.saved")}</p>}
         <button type="submit" className="primary">{t("victim.save")}</button>
       </form>
     </section>

@@ -3,10 +3,11 @@
 //   items  queued submissions, each sealed with the data key except its id and order
 //   files  evidence bytes, sealed the same way
 //   vocab  public vocabularies, in clear (they name places and categories, never people)
+//   drafts forms being filled in, sealed like the items
 
 export const DB_NAME = "redress-device";
-const VERSION = 1;
-export const STORES = ["meta", "items", "files", "vocab"] as const;
+const VERSION = 2;
+export const STORES = ["meta", "items", "files", "vocab", "drafts"] as const;
 export type StoreName = (typeof STORES)[number];
 
 let opening: Promise<IDBDatabase> | null = null;

@@ -22,11 +22,21 @@ describe("the device queue at rest", () => {
     await outbox.add({ kind: "victim", payload: { identity: { name: NAME, phone: PHONE } } });
     await outbox.add({ kind: "evidence", payload: {},
       file: { bytes: photo.buffer, sha256: "00", mediaType: "image/jpeg", name: "visage.jpg" } });
-    const raw = [...(await dbAll("items")), ...(await dbAll("files")), ...(await dbAll("meta"))];
+    await outbox.saveDraft("victim", { identity: { name: NAME, phone: PHONE } });
+    const raw = [...(await dbAll("items")), ...(await dbAll("files")), ...(await dbAll("meta")),
+      ...(await dbAll("drafts"))];
     const text = raw.map((r) => JSON.stringify(r, (_k, v: unknown) =>
       v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? new TextDecoder().decode(v as ArrayBuffer) : v)).join("\n");
     expect(text.length).toBeGreaterThan(100);
     for (const secret of [NAME, PHONE, "Canari", "visage", "photo of"]) expect(text).not.toContain(secret);
+  });
+
+  it("gives a draft back as it was typed, and forgets it when asked", async () => {
+    const outbox = await newOutbox();
+    await outbox.saveDraft("victim", { identity: { name: NAME } });
+    expect(await outbox.loadDraft("victim")).toEqual({ identity: { name: NAME } });
+    await outbox.dropDraft("victim");
+    expect(await outbox.loadDraft("victim")).toBeUndefined();
   });
 
   it("gives back the items in the order they were captured", async () => {

@@ -75,6 +75,20 @@ export class Outbox {
     return removable.length;
   }
 
+  /** A form being filled in, sealed like the items, so a closed tab or a flat battery loses nothing. */
+  async saveDraft(name: string, value: unknown): Promise<void> {
+    await dbPut("drafts", name, await sealJson(this.key, value, `draft:${name}`));
+  }
+
+  async loadDraft<T>(name: string): Promise<T | undefined> {
+    const sealed = await dbGet<Sealed>("drafts", name);
+    return sealed ? openJson<T>(this.key, sealed, `draft:${name}`) : undefined;
+  }
+
+  async dropDraft(name: string): Promise<void> {
+    await dbDelete("drafts", name);
+  }
+
   async discard(id: string): Promise<void> {
     await dbDelete("items", id);
     await dbDelete("files", id);
