@@ -3,7 +3,7 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { QueuedNotice } from "../../app/QueuedNotice";
 import { useRouter } from "../../app/router";
-import { Field, PageTitle } from "../../app/ui";
+import { Field, PageTitle, Status } from "../../app/ui";
 import { VocabSelect } from "../../app/VocabSelect";
 import { todayInBamako } from "../../lib/i18n/dates";
 import { useI18n } from "../../lib/i18n/i18n";
@@ -65,6 +65,8 @@ function IncidentFormInner() {
     await draft.clear();
   };
 
+  // The form appears once its draft is back, so nothing typed is overwritten by the restore.
+  if (!draft.loaded) return <Status kind="info">{t("common.loading")}</Status>;
   if (queued) {
     return <QueuedNotice message={t("incident.queued", { ref: queued.seq })} next={[
       { to: `/evidence/new?incident=${queued.id}`, label: t("incident.addEvidence") },

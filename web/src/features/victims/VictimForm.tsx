@@ -2,7 +2,7 @@
 // consent per purpose as a checklist the monitor reads aloud in the victim's language.
 import { useMemo, useState, type FormEvent } from "react";
 import { QueuedNotice } from "../../app/QueuedNotice";
-import { Field, PageTitle } from "../../app/ui";
+import { Field, PageTitle, Status } from "../../app/ui";
 import { VocabSelect } from "../../app/VocabSelect";
 import { useI18n, type Language } from "../../lib/i18n/i18n";
 import { useDevice } from "../../lib/queue/device";
@@ -58,6 +58,8 @@ function VictimFormInner() {
     await draft.clear();
   };
 
+  // The form appears once its draft is back, so nothing typed is overwritten by the restore.
+  if (!draft.loaded) return <Status kind="info">{t("common.loading")}</Status>;
   if (queued) {
     return <QueuedNotice message={t("victim.queued", { ref: queued.seq })} next={[
       { to: `/incidents/new?victim=${queued.id}`, label: t("victim.documentIncident") },
