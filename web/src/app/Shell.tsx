@@ -52,7 +52,7 @@ export function Shell() {
   const { t, language, setLanguage } = useI18n();
   const session = useSession();
   const device = useDevice();
-  const { path } = useRouter();
+  const { path, visit } = useRouter();
   const waiting = unsynced(device.items).length;
   const offlineCapture = session.status !== "signed-in" && device.vault === "unlocked";
   const nav = NAV.filter((entry) => offlineCapture || session.hasRole(...entry.roles));
@@ -81,14 +81,14 @@ export function Shell() {
           <ul>
             {nav.map((entry) => (
               <li key={entry.to}>
-                <Link to={entry.to} className={path === entry.to ? "current" : ""}>{t(entry.label)}</Link>
+                <Link to={entry.to} current={path === entry.to}>{t(entry.label)}</Link>
               </li>
             ))}
-            <li><Link to="/device" className={path === "/device" ? "current" : ""}>{t("nav.device")}</Link></li>
+            <li><Link to="/device" current={path === "/device"}>{t("nav.device")}</Link></li>
           </ul>
         </nav>
       )}
-      <main id="main" tabIndex={-1}>{screenFor(path)}</main>
+      <main id="main" tabIndex={-1} key={visit}>{screenFor(path)}</main>
     </>
   );
 }

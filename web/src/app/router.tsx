@@ -3,6 +3,8 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
   type MouseEvent } from "react";
 
 interface Router {
+  /** Counts navigations: a screen opened again (the same link clicked twice) starts afresh. */
+  visit: number;
   path: string;
   query: URLSearchParams;
   navigate: (to: string, replace?: boolean) => void;
@@ -12,8 +14,12 @@ const RouterContext = createContext<Router | null>(null);
 
 export function RouterProvider({ children }: { children: ReactNode }) {
   const [location, setLocation] = useState(() => window.location.pathname + window.location.search);
+  const [visit, setVisit] = useState(0);
   useEffect(() => {
-    const pop = () => setLocation(window.location.pathname + window.location.search);
+    const pop = () => {
+      setLocation(window.location.pathname + window.location.search);
+      setVisit((v) => v + 1);
+    };
     window.addEventListener("popstate", pop);
     return () => window.removeEventListener("popstate", pop);
   }, []);
@@ -21,12 +27,13 @@ export function RouterProvider({ children }: { children: ReactNode }) {
     if (replace) history.replaceState(null, "", to);
     else history.pushState(null, "", to);
     setLocation(to);
+    setVisit((v) => v + 1);
     window.scrollTo(0, 0);
   }, []);
   const value = useMemo<Router>(() => {
     const url = new URL(location, window.location.origin);
-    return { path: url.pathname, query: url.searchParams, navigate };
-  }, [location, navigate]);
+    return { visit, path: url.pathname, query: url.searchParams, navigate };
+  }, [location, visit, navigate]);
   return <RouterContext.Provider value={value}>{children}</RouterContext.Provider>;
 }
 
@@ -51,12 +58,16 @@ export function match(pattern: string, path: string): Record<string, string> | n
   return params;
 }
 
-export function Link({ to, children, className }: { to: string; children: ReactNode; className?: string }) {
+export function Link({ to, children, className, current }:
+  { to: string; children: ReactNode; className?: string; current?: boolean }) {
   const { navigate } = useRouter();
   const click = (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
     navigate(to);
   };
-  return <a href={to} onClick={click} className={className}>{children}</a>;
+  return (
+    <a href={to} onClick={click} className={current ? `${className ?? ""} current`.trim() : className}
+      aria-current={current ? "page" : undefined}>{children}</a>
+  );
 }
