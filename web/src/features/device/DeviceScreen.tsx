@@ -1,14 +1,12 @@
 // This device: what it holds, and the wipe that erases the queue, its keys and the offline copy.
 import { useState } from "react";
 import { PageTitle, Status } from "../../app/ui";
-import { useRouter } from "../../app/router";
 import { useI18n } from "../../lib/i18n/i18n";
 import { unsynced, useDevice } from "../../lib/queue/device";
 
 export function DeviceScreen() {
   const { t } = useI18n();
   const device = useDevice();
-  const { navigate } = useRouter();
   const [confirming, setConfirming] = useState(false);
   const [wiped, setWiped] = useState(false);
   const waiting = unsynced(device.items).length;
@@ -16,7 +14,6 @@ export function DeviceScreen() {
     await device.wipe();
     setWiped(true);
     setConfirming(false);
-    navigate("/device", true);
   };
   return (
     <section className="card">
