@@ -22,9 +22,9 @@ install_chromium() {
     log "warning: /usr/bin/chromium is missing and cannot be installed here; the browser tests will be skipped"
     return 0
   fi
-  log "installing Debian's chromium for the browser tests (apt-get)..."
+  log "installing Debian's chromium (and its French resources) for the browser tests (apt-get)..."
   apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >"$LOG_DIR/install-chromium.log" 2>&1 ||
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-l10n >"$LOG_DIR/install-chromium.log" 2>&1 ||
     die "apt-get could not install chromium (see $LOG_DIR/install-chromium.log)"
 }
 

@@ -66,16 +66,16 @@ export function ImportScreen() {
           </dl>
           {job.errors.length > 0 && (
             <div className="table-wrap">
-              <table>
+              <table className="cards">
                 <caption>{t("import.errors")}</caption>
                 <thead><tr><th scope="col">{t("import.row")}</th><th scope="col">{t("import.field")}</th>
                   <th scope="col">{t("import.reason")}</th></tr></thead>
                 <tbody>
                   {job.errors.map((e, i) => (
                     <tr key={i}>
-                      <td>{String(e.row ?? "")}</td>
-                      <td>{labelOf(String(e.field ?? ""))}</td>
-                      <td>{String(e.reason ?? "")}</td>
+                      <td data-label={t("import.row")}>{String(e.row ?? "")}</td>
+                      <td data-label={t("import.field")}>{labelOf(String(e.field ?? ""))}</td>
+                      <td data-label={t("import.reason")}>{String(e.reason ?? "")}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -98,7 +98,7 @@ export function IncidentList() {
       {page && page.items.length === 0 && <p>{t("list.none")}</p>}
       {page && page.items.length > 0 && (
         <div className="table-wrap">
-          <table>
+          <table className="cards">
             <caption className="sr-only">{t("list.title")}</caption>
             <thead><tr>
               <th scope="col">{t("field.occurred_on")}</th><th scope="col">{t("field.region")}</th>
@@ -108,12 +108,13 @@ export function IncidentList() {
             <tbody>
               {page.items.map((i) => (
                 <tr key={i.id}>
-                  <td><Link to={`/incidents/${i.id}`}>{formatDay(i.occurred_on, language, i.date_precision,
+                  <td data-label={t("field.occurred_on")}><Link to={`/incidents/${i.id}`}>{formatDay(i.occurred_on, language, i.date_precision,
                     i.occurred_until)}</Link></td>
-                  <td>{label(findTerm(regions, i.region), language, i.region)}</td>
-                  <td>{i.violation_types.map((v) => label(findTerm(violations, v), language, v)).join(", ")}</td>
-                  <td>{label(findTerm(statuses, i.verification_status), language, i.verification_status)}</td>
-                  <td>{i.victim_count}</td>
+                  <td data-label={t("field.region")}>{label(findTerm(regions, i.region), language, i.region)}</td>
+                  <td data-label={t("list.violations")}>{i.violation_types.map((v) => label(findTerm(violations, v), language, v)).join(", ")}</td>
+                  <td data-label={t("field.verification_status")}>
+                    {label(findTerm(statuses, i.verification_status), language, i.verification_status)}</td>
+                  <td data-label={t("list.victims")}>{i.victim_count}</td>
                 </tr>
               ))}
             </tbody>
