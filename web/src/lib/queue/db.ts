@@ -27,7 +27,14 @@ export function openDb(): Promise<IDBDatabase> {
         if (!req.result.objectStoreNames.contains(name)) req.result.createObjectStore(name);
       }
     };
-    req.onsuccess = () => resolve(req.result);
+    req.onsuccess = () => {
+      // A sign-out or a wipe in another tab deletes the database: let go of it at once.
+      req.result.onversionchange = () => {
+        req.result.close();
+        opening = null;
+      };
+      resolve(req.result);
+    };
     req.onerror = () => {
       opening = null;
       reject(req.error);
@@ -60,16 +67,23 @@ export async function dbClear(name: StoreName): Promise<void> {
   await request((await store(name, "readwrite")).clear());
 }
 
-/** Deletes the whole database (the wipe); resolves once no copy remains. */
+/** Empties every store, then deletes the database (sign-out, wipe). The stores are emptied first in one
+ * transaction, so nothing stays readable even while the deletion waits for another tab to let go. */
 export async function dbDestroy(): Promise<void> {
-  if (opening) {
-    (await opening).close();
-    opening = null;
-  }
+  const db = await openDb();
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction([...STORES], "readwrite");
+    for (const name of STORES) tx.objectStore(name).clear();
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+  db.close();
+  opening = null;
   await new Promise<void>((resolve, reject) => {
     const req = indexedDB.deleteDatabase(DB_NAME);
     req.onsuccess = () => resolve();
     req.onerror = () => reject(req.error);
-    req.onblocked = () => resolve();
+    // Another tab still has it open: it is told to close (onversionchange) and the stores are already empty.
+    req.onblocked = () => setTimeout(resolve, 1000);
   });
 }

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createDataKey } from "./crypto";
-import { dbAll, dbDestroy } from "./db";
+import { DB_NAME, dbAll, dbDestroy } from "./db";
 import { Outbox } from "./outbox";
 import { createVault, hasVault, unlockVault } from "./vault";
 
@@ -37,6 +37,23 @@ describe("the device queue at rest", () => {
     expect(await outbox.loadDraft("victim")).toEqual({ identity: { name: NAME } });
     await outbox.dropDraft("victim");
     expect(await outbox.loadDraft("victim")).toBeUndefined();
+  });
+
+  it("leaves nothing readable after an erase, even while another tab holds the database open", async () => {
+    const outbox = await newOutbox();
+    await outbox.add({ kind: "victim", payload: { identity: { name: NAME } } });
+    const other = await new Promise<IDBDatabase>((resolve) => {
+      const req = indexedDB.open(DB_NAME);
+      req.onsuccess = () => resolve(req.result);
+    });
+    other.onversionchange = null; // a tab that does not let go
+    await dbDestroy();
+    const left = await new Promise<unknown[]>((resolve) => {
+      const req = other.transaction("items").objectStore("items").getAll();
+      req.onsuccess = () => resolve(req.result);
+    });
+    other.close();
+    expect(left).toEqual([]);
   });
 
   it("gives back the items in the order they were captured", async () => {
