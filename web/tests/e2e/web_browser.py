@@ -73,9 +73,11 @@ async def check_screen(page: Page, name: str) -> None:
     await page.set_viewport_size(original)
 
 
-async def device_storage_text(page: Page) -> str:
-    """Everything the app keeps on the device, as text: IndexedDB (bytes decoded), Cache Storage, Web Storage."""
-    return str(await page.evaluate("""async () => {
+async def device_storage_text(page: Page, *, caches: bool = True) -> str:
+    """What the app keeps on the device, as text: IndexedDB (bytes decoded), Web Storage and, unless told
+    otherwise, Cache Storage (the shell's code itself names "iterations" or "sealed": leave it out to look
+    for the vault's own records)."""
+    return str(await page.evaluate("""async (withCaches) => {
         const out = [];
         const decode = (v) => {
             if (v instanceof ArrayBuffer) return new TextDecoder('latin1').decode(v);
@@ -99,10 +101,10 @@ async def device_storage_text(page: Page) -> str:
             }
             db.close();
         }
-        for (const name of await caches.keys()) {
+        for (const name of withCaches ? await caches.keys() : []) {
             const cache = await caches.open(name);
             for (const request of await cache.keys()) out.push(request.url, await (await cache.match(request)).text());
         }
         out.push(JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage }));
         return out.join('\\n');
-    }"""))
+    }""", caches))
