@@ -45,6 +45,12 @@ async def test_app_shell_opens_offline_in_french_under_a_strict_csp(browser_cont
     assert await page.locator(".pill-offline").inner_text() == "Hors ligne"
     assert await page.locator("html").get_attribute("lang") == "fr"
     await check_screen(page, "home-signed-out-offline")
+    await page.get_by_role("button", name="English").click()
+    await page.get_by_role("heading", name="Welcome to Redress").wait_for()
+    assert await page.locator("html").get_attribute("lang") == "en"
+    await check_screen(page, "home-signed-out-offline-en")
+    await page.get_by_role("button", name="Français").click()
+    await page.get_by_role("heading", name="Bienvenue sur Redress").wait_for()
     assert watch.csp_violations == [] and watch.errors == []
 
 

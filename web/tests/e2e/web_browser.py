@@ -17,6 +17,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 SCREENS = ROOT / "web" / "test-results" / "screens"
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (360, 1280)
+CATALOGUE_KEYS = sorted(json.loads((ROOT / "web" / "src" / "locales" / "fr.json").read_text(encoding="utf-8")))
 
 
 @dataclass
@@ -59,7 +60,7 @@ async def horizontal_overflow(page: Page) -> int:
 
 
 async def check_screen(page: Page, name: str) -> None:
-    """Screenshots at 360 px and 1280 px; axe-core clean and no horizontal scrolling at 360 px."""
+    """Screenshots at 360 px and 1280 px; axe-core clean, no horizontal scrolling at 360 px, no raw catalogue key."""
     SCREENS.mkdir(parents=True, exist_ok=True)
     original = page.viewport_size or {"width": 360, "height": 780}
     for width in WIDTHS:
@@ -70,6 +71,8 @@ async def check_screen(page: Page, name: str) -> None:
             assert await horizontal_overflow(page) <= 0, f"{name} overflows at 360 px"
             violations = await axe_violations(page)
             assert not violations, f"{name}: axe-core violations\n{json.dumps(violations, indent=1)}"
+            text = await page.inner_text("body")
+            assert not [key for key in CATALOGUE_KEYS if key in text], f"{name} shows a message key"
     await page.set_viewport_size(original)
 
 
