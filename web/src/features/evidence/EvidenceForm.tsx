@@ -5,6 +5,7 @@ import { QueuedNotice } from "../../app/QueuedNotice";
 import { useRouter } from "../../app/router";
 import { Field, PageTitle, Status } from "../../app/ui";
 import { VocabSelect } from "../../app/VocabSelect";
+import { formatDay } from "../../lib/i18n/dates";
 import { useI18n } from "../../lib/i18n/i18n";
 import { sha256Hex } from "../../lib/queue/crypto";
 import { useDevice } from "../../lib/queue/device";
@@ -26,7 +27,7 @@ export function EvidenceForm() {
 }
 
 function EvidenceFormInner() {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const device = useDevice();
   const { query } = useRouter();
   const incidents = device.items.filter((i) => i.kind === "incident");
@@ -74,7 +75,7 @@ function EvidenceFormInner() {
               <option value="">{t("evidence.noIncident")}</option>
               {incidents.map((i) => (
                 <option key={i.id} value={i.serverId ?? localRef(i.id)}>
-                  {t("incident.summary", { ref: i.seq, date: String(i.payload.occurred_on ?? "") })}
+                  {t("incident.summary", { ref: i.seq, date: formatDay(String(i.payload.occurred_on ?? ""), language) })}
                 </option>
               ))}
             </select>

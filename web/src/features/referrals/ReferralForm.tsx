@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { QueuedNotice } from "../../app/QueuedNotice";
 import { useRouter } from "../../app/router";
 import { Field, PageTitle, Status } from "../../app/ui";
+import { formatDay } from "../../lib/i18n/dates";
 import { useI18n } from "../../lib/i18n/i18n";
 import { useDevice } from "../../lib/queue/device";
 import { localRef, type QueueItem } from "../../lib/queue/model";
@@ -24,7 +25,7 @@ function consentedToLegalSupport(item: QueueItem | undefined): boolean {
 }
 
 function ReferralFormInner() {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const device = useDevice();
   const { query } = useRouter();
   const victims = device.items.filter((i) => i.kind === "victim");
@@ -88,7 +89,7 @@ function ReferralFormInner() {
                 <label key={i.id} className="check">
                   <input type="checkbox" checked={incidentRefs.includes(ref)} onChange={(e) => setIncidentRefs(
                     e.target.checked ? [...incidentRefs, ref] : incidentRefs.filter((x) => x !== ref))} />{" "}
-                  {t("incident.summary", { ref: i.seq, date: String(i.payload.occurred_on ?? "") })}
+                  {t("incident.summary", { ref: i.seq, date: formatDay(String(i.payload.occurred_on ?? ""), language) })}
                 </label>
               );
             })}
