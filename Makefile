@@ -25,7 +25,7 @@ test: install web
 # A contract change that breaks a screen fails here. The browser tests run with pytest (web/tests).
 web:
 	npm --prefix web run build
-	npm --prefix web exec -- vitest run
+	npm --prefix web run unit
 
 run:
 	deploy/local/run.sh

@@ -1,5 +1,6 @@
 // Signing out erases this device's queue and keys; unsynced items are named first and need a confirmation.
 import { useEffect, useState } from "react";
+import { Link } from "../../app/router";
 import { PageTitle } from "../../app/ui";
 import { useSession } from "../../lib/auth/session";
 import { useI18n } from "../../lib/i18n/i18n";
@@ -28,9 +29,12 @@ export function SignOutScreen() {
       ) : (
         <p>{t("signout.clean")}</p>
       )}
-      <button type="button" className={waiting > 0 ? "danger" : "primary"} onClick={() => void signOut()}>
-        {waiting > 0 ? t("signout.confirmErase") : t("signout.confirm")}
-      </button>
+      <p className="actions">
+        <button type="button" className={waiting > 0 ? "danger" : "primary"} onClick={() => void signOut()}>
+          {waiting > 0 ? t("signout.confirmErase") : t("signout.confirm")}
+        </button>
+        {waiting > 0 && <Link to="/outbox" className="button">{t("signout.keep")}</Link>}
+      </p>
     </section>
   );
 }
