@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install what the local stack needs, skipping whatever is already there:
-#   uv, the workspace venv, the Kafka jars (via Maven), a FerretDB binary (via Go) and
-#   Keycloak, the OpenID Connect provider (its distribution zip, via Maven).
+#   uv, the workspace venv, the Kafka jars (via Maven), a FerretDB binary (via Go),
+#   Keycloak, the OpenID Connect provider (its distribution zip, via Maven), the
+#   chart-checking tools (helm, kubeconform and the Kubernetes API schemas, via Go), and the
+#   web app's npm packages and Debian's chromium (install-web.sh).
 # No Docker and no release tarballs: the machines reach only package registries,
 # so Kafka comes from Maven Central and FerretDB from the Go module proxy.
 set -euo pipefail
@@ -122,6 +124,11 @@ install_keycloak() {
   log "Keycloak $KEYCLOAK_VERSION installed in $KEYCLOAK_HOME ($((SECONDS - t0)) s)"
 }
 
+install_helm_tools() {
+  # Its own lock and cache (.cache/helm); silent when everything is there.
+  "$REDRESS_ROOT/deploy/helm/tools/install.sh"
+}
+
 mkdir -p "$CACHE_DIR" "$LOG_DIR"
 # `make test` and a test fixture may both call this at once: one at a time.
 exec 8>"$CACHE_DIR/.install.lock"
@@ -131,5 +138,6 @@ sync_venv
 install_kafka
 install_ferretdb
 install_keycloak
+install_helm_tools
 "$(dirname "${BASH_SOURCE[0]}")/install-web.sh"
 log "install complete"
