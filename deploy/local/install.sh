@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what the local stack needs, skipping whatever is already there:
-#   uv, the workspace venv, the Kafka jars (via Maven), a FerretDB binary (via Go), Keycloak, the
-#   OpenID Connect provider (its distribution zip, via Maven), and the chart-checking tools (helm,
-#   kubeconform and the Kubernetes API schemas, via Go).
+#   uv, the workspace venv, the Kafka jars (via Maven), a FerretDB binary (via Go),
+#   Keycloak, the OpenID Connect provider (its distribution zip, via Maven), the
+#   chart-checking tools (helm, kubeconform and the Kubernetes API schemas, via Go), and the
+#   web app's npm packages and Debian's chromium (install-web.sh).
 # No Docker and no release tarballs: the machines reach only package registries,
 # so Kafka comes from Maven Central and FerretDB from the Go module proxy.
 set -euo pipefail
@@ -138,4 +139,5 @@ install_kafka
 install_ferretdb
 install_keycloak
 install_helm_tools
+"$(dirname "${BASH_SOURCE[0]}")/install-web.sh"
 log "install complete"

@@ -92,14 +92,24 @@ for svc in "${SERVICES[@]}"; do
   log "  $svc ready on http://127.0.0.1:${PORTS[$svc]}"
 done
 
-# --- The web app (web/, issue 10) is built and served here, on the first of REDRESS_WEB_ORIGINS. ---
+# The staff web app: built from web/, served with its CSP and a config.json naming these services.
+WEB_PORT="${WEB_PORT:-8090}"
+port_open "$WEB_PORT" && die "port $WEB_PORT (WEB_PORT) is already in use"
+log "building the web app (npm --prefix web run build)..."
+npm --prefix "$REDRESS_ROOT/web" run build >>"$RUN_LOGS/web-build.log" 2>&1 || die "the web app did not build: see $RUN_LOGS/web-build.log"
+WEB_ARGS=(--port "$WEB_PORT" --issuer "${REDRESS_OIDC_ISSUER:-http://127.0.0.1:18080/realms/redress}")
+for svc in "${SERVICES[@]}"; do WEB_ARGS+=(--service "$svc=http://127.0.0.1:${PORTS[$svc]}"); done
+"$UV" run --frozen --no-sync python "$HERE/web_server.py" "${WEB_ARGS[@]}" >>"$RUN_LOGS/web.log" 2>&1 &
+PIDS+=("$!")
 
 log "running the demo scenario..."
 venv_python "$HERE/demo.py" --keys "$RUN_DIR/devkeys/dev-signing-key.pem" || log "the demo did not complete: see the logs in $RUN_LOGS"
 
 cat <<MSG
 
-Redress is running. API documentation:
+Redress is running.
+Web app:   http://127.0.0.1:${WEB_PORT}  (demo users awa, moussa, ... password redress-demo: demo only)
+API documentation:
   intake     http://127.0.0.1:${PORTS[intake]}/docs
   casework   http://127.0.0.1:${PORTS[casework]}/docs
   advocacy   http://127.0.0.1:${PORTS[advocacy]}/docs
