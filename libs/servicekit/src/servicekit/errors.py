@@ -9,26 +9,36 @@ import httpx
 from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, RequestTimedOutError
 from pymongo.errors import ConnectionFailure, NetworkTimeout, ServerSelectionTimeoutError, WTimeoutError
 
+from .i18n import DEFAULT_LANGUAGE, Catalogue, catalogue
+
 
 class DomainError(Exception):
-    """A business rule said no; the API turns it into problem+json with `status`."""
+    """A business rule said no; the API turns it into problem+json with `status`.
+
+    `code` is stable and machine-readable; its French and English texts live in the catalogues
+    (`servicekit.i18n`), so a raise site reads `InvalidInput("unknown_term", field="region",
+    vocabulary="regions", allowed=[...])`. The parameters format the text and travel in the body
+    for clients; never pass what the user typed (it may be a name).
+    """
 
     status: int = 400
     title: str = "Bad request"
 
-    def __init__(self, detail: str, *, field: str | None = None, **extra: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, code: str, *, field: str | None = None, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
         self.field = field
-        self.extra = extra
+        self.params = params
 
-    def problem(self) -> dict[str, Any]:
-        """The RFC 9457 problem document for this error (never contains PII by construction)."""
-        body: dict[str, Any] = {"type": "about:blank", "title": self.title, "status": self.status,
-                                "detail": self.detail}
+    def problem(self, language: str = DEFAULT_LANGUAGE, messages: Catalogue | None = None) -> dict[str, Any]:
+        """The RFC 9457 problem document in `language` (never contains PII by construction)."""
+        texts = messages or catalogue()
+        detail = texts.text(self.code, language, self.params)
+        body: dict[str, Any] = {"type": "about:blank", "title": texts.title(self.status, language),
+                                "status": self.status, "detail": detail, "code": self.code}
         if self.field:
-            body["errors"] = [{"field": self.field, "reason": self.detail}]
-        body.update(self.extra)
+            body["errors"] = [{"field": self.field, "reason": detail, "code": self.code}]
+        body.update({k: v for k, v in self.params.items() if k not in body})
         return body
 
 
