@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, RequestTimedOutError
+from pydantic import ValidationError
 from pymongo.errors import ConnectionFailure, NetworkTimeout, ServerSelectionTimeoutError, WTimeoutError
 
 from .i18n import DEFAULT_LANGUAGE, Catalogue, catalogue
@@ -29,6 +30,11 @@ class DomainError(Exception):
         self.code = code
         self.field = field
         self.params = params
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        """The parameters (the name the problem body's extra members had before codes)."""
+        return self.params
 
     def problem(self, language: str = DEFAULT_LANGUAGE, messages: Catalogue | None = None) -> dict[str, Any]:
         """The RFC 9457 problem document in `language` (never contains PII by construction)."""
@@ -97,3 +103,11 @@ _TRANSIENT = (
 def is_transient(exc: BaseException) -> bool:
     """True when retrying later may succeed (store, broker or gateway unreachable)."""
     return isinstance(exc, _TRANSIENT)
+
+
+def from_validation(exc: ValidationError) -> InvalidInput:
+    """The first pydantic error as an InvalidInput under pydantic's own error type (catalogued by the kit)."""
+    first = exc.errors(include_input=False, include_url=False)[0]
+    params = {k: v for k, v in (first.get("ctx") or {}).items() if isinstance(v, str | int | float)}
+    # The error type is a catalogued code: every pydantic type has a text in servicekit/locales.
+    return InvalidInput(first["type"], field=".".join(map(str, first["loc"])) or "body", **params)

@@ -36,7 +36,7 @@ async def freeze_indicators(deps: Deps, cited: list[dict[str, Any]]) -> list[Ind
     for n, citation in enumerate(cited):
         name = citation["indicator"]
         if name not in INDICATORS:
-            raise InvalidInput(f"{name!r} is not a known indicator", field=f"cited_indicators.{n}.indicator",
+            raise InvalidInput("unknown_term", field=f"cited_indicators.{n}.indicator", vocabulary="indicators",
                                allowed=sorted(INDICATORS))
         query = {key: citation.get(key) for key in ("period_start", "period_end")}
         shot, figure = await figures.indicator(deps, name, verified_only=bool(citation.get("verified_only")),

@@ -135,5 +135,5 @@ class ReportFiles:
         content = bytes(doc["content"]) if doc else b""
         if doc is None or hashlib.sha256(content).hexdigest() != file.sha256:
             log.error("report file fails its integrity check", extra={"report_id": report_id, "file": file.name})
-            raise IntegrityFailure(f"{file.name} of this report does not match its published SHA-256")
+            raise IntegrityFailure("report_file_tampered", file=file.name)
         return content

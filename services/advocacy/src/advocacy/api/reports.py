@@ -21,7 +21,7 @@ LIST_LIMIT = 500
 async def _published(deps: Any, report_id: str) -> Report:
     report = (await deps.store.load(REPORT, report_id)).state
     if report is None:
-        raise NotFound("no such report")
+        raise NotFound("report_not_found")
     return report  # type: ignore[no-any-return]
 
 
@@ -58,7 +58,7 @@ async def download_file(report_id: PathId, name: FileName, principal: AggregateR
     report = await _published(deps, report_id)
     file = report.file(name)
     if file is None:
-        raise NotFound(f"this report has no file {name!r}", allowed=[f.name for f in report.files])
+        raise NotFound("report_file_not_found", allowed=[f.name for f in report.files])
     content = await deps.report_files.read(report_id, file)
     return Response(content, media_type=file.media_type,
                     headers={"ETag": f'"{file.sha256}"', "X-Content-SHA256": file.sha256,

@@ -82,9 +82,9 @@ REPORT = AggregateType(name="report", topic="advocacy.reports", collection="repo
 def check_period(period_start: date, period_end: date, today: date) -> None:
     """A period that has begun and does not end before it starts."""
     if period_end < period_start:
-        raise InvalidInput("the period ends before it starts", field="period_end")
+        raise InvalidInput("period_reversed", field="period_end")
     if period_start > today:
-        raise InvalidInput("the period has not begun", field="period_start")
+        raise InvalidInput("period_not_begun", field="period_start")
 
 
 def publish(state: Report | None, *, organisation: str, title: str, period_start: date, period_end: date,
@@ -92,10 +92,10 @@ def publish(state: Report | None, *, organisation: str, title: str, period_start
             today: date) -> list[DomainEvent]:
     """Decide to publish a report: once, for a valid period, with its files hashed."""
     if state is not None:
-        raise Conflict("this report is already published")
+        raise Conflict("report_already_published")
     check_period(period_start, period_end, today)
     if not files:
-        raise InvalidInput("a report needs its files", field="files")
+        raise InvalidInput("report_files_missing", field="files")
     return [ReportPublished(organisation=organisation, title=title, period_start=period_start,
                             period_end=period_end, verified_only=verified_only, suppression_k=suppression_k,
                             generation=generation, files=files, sha256=manifest_sha256(files),

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from servicekit.i18n import rule_error
 
 from ..config import KeyPurpose
 from ..domain.consent import Consent
@@ -135,7 +136,7 @@ class CustodyStepCreate(BaseModel):
     @model_validator(mode="after")
     def _reference_only_for_courts(self) -> CustodyStepCreate:
         if self.case_reference is not None and self.step != "submitted_to_court":
-            raise ValueError("case_reference applies to submissions to a court only")
+            raise rule_error("case_reference_only_for_courts")
         return self
 
 

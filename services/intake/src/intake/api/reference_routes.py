@@ -35,7 +35,7 @@ async def read_vocabulary(principal: Authenticated,
                           name: str = Path(pattern=r"^[a-z_]{1,40}$", description="Vocabulary name")) -> dict[str, Any]:
     """A vocabulary with French and English labels (regions nest cercles and communes)."""
     if name not in VOCABULARY_NAMES:
-        raise NotFound("no such vocabulary", field="name", allowed=list(VOCABULARY_NAMES))
+        raise NotFound("vocabulary_not_found", field="name", allowed=list(VOCABULARY_NAMES))
     return vocabulary(name).to_public()
 
 
@@ -56,7 +56,7 @@ async def read_import(job_id: ResourceId, principal: Documenter, deps: AppDeps, 
     caller = caller_of(principal, request)
     job = await deps.imports.get(job_id)
     if job is None or job["organisation"] != caller.organisation:
-        raise NotFound("no such import")
+        raise NotFound("import_not_found")
     return ImportJobPublic.of(job)
 
 

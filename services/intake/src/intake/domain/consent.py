@@ -50,9 +50,9 @@ def check_consent(consent: Consent, *, has_phone: bool, has_email: bool) -> Cons
     """A coherent consent (a reachable channel, a real window), with sharing sorted and deduplicated."""
     prefs = consent.notifications
     if prefs.safe_hours_start == prefs.safe_hours_end:
-        raise InvalidInput("the safe window must not be empty", field="consent.notifications.safe_hours_end")
+        raise InvalidInput("safe_window_empty", field="consent.notifications.safe_hours_end")
     if prefs.granted and prefs.channel == "sms" and not has_phone:
-        raise InvalidInput("SMS notifications need a phone number", field="consent.notifications.channel")
+        raise InvalidInput("sms_needs_phone", field="consent.notifications.channel")
     if prefs.granted and prefs.channel == "email" and not has_email:
-        raise InvalidInput("e-mail notifications need an e-mail address", field="consent.notifications.channel")
+        raise InvalidInput("email_needs_address", field="consent.notifications.channel")
     return consent.model_copy(update={"sharing": sorted(set(consent.sharing))})

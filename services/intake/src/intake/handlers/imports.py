@@ -28,7 +28,7 @@ async def read_csv_upload(events: AsyncIterator[Event], max_bytes: int) -> bytes
     async for event in events:
         if isinstance(event, PartStart):
             if event.name != "file" or found:
-                raise InvalidInput("send exactly one part, named 'file'", field=event.name)
+                raise InvalidInput("upload_one_file_part", field=event.name)
             found = in_file = True
         elif isinstance(event, PartEnd):
             in_file = False
@@ -37,7 +37,7 @@ async def read_csv_upload(events: AsyncIterator[Event], max_bytes: int) -> bytes
             if len(raw) > max_bytes:
                 raise PayloadTooLarge(f"an import file may have at most {max_bytes} bytes", field="file")
     if not found:
-        raise InvalidInput("the upload has no part named 'file'", field="file")
+        raise InvalidInput("upload_file_part_missing", field="file")
     return bytes(raw)
 
 
