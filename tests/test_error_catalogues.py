@@ -23,7 +23,8 @@ KIT = ROOT / "libs/servicekit/src/servicekit"
 SERVICES = ("intake", "casework", "advocacy", "education", "notify")
 RESERVED = {"type", "title", "status", "detail", "code", "errors"}
 # Calls whose first argument is not a literal but a code from a catalogued source.
-COMPUTED = {("errors.py", "from_validation"), ("problems.py", "_http_handler"), ("problems.py", "auth_problem_response")}
+COMPUTED = {("errors.py", "from_validation"), ("problems.py", "_http_handler"), ("problems.py", "auth_problem_response"),
+            ("csv_rows.py", "row_errors"), ("imports.py", "run_import")}
 
 
 @dataclass(frozen=True)
@@ -90,12 +91,12 @@ def _sites() -> Iterator[Site]:
             name, position = _name(node), None
             if name in errors or name == "rule_error":
                 position = 0
-            elif name == "problem_response" and path.name == "problems.py":
-                position = 2
+            elif name == "problem_response" and path.name == "problems.py" or name == "RowError":
+                position = 2  # RowError(row, field, code): an import's per-row refusal
             if position is None or len(node.args) <= position:
                 continue
             where = f"{path.relative_to(ROOT)}:{node.lineno}"
-            params = None if any(k.arg is None for k in node.keywords) else \
+            params = None if any(k.arg is None for k in node.keywords) or len(node.args) > position + 1 else \
                 frozenset(k.arg for k in node.keywords if k.arg not in ("field", "headers", "messages"))
             codes = _codes(node.args[position])
             if codes is None:

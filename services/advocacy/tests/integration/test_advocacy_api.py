@@ -124,7 +124,7 @@ async def test_a_tampered_report_file_is_refused_not_served(advocacy):
                                                                {"$set": {"content": b"indicator,row\nforged,1\n"}})
         response = await officer.get(f"/reports/{report['id']}/files/indicators.csv")
     assert response.status_code == 500
-    assert response.json()["title"] == "Integrity failure"
+    assert response.json()["code"] == "report_file_tampered"
 
 
 async def test_a_report_whose_period_ends_before_it_starts_is_refused(advocacy):
