@@ -54,7 +54,8 @@ def test_spreadsheet_dates_are_read_with_their_precision(cell, expected, precisi
 def test_unknown_columns_refuse_the_whole_file():
     with pytest.raises(InvalidInput) as refused:
         parse("external_reference,occurred_on,region,violation_types,victim_phone\n")
-    assert refused.value.code == "header_unknown_columns" and refused.value.params["unknown_columns"] == ["victim_phone"]
+    assert refused.value.code == "header_unknown_columns"
+    assert refused.value.params["unknown_columns"] == ["victim_phone"]
 
 
 def test_missing_required_columns_refuse_the_whole_file():
