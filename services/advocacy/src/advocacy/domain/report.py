@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from servicekit.domain import AggregateState, AggregateType, DomainEvent
 from servicekit.errors import Conflict, InvalidInput
 
-FILE_NAME = r"^[a-z0-9_]+(/[a-z0-9_]+)?\.(html|csv|json|png)$"
+FILE_NAME = r"^[a-z0-9_]+(/[a-z0-9_]+)?\.(html|pdf|csv|json|png)$"
 
 
 class ReportFile(BaseModel):
@@ -46,6 +46,7 @@ class ReportPublished(DomainEvent):
     files: list[ReportFile] = Field(description="The frozen files and their SHA-256")
     sha256: str = Field(description="SHA-256 of the report: over the sorted 'sha256  name' lines of its files")
     published_on: date = Field(description="Date of publication")
+    language: str = Field(default="fr", description="Language of the report's files: fr or en")
 
 
 class Report(AggregateState):
@@ -61,6 +62,7 @@ class Report(AggregateState):
     files: list[ReportFile]
     sha256: str
     published_on: date
+    language: str = "fr"
 
     def file(self, name: str) -> ReportFile | None:
         """The recorded file of that name, if any."""
@@ -89,7 +91,7 @@ def check_period(period_start: date, period_end: date, today: date) -> None:
 
 def publish(state: Report | None, *, organisation: str, title: str, period_start: date, period_end: date,
             verified_only: bool, suppression_k: int, generation: int, files: list[ReportFile],
-            today: date) -> list[DomainEvent]:
+            today: date, language: str = "fr") -> list[DomainEvent]:
     """Decide to publish a report: once, for a valid period, with its files hashed."""
     if state is not None:
         raise Conflict("report_already_published")
@@ -99,4 +101,4 @@ def publish(state: Report | None, *, organisation: str, title: str, period_start
     return [ReportPublished(organisation=organisation, title=title, period_start=period_start,
                             period_end=period_end, verified_only=verified_only, suppression_k=suppression_k,
                             generation=generation, files=files, sha256=manifest_sha256(files),
-                            published_on=today)]
+                            published_on=today, language=language)]
