@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 from servicekit.errors import InvalidInput
+from servicekit.safe_hours import DEFAULT_SAFE_HOURS_END, DEFAULT_SAFE_HOURS_START
 
 from .incident_facts import Frozen
 
@@ -21,9 +22,9 @@ class NotificationPreferences(Frozen):
 
     channel: Channel = Field(default="sms", description="sms or email")
     language: Language = Field(default="fr", description="fr (French), bm (Bambara) or en (English)")
-    safe_hours_start: str = Field(default="08:00", pattern=SAFE_TIME,
+    safe_hours_start: str = Field(default=DEFAULT_SAFE_HOURS_START, pattern=SAFE_TIME,
                                   description="Start of the daily window when contact is safe, HH:MM Bamako time")
-    safe_hours_end: str = Field(default="18:00", pattern=SAFE_TIME,
+    safe_hours_end: str = Field(default=DEFAULT_SAFE_HOURS_END, pattern=SAFE_TIME,
                                 description="End of that window, HH:MM Bamako time (may wrap past midnight)")
     shared_phone: bool = Field(default=False,
                                description="The phone is shared: messages must use generic wording")

@@ -46,7 +46,7 @@ class Recipient:
         return self.consent_version > 0
 
     def window(self) -> SafeWindow:
-        """The victim's safe window; the default 08:00-20:00 when theirs is missing or unusable."""
+        """The victim's safe window; the project default (servicekit.safe_hours) when theirs is missing or unusable."""
         start, end = parse_hhmm(self.safe_hours_start), parse_hhmm(self.safe_hours_end)
         if start is None or end is None or start == end:
             return DEFAULT_WINDOW
