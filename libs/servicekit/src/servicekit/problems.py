@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -68,15 +68,17 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc)
 
 
-def validation_errors(errors: list[Any], language: str, texts: Catalogue) -> list[dict[str, str]]:
+def validation_errors(errors: Sequence[Any], language: str, texts: Catalogue) -> list[dict[str, str]]:
     """Pydantic's errors as `{field, reason, code}`: the code is the error type, the reason catalogued."""
     details = []
     for error in errors:
         code = str(error.get("type", "value_error"))
-        params = {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, str | int | float | list)}
+        params: dict[str, Any] = {k: v for k, v in (error.get("ctx") or {}).items()
+                                  if isinstance(v, str | int | float | list)}
         known = code if code in texts.messages.get(language, {}) else "invalid_value"
-        if language == "fr" and isinstance(params.get("expected"), str):  # pydantic writes "'a' or 'b'"
-            params["expected"] = params["expected"].replace("' or '", "' ou '")
+        expected = params.get("expected")
+        if language == "fr" and isinstance(expected, str):  # pydantic writes "'a' or 'b'"
+            params["expected"] = expected.replace("' or '", "' ou '")
         # The reason, never the input: inputs may hold names or phone numbers.
         details.append({"field": _field(error["loc"]), "reason": texts.text(known, language, params), "code": code})
     return details
@@ -213,6 +215,7 @@ class InputGuard:
         if refusal is not None:
             await refusal(scope, receive, send)
             return
+        assert body is not None  # a body over the limit was refused just above
         await self.app(scope, _replay(body), send)
 
 

@@ -8,8 +8,9 @@ in a comma-separated file, ',' in a workbook). Dates: 27/03/2022, 03/2022, 2022,
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -52,7 +53,7 @@ class RowError:
     row: int
     field: str
     code: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Literal
 
 from .delivery import Channel
 from .safe_hours import DEFAULT_WINDOW, SafeWindow
+from .wording import place
 
 _HHMM = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 
@@ -69,9 +70,8 @@ class Hearing:
     status: Literal["scheduled", "cancelled"]
     revision: str
     revised_at: datetime
+    court_code: str = ""
 
-    @property
-    def place(self) -> str:
-        """Where, as written in a message: the court and its city."""
-        place = self.court if not self.city or self.city.lower() in self.court.lower() else f"{self.court}, {self.city}"
-        return place[:120]
+    def place_in(self, language: str) -> str:
+        """Where, as written in a message in `language`: the court (Bambara-aware, else French) and its city."""
+        return place(self.court_code, self.court, self.city, language)
