@@ -29,7 +29,7 @@ from .reports import ReportIndicators, ReportMeta, render_charts, say
 
 log = logging.getLogger("advocacy.reports")
 
-# matplotlib's rc settings are process-wide: two reports rendered at once in threads would mix them.
+# matplotlib's rc settings and reportlab's state are process-wide: two reports rendered at once would mix them.
 _RENDERING = threading.Lock()
 HTML, CSV, JSON, PNG = "text/html; charset=utf-8", "text/csv; charset=utf-8", "application/json", "image/png"
 PDF = "application/pdf"
@@ -94,14 +94,15 @@ def render(inputs: published.Inputs, *, title: str, parameters: dict[str, Any], 
     meta = ReportMeta(title=title, period_start=inputs.period.start, period_end=inputs.period.end,
                       generated_at=generated_at, verified_only=inputs.verified_only,
                       labels=report_labels(language), language=language)
-    with _RENDERING:
+    with _RENDERING:  # matplotlib's rc settings and reportlab's font registry are process-wide
         charts = render_charts(indicators, meta.labels, language)
-    page = render_html(meta, indicators, charts)
+        page = render_html(meta, indicators, charts)
+        pdf = render_pdf(page)
     document = {"title": title, "language": language, "parameters": parameters, "generation": generation,
                 "generated_at": generated_at.isoformat(), "indicators": everything}
     return [
         Rendered("report.html", HTML, page.encode()),
-        Rendered("report.pdf", PDF, render_pdf(page)),
+        Rendered("report.pdf", PDF, pdf),
         Rendered("indicators.csv", CSV, render_indicators_csv(everything, language, excel=csv_excel).encode()),
         Rendered("indicators.json", JSON, json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2).encode()),
         *(Rendered(f"charts/{name}.png", PNG, png) for name, png in charts.items()),
