@@ -1,0 +1,59 @@
+// Privileged notes, for the case's lawyers only: read from casework (no-store, decrypted there, audited)
+// into this screen's memory, never kept on the device.
+import { useState, type FormEvent } from "react";
+import { useServices } from "../../app/context";
+import { Field, FormProblem, ProblemView, errorFor } from "../../app/ui";
+import { asProblem, useLoad } from "../../lib/api/load";
+import { useSession } from "../../lib/auth/session";
+import { formatInstant } from "../../lib/i18n/dates";
+import { useI18n } from "../../lib/i18n/i18n";
+import type { Problem } from "../../lib/queue/model";
+import { addNote, readNotes } from "./queries";
+
+export function NotesPanel({ caseId }: { caseId: string }) {
+  const { t, language } = useI18n();
+  const { clients } = useServices();
+  const me = useSession().claims?.sub;
+  const notes = useLoad(() => readNotes(clients, caseId), [clients, caseId]);
+  const [text, setText] = useState("");
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    try {
+      await addNote(clients, caseId, text);
+      setText("");
+      notes.reload();
+    } catch (e) {
+      setProblem(asProblem(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="subform" id="notes" aria-labelledby="notes-title">
+      <h2 id="notes-title">{t("notes.title")}</h2>
+      <p className="hint">{t("notes.intro")}</p>
+      {notes.problem && <ProblemView problem={notes.problem} />}
+      <ul className="plain-list">
+        {notes.data?.map((n) => (
+          <li key={n.id} className="note">
+            <p className="meta">{formatInstant(n.created_at, language)} · {n.author === me ? t("case.you") : n.author}</p>
+            <p className="note-text">{n.text}</p>
+          </li>
+        ))}
+      </ul>
+      {notes.data?.length === 0 && <p>{t("notes.none")}</p>}
+      <form onSubmit={submit} aria-label={t("notes.add")}>
+        <Field label={t("notes.new")} error={errorFor(problem, "text")}>
+          {(id, d) => <textarea id={id} aria-describedby={d} rows={3} value={text} required
+            onChange={(e) => setText(e.target.value)} />}
+        </Field>
+        <FormProblem problem={problem} fields={["text"]} />
+        <button type="submit" disabled={busy}>{t("notes.add")}</button>
+      </form>
+    </section>
+  );
+}
