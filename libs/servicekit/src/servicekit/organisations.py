@@ -15,12 +15,13 @@ from typing import Any
 from .errors import InvalidInput
 from .vocabulary import Term, Vocabulary, load_vocabulary
 
+ORGANISATIONS = "organisations"
 LEGAL_AID = "legal_aid"
 
 
 def organisations() -> Vocabulary:
     """The organisations vocabulary (read once per process)."""
-    return load_vocabulary("servicekit", "organisations")
+    return load_vocabulary("servicekit", ORGANISATIONS)
 
 
 def kind_of(code: str | None) -> str | None:

@@ -24,6 +24,9 @@ def service_client(intake, subject: str, scopes=("pii:decrypt",)):
     return intake.client("", org=None, sub=subject, scopes=scopes, service=True)
 
 
+LEGAL_SUPPORT = {"purpose": "legal_support", "organisation": "org-legal"}
+
+
 def key_of(response) -> bytes:
     text = response.json()["data_key"]
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
@@ -47,16 +50,44 @@ async def test_key_is_refused_without_consent_for_the_purpose_and_the_refusal_au
     body["consent"]["legal_support"] = False
     victim_id = await register(intake, body)
     async with service_client(intake, "svc-casework") as casework:
-        refused = await casework.post(f"/internal/keys/{victim_id}/release", json={"purpose": "legal_support"})
+        refused = await casework.post(f"/internal/keys/{victim_id}/release", json=LEGAL_SUPPORT)
     assert refused.status_code == 403
     audit = await intake.deps.core.audit.query(resource_id=victim_id)
     assert [(e.action, e.outcome) for e in audit if e.action.startswith("key.")] == [("key.refused", "denied")]
 
 
+async def test_casework_gets_the_key_for_a_legal_aid_organisation_the_victim_shares_with_audited(intake):
+    victim_id = await register(intake)
+    async with service_client(intake, "svc-casework") as casework:
+        released = await casework.post(f"/internal/keys/{victim_id}/release", json=LEGAL_SUPPORT)
+    assert released.status_code == 200
+    [entry] = [e for e in await intake.deps.core.audit.query(resource_id=victim_id) if e.action.startswith("key.")]
+    assert (entry.action, entry.reason, entry.owner_organisation) == ("key.released", "for org-legal", "org-amdh")
+
+
+async def test_key_is_refused_for_an_organisation_the_victim_did_not_consent_to_share_with(intake):
+    victim_id = await register(intake)  # shares with org-legal only
+    async with service_client(intake, "svc-casework") as casework:
+        refused = await casework.post(f"/internal/keys/{victim_id}/release",
+                                      json={"purpose": "legal_support", "organisation": "org-wildaf"})
+    assert refused.status_code == 403
+    assert refused.json()["errors"][0]["field"] == "organisation"
+    audit = await intake.deps.core.audit.query(resource_id=victim_id)
+    assert [(e.action, e.outcome) for e in audit if e.action.startswith("key.")] == [("key.refused", "denied")]
+
+
+async def test_key_for_legal_support_is_refused_when_no_organisation_is_named(intake):
+    victim_id = await register(intake)
+    async with service_client(intake, "svc-casework") as casework:
+        refused = await casework.post(f"/internal/keys/{victim_id}/release", json={"purpose": "legal_support"})
+    assert refused.status_code == 403
+    assert refused.json()["errors"][0]["field"] == "organisation"
+
+
 async def test_a_service_may_ask_only_for_its_own_purpose(intake):
     victim_id = await register(intake)
     async with service_client(intake, "svc-notify") as notify:
-        refused = await notify.post(f"/internal/keys/{victim_id}/release", json={"purpose": "legal_support"})
+        refused = await notify.post(f"/internal/keys/{victim_id}/release", json=LEGAL_SUPPORT)
     assert refused.status_code == 403
 
 
@@ -72,7 +103,7 @@ async def test_key_release_needs_a_service_token_with_the_decrypt_scope(intake):
 
 async def test_key_of_an_unknown_victim_is_404(intake):
     async with service_client(intake, "svc-casework") as casework:
-        missing = await casework.post("/internal/keys/no-such-victim/release", json={"purpose": "legal_support"})
+        missing = await casework.post("/internal/keys/no-such-victim/release", json=LEGAL_SUPPORT)
     assert missing.status_code == 404
 
 
@@ -81,7 +112,7 @@ async def test_key_of_an_erased_victim_is_410(intake):
     async with intake.client("documentation_officer") as officer:
         await officer.post(f"/victims/{victim_id}/erasure", json={"reason": "consent_withdrawn"})
     async with service_client(intake, "svc-casework") as casework:
-        gone = await casework.post(f"/internal/keys/{victim_id}/release", json={"purpose": "legal_support"})
+        gone = await casework.post(f"/internal/keys/{victim_id}/release", json=LEGAL_SUPPORT)
     assert gone.status_code == 410
 
 
