@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ..domain.case import MAX_LAWYERS, Case
-from ..domain.common import ID_PATTERN, SUBJECT_PATTERN
+from ..domain.common import ID_PATTERN, ORGANISATION_PATTERN, SUBJECT_PATTERN
 from ..domain.hearing import Hearing
 from ..domain.procedure import DOMESTIC
 from ..domain.referral import Referral
@@ -37,6 +37,13 @@ class ReferralAccept(Input):
     court: Code | None = Field(default=None, description="Court code (GET /vocabularies/courts); omitted with case_id")
     case_id: str | None = Field(default=None, pattern=ID_PATTERN,
                                 description="Existing case the victim joins (keeping its lawyers and court)")
+
+
+class ReferralTransfer(Input):
+    """Pass the referral on to another legal-aid organisation the victim consented to share with
+    (its `can_transfer_to`)."""
+
+    organisation: str = Field(pattern=ORGANISATION_PATTERN, description="Code of the receiving organisation")
 
 
 class ReferralDecline(Input):
@@ -147,6 +154,10 @@ class CaseOpenedPublic(BaseModel):
 
 class ReferralPublic(Referral):
     """An inbox entry (no names: pseudonymous ids only)."""
+
+    can_transfer_to: list[str] = Field(
+        default_factory=list, description="Legal-aid organisations the victim shares with, other than the "
+                                          "addressee: where this pending referral may be passed on")
 
 
 class CasePublic(Case):

@@ -76,14 +76,15 @@ async def reveal_victim_name(deps: Deps, principal: Principal, case_id: str, vic
     """A victim's name for a lawyer of the case, through the key path; audited, never stored."""
     case = await read_case(deps, principal, case_id, purpose="victim name for legal support",
                            access=Access(principal.subject, principal.roles & {LAWYER}, None))
+    owner = (await deps.victims.status(victim_id)).owner if victim_id in case.victim_ids else None
     try:
         name = await _reveal(deps, case, victim_id)
     except DomainError as refused:
         await audit(deps, principal, action="victim.name_read", resource_type="victim", resource_id=victim_id,
-                    purpose="legal_support", allowed=False, reason=refused.detail[:200])
+                    purpose="legal_support", allowed=False, reason=refused.detail[:200], owner=owner)
         raise
     await audit(deps, principal, action="victim.name_read", resource_type="victim", resource_id=victim_id,
-                purpose="legal_support", allowed=True)
+                purpose="legal_support", allowed=True, owner=owner)
     return name
 
 
@@ -100,4 +101,4 @@ async def _reveal(deps: Deps, case: Case, victim_id: str) -> str:
     ciphertext = await deps.victims.name_ciphertext(victim_id)
     if ciphertext is None:
         raise Gone("casework holds no name for this victim")
-    return await deps.names.reveal(victim_id, ciphertext)
+    return await deps.names.reveal(victim_id, ciphertext, case.organisation)

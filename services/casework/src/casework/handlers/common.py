@@ -34,12 +34,13 @@ def consumer_context(event: ConsumedEvent) -> CommandContext:
 
 
 async def audit(deps: Deps, principal: Principal, *, action: str, resource_type: str, resource_id: str,
-                purpose: str, allowed: bool, reason: str | None = None) -> None:
-    """One audit entry (who, what, when, why): ids only, never names or notes."""
+                purpose: str, allowed: bool, reason: str | None = None, owner: str | None = None) -> None:
+    """One audit entry (who, what, when, why; `owner`: the organisation whose record it is): ids only, never names
+    or notes."""
     await deps.core.audit.record(AuditEntry(
         actor=principal.subject, actor_roles=sorted(principal.roles), organisation=principal.organisation,
         action=action, resource_type=resource_type, resource_id=resource_id, purpose=purpose, reason=reason,
-        outcome="allowed" if allowed else "denied"))
+        outcome="allowed" if allowed else "denied", owner_organisation=owner))
 
 
 async def audit_reads(deps: Deps, principal: Principal, *, action: str, resource_type: str,

@@ -17,7 +17,7 @@ from servicekit.ids import derived_id
 from ..bootstrap import Deps
 from ..domain import case_commands, referral
 from ..domain.case import CASE, Flag
-from ..domain.common import ID_PATTERN
+from ..domain.common import ID_PATTERN, ORGANISATION_PATTERN
 from ..domain.referral import REFERRAL
 from ..victims import VictimStatus
 from .common import consumer_context
@@ -34,6 +34,8 @@ class VictimReferredV1(BaseModel):
     urgency: str = Field(default="medium", pattern=r"^[a-z_]{1,20}$")
     incident_ids: list[str] = Field(default_factory=list, max_length=200)
     referring_organisation: str = Field(min_length=1, max_length=100)
+    receiving_organisation: str | None = Field(default=None, pattern=ORGANISATION_PATTERN,
+                                               description="Absent on referrals made before addressees")
     name_ciphertext: str | None = Field(default=None, max_length=4096)
     referred_at: datetime | None = Field(default=None, description="When absent, the event's own time")
 
@@ -46,6 +48,8 @@ class ConsentChangedV1(BaseModel):
     victim_id: str = Field(pattern=ID_PATTERN)
     legal_support: bool
     version: int | None = Field(default=None, ge=1, description="Intake's consent version, when it sends one")
+    sharing: list[str] | None = Field(default=None, max_length=50,
+                                      description="Organisations the victim shares her file with")
 
 
 class VictimErasedV1(BaseModel):
@@ -76,12 +80,14 @@ async def receive_referral(event: ConsumedEvent, deps: Deps) -> None:
     if event.envelope.subject not in (data.referral_id, data.victim_id):
         raise InvalidInput("the event subject names neither the referral nor the victim", field="referral_id")
     referred_at = data.referred_at or event.envelope.time
+    await deps.victims.record_owner(data.victim_id, data.referring_organisation)
     status = await deps.victims.status(data.victim_id)
     if data.name_ciphertext and not status.erased:
         await deps.victims.keep_name(data.victim_id, data.name_ciphertext)
     decide = partial(referral.receive, referral_id=data.referral_id, victim_id=data.victim_id, needs=data.needs,
                      urgency=data.urgency, incident_ids=data.incident_ids,
-                     referring_organisation=data.referring_organisation, referred_at=referred_at,
+                     referring_organisation=data.referring_organisation,
+                     receiving_organisation=data.receiving_organisation, referred_at=referred_at,
                      flags=flags_at_receipt(status, referred_at))
     await deps.store.execute(REFERRAL, data.referral_id, decide, context=consumer_context(event),
                              idempotency_key=event.effect_key("receive_referral"))
@@ -91,11 +97,11 @@ async def apply_consent_change(event: ConsumedEvent, deps: Deps) -> None:
     """Flag (or unflag) the victim's cases and pending referrals when legal-support consent changes."""
     data = ConsentChangedV1.model_validate(event.data)
     await deps.victims.record_consent(data.victim_id, data.legal_support, as_of=event.envelope.time,
-                                      version=data.version)
+                                      version=data.version, sharing=data.sharing)
     # Act on the newest consent recorded, not on this event: a late, older event must not win.
     withdrawn = (await deps.victims.status(data.victim_id)).legal_support is False
-    if withdrawn:
-        deps.names.forget(data.victim_id)
+    # A key released for an organisation the victim no longer shares with must not outlive the change.
+    deps.names.forget(data.victim_id)
     await _set_flag(event, deps, data.victim_id, "consent_withdrawn", on=withdrawn)
 
 
