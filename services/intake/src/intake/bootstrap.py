@@ -20,6 +20,7 @@ from .imports import ImportJobs
 from .incident_queries import IncidentQueries
 from .keyring import VictimKeyring
 from .locations import IncidentLocations
+from .referral_answers import ReferralAnswers
 
 log = logging.getLogger("intake.background")
 
@@ -61,6 +62,7 @@ class Deps:
     incidents: IncidentQueries
     imports: ImportJobs
     background: BackgroundTasks
+    answers: ReferralAnswers
 
     @property
     def store(self) -> EventStore:
@@ -82,4 +84,5 @@ def build_deps(settings: Settings) -> Deps:
         incidents=IncidentQueries(db[INCIDENT.collection]),
         imports=ImportJobs(db["import_jobs"]),
         background=BackgroundTasks(),
+        answers=ReferralAnswers(db["referral_answers"], db["victims"]),
     )
