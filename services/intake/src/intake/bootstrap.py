@@ -20,6 +20,7 @@ from .imports import ImportJobs
 from .incident_queries import IncidentQueries
 from .keyring import VictimKeyring
 from .locations import IncidentLocations
+from .narratives import IncidentTexts
 from .referral_answers import ReferralAnswers
 
 log = logging.getLogger("intake.background")
@@ -56,6 +57,8 @@ class Deps:
     verifier: TokenVerifier
     settings: Settings
     keyring: VictimKeyring
+    incident_keys: VictimKeyring  # the same custody for incidents' keys (narratives and accounts)
+    texts: IncidentTexts
     identities: VictimIdentities
     locations: IncidentLocations
     evidence_files: EvidenceFiles
@@ -78,6 +81,9 @@ def build_deps(settings: Settings) -> Deps:
         verifier=token_verifier(settings),
         settings=settings,
         keyring=VictimKeyring.from_sources(db["victim_keys"], settings.kek_source, settings.kek_previous_sources),
+        incident_keys=VictimKeyring.from_sources(db["incident_keys"], settings.kek_source,
+                                                 settings.kek_previous_sources),
+        texts=IncidentTexts(db["incident_texts"]),
         identities=VictimIdentities(db["victim_identities"]),
         locations=IncidentLocations(db["incident_locations"]),
         evidence_files=EvidenceFiles(db["evidence_chunks"], settings.evidence_chunk_bytes),

@@ -74,8 +74,9 @@ async def _releasable_key(deps: Deps, victim: Victim | None, victim_id: str, pur
 
 
 async def rotate_kek(deps: Deps, caller: Caller) -> RotationReport:
-    """Re-wrap every data key under the current KEK; audited as one administrative action."""
-    report = await deps.keyring.rotate()
+    """Re-wrap every data key (victims' and incidents') under the current KEK; audited as one administrative
+    action."""
+    report = await deps.keyring.rotate() + await deps.incident_keys.rotate()
     await audit(deps, caller, "keys.rotated", "keyring", "victim_keys", allowed=True,
                 reason=f"rewrapped {report.rewrapped}, failed {report.failed}")
     return report
