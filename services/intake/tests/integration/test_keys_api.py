@@ -6,7 +6,7 @@ import base64
 
 import pytest
 from intake.entrypoints.rotate_keys import rotate
-from intake_support import Intake, random_kek, victim_body
+from intake_support import Intake, incident_body, random_kek, victim_body
 from pydantic import SecretStr
 from servicekit.crypto import decrypt_field
 
@@ -156,3 +156,24 @@ async def test_the_rotation_command_rewraps_keys_like_the_endpoint(intake):
     assert stored["wrapped"]["kek_id"] == report["kek_id"] != old.deps.keyring.current.key_id
     await intake.deps.core.client.drop_database(on_old.mongo_db)
     await old.close()
+
+
+async def test_rotation_rewraps_incidents_keys_too_and_their_narratives_stay_readable(intake):
+    old_kek, new_kek = random_kek(), random_kek()
+    on_old = intake.settings.model_copy(update={"mongo_db": intake.settings.mongo_db + "_inc",
+                                                "kek_source": SecretStr(old_kek)})
+    rotating = on_old.model_copy(update={"kek_source": SecretStr(new_kek),
+                                         "kek_previous_sources": [SecretStr(old_kek)]})
+    on_new = on_old.model_copy(update={"kek_source": SecretStr(new_kek)})
+    old, middle, new = (Intake.build(intake.infra, s, intake.private_key) for s in (on_old, rotating, on_new))
+    async with old.client("monitor") as monitor:
+        incident_id = (await monitor.post("/incidents", json=incident_body(narrative="Récit du témoin."))).json()["id"]
+    async with middle.client("admin", org=None) as admin:
+        report = await admin.post("/admin/keys/rotate")
+    async with new.client("monitor") as monitor:
+        read = await monitor.get(f"/incidents/{incident_id}/narrative")
+    assert report.json()["rewrapped"] == 1
+    assert read.json()["narrative"] == "Récit du témoin."
+    await intake.deps.core.client.drop_database(on_old.mongo_db)
+    for harness in (old, middle, new):
+        await harness.close()
