@@ -74,9 +74,12 @@ class CourtChange(Input):
 
 
 class NoteCreate(Input):
-    """A privileged note: encrypted at rest, never in events or logs."""
+    """A privileged note: encrypted at rest, never in events or logs. In a collective case, name the victim it is
+    about: it leaves with her; a note naming no victim is about the collective proceedings and must not
+    identify anyone (in a case of one victim, every note is about her)."""
 
     text: str = Field(min_length=1, max_length=20_000)
+    victim_id: str | None = Field(default=None, pattern=ID_PATTERN, description="The victim of the case it is about")
 
 
 class HearingCreate(Input):
@@ -193,6 +196,8 @@ class NotePublic(BaseModel):
     author: str
     created_at: datetime
     text: str
+    victim_id: str | None = Field(default=None, description="The victim it is about; none: the collective "
+                                                            "proceedings")
 
 
 class VictimNamePublic(BaseModel):

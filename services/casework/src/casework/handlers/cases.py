@@ -6,7 +6,7 @@ from datetime import date
 from functools import partial
 
 from servicekit.auth import Principal
-from servicekit.errors import Conflict, DomainError, Forbidden, NotFound
+from servicekit.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from servicekit.eventstore import CommandContext
 from servicekit.ids import new_id
 
@@ -54,14 +54,20 @@ async def change_court(deps: Deps, ctx: CommandContext, access: Access, case_id:
     return committed.state
 
 
-async def add_note(deps: Deps, principal: Principal, case_id: str, *, text: str) -> str:
-    """Add a privileged note to a case (its lawyers only); encrypted before it is stored."""
+async def add_note(deps: Deps, principal: Principal, case_id: str, *, text: str,
+                   victim_id: str | None = None) -> str:
+    """Add a privileged note to a case (its lawyers only), about one of its victims or the collective proceedings;
+    encrypted before it is stored. In a case of one victim, every note is about her."""
     case = await read_case(deps, principal, case_id, purpose="add privileged note",
                            access=Access(principal.subject, principal.roles & {LAWYER}, None))
     if "victim_erased" in case.flags:
         raise Conflict("the victim was erased: no notes are kept on this case any more")
+    if victim_id is not None and victim_id not in case.victim_ids:
+        raise InvalidInput("not a victim of this case", field="victim_id")
+    about = victim_id or (case.victim_ids[0] if len(case.victim_ids) == 1 else None)
     note_id = new_id()
-    await deps.notes.add(case_id=case_id, note_id=note_id, author=principal.subject, text=text, at=deps.clock())
+    await deps.notes.add(case_id=case_id, note_id=note_id, author=principal.subject, text=text, at=deps.clock(),
+                         victim_id=about)
     return note_id
 
 

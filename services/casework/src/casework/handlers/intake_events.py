@@ -1,4 +1,5 @@
-"""Handlers of intake's events: referrals into the inbox, consent changes and erasures as flags.
+"""Handlers of intake's events: referrals into the inbox; consent withdrawals and erasures take the victim out of
+her collective cases (the last victim of a case flags it) and flag her referrals.
 
 Each is idempotent: inbox entries are keyed by intake's referral id, effects carry idempotency keys
 derived from the consumed event, and flags are no-ops when already set.
@@ -20,6 +21,7 @@ from ..domain.case import CASE, Flag
 from ..domain.common import ID_PATTERN, ORGANISATION_PATTERN
 from ..domain.referral import REFERRAL
 from ..victims import VictimStatus
+from .collective import leave_case
 from .common import consumer_context
 
 
@@ -106,21 +108,23 @@ async def apply_consent_change(event: ConsumedEvent, deps: Deps) -> None:
 
 
 async def apply_erasure(event: ConsumedEvent, deps: Deps) -> None:
-    """Remove what identifies an erased victim, shred their cases' notes and flag cases and referrals."""
+    """Remove what identifies an erased victim: she leaves her collective cases (her notes shredded), the cases
+    she was alone in are flagged (all their notes shredded), her referrals flagged."""
     data = VictimErasedV1.model_validate(event.data)
     await deps.victims.record_erasure(data.victim_id, data.erased_at)
     deps.names.forget(data.victim_id)
-    for case_id in await deps.queries.case_ids_of_victim(data.victim_id):
-        await deps.notes.shred(case_id)
     await _set_flag(event, deps, data.victim_id, "victim_erased", on=True)
 
 
 async def _set_flag(event: ConsumedEvent, deps: Deps, victim_id: str, flag: Flag, *, on: bool) -> None:
     ctx = consumer_context(event)
-    case_decide = case_commands.flag if on else case_commands.clear_flag
     for case_id in await deps.queries.case_ids_of_victim(victim_id):
-        await deps.store.execute(CASE, case_id, partial(case_decide, victim_id=victim_id, flag=flag), context=ctx,
-                                 idempotency_key=derived_id(event.effect_key("flag_case"), case_id))
+        key = derived_id(event.effect_key("flag_case"), case_id)
+        if on:
+            await leave_case(deps, ctx, case_id, victim_id, flag, idempotency_key=key)
+        else:
+            await deps.store.execute(CASE, case_id, partial(case_commands.clear_flag, victim_id=victim_id, flag=flag),
+                                     context=ctx, idempotency_key=key)
     referral_decide = referral.flag if on else referral.clear_flag
     for referral_id in await deps.queries.referral_ids_of_victim(victim_id):
         await deps.store.execute(REFERRAL, referral_id, partial(referral_decide, flag=flag), context=ctx,

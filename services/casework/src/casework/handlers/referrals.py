@@ -9,10 +9,12 @@ from servicekit.errors import NotFound
 from servicekit.eventstore import CommandContext
 
 from ..bootstrap import Deps
-from ..domain import case_commands, referral
+from ..domain import referral
 from ..domain.access import Access, case_not_found
-from ..domain.case import CASE, case_id_for, join_victim, open_case, record_join
+from ..domain.case import CASE, case_id_for, open_case
+from ..domain.collective import join_victim, record_join
 from ..domain.referral import REFERRAL, Referral
+from .collective import leave_case
 from .common import consumer_context, today
 from .intake_events import flags_at_receipt
 
@@ -99,9 +101,7 @@ async def open_case_of_referral(deps: Deps, ctx: CommandContext, referral_id: st
     # for cases before it was wrote that status first, so one of the two always flags the case.
     status = await deps.victims.status(accepted.victim_id)
     for flag in sorted({*accepted.flags, *flags_at_receipt(status, accepted.referred_at)}):
-        await deps.store.execute(CASE, accepted.case_id,
-                                 partial(case_commands.flag, victim_id=accepted.victim_id, flag=flag),  # type: ignore[arg-type]
-                                 context=ctx)
+        await leave_case(deps, ctx, accepted.case_id, accepted.victim_id, flag)  # type: ignore[arg-type]
 
 
 async def ensure_case_opened(event: ConsumedEvent, deps: Deps) -> None:
