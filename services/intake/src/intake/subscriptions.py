@@ -7,6 +7,7 @@ from servicekit.runtime import ConsumerGroup
 from .handlers.answers import (
     record_acceptance,
     record_case_joined,
+    record_case_left,
     record_case_opened,
     record_decline,
     record_transfer,
@@ -22,6 +23,7 @@ ANSWERS = ConsumerGroup(
         "casework.referral.transferred.v1": [record_transfer],
         "casework.case.opened.v1": [record_case_opened],
         "casework.case.victim_joined.v1": [record_case_joined],
+        "casework.case.victim_removed.v1": [record_case_left],
     },
 )
 

@@ -68,6 +68,14 @@ class ReferralAcceptedV1(_Consumed):
     case_id: Id
 
 
+class CaseVictimRemovedV1(_Consumed):
+    """casework.case.victim_removed.v1"""
+
+    case_id: Id
+    victim_id: Id
+    reason: Literal["consent_withdrawn", "victim_erased"]
+
+
 class CaseStageChangedV1(_Consumed):
     """casework.case.stage_changed.v1"""
 
