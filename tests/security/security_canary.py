@@ -32,6 +32,13 @@ def canary_identity() -> dict[str, Any]:
             "narrative": f"Kanari{tag} a vu les hommes armés."}
 
 
+def incident_texts(identity: dict[str, Any]) -> dict[str, str]:
+    """An incident's narrative and a source's account naming the canary: sealed by intake, never in clear elsewhere."""
+    tag = identity["email"].split("@")[0].removeprefix("kanari")
+    return {"narrative": f"Récit Kanarirecit{tag} : à Sévaré, des hommes armés ont emmené son frère.",
+            "account": f"Témoignage Kanaritemoin{tag} : « ils sont venus à l'aube »."}
+
+
 def needles(identity: dict[str, Any]) -> set[str]:
     """Every form a leak of this identity could take (all contain the tag or the full international number).
 
