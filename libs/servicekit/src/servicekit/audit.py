@@ -18,6 +18,7 @@ import asyncio
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
@@ -118,28 +119,35 @@ class AuditLog:
 
     async def record(self, entry: AuditEntry) -> None:
         """Append an entry to the chain; recording the entry just recorded again is a no-op."""
+        await self.record_many([entry])
+
+    async def record_many(self, entries: Sequence[AuditEntry]) -> None:
+        """Append entries in order (one head update for all: a listing audits each item it shows)."""
         async with self._lock:
-            seq, prev_hash, last_entry = self._head or await self._stored_head()
-            if last_entry == entry.id:
-                return
-            for _ in range(MAX_APPEND_ATTEMPTS):
-                document = _chained(entry, seq + 1, prev_hash)
-                try:
-                    await self._collection.insert_one(document)
-                except DuplicateKeyError:
-                    winner = await self._collection.find_one({"_id": seq_id(seq + 1)})
-                    if winner is None:
-                        raise  # refused for another reason than the position: never loop on it
-                    seq, prev_hash = seq + 1, winner["hash"]
-                    if winner.get("entry_id") == entry.id:  # our own insert, whose acknowledgement was lost
-                        break
-                    continue
-                seq, prev_hash = seq + 1, document["hash"]
-                break
-            else:
-                raise RuntimeError("the audit chain is being appended to faster than this writer can keep up")
-            self._head = (seq, prev_hash, entry.id)
-            await self._advance_head(seq, prev_hash)
+            head = self._head or await self._stored_head()
+            for entry in entries:
+                if head[2] != entry.id:
+                    head = await self._append(entry, head[0], head[1])
+            self._head = head
+            if entries:
+                await self._advance_head(head[0], head[1])
+
+    async def _append(self, entry: AuditEntry, seq: int, prev_hash: str) -> tuple[int, str, str]:
+        """Insert at the first free position after `seq`; the new head."""
+        for _ in range(MAX_APPEND_ATTEMPTS):
+            document = _chained(entry, seq + 1, prev_hash)
+            try:
+                await self._collection.insert_one(document)
+            except DuplicateKeyError:
+                winner = await self._collection.find_one({"_id": seq_id(seq + 1)})
+                if winner is None:
+                    raise  # refused for another reason than the position: never loop on it
+                seq, prev_hash = seq + 1, winner["hash"]
+                if winner.get("entry_id") == entry.id:  # our own insert, whose acknowledgement was lost
+                    return seq, prev_hash, entry.id
+                continue
+            return seq + 1, document["hash"], entry.id
+        raise RuntimeError("the audit chain is being appended to faster than this writer can keep up")
 
     async def _stored_head(self) -> tuple[int, str, str | None]:
         document = await self._head_collection.find_one({"_id": HEAD_ID})

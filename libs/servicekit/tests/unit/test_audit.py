@@ -238,3 +238,13 @@ async def test_query_honours_limit_and_refuses_absurd_ones() -> None:
 async def test_query_refuses_naive_bounds() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         await new_log()[0].query(since=datetime(2025, 1, 1))
+
+
+async def test_entries_recorded_together_are_chained_in_order_with_one_head_update() -> None:
+    log, entries, head = new_log()
+    listed = [entry(resource_id=f"vic_{n}") for n in range(3)]
+    await log.record_many(listed)
+    stored = [entries.documents[seq_id(n)] for n in (1, 2, 3)]
+    assert [d["resource_id"] for d in stored] == ["vic_0", "vic_1", "vic_2"]
+    assert stored[2]["prev_hash"] == stored[1]["hash"] and stored[1]["prev_hash"] == stored[0]["hash"]
+    assert (head.documents["head"]["seq"], head.documents["head"]["hash"]) == (3, stored[2]["hash"])

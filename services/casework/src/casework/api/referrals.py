@@ -41,8 +41,9 @@ async def list_referrals(principal: CaseManager, deps: AppDeps,
                          limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[ReferralPublic]:
     """The inbox: pending referrals addressed to the caller's organisation, or those it decided."""
     found = await deps.queries.referrals(status=status_, organisation=principal.organisation, limit=limit)
-    for entry in found:
-        await audit_referral_read(deps, principal, entry, "referral inbox")
+    await handlers.audit_reads(deps, principal, action="referral.read", resource_type="referral",
+                               resource_ids=[r.id for r in found], purpose="referral inbox",
+                               owners=[r.referring_organisation for r in found])
     return [await referral_public(deps, entry) for entry in found]
 
 

@@ -15,7 +15,7 @@ from ..domain.access import manages_victim
 from ..domain.incident_facts import PSEUDONYMOUS_ID
 from ..domain.referral_status import AnswerKind, ReferralAnswer, ReferralStatus
 from ..domain.victim import VICTIM
-from .common import Caller, audit
+from .common import Caller, audit_entry
 
 ORGANISATION = r"^[a-z0-9][a-z0-9-]{1,62}$"
 
@@ -133,6 +133,6 @@ async def referrals_of_organisation(deps: Deps, caller: Caller, *, status: str |
 
 
 async def _audit_reads(deps: Deps, caller: Caller, found: list[ReferralStatus]) -> None:
-    for status in found:
-        await audit(deps, caller, "referral.status_read", "referral", status.referral_id, allowed=True,
-                    purpose="referral follow-up", owner=caller.organisation)
+    await deps.core.audit.record_many([
+        audit_entry(caller, "referral.status_read", "referral", status.referral_id, allowed=True,
+                    purpose="referral follow-up", owner=caller.organisation) for status in found])
