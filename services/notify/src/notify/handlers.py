@@ -41,7 +41,7 @@ async def register_recipient(event: ConsumedEvent, deps: Deps) -> None:
     data = VictimRegisteredV1.model_validate(_with_subject(event, "victim_id"))
     await deps.recipients.register(data.victim_id, preferences=data.notifications.as_update(),
                                    phone_ciphertext=data.phone_ciphertext, email_ciphertext=data.email_ciphertext,
-                                   now=event.envelope.time)
+                                   now=event.envelope.time, organisation=data.organisation)
 
 
 async def change_recipient_consent(event: ConsumedEvent, deps: Deps) -> None:
@@ -198,6 +198,7 @@ async def opt_out_by_reply(deps: Deps, inbound: InboundSms) -> int:
     for victim_id in victim_ids:
         await deps.core.audit.record(AuditEntry(
             actor=ctx.actor, action="recipient.opted_out", resource_type="victim", resource_id=victim_id,
-            purpose="opt-out by SMS reply", outcome="allowed", correlation_id=ctx.correlation_id))
+            purpose="opt-out by SMS reply", outcome="allowed", correlation_id=ctx.correlation_id,
+            owner_organisation=await deps.recipients.owner(victim_id)))
         await cancel_pending(deps, await deps.queue.ids_for_victim(victim_id), always("opted_out"), ctx)
     return len(victim_ids)
