@@ -237,3 +237,21 @@ async def test_a_join_that_died_after_the_referral_is_completed_by_the_consumer(
     case = (await cw.deps.store.load(CASE, case_id)).state
     assert case is not None and case.victim_ids == [first, second]
     assert await joins(cw, case_id) == [{"case_id": case_id, "victim_id": second, "referral_id": referral_id}]
+
+
+async def test_a_hearing_moved_after_a_victim_left_names_only_the_victims_still_in_the_case(cw):
+    case_id, first, second, _ = await collective_case(cw)
+    scheduled = await cw.client.post(f"/cases/{case_id}/hearings", json={
+        "court": "ml-tgi-mopti", "starts_at": "2026-03-16T09:30:00+00:00", "purpose": "trial"},
+        headers=cw.headers(**LAWYER))
+    assert scheduled.status_code == 201, scheduled.text
+    assert scheduled.json()["victim_ids"] == [first, second]
+    await cw.deliver(cw.intake_event("intake.victim.consent_changed.v1", second,
+                                     {"victim_id": second, "legal_support": False}, at=cw.clock()))
+    moved = await cw.client.post(f"/hearings/{scheduled.json()['id']}/reschedule",
+                                 json={"starts_at": "2026-03-17T09:30:00+00:00", "reason": "judge_absent"},
+                                 headers=cw.headers(**LAWYER))
+    assert moved.status_code == 200, moved.text
+    [rescheduled] = [e["data"] for e in await events_of(cw, scheduled.json()["id"])
+                     if e["type"] == "casework.hearing.rescheduled.v1"]
+    assert rescheduled["victim_ids"] == [first]
