@@ -84,3 +84,22 @@ async def test_another_organisation_does_not_see_the_referrals_answers(intake):
     assert await statuses(intake, victim_id, org="org-fidh") == [{"http": 404}]
     async with intake.client("monitor", org="org-fidh") as other:
         assert (await other.get("/referrals")).json() == []
+
+
+async def test_the_referring_organisation_sees_its_victim_leave_a_collective_case(intake):
+    victim_id, referral_id = await referred(intake, sharing=["org-legal"])
+    await intake.publish_twice(CASES, intake.event("casework.referral.accepted.v1", referral_id, {
+        "referral_id": referral_id, "victim_id": victim_id, "case_id": "case-7", "organisation": "org-legal",
+        "lawyers": ["lawyer-l"], "court": None}))
+    await intake.publish_twice(CASES, intake.event("casework.case.victim_joined.v1", "case-7", {
+        "case_id": "case-7", "victim_id": victim_id, "referral_id": referral_id}))
+    await intake.publish_twice(CASES, intake.event("casework.case.victim_removed.v1", "case-7", {
+        "case_id": "case-7", "victim_id": victim_id, "referral_id": referral_id, "reason": "consent_withdrawn"}))
+
+    async def left() -> bool:
+        [status] = await statuses(intake, victim_id)
+        return bool(status["left_case"])
+
+    await intake.eventually(left)
+    [status] = await statuses(intake, victim_id)
+    assert (status["status"], status["case_id"], status["decided_by"]) == ("joined_case", "case-7", "org-legal")
