@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from .audit import MAX_QUERY_LIMIT, ORGANISATION_PATTERN, AuditEntry, AuditLog
+from .audit import MAX_ORGANISATION, MAX_QUERY_LIMIT, AuditEntry, AuditLog
 from .audit_chain import AuditAnchor, AuditIntegrityReport, verify_audit_log
 from .auth import Principal, require
 from .errors import Forbidden, InvalidInput
@@ -51,7 +51,7 @@ def audit_router(audit: AuditLog, db: AsyncDatabase[Any]) -> APIRouter:
         victim_id: Annotated[str | None, Query(pattern=RESOURCE_ID, description="Pseudonymous victim id")] = None,
         resource_id: Annotated[str | None, Query(pattern=RESOURCE_ID)] = None,
         owner_organisation: Annotated[str | None, Query(
-            pattern=ORGANISATION_PATTERN, description="Organisation whose records were touched")] = None,
+            max_length=MAX_ORGANISATION, description="Organisation whose records were touched")] = None,
         since: datetime | None = None,
         until: datetime | None = None,
         limit: Annotated[int, Query(ge=1, le=MAX_QUERY_LIMIT)] = 100,

@@ -248,3 +248,10 @@ async def test_entries_recorded_together_are_chained_in_order_with_one_head_upda
     assert [d["resource_id"] for d in stored] == ["vic_0", "vic_1", "vic_2"]
     assert stored[2]["prev_hash"] == stored[1]["hash"] and stored[1]["prev_hash"] == stored[0]["hash"]
     assert (head.documents["head"]["seq"], head.documents["head"]["hash"]) == (3, stored[2]["hash"])
+
+
+def test_any_organisation_code_the_identity_provider_gives_is_accepted_as_owner() -> None:
+    # Found by the secure-broker system test: a token whose org claim is "o" made every audited write a 500.
+    assert entry(owner_organisation="o").owner_organisation == "o"
+    with pytest.raises(ValidationError):
+        entry(owner_organisation="x" * 101)

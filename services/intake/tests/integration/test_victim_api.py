@@ -216,3 +216,11 @@ async def test_incident_acts_may_name_only_known_victims(intake):
             acts=[{"violation_type": "torture", "victim_ids": [victim_id, "not-a-victim"]}]))
     assert known.status_code == 201
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "acts.0.victim_ids.1"
+
+
+async def test_an_organisation_claim_of_any_shape_is_audited_without_failing_the_registration(intake):
+    async with intake.client("monitor", org="o") as monitor:
+        registered = await monitor.post("/victims", json=victim_body())
+    assert registered.status_code == 201, registered.text
+    [entry] = await intake.deps.core.audit.query(resource_id=registered.json()["id"])
+    assert entry.owner_organisation == "o"

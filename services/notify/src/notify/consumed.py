@@ -42,7 +42,7 @@ class VictimRegisteredV1(_Consumed):
     """intake.victim.registered.v1 (consent arrives right after it, in intake.victim.consent_changed.v1)."""
 
     victim_id: Id
-    organisation: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,62}$",
+    organisation: str | None = Field(default=None,
                                      description="The organisation that documented her (audit entries name it)")
     notifications: NotificationPreferences = Field(default_factory=NotificationPreferences)
     phone_ciphertext: str | None = Field(default=None, max_length=4096)

@@ -17,7 +17,8 @@ from ..domain.referral_status import AnswerKind, ReferralAnswer, ReferralStatus
 from ..domain.victim import VICTIM
 from .common import Caller, audit_entry
 
-ORGANISATION = r"^[a-z0-9][a-z0-9-]{1,62}$"
+# Deciding organisations are the case managers' token claims: any code the identity provider gives.
+ORGANISATION = r"^[^\x00-\x1f\x7f]{1,100}$"
 
 
 class _Consumed(BaseModel):

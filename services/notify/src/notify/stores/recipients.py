@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
+from servicekit.audit import MAX_ORGANISATION
 
 from ..domain.delivery import Channel
 from ..domain.recipient import Recipient
@@ -33,7 +34,8 @@ class RecipientStore:
     async def owner(self, victim_id: str) -> str | None:
         """The organisation that documented the victim, for the audit entries about her (None once erased)."""
         doc = await self.recipients.find_one({"_id": victim_id}, {"organisation": 1})
-        return doc.get("organisation") if doc else None
+        owner = doc.get("organisation") if doc else None
+        return owner if isinstance(owner, str) and len(owner) <= MAX_ORGANISATION else None
 
     async def get(self, victim_id: str) -> Recipient | None:
         """What the rules need to decide, without the contact."""
