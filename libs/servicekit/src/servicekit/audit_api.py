@@ -34,9 +34,9 @@ def owner_scope(principal: Principal, asked: str | None) -> str | None:
     if ADMIN in principal.roles:
         return asked
     if not principal.organisation:
-        raise Forbidden("the token names no organisation")
+        raise Forbidden("organisation_missing")
     if asked is not None and asked != principal.organisation:
-        raise Forbidden("a documentation officer reads the entries about her own organisation's records only")
+        raise Forbidden("audit_other_organisation", field="query.owner_organisation")
     return principal.organisation
 
 
@@ -60,7 +60,7 @@ def audit_router(audit: AuditLog, db: AsyncDatabase[Any]) -> APIRouter:
         exclusive). Documentation officers see only the entries about their organisation's records."""
         for name, bound in (("since", since), ("until", until)):
             if bound is not None and bound.tzinfo is None:
-                raise InvalidInput("give a time zone (e.g. Z)", field=f"query.{name}")
+                raise InvalidInput("timezone_required", field=f"query.{name}")
         entries = await audit.query(actor=actor, resource_id=victim_id or resource_id, since=since, until=until,
                                     limit=limit, owner_organisation=owner_scope(principal, owner_organisation))
         return AuditPage(entries=entries)
@@ -74,7 +74,7 @@ def audit_router(audit: AuditLog, db: AsyncDatabase[Any]) -> APIRouter:
     ) -> AuditIntegrityReport:
         """Verify the whole audit chain (a full scan); give a head recorded earlier to detect a rewrite."""
         if (anchor_seq is None) != (anchor_hash is None):
-            raise InvalidInput("give both anchor_seq and anchor_hash, or neither", field="query.anchor_hash")
+            raise InvalidInput("audit_anchor_incomplete", field="query.anchor_hash")
         anchor = AuditAnchor(seq=anchor_seq, hash=anchor_hash) if anchor_seq and anchor_hash else None
         return await verify_audit_log(db, anchor=anchor)
 

@@ -45,11 +45,11 @@ def require_organisation(code: str, *, field: str, kind: str | None = None) -> T
     vocab = organisations()
     term = vocab.get(code)
     if term is None:
-        raise InvalidInput("not a known organisation code", field=field, vocabulary="organisations",
-                           allowed=list(vocab.codes()))
+        raise InvalidInput("unknown_term", field=field, vocabulary=ORGANISATIONS, allowed=list(vocab.codes()))
     if kind is not None and term.attributes.get("kind") != kind:
         allowed = [t.code for t in vocab.terms if t.attributes.get("kind") == kind]
-        raise InvalidInput(f"not a {kind} organisation", field=field, vocabulary="organisations", allowed=allowed)
+        raise InvalidInput("organisation_not_legal_aid" if kind == LEGAL_AID else "organisation_wrong_kind",
+                           field=field, vocabulary=ORGANISATIONS, kind=kind, allowed=allowed)
     return term
 
 

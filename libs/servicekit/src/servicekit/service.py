@@ -21,6 +21,7 @@ from .auth import TokenVerifier, TrustedIssuer
 from .domain import AggregateType
 from .eventstore import EventStore
 from .health import ReadinessCheck
+from .i18n import catalogue
 from .kafka import kafka_reachable
 from .logging import configure_logging
 from .mongo import mongo_client, store_reachable
@@ -104,8 +105,12 @@ def service_app(
     description: str,
     routers: Sequence[APIRouter],
     upload_max_bytes: int | None = None,
+    messages: str | None = None,
 ) -> FastAPI:
-    """A service's FastAPI app around already-built deps (reached by routes via `app.state.deps`)."""
+    """A service's FastAPI app around already-built deps (reached by routes via `app.state.deps`).
+
+    `messages` names the package whose `locales/` hold the service's problem texts (usually itself).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -121,6 +126,7 @@ def service_app(
         readiness_checks=readiness_checks(core),
         token_verifier=verifier,
         upload_max_bytes=upload_max_bytes,
+        messages=catalogue(messages),
     )
     app.state.deps = deps
     return app

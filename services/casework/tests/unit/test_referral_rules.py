@@ -44,14 +44,14 @@ def test_accepting_names_the_case_derived_from_the_referral():
 def test_a_referral_is_accepted_only_once():
     entry = REFERRAL.fold("ref-1", received(), referral.accept(received(), case_id="c", organisation="org-legal",
                                                                lawyers=["lawyer-a"], court=None))
-    with pytest.raises(Conflict, match="already accepted"):
+    with pytest.raises(Conflict, match="referral_already_decided"):
         referral.accept(entry, case_id="c", organisation="org-legal", lawyers=["lawyer-b"], court=None)
     with pytest.raises(NotFound):  # and another organisation does not even learn it exists
         referral.accept(entry, case_id="c", organisation="org-wildaf", lawyers=["lawyer-b"], court=None)
 
 
 def test_duplicate_lawyer_in_acceptance_is_invalid_input():
-    with pytest.raises(InvalidInput, match="duplicate assignment") as refused:
+    with pytest.raises(InvalidInput, match="lawyer_listed_twice") as refused:
         referral.accept(received(), case_id="c", organisation="org-legal", lawyers=["lawyer-a", "lawyer-a"],
                         court=None)
     assert refused.value.field == "lawyers"
@@ -65,7 +65,7 @@ def test_unknown_court_in_acceptance_is_invalid_input():
 
 def test_flagged_referral_can_be_declined_but_not_accepted():
     flagged = received(flags=["consent_withdrawn"])
-    with pytest.raises(Conflict, match="only be declined"):
+    with pytest.raises(Conflict, match="referral_flagged"):
         referral.accept(flagged, case_id="c", organisation="org-legal", lawyers=["lawyer-a"], court=None)
     assert referral.decline(flagged, organisation="org-legal", reason="victim_declined")[0].reason == "victim_declined"
 
@@ -106,7 +106,7 @@ def test_accepting_is_refused_once_the_victim_no_longer_shares_with_the_organisa
 def test_a_referral_without_addressee_is_in_every_legal_aid_inbox_but_accepted_only_with_consent_to_share():
     legacy = received(receiving_organisation=None)
     assert referral.sees(legacy, "org-wildaf") and not referral.sees(legacy, "org-amdh")
-    with pytest.raises(Conflict, match="not known"):
+    with pytest.raises(Conflict, match="sharing_consent_unknown"):
         referral.accept(legacy, case_id="c", organisation="org-wildaf", lawyers=["lawyer-a"], court=None)
     [accepted] = referral.accept(legacy, case_id="c", organisation="org-wildaf", lawyers=["lawyer-a"], court=None,
                                  shares=True)
@@ -137,9 +137,9 @@ def test_passing_on_to_an_organisation_that_gives_no_legal_aid_is_invalid(target
 
 
 def test_passing_on_needs_the_victims_consent_to_be_known_and_the_referral_unflagged():
-    with pytest.raises(Conflict, match="not known"):
+    with pytest.raises(Conflict, match="sharing_consent_not_yet_known"):
         referral.transfer(received(), organisation="org-legal", to="org-wildaf", sharing=None)
-    with pytest.raises(Conflict, match="only be declined"):
+    with pytest.raises(Conflict, match="referral_flagged"):
         referral.transfer(received(flags=["consent_withdrawn"]), organisation="org-legal", to="org-wildaf",
                           sharing=("org-wildaf",))
 

@@ -52,7 +52,7 @@ async def read_referral(referral_id: ReferralId, principal: CaseManager, deps: A
     """One referral: pending ones to their addressee, decided ones to the deciding organisation."""
     found = (await deps.store.load(REFERRAL, referral_id)).state
     if found is None or not rules.sees(found, principal.organisation):
-        raise NotFound("no such referral")
+        raise NotFound("referral_not_found")
     await audit_referral_read(deps, principal, found, "referral")
     return await referral_public(deps, found)
 
@@ -71,9 +71,9 @@ async def accept_referral(referral_id: ReferralId, body: ReferralAccept, princip
                                                  lawyers=body.lawyers, court=body.court)
         return CaseOpenedPublic(case_id=case_id)
     if body.lawyers:
-        raise InvalidInput("a joined case keeps its lawyers: assign lawyers on the case", field="lawyers")
+        raise InvalidInput("joined_case_keeps_lawyers", field="lawyers")
     if body.court is not None:
-        raise InvalidInput("a joined case keeps its court: change the court on the case", field="court")
+        raise InvalidInput("joined_case_keeps_court", field="court")
     access = handlers.access_of(principal).only({CASE_MANAGER})
     case_id = await handlers.accept_referral_into_case(deps, ctx, access, referral_id=referral_id,
                                                        organisation=organisation, case_id=body.case_id)

@@ -190,11 +190,11 @@ CASE = AggregateType(name="case", topic="casework.cases", collection="cases", st
 def require_distinct_lawyers(lawyers: list[str]) -> None:
     """At least one lawyer, at most MAX_LAWYERS, nobody twice."""
     if not lawyers:
-        raise InvalidInput("at least one lawyer must be assigned", field="lawyers")
+        raise InvalidInput("lawyer_required", field="lawyers")
     if len(lawyers) > MAX_LAWYERS:
-        raise InvalidInput(f"at most {MAX_LAWYERS} lawyers may be assigned", field="lawyers")
+        raise InvalidInput("too_many_lawyers", field="lawyers", limit=MAX_LAWYERS)
     if len(set(lawyers)) != len(lawyers):
-        raise InvalidInput("a lawyer is listed twice (duplicate assignment)", field="lawyers")
+        raise InvalidInput("lawyer_listed_twice", field="lawyers")
 
 
 def open_case(state: Case | None, *, case_id: str, referral_id: str, organisation: str, victim_id: str,
@@ -213,4 +213,4 @@ def open_case(state: Case | None, *, case_id: str, referral_id: str, organisatio
 def require_open(state: Case) -> None:
     """Closed cases accept no further changes."""
     if state.status == "closed":
-        raise Conflict("the case is closed")
+        raise Conflict("case_closed")

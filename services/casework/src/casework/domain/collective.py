@@ -50,12 +50,12 @@ def refusal(case: Case, track: str, to_stage: str) -> Conflict | None:
     needed = consent_needed(track, to_stage)
     consenting = case.consenting_victims()
     if needed != ALWAYS and not consenting:
-        return Conflict(f"no victim of the case consents any more ({', '.join(case.flags)}): it may only be closed",
-                        field="to_stage", allowed_next=[CLOSED])
+        closable = CLOSED in tracks()[track].allowed_next(case.stage_on(track))
+        return Conflict("case_flagged_close_only", field="to_stage", flags=list(case.flags),
+                        allowed_next=[CLOSED] if closable else [])
     if needed == EVERY_VICTIM and len(consenting) < len(case.victim_ids):
         withdrawn = sorted(set(case.victim_ids) - set(consenting))
-        return Conflict("this step is taken in every victim's name and some victims of the case have withdrawn "
-                        "their consent", field="to_stage", victims_without_consent=withdrawn)
+        return Conflict("every_victim_consent_needed", field="to_stage", victims_without_consent=withdrawn)
     return None
 
 
@@ -73,16 +73,16 @@ def join_victim(state: Case, *, victim_id: str, referral_id: str) -> list[Domain
         return []
     require_open(state)
     if not state.consenting_victims():
-        raise Conflict(f"the case is flagged ({', '.join(state.flags)}): no victim may join it", field="case_id")
+        raise Conflict("case_flagged_no_join", field="case_id", flags=list(state.flags))
     if victim_id in state.victim_ids:
-        raise Conflict("the victim is already one of the victims of this case", field="case_id")
+        raise Conflict("victim_already_in_case", field="case_id")
     return [CaseVictimJoined(case_id=state.id, victim_id=victim_id, referral_id=referral_id)]
 
 
 def record_join(state: Case | None, *, victim_id: str, referral_id: str) -> list[DomainEvent]:
     """Add the victim of a referral already accepted into this case (the referral decided); idempotent."""
     if state is None:
-        raise NotFound("no such case")
+        raise NotFound("case_not_found")
     if referral_id in state.referral_ids or victim_id in state.victim_ids:
         return []
     return [CaseVictimJoined(case_id=state.id, victim_id=victim_id, referral_id=referral_id)]

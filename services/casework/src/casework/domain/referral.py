@@ -186,16 +186,16 @@ def receive(state: Referral | None, *, referral_id: str, victim_id: str, needs: 
 def require_pending(state: Referral | None, organisation: str | None = None) -> Referral:
     """Only a pending referral can be decided, and only by its addressee (another organisation: not found)."""
     if state is None or (organisation is not None and not sees(state, organisation)):
-        raise NotFound("no such referral")
+        raise NotFound("referral_not_found")
     if state.status != "pending":
-        raise Conflict(f"the referral was already {state.status}")
+        raise Conflict("referral_already_decided", current_status=state.status)
     return state
 
 
 def require_shared_with(shares: bool | None) -> None:
     """The victim's latest consent (as casework saw it) must not exclude the organisation."""
     if shares is False:
-        raise Conflict("the victim does not consent to share her file with this organisation", field="organisation")
+        raise Conflict("sharing_consent_missing", field="organisation")
 
 
 def accept(state: Referral | None, *, case_id: str, organisation: str, lawyers: list[str],
@@ -206,12 +206,11 @@ def accept(state: Referral | None, *, case_id: str, organisation: str, lawyers: 
     consent event was seen: intake checked it when it addressed the referral)."""
     referral = require_pending(state, organisation)
     if referral.receiving_organisation is None and shares is None:
-        raise Conflict("the victim's consent to share with your organisation is not known: ask the referring "
-                       "organisation to address the referral to you")
+        raise Conflict("sharing_consent_unknown")
     require_shared_with(shares)
     if referral.flags:
         # Without legal-support consent (or after erasure) nobody may act for the victim; declining stays possible.
-        raise Conflict(f"the referral is flagged ({', '.join(referral.flags)}): it can only be declined")
+        raise Conflict("referral_flagged", flags=list(referral.flags))
     require_distinct_lawyers(lawyers)
     if court is not None:
         require_court(court)
@@ -233,14 +232,13 @@ def transfer(state: Referral | None, *, organisation: str, to: str,
     referral = require_pending(state, organisation)
     require_organisation(to, field="organisation", kind=LEGAL_AID)
     if to == referral.receiving_organisation or to == organisation:
-        raise Conflict("the referral is already addressed to this organisation", field="organisation")
+        raise Conflict("referral_already_addressed", field="organisation")
     if referral.flags:
-        raise Conflict(f"the referral is flagged ({', '.join(referral.flags)}): it can only be declined")
+        raise Conflict("referral_flagged", flags=list(referral.flags))
     if sharing is None:
-        raise Conflict("the victim's consent to share is not known here yet: retry shortly", field="organisation")
+        raise Conflict("sharing_consent_not_yet_known", field="organisation")
     if to not in sharing:
-        raise Conflict("the victim does not consent to share her file with this organisation", field="organisation",
-                       allowed=transfer_targets(referral, sharing))
+        raise Conflict("sharing_consent_missing", field="organisation", allowed=transfer_targets(referral, sharing))
     return [ReferralTransferred(referral_id=referral.id, victim_id=referral.victim_id,
                                 from_organisation=organisation, to_organisation=to)]
 

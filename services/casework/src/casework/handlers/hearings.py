@@ -40,11 +40,11 @@ async def read_hearing(deps: Deps, principal: Principal, hearing_id: str, *, pur
 async def _hearing_of_case(deps: Deps, principal: Principal, hearing_id: str, *, purpose: str) -> tuple[Hearing, Case]:
     found = (await deps.store.load(HEARING, hearing_id)).state
     if found is None:
-        raise NotFound("no such hearing")
+        raise NotFound("hearing_not_found")
     try:
         case = await read_case(deps, principal, found.case_id, purpose=purpose)
     except NotFound:
-        raise NotFound("no such hearing") from None
+        raise NotFound("hearing_not_found") from None
     return found, case
 
 

@@ -62,16 +62,16 @@ def check_accounts(accounts: list[SourceAccountInput], source_count: int) -> Non
     seen: set[int] = set()
     for index, account in enumerate(accounts):
         if account.source >= source_count:
-            raise InvalidInput("the incident has no source at this position", field=f"source_accounts.{index}.source")
+            raise InvalidInput("source_not_found", field=f"source_accounts.{index}.source")
         if account.source in seen:
-            raise InvalidInput("this source already has an account", field=f"source_accounts.{index}.source")
+            raise InvalidInput("source_account_duplicate", field=f"source_accounts.{index}.source")
         seen.add(account.source)
 
 
 def readable(state: Incident | None, viewer: Viewer) -> Incident:
     """The incident, if the viewer is cleared for its confidentiality (404 otherwise)."""
     if state is None or not sees_incident(viewer, state.organisation, state.confidentiality):
-        raise NotFound("no such incident")
+        raise NotFound("incident_not_found")
     return state
 
 

@@ -118,7 +118,7 @@ async def referrals_of_victim(deps: Deps, caller: Caller, victim_id: str) -> lis
     """A victim's referrals with casework's answers, for the organisation that referred her; audited."""
     state = (await deps.store.load(VICTIM, victim_id)).state
     if state is None or not manages_victim(caller.viewer, state.organisation):
-        raise NotFound("no such victim")
+        raise NotFound("victim_not_found")
     found = await deps.answers.statuses_of(state)
     await _audit_reads(deps, caller, found)
     return found

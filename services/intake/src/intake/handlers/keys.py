@@ -42,7 +42,7 @@ async def release_key(deps: Deps, caller: Caller, victim_id: str, purpose: KeyPu
         data_key = await _releasable_key(deps, victim, victim_id, purpose, organisation)
     except DomainError as refusal:
         await audit(deps, caller, "key.refused", "victim", victim_id, allowed=False, purpose=purpose,
-                    reason=f"{refusal.detail} {acting_for or ''}".strip()[:200],
+                    reason=f"{refusal.code} {acting_for or ''}".strip()[:200],
                     owner=victim.organisation if victim else None)
         raise
     await audit(deps, caller, "key.released", "victim", victim_id, allowed=True, purpose=purpose, reason=acting_for,
@@ -52,24 +52,24 @@ async def release_key(deps: Deps, caller: Caller, victim_id: str, purpose: KeyPu
 
 def _check_caller(deps: Deps, caller: Caller, purpose: KeyPurpose, organisation: str | None) -> None:
     if not caller.is_service or purpose not in deps.settings.key_release_purposes.get(caller.subject, []):
-        raise Forbidden("this service may not obtain keys for this purpose")
+        raise Forbidden("key_purpose_not_allowed")
     if purpose == "legal_support" and organisation is None:
-        raise Forbidden("name the legal-aid organisation the key is for", field="organisation")
+        raise Forbidden("key_organisation_required", field="organisation")
 
 
 async def _releasable_key(deps: Deps, victim: Victim | None, victim_id: str, purpose: KeyPurpose,
                           organisation: str | None) -> bytes:
     if victim is None:
-        raise NotFound("no such victim")
+        raise NotFound("victim_not_found")
     if victim.erased:
-        raise Gone("this victim's data was erased")
+        raise Gone("victim_erased")
     if not consent_covers(victim, purpose):
-        raise Forbidden("the victim has not consented to this purpose")
+        raise Forbidden("consent_missing_for_purpose")
     if purpose == "legal_support" and not shares_with(victim, organisation):
-        raise Forbidden("the victim has not consented to share with this organisation", field="organisation")
+        raise Forbidden("sharing_consent_missing", field="organisation")
     data_key = await deps.keyring.data_key(victim_id)
     if data_key is None:  # shredded by an erasure that has not committed yet
-        raise Gone("this victim's key no longer exists")
+        raise Gone("victim_key_destroyed")
     return data_key
 
 

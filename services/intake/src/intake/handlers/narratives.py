@@ -85,7 +85,7 @@ async def _victim_key(deps: Deps, caller: Caller, index: int, account: SourceAcc
                                                                 victim.consent.sharing):
         key = await deps.keyring.data_key(account.given_by_victim)
     if key is None:
-        raise InvalidInput("no such victim", field=f"source_accounts.{index}.given_by_victim")
+        raise InvalidInput("victim_not_found", field=f"source_accounts.{index}.given_by_victim")
     return key
 
 
