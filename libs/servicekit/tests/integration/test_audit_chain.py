@@ -115,5 +115,7 @@ async def test_admins_verify_the_chain_over_http_and_others_may_not(infra, mongo
         assert anchored.json()["ok"] is True
         half = await client.get("/audit/integrity", params={"anchor_seq": 1}, headers=admin)
         assert half.status_code == 422
+        assert half.json()["errors"] == [{"field": "query.anchor_hash", "code": "audit_anchor_incomplete",
+                                          "reason": "Indiquez à la fois anchor_seq et anchor_hash, ou aucun des deux."}]
         assert (await client.get("/audit/integrity", headers=officer)).status_code == 403
     await mongo.drop_database(settings.database_name)

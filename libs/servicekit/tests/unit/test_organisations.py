@@ -29,13 +29,14 @@ def test_every_organisation_has_a_known_kind_and_both_labels():
 def test_an_unknown_organisation_is_a_422_naming_the_field():
     with pytest.raises(InvalidInput) as refused:
         require_organisation("org-nowhere", field="consent.sharing.0")
-    assert refused.value.field == "consent.sharing.0"
+    assert (refused.value.code, refused.value.field) == ("unknown_term", "consent.sharing.0")
     assert "org-amdh" in refused.value.extra["allowed"]
 
 
 def test_an_organisation_of_another_kind_is_refused_listing_those_of_the_kind_required():
     with pytest.raises(InvalidInput) as refused:
         require_organisation("org-fidh", field="receiving_organisation", kind="legal_aid")
+    assert refused.value.code == "organisation_not_legal_aid"
     assert refused.value.extra["allowed"] == ["org-legal", "org-wildaf"]
 
 

@@ -150,7 +150,7 @@ async def test_passing_a_referral_on_outside_the_victims_consent_is_a_409_and_wr
     refused = await cw.client.post(f"/referrals/{referral_id}/transfer", json={"organisation": "org-wildaf"},
                                    headers=cw.headers("case_manager"))
     assert refused.status_code == 409
-    assert refused.json()["errors"][0]["field"] == "organisation"
+    assert (refused.json()["errors"][0]["field"], refused.json()["code"]) == ("organisation", "sharing_consent_missing")
     assert await cw.count("events") == before
 
 
@@ -160,6 +160,8 @@ async def test_passing_a_referral_on_to_an_organisation_that_is_not_legal_aid_is
     refused = await cw.client.post(f"/referrals/{referral_id}/transfer", json={"organisation": "org-fidh"},
                                    headers=cw.headers("case_manager"))
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "organisation"
+    assert refused.json()["code"] == "organisation_not_legal_aid"
+    assert refused.json()["allowed"] == ["org-legal", "org-wildaf"]
 
 
 async def test_accepting_is_refused_after_the_victim_stopped_sharing_with_the_organisation(cw):
@@ -168,3 +170,4 @@ async def test_accepting_is_refused_after_the_victim_stopped_sharing_with_the_or
     refused = await cw.client.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-a"]},
                                    headers=cw.headers("case_manager"))
     assert refused.status_code == 409 and refused.json()["errors"][0]["field"] == "organisation"
+    assert refused.json()["code"] == "sharing_consent_missing"

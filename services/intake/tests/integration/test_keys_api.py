@@ -71,9 +71,10 @@ async def test_key_is_refused_for_an_organisation_the_victim_did_not_consent_to_
         refused = await casework.post(f"/internal/keys/{victim_id}/release",
                                       json={"purpose": "legal_support", "organisation": "org-wildaf"})
     assert refused.status_code == 403
-    assert refused.json()["errors"][0]["field"] == "organisation"
+    assert (refused.json()["errors"][0]["field"], refused.json()["code"]) == ("organisation", "sharing_consent_missing")
     audit = await intake.deps.core.audit.query(resource_id=victim_id)
-    assert [(e.action, e.outcome) for e in audit if e.action.startswith("key.")] == [("key.refused", "denied")]
+    assert [(e.action, e.outcome, e.reason) for e in audit if e.action.startswith("key.")] == [
+        ("key.refused", "denied", "sharing_consent_missing for org-wildaf")]
 
 
 async def test_key_for_legal_support_is_refused_when_no_organisation_is_named(intake):
@@ -81,7 +82,9 @@ async def test_key_for_legal_support_is_refused_when_no_organisation_is_named(in
     async with service_client(intake, "svc-casework") as casework:
         refused = await casework.post(f"/internal/keys/{victim_id}/release", json={"purpose": "legal_support"})
     assert refused.status_code == 403
-    assert refused.json()["errors"][0]["field"] == "organisation"
+    assert refused.json()["errors"][0] == {"field": "organisation", "code": "key_organisation_required",
+                                           "reason": "Indiquez l'organisation d'aide juridique pour laquelle la clé "
+                                                     "est demandée."}
 
 
 async def test_a_service_may_ask_only_for_its_own_purpose(intake):

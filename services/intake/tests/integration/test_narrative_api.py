@@ -87,6 +87,7 @@ async def test_an_account_must_name_an_existing_source_once(intake):
             {"source": 0, "text": ACCOUNT}, {"source": 0, "text": ACCOUNT}]})
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "source_accounts.0.source"
     assert twice.status_code == 422 and twice.json()["errors"][0]["field"] == "source_accounts.1.source"
+    assert (missing.json()["code"], twice.json()["code"]) == ("source_not_found", "source_account_duplicate")
 
 
 async def test_erasing_the_narrative_shreds_the_incidents_key_and_ciphertexts_and_keeps_the_facts(intake):
@@ -128,3 +129,4 @@ async def test_an_account_attributed_to_a_victim_the_caller_cannot_see_is_refuse
             "source_accounts": [{"source": 0, "text": ACCOUNT, "given_by_victim": "no-such-victim"}]})
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "source_accounts.0.given_by_victim"
+    assert refused.json()["code"] == "victim_not_found"

@@ -145,7 +145,9 @@ async def test_referral_to_an_organisation_outside_the_victims_sharing_consent_i
         refused = await monitor.post(f"/victims/{victim_id}/referrals", json={
             "needs": ["legal_advice"], "urgency": "low", "receiving_organisation": "org-wildaf"})
     assert refused.status_code == 409
-    assert refused.json()["errors"][0]["field"] == "receiving_organisation"
+    assert refused.json()["errors"][0] == {"field": "receiving_organisation", "code": "sharing_consent_missing",
+                                           "reason": "La victime n'a pas consenti au partage de son dossier avec "
+                                                     "cette organisation."}
     assert await intake.db["events"].find_one({"_id": f"{victim_id}:0000000002"}) is None
 
 
@@ -155,7 +157,7 @@ async def test_referral_to_an_unknown_organisation_is_a_422_naming_the_field(int
         refused = await monitor.post(f"/victims/{victim_id}/referrals", json={
             "needs": ["legal_advice"], "urgency": "low", "receiving_organisation": "org-nowhere"})
     assert refused.status_code == 422
-    assert refused.json()["errors"][0]["field"] == "receiving_organisation"
+    assert (refused.json()["errors"][0]["field"], refused.json()["code"]) == ("receiving_organisation", "unknown_term")
 
 
 async def test_registration_sharing_with_an_unknown_organisation_is_a_422_naming_its_position(intake):
@@ -164,7 +166,7 @@ async def test_registration_sharing_with_an_unknown_organisation_is_a_422_naming
     async with intake.client("monitor") as monitor:
         refused = await monitor.post("/victims", json=body)
     assert refused.status_code == 422
-    assert refused.json()["errors"][0]["field"] == "consent.sharing.1"
+    assert (refused.json()["errors"][0]["field"], refused.json()["code"]) == ("consent.sharing.1", "unknown_term")
 
 
 async def test_erasure_shreds_key_and_ciphertexts_keeps_the_audit_fact(intake):
