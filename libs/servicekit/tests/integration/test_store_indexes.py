@@ -33,10 +33,14 @@ async def explain(db, command: dict[str, Any]) -> dict[str, Any]:
     return await db.command("explain", command)
 
 
+def sqlite_scans_a_table(plan: list[str]) -> bool:
+    """A line of SQLite's plan reads a whole table (not an index, not the json_each of one row)."""
+    return any("detail=SCAN " in line and "INDEX" not in line and "json_each" not in line for line in plan)
+
+
 def sqlite_uses_id_index(plan: list[str]) -> bool:
     """SQLite searched the `_id_` index (no full scan of the table)."""
-    return any("USING INDEX" in line and "__id_" in line for line in plan) and not any(
-        "SCAN" in line and "INDEX" not in line for line in plan)
+    return any("USING INDEX" in line and "__id_" in line for line in plan) and not sqlite_scans_a_table(plan)
 
 
 def mongodb_uses_id_index(explained: dict[str, Any]) -> bool:
@@ -121,6 +125,23 @@ async def test_an_id_that_breaks_the_index_order_still_sorts_like_mongodb(docs):
         assert explained["sortPushdown"] is False
     page = [d["_id"] async for d in db.docs.find({"_id": {"$gte": "agg-01"}}).sort("_id", 1).limit(3)]
     assert page == ["agg-01000", "agg-01000 b", commit_id("agg-01000", 1)]
+
+
+async def test_equality_on_an_indexed_field_reads_that_index(docs):
+    """With an index declared on a field, equality and $in on it are looked up, arrays included."""
+    db, ferretdb = docs
+    await db.docs.insert_one({"_id": "tagged", "n": -1, "organisation": ["org-9", "org-1"]})
+    await db.docs.create_index("organisation")
+    query = {"organisation": {"$in": ["org-9", "org-8"]}}
+    explained = await explain(db, {"find": "docs", "filter": query})
+    if ferretdb:
+        plan = explained["queryPlanner"]["Plan"]
+        assert any("USING INDEX" in line and "organisation" in line for line in plan), plan
+        assert not sqlite_scans_a_table(plan), plan
+    else:
+        stages = str(explained["queryPlanner"]["winningPlan"])
+        assert "IXSCAN" in stages and "COLLSCAN" not in stages, stages
+    assert [d["_id"] async for d in db.docs.find(query)] == ["tagged"]
 
 
 @pytest.fixture
