@@ -25,7 +25,8 @@ run:
 	deploy/local/run.sh
 
 # Benchmarks on growing stores, then the five services as processes at rising rates, then
-# docs/performance.md; bounded in time (about 25 minutes on an idle 2-core machine).
+# docs/performance.md. Every measurement is bounded in count and time; the whole took about an hour
+# and a half on a shared 2-core machine (load average 20-40), seeding included.
 # BENCH_ARGS / PIPELINE_ARGS pass options, e.g. make bench BENCH_ARGS="--tiers 0,10000 --quick"
 BENCH_ARGS ?=
 PIPELINE_ARGS ?=
