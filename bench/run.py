@@ -206,7 +206,7 @@ def slopes(tiers: dict[str, dict[str, Any]]) -> dict[str, float]:
     first, last = tiers[keys[0]], tiers[keys[-1]]
     out = {}
     for name, value in last.items():
-        if isinstance(value, dict) and "p50_ms" in value and first.get(name, {}).get("p50_ms"):
+        if isinstance(value, dict) and value.get("count") and first.get(name, {}).get("p50_ms"):
             out[name] = round(value["p50_ms"] / first[name]["p50_ms"], 2)
     if first.get("advocacy_rebuild", {}).get("throughput_per_s"):
         out["advocacy_rebuild_events_per_s"] = round(
