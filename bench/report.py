@@ -1,5 +1,7 @@
 """Render docs/performance.md from bench/results: `uv run python bench/report.py`.
 
+Sections of the page it does not write (kept by hand) are kept, after the generated ones.
+
 Reads latest.json (bench/run.py), store-before.json (the same bench on FerretDB as released, kept for
 the comparison), store-ops-*.json (bench/store_ops.py, one per candidate store) and pipeline-latest.json
 (bench/pipeline.py); sections whose file is missing are left out.
@@ -203,6 +205,20 @@ def targets(results: dict[str, Any], pipeline: dict[str, Any] | None) -> list[st
     return lines
 
 
+GENERATED = ("Growing stores", "Before and after the store change", "Choosing the local store",
+             "Pipeline: the five services as processes", "Targets", "Which query shapes an index serves",
+             "What limits the targets that do not hold", "Reading the figures", "Method")
+
+
+def hand_kept(path: Path) -> str:
+    """Sections of the current page that this script does not write (e.g. the web app's first load)."""
+    if not path.exists():
+        return ""
+    sections = path.read_text().split("\n## ")[1:]
+    kept = [s for s in sections if s.split("\n", 1)[0].strip() not in GENERATED]
+    return "".join("\n## " + s.rstrip("\n") + "\n" for s in kept)
+
+
 def main() -> None:
     results = load("latest.json")
     assert results is not None, "run bench/run.py first"
@@ -229,7 +245,8 @@ def main() -> None:
     if pipeline:
         lines += ["## Pipeline: the five services as processes", "", *pipeline_table(pipeline), ""]
     lines += ["## Targets", "", *targets(results, pipeline), ""]
-    (ROOT / "docs/performance.md").write_text("\n".join(lines) + "\n" + SHAPES + NOTES)
+    page = ROOT / "docs/performance.md"
+    page.write_text("\n".join(lines) + "\n" + SHAPES + NOTES + hand_kept(page))
 
 
 if __name__ == "__main__":

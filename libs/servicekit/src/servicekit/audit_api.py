@@ -39,7 +39,7 @@ def audit_router(audit: AuditLog) -> APIRouter:
         """Filter by actor, victim or resource id and period (since inclusive, until exclusive)."""
         for name, bound in (("since", since), ("until", until)):
             if bound is not None and bound.tzinfo is None:
-                raise InvalidInput("give a time zone (e.g. Z)", field=f"query.{name}")
+                raise InvalidInput("timezone_required", field=f"query.{name}")
         entries = await audit.query(actor=actor, resource_id=victim_id or resource_id, since=since, until=until,
                                     limit=limit)
         return AuditPage(entries=entries)

@@ -21,6 +21,7 @@ from .auth import TokenVerifier, TrustedIssuer
 from .domain import AggregateType
 from .eventstore import EventStore
 from .health import ReadinessCheck
+from .i18n import catalogue
 from .kafka import kafka_reachable
 from .logging import configure_logging
 from .mongo import mongo_client, store_reachable
@@ -56,14 +57,18 @@ def build_core(settings: BaseServiceSettings) -> Core:
 
 
 def token_verifier(settings: BaseServiceSettings) -> TokenVerifier:
-    """The verifier of the service's trusted issuer (JWKS file or URL from settings)."""
-    issuer = TrustedIssuer(
-        issuer=settings.auth_issuer,
-        audience=settings.auth_audience,
-        jwks_file=settings.auth_jwks_file,
-        jwks_url=settings.auth_jwks_url,
-    )
-    return TokenVerifier([issuer])
+    """The verifier of the service's trusted issuers: the configured issuer (JWKS file or URL, e.g. the
+    development issuer) and the OpenID provider (`oidc_issuer`), each for `auth_audience`."""
+    issuers = []
+    if settings.auth_jwks_file is not None or settings.auth_jwks_url is not None:
+        issuers.append(TrustedIssuer(issuer=settings.auth_issuer, audience=settings.auth_audience,
+                                     jwks_file=settings.auth_jwks_file, jwks_url=settings.auth_jwks_url))
+    if settings.oidc_issuer:
+        issuers.append(TrustedIssuer(issuer=settings.oidc_issuer, audience=settings.auth_audience,
+                                     jwks_url=settings.oidc_jwks_url, discover=settings.oidc_jwks_url is None))
+    if not issuers:  # fail at start-up, not with a 401 on every request
+        raise ValueError("no trusted issuer: set AUTH_JWKS_FILE / AUTH_JWKS_URL or OIDC_ISSUER")
+    return TokenVerifier(issuers)
 
 
 def readiness_checks(core: Core) -> dict[str, ReadinessCheck]:
@@ -99,8 +104,12 @@ def service_app(
     description: str,
     routers: Sequence[APIRouter],
     upload_max_bytes: int | None = None,
+    messages: str | None = None,
 ) -> FastAPI:
-    """A service's FastAPI app around already-built deps (reached by routes via `app.state.deps`)."""
+    """A service's FastAPI app around already-built deps (reached by routes via `app.state.deps`).
+
+    `messages` names the package whose `locales/` hold the service's problem texts (usually itself).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -116,6 +125,7 @@ def service_app(
         readiness_checks=readiness_checks(core),
         token_verifier=verifier,
         upload_max_bytes=upload_max_bytes,
+        messages=catalogue(messages),
     )
     app.state.deps = deps
     return app

@@ -75,6 +75,6 @@ class NotesVault:
             return None
         if doc.get("shredded"):
             if create:
-                raise Conflict("the notes of this case were erased with its victim's data")
+                raise Conflict("case_notes_erased")
             return None
         return unwrap_key({self.kek.key_id: self.kek}, doc["wrapped"], subject_id=case_id)

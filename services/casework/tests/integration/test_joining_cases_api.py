@@ -66,7 +66,7 @@ async def test_a_retried_acceptance_into_the_case_changes_nothing(cw):
     assert await cw.count("events") == before
     elsewhere, _ = await cw.open_case()
     moved = await join(cw, referral_id, elsewhere)
-    assert moved.status_code == 409 and "already accepted" in moved.json()["detail"]
+    assert moved.status_code == 409 and moved.json()["code"] == "referral_already_decided"
 
 
 async def test_a_hearing_of_the_collective_case_names_both_victims(cw):
@@ -145,14 +145,14 @@ async def test_a_closed_or_flagged_case_or_a_victim_already_in_it_is_a_conflict(
     case_id, victim_id = await cw.open_case()
     again, _ = await cw.refer(victim_id=victim_id)
     already = await join(cw, again, case_id)
-    assert already.status_code == 409 and "already one of the victims" in already.json()["detail"]
+    assert already.status_code == 409 and already.json()["code"] == "victim_already_in_case"
     assert already.headers["content-type"].startswith("application/problem+json")
 
     await cw.deliver(cw.intake_event("intake.victim.consent_changed.v1", victim_id,
                                      {"victim_id": victim_id, "legal_support": False}))
     referral_id, _ = await cw.refer()
     flagged = await join(cw, referral_id, case_id)
-    assert flagged.status_code == 409 and "flagged" in flagged.json()["detail"]
+    assert flagged.status_code == 409 and flagged.json()["code"] == "case_flagged_no_join"
 
     closed_id, _ = await cw.open_case()
     close = await cw.client.post(f"/cases/{closed_id}/stage", headers=cw.headers(**LAWYER),
@@ -160,7 +160,7 @@ async def test_a_closed_or_flagged_case_or_a_victim_already_in_it_is_a_conflict(
     assert close.status_code == 200, close.text
     before = await cw.count("events")
     refused = await join(cw, referral_id, closed_id)
-    assert refused.status_code == 409 and "closed" in refused.json()["detail"]
+    assert refused.status_code == 409 and refused.json()["code"] == "case_closed"
     assert await cw.count("events") == before
 
 

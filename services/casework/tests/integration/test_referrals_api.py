@@ -71,8 +71,8 @@ async def test_duplicate_lawyers_in_an_acceptance_are_refused_and_nothing_is_wri
                                     headers=cw.headers("case_manager"))
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
-    assert response.json()["errors"] == [{"field": "lawyers",
-                                          "reason": "a lawyer is listed twice (duplicate assignment)"}]
+    assert response.json()["errors"] == [{"field": "lawyers", "code": "lawyer_listed_twice",
+                                          "reason": "Un avocat figure deux fois (affectation en double)."}]
     assert await cw.count("events") == before
 
 

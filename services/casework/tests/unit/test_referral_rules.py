@@ -42,12 +42,12 @@ def test_accepting_names_the_case_derived_from_the_referral():
 def test_a_referral_is_accepted_only_once():
     entry = REFERRAL.fold("ref-1", received(), referral.accept(received(), case_id="c", organisation="org-legal",
                                                                lawyers=["lawyer-a"], court=None))
-    with pytest.raises(Conflict, match="already accepted"):
+    with pytest.raises(Conflict, match="referral_already_decided"):
         referral.accept(entry, case_id="c", organisation="org-other", lawyers=["lawyer-b"], court=None)
 
 
 def test_duplicate_lawyer_in_acceptance_is_invalid_input():
-    with pytest.raises(InvalidInput, match="duplicate assignment") as refused:
+    with pytest.raises(InvalidInput, match="lawyer_listed_twice") as refused:
         referral.accept(received(), case_id="c", organisation="org-legal", lawyers=["lawyer-a", "lawyer-a"],
                         court=None)
     assert refused.value.field == "lawyers"
@@ -61,7 +61,7 @@ def test_unknown_court_in_acceptance_is_invalid_input():
 
 def test_flagged_referral_can_be_declined_but_not_accepted():
     flagged = received(flags=["consent_withdrawn"])
-    with pytest.raises(Conflict, match="only be declined"):
+    with pytest.raises(Conflict, match="referral_flagged"):
         referral.accept(flagged, case_id="c", organisation="org-legal", lawyers=["lawyer-a"], court=None)
     assert referral.decline(flagged, organisation="org-legal", reason="victim_declined")[0].reason == "victim_declined"
 

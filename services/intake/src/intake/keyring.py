@@ -67,7 +67,7 @@ class VictimKeyring:
         except DuplicateKeyError:
             existing = await self.data_key(victim_id)
             if existing is None:  # shredded between our insert and our read: never resurrect it
-                raise Conflict("this victim was erased while being registered") from None
+                raise Conflict("victim_erased_during_registration") from None
             return existing
 
     async def data_key(self, victim_id: str) -> bytes | None:

@@ -123,8 +123,8 @@ async def test_referral_without_legal_support_consent_is_a_409_and_writes_nothin
         refused = await monitor.post(f"/victims/{victim_id}/referrals",
                                      json={"needs": ["legal_advice"], "urgency": "low"})
     assert refused.status_code == 409
-    assert refused.json()["errors"] == [{"field": "consent.legal_support",
-                                         "reason": "the victim has not consented to legal support"}]
+    assert refused.json()["errors"] == [{"field": "consent.legal_support", "code": "legal_support_consent_missing",
+                                         "reason": "La victime n'a pas consenti à l'accompagnement juridique."}]
     assert await intake.db["events"].find_one({"_id": f"{victim_id}:0000000002"}) is None
 
 

@@ -83,6 +83,7 @@ class HearingV1(_Consumed):
     case_id: Id | None = None
     victim_ids: list[Id] = Field(default_factory=list, max_length=500)
     starts_at: datetime
+    court_code: str = Field(default="", max_length=80)
     court: str = Field(default="", max_length=120, validation_alias=AliasChoices("court", "court_name"))
     city: str = Field(default="", max_length=80, validation_alias=AliasChoices("city", "court_city"))
 
@@ -100,5 +101,6 @@ class HearingCancelledV1(_Consumed):
     case_id: Id | None = None
     victim_ids: list[Id] = Field(default_factory=list, max_length=500)
     starts_at: datetime | None = None
+    court_code: str = Field(default="", max_length=80)
     court: str = Field(default="", max_length=120, validation_alias=AliasChoices("court", "court_name"))
     city: str = Field(default="", max_length=80, validation_alias=AliasChoices("city", "court_city"))

@@ -102,7 +102,8 @@ async def notify_hearing_rescheduled(event: ConsumedEvent, deps: Deps) -> None:
 async def _hearing_set(event: ConsumedEvent, deps: Deps, kind: MessageKind) -> None:
     data = HearingV1.model_validate(_with_subject(event, "hearing_id"))
     hearing = Hearing(hearing_id=data.hearing_id, case_id=data.case_id, starts_at=data.starts_at, court=data.court,
-                      city=data.city, status="scheduled", revision=event.id, revised_at=event.envelope.time)
+                      city=data.city, status="scheduled", revision=event.id, revised_at=event.envelope.time,
+                      court_code=data.court_code)
     if not await deps.hearings.apply(hearing, data.victim_ids):
         return  # a replay, or older than what notify already knows
     ctx = consumer_context(event)
@@ -141,7 +142,7 @@ def _cancelled_hearing(data: HearingCancelledV1, known: Hearing | None, event: C
     return Hearing(hearing_id=data.hearing_id, case_id=data.case_id or (known.case_id if known else None),
                    starts_at=starts_at, court=data.court or (known.court if known else ""),
                    city=data.city or (known.city if known else ""), status="cancelled", revision=event.id,
-                   revised_at=event.envelope.time)
+                   revised_at=event.envelope.time, court_code=data.court_code or (known.court_code if known else ""))
 
 
 async def _cancel_outdated(deps: Deps, hearing_id: str, current_event_id: str, *, cancelled: bool,

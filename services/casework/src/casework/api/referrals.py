@@ -34,7 +34,7 @@ async def read_referral(referral_id: ReferralId, principal: CaseManager, deps: A
     """One referral: pending ones to any case manager, decided ones to the deciding organisation."""
     found = (await deps.store.load(REFERRAL, referral_id)).state
     if found is None or (found.status != "pending" and found.organisation != principal.organisation):
-        raise NotFound("no such referral")
+        raise NotFound("referral_not_found")
     await handlers.audit(deps, principal, action="referral.read", resource_type="referral", resource_id=referral_id,
                          purpose="referral", allowed=True)
     return ReferralPublic.model_validate(found.model_dump())
@@ -53,9 +53,9 @@ async def accept_referral(referral_id: ReferralId, body: ReferralAccept, princip
                                                  lawyers=body.lawyers, court=body.court)
         return CaseOpenedPublic(case_id=case_id)
     if body.lawyers:
-        raise InvalidInput("a joined case keeps its lawyers: assign lawyers on the case", field="lawyers")
+        raise InvalidInput("joined_case_keeps_lawyers", field="lawyers")
     if body.court is not None:
-        raise InvalidInput("a joined case keeps its court: change the court on the case", field="court")
+        raise InvalidInput("joined_case_keeps_court", field="court")
     access = handlers.access_of(principal).only({CASE_MANAGER})
     case_id = await handlers.accept_referral_into_case(deps, ctx, access, referral_id=referral_id,
                                                        organisation=organisation, case_id=body.case_id)

@@ -36,5 +36,5 @@ async def court_list() -> dict[str, Any]:
 async def terms(name: str) -> dict[str, Any]:
     """One of the small lists (decline reasons, hearing purposes, outcomes, ...)."""
     if name not in TERM_LISTS:
-        raise NotFound(f"no such list; lists: {', '.join(TERM_LISTS)}")
+        raise NotFound("term_list_not_found", allowed=list(TERM_LISTS))
     return {"version": version("terms"), "name": name, "terms": [t.public() for t in term_list(name).values()]}

@@ -236,11 +236,11 @@ CASE = AggregateType(name="case", topic="casework.cases", collection="cases", st
 def require_distinct_lawyers(lawyers: list[str]) -> None:
     """At least one lawyer, at most MAX_LAWYERS, nobody twice."""
     if not lawyers:
-        raise InvalidInput("at least one lawyer must be assigned", field="lawyers")
+        raise InvalidInput("lawyer_required", field="lawyers")
     if len(lawyers) > MAX_LAWYERS:
-        raise InvalidInput(f"at most {MAX_LAWYERS} lawyers may be assigned", field="lawyers")
+        raise InvalidInput("too_many_lawyers", field="lawyers", limit=MAX_LAWYERS)
     if len(set(lawyers)) != len(lawyers):
-        raise InvalidInput("a lawyer is listed twice (duplicate assignment)", field="lawyers")
+        raise InvalidInput("lawyer_listed_twice", field="lawyers")
 
 
 def open_case(state: Case | None, *, case_id: str, referral_id: str, organisation: str, victim_id: str,
@@ -259,7 +259,7 @@ def open_case(state: Case | None, *, case_id: str, referral_id: str, organisatio
 def require_open(state: Case) -> None:
     """Closed cases accept no further changes."""
     if state.status == "closed":
-        raise Conflict("the case is closed")
+        raise Conflict("case_closed")
 
 
 def join_victim(state: Case, *, victim_id: str, referral_id: str) -> list[DomainEvent]:
@@ -271,16 +271,16 @@ def join_victim(state: Case, *, victim_id: str, referral_id: str) -> list[Domain
         return []
     require_open(state)
     if state.flags:
-        raise Conflict(f"the case is flagged ({', '.join(state.flags)}): no victim may join it", field="case_id")
+        raise Conflict("case_flagged_no_join", field="case_id", flags=list(state.flags))
     if victim_id in state.victim_ids:
-        raise Conflict("the victim is already one of the victims of this case", field="case_id")
+        raise Conflict("victim_already_in_case", field="case_id")
     return [CaseVictimJoined(case_id=state.id, victim_id=victim_id, referral_id=referral_id)]
 
 
 def record_join(state: Case | None, *, victim_id: str, referral_id: str) -> list[DomainEvent]:
     """Add the victim of a referral already accepted into this case (the referral decided); idempotent."""
     if state is None:
-        raise NotFound("no such case")
+        raise NotFound("case_not_found")
     if referral_id in state.referral_ids or victim_id in state.victim_ids:
         return []
     return [CaseVictimJoined(case_id=state.id, victim_id=victim_id, referral_id=referral_id)]

@@ -118,7 +118,7 @@ def schedule(state: Hearing | None, *, hearing_id: str, case_id: str, victim_ids
              now: datetime) -> list[DomainEvent]:
     """Schedule a hearing of a case in the future."""
     if state is not None:
-        raise Conflict("this hearing is already scheduled")
+        raise Conflict("hearing_already_scheduled")
     where = require_court(court)
     require_term("hearing_purposes", purpose, field_name="purpose")
     starts_at, ends_at = to_bamako(starts_at), to_bamako(ends_at) if ends_at else None
@@ -137,9 +137,9 @@ def _facts(state: Hearing) -> dict[str, object]:
 def require_scheduled(state: Hearing | None) -> Hearing:
     """Only a hearing still to come can be moved, held or cancelled."""
     if state is None:
-        raise NotFound("no such hearing")
+        raise NotFound("hearing_not_found")
     if state.status != "scheduled":
-        raise Conflict(f"the hearing was already {state.status}")
+        raise Conflict("hearing_already_final", current_status=state.status)
     return state
 
 
@@ -151,7 +151,7 @@ def reschedule(state: Hearing | None, *, starts_at: datetime, ends_at: datetime 
     starts_at, ends_at = to_bamako(starts_at), to_bamako(ends_at) if ends_at else None
     require_future_start(starts_at, ends_at, now)
     if starts_at == hearing.starts_at:
-        raise InvalidInput("the new start is the current one", field="starts_at")
+        raise InvalidInput("hearing_start_unchanged", field="starts_at")
     return [HearingRescheduled(**_facts(hearing), starts_at=starts_at, ends_at=ends_at,  # type: ignore[arg-type]
                                previous_starts_at=hearing.starts_at, reason=reason)]
 
@@ -161,7 +161,7 @@ def record_held(state: Hearing | None, *, outcome: str, now: datetime) -> list[D
     hearing = require_scheduled(state)
     require_term("hearing_outcomes", outcome, field_name="outcome")
     if hearing.starts_at > now:
-        raise Conflict("the hearing has not started yet")
+        raise Conflict("hearing_not_started")
     return [HearingHeld(**_facts(hearing), starts_at=hearing.starts_at, outcome=outcome)]  # type: ignore[arg-type]
 
 

@@ -136,9 +136,9 @@ def receive(state: Referral | None, *, referral_id: str, victim_id: str, needs: 
 def require_pending(state: Referral | None) -> Referral:
     """Only a pending referral can be decided."""
     if state is None:
-        raise NotFound("no such referral")
+        raise NotFound("referral_not_found")
     if state.status != "pending":
-        raise Conflict(f"the referral was already {state.status}")
+        raise Conflict("referral_already_decided", current_status=state.status)
     return state
 
 
@@ -148,7 +148,7 @@ def accept(state: Referral | None, *, case_id: str, organisation: str, lawyers: 
     referral = require_pending(state)
     if referral.flags:
         # Without legal-support consent (or after erasure) nobody may act for the victim; declining stays possible.
-        raise Conflict(f"the referral is flagged ({', '.join(referral.flags)}): it can only be declined")
+        raise Conflict("referral_flagged", flags=list(referral.flags))
     require_distinct_lawyers(lawyers)
     if court is not None:
         require_court(court)

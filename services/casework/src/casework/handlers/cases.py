@@ -59,7 +59,7 @@ async def add_note(deps: Deps, principal: Principal, case_id: str, *, text: str)
     case = await read_case(deps, principal, case_id, purpose="add privileged note",
                            access=Access(principal.subject, principal.roles & {LAWYER}, None))
     if "victim_erased" in case.flags:
-        raise Conflict("the victim was erased: no notes are kept on this case any more")
+        raise Conflict("case_notes_victim_erased")
     note_id = new_id()
     await deps.notes.add(case_id=case_id, note_id=note_id, author=principal.subject, text=text, at=deps.clock())
     return note_id
@@ -80,7 +80,7 @@ async def reveal_victim_name(deps: Deps, principal: Principal, case_id: str, vic
         name = await _reveal(deps, case, victim_id)
     except DomainError as refused:
         await audit(deps, principal, action="victim.name_read", resource_type="victim", resource_id=victim_id,
-                    purpose="legal_support", allowed=False, reason=refused.detail[:200])
+                    purpose="legal_support", allowed=False, reason=refused.code)
         raise
     await audit(deps, principal, action="victim.name_read", resource_type="victim", resource_id=victim_id,
                 purpose="legal_support", allowed=True)
@@ -89,15 +89,15 @@ async def reveal_victim_name(deps: Deps, principal: Principal, case_id: str, vic
 
 async def _reveal(deps: Deps, case: Case, victim_id: str) -> str:
     if victim_id not in case.victim_ids:
-        raise NotFound("no such victim in this case")
+        raise NotFound("case_victim_not_found")
     status, flags = await deps.victims.status(victim_id), case.flags_of(victim_id)  # this victim's flags only
     if status.erased or "victim_erased" in flags:
         deps.names.forget(victim_id)
-        raise Gone("the victim's identifying data was erased")
+        raise Gone("victim_identity_erased")
     if status.legal_support is False or "consent_withdrawn" in flags:
         deps.names.forget(victim_id)
-        raise Forbidden("the victim withdrew consent to legal support")
+        raise Forbidden("legal_support_consent_withdrawn")
     ciphertext = await deps.victims.name_ciphertext(victim_id)
     if ciphertext is None:
-        raise Gone("casework holds no name for this victim")
+        raise Gone("victim_name_unknown")
     return await deps.names.reveal(victim_id, ciphertext)

@@ -36,11 +36,11 @@ async def read_hearing(deps: Deps, principal: Principal, hearing_id: str, *, pur
     """A hearing of a case the caller may see (else 404, like the case itself)."""
     found = (await deps.store.load(HEARING, hearing_id)).state
     if found is None:
-        raise NotFound("no such hearing")
+        raise NotFound("hearing_not_found")
     try:
         await read_case(deps, principal, found.case_id, purpose=purpose)
     except NotFound:
-        raise NotFound("no such hearing") from None
+        raise NotFound("hearing_not_found") from None
     return found
 
 

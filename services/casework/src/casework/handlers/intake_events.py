@@ -74,7 +74,7 @@ async def receive_referral(event: ConsumedEvent, deps: Deps) -> None:
     # Intake keys the event by victim (it is an event of its victim aggregate, on intake.victims); the
     # inbox entry is keyed by the referral id either way, so any subject naming one of the two is fine.
     if event.envelope.subject not in (data.referral_id, data.victim_id):
-        raise InvalidInput("the event subject names neither the referral nor the victim", field="referral_id")
+        raise InvalidInput("event_subject_mismatch", field="referral_id")
     referred_at = data.referred_at or event.envelope.time
     status = await deps.victims.status(data.victim_id)
     if data.name_ciphertext and not status.erased:

@@ -35,7 +35,7 @@ async def accept_referral_into_case(deps: Deps, ctx: CommandContext, access: Acc
     """
     found = (await deps.store.load(REFERRAL, referral_id)).state
     if found is None:
-        raise NotFound("no such referral")
+        raise NotFound("referral_not_found")
     if found.status == "accepted" and found.case_id == case_id and found.organisation == organisation:
         await open_case_of_referral(deps, ctx, referral_id)  # a retry: only completes a join that died half-way
         return case_id

@@ -60,7 +60,7 @@ def register(state: Victim | None, *, victim_id: str, organisation: str, profile
              consent: Consent) -> list[DomainEvent]:
     """Register a victim: the registration and the first consent version, in one commit."""
     if state is not None:
-        raise Conflict("this victim is already registered")
+        raise Conflict("victim_already_registered")
     consent = check_registration(profile, consent, has_phone=contacts.phone is not None,
                                  has_email=contacts.email is not None)
     prefs = NotificationPreferences(**consent.notifications.model_dump(exclude={"granted"}))
@@ -84,9 +84,9 @@ def refer(state: Victim | None, *, viewer: Viewer, referral_id: str, needs: list
     """Refer to legal support, only with the victim's consent for it."""
     victim = managed(state, viewer)
     if not victim.consent.legal_support:
-        raise Conflict("the victim has not consented to legal support", field="consent.legal_support")
+        raise Conflict("legal_support_consent_missing", field="consent.legal_support")
     if any(r.referral_id == referral_id for r in victim.referrals):
-        raise Conflict("this referral already exists")
+        raise Conflict("referral_already_exists")
     assert viewer.organisation is not None
     return [VictimReferred(referral_id=referral_id, victim_id=victim.id, needs=sorted(set(needs)), urgency=urgency,
                            incident_ids=sorted(set(incident_ids)), referring_organisation=viewer.organisation,
@@ -104,7 +104,7 @@ def erase(state: Victim | None, *, viewer: Viewer, reason: ErasureReason, at: da
 def managed(state: Victim | None, viewer: Viewer) -> Victim:
     """The victim, if the viewer's organisation registered it and it is not erased."""
     if state is None or not manages_victim(viewer, state.organisation):
-        raise NotFound("no such victim")
+        raise NotFound("victim_not_found")
     if state.erased:
-        raise Gone("this victim's data was erased")
+        raise Gone("victim_erased")
     return state

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from servicekit.problems import PROBLEM
+from servicekit.problems import app_messages, localised, request_language
 from servicekit.service import prepare_process, serve_api, service_app
 
 from ..api.evidence_routes import router as evidence_router
@@ -28,14 +28,14 @@ ROUTERS = [imports_router, incident_router, victim_router, evidence_router, keys
 async def _unknown_term(request: Request, exc: Exception) -> JSONResponse:
     # Safety net: domain code converts UnknownTerm itself; one that slips through is still a 422, never a 500.
     assert isinstance(exc, UnknownTerm)
-    problem = unknown_term_problem(exc)
-    return JSONResponse(problem.problem(), status_code=problem.status, media_type=PROBLEM)
+    problem, language = unknown_term_problem(exc), request_language(request)
+    return localised(problem.problem(language, app_messages(request)), problem.status, language)
 
 
 def build_app(deps: Deps) -> FastAPI:
     """The intake app around already-built dependencies."""
     app = service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
-                      routers=ROUTERS, upload_max_bytes=deps.settings.evidence_max_bytes)
+                      messages="intake", routers=ROUTERS, upload_max_bytes=deps.settings.evidence_max_bytes)
     app.add_exception_handler(UnknownTerm, _unknown_term)
     return app
 

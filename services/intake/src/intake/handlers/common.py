@@ -69,7 +69,7 @@ async def create_once(deps: Deps, agg: AggregateType[S], aggregate_id: str,
     if command_key is not None:
         loaded = await deps.store.load(agg, aggregate_id)
         if loaded.state is not None and command_key not in loaded.keys:
-            raise Conflict("this Idempotency-Key was already used for a different request", field="Idempotency-Key")
+            raise Conflict("idempotency_key_reused", field="Idempotency-Key")
     return await deps.store.execute(agg, aggregate_id, decide, context=caller.context, idempotency_key=command_key)
 
 

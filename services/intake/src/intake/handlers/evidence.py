@@ -48,8 +48,7 @@ async def verified_evidence(deps: Deps, caller: Caller, evidence_id: str, *, dur
     log.error("EVIDENCE INTEGRITY FAILURE: stored file does not match its recorded SHA-256",
               extra={"evidence_id": evidence_id, "expected_sha256": item.sha256, "actual_sha256": digest.sha256,
                      "during": during})
-    raise EvidenceCorrupted("the stored file does not match the SHA-256 recorded when it was received; "
-                            "it is refused and the failure is recorded in its custody chain",
+    raise EvidenceCorrupted("evidence_corrupted",
                             evidence_id=evidence_id, expected_sha256=item.sha256, actual_sha256=digest.sha256)
 
 
@@ -70,7 +69,7 @@ async def _rehashed(deps: Deps, item: Evidence) -> AsyncIterator[bytes]:
     if hasher.hexdigest() != item.sha256:
         # Changed between verification and sending: abort the response so the client sees a broken transfer.
         log.error("EVIDENCE INTEGRITY FAILURE while streaming", extra={"evidence_id": item.id})
-        raise EvidenceCorrupted("the file changed while it was being sent")
+        raise EvidenceCorrupted("evidence_changed_while_sent")
 
 
 async def record_custody(deps: Deps, caller: Caller, evidence_id: str, request: StepRequest,

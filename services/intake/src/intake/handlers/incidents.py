@@ -69,7 +69,7 @@ async def visible_incident(deps: Deps, viewer: Viewer, incident_id: str) -> Inci
     loaded = await deps.store.load(INCIDENT, incident_id)
     state = loaded.state
     if state is None or not sees_incident(viewer, state.organisation, state.confidentiality):
-        raise NotFound("no such incident")
+        raise NotFound("incident_not_found")
     return state
 
 
@@ -96,7 +96,7 @@ async def check_victims(deps: Deps, caller: Caller, acts: list[Act]) -> None:
         for j, victim_id in enumerate(act.victim_ids):
             victim = (await deps.store.load(VICTIM, victim_id)).state
             if victim is None or not sees_victim(caller.viewer, victim.organisation, victim.consent.sharing):
-                raise InvalidInput("no such victim", field=f"acts.{i}.victim_ids.{j}")
+                raise InvalidInput("victim_not_found", field=f"acts.{i}.victim_ids.{j}")
 
 
 def imported_incident_id(organisation: str, external_reference: str) -> str:

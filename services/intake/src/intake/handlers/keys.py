@@ -30,7 +30,7 @@ async def release_key(deps: Deps, caller: Caller, victim_id: str, purpose: KeyPu
         data_key = await _releasable_key(deps, caller, victim_id, purpose)
     except DomainError as refusal:
         await audit(deps, caller, "key.refused", "victim", victim_id, allowed=False, purpose=purpose,
-                    reason=refusal.detail)
+                    reason=refusal.code)
         raise
     await audit(deps, caller, "key.released", "victim", victim_id, allowed=True, purpose=purpose)
     return data_key
@@ -39,17 +39,17 @@ async def release_key(deps: Deps, caller: Caller, victim_id: str, purpose: KeyPu
 async def _releasable_key(deps: Deps, caller: Caller, victim_id: str, purpose: KeyPurpose) -> bytes:
     # The caller's identity is checked before the victim is even looked up: refusals reveal nothing.
     if not caller.is_service or purpose not in deps.settings.key_release_purposes.get(caller.subject, []):
-        raise Forbidden("this service may not obtain keys for this purpose")
+        raise Forbidden("key_purpose_not_allowed")
     victim = (await deps.store.load(VICTIM, victim_id)).state
     if victim is None:
-        raise NotFound("no such victim")
+        raise NotFound("victim_not_found")
     if victim.erased:
-        raise Gone("this victim's data was erased")
+        raise Gone("victim_erased")
     if not consent_covers(victim, purpose):
-        raise Forbidden("the victim has not consented to this purpose")
+        raise Forbidden("consent_missing_for_purpose")
     data_key = await deps.keyring.data_key(victim_id)
     if data_key is None:  # shredded by an erasure that has not committed yet
-        raise Gone("this victim's key no longer exists")
+        raise Gone("victim_key_destroyed")
     return data_key
 
 

@@ -59,11 +59,11 @@ async def read_victim(deps: Deps, caller: Caller, victim_id: str) -> VictimFile:
     state = (await deps.store.load(VICTIM, victim_id)).state
     if state is None or not sees_victim(caller.viewer, state.organisation, state.consent.sharing):
         await audit(deps, caller, "victim.read", "victim", victim_id, allowed=False, reason="not visible")
-        raise NotFound("no such victim")
+        raise NotFound("victim_not_found")
     data_key = None if state.erased else await deps.keyring.data_key(victim_id)
     if data_key is None:
         await audit(deps, caller, "victim.read", "victim", victim_id, allowed=False, reason="erased")
-        raise Gone("this victim's data was erased")
+        raise Gone("victim_erased")
     identity = open_identity(data_key, victim_id, await deps.identities.sealed(victim_id))
     await audit(deps, caller, "victim.read", "victim", victim_id, allowed=True, purpose="case file")
     return VictimFile(victim=state, identity=identity)
@@ -87,7 +87,7 @@ async def refer_victim(deps: Deps, caller: Caller, victim_id: str, *, needs: lis
         try:
             await visible_incident(deps, caller.viewer, incident_id)
         except NotFound:
-            raise InvalidInput("no such incident", field=f"incident_ids.{index}") from None
+            raise InvalidInput("incident_not_found", field=f"incident_ids.{index}") from None
     referral_id = request_key.aggregate_id(f"referral:{victim_id}") if request_key else new_id()
     name_ciphertext = (await deps.identities.sealed(victim_id)).get("name")
     decide = partial(victim_rules.refer, viewer=caller.viewer, referral_id=referral_id, needs=needs,
@@ -102,7 +102,7 @@ async def erase_victim(deps: Deps, caller: Caller, victim_id: str, reason: Erasu
     """Crypto-shred the victim (key, then ciphertexts), then record the erasure; a retry completes it."""
     state = (await deps.store.load(VICTIM, victim_id)).state
     if state is None or not manages_victim(caller.viewer, state.organisation):
-        raise NotFound("no such victim")
+        raise NotFound("victim_not_found")
     # The key goes first: if anything fails after this line, the data is already unreadable.
     await deps.keyring.shred(victim_id)
     await deps.identities.shred(victim_id)

@@ -56,7 +56,7 @@ async def delivery_detail(delivery_id: Id, principal: NotifyAdmin, deps: AppDeps
     """One delivery with its whole history (the read is audited against its victim)."""
     doc = await deps.history.one(delivery_id)
     if doc is None:
-        raise NotFound("no such delivery")
+        raise NotFound("delivery_not_found")
     await _audit(deps, principal, "delivery.read", doc["victim_id"], f"delivery {delivery_id}")
     return DeliveryDetail(**_public(doc), history=await deps.history.events_of(delivery_id))
 

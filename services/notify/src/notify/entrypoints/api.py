@@ -19,7 +19,7 @@ ROUTERS = [router, webhooks_router]
 def build_app(deps: Deps) -> FastAPI:
     """The notify app around already-built dependencies."""
     return service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
-                       routers=ROUTERS)
+                       messages="notify", routers=ROUTERS)
 
 
 def main() -> None:
