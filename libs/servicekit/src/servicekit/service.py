@@ -53,7 +53,8 @@ def build_core(settings: BaseServiceSettings) -> Core:
         abort_grace_seconds=settings.relay_abort_grace_seconds,
         topic_namespace=settings.topic_namespace,
     )
-    return Core(settings=settings, client=client, db=db, store=store, audit=AuditLog(db["audit_log"]))
+    return Core(settings=settings, client=client, db=db, store=store,
+                audit=AuditLog(db["audit_log"], db["audit_head"]))
 
 
 def token_verifier(settings: BaseServiceSettings) -> TokenVerifier:
@@ -120,7 +121,7 @@ def service_app(
         settings=core.settings,
         title=title,
         description=description,
-        routers=[*routers, audit_router(core.audit)],
+        routers=[*routers, audit_router(core.audit, core.db)],
         lifespan=lifespan,
         readiness_checks=readiness_checks(core),
         token_verifier=verifier,

@@ -29,9 +29,9 @@ class Unavailable(DomainError):
 
 
 class VictimNames(Protocol):
-    """Reveal a victim's name for the lawyer asking, or raise a DomainError saying why not."""
+    """Reveal a victim's name for a lawyer of `organisation`, or raise a DomainError saying why not."""
 
-    async def reveal(self, victim_id: str, name_ciphertext: str) -> str: ...
+    async def reveal(self, victim_id: str, name_ciphertext: str, organisation: str) -> str: ...
 
     def forget(self, victim_id: str) -> None: ...
 
@@ -42,9 +42,9 @@ class KeyPathNames:
     def __init__(self, key_client: KeyClient) -> None:
         self.key_client = key_client
 
-    async def reveal(self, victim_id: str, name_ciphertext: str) -> str:
+    async def reveal(self, victim_id: str, name_ciphertext: str, organisation: str) -> str:
         try:
-            return await self.key_client.decrypt(victim_id, NAME_FIELD, name_ciphertext)
+            return await self.key_client.decrypt(victim_id, NAME_FIELD, name_ciphertext, organisation)
         except KeyUnavailable as exc:
             raise refusal(exc.status) from None
         except TransientError:

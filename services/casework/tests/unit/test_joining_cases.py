@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from casework.domain import case_commands
-from casework.domain.case import CASE, Case, CaseVictimJoined, join_victim, record_join
+from casework.domain.case import CASE, Case, CaseVictimJoined
+from casework.domain.collective import join_victim, record_join
 from casework.domain.hearing import schedule
 from casework_factories import NOW, a_case
 from servicekit.errors import Conflict, NotFound

@@ -39,6 +39,11 @@ class RotationReport:
     failed: int
     kek_id: str
 
+    def __add__(self, other: RotationReport) -> RotationReport:
+        """Two keyrings' passes under the same KEK, counted together."""
+        return RotationReport(self.rewrapped + other.rewrapped, self.already_current + other.already_current,
+                              self.failed + other.failed, self.kek_id)
+
 
 class VictimKeyring:
     """Creates, unwraps, rotates and destroys victims' data keys."""

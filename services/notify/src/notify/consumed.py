@@ -42,6 +42,8 @@ class VictimRegisteredV1(_Consumed):
     """intake.victim.registered.v1 (consent arrives right after it, in intake.victim.consent_changed.v1)."""
 
     victim_id: Id
+    organisation: str | None = Field(default=None,
+                                     description="The organisation that documented her (audit entries name it)")
     notifications: NotificationPreferences = Field(default_factory=NotificationPreferences)
     phone_ciphertext: str | None = Field(default=None, max_length=4096)
     email_ciphertext: str | None = Field(default=None, max_length=4096)
@@ -66,6 +68,14 @@ class ReferralAcceptedV1(_Consumed):
 
     victim_id: Id
     case_id: Id
+
+
+class CaseVictimRemovedV1(_Consumed):
+    """casework.case.victim_removed.v1"""
+
+    case_id: Id
+    victim_id: Id
+    reason: Literal["consent_withdrawn", "victim_erased"]
 
 
 class CaseStageChangedV1(_Consumed):

@@ -13,6 +13,7 @@ from .bootstrap import Deps
 from .channels import DeliveryReport, InboundSms
 from .consumed import (
     CaseStageChangedV1,
+    CaseVictimRemovedV1,
     HearingCancelledV1,
     HearingV1,
     ReferralAcceptedV1,
@@ -40,7 +41,7 @@ async def register_recipient(event: ConsumedEvent, deps: Deps) -> None:
     data = VictimRegisteredV1.model_validate(_with_subject(event, "victim_id"))
     await deps.recipients.register(data.victim_id, preferences=data.notifications.as_update(),
                                    phone_ciphertext=data.phone_ciphertext, email_ciphertext=data.email_ciphertext,
-                                   now=event.envelope.time)
+                                   now=event.envelope.time, organisation=data.organisation)
 
 
 async def change_recipient_consent(event: ConsumedEvent, deps: Deps) -> None:
@@ -64,6 +65,18 @@ async def erase_recipient(event: ConsumedEvent, deps: Deps) -> None:
     await deps.recipients.erase(data.victim_id, at=event.envelope.time)
     pending = await deps.queue.ids_for_victim(data.victim_id)
     await cancel_pending(deps, pending, always("erased"), consumer_context(event))
+
+
+async def forget_case_for_victim(event: ConsumedEvent, deps: Deps) -> None:
+    """A victim left a collective case: nothing more about that case reaches her (her other messages stay)."""
+    data = CaseVictimRemovedV1.model_validate(_with_subject(event, "case_id"))
+    reason: CancelReason = "erased" if data.reason == "victim_erased" else "no_consent"
+
+    def about_that_case(delivery: Delivery) -> CancelReason | None:
+        return reason if delivery.case_id == data.case_id else None
+
+    await cancel_pending(deps, await deps.queue.ids_for_victim(data.victim_id), about_that_case,
+                         consumer_context(event))
 
 
 async def notify_referral_accepted(event: ConsumedEvent, deps: Deps) -> None:
@@ -186,6 +199,7 @@ async def opt_out_by_reply(deps: Deps, inbound: InboundSms) -> int:
     for victim_id in victim_ids:
         await deps.core.audit.record(AuditEntry(
             actor=ctx.actor, action="recipient.opted_out", resource_type="victim", resource_id=victim_id,
-            purpose="opt-out by SMS reply", outcome="allowed", correlation_id=ctx.correlation_id))
+            purpose="opt-out by SMS reply", outcome="allowed", correlation_id=ctx.correlation_id,
+            owner_organisation=await deps.recipients.owner(victim_id)))
         await cancel_pending(deps, await deps.queue.ids_for_victim(victim_id), always("opted_out"), ctx)
     return len(victim_ids)

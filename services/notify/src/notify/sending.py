@@ -136,7 +136,8 @@ class Sender:
     async def _audit_decryption(self, delivery: Delivery) -> None:
         entry = AuditEntry(actor=ACTOR, action="contact.decrypted", resource_type="victim",
                            resource_id=delivery.victim_id, purpose=f"notification {delivery.kind.value}",
-                           reason=f"delivery {delivery.id}", outcome="allowed", correlation_id=delivery.id)
+                           reason=f"delivery {delivery.id}", outcome="allowed", correlation_id=delivery.id,
+                           owner_organisation=await self.deps.recipients.owner(delivery.victim_id))
         await durably(lambda: self.deps.core.audit.record(entry))
 
     async def _record(self, delivery: Delivery, result: RouteResult, message: RenderedMessage, contact: str) -> None:

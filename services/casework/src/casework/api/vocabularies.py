@@ -7,9 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from servicekit.auth import require
 from servicekit.errors import NotFound
+from servicekit.organisations import organisations_public
 
+from ..domain.collective import consent_rules
 from ..domain.procedure import tracks
-from ..vocabularies import TERM_LISTS, courts, term_list, version
+from ..vocabularies import TERM_LISTS, courts, raw, term_list, version
 
 router = APIRouter(prefix="/vocabularies", tags=["vocabularies"], dependencies=[Depends(require())])
 
@@ -24,6 +26,19 @@ async def procedure() -> dict[str, Any]:
          "closure_reasons": [{"code": r.code, "label_fr": r.label_fr, "label_en": r.label_en,
                               "from": sorted(r.from_stages)} for r in t.closure_reasons.values()]}
         for t in tracks().values()]}
+
+
+@router.get("/consent_rules", responses={401: {}})
+async def collective_consent_rules() -> dict[str, Any]:
+    """Which stage moves need every victim's consent, which go on for the victims who remain, and why."""
+    consent_rules()  # validated against the procedure before it is shown
+    return {key: raw("consent_rules")[key] for key in ("version", "notes", "levels", "moves")}
+
+
+@router.get("/organisations", responses={401: {}})
+async def organisation_list() -> dict[str, Any]:
+    """The coalition's organisations and their kind (a referral goes only to a legal-aid one)."""
+    return organisations_public()
 
 
 @router.get("/courts", responses={401: {}})

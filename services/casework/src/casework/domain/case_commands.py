@@ -25,6 +25,7 @@ from .case import (
     LawyerUnassigned,
     require_open,
 )
+from .collective import refusal as consent_refusal
 from .common import require_not_future
 from .procedure import CLOSED, DOMESTIC, check_transition, international_tracks, require_track, tracks
 
@@ -37,9 +38,9 @@ def change_stage(state: Case, *, track: str, to_stage: str, closure_reason: str 
     require_not_future(effective_on, today, field_name="effective_on")
     from_stage = state.stage_on(track)
     check_transition(track, from_stage, to_stage, closure_reason)
-    if state.flags and to_stage != CLOSED:
-        raise Conflict("case_flagged_close_only", field="to_stage", flags=list(state.flags),
-                       allowed_next=[CLOSED] if CLOSED in tracks()[track].allowed_next(from_stage) else [])
+    refused = consent_refusal(state, track, to_stage)
+    if refused is not None:
+        raise refused
     events: list[DomainEvent] = [CaseStageChanged(case_id=state.id, victim_ids=state.victim_ids, track=track,
                                                   from_stage=from_stage, to_stage=to_stage, effective_on=effective_on,
                                                   closure_reason=closure_reason)]

@@ -13,6 +13,8 @@ from servicekit.i18n import rule_error
 BAMAKO = ZoneInfo("Africa/Bamako")
 # Ids travel as aggregate ids, record keys and audit resource ids: keep them to that safe alphabet.
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,80}$"
+# Organisation codes of the coalition's vocabulary (servicekit.organisations).
+ORGANISATION_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
 # Staff subjects come from the identity provider; the same safe alphabet plus '@', '.' and ':'.
 SUBJECT_PATTERN = r"^[A-Za-z0-9@._:-]{1,120}$"
 # Planning further ahead than this is a typo (2205 for 2025), not a court calendar.

@@ -101,6 +101,7 @@ def evolve(state: Hearing | None, event: DomainEvent) -> Hearing:
             step = Postponement(from_starts_at=event.previous_starts_at, to_starts_at=event.starts_at,
                                 reason=event.reason)
             return state.model_copy(update={"starts_at": event.starts_at, "ends_at": event.ends_at,
+                                            "victim_ids": event.victim_ids,
                                             "postponements": [*state.postponements, step]})
         case HearingHeld():
             return state.model_copy(update={"status": "held", "outcome": event.outcome})
@@ -128,9 +129,10 @@ def schedule(state: Hearing | None, *, hearing_id: str, case_id: str, victim_ids
                              ends_at=ends_at, purpose=purpose)]
 
 
-def _facts(state: Hearing) -> dict[str, object]:
-    return {"hearing_id": state.id, "case_id": state.case_id, "victim_ids": state.victim_ids,
-            "court_code": state.court_code,
+def _facts(state: Hearing, victim_ids: list[str] | None) -> dict[str, object]:
+    # The case's victims now when given (one who left a collective case is no longer concerned).
+    return {"hearing_id": state.id, "case_id": state.case_id,
+            "victim_ids": state.victim_ids if victim_ids is None else victim_ids, "court_code": state.court_code,
             "court_name": state.court_name, "city": state.city}
 
 
@@ -144,7 +146,7 @@ def require_scheduled(state: Hearing | None) -> Hearing:
 
 
 def reschedule(state: Hearing | None, *, starts_at: datetime, ends_at: datetime | None, reason: str,
-               now: datetime) -> list[DomainEvent]:
+               now: datetime, victim_ids: list[str] | None = None) -> list[DomainEvent]:
     """Postpone (or advance) a hearing to a new date-time in the future."""
     hearing = require_scheduled(state)
     require_term("postponement_reasons", reason, field_name="reason")
@@ -152,21 +154,25 @@ def reschedule(state: Hearing | None, *, starts_at: datetime, ends_at: datetime 
     require_future_start(starts_at, ends_at, now)
     if starts_at == hearing.starts_at:
         raise InvalidInput("hearing_start_unchanged", field="starts_at")
-    return [HearingRescheduled(**_facts(hearing), starts_at=starts_at, ends_at=ends_at,  # type: ignore[arg-type]
+    return [HearingRescheduled(**_facts(hearing, victim_ids), starts_at=starts_at,  # type: ignore[arg-type]
+                               ends_at=ends_at,
                                previous_starts_at=hearing.starts_at, reason=reason)]
 
 
-def record_held(state: Hearing | None, *, outcome: str, now: datetime) -> list[DomainEvent]:
+def record_held(state: Hearing | None, *, outcome: str, now: datetime,
+                victim_ids: list[str] | None = None) -> list[DomainEvent]:
     """Record that a hearing took place, once its start has passed."""
     hearing = require_scheduled(state)
     require_term("hearing_outcomes", outcome, field_name="outcome")
     if hearing.starts_at > now:
         raise Conflict("hearing_not_started")
-    return [HearingHeld(**_facts(hearing), starts_at=hearing.starts_at, outcome=outcome)]  # type: ignore[arg-type]
+    return [HearingHeld(**_facts(hearing, victim_ids), starts_at=hearing.starts_at,  # type: ignore[arg-type]
+                        outcome=outcome)]
 
 
-def cancel(state: Hearing | None, *, reason: str) -> list[DomainEvent]:
+def cancel(state: Hearing | None, *, reason: str, victim_ids: list[str] | None = None) -> list[DomainEvent]:
     """Cancel a hearing still to come."""
     hearing = require_scheduled(state)
     require_term("cancellation_reasons", reason, field_name="reason")
-    return [HearingCancelled(**_facts(hearing), starts_at=hearing.starts_at, reason=reason)]  # type: ignore[arg-type]
+    return [HearingCancelled(**_facts(hearing, victim_ids), starts_at=hearing.starts_at,  # type: ignore[arg-type]
+                             reason=reason)]

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from servicekit.i18n import catalogue, rule_error
 
 from ..config import KeyPurpose
-from ..domain.consent import Consent
+from ..domain.consent import Consent, OrganisationCode
 from ..domain.evidence import CASE_REFERENCE, HOLDER_CODE, CustodyStep, Evidence
 from ..domain.incident_facts import PSEUDONYMOUS_ID
 from ..domain.victim import AgeBand, ErasureReason, Need, Referral, Sex, Urgency
@@ -62,6 +62,9 @@ class ReferralCreate(BaseModel):
     needs: list[Need] = Field(min_length=1, max_length=8, description="What the victim needs")
     urgency: Urgency = Field(description="How urgent")
     incident_ids: list[IncidentId] = Field(default_factory=list, max_length=50, description="Incidents concerned")
+    receiving_organisation: OrganisationCode = Field(
+        description="The legal-aid organisation the referral is addressed to: one the victim consented to share "
+                    "with (GET /vocabularies/organisations, kind legal_aid)")
 
 
 class ReferralCreated(BaseModel):
@@ -83,9 +86,14 @@ class ErasureDone(BaseModel):
 
 
 class KeyReleaseRequest(BaseModel):
+    """What the key is for and, for legal support, on behalf of which legal-aid organisation."""
+
     model_config = ConfigDict(extra="forbid")
 
     purpose: KeyPurpose
+    organisation: OrganisationCode | None = Field(
+        default=None, description="For legal_support: the legal-aid organisation the key is released to act for; "
+                                  "the victim must have consented to share with it")
 
 
 class KeyReleased(BaseModel):

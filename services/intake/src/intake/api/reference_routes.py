@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request, status
 from servicekit.errors import NotFound
 from servicekit.integrity import IntegrityReport, verify_store
+from servicekit.organisations import ORGANISATIONS, organisations, organisations_public
 from servicekit.problems import request_language
 
 from ..domain import AGGREGATES
@@ -30,16 +31,19 @@ CSV_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data":
 
 @vocabularies_router.get("", responses={401: {}})
 async def list_vocabularies(principal: Authenticated) -> list[dict[str, str]]:
-    """The vocabularies and their versions."""
-    return [{"name": name, "version": vocabulary(name).version} for name in VOCABULARY_NAMES]
+    """The vocabularies and their versions (the coalition's organisations included)."""
+    return [*({"name": name, "version": vocabulary(name).version} for name in VOCABULARY_NAMES),
+            {"name": ORGANISATIONS, "version": organisations().version}]
 
 
 @vocabularies_router.get("/{name}", responses={401: {}, 404: {}})
 async def read_vocabulary(principal: Authenticated,
                           name: str = Path(pattern=r"^[a-z_]{1,40}$", description="Vocabulary name")) -> dict[str, Any]:
-    """A vocabulary with French and English labels (regions nest cercles and communes)."""
+    """A vocabulary with French and English labels (regions nest cercles and communes; organisations have a kind)."""
+    if name == ORGANISATIONS:
+        return organisations_public()
     if name not in VOCABULARY_NAMES:
-        raise NotFound("vocabulary_not_found", field="name", allowed=list(VOCABULARY_NAMES))
+        raise NotFound("vocabulary_not_found", field="name", allowed=[*VOCABULARY_NAMES, ORGANISATIONS])
     return vocabulary(name).to_public()
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 from servicekit.errors import InvalidInput
+from servicekit.organisations import require_organisation
 from servicekit.safe_hours import DEFAULT_SAFE_HOURS_END, DEFAULT_SAFE_HOURS_START
 
 from .incident_facts import Frozen
@@ -42,13 +43,17 @@ class Consent(Frozen):
     legal_support: bool = Field(default=False, description="Referral to legal support (lawyers) is allowed")
     notifications: NotificationConsent = Field(default_factory=NotificationConsent,
                                                description="Notifications consent and preferences")
-    sharing: list[OrganisationCode] = Field(default_factory=list, max_length=20,
-                               description="Codes of the organisations the victim's file may be shared with")
+    sharing: list[OrganisationCode] = Field(
+        default_factory=list, max_length=20,
+        description="Organisations the victim's file may be shared with (GET /vocabularies/organisations); a "
+                    "referral goes only to a legal-aid organisation named here")
     statistics: bool = Field(default=False, description="Anonymised statistics may count this victim")
 
 
 def check_consent(consent: Consent, *, has_phone: bool, has_email: bool) -> Consent:
-    """A coherent consent (a reachable channel, a real window), with sharing sorted and deduplicated."""
+    """A coherent consent (a reachable channel, a real window, known organisations), sharing sorted and deduplicated."""
+    for index, code in enumerate(consent.sharing):
+        require_organisation(code, field=f"consent.sharing.{index}")
     prefs = consent.notifications
     if prefs.safe_hours_start == prefs.safe_hours_end:
         raise InvalidInput("safe_window_empty", field="consent.notifications.safe_hours_end")

@@ -17,6 +17,7 @@ from .incident import (
     Incident,
     IncidentDocumented,
     IncidentFacts,
+    IncidentNarrativeRecorded,
     IncidentUpdated,
     IncidentVerificationChanged,
     facts_of,
@@ -84,12 +85,13 @@ def settle(draft: IncidentDraft, *, today: date, seal: LocationSeal | None) -> I
 
 
 def document(state: Incident | None, *, organisation: str, draft: IncidentDraft, today: date,
-             seal: LocationSeal | None) -> list[DomainEvent]:
-    """Decide to document a new incident; rules fail before anything is written."""
+             seal: LocationSeal | None, narrative: IncidentNarrativeRecorded | None = None) -> list[DomainEvent]:
+    """Decide to document a new incident (with its narrative, in the same commit); rules fail before anything is
+    written."""
     if state is not None:
         raise Conflict("incident_already_documented")
     facts = settle(draft, today=today, seal=seal)
-    return [IncidentDocumented(organisation=organisation, **facts.model_dump())]
+    return [IncidentDocumented(organisation=organisation, **facts.model_dump()), *([narrative] if narrative else [])]
 
 
 def draft_of(incident: Incident) -> IncidentDraft:

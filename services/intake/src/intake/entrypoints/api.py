@@ -9,7 +9,9 @@ from servicekit.service import prepare_process, serve_api, service_app
 
 from ..api.evidence_routes import router as evidence_router
 from ..api.incident_routes import router as incident_router
+from ..api.narrative_routes import router as narrative_router
 from ..api.reference_routes import imports_router, integrity_router, vocabularies_router
+from ..api.referral_routes import router as referral_router
 from ..api.victim_routes import keys_router
 from ..api.victim_routes import router as victim_router
 from ..bootstrap import Deps, build_deps
@@ -21,8 +23,8 @@ TITLE = "Redress intake"
 DESCRIPTION = ("Documentation of crimes: incidents, victims with consent, evidence with chain of custody, "
                "referrals to legal support. Victims' identities are encrypted per victim; every read is audited.")
 # Imports before incidents: /incidents/imports must not be read as an incident id.
-ROUTERS = [imports_router, incident_router, victim_router, evidence_router, keys_router, vocabularies_router,
-           integrity_router]
+ROUTERS = [imports_router, incident_router, narrative_router, victim_router, referral_router, evidence_router,
+           keys_router, vocabularies_router, integrity_router]
 
 
 async def _unknown_term(request: Request, exc: Exception) -> JSONResponse:

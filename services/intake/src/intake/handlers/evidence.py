@@ -57,7 +57,8 @@ async def open_evidence(deps: Deps, caller: Caller, evidence_id: str) -> tuple[E
     item = await verified_evidence(deps, caller, evidence_id, during="accessed")
     decide = partial(evidence_rules.accessed, viewer=caller.viewer, verified_sha256=item.sha256)
     await deps.store.execute(EVIDENCE, evidence_id, decide, context=caller.context)
-    await audit(deps, caller, "evidence.read", "evidence", evidence_id, allowed=True, purpose="download")
+    await audit(deps, caller, "evidence.read", "evidence", evidence_id, allowed=True, purpose="download",
+                owner=item.organisation)
     return item, _rehashed(deps, item)
 
 

@@ -36,7 +36,7 @@ async def _audit(deps: AppDeps, principal: Principal, action: str, victim_id: st
     await deps.core.audit.record(AuditEntry(
         actor=principal.subject, actor_roles=sorted(principal.roles), organisation=principal.organisation,
         action=action, resource_type="victim", resource_id=victim_id, purpose="delivery follow-up",
-        reason=reason, outcome="allowed"))
+        reason=reason, outcome="allowed", owner_organisation=await deps.recipients.owner(victim_id)))
 
 
 def _public(doc: dict[str, Any]) -> dict[str, Any]:
