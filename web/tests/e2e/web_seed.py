@@ -48,12 +48,13 @@ def referred_victim(system: Any, name: str, phone: str) -> dict[str, str]:
     monitor = system.client("intake", "monitor", org="org-amdh")
     victim = monitor.post("/victims", headers=key(), json={
         "sex": "female", "age_band": "25-39", "region": "mopti", "identity": {"name": name, "phone": phone},
-        "consent": {"legal_support": True, "statistics": True,
+        "consent": {"legal_support": True, "statistics": True, "sharing": ["org-legal"],
                     "notifications": {"granted": True, "channel": "sms", "language": "fr", **wide_safe_hours()}}})
     assert victim.status_code == 201, victim.text
     victim_id = victim.json()["id"]
     referral = monitor.post(f"/victims/{victim_id}/referrals", headers=key(),
-                            json={"needs": ["legal_representation"], "urgency": "high"})
+                            json={"needs": ["legal_representation"], "urgency": "high",
+                                  "receiving_organisation": "org-legal"})
     assert referral.status_code == 201, referral.text
     return {"victim_id": victim_id, "referral_id": referral.json()["referral_id"]}
 

@@ -26,18 +26,21 @@ export function InboxScreen() {
       {!list.data && !list.problem && <Status kind="info">{t("common.loading")}</Status>}
       {list.data?.length === 0 && <p>{t("inbox.none")}</p>}
       <ul className="queue">
-        {list.data?.map((r) => <ReferralItem key={r.id} referral={r} onDecided={list.reload} />)}
+        {list.data?.map((r) => <ReferralItem key={r.id} referral={r} />)}
       </ul>
     </section>
   );
 }
 
-function ReferralItem({ referral, onDecided }: { referral: Referral; onDecided: () => void }) {
+// A decided referral stays in the list with its outcome until the filter changes, so the "open the case"
+// link of the answer remains where the person acted.
+function ReferralItem({ referral }: { referral: Referral }) {
   const { t, language } = useI18n();
   const code = useCodeLabel();
   const { clients } = useServices();
   const reasons = useList(clients, "casework:decline_reasons");
   const [acting, setActing] = useState<"accept" | "decline" | null>(null);
+  const [declined, setDeclined] = useState(false);
   return (
     <li className="queue-item" data-testid="referral" data-referral-id={referral.id} data-victim-id={referral.victim_id}>
       <div className="queue-head">
@@ -53,14 +56,16 @@ function ReferralItem({ referral, onDecided }: { referral: Referral; onDecided: 
       </dl>
       {(referral.flags ?? []).map((flag) => <Status key={flag} kind="warn">{code("flag", flag)}</Status>)}
       {referral.case_id && <p><Link to={`/cases/${referral.case_id}`}>{t("inbox.openCase")}</Link></p>}
-      {referral.status === "pending" && acting === null && (
+      {declined && <Status kind="ok">{t("inbox.declinedDone")}</Status>}
+      {referral.status === "pending" && acting === null && !declined && (
         <p className="actions">
           <button type="button" className="primary" onClick={() => setActing("accept")}>{t("inbox.accept")}</button>
           <button type="button" onClick={() => setActing("decline")}>{t("inbox.decline")}</button>
         </p>
       )}
-      {acting === "accept" && <AcceptForm referral={referral} onCancel={() => setActing(null)} onDone={onDecided} />}
-      {acting === "decline" && <DeclineForm referral={referral} onCancel={() => setActing(null)} onDone={onDecided} />}
+      {acting === "accept" && <AcceptForm referral={referral} onCancel={() => setActing(null)} onDone={() => undefined} />}
+      {acting === "decline" && <DeclineForm referral={referral} onCancel={() => setActing(null)}
+        onDone={() => { setActing(null); setDeclined(true); }} />}
     </li>
   );
 }
