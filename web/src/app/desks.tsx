@@ -12,6 +12,7 @@ interface Desk {
 
 const DESKS: Desk[] = [
   { roots: ["/referrals", "/cases", "/tasks", "/calendar"], screen: lazy(() => import("../desks/legal")) },
+  { roots: ["/indicators", "/reports"], screen: lazy(() => import("../desks/analysis")) },
 ];
 
 export interface DeskEntry {
@@ -22,6 +23,7 @@ export interface DeskEntry {
 
 const LAWYER = ["lawyer"];
 const CASEWORK = ["lawyer", "case_manager"];
+const ANALYSIS = ["analyst", "advocacy_officer", "admin"];
 
 /** The navigation entries of the desks, by role. */
 export const DESK_NAV: DeskEntry[] = [
@@ -29,6 +31,8 @@ export const DESK_NAV: DeskEntry[] = [
   { to: "/cases", label: "nav.cases", roles: CASEWORK },
   { to: "/tasks", label: "nav.tasks", roles: LAWYER },
   { to: "/calendar", label: "nav.calendar", roles: CASEWORK },
+  { to: "/indicators", label: "nav.indicators", roles: ANALYSIS },
+  { to: "/reports", label: "nav.reports", roles: ANALYSIS },
 ];
 
 function deskOf(path: string): Desk | undefined {
