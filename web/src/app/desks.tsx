@@ -13,6 +13,7 @@ interface Desk {
 const DESKS: Desk[] = [
   { roots: ["/referrals", "/cases", "/tasks", "/calendar"], screen: lazy(() => import("../desks/legal")) },
   { roots: ["/indicators", "/reports"], screen: lazy(() => import("../desks/analysis")) },
+  { roots: ["/audit", "/messages"], screen: lazy(() => import("../desks/administration")) },
 ];
 
 export interface DeskEntry {
@@ -33,6 +34,8 @@ export const DESK_NAV: DeskEntry[] = [
   { to: "/calendar", label: "nav.calendar", roles: CASEWORK },
   { to: "/indicators", label: "nav.indicators", roles: ANALYSIS },
   { to: "/reports", label: "nav.reports", roles: ANALYSIS },
+  { to: "/messages", label: "nav.messages", roles: ["notify_admin", "admin"] },
+  { to: "/audit", label: "nav.audit", roles: ["admin", "documentation_officer"] },
 ];
 
 function deskOf(path: string): Desk | undefined {
