@@ -27,7 +27,7 @@ export function SeriesTable({ series, labelOf, title }:
   { series: Series; labelOf: (code: string) => string; title: string }) {
   const { t } = useI18n();
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={title}>
       <table data-testid="series-table">
         <caption>{title}</caption>
         <thead><tr><th scope="col">{t("indicators.category")}</th><th scope="col" className="num">{t("indicators.count")}</th></tr></thead>
