@@ -72,7 +72,7 @@ function CaseView({ value, reload }: { value: Case; reload: () => void }) {
       <HearingsPanel value={value} />
       <TasksPanel value={value} />
       <ReparationsPanel value={value} />
-      {lawyer && <NotesPanel caseId={value.id} />}
+      {lawyer && <NotesPanel caseId={value.id} victimIds={value.victim_ids} />}
     </section>
   );
 }

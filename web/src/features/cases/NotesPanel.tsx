@@ -2,7 +2,7 @@
 // into this screen's memory, never kept on the device.
 import { useState, type FormEvent } from "react";
 import { useServices } from "../../app/context";
-import { Field, FormProblem, ProblemView, errorFor } from "../../app/ui";
+import { Field, FormProblem, ProblemView, errorFor, shortId } from "../../app/ui";
 import { asProblem, useLoad } from "../../lib/api/load";
 import { useSession } from "../../lib/auth/session";
 import { formatInstant } from "../../lib/i18n/dates";
@@ -10,12 +10,13 @@ import { useI18n } from "../../lib/i18n/i18n";
 import type { Problem } from "../../lib/queue/model";
 import { addNote, readNotes } from "./queries";
 
-export function NotesPanel({ caseId }: { caseId: string }) {
+export function NotesPanel({ caseId, victimIds }: { caseId: string; victimIds: string[] }) {
   const { t, language } = useI18n();
   const { clients } = useServices();
   const me = useSession().claims?.sub;
   const notes = useLoad(() => readNotes(clients, caseId), [clients, caseId]);
   const [text, setText] = useState("");
+  const [about, setAbout] = useState("");
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent) => {
@@ -23,7 +24,7 @@ export function NotesPanel({ caseId }: { caseId: string }) {
     setBusy(true);
     setProblem(null);
     try {
-      await addNote(clients, caseId, text);
+      await addNote(clients, caseId, text, about || null);
       setText("");
       notes.reload();
     } catch (e) {
@@ -40,7 +41,8 @@ export function NotesPanel({ caseId }: { caseId: string }) {
       <ul className="plain-list">
         {notes.data?.map((n) => (
           <li key={n.id} className="note">
-            <p className="meta">{formatInstant(n.created_at, language)} · {n.author === me ? t("case.you") : n.author}</p>
+            <p className="meta">{formatInstant(n.created_at, language)} · {n.author === me ? t("case.you") : n.author}
+              {" · "}{n.victim_id ? t("notes.aboutVictim", { id: shortId(n.victim_id) }) : t("notes.collective")}</p>
             <p className="note-text">{n.text}</p>
           </li>
         ))}
@@ -51,7 +53,17 @@ export function NotesPanel({ caseId }: { caseId: string }) {
           {(id, d) => <textarea id={id} aria-describedby={d} rows={3} value={text} required
             onChange={(e) => setText(e.target.value)} />}
         </Field>
-        <FormProblem problem={problem} fields={["text"]} />
+        {victimIds.length > 1 && (
+          <Field label={t("notes.about")} error={errorFor(problem, "victim_id")}>
+            {(id, d) => (
+              <select id={id} aria-describedby={d} value={about} onChange={(e) => setAbout(e.target.value)}>
+                <option value="">{t("notes.collective")}</option>
+                {victimIds.map((v) => <option key={v} value={v}>{t("notes.aboutVictim", { id: shortId(v) })}</option>)}
+              </select>
+            )}
+          </Field>
+        )}
+        <FormProblem problem={problem} fields={["text", "victim_id"]} />
         <button type="submit" disabled={busy}>{t("notes.add")}</button>
       </form>
     </section>

@@ -12,6 +12,7 @@ import { revealName, type Case } from "./queries";
 
 export function VictimsPanel({ value }: { value: Case }) {
   const { t } = useI18n();
+  const code = useCodeLabel();
   const lawyer = useSession().hasRole("lawyer");
   return (
     <section className="subform" aria-labelledby="victims-title">
@@ -21,6 +22,17 @@ export function VictimsPanel({ value }: { value: Case }) {
         {value.victim_ids.map((v) => <VictimRow key={v} caseId={value.id} victimId={v} lawyer={lawyer}
           flags={(value.victim_flags ?? []).filter((f) => f.victim_id === v).map((f) => f.flag)} />)}
       </ul>
+      {(value.removed_victims ?? []).length > 0 && (<>
+        <h3>{t("victims.removed")}</h3>
+        <ul className="plain-list">
+          {(value.removed_victims ?? []).map((r) => (
+            <li key={r.victim_id} data-testid="removed-victim">
+              {t("victims.pseudonym")} <code title={r.victim_id}>{shortId(r.victim_id)}</code>{" "}
+              <span className="badge badge-held">{code("flag", r.reason)}</span>
+            </li>
+          ))}
+        </ul>
+      </>)}
     </section>
   );
 }

@@ -37,8 +37,8 @@ export function readNotes(clients: Clients, id: string) {
   return unwrap(clients.casework.GET("/cases/{case_id}/notes", at(id)));
 }
 
-export function addNote(clients: Clients, id: string, text: string) {
-  return unwrap(clients.casework.POST("/cases/{case_id}/notes", { ...at(id), body: { text } }));
+export function addNote(clients: Clients, id: string, text: string, victimId: string | null) {
+  return unwrap(clients.casework.POST("/cases/{case_id}/notes", { ...at(id), body: { text, victim_id: victimId } }));
 }
 
 /** The victim's name, read now through the service (audited there); the caller keeps it in memory only. */
