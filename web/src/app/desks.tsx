@@ -12,7 +12,7 @@ interface Desk {
 
 const DESKS: Desk[] = [
   { roots: ["/referrals", "/cases", "/tasks", "/calendar"], screen: lazy(() => import("../desks/legal")) },
-  { roots: ["/indicators", "/reports"], screen: lazy(() => import("../desks/analysis")) },
+  { roots: ["/indicators", "/reports", "/actions"], screen: lazy(() => import("../desks/analysis")) },
   { roots: ["/education"], screen: lazy(() => import("../desks/education")) },
   { roots: ["/audit", "/messages"], screen: lazy(() => import("../desks/administration")) },
 ];
@@ -35,6 +35,7 @@ export const DESK_NAV: DeskEntry[] = [
   { to: "/calendar", label: "nav.calendar", roles: CASEWORK },
   { to: "/indicators", label: "nav.indicators", roles: ANALYSIS },
   { to: "/reports", label: "nav.reports", roles: ANALYSIS },
+  { to: "/actions", label: "nav.actions", roles: ANALYSIS },
   { to: "/education", label: "nav.education", roles: ["educator"] },
   { to: "/messages", label: "nav.messages", roles: ["notify_admin", "admin"] },
   { to: "/audit", label: "nav.audit", roles: ["admin", "documentation_officer"] },

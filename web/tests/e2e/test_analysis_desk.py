@@ -80,3 +80,34 @@ async def test_a_published_report_downloads_and_its_file_matches_the_published_s
     await item.get_by_text("Fichier vérifié").wait_for()
     await check_screen(page, "reports")
     assert watch.csp_violations == [] and watch.errors == []
+
+
+async def test_an_officer_logs_an_action_and_moves_a_recommendation_through_the_statuses_offered(
+        new_context: Any, web_app: str, web_system: Any, watch: PageWatch) -> None:
+    text = f"Créer un pôle judiciaire spécialisé à Mopti {uuid.uuid4().hex[:6]}"
+    page = await (await new_context()).new_page()
+    watch.attach(page)
+    await sign_in(page, web_app, "oumar")
+    await page.get_by_role("link", name="Plaidoyer").first.click()
+    action = page.get_by_role("form", name="Enregistrer une action")
+    await action.get_by_label("Titre").fill("Communication au Comité contre la torture")
+    await action.get_by_label("Institution visée").select_option("un_cat")
+    await action.get_by_label("Type d'action").select_option("communication")
+    await action.get_by_role("button", name="Enregistrer l'action").click()
+    await page.get_by_test_id("action").filter(has_text="Communication au Comité contre la torture").first.wait_for()
+
+    form = page.get_by_role("form", name="Enregistrer une recommandation")
+    await form.get_by_label("Destinataire").select_option("un_cat")
+    await form.get_by_label("Texte de la recommandation").fill(text)
+    await form.get_by_role("button", name="Enregistrer la recommandation").click()
+    item = page.get_by_test_id("recommendation").filter(has_text=text)
+    await item.wait_for()
+    offered = await item.get_by_label("Statut", exact=True).locator("option").evaluate_all(
+        "(options) => options.map((o) => o.value).filter(Boolean)")
+    assert "made" not in offered and "acknowledged" in offered
+    await item.get_by_label("Statut", exact=True).select_option("acknowledged")
+    await item.get_by_role("button", name="Enregistrer le statut").click()
+    await page.locator("[data-testid='recommendation'][data-status='acknowledged']").filter(has_text=text).wait_for()
+    assert await item.locator("ol.timeline li").count() == 2
+    await check_screen(page, "actions")
+    assert watch.csp_violations == [] and watch.errors == []
