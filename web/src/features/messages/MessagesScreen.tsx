@@ -79,6 +79,7 @@ function VictimHistory() {
 
 function ProvidersPanel() {
   const { t, language } = useI18n();
+  const code = useCodeLabel();
   const { clients } = useServices();
   const health = useLoad(() => providersHealth(clients), [clients]);
   return (
@@ -90,7 +91,7 @@ function ProvidersPanel() {
         <ul className="plain-list">
           {health.data.providers.map((p) => (
             <li key={p.name}>
-              <strong>{p.name}</strong> ({p.channel.toUpperCase()}, {p.role}){" — "}
+              <strong>{p.name}</strong> ({p.channel.toUpperCase()}, {code("provider.role", p.role)}){" — "}
               {t("messages.health", { ok: p.successes, failed: p.failures })}
               {p.consecutive_failures > 0 && <Status kind="warn">{t("messages.failing", { n: p.consecutive_failures })}</Status>}
               {p.last_success_at && <span className="meta"> {t("messages.lastSuccess", {
