@@ -104,3 +104,24 @@ async def test_a_lawyer_of_another_organisation_is_told_the_case_is_not_found(
     assert await problem.get_attribute("data-status") == "404" and 404 in answers
     await check_screen(page, "case-not-found")
     assert watch.csp_violations == [] and watch.errors == []
+
+
+async def test_a_case_manager_transfers_a_referral_to_an_organisation_the_victim_shares_with(
+        new_context: Any, web_app: str, web_system: Any, watch: PageWatch) -> None:
+    referral = referred_victim(web_system, "Mariam Canari", mali_phone(), sharing=("org-legal", "org-wildaf"))
+    manager = web_system.client("casework", "case_manager", org="org-legal")
+    await until(lambda: manager.get(f"/referrals/{referral['referral_id']}").status_code == 200)
+    page = await (await new_context()).new_page()
+    watch.attach(page)
+    await sign_in(page, web_app, "kadiatou")
+    await page.get_by_role("link", name="Orientations reçues").first.click()
+    item = page.locator(f"[data-testid='referral'][data-referral-id='{referral['referral_id']}']")
+    await item.get_by_role("button", name="Transférer").click()
+    await item.get_by_label("Transférer à").select_option("org-wildaf")
+    await check_screen(page, "inbox-transfer")
+    await item.get_by_role("button", name="Confirmer le transfert").click()
+    await item.get_by_text("Orientation transférée").wait_for()
+    other = web_system.client("casework", "case_manager", org="org-wildaf")
+    moved = other.get(f"/referrals/{referral['referral_id']}")
+    assert moved.status_code == 200 and moved.json()["passed_on_by"] == ["org-legal"], moved.text
+    assert watch.csp_violations == [] and watch.errors == []

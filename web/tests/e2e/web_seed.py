@@ -43,12 +43,12 @@ def mali_phone() -> str:
     return f"+223 76 {digits[:2]} {digits[2:4]} {digits[4:]}"
 
 
-def referred_victim(system: Any, name: str, phone: str) -> dict[str, str]:
+def referred_victim(system: Any, name: str, phone: str, sharing: tuple[str, ...] = ("org-legal",)) -> dict[str, str]:
     """A victim a monitor registered (name, phone, consent to legal support and to SMS) and referred."""
     monitor = system.client("intake", "monitor", org="org-amdh")
     victim = monitor.post("/victims", headers=key(), json={
         "sex": "female", "age_band": "25-39", "region": "mopti", "identity": {"name": name, "phone": phone},
-        "consent": {"legal_support": True, "statistics": True, "sharing": ["org-legal"],
+        "consent": {"legal_support": True, "statistics": True, "sharing": list(sharing),
                     "notifications": {"granted": True, "channel": "sms", "language": "fr", **wide_safe_hours()}}})
     assert victim.status_code == 201, victim.text
     victim_id = victim.json()["id"]

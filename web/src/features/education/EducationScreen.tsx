@@ -8,6 +8,7 @@ import { useI18n } from "../../lib/i18n/i18n";
 import { formatCount, formatShare } from "../../lib/i18n/numbers";
 import { labelIn, useList } from "../../lib/vocab/terms";
 import { CellText } from "../indicators/Tables";
+import { CampaignForm } from "./CampaignForm";
 import { SessionForm } from "./SessionForm";
 import { loadCampaigns, loadPriorities, loadReach, type Priority, type Reach } from "./queries";
 
@@ -30,6 +31,8 @@ export function EducationScreen() {
       {reach.problem && <ProblemView problem={reach.problem} />}
       {!reach.data && !reach.problem && <Status kind="info">{t("common.loading")}</Status>}
       {reach.data && <ReachTable reach={reach.data} />}
+      <h2>{t("education.campaigns")}</h2>
+      <CampaignForm onLaunched={campaigns.reload} />
       <Campaigns found={campaigns.data} />
       <Priorities found={priorities} />
     </section>
@@ -71,12 +74,11 @@ function Campaigns({ found }: { found: Awaited<ReturnType<typeof loadCampaigns>>
   const { t, language } = useI18n();
   const { clients } = useServices();
   const regions = useList(clients, "education:regions");
-  if (!found || found.length === 0) return null;
+  if (!found || found.length === 0) return <p>{t("campaigns.none")}</p>;
   return (<>
-    <h2>{t("education.campaigns")}</h2>
     <ul className="queue">
       {found.map((c) => (
-        <li key={c.id} className="queue-item">
+        <li key={c.id} className="queue-item" data-testid="campaign">
           <h3 className="item-title">{c.name}</h3>
           <p className="meta">{t("reports.period", { start: formatDay(c.period_start, language),
             end: formatDay(c.period_end, language) })}</p>

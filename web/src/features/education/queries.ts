@@ -63,3 +63,7 @@ export async function loadCampaigns(clients: Clients): Promise<(Campaign & { pro
     return { ...c, progress: found.progress as unknown as Progress[] };
   }));
 }
+
+export function launchCampaign(clients: Clients, body: components["schemas"]["CampaignCreate"], key: string) {
+  return unwrap(clients.education.POST("/campaigns", { params: { header: { "Idempotency-Key": key } }, body }));
+}

@@ -3,14 +3,14 @@
 import { useState, type FormEvent } from "react";
 import { useServices } from "../../app/context";
 import { Link } from "../../app/router";
-import { Field, FormProblem, Status, errorFor } from "../../app/ui";
+import { Field, FormProblem, Status, errorFor, useCodeLabel } from "../../app/ui";
 import { asProblem, useLoad } from "../../lib/api/load";
 import { formatDay } from "../../lib/i18n/dates";
 import { useI18n } from "../../lib/i18n/i18n";
 import type { Problem } from "../../lib/queue/model";
 import { labelIn, useList, useProcedure } from "../../lib/vocab/terms";
 import { listCases } from "../cases/queries";
-import { acceptReferral, declineReferral, type Referral } from "./queries";
+import { acceptReferral, declineReferral, transferReferral, type Referral } from "./queries";
 
 interface Props {
   referral: Referral;
@@ -141,6 +141,46 @@ export function DeclineForm({ referral, onCancel, onDone }: Props) {
       <FormProblem problem={problem} fields={["reason"]} />
       <p className="actions">
         <button type="submit" className="danger" disabled={busy}>{t("inbox.declineConfirm")}</button>
+        <button type="button" onClick={onCancel}>{t("common.cancel")}</button>
+      </p>
+    </form>
+  );
+}
+
+/** Passing a pending referral on to another legal-aid organisation; casework names those it may go to. */
+export function TransferForm({ referral, onCancel, onDone }: Props) {
+  const { t } = useI18n();
+  const { clients } = useServices();
+  const code = useCodeLabel();
+  const [to, setTo] = useState("");
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    try {
+      await transferReferral(clients, referral.id, to);
+      onDone();
+    } catch (e) {
+      setProblem(asProblem(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="subform" onSubmit={submit} aria-label={t("inbox.transfer")}>
+      <Field label={t("inbox.transferTo")} hint={t("inbox.transferHint")} error={errorFor(problem, "organisation")}>
+        {(id, d) => (
+          <select id={id} aria-describedby={d} value={to} required onChange={(e) => setTo(e.target.value)}>
+            <option value="">{t("common.choose")}</option>
+            {(referral.can_transfer_to ?? []).map((o) => <option key={o} value={o}>{code("org", o)}</option>)}
+          </select>
+        )}
+      </Field>
+      <FormProblem problem={problem} fields={["organisation"]} />
+      <p className="actions">
+        <button type="submit" className="primary" disabled={busy}>{t("inbox.transferConfirm")}</button>
         <button type="button" onClick={onCancel}>{t("common.cancel")}</button>
       </p>
     </form>

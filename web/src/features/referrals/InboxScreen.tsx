@@ -8,7 +8,7 @@ import { useLoad } from "../../lib/api/load";
 import { formatInstant } from "../../lib/i18n/dates";
 import { useI18n } from "../../lib/i18n/i18n";
 import { labelIn, useList } from "../../lib/vocab/terms";
-import { AcceptForm, DeclineForm } from "./InboxForms";
+import { AcceptForm, DeclineForm, TransferForm } from "./InboxForms";
 import { inbox, type InboxStatus, type Referral } from "./queries";
 
 export function InboxScreen() {
@@ -39,8 +39,9 @@ function ReferralItem({ referral }: { referral: Referral }) {
   const code = useCodeLabel();
   const { clients } = useServices();
   const reasons = useList(clients, "casework:decline_reasons");
-  const [acting, setActing] = useState<"accept" | "decline" | null>(null);
+  const [acting, setActing] = useState<"accept" | "decline" | "transfer" | null>(null);
   const [declined, setDeclined] = useState(false);
+  const [transferred, setTransferred] = useState(false);
   return (
     <li className="queue-item" data-testid="referral" data-referral-id={referral.id} data-victim-id={referral.victim_id}>
       <div className="queue-head">
@@ -50,6 +51,8 @@ function ReferralItem({ referral }: { referral: Referral }) {
       <dl className="facts">
         <dt>{t("field.victim_id")}</dt><dd><code title={referral.victim_id}>{shortId(referral.victim_id)}</code></dd>
         <dt>{t("inbox.from")}</dt><dd>{code("org", referral.referring_organisation)}</dd>
+        {(referral.passed_on_by ?? []).length > 0 && (<><dt>{t("inbox.passedOnBy")}</dt>
+          <dd>{(referral.passed_on_by ?? []).map((o) => code("org", o)).join(", ")}</dd></>)}
         <dt>{t("field.needs")}</dt><dd>{referral.needs.map((n) => code("referral.need", n)).join(", ")}</dd>
         <dt>{t("field.incident_ids")}</dt><dd>{referral.incident_ids.length}</dd>
         {referral.decline_reason && (<><dt>{t("field.reason")}</dt><dd>{labelIn(reasons, referral.decline_reason, language)}</dd></>)}
@@ -57,15 +60,21 @@ function ReferralItem({ referral }: { referral: Referral }) {
       {(referral.flags ?? []).map((flag) => <Status key={flag} kind="warn">{code("flag", flag)}</Status>)}
       {referral.case_id && <p><Link to={`/cases/${referral.case_id}`}>{t("inbox.openCase")}</Link></p>}
       {declined && <Status kind="ok">{t("inbox.declinedDone")}</Status>}
-      {referral.status === "pending" && acting === null && !declined && (
+      {transferred && <Status kind="ok">{t("inbox.transferredDone")}</Status>}
+      {referral.status === "pending" && acting === null && !declined && !transferred && (
         <p className="actions">
           <button type="button" className="primary" onClick={() => setActing("accept")}>{t("inbox.accept")}</button>
           <button type="button" onClick={() => setActing("decline")}>{t("inbox.decline")}</button>
+          {(referral.can_transfer_to ?? []).length > 0 && (
+            <button type="button" onClick={() => setActing("transfer")}>{t("inbox.transfer")}</button>
+          )}
         </p>
       )}
       {acting === "accept" && <AcceptForm referral={referral} onCancel={() => setActing(null)} onDone={() => undefined} />}
       {acting === "decline" && <DeclineForm referral={referral} onCancel={() => setActing(null)}
         onDone={() => { setActing(null); setDeclined(true); }} />}
+      {acting === "transfer" && <TransferForm referral={referral} onCancel={() => setActing(null)}
+        onDone={() => { setActing(null); setTransferred(true); }} />}
     </li>
   );
 }

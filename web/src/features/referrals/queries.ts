@@ -19,3 +19,8 @@ export function declineReferral(clients: Clients, id: string, reason: string) {
   return unwrap(clients.casework.POST("/referrals/{referral_id}/decline",
     { params: { path: { referral_id: id } }, body: { reason } }));
 }
+
+export function transferReferral(clients: Clients, id: string, organisation: string) {
+  return unwrap(clients.casework.POST("/referrals/{referral_id}/transfer",
+    { params: { path: { referral_id: id } }, body: { organisation } }));
+}
