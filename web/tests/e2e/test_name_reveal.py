@@ -42,7 +42,8 @@ async def test_the_revealed_name_is_audited_for_the_administrator_and_absent_fro
     await filters.get_by_label("Service").select_option("casework")
     await filters.get_by_label("Victime").fill(victim_id)
     await filters.get_by_role("button", name="Rechercher").click()
-    entry = admin.locator(f"[data-testid='audit-entry'][data-action='victim.name_read'][data-resource-id='{victim_id}']")
+    entry = admin.locator("[data-testid='audit-entry'][data-action='victim.name_read']"
+                          f"[data-resource-id='{victim_id}']")
     await entry.wait_for()
     assert SUBJECTS["fatoumata"][:8] in await entry.inner_text()
     await admin.get_by_role("button", name="Vérifier l'intégrité du journal").click()
