@@ -1,38 +1,15 @@
 // The officer's forms: log an action, make a recommendation, move a recommendation to a status the
 // vocabulary allows next. Each create carries its own Idempotency-Key.
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { useServices } from "../../app/context";
 import { Field, FormProblem, Status, errorFor } from "../../app/ui";
-import { asProblem } from "../../lib/api/load";
+import { useSubmit, type Submission } from "../../lib/api/submit";
 import { todayInBamako } from "../../lib/i18n/dates";
 import { useI18n } from "../../lib/i18n/i18n";
 import type { Problem } from "../../lib/queue/model";
 import { labelIn, useList, type ListName } from "../../lib/vocab/terms";
 import type { Term } from "../../lib/vocab/vocab";
 import { changeStatus, logAction, makeRecommendation, type Recommendation } from "./queries";
-
-/** Submitting a form to the service: busy while it runs, the problem shown by field, done after. */
-function useSubmit(send: () => Promise<unknown>, onDone: () => void) {
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    setDone(false);
-    try {
-      await send();
-      setDone(true);
-      onDone();
-    } catch (e) {
-      setProblem(asProblem(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { problem, busy, done, submit };
-}
 
 function Pick({ label, list, value, onChange, problem, name, terms }: { label: string; list?: ListName;
   value: string; onChange: (v: string) => void; problem: Problem | null; name: string; terms?: Term[] }) {
@@ -53,10 +30,10 @@ function Pick({ label, list, value, onChange, problem, name, terms }: { label: s
 }
 
 function Shell({ title, children, state, fields, button }: { title: string; children: ReactNode; fields: string[];
-  state: ReturnType<typeof useSubmit>; button: string }) {
+  state: Submission; button: string }) {
   const { t } = useI18n();
   return (
-    <form className="subform" onSubmit={state.submit} aria-label={title}>
+    <form className="subform" onSubmit={(e) => void state.submit(e)} aria-label={title}>
       <h3>{title}</h3>
       {children}
       <FormProblem problem={state.problem} fields={fields} />

@@ -1,13 +1,13 @@
 // Privileged notes, for the case's lawyers only: read from casework (no-store, decrypted there, audited)
 // into this screen's memory, never kept on the device.
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useServices } from "../../app/context";
 import { Field, FormProblem, ProblemView, errorFor, shortId } from "../../app/ui";
-import { asProblem, useLoad } from "../../lib/api/load";
+import { useLoad } from "../../lib/api/load";
+import { useSubmit } from "../../lib/api/submit";
 import { useSession } from "../../lib/auth/session";
 import { formatInstant } from "../../lib/i18n/dates";
 import { useI18n } from "../../lib/i18n/i18n";
-import type { Problem } from "../../lib/queue/model";
 import { addNote, readNotes } from "./queries";
 
 export function NotesPanel({ caseId, victimIds }: { caseId: string; victimIds: string[] }) {
@@ -17,22 +17,10 @@ export function NotesPanel({ caseId, victimIds }: { caseId: string; victimIds: s
   const notes = useLoad(() => readNotes(clients, caseId), [clients, caseId]);
   const [text, setText] = useState("");
   const [about, setAbout] = useState("");
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      await addNote(clients, caseId, text, about || null);
-      setText("");
-      notes.reload();
-    } catch (e) {
-      setProblem(asProblem(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { problem, busy, submit } = useSubmit(() => addNote(clients, caseId, text, about || null), () => {
+    setText("");
+    notes.reload();
+  });
   return (
     <section className="subform" id="notes" aria-labelledby="notes-title">
       <h2 id="notes-title">{t("notes.title")}</h2>
@@ -48,7 +36,7 @@ export function NotesPanel({ caseId, victimIds }: { caseId: string; victimIds: s
         ))}
       </ul>
       {notes.data?.length === 0 && <p>{t("notes.none")}</p>}
-      <form onSubmit={submit} aria-label={t("notes.add")}>
+      <form onSubmit={(e) => void submit(e)} aria-label={t("notes.add")}>
         <Field label={t("notes.new")} error={errorFor(problem, "text")}>
           {(id, d) => <textarea id={id} aria-describedby={d} rows={3} value={text} required
             onChange={(e) => setText(e.target.value)} />}

@@ -1,11 +1,10 @@
 // Recording a session that was held: where, what about, and its audience counted by sex and age band
 // (never names). One Idempotency-Key per session, so a retried click records it once.
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useServices } from "../../app/context";
 import { Field, FormProblem, Status, errorFor, useCodeLabel } from "../../app/ui";
-import { asProblem } from "../../lib/api/load";
+import { useSubmit } from "../../lib/api/submit";
 import { useI18n } from "../../lib/i18n/i18n";
-import type { Problem } from "../../lib/queue/model";
 import { labelIn, useList } from "../../lib/vocab/terms";
 import { SEXES, recordSession, type Campaign } from "./queries";
 
@@ -26,33 +25,18 @@ export function SessionForm({ campaigns, onRecorded }: { campaigns: Campaign[]; 
   const [campaign, setCampaign] = useState("");
   const [counts, setCounts] = useState<Counts>({});
   const [key, setKey] = useState(() => crypto.randomUUID());
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    setDone(false);
-    const audience = SEXES.flatMap((sex) => bands.map((b) => ({ sex, age_band: b.code,
-      count: Number(counts[`${sex}:${b.code}`] || 0) }))).filter((a) => a.count > 0);
-    try {
-      await recordSession(clients, { held_on: heldOn, region, venue, topics: chosen, audience,
-        campaign_id: campaign || null }, key);
-      setDone(true);
-      setCounts({});
-      setKey(crypto.randomUUID());
-      onRecorded();
-    } catch (e) {
-      setProblem(asProblem(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const audience = () => SEXES.flatMap((sex) => bands.map((b) => ({ sex, age_band: b.code,
+    count: Number(counts[`${sex}:${b.code}`] || 0) }))).filter((a) => a.count > 0);
+  const { problem, busy, done, submit } = useSubmit(() => recordSession(clients, { held_on: heldOn, region, venue,
+    topics: chosen, audience: audience(), campaign_id: campaign || null }, key), () => {
+    setCounts({});
+    setKey(crypto.randomUUID());
+    onRecorded();
+  });
   const toggle = (topic: string) =>
     setChosen(chosen.includes(topic) ? chosen.filter((x) => x !== topic) : [...chosen, topic]);
   return (
-    <form className="subform" onSubmit={submit} aria-label={t("sessions.record")}>
+    <form className="subform" onSubmit={(e) => void submit(e)} aria-label={t("sessions.record")}>
       <h2>{t("sessions.record")}</h2>
       <div className="row">
         <Field label={t("sessions.heldOn")} error={errorFor(problem, "held_on")}>

@@ -1,13 +1,13 @@
 // Deciding a referral: accept into a new case (lawyers, court if known) or into an open case of the
 // organisation; decline with one of casework's reason codes. The service decides what is allowed.
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useServices } from "../../app/context";
 import { Link } from "../../app/router";
 import { Field, FormProblem, Status, errorFor, useCodeLabel } from "../../app/ui";
-import { asProblem, useLoad } from "../../lib/api/load";
+import { useLoad } from "../../lib/api/load";
+import { useSubmit } from "../../lib/api/submit";
 import { formatDay } from "../../lib/i18n/dates";
 import { useI18n } from "../../lib/i18n/i18n";
-import type { Problem } from "../../lib/queue/model";
 import { labelIn, useList, useProcedure } from "../../lib/vocab/terms";
 import { listCases } from "../cases/queries";
 import { acceptReferral, declineReferral, transferReferral, type Referral } from "./queries";
@@ -34,25 +34,12 @@ export function AcceptForm({ referral, onCancel, onDone }: Props) {
   const [lawyers, setLawyers] = useState("");
   const [court, setCourt] = useState("");
   const [caseId, setCaseId] = useState("");
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
   const [opened, setOpened] = useState<string | null>(null);
   const known = [...new Set((open.data ?? []).flatMap((c) => c.lawyers))];
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      const body = into === "new" ? { lawyers: splitIds(lawyers), court: court || null } : { case_id: caseId };
-      setOpened((await acceptReferral(clients, referral.id, body)).case_id);
-      onDone();
-    } catch (e) {
-      setProblem(asProblem(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { problem, busy, submit } = useSubmit(() => acceptReferral(clients, referral.id,
+    into === "new" ? { lawyers: splitIds(lawyers), court: court || null } : { case_id: caseId }),
+  (answer) => { setOpened(answer.case_id); onDone(); });
   if (opened) {
     return (
       <div className="subform">
@@ -62,7 +49,7 @@ export function AcceptForm({ referral, onCancel, onDone }: Props) {
     );
   }
   return (
-    <form className="subform" onSubmit={submit} aria-label={t("inbox.accept")}>
+    <form className="subform" onSubmit={(e) => void submit(e)} aria-label={t("inbox.accept")}>
       <fieldset className="plain">
         <legend>{t("inbox.into")}</legend>
         <label className="check"><input type="radio" name={`into-${referral.id}`} checked={into === "new"}
@@ -113,23 +100,9 @@ export function DeclineForm({ referral, onCancel, onDone }: Props) {
   const { clients } = useServices();
   const reasons = useList(clients, "casework:decline_reasons");
   const [reason, setReason] = useState("");
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      await declineReferral(clients, referral.id, reason);
-      onDone();
-    } catch (e) {
-      setProblem(asProblem(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { problem, busy, submit } = useSubmit(() => declineReferral(clients, referral.id, reason), onDone);
   return (
-    <form className="subform" onSubmit={submit} aria-label={t("inbox.decline")}>
+    <form className="subform" onSubmit={(e) => void submit(e)} aria-label={t("inbox.decline")}>
       <Field label={t("field.reason")} error={errorFor(problem, "reason")}>
         {(id, d) => (
           <select id={id} aria-describedby={d} value={reason} required onChange={(e) => setReason(e.target.value)}>
@@ -153,23 +126,9 @@ export function TransferForm({ referral, onCancel, onDone }: Props) {
   const { clients } = useServices();
   const code = useCodeLabel();
   const [to, setTo] = useState("");
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      await transferReferral(clients, referral.id, to);
-      onDone();
-    } catch (e) {
-      setProblem(asProblem(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { problem, busy, submit } = useSubmit(() => transferReferral(clients, referral.id, to), onDone);
   return (
-    <form className="subform" onSubmit={submit} aria-label={t("inbox.transfer")}>
+    <form className="subform" onSubmit={(e) => void submit(e)} aria-label={t("inbox.transfer")}>
       <Field label={t("inbox.transferTo")} hint={t("inbox.transferHint")} error={errorFor(problem, "organisation")}>
         {(id, d) => (
           <select id={id} aria-describedby={d} value={to} required onChange={(e) => setTo(e.target.value)}>
