@@ -51,7 +51,7 @@ export function ActionsScreen() {
 
 function RecommendationItem({ value, officer, onChanged }:
   { value: Recommendation; officer: boolean; onChanged: () => void }) {
-  const { t, language } = useI18n();
+  const { language } = useI18n();
   const { clients } = useServices();
   const bodies = useList(clients, "advocacy:target_bodies");
   const statuses = useList(clients, "advocacy:recommendation_statuses");

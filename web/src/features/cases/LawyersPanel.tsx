@@ -5,6 +5,7 @@ import { useServices } from "../../app/context";
 import { ConfirmButton, Field, FormProblem, ProblemView, errorFor } from "../../app/ui";
 import { asProblem } from "../../lib/api/load";
 import { useSession } from "../../lib/auth/session";
+import { useSubmit } from "../../lib/api/submit";
 import { useI18n } from "../../lib/i18n/i18n";
 import type { Problem } from "../../lib/queue/model";
 import { labelIn, useList } from "../../lib/vocab/terms";
@@ -64,19 +65,9 @@ export function CourtForm({ value, onChanged }: { value: Case; onChanged: () => 
   const { clients } = useServices();
   const courts = useList(clients, "casework:courts");
   const [court, setCourt] = useState(value.court ?? "");
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setProblem(null);
-    try {
-      await changeCourt(clients, value.id, court);
-      onChanged();
-    } catch (e) {
-      setProblem(asProblem(e));
-    }
-  };
+  const { problem, submit } = useSubmit(() => changeCourt(clients, value.id, court), onChanged);
   return (
-    <form className="subform" onSubmit={submit} aria-label={t("case.court")}>
+    <form className="subform" onSubmit={(e) => void submit(e)} aria-label={t("case.court")}>
       <Field label={t("case.court")} error={errorFor(problem, "court")}>
         {(id, d) => (
           <select id={id} aria-describedby={d} value={court} required onChange={(e) => setCourt(e.target.value)}>

@@ -1,12 +1,11 @@
 // A case's stage timeline, and the moves casework offers next (allowed_next, per track): the app never
 // keeps its own list of moves. Closing asks for a reason from the procedure vocabulary.
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useServices } from "../../app/context";
 import { Field, FormProblem, Status, errorFor } from "../../app/ui";
-import { asProblem } from "../../lib/api/load";
 import { formatDay, todayInBamako } from "../../lib/i18n/dates";
+import { useSubmit } from "../../lib/api/submit";
 import { useI18n } from "../../lib/i18n/i18n";
-import type { Problem } from "../../lib/queue/model";
 import { labelIn, useProcedure, type Track } from "../../lib/vocab/terms";
 import { changeStage, type Case } from "./queries";
 
@@ -42,9 +41,11 @@ function MoveForm({ value, tracks, onChanged }: { value: Case; tracks: Track[]; 
   const [toStage, setToStage] = useState("");
   const [reason, setReason] = useState("");
   const [on, setOn] = useState(todayInBamako());
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { problem, busy, done, submit } = useSubmit(() => changeStage(clients, value.id, { track, to_stage: toStage,
+    effective_on: on, closure_reason: toStage === "closed" ? reason : null }), () => {
+    setToStage("");
+    onChanged();
+  });
   const current = tracks.find((x) => x.code === track);
   const next = value.allowed_next[track] ?? [];
   const from = track === "domestic" ? value.stage : (value.tracks?.[track] ?? current?.initial ?? "");
@@ -52,25 +53,8 @@ function MoveForm({ value, tracks, onChanged }: { value: Case; tracks: Track[]; 
   const reasons = (current?.closure_reasons ?? []).filter((r) => r.from.includes(from) || r.from.includes("*"));
   if (offered.length === 0) return <p>{t("case.noMoves")}</p>;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    setDone(false);
-    try {
-      await changeStage(clients, value.id, { track, to_stage: toStage, effective_on: on,
-        closure_reason: toStage === "closed" ? reason : null });
-      setDone(true);
-      setToStage("");
-      onChanged();
-    } catch (e) {
-      setProblem(asProblem(e));
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
-    <form onSubmit={submit} aria-label={t("case.move")}>
+    <form onSubmit={(e) => void submit(e)} aria-label={t("case.move")}>
       <h3>{t("case.move")}</h3>
       {done && <Status kind="ok">{t("case.moved")}</Status>}
       <div className="row">

@@ -1,10 +1,10 @@
 // A case's hearings: the list, and scheduling one (a time without offset is Bamako time for casework).
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useServices } from "../../app/context";
 import { Field, FormProblem, ProblemView, Status, errorFor } from "../../app/ui";
-import { asProblem, useLoad } from "../../lib/api/load";
+import { useLoad } from "../../lib/api/load";
+import { useSubmit } from "../../lib/api/submit";
 import { useI18n } from "../../lib/i18n/i18n";
-import type { Problem } from "../../lib/queue/model";
 import { labelIn, useList } from "../../lib/vocab/terms";
 import type { Case } from "../cases/queries";
 import { HearingItem } from "./HearingItem";
@@ -41,28 +41,13 @@ function ScheduleForm({ value, onScheduled }: { value: Case; onScheduled: () => 
   const [chamber, setChamber] = useState("");
   const [startsAt, setStartsAt] = useState("");
   const [purpose, setPurpose] = useState("");
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    setDone(false);
-    try {
-      await scheduleHearing(clients, value.id, { court, chamber: chamber || null, starts_at: bamakoLocal(startsAt),
-        purpose });
-      setDone(true);
-      setStartsAt("");
-      onScheduled();
-    } catch (e) {
-      setProblem(asProblem(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { problem, busy, done, submit } = useSubmit(() => scheduleHearing(clients, value.id, { court,
+    chamber: chamber || null, starts_at: bamakoLocal(startsAt), purpose }), () => {
+    setStartsAt("");
+    onScheduled();
+  });
   return (
-    <form onSubmit={submit} aria-label={t("hearings.schedule")}>
+    <form onSubmit={(e) => void submit(e)} aria-label={t("hearings.schedule")}>
       <h3>{t("hearings.schedule")}</h3>
       {done && <Status kind="ok">{t("hearings.scheduled")}</Status>}
       <div className="row">
