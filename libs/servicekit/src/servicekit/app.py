@@ -9,7 +9,10 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 
 from .auth import install_auth_handlers
+from .availability import install_availability_handlers
 from .health import ReadinessCheck, health_router
+from .metrics import Refresher, metrics_router
+from .overload import Limits, OverloadGuard
 from .problems import InputGuard, NoStore, install_problem_handlers
 from .settings import BaseServiceSettings
 from .telemetry import instrument_fastapi
@@ -19,18 +22,30 @@ Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 def create_app(*, settings: BaseServiceSettings, title: str, description: str, routers: Sequence[APIRouter],
                lifespan: Lifespan | None = None, readiness_checks: dict[str, ReadinessCheck] | None = None,
-               token_verifier: Any = None, upload_max_bytes: int | None = None, version: str = "0.1.0") -> FastAPI:
+               token_verifier: Any = None, upload_max_bytes: int | None = None, version: str = "0.1.0",
+               metric_refreshers: Sequence[Refresher] = ()) -> FastAPI:
     """Problem+json errors, the input guard, health endpoints, tracing and the service's routes."""
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     app.state.readiness_checks = readiness_checks or {}
     app.state.token_verifier = token_verifier
     install_problem_handlers(app)
     install_auth_handlers(app)
+    install_availability_handlers(app, retry_after=settings.unavailable_retry_after_seconds)
     app.add_middleware(InputGuard, max_body_bytes=settings.max_body_bytes, upload_max_bytes=upload_max_bytes)
     app.add_middleware(NoStore)
+    # Outside the input guard, so a shed request costs nothing (not even reading its body).
+    app.add_middleware(OverloadGuard, limits=overload_limits(settings))
     app.include_router(health_router())
+    app.include_router(metrics_router(metric_refreshers))
     for router in routers:
         app.include_router(router)
     instrument_fastapi(app)
     return app
 
+
+def overload_limits(settings: BaseServiceSettings) -> Limits:
+    """The overload guard's limits from the service's settings."""
+    s = settings
+    return Limits(max_concurrent=s.http_max_concurrent_requests, max_waiting=s.http_max_waiting_requests,
+                  wait_seconds=s.http_queue_wait_seconds, deadline_seconds=s.http_request_deadline_seconds,
+                  retry_after=s.http_overload_retry_after_seconds)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-import httpx
-from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, RequestTimedOutError
-from pymongo.errors import ConnectionFailure, NetworkTimeout, ServerSelectionTimeoutError, WTimeoutError
+# Transient failures are classified in transient.py; re-exported here where services import them from.
+from .transient import TransientError, is_transient  # noqa: F401
 
 
 class DomainError(Exception):
@@ -62,28 +60,3 @@ class ConcurrencyConflict(Conflict):
     """Too many concurrent writers on one aggregate; the client may retry."""
 
     title = "Concurrent modification"
-
-
-class TransientError(Exception):
-    """A dependency is temporarily unavailable; retry later, never dead-letter."""
-
-
-_TRANSIENT = (
-    TransientError,
-    ConnectionFailure,
-    NetworkTimeout,
-    ServerSelectionTimeoutError,
-    WTimeoutError,
-    KafkaConnectionError,
-    KafkaTimeoutError,
-    NodeNotReadyError,
-    RequestTimedOutError,
-    httpx.TransportError,
-    asyncio.TimeoutError,
-    ConnectionError,
-)
-
-
-def is_transient(exc: BaseException) -> bool:
-    """True when retrying later may succeed (store, broker or gateway unreachable)."""
-    return isinstance(exc, _TRANSIENT)

@@ -169,3 +169,17 @@ def test_redaction_filter_works_on_any_handler() -> None:
 def test_redact_text_is_idempotent() -> None:
     once = redact_text(f"name=Awa {JWT} awa@example.org +223 76 12 34 56")
     assert redact_text(once) == once
+
+
+def test_a_library_message_repeated_during_an_outage_is_logged_once_per_window_with_a_count():
+    stream = io.StringIO()
+    handler = configure_logging("kit", stream=stream)
+    try:
+        noisy = logging.getLogger("aiokafka.client")
+        for _ in range(500):
+            noisy.error("Unable connect to node with id %s: %s", 1, "connection refused")
+        logging.getLogger("servicekit.relay").warning("relay waiting for the store or broker")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["logger"] for line in lines] == ["aiokafka.client", "servicekit.relay"]
