@@ -1,5 +1,5 @@
 # Targets for developers and CI. `make test` is what .ci/run calls.
-.PHONY: install infra-up infra-down infra-status test run
+.PHONY: install infra-up infra-down infra-status test run faults
 
 # Extra pytest arguments, e.g. make test PYTEST_ARGS="-k compose -x"
 PYTEST_ARGS ?=
@@ -23,3 +23,11 @@ test: install
 
 run:
 	deploy/local/run.sh
+
+# The system fault suite in full (every process killed under load, 15 s broker and 12 s store stops,
+# more flows) and the offered-versus-served curve; figures in tests/faults/results/ for docs/reliability.md.
+# `make test` runs its reduced form. About 15 minutes on two cores.
+faults: install
+	REDRESS_FAULTS=full REDRESS_FAULTS_RESULTS=$(CURDIR)/tests/faults/results/latest.json deploy/local/with-stack.sh uv run --frozen pytest -q tests/faults \
+		libs/servicekit/tests/integration/test_broker_restart_recovery.py $(PYTEST_ARGS)
+	deploy/local/with-stack.sh uv run --frozen python tests/faults/overload_curve.py

@@ -82,7 +82,10 @@ stop_pid() {  # pidfile marker name
 # at start fails fast with its log tail instead of waiting out the timeout.
 wait_ready() {  # pidfile marker name logfile probe-args...
   local pidfile="$1" marker="$2" name="$3" logfile="$4"; shift 4
-  local pid
+  local pid i
+  # Just after a start, the pid may still be the forked shell that is about to exec the server (its
+  # command line has no marker yet): give the exec a moment before calling it not running.
+  for ((i = 0; i < 50; i++)); do pid_running "$pidfile" "$marker" && break; sleep 0.1; done
   pid_running "$pidfile" "$marker" || die "$name is not running (start it first)"
   pid="$(cat "$pidfile")"
   if venv_python "$REDRESS_ROOT/deploy/local/probe.py" "$@" --timeout "$READY_TIMEOUT" --pid "$pid"; then
