@@ -25,6 +25,8 @@ from .ids import new_id
 from .telemetry import context_from_traceparent, tracer
 
 log = logging.getLogger("servicekit.relay")
+# Capped low so the outbox drains within seconds of the broker's or the store's return.
+MAX_BACKOFF_SECONDS = 2.0
 
 
 class RelayLease:
@@ -90,7 +92,7 @@ class OutboxRelay:
                 else:
                     log.warning("relay waiting for the store or broker: %s", type(exc).__name__)
                 published = 0
-                backoff = min(backoff * 2, 5.0)
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
             if published == 0:
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=backoff)
