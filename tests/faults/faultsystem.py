@@ -1,11 +1,6 @@
-"""The system under faults: the five services as processes under `make run`'s supervisor, a local SMS
-gateway, a steady stream of flows (register, refer, accept, schedule a hearing), and the checks that
-count, through the APIs only, what became of every flow.
-
-A flow's client behaves as a careful partner's would: it honours `Retry-After`, retries a refused or
-unanswered request, sends an `Idempotency-Key` where the API takes one, and looks before it repeats a
-write that has none (a hearing).
-"""
+"""The system under faults: the five services as processes under `make run`'s supervisor and a local
+SMS gateway; a careful client's calls, kills, and the results file. Load in faultload.py, counts in
+faultchecks.py."""
 
 from __future__ import annotations
 
@@ -20,7 +15,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -180,177 +174,12 @@ class FaultSystem:
         return len([r for r in self.gateway.requests() if r.form.get("to") == phone])
 
 
-@dataclass
-class Flow:
-    """One victim from registration to her hearing notice, as the clients saw it."""
-
-    index: int
-    phone: str
-    victim_id: str | None = None
-    referral_id: str | None = None
-    case_id: str | None = None
-    hearing_id: str | None = None
-    started: float = 0.0
-    in_inbox: float | None = None
-    done: float | None = None
-    error: str | None = None
-
-
-class Load:
-    """Flows offered at a steady rate by a few client threads."""
-
-    def __init__(self, system: FaultSystem, run: str) -> None:
-        self.system = system
-        self.run = run
-        self.flows: list[Flow] = []
-        self.monitor = system.client("intake", "monitor", "org-amdh")
-        self.manager = system.client("casework", "case_manager", "org-legal")
-        self.lawyer = system.client("casework", "lawyer", "org-legal", sub="lawyer-faults")
-
-    def offer(self, count: int, rate: float, during: Callable[[], None] | None = None, threads: int = 6) -> None:
-        """Start `count` flows at `rate` per second; `during` runs alongside (the fault); waits for all."""
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            fault = threading.Thread(target=during) if during else None
-            if fault:
-                fault.start()
-            futures = []
-            for _ in range(count):
-                flow = Flow(index=len(self.flows), phone=f"+2237{hash((self.run, len(self.flows))) % 10**7:07d}")
-                self.flows.append(flow)
-                futures.append(pool.submit(self.play, flow))
-                time.sleep(1.0 / rate)
-            for future in futures:
-                future.result()
-            if fault:
-                fault.join()
-
-    def play(self, flow: Flow) -> None:
-        flow.started = time.monotonic()
-        try:
-            self._register_and_refer(flow)
-            self._accept(flow)
-            self._schedule(flow)
-            flow.done = time.monotonic()
-        except Exception as exc:
-            flow.error = f"{type(exc).__name__}: {exc}"
-
-    def _register_and_refer(self, flow: Flow) -> None:
-        s, key = self.system, f"{self.run}-{flow.index}"
-        victim = s.call(self.monitor, "POST", "/victims", headers={"Idempotency-Key": f"{key}-victim"}, json={
-            "sex": "female", "age_band": "25-39", "region": "mopti", "identity": {"phone": flow.phone},
-            "consent": {"legal_support": True, "notifications": {"granted": True, "channel": "sms", "language": "fr",
-                                                                 **safe_hours_now()}}})
-        assert victim.status_code in (200, 201), victim.text
-        flow.victim_id = victim.json()["id"]
-        referral = s.call(self.monitor, "POST", f"/victims/{flow.victim_id}/referrals",
-                          headers={"Idempotency-Key": f"{key}-referral"},
-                          json={"needs": ["legal_representation"], "urgency": "high"})
-        assert referral.status_code in (200, 201), referral.text
-        flow.referral_id = referral.json()["referral_id"]
-
-    def _accept(self, flow: Flow) -> None:
-        s = self.system
-        wait_until(lambda: s.call(self.manager, "GET", f"/referrals/{flow.referral_id}").status_code == 200,
-                   REQUEST_PATIENCE, "referral in casework's inbox", pause=0.3)
-        flow.in_inbox = time.monotonic()
-        accepted = s.call(self.manager, "POST", f"/referrals/{flow.referral_id}/accept",
-                          json={"lawyers": ["lawyer-faults"]})
-        if accepted.status_code == 409:  # our earlier attempt got through: read the case it opened
-            accepted = s.call(self.manager, "GET", f"/referrals/{flow.referral_id}")
-        assert accepted.status_code in (200, 201), accepted.text
-        flow.case_id = accepted.json()["case_id"]
-
-    def _schedule(self, flow: Flow) -> None:
-        s = self.system
-        starts_at = (datetime.now(BAMAKO) + timedelta(days=10)).replace(second=0, microsecond=0)
-        deadline = time.monotonic() + REQUEST_PATIENCE
-        while time.monotonic() < deadline:
-            existing = s.call(self.lawyer, "GET", f"/cases/{flow.case_id}/hearings").json()
-            if existing:  # no Idempotency-Key on this route: look before repeating an unanswered write
-                flow.hearing_id = existing[0]["id"]
-                return
-            try:
-                created = self.lawyer.post(f"/cases/{flow.case_id}/hearings", json={
-                    "court": "ml-tgi-bamako-c1", "starts_at": starts_at.isoformat(),
-                    "purpose": "civil_party_hearing"})
-                s.count(str(created.status_code))
-                if created.status_code == 201:
-                    flow.hearing_id = created.json()["id"]
-                    return
-            except httpx.TransportError as exc:
-                s.count(type(exc).__name__)
-            time.sleep(1.0)
-        raise TimeoutError("hearing not scheduled")
-
-
 def wait_until(check: Callable[[], bool], timeout: float, what: str, pause: float = 0.5) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
             raise TimeoutError(f"{what}: not reached in {timeout:.0f}s")
         time.sleep(pause)
-
-
-def notify_view(system: FaultSystem, flows: list[Flow]) -> dict[str, list[dict[str, Any]]]:
-    """Each victim's deliveries as notify's staff API shows them."""
-    admin = system.client("notify", "notify_admin", "org-legal")
-    return {f.victim_id: system.call(admin, "GET", f"/victims/{f.victim_id}/deliveries").json()["deliveries"]
-            for f in flows if f.victim_id}
-
-
-def settle_notices(system: FaultSystem, flows: list[Flow], timeout: float = 240.0) -> dict[str, Any]:
-    """Wait until each victim's two notices are out (or unknown); staff send again what is unknown and undelivered.
-
-    Returns figures: how many deliveries ended unknown, were settled by a provider report, or sent again.
-    """
-    figures = {"unknown": 0, "settled_by_report": 0, "sent_again": 0}
-    admin = system.client("notify", "notify_admin", "org-legal")
-    deadline = time.monotonic() + timeout
-    while True:
-        view = notify_view(system, flows)
-        notices = [d for ds in view.values() for d in ds if d["kind"] in ("referral_accepted", "hearing_scheduled")]
-        waiting = [d for d in notices if d["status"] in ("pending", "dispatching")]
-        if len(notices) >= 2 * len(flows) and not waiting:
-            break
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{len(waiting)} notices still pending, {len(notices)} of {2 * len(flows)} planned")
-        time.sleep(1.0)
-    unknown = [d for d in notices if d["status"] == "unknown"]
-    figures["unknown"] = len(unknown)
-    if unknown:
-        system.report_deliveries()  # the provider's delivery reports reach notify
-        time.sleep(6)  # two reconciliation passes
-        still = system.call(admin, "GET", "/deliveries", params={"status": "unknown"}).json()["deliveries"]
-        figures["settled_by_report"] = len(unknown) - len(still)
-        for delivery in still:
-            answer = system.call(admin, "POST", f"/deliveries/{delivery['id']}/send-again",
-                                 json={"reason": "no_report_from_provider"})
-            assert answer.status_code in (200, 202), answer.text
-            figures["sent_again"] += 1
-    return figures
-
-
-def count_everything(system: FaultSystem, flows: list[Flow]) -> dict[str, Any]:
-    """What each service holds for the flows, through its API: every count must be exactly one per flow."""
-    monitor = system.client("intake", "monitor", "org-amdh")
-    lawyer = system.client("casework", "lawyer", "org-legal", sub="lawyer-faults")
-    view = notify_view(system, flows)
-    per_flow = []
-    for f in flows:
-        hearings = system.call(lawyer, "GET", f"/cases/{f.case_id}/hearings").json() if f.case_id else []
-        kinds = Counter(d["kind"] for d in view.get(f.victim_id or "", []) if d["status"] in ("sent", "delivered"))
-        per_flow.append({
-            "victim": system.call(monitor, "GET", f"/victims/{f.victim_id}").status_code if f.victim_id else None,
-            "hearings": len(hearings), "referral_notices": kinds["referral_accepted"],
-            "hearing_notices": kinds["hearing_scheduled"], "sms": system.sms_count(f.phone)})
-    return {"flows": len(flows), "completed": sum(1 for f in flows if f.done),
-            "errors": [f.error for f in flows if f.error], "per_flow": per_flow}
-
-
-def exactly_once(counts: dict[str, Any]) -> list[dict[str, Any]]:
-    """The flows for which something was lost or doubled (empty when all is well)."""
-    expected = {"victim": 200, "hearings": 1, "referral_notices": 1, "hearing_notices": 1, "sms": 2}
-    return [c for c in counts["per_flow"] if c != expected]
 
 
 def write_results(name: str, figures: dict[str, Any]) -> None:

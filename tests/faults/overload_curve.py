@@ -3,8 +3,8 @@
     uv run python tests/faults/overload_curve.py --rates 1,2,5,10 --seconds 30
 
 Open loop: a flow starts every 1/rate seconds whatever happened to the others, and a refused request
-(503 with Retry-After) is retried after Retry-After, as the web app's sync queue does, until the
-client's patience (30 s) runs out: then the flow is given up, so the curve shows what the system does
+(503 with Retry-After) is sent again after Retry-After, as the web app's sync queue does, for up to
+`--patience` seconds per request: then the flow is given up. The curve shows what the system does
 with more than it can take. Served = referrals that reached casework's inbox (seen by polling its list)
 within the window plus a drain of `--drain` seconds, per second of window. Writes the figures to
 tests/faults/results/overload.json. Bounded: rates x (start + window + drain).
@@ -38,16 +38,17 @@ from servicekit.testing import Infra, infra_from_env_or_stack  # noqa: E402
 
 def one_flow(system: FaultSystem, monitor: httpx.Client, outcomes: dict[str, Any], index: int,
              patience: float) -> None:
-    """Register and refer, as the web app's sync queue does: a 503 is retried after its Retry-After (same
-    Idempotency-Key) until `patience` runs out; then the flow counts as not served."""
+    """Register and refer, as the web app's sync queue does: each request refused with 503 is sent again after
+    its Retry-After (same Idempotency-Key) for up to `patience` seconds; then the flow counts as not served."""
     started = time.monotonic()
     key = f"curve-{started:.0f}-{index}"
-    victim = _patiently(monitor, "/victims", outcomes, started + patience, f"{key}-v", json={
+    victim = _patiently(monitor, "/victims", outcomes, time.monotonic() + patience, f"{key}-v", json={
         "sex": "female", "age_band": "25-39", "region": "mopti", "identity": {"phone": f"+2237{index:07d}"},
         "consent": {"legal_support": True, "notifications": {"granted": True, "channel": "sms", **safe_hours_now()}}})
     if victim is None:
         return
-    referral = _patiently(monitor, f"/victims/{victim['id']}/referrals", outcomes, started + patience, f"{key}-r",
+    referral = _patiently(monitor, f"/victims/{victim['id']}/referrals", outcomes, time.monotonic() + patience,
+                          f"{key}-r",
                           json={"needs": ["legal_representation"], "urgency": "high"})
     if referral is not None:
         outcomes["admitted"][referral["referral_id"]] = started
@@ -126,8 +127,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rates", default="1,2,5,10")
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--drain", type=float, default=60.0)
-    parser.add_argument("--patience", type=float, default=30.0, help="how long a client keeps retrying a flow")
+    parser.add_argument("--drain", type=float, default=90.0)
+    parser.add_argument("--patience", type=float, default=60.0, help="how long a client retries one request")
     parser.add_argument("--out", type=Path, default=HERE / "results/overload.json")
     args = parser.parse_args()
     infra = infra_from_env_or_stack()

@@ -12,17 +12,9 @@ import time
 from typing import Any
 
 import pytest
-from faultsystem import (
-    FULL,
-    SERVICES,
-    FaultSystem,
-    Load,
-    count_everything,
-    exactly_once,
-    settle_notices,
-    wait_until,
-    write_results,
-)
+from faultchecks import count_everything, exactly_once, settle_notices
+from faultload import Load
+from faultsystem import FULL, SERVICES, FaultSystem, wait_until, write_results
 from servicekit.testing import REPO_ROOT
 
 pytestmark = pytest.mark.integration

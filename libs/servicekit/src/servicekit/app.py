@@ -33,14 +33,19 @@ def create_app(*, settings: BaseServiceSettings, title: str, description: str, r
     install_availability_handlers(app, retry_after=settings.unavailable_retry_after_seconds)
     app.add_middleware(InputGuard, max_body_bytes=settings.max_body_bytes, upload_max_bytes=upload_max_bytes)
     app.add_middleware(NoStore)
-    # Outside the input guard, so a shed request costs nothing (not even reading its body).
-    app.add_middleware(OverloadGuard, limits=overload_limits(settings))
     app.include_router(health_router())
     app.include_router(metrics_router(metric_refreshers))
     for router in routers:
         app.include_router(router)
     instrument_fastapi(app)
+    shed_first(app, overload_limits(settings))
     return app
+
+
+def shed_first(app: FastAPI, limits: Limits) -> None:
+    """The overload guard outside everything, tracing included: a shed request must cost next to nothing."""
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: OverloadGuard(build(), limits=limits)  # type: ignore[method-assign]
 
 
 def overload_limits(settings: BaseServiceSettings) -> Limits:

@@ -2,10 +2,12 @@
 
 Past its capacity an API keeps serving at that capacity instead of slowing everything down: a
 request that finds every slot busy waits in a short queue (at most `max_waiting` of them, at most
-`wait_seconds` each); beyond that it is answered at once with `503` problem+json and
-`Retry-After`. A request that runs past `deadline_seconds` is cut short with a 503 too (its
-command is crash-safe by design: outbox first, commit by `_id`, projection last). Health and
-metrics endpoints are never queued, so probes see the truth under load.
+`wait_seconds` each); beyond that it is answered at once with `503` problem+json and a
+`Retry-After` that grows with the number of requests shed in the last second and is spread at random,
+so refused clients come back fewer and not all at once. A request that runs past `deadline_seconds`
+is cut short with a 503 too (its command is crash-safe by design: outbox first, commit by `_id`,
+projection last). Health and metrics endpoints are never queued, so probes see the truth under
+load. The guard wraps the whole app, tracing included, so a shed request costs next to nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
+import time
+from collections import deque
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -24,6 +29,7 @@ from .problems import PROBLEM
 log = logging.getLogger("servicekit.overload")
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 UPLOAD_TYPES = (b"multipart/form-data",)
+MAX_RETRY_AFTER = 30
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class OverloadGuard:
         self.active = 0
         self.waiting = 0
         self._slots: asyncio.Semaphore | None = None
+        self._recent_sheds: deque[float] = deque()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in self.exempt:
@@ -108,8 +115,18 @@ class OverloadGuard:
             log.warning("request cut at its deadline: %s %s", scope["method"], scope["path"])
             await self._shed(send, "Service unavailable", "The request took too long; retry later.")
 
+    def retry_after(self) -> int:
+        """Longer the more is being shed, and spread, so refused clients do not all come back at once."""
+        now = time.monotonic()
+        self._recent_sheds.append(now)
+        while self._recent_sheds and now - self._recent_sheds[0] > 1.0:
+            self._recent_sheds.popleft()
+        pressure = 1 + len(self._recent_sheds) // max(self.limits.max_concurrent, 1)
+        base = min(self.limits.retry_after * pressure, MAX_RETRY_AFTER)
+        return random.randint(base, min(2 * base, MAX_RETRY_AFTER))
+
     async def _shed(self, send: Send, title: str, detail: str) -> None:
-        start, body = _shed_response(title, detail, self.limits.retry_after)
+        start, body = _shed_response(title, detail, self.retry_after())
         await send(start)
         await send(body)
 

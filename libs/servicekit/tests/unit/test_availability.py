@@ -77,7 +77,7 @@ async def test_requests_beyond_the_slots_and_the_queue_are_shed_with_retry_after
         app.state.release.set()
         served = await asyncio.gather(*held)
     assert shed.status_code == 503
-    assert shed.headers["retry-after"] == "3"
+    assert 3 <= int(shed.headers["retry-after"]) <= 6  # spread, so refused clients do not return at once
     assert shed.headers["content-type"] == "application/problem+json"
     assert health.status_code == 200
     assert [r.status_code for r in served] == [200, 200, 200]
