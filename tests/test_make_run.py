@@ -17,7 +17,7 @@ import httpx
 import pytest
 from servicekit.testing import REPO_ROOT, Infra, free_port, unique_name
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]  # ten processes start on a shared machine
 SERVICES = ("intake", "casework", "advocacy", "education", "notify")
 
 

@@ -17,7 +17,8 @@ from faultload import Load
 from faultsystem import FULL, SERVICES, FaultSystem, wait_until, write_results
 from servicekit.testing import REPO_ROOT
 
-pytestmark = pytest.mark.integration
+# A full run (`make faults`) takes minutes per scenario on a busy machine: more than the default 300 s.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(1200)]
 FLOWS = 60 if FULL else 24
 RATE = 1.0
 OUTAGE = {"broker": 15.0 if FULL else 10.0, "store": 12.0 if FULL else 8.0}

@@ -84,10 +84,7 @@ class ConsumerRunner:
         return AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=self.group_id,
                                 enable_auto_commit=False, auto_offset_reset="earliest",
                                 client_id=f"{self.group_id}-consumer", metadata_max_age_ms=5000,
-                                max_poll_interval_ms=120000,
-                                # After a broker restart the group waits out members it no longer hears
-                                # from before it rebalances: a short session makes that wait short.
-                                session_timeout_ms=6000, heartbeat_interval_ms=2000, **self.client_options)
+                                max_poll_interval_ms=120000, **self.client_options)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until `stop` is set, then leave the group cleanly."""

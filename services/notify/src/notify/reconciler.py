@@ -67,9 +67,10 @@ class Reconciler:
         await self.deps.providers.forget_unmatched_before(now - UNMATCHED_KEPT)
         lead = timedelta(hours=self.deps.settings.notice_check_lead_hours + max(
             self.deps.settings.reminder_offsets_hours, default=0))
-        for hearing, victim_ids in await self.deps.hearings.upcoming(now, now + lead):
+        for hearing, victim_ids, moved in await self.deps.hearings.upcoming(now, now + lead):
+            kind = MessageKind.HEARING_RESCHEDULED if moved else MessageKind.HEARING_SCHEDULED
             for victim_id in dict.fromkeys(victim_ids):
-                await self.check_notice(hearing, victim_id, now)
+                await self.check_notice(hearing, victim_id, now, kind)
 
     async def resolve_unknown(self, delivery: Delivery, now: datetime) -> None:
         """Settle an unknown delivery from one unplaced report, or flag it once it has waited long enough."""
@@ -89,14 +90,13 @@ class Reconciler:
         if waited >= timedelta(seconds=self.deps.settings.unknown_flag_after_seconds):
             await self._flag(delivery, "outcome_unknown", now)
 
-    async def check_notice(self, hearing: Hearing, victim_id: str, now: datetime) -> None:
+    async def check_notice(self, hearing: Hearing, victim_id: str, now: datetime, kind: MessageKind) -> None:
         """The hearing's current notice to one victim: planned if missing, flagged if not confirmed in time."""
         first_reminder = hearing.starts_at - timedelta(hours=max(self.deps.settings.reminder_offsets_hours, default=0))
         if now < first_reminder - timedelta(hours=self.deps.settings.notice_check_lead_hours):
             return
         notices = await self._notices(hearing, victim_id)
-        if not notices:
-            kind = MessageKind.HEARING_SCHEDULED
+        if not notices:  # planned as the event's handler would have: same kind, same derived ids
             await plan_hearing_messages(self.deps, kind, hearing, victim_id, dispatcher_context(hearing.revision))
             return
         if any(_settled(notice, now, self.deps.settings.notice_grace_seconds) for notice in notices):

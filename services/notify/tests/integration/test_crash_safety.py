@@ -138,3 +138,18 @@ async def test_a_hearing_notice_that_failed_is_flagged_before_the_first_reminder
     await Reconciler(notify.deps).run_once()
     notice = next(d for d in await notify.deliveries_of(victim) if d.kind.value == "hearing_scheduled")
     assert notice.status == "failed" and notice.flags == ["notice_unconfirmed"]
+
+
+async def test_a_hearing_seen_but_never_planned_gets_its_notice_from_the_reconciler(notify: Any) -> None:
+    from notify.domain.recipient import Hearing
+    from servicekit.ids import new_id
+
+    victim = await notify.register(phone=new_phone())
+    starts_at = notify.clock() + timedelta(days=4)
+    hearing = Hearing(hearing_id=f"h-{uuid.uuid4()}", case_id="case-1", starts_at=starts_at, court="TGI de Mopti",
+                      city="Mopti", status="scheduled", revision=new_id(), revised_at=notify.clock())
+    assert await notify.deps.hearings.apply(hearing, [victim]) == "applied"  # seen; the process died right after
+    notify.clock.set(starts_at - timedelta(hours=72 + 12))
+    await Reconciler(notify.deps).run_once()
+    planned = sorted((d.kind.value, d.cause_event_id) for d in await notify.deliveries_of(victim))
+    assert planned == [("hearing_reminder", hearing.revision)] * 2 + [("hearing_scheduled", hearing.revision)]

@@ -50,10 +50,11 @@ class HearingStore:
         await self.hearings.replace_one({"_id": hearing.hearing_id}, new, upsert=True)
         return "applied"
 
-    async def upcoming(self, now: datetime, until: datetime) -> list[tuple[Hearing, list[str]]]:
-        """Scheduled hearings starting between `now` and `until`, with their victims."""
+    async def upcoming(self, now: datetime, until: datetime) -> list[tuple[Hearing, list[str], bool]]:
+        """Scheduled hearings starting between `now` and `until`, their victims, and whether they were moved."""
         cursor = self.hearings.find({"status": "scheduled", "starts_at": {"$gt": now, "$lte": until}})
-        return [(_to_hearing(doc), list(doc.get("victim_ids", []))) async for doc in cursor]
+        return [(_to_hearing(doc), list(doc.get("victim_ids", [])), len(doc.get("seen_revisions", [])) > 1)
+                async for doc in cursor]
 
 
 def _to_hearing(doc: dict[str, Any]) -> Hearing:
