@@ -57,7 +57,7 @@ _BUSY_WORDS = ("SQLITE_BUSY", "database is locked", "database table is locked")
 
 def is_transient(exc: BaseException) -> bool:
     """True when retrying later may succeed (store, broker or gateway unreachable, busy or stepping down)."""
-    if isinstance(exc, TRANSIENT_TYPES):
+    if isinstance(exc, TRANSIENT_TYPES) or (isinstance(exc, KafkaError) and exc.retriable):
         return True
     if isinstance(exc, OperationFailure):
         if exc.code in _TRANSIENT_CODES or exc.has_error_label("RetryableWriteError"):
