@@ -117,6 +117,9 @@ class Dispatcher:
         enqueued_at = entry.get("enqueued_at")
         if enqueued_at is None or now - enqueued_at > ORPHAN_GRACE:
             await self.deps.queue.remove(entry["_id"])
+            late = (await self.deps.store.load(DELIVERY, entry["_id"])).state
+            if late is not None:  # its writer committed meanwhile: keep it in the queue
+                await self.deps.queue.restore(late)
         else:
             await self.deps.queue.postpone(entry["_id"], now + ORPHAN_RECHECK)
 
