@@ -36,7 +36,10 @@ def _gateway_module() -> Any:
 def faults_system(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultSystem]:
     """The five services as processes under the supervisor, notify texting a local gateway."""
     with _gateway_module().LocalGateway(hang_seconds=1.0) as gateway:
-        system = FaultSystem(infra, tmp_path_factory.mktemp("faults"), gateway).start()
+        # Logs and pids kept under .cache/logs/faults (a temporary folder is gone before anyone reads it).
+        root = REPO_ROOT / ".cache/logs/faults" / tmp_path_factory.mktemp("faults").parent.name
+        root.mkdir(parents=True, exist_ok=True)
+        system = FaultSystem(infra, root, gateway).start()
         try:
             yield system
         finally:

@@ -104,7 +104,11 @@ class Load:
         starts_at = (datetime.now(BAMAKO) + timedelta(days=10)).replace(second=0, microsecond=0)
         deadline = time.monotonic() + REQUEST_PATIENCE
         while time.monotonic() < deadline:
-            existing = s.call(self.lawyer, "GET", f"/cases/{flow.case_id}/hearings").json()
+            listed = s.call(self.lawyer, "GET", f"/cases/{flow.case_id}/hearings")
+            if listed.status_code == 404:  # an acceptance cut between its two writes: casework's worker opens it
+                time.sleep(1.0)
+                continue
+            existing = listed.json()
             if existing:  # no Idempotency-Key on this route: look before repeating an unanswered write
                 flow.hearing_id = existing[0]["id"]
                 return
