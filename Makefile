@@ -1,5 +1,5 @@
 # Targets for developers and CI. `make test` is what .ci/run calls.
-.PHONY: install infra-up infra-down infra-status test run faults
+.PHONY: install infra-up infra-down infra-status test run web faults
 
 # Extra pytest arguments, e.g. make test PYTEST_ARGS="-k compose -x"
 PYTEST_ARGS ?=
@@ -18,8 +18,14 @@ infra-status:
 
 # The stack is started around the whole run and stopped after it (unless it
 # was already up), so the integration tests meet a real Kafka and FerretDB.
-test: install
+test: install web
 	deploy/local/with-stack.sh uv run --frozen pytest -q $(PYTEST_ARGS)
+
+# The web app: typed clients generated from the contracts, type check, build, then its unit tests.
+# A contract change that breaks a screen fails here. The browser tests run with pytest (web/tests).
+web:
+	npm --prefix web run build
+	npm --prefix web run unit
 
 run:
 	deploy/local/run.sh

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from servicekit.devtokens import ensure_dev_keypair, mint_token
 from servicekit.testing import REPO_ROOT, Infra, ServiceProcess, free_port, service_env, unique_name
 
 SERVICES = ("intake", "casework", "advocacy", "education", "notify")
+DEFAULT_WEB_ORIGINS = "http://127.0.0.1:8090,http://localhost:8090"
 
 
 @dataclass
@@ -54,12 +56,26 @@ class System:
         return [p.log_path for p in self.processes.values()]
 
 
+def provider_env(services: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """Each service trusts the running OpenID provider (REDRESS_OIDC_ISSUER, printed by deploy/local/env.sh)
+    beside the dev issuer, and allows the web app's origins (REDRESS_WEB_ORIGINS) by CORS."""
+    issuer = os.environ.get("REDRESS_OIDC_ISSUER")
+    origins = [o.strip() for o in os.environ.get("REDRESS_WEB_ORIGINS", DEFAULT_WEB_ORIGINS).split(",") if o.strip()]
+    env = {service: {f"{service.upper()}_CORS_ALLOWED_ORIGINS": json.dumps(origins)} for service in services}
+    if issuer:
+        for service in services:
+            env[service][f"{service.upper()}_OIDC_ISSUER"] = issuer
+    return env
+
+
 def start_system(
     infra: Infra,
     services: tuple[str, ...],
     tmp: Path,
     extra_env: dict[str, dict[str, str]] | None = None,
 ) -> System:
+    """The services as processes on the test infrastructure; `extra_env` (per service) wins over the defaults,
+    which include trusting the OpenID provider when one runs (provider_env)."""
     private_key, jwks = ensure_dev_keypair(tmp / "keys")
     system = System(
         namespace=unique_name("t").replace("_", "") + ".", db_prefix=unique_name("sys"), private_key=private_key
@@ -68,6 +84,7 @@ def start_system(
     ports = {service: free_port() for service in services}
     kek = "base64:" + base64.b64encode(os.urandom(32)).decode()
     notes_key = "base64:" + base64.b64encode(os.urandom(32)).decode()
+    defaults = provider_env(services)
     for service in services:
         port = ports[service]
         extra = {
@@ -75,6 +92,7 @@ def start_system(
             f"{service.upper()}_INTAKE_URL": f"http://127.0.0.1:{ports.get('intake', 8001)}",
             "INTAKE_KEK_SOURCE": kek,
             "CASEWORK_NOTES_KEY_SOURCE": notes_key,
+            **defaults[service],
             **(extra_env or {}).get(service, {}),
         }
         env = service_env(
@@ -95,6 +113,25 @@ def start_system(
             proc.stop()
         raise
     return system
+
+
+@pytest.fixture(scope="session")
+def system_starter() -> Callable[..., System]:
+    """start_system itself, for test modules that run a small system of their own."""
+    return start_system
+
+
+@pytest.fixture(scope="session")
+def oidc_issuer(infra: Infra) -> str:
+    """The running OpenID provider's issuer (deploy/local/idp.sh); a provider that does not answer fails loudly."""
+    issuer = os.environ.get("REDRESS_OIDC_ISSUER") or (
+        f"http://127.0.0.1:{os.environ.get('IDP_PORT', '18080')}/realms/redress")
+    try:
+        discovery = httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=10.0)
+    except httpx.TransportError as exc:
+        pytest.fail(f"the OpenID provider {issuer} does not answer ({exc}): run deploy/local/stack.sh up")
+    assert discovery.status_code == 200, f"{issuer}: discovery answered {discovery.status_code}"
+    return issuer
 
 
 @pytest.fixture(scope="session")

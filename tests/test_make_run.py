@@ -1,5 +1,6 @@
-"""`make run` on free ports: its supervisor restarts a service process that dies, and a background start
-(SIGINT ignored, as a non-interactive shell leaves it) still stops everything on SIGINT, leaving nothing behind."""
+"""`make run` on free ports: its supervisor restarts a service process that dies, serves the web app, and a
+background start (SIGINT ignored, as a non-interactive shell leaves it) still stops everything on SIGINT,
+leaving nothing behind."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ SERVICES = ("intake", "casework", "advocacy", "education", "notify")
 class MakeRun:
     proc: subprocess.Popen[bytes]
     ports: dict[str, int]
+    web_port: int
     pids_file: Path
     output: Path
 
@@ -58,14 +60,18 @@ def alive(pid: int) -> bool:
 def make_run(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeRun]:
     kafka_port, store_port = urlparse(f"//{infra.kafka_bootstrap}").port, urlparse(infra.mongo_url).port
     env = {**os.environ, "KAFKA_PORT": str(kafka_port), "FERRETDB_PORT": str(store_port)}
+    if os.environ.get("REDRESS_OIDC_ISSUER"):  # the provider this session runs, so `stack.sh up` starts nothing
+        env["IDP_PORT"] = str(urlparse(os.environ["REDRESS_OIDC_ISSUER"]).port)
     if subprocess.run([str(REPO_ROOT / "deploy/local/stack.sh"), "status"], env=env, capture_output=True,
                       check=False).returncode != 0:
         pytest.skip("make run needs the project's local stack (deploy/local) to be the one running")
     ports = {service: free_port() for service in SERVICES}
+    web_port = free_port()  # REDRESS_WEB_ORIGINS left as it is: another value would restart the provider
     namespace = unique_name("mr").replace("_", "") + "."
     logs = tmp_path_factory.mktemp("make-run")
     env |= {f"{s.upper()}_HTTP_PORT": str(p) for s, p in ports.items()} | {
-        "REDRESS_SMS_SINK_PORT": str(free_port()), "REDRESS_RUN_NAMESPACE": namespace, "REDRESS_RUN_DEMO": "0",
+        "REDRESS_SMS_SINK_PORT": str(free_port()), "WEB_PORT": str(web_port), "REDRESS_RUN_NAMESPACE": namespace,
+        "REDRESS_RUN_DEMO": "0",
         "REDRESS_RUN_LOGS": str(logs)}
     env.pop("REDRESS_RUN_SIGINT_RESET", None)
     output = logs / "make-run.out"
@@ -74,9 +80,10 @@ def make_run(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         proc = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=REPO_ROOT, env=env, stdout=out,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
-    run = MakeRun(proc, ports, REPO_ROOT / ".cache/run" / f"{namespace.rstrip('.')}-pids.json", output)
+    run = MakeRun(proc, ports, web_port, REPO_ROOT / ".cache/run" / f"{namespace.rstrip('.')}-pids.json", output)
     try:
-        wait_until(lambda: all(run.answers(s) for s in SERVICES), 240, "all five APIs answering")
+        # The web app is built before the supervisor starts: on a loaded machine that takes minutes.
+        wait_until(lambda: all(run.answers(s) for s in SERVICES), 420, "all five APIs answering")
         yield run
     finally:
         if proc.poll() is None:
@@ -95,9 +102,18 @@ def test_make_run_restarts_a_service_process_that_was_killed(make_run: MakeRun) 
     assert "intake-api exited with code -9" in make_run.output.read_text()
 
 
+def test_make_run_serves_the_web_app_configured_for_its_services(make_run: MakeRun) -> None:
+    wait_until(lambda: "web" in make_run.pids(), 30, "the web app's server supervised")
+    config = httpx.get(f"http://127.0.0.1:{make_run.web_port}/config.json", timeout=5).json()
+    assert config["services"] == {s: f"http://127.0.0.1:{port}" for s, port in make_run.ports.items()}
+    page = httpx.get(f"http://127.0.0.1:{make_run.web_port}/", timeout=5)
+    assert page.status_code == 200
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+
+
 def test_make_run_started_in_the_background_stops_everything_on_sigint(make_run: MakeRun) -> None:
     pids = make_run.pids()
-    assert len(pids) == 11  # ten service processes and the SMS sink
+    assert len(pids) == 12  # ten service processes, the SMS sink and the web app's server
     os.killpg(make_run.proc.pid, signal.SIGINT)  # what Ctrl-C does to the foreground group
     assert make_run.proc.wait(60) != 0
     assert [name for name, pid in pids.items() if alive(pid)] == []

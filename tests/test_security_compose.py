@@ -7,6 +7,7 @@ password through DirectoryConfigProvider) is proven on a real broker by test_sec
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("intake", "casework", "advocacy", "education", "notify")
 SASL_DIR = ROOT / "deploy" / "local" / "kafka-sasl"
+# The TLS settings of every service and the Docker secret each names ({s}: the service).
+TLS_FILES = {"KAFKA_SSL_CA_FILE": "tls_ca", "KAFKA_SSL_CERT_FILE": "tls_{s}_cert", "KAFKA_SSL_KEY_FILE": "tls_{s}_key",
+             "MONGO_TLS_CA_FILE": "tls_ca", "MONGO_TLS_CERT_KEY_FILE": "tls_{s}_pem"}
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -116,3 +120,33 @@ def test_the_committed_acl_spec_matches_the_services_code():
 
 def test_the_init_script_is_valid_posix_shell():
     subprocess.run(["sh", "-n", str(SASL_DIR / "compose-init.sh")], check=True)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_mounts_the_ca_and_only_its_own_client_certificate(merged, service):
+    prefix = service.upper()
+    for name in (service, f"{service}-worker"):
+        container = merged["services"][name]
+        env = _env(container)
+        for setting, secret in TLS_FILES.items():
+            assert env[f"{prefix}_{setting}"] == f"/run/secrets/{secret.format(s=service)}"
+        tls = {s for s in _secrets(container) if s.startswith("tls_")}
+        assert tls == {secret.format(s=service) for secret in TLS_FILES.values()}, f"{name}: its own key only"
+
+
+def test_compose_secrets_makes_every_certificate_the_override_mounts(merged, tmp_path):
+    env = {**os.environ, "REDRESS_CACHE_DIR": str(tmp_path)}
+    subprocess.run([str(ROOT / "deploy" / "local" / "compose-secrets.sh")], env=env, check=True, capture_output=True)
+    files = {name: tmp_path / Path(secret["file"]).relative_to(".cache") for name, secret in merged["secrets"].items()
+             if name.startswith("tls_")}
+    assert files and all(path.is_file() for path in files.values()), files
+    for service in SERVICES:
+        cert = files[f"tls_{service}_cert"]
+        verify = ["openssl", "verify", "-CAfile", str(files["tls_ca"]), str(cert)]
+        subprocess.run(verify, check=True, capture_output=True)
+        subject = subprocess.run(["openssl", "x509", "-in", str(cert), "-noout", "-subject"], check=True,
+                                 capture_output=True, text=True).stdout
+        assert f"CN = {service}" in subject
+        pem = files[f"tls_{service}_pem"].read_text(encoding="ascii")
+        assert "BEGIN CERTIFICATE" in pem and "PRIVATE KEY" in pem
+        assert files[f"tls_{service}_key"].stat().st_mode & 0o077 == 0, "private keys are readable by their owner only"

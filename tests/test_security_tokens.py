@@ -69,3 +69,34 @@ def test_the_forgeries_are_what_they_claim(forger):
     assert part(forger.tampered_claims(), 1)["roles"] == ["admin"]
     assert part(forger.unknown_kid(), 0)["kid"] != forger.jwk["kid"]
     assert part(forger.embedded_jwk(), 0)["jwk"]["kty"] == "EC"
+
+
+# --- the same attacks aimed at the OpenID provider's issuer, which every service also trusts ---------------
+
+
+@pytest.fixture(scope="module")
+def provider_forger(security_system, oidc_issuer) -> tokens.ProviderForger:
+    from servicekit.providertokens import provider_token
+
+    monitor = provider_token(oidc_issuer, "awa", "redress-demo")
+    return tokens.ProviderForger(oidc_issuer, monitor, security_system.private_key)
+
+
+@pytest.mark.parametrize("service", access.SERVICES)
+def test_a_genuine_provider_admin_token_opens_the_target_route(security_system, oidc_issuer, service):
+    from servicekit.providertokens import provider_token
+
+    token = provider_token(oidc_issuer, "admin", "redress-demo")
+    response = httpx.get(security_system.url(service) + PROTECTED, headers={"Authorization": f"Bearer {token}"},
+                         timeout=10.0)
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("attack", sorted(tokens.PROVIDER_ATTACKS))
+@pytest.mark.parametrize("service", access.SERVICES)
+def test_forged_token_naming_the_provider_is_refused_with_401(security_system, provider_forger, service, attack):
+    token = tokens.PROVIDER_ATTACKS[attack](provider_forger)
+    response = httpx.get(security_system.url(service) + PROTECTED, headers={"Authorization": f"Bearer {token}"},
+                         timeout=10.0)
+    assert response.status_code == 401, f"{attack} on {service}: {response.status_code} {response.text[:200]}"
+    assert token not in response.text

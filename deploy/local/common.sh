@@ -19,6 +19,17 @@ FERRETDB_PORT="${FERRETDB_PORT:-27117}"
 FERRETDB_DEBUG_PORT="${FERRETDB_DEBUG_PORT:-18088}"
 FERRETDB_BIN="$CACHE_DIR/ferretdb/$FERRETDB_VERSION/ferretdb"
 
+# The OpenID Connect provider (Keycloak's distribution from Maven Central), see docs/identity.md.
+KEYCLOAK_VERSION="${KEYCLOAK_VERSION:-26.5.6}"
+KEYCLOAK_HOME="$CACHE_DIR/keycloak/$KEYCLOAK_VERSION"
+IDP_PORT="${IDP_PORT:-18080}"
+# Opened only if health or metrics get enabled; pinned anyway so nothing lands on Keycloak's 9000.
+IDP_MANAGEMENT_PORT="${IDP_MANAGEMENT_PORT:-$((IDP_PORT + 1))}"
+IDP_REALM="redress"
+IDP_ISSUER="http://127.0.0.1:$IDP_PORT/realms/$IDP_REALM"
+# Origins of the web app: redirect URIs of the `redress-web` client are rendered from these.
+REDRESS_WEB_ORIGINS="${REDRESS_WEB_ORIGINS:-http://127.0.0.1:8090,http://localhost:8090}"
+
 # Seconds to wait for readiness and for a clean shutdown before SIGKILL.
 READY_TIMEOUT="${REDRESS_READY_TIMEOUT:-120}"
 STOP_TIMEOUT="${REDRESS_STOP_TIMEOUT:-30}"
@@ -60,8 +71,10 @@ pid_running() {  # pidfile marker
 
 # SIGTERM lets Kafka flush and FerretDB close SQLite cleanly; SIGKILL only
 # after STOP_TIMEOUT so a wedged process never blocks `make test` forever.
-stop_pid() {  # pidfile marker name
-  local pidfile="$1" marker="$2" name="$3" pid i
+# With "group", SIGKILL goes to the process group the pid leads (a launcher
+# script and its JVM, started together under setsid).
+stop_pid() {  # pidfile marker name [group]
+  local pidfile="$1" marker="$2" name="$3" pid i target
   if ! pid_running "$pidfile" "$marker"; then
     rm -f "$pidfile"; log "$name is not running"; return 0
   fi
@@ -73,7 +86,9 @@ stop_pid() {  # pidfile marker name
     sleep 0.1
   done
   log "$name did not stop within ${STOP_TIMEOUT}s, sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
+  target="$pid"
+  [ "${4:-}" = group ] && target="-$pid"
+  kill -KILL -- "$target" 2>/dev/null || true
   for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   rm -f "$pidfile"
 }

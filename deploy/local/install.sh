@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Install what the local stack needs, skipping whatever is already there:
-#   uv, the workspace venv, the Kafka jars (via Maven) and a FerretDB binary (via Go).
+#   uv, the workspace venv, the Kafka jars (via Maven), a FerretDB binary (via Go),
+#   Keycloak, the OpenID Connect provider (its distribution zip, via Maven), the
+#   chart-checking tools (helm, kubeconform and the Kubernetes API schemas, via Go), and the
+#   web app's npm packages and Debian's chromium (install-web.sh).
 # No Docker and no release tarballs: the machines reach only package registries,
 # so Kafka comes from Maven Central and FerretDB from the Go module proxy.
 set -euo pipefail
@@ -90,6 +93,42 @@ install_ferretdb() {
   log "FerretDB $FERRETDB_VERSION built at $FERRETDB_BIN ($((SECONDS - t0)) s)"
 }
 
+install_keycloak() {
+  local marker="$KEYCLOAK_HOME/.complete"
+  if [ -f "$marker" ]; then return 0; fi
+  command -v java >/dev/null || die "java (17+) is required for Keycloak"
+  command -v mvn >/dev/null || die "mvn is required to fetch Keycloak"
+  command -v unzip >/dev/null || die "unzip is required to unpack Keycloak"
+  log "fetching Keycloak $KEYCLOAK_VERSION with Maven and building it (about a minute)..."
+  local t0=$SECONDS work="$CACHE_DIR/keycloak/.build-$KEYCLOAK_VERSION"
+  local mvnlog="$LOG_DIR/install-keycloak.log"
+  rm -rf "$work" "$KEYCLOAK_HOME"
+  mkdir -p "$work"
+  # The server distribution is published to Maven Central as a zip: the same bits as the release archive.
+  if ! mvn -q -B dependency:copy "-Dartifact=org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip" \
+    -DoutputDirectory="$work" >"$mvnlog" 2>&1; then
+    tail -n 40 "$mvnlog" >&2
+    die "Maven could not fetch Keycloak (full log: $mvnlog)"
+  fi
+  unzip -q "$work/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip" -d "$work"
+  # Build-time options once here, so every start is `start --optimized` (no re-augmentation):
+  # the embedded H2 database, which is all a development realm needs.
+  if ! "$work/keycloak-$KEYCLOAK_VERSION/bin/kc.sh" build --db=dev-file >>"$mvnlog" 2>&1; then
+    tail -n 40 "$mvnlog" >&2
+    die "Keycloak build failed (full log: $mvnlog)"
+  fi
+  # Move into place only when complete, then mark, so an interrupted install is redone.
+  mv "$work/keycloak-$KEYCLOAK_VERSION" "$KEYCLOAK_HOME"
+  rm -rf "$work"
+  echo "$KEYCLOAK_VERSION" >"$marker"
+  log "Keycloak $KEYCLOAK_VERSION installed in $KEYCLOAK_HOME ($((SECONDS - t0)) s)"
+}
+
+install_helm_tools() {
+  # Its own lock and cache (.cache/helm); silent when everything is there.
+  "$REDRESS_ROOT/deploy/helm/tools/install.sh"
+}
+
 mkdir -p "$CACHE_DIR" "$LOG_DIR"
 # `make test` and a test fixture may both call this at once: one at a time.
 exec 8>"$CACHE_DIR/.install.lock"
@@ -98,4 +137,7 @@ install_uv
 sync_venv
 install_kafka
 install_ferretdb
+install_keycloak
+install_helm_tools
+"$(dirname "${BASH_SOURCE[0]}")/install-web.sh"
 log "install complete"

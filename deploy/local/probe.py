@@ -3,10 +3,12 @@
 A TCP connect is not enough: Kafka accepts connections before the broker has
 registered with its controller, and clients then fail with "no brokers".
 So the Kafka probe starts a real aiokafka producer and fetches cluster metadata,
-and the Mongo probe sends a real `ping` through PyMongo's async client.
+the Mongo probe sends a real `ping` through PyMongo's async client, and the OIDC
+probe reads the provider's discovery document and its signing keys.
 
     python deploy/local/probe.py kafka 127.0.0.1:19092 [--timeout 60] [--pid N]
     python deploy/local/probe.py mongo mongodb://127.0.0.1:27117/ [--timeout 60]
+    python deploy/local/probe.py oidc http://127.0.0.1:18080/realms/redress [--timeout 60]
 """
 
 from __future__ import annotations
@@ -47,7 +49,24 @@ async def mongo_ready(url: str) -> str:
         await client.close()
 
 
-PROBES = {"kafka": kafka_ready, "mongo": mongo_ready}
+async def oidc_ready(issuer: str) -> str:
+    import httpx
+
+    async with httpx.AsyncClient(timeout=5.0) as client:
+        response = await client.get(f"{issuer}/.well-known/openid-configuration")
+        response.raise_for_status()
+        discovery = response.json()
+        # The issuer must be the one services will trust, else every token is refused later.
+        if discovery.get("issuer") != issuer:
+            raise RuntimeError(f"discovery names issuer {discovery.get('issuer')!r}")
+        keys = await client.get(discovery["jwks_uri"])
+        keys.raise_for_status()
+        if not keys.json().get("keys"):
+            raise RuntimeError("the JWKS has no key yet")
+        return "discovery and keys served"
+
+
+PROBES = {"kafka": kafka_ready, "mongo": mongo_ready, "oidc": oidc_ready}
 
 
 def pid_alive(pid: int) -> bool:
@@ -83,7 +102,7 @@ async def wait(kind: str, target: str, timeout: float, pid: int | None) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("kind", choices=sorted(PROBES))
-    parser.add_argument("target", help="kafka: host:port bootstrap; mongo: mongodb:// URL")
+    parser.add_argument("target", help="kafka: host:port bootstrap; mongo: mongodb:// URL; oidc: issuer URL")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to keep retrying")
     parser.add_argument("--pid", type=int, help="give up early if this process exits")
     args = parser.parse_args()

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# `make run`: install what is missing, start Kafka and FerretDB, start all five services (API and
-# worker each) under a supervisor that restarts any process that exits, run a short demo of the flow,
-# print the URLs, and stop everything on Ctrl-C or SIGTERM (also when started in the background).
-# Ports come from the environment: INTAKE_HTTP_PORT ... NOTIFY_HTTP_PORT (8001-8005) and
-# REDRESS_SMS_SINK_PORT (8009); REDRESS_RUN_NAMESPACE (e.g. "t1.") gives topics and databases a prefix,
+# `make run`: install what is missing, start Kafka, FerretDB and the OpenID provider, build the web app,
+# start all five services (API and worker each) and the web app's server under a supervisor that
+# restarts any process that exits, run a short demo of the flow, print the URLs, and stop everything
+# on Ctrl-C or SIGTERM (also when started in the background).
+# Ports come from the environment: INTAKE_HTTP_PORT ... NOTIFY_HTTP_PORT (8001-8005),
+# REDRESS_SMS_SINK_PORT (8009) and WEB_PORT (8090; list its origin in REDRESS_WEB_ORIGINS when it
+# changes); REDRESS_RUN_NAMESPACE (e.g. "t1.") gives topics and databases a prefix,
 # REDRESS_RUN_DEMO=0 skips the demo, REDRESS_RUN_LOGS moves the logs.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,6 +23,7 @@ declare -A PORTS=([intake]="${INTAKE_HTTP_PORT:-8001}" [casework]="${CASEWORK_HT
   [advocacy]="${ADVOCACY_HTTP_PORT:-8003}" [education]="${EDUCATION_HTTP_PORT:-8004}"
   [notify]="${NOTIFY_HTTP_PORT:-8005}")
 SMS_PORT="${REDRESS_SMS_SINK_PORT:-8009}"
+WEB_PORT="${WEB_PORT:-8090}"
 NAMESPACE="${REDRESS_RUN_NAMESPACE:-}"
 RUN_DIR="$CACHE_DIR/run"
 RUN_LOGS="${REDRESS_RUN_LOGS:-$LOG_DIR/run}"
@@ -35,13 +38,14 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 "$HERE/install.sh"
-if ! "$HERE/kafka.sh" status >/dev/null 2>&1 || ! "$HERE/ferretdb.sh" status >/dev/null 2>&1; then
+if ! "$HERE/kafka.sh" status >/dev/null 2>&1 || ! "$HERE/ferretdb.sh" status >/dev/null 2>&1 ||
+  ! "$HERE/idp.sh" status >/dev/null 2>&1; then
   STARTED_STACK=1
 fi
 "$HERE/stack.sh" up
 eval "$("$HERE/env.sh")"
 
-for port in "${PORTS[@]}" "$SMS_PORT"; do
+for port in "${PORTS[@]}" "$SMS_PORT" "$WEB_PORT"; do
   if port_open "$port"; then die "port $port is already in use"; fi
 done
 
@@ -69,9 +73,22 @@ add_process sms-sink "$PY" "$HERE/sms_sink.py" --port "$SMS_PORT"
 NOTIFY_ENV=(NOTIFY_SMS_PRIMARY_KIND=africastalking "NOTIFY_SMS_PRIMARY_BASE_URL=http://127.0.0.1:$SMS_PORT"
   NOTIFY_SMS_PRIMARY_ACCOUNT=sandbox NOTIFY_SMS_PRIMARY_SECRET=dev-sink NOTIFY_SMS_PRIMARY_SENDER=REDRESS
   "NOTIFY_CALLBACK_PHONE=+223 20 22 33 44" NOTIFY_DISPATCHER_POLL_SECONDS=0.5)
+# Every service trusts the OpenID provider (beside the dev issuer) and lets the web app's origins call it;
+# casework and notify get their key-release tokens from the provider by client credentials.
+WEB_ORIGINS_JSON="$(python3 -c 'import json, sys; print(json.dumps([o.strip() for o in sys.argv[1].split(",") if o.strip()]))' \
+  "$REDRESS_WEB_ORIGINS")"
+case ",$REDRESS_WEB_ORIGINS," in
+  *",http://127.0.0.1:$WEB_PORT,"*) ;;
+  *) log "warning: http://127.0.0.1:$WEB_PORT is not in REDRESS_WEB_ORIGINS: sign-in and API calls from the web app will be refused" ;;
+esac
 READY=()
 for svc in "${SERVICES[@]}"; do
   PREFIX="${svc^^}"
+  IDP_ENV=("${PREFIX}_OIDC_ISSUER=$REDRESS_OIDC_ISSUER" "${PREFIX}_CORS_ALLOWED_ORIGINS=$WEB_ORIGINS_JSON")
+  if [ "$svc" = casework ] || [ "$svc" = notify ]; then
+    IDP_ENV+=("${PREFIX}_OAUTH_TOKEN_URL=$REDRESS_OIDC_ISSUER/protocol/openid-connect/token"
+      "${PREFIX}_OAUTH_CLIENT_ID=svc-$svc" "${PREFIX}_OAUTH_CLIENT_SECRET=svc-$svc-dev-secret")
+  fi
   for kind in api worker; do
     add_process "$svc-$kind" env "${PREFIX}_KAFKA_BOOTSTRAP=$REDRESS_KAFKA_BOOTSTRAP" \
       "${PREFIX}_MONGO_URL=$REDRESS_MONGO_URL" "${PREFIX}_MONGO_DB=${NAMESPACE//./_}$svc" \
@@ -80,19 +97,34 @@ for svc in "${SERVICES[@]}"; do
       "${PREFIX}_DEV_SIGNING_KEY_FILE=$RUN_DIR/devkeys/dev-signing-key.pem" \
       "${PREFIX}_INTAKE_URL=http://127.0.0.1:${PORTS[intake]}" \
       "INTAKE_KEK_SOURCE=file:$RUN_DIR/intake.kek" "CASEWORK_NOTES_KEY_SOURCE=file:$RUN_DIR/casework-notes.key" \
-      "${NOTIFY_ENV[@]}" "$PY" -m "$svc.entrypoints.$kind"
+      "${NOTIFY_ENV[@]}" "${IDP_ENV[@]}" "$PY" -m "$svc.entrypoints.$kind"
   done
   READY+=(--ready "http://127.0.0.1:${PORTS[$svc]}/healthz")
 done
 
+# The staff web app: built from web/, served with its CSP and a config.json naming these services.
+log "building the web app (npm --prefix web run build)..."
+npm --prefix "$REDRESS_ROOT/web" run build >>"$RUN_LOGS/web-build.log" 2>&1 ||
+  die "the web app did not build: see $RUN_LOGS/web-build.log"
+WEB_ARGS=(--port "$WEB_PORT" --issuer "$REDRESS_OIDC_ISSUER")
+for svc in "${SERVICES[@]}"; do WEB_ARGS+=(--service "$svc=http://127.0.0.1:${PORTS[$svc]}"); done
+add_process web "$PY" "$HERE/web_server.py" "${WEB_ARGS[@]}"
+READY+=(--ready "http://127.0.0.1:$WEB_PORT/config.json")
+
 cat >"${STATE}banner.txt" <<MSG
 
-Redress is running. API documentation:
+Redress is running.
+Web app:   http://127.0.0.1:${WEB_PORT}  (demo users awa, moussa, ... password redress-demo: demo only)
+API documentation:
   intake     http://127.0.0.1:${PORTS[intake]}/docs
   casework   http://127.0.0.1:${PORTS[casework]}/docs
   advocacy   http://127.0.0.1:${PORTS[advocacy]}/docs
   education  http://127.0.0.1:${PORTS[education]}/docs
   notify     http://127.0.0.1:${PORTS[notify]}/docs
+Sign-in: $REDRESS_OIDC_ISSUER (Keycloak; admin console http://127.0.0.1:$IDP_PORT/admin, ${IDP_ADMIN_USER:-admin} / ${IDP_ADMIN_PASSWORD:-redress-demo})
+  demo users, password redress-demo (demo only): awa monitor, moussa documentation_officer (org-amdh);
+  fatoumata lawyer, kadiatou case_manager, aminata notify_admin (org-legal); ibrahim lawyer (org-wildaf);
+  oumar advocacy_officer, mariam analyst (org-fidh); seydou educator (org-edu); admin admin (org-amdh)
 Tokens:  uv run redress-token --keys-dir $RUN_DIR/devkeys --role monitor --org org-amdh --sub alice
 SMS:     http://127.0.0.1:$SMS_PORT/messages (local sink; nothing leaves the machine)
 Logs:    $RUN_LOGS (a process that exits is restarted; see its log)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole local infrastructure in one command.
-#   stack.sh up      install what is missing, start Kafka and FerretDB, wait until both answer
-#   stack.sh down    stop both (data is kept; use kafka.sh/ferretdb.sh reset to wipe)
-#   stack.sh status  exit 0 only if both are running
+#   stack.sh up      install what is missing, start Kafka, FerretDB and the OpenID provider, wait until all answer
+#   stack.sh down    stop them (data is kept; use kafka.sh/ferretdb.sh/idp.sh reset to wipe)
+#   stack.sh status  exit 0 only if all are running
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=deploy/local/common.sh
@@ -10,13 +10,15 @@ source "$HERE/common.sh"
 
 up() {
   "$HERE/install.sh"
-  # Started side by side: each waits for its own readiness, and the JVM's
+  # Started side by side: each waits for its own readiness, and the JVMs'
   # start-up dominates, so this saves FerretDB's few seconds.
   "$HERE/kafka.sh" start & local kpid=$!
   "$HERE/ferretdb.sh" start & local fpid=$!
+  "$HERE/idp.sh" start & local ipid=$!
   local rc=0
   wait "$kpid" || rc=1
   wait "$fpid" || rc=1
+  wait "$ipid" || rc=1
   if [ "$rc" -ne 0 ]; then
     log "stack did not come up; see $LOG_DIR"
     return 1
@@ -28,6 +30,7 @@ down() {
   local rc=0
   "$HERE/kafka.sh" stop || rc=1
   "$HERE/ferretdb.sh" stop || rc=1
+  "$HERE/idp.sh" stop || rc=1
   return "$rc"
 }
 
@@ -35,6 +38,7 @@ status() {
   local rc=0
   "$HERE/kafka.sh" status || rc=$?
   "$HERE/ferretdb.sh" status || rc=$?
+  "$HERE/idp.sh" status || rc=$?
   return "$rc"
 }
 

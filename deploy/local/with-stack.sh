@@ -10,6 +10,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 started=()
 "$HERE/kafka.sh" status >/dev/null 2>&1 || started+=(kafka)
 "$HERE/ferretdb.sh" status >/dev/null 2>&1 || started+=(ferretdb)
+"$HERE/idp.sh" status >/dev/null 2>&1 || started+=(idp)
 
 # shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {

@@ -157,3 +157,56 @@ ATTACKS: dict[str, Callable[[Forger], str]] = {
     "rs256_attacker_key": Forger.rs256_unknown_key,
     "truncated_signature": Forger.truncated_signature,
 }
+
+
+class ProviderForger:
+    """Builds attack tokens that name the real OpenID provider's issuer, from a genuine monitor token of it."""
+
+    def __init__(self, issuer: str, monitor_token: str, dev_private_key: Path) -> None:
+        import httpx
+
+        self.issuer = issuer
+        self.monitor_token = monitor_token
+        self.dev_private_key = Path(dev_private_key)
+        discovery = httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=10.0).json()
+        keys = httpx.get(discovery["jwks_uri"], timeout=10.0).json()["keys"]
+        self.jwk = next(k for k in keys if k.get("alg") == "RS256" and k.get("use") == "sig")
+
+    def claims(self, **changes: Any) -> dict[str, Any]:
+        return {**json.loads(_unb64(self.monitor_token.split(".")[1])), "roles": ["admin"], **changes}
+
+    def tampered_roles(self) -> str:
+        """The genuine token with its roles edited to admin; the provider's signature is kept."""
+        header, _, signature = self.monitor_token.split(".")
+        return f"{header}.{_segment(self.claims())}.{signature}"
+
+    def dev_key_naming_the_provider(self) -> str:
+        """Signed by the development key (trusted for its own issuer only) but naming the provider."""
+        return mint_token(self.dev_private_key, subject="admin-attacker", roles=["admin"], org="org-amdh",
+                          issuer=self.issuer)
+
+    def attacker_key_under_provider_kid(self) -> str:
+        attacker = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return jwt.encode(self.claims(), attacker, algorithm="RS256", headers={"kid": self.jwk["kid"]})
+
+    def alg_none(self) -> str:
+        return f"{_segment({'alg': 'none', 'typ': 'JWT', 'kid': self.jwk['kid']})}.{_segment(self.claims())}."
+
+    def hs256_with_provider_public_key(self) -> str:
+        pem = jwt.PyJWK(self.jwk).key.public_bytes(serialization.Encoding.PEM,
+                                                   serialization.PublicFormat.SubjectPublicKeyInfo)
+        signing_input = f"{_segment({'alg': 'HS256', 'typ': 'JWT', 'kid': self.jwk['kid']})}.{_segment(self.claims())}"
+        return f"{signing_input}.{b64url(hmac.new(pem, signing_input.encode(), hashlib.sha256).digest())}"
+
+    def truncated_signature(self) -> str:
+        return self.monitor_token[: self.monitor_token.rindex(".") + 1]
+
+
+PROVIDER_ATTACKS: dict[str, Callable[[ProviderForger], str]] = {
+    "provider_tampered_roles": ProviderForger.tampered_roles,
+    "dev_key_naming_the_provider": ProviderForger.dev_key_naming_the_provider,
+    "attacker_key_under_provider_kid": ProviderForger.attacker_key_under_provider_kid,
+    "provider_alg_none": ProviderForger.alg_none,
+    "hs256_with_provider_public_key": ProviderForger.hs256_with_provider_public_key,
+    "provider_truncated_signature": ProviderForger.truncated_signature,
+}

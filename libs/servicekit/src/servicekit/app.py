@@ -10,6 +10,8 @@ from fastapi import APIRouter, FastAPI
 
 from .auth import install_auth_handlers
 from .availability import install_availability_handlers
+from .cors import check_origin, with_cors
+from .docs import install_docs
 from .health import ReadinessCheck, health_router
 from .metrics import Refresher, metrics_router
 from .overload import Limits, OverloadGuard
@@ -24,8 +26,10 @@ def create_app(*, settings: BaseServiceSettings, title: str, description: str, r
                lifespan: Lifespan | None = None, readiness_checks: dict[str, ReadinessCheck] | None = None,
                token_verifier: Any = None, upload_max_bytes: int | None = None, version: str = "0.1.0",
                metric_refreshers: Sequence[Refresher] = ()) -> FastAPI:
-    """Problem+json errors, the input guard, health endpoints, tracing and the service's routes."""
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    """Problem+json errors, the input guard, CORS, overload shedding, health, metrics, offline docs, tracing."""
+    # FastAPI's own /docs and /redoc load their scripts from a CDN: replaced by install_docs below.
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan, docs_url=None,
+                  redoc_url=None)
     app.state.readiness_checks = readiness_checks or {}
     app.state.token_verifier = token_verifier
     install_problem_handlers(app)
@@ -35,17 +39,25 @@ def create_app(*, settings: BaseServiceSettings, title: str, description: str, r
     app.add_middleware(NoStore)
     app.include_router(health_router())
     app.include_router(metrics_router(metric_refreshers))
+    install_docs(app)
     for router in routers:
         app.include_router(router)
     instrument_fastapi(app)
-    shed_first(app, overload_limits(settings))
+    wrap_outside(app, overload_limits(settings), settings.cors_allowed_origins)
     return app
 
 
-def shed_first(app: FastAPI, limits: Limits) -> None:
-    """The overload guard outside everything, tracing included: a shed request must cost next to nothing."""
+def wrap_outside(app: FastAPI, limits: Limits, origins: Sequence[str]) -> None:
+    """CORS, then the overload guard, outside everything (tracing and error pages included).
+
+    The guard comes first so a shed request costs next to nothing; CORS wraps it so a preflight is
+    answered without queueing and a shed 503, a denial or a 500 still carries the CORS headers a
+    browser needs to read its status and `Retry-After`.
+    """
+    allowed = [check_origin(origin) for origin in origins]  # a bad origin fails at start, not at first call
     build = app.build_middleware_stack
-    app.build_middleware_stack = lambda: OverloadGuard(build(), limits=limits)  # type: ignore[method-assign]
+    app.build_middleware_stack = (  # type: ignore[method-assign]
+        lambda: with_cors(OverloadGuard(build(), limits=limits), allowed))
 
 
 def overload_limits(settings: BaseServiceSettings) -> Limits:

@@ -18,23 +18,20 @@ and ES256 signatures from a trusted issuer's JWKS are accepted; the token is nev
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 import httpx
 import jwt
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
+
+from .issuers import IssuerKeys, TrustedIssuer
 
 __all__ = ["ALLOWED_ALGORITHMS", "ROLES", "AuthError", "AuthProblem", "PermissionDenied", "Principal",
            "TokenVerifier", "TrustedIssuer", "install_auth_handlers", "require"]
@@ -47,7 +44,6 @@ ROLES: frozenset[str] = frozenset({"monitor", "documentation_officer", "lawyer",
 ALLOWED_ALGORITHMS: frozenset[str] = frozenset({"RS256", "ES256"})
 _REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
 _MAX_TOKEN_CHARS = 16_384
-_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 # Most specific first: the reason a client (and the operator reading the log) is told.
 _REASONS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
     (jwt.ExpiredSignatureError, "token has expired"),
@@ -109,79 +105,11 @@ class Principal:
         """True when the principal holds every scope in ``scopes``."""
         return self.scopes.issuperset(scopes)
 
-
-@dataclass(frozen=True)
-class TrustedIssuer:
-    """An issuer whose tokens are accepted for ``audience``, with keys from a JWKS file or URL."""
-
-    issuer: str
-    audience: str
-    jwks_file: Path | None = None
-    jwks_url: str | None = None
-
-    def __post_init__(self) -> None:
-        if isinstance(self.jwks_file, str):  # settings often hand over plain strings
-            object.__setattr__(self, "jwks_file", Path(self.jwks_file))
-        if (self.jwks_file is None) == (self.jwks_url is None):
-            raise ValueError(f"issuer {self.issuer}: give exactly one of jwks_file or jwks_url")
-        if self.jwks_url is not None:
-            parts = urlsplit(self.jwks_url)
-            # Keys fetched over plain HTTP could be swapped in transit, which would let anyone mint tokens.
-            if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in _LOCAL_HOSTS):
-                raise ValueError(f"issuer {self.issuer}: jwks_url must use https")
-
-
-def _public_key(jwk: dict[str, Any]) -> jwt.PyJWK | None:
-    """A verification key from a JWK, or None when its type is not one we accept."""
-    if jwk.get("use", "sig") != "sig" or not isinstance(jwk.get("kid"), str):
-        return None
-    members: tuple[str, ...]
-    if jwk.get("kty") == "RSA":
-        alg, members = "RS256", ("kty", "n", "e")
-    elif jwk.get("kty") == "EC" and jwk.get("crv") == "P-256":
-        alg, members = "ES256", ("kty", "crv", "x", "y")
-    else:
-        return None
-    if jwk.get("alg", alg) != alg:
-        return None
-    try:
-        # Public members only: a JWKS that leaks a private key must still never be used to verify with it.
-        key = jwt.PyJWK({name: jwk[name] for name in members}, algorithm=alg)
-    except (KeyError, jwt.PyJWTError, ValueError):
-        return None
-    if isinstance(key.key, RSAPublicKey) and key.key.key_size < 2048:
-        return None
-    return key
-
-
-class _IssuerKeys:
-    """The cached JWKS of one issuer, refreshed on an unknown kid at most once per interval."""
-
-    def __init__(self, issuer: TrustedIssuer) -> None:
-        self.issuer = issuer
-        self.keys: dict[str, jwt.PyJWK] = {}
-        self.fetched_at: float | None = None
-        self.attempted_at: float | None = None
-        self.lock = asyncio.Lock()
-
-    async def load(self, transport: httpx.AsyncBaseTransport | None, now: float) -> None:
-        source = self.issuer
-        try:
-            if source.jwks_file is not None:
-                document = json.loads(source.jwks_file.read_text(encoding="utf-8"))
-            else:
-                async with httpx.AsyncClient(transport=transport, timeout=5.0) as client:
-                    response = await client.get(str(source.jwks_url))
-                    response.raise_for_status()
-                    document = response.json()
-            entries = document["keys"]
-        except (OSError, ValueError, KeyError, TypeError, httpx.HTTPError) as exc:
-            _log.warning("cannot load JWKS of issuer %s (%s); keeping cached keys",
-                         source.issuer, type(exc).__name__)
-            return
-        keys = {jwk["kid"]: key for jwk in entries if isinstance(jwk, dict) and (key := _public_key(jwk))}
-        self.keys = keys  # replaced, not merged: a key withdrawn from the JWKS is dropped
-        self.fetched_at = now
+    @property
+    def username(self) -> str | None:
+        """The provider's login name (`preferred_username`), for display; decisions use `subject`."""
+        name = self.claims.get("preferred_username")
+        return name if isinstance(name, str) else None
 
 
 class TokenVerifier:
@@ -191,7 +119,7 @@ class TokenVerifier:
                  refresh_interval_seconds: float = 60.0, cache_ttl_seconds: float = 3600.0,
                  http_transport: httpx.AsyncBaseTransport | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self._issuers = {issuer.issuer: _IssuerKeys(issuer) for issuer in issuers}
+        self._issuers = {issuer.issuer: IssuerKeys(issuer) for issuer in issuers}
         if len(self._issuers) != len(issuers):
             raise ValueError("each issuer may be trusted only once")
         self._leeway = leeway_seconds
@@ -237,7 +165,7 @@ class TokenVerifier:
             raise AuthError("token is not yet valid")
         return claims
 
-    async def _key(self, source: _IssuerKeys, kid: str) -> jwt.PyJWK | None:
+    async def _key(self, source: IssuerKeys, kid: str) -> jwt.PyJWK | None:
         if kid in source.keys and not self._stale(source):
             return source.keys[kid]
         async with source.lock:  # one fetch per issuer, however many requests race on a rotation
@@ -248,7 +176,7 @@ class TokenVerifier:
                 await source.load(self._transport, now)
             return source.keys.get(kid)
 
-    def _stale(self, source: _IssuerKeys) -> bool:
+    def _stale(self, source: IssuerKeys) -> bool:
         # Keys are re-read after the TTL so a key withdrawn from the JWKS stops being accepted.
         return source.fetched_at is None or self._clock() - source.fetched_at >= self._cache_ttl
 

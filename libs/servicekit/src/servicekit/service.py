@@ -58,14 +58,18 @@ def build_core(settings: BaseServiceSettings) -> Core:
 
 
 def token_verifier(settings: BaseServiceSettings) -> TokenVerifier:
-    """The verifier of the service's trusted issuer (JWKS file or URL from settings)."""
-    issuer = TrustedIssuer(
-        issuer=settings.auth_issuer,
-        audience=settings.auth_audience,
-        jwks_file=settings.auth_jwks_file,
-        jwks_url=settings.auth_jwks_url,
-    )
-    return TokenVerifier([issuer])
+    """The verifier of the service's trusted issuers: the configured issuer (JWKS file or URL, e.g. the
+    development issuer) and the OpenID provider (`oidc_issuer`), each for `auth_audience`."""
+    issuers = []
+    if settings.auth_jwks_file is not None or settings.auth_jwks_url is not None:
+        issuers.append(TrustedIssuer(issuer=settings.auth_issuer, audience=settings.auth_audience,
+                                     jwks_file=settings.auth_jwks_file, jwks_url=settings.auth_jwks_url))
+    if settings.oidc_issuer:
+        issuers.append(TrustedIssuer(issuer=settings.oidc_issuer, audience=settings.auth_audience,
+                                     jwks_url=settings.oidc_jwks_url, discover=settings.oidc_jwks_url is None))
+    if not issuers:  # fail at start-up, not with a 401 on every request
+        raise ValueError("no trusted issuer: set AUTH_JWKS_FILE / AUTH_JWKS_URL or OIDC_ISSUER")
+    return TokenVerifier(issuers)
 
 
 def readiness_checks(core: Core) -> dict[str, ReadinessCheck]:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .cors import check_origin
+from .issuers import secure_url
 
 
 class BaseServiceSettings(BaseSettings):
@@ -51,6 +54,12 @@ class BaseServiceSettings(BaseSettings):
     auth_audience: str = Field(default="redress", description="Audience tokens must name")
     auth_jwks_file: Path | None = Field(default=None, description="Issuer keys (JWKS) from a file; or")
     auth_jwks_url: str | None = Field(default=None, description="Issuer keys (JWKS) from an https URL")
+    oidc_issuer: str | None = Field(
+        default=None, description="OpenID provider whose tokens are accepted too (issuer URL, https or loopback http)")
+    oidc_jwks_url: str | None = Field(
+        default=None, description="The provider's JWKS URL; by default found through its discovery document")
+    cors_allowed_origins: list[str] = Field(
+        default=[], description="Web origins allowed to call the API from a browser (JSON list, no wildcard)")
 
     dev_signing_key_file: Path | None = Field(
         default=None, description="Development only: key to sign this service's own service token"
@@ -77,6 +86,19 @@ class BaseServiceSettings(BaseSettings):
         default=30.0, gt=0, description="Exit (for a restart) when the store client fails this long while "
                                         "a fresh client reaches the store")
     log_level: str = Field(default="INFO", description="Log level (logs never carry PII or tokens)")
+
+    @field_validator("oidc_issuer", "oidc_jwks_url")
+    @classmethod
+    def _secure(cls, url: str | None) -> str | None:
+        # Keys read over plain HTTP from afar could be swapped in transit: https, or http on loopback.
+        if url is not None and not secure_url(url):
+            raise ValueError("must be an https URL (http only on a loopback host)")
+        return url
+
+    @field_validator("cors_allowed_origins")
+    @classmethod
+    def _origins(cls, origins: list[str]) -> list[str]:
+        return [check_origin(origin) for origin in origins]
 
     def kafka_options(self) -> dict[str, Any]:
         """Security options for every Kafka client of this service (none on a plaintext broker)."""

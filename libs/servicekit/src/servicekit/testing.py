@@ -16,6 +16,9 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
+# Tokens from the real OpenID provider (docs/identity.md), offered here beside the other test helpers.
+from .providertokens import login_with_pkce, provider_token  # noqa: F401
+
 REPO_ROOT = Path(__file__).resolve().parents[4]
 
 

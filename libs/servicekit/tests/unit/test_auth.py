@@ -441,3 +441,80 @@ def test_require_refuses_unknown_or_empty_role_sets() -> None:
     with pytest.raises(ValueError):
         require(scopes=set())
     assert {"monitor", "admin", "notify_admin"} <= ROLES
+
+
+# --- OpenID discovery and a second issuer -----------------------------------------------------------
+
+PROVIDER = "http://127.0.0.1:18080/realms/redress"
+PROVIDER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def provider_transport(calls: list[str], *, issuer: str = PROVIDER, jwks_uri: str | None = None) -> httpx.MockTransport:
+    """The provider as seen over HTTP: its discovery document and the JWKS it names."""
+    jwks = jwks_uri or f"{PROVIDER}/protocol/openid-connect/certs"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(str(request.url))
+        if str(request.url) == f"{PROVIDER}/.well-known/openid-configuration":
+            return httpx.Response(200, json={"issuer": issuer, "jwks_uri": jwks})
+        if str(request.url) == jwks:
+            return httpx.Response(200, json={"keys": [_jwk(PROVIDER_KEY, "kc-rsa")]})
+        return httpx.Response(404)
+
+    return httpx.MockTransport(handler)
+
+
+def provider_token(**overrides: Any) -> str:
+    return make_token(PROVIDER_KEY, "RS256", "kc-rsa", iss=PROVIDER, **overrides)
+
+
+def two_issuers(jwks_file: Path, transport: httpx.MockTransport) -> TokenVerifier:
+    return TokenVerifier([TrustedIssuer(ISSUER, AUDIENCE, jwks_file=jwks_file),
+                          TrustedIssuer(PROVIDER, AUDIENCE, discover=True)], http_transport=transport)
+
+
+async def test_finds_the_provider_keys_through_its_discovery_document(jwks_file: Path) -> None:
+    calls: list[str] = []
+    verifier = two_issuers(jwks_file, provider_transport(calls))
+    principal = await verifier.verify(provider_token(roles=["lawyer"], org="org-legal", preferred_username="awa"))
+    assert (principal.issuer, principal.roles, principal.organisation) == (PROVIDER, frozenset({"lawyer"}), "org-legal")
+    assert principal.username == "awa"
+    assert calls == [f"{PROVIDER}/.well-known/openid-configuration", f"{PROVIDER}/protocol/openid-connect/certs"]
+    assert (await verifier.verify(make_token())).issuer == ISSUER  # the development issuer still works
+
+
+async def test_refuses_keys_from_a_discovery_document_naming_another_issuer(jwks_file: Path) -> None:
+    verifier = two_issuers(jwks_file, provider_transport([], issuer="https://evil.example.com/realms/redress"))
+    assert (await rejected(verifier, provider_token())).detail == "token signing key is unknown"
+
+
+async def test_refuses_a_discovered_jwks_uri_over_plain_http_to_another_host(jwks_file: Path) -> None:
+    verifier = two_issuers(jwks_file, provider_transport([], jwks_uri="http://keys.example.com/certs"))
+    assert (await rejected(verifier, provider_token())).detail == "token signing key is unknown"
+
+
+async def test_a_token_signed_by_the_dev_key_but_naming_the_provider_is_refused(jwks_file: Path) -> None:
+    # Each issuer's keys verify only its own tokens: the development key must not mint provider tokens.
+    verifier = two_issuers(jwks_file, provider_transport([]))
+    assert (await rejected(verifier, make_token(iss=PROVIDER))).detail == "token signing key is unknown"
+
+
+async def test_a_provider_token_with_the_wrong_audience_is_refused(jwks_file: Path) -> None:
+    verifier = two_issuers(jwks_file, provider_transport([]))
+    assert (await rejected(verifier, provider_token(aud="account"))).detail == "token audience is not accepted"
+
+
+async def test_a_provider_token_with_edited_roles_is_refused(jwks_file: Path) -> None:
+    verifier = two_issuers(jwks_file, provider_transport([]))
+    header, payload, signature = provider_token(roles=["monitor"]).split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    forged = f"{header}.{_b64(json.dumps({**claims, 'roles': ['admin']}).encode())}.{signature}"
+    assert (await rejected(verifier, forged)).detail == "token signature is invalid"
+
+
+@pytest.mark.parametrize("issuer", ["http://auth.example.org/realms/redress", "ftp://127.0.0.1/realms/redress"])
+def test_a_discovered_issuer_must_use_https_unless_on_loopback(issuer: str) -> None:
+    with pytest.raises(ValueError, match="https"):
+        TrustedIssuer(issuer, AUDIENCE, discover=True)
+    assert TrustedIssuer("https://auth.example.org/realms/redress", AUDIENCE, discover=True).discover
+    assert TrustedIssuer("http://localhost:18080/realms/redress", AUDIENCE, discover=True).discover

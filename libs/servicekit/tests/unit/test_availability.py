@@ -12,8 +12,11 @@ from servicekit.settings import BaseServiceSettings
 from servicekit.transient import dependency_of, is_transient, worth_retrying_now
 
 
+WEB = "http://127.0.0.1:8090"
+
+
 def build(**limits: float) -> httpx.AsyncClient:
-    settings = BaseServiceSettings(service_name="kit", **limits)
+    settings = BaseServiceSettings(service_name="kit", cors_allowed_origins=[WEB], **limits)
     router = APIRouter()
     release = asyncio.Event()
 
@@ -81,6 +84,21 @@ async def test_requests_beyond_the_slots_and_the_queue_are_shed_with_retry_after
     assert shed.headers["content-type"] == "application/problem+json"
     assert health.status_code == 200
     assert [r.status_code for r in served] == [200, 200, 200]
+
+
+async def test_a_shed_request_carries_cors_headers_so_the_web_app_can_read_retry_after():
+    async with build(http_max_concurrent_requests=1, http_max_waiting_requests=0) as client:
+        app = client._transport.app  # type: ignore[attr-defined]
+        holder = asyncio.create_task(client.get("/slow"))
+        await asyncio.sleep(0.1)
+        shed = await client.get("/slow", headers={"Origin": WEB})
+        preflight = await client.options("/slow", headers={"Origin": WEB, "Access-Control-Request-Method": "GET"})
+        app.state.release.set()
+        await holder
+    assert shed.status_code == 503
+    assert shed.headers["access-control-allow-origin"] == WEB
+    assert "retry-after" in shed.headers["access-control-expose-headers"].lower()
+    assert preflight.status_code == 200  # a preflight is answered outside the guard, never queued or shed
 
 
 async def test_a_request_waiting_longer_than_the_queue_allows_is_shed():
