@@ -130,11 +130,13 @@ class RepeatFilter(logging.Filter):
     """Lets one line of a repeated library message through per window, then says how many it held back.
 
     While the broker is away its client library retries several times a second and logs each
-    failure (about 3,100 `Unable connect to node` lines in 45 s per worker): the first line says
-    what happened, the rest would only bury everything else.
+    failure (about 3,100 `Unable connect to node` lines in 45 s per worker), and an overloaded API
+    sheds many requests a second: the first line says what happened, the rest would only bury
+    everything else.
     """
 
-    def __init__(self, prefixes: tuple[str, ...] = ("aiokafka", "kafka"), window_seconds: float = 10.0) -> None:
+    def __init__(self, prefixes: tuple[str, ...] = ("aiokafka", "kafka", "servicekit.overload"),
+                 window_seconds: float = 10.0) -> None:
         super().__init__()
         self.prefixes = prefixes
         self.window_seconds = window_seconds

@@ -71,6 +71,9 @@ class OverloadGuard:
             self._slots = asyncio.Semaphore(self.limits.max_concurrent)
         if not await self._admit(self._slots):
             metrics.requests_shed.labels(reason="overloaded").inc()
+            # Held back to one line per window by logging.RepeatFilter, with the count of the others.
+            log.warning("request shed, every slot busy: %s %s (%d waiting)", scope["method"], scope["path"],
+                        self.waiting)
             await self._shed(send, "Overloaded", "Too many requests at once; retry later.")
             return
         self.active += 1

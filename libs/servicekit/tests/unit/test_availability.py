@@ -11,7 +11,6 @@ from servicekit.app import create_app
 from servicekit.settings import BaseServiceSettings
 from servicekit.transient import dependency_of, is_transient, worth_retrying_now
 
-
 WEB = "http://127.0.0.1:8090"
 
 
