@@ -1,18 +1,26 @@
-"""The kit's own paths, measured like the roofline: command -> stored -> published, consume, HTTP."""
+"""The kit's own paths on a store seeded to a tier: command, relay drain, consumer, HTTP command.
+
+Every measurement is bounded twice, in count and in seconds (a command on an unindexed store at 50k
+records takes seconds, so a fixed count could run for an hour); the figures say how many were done.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import httpx
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
+from seed import COMMITS_PER_AGGREGATE, Commits, bulk_insert, outbox_backlog, seed_aggregates
 from servicekit.auth import Principal, require
 from servicekit.consumer import ConsumedEvent, ConsumerRunner
 from servicekit.devtokens import ensure_dev_keypair, mint_token
@@ -21,11 +29,45 @@ from servicekit.envelope import Envelope, utcnow
 from servicekit.eventstore import CommandContext
 from servicekit.kafka import ensure_topics, idempotent_producer
 from servicekit.relay import OutboxRelay
-from servicekit.service import build_core, service_app, token_verifier
+from servicekit.service import Core, service_app, token_verifier
 from servicekit.settings import BaseServiceSettings
 from servicekit.testing import read_topic
 
 Measurement = tuple[list[float], float]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """At most `count` operations and, once at least `floor` are done, at most `seconds`."""
+
+    count: int
+    seconds: float
+    floor: int = 5
+
+
+async def measure(op: Callable[[int], Awaitable[Any]], budget: Budget) -> Measurement:
+    """Run `op` sequentially within the budget; its latencies and the elapsed time."""
+    latencies: list[float] = []
+    started = time.perf_counter()
+    for i in range(budget.count):
+        t0 = time.perf_counter()
+        await op(i)
+        latencies.append(time.perf_counter() - t0)
+        if len(latencies) >= budget.floor and time.perf_counter() - started > budget.seconds:
+            break
+    return latencies, time.perf_counter() - started
+
+
+async def stop_task(task: asyncio.Task[Any], stop: asyncio.Event, grace: float = 10.0) -> None:
+    """Ask a relay or consumer to stop; cancel it if its current pass outlives `grace` (an unindexed
+    store can spend minutes in one relay pass, and the budget must hold)."""
+    stop.set()
+    try:
+        await asyncio.wait_for(asyncio.shield(task), grace)
+    except TimeoutError:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 class ThingRecorded(DomainEvent):
@@ -34,75 +76,126 @@ class ThingRecorded(DomainEvent):
     occurred_on: str
 
 
+class ThingNoted(DomainEvent):
+    event_type: ClassVar[str] = "bench.thing.noted.v1"
+    note: str
+
+
 class Thing(AggregateState):
     region: str
     occurred_on: str
+    notes: list[str] = []
 
 
 def _evolve(state: Thing | None, event: DomainEvent) -> Thing:
-    assert isinstance(event, ThingRecorded)
-    return Thing(id="", region=event.region, occurred_on=event.occurred_on)
+    if isinstance(event, ThingRecorded):
+        return Thing(id="", region=event.region, occurred_on=event.occurred_on)
+    assert isinstance(event, ThingNoted) and state is not None
+    return state.model_copy(update={"notes": [*state.notes, event.note]})
 
 
-def _record(region: str):
+def thing_type(topic: str) -> AggregateType[Thing]:
+    return AggregateType(name="thing", topic=topic, collection="things", state_type=Thing,
+                         events=(ThingRecorded, ThingNoted), evolve=_evolve)
+
+
+def _record(region: str) -> Callable[[Thing | None], list[DomainEvent]]:
     def decide(state: Thing | None) -> list[DomainEvent]:
         return [] if state else [ThingRecorded(region=region, occurred_on="2024-03-02")]
     return decide
 
 
-def _settings(bootstrap: str, mongo_url: str, **extra) -> BaseServiceSettings:
-    return BaseServiceSettings(service_name="bench", kafka_bootstrap=bootstrap, mongo_url=mongo_url,
-                               mongo_db=f"bench_kit_{uuid.uuid4().hex[:8]}", **extra)
+def thing_history(i: int) -> tuple[str, Commits]:
+    """A seeded thing: recorded, then noted, COMMITS_PER_AGGREGATE commits in all."""
+    events: Commits = [[ThingRecorded(region=("mopti", "gao", "kidal")[i % 3], occurred_on="2023-05-17")]]
+    events += [[ThingNoted(note=f"note {n}")] for n in range(1, COMMITS_PER_AGGREGATE)]
+    return f"thing-{uuid.uuid5(uuid.NAMESPACE_URL, str(i))}", events
 
 
-async def bench_command_path(bootstrap: str, mongo_url: str, n: int) -> tuple[Measurement, Measurement]:
+def kit_settings(bootstrap: str, mongo_url: str, db: str, **extra: Any) -> BaseServiceSettings:
+    return BaseServiceSettings(service_name="bench", kafka_bootstrap=bootstrap, mongo_url=mongo_url, mongo_db=db,
+                               **extra)
+
+
+async def seed_things(core: Core, start: int, stop: int) -> int:
+    """Grow the bench aggregate to `stop` things (their projections and COMMITS_PER_AGGREGATE commits each)."""
+    agg = thing_type("bench.things")
+    seeded = await seed_aggregates(core.store, agg, stop - start, lambda i: thing_history(start + i))
+    return seeded.commits
+
+
+async def bench_command_path(core: Core, bootstrap: str, budget: Budget) -> tuple[Measurement, Measurement]:
     """Sequential commands while the relay runs: stored latency, and publish latency seen by a reader."""
     topic = f"bench.kit.{uuid.uuid4().hex[:8]}"
     await ensure_topics(bootstrap, [topic], partitions=3)
-    agg = AggregateType(name="thing", topic=topic, collection="things", state_type=Thing,
-                        events=(ThingRecorded,), evolve=_evolve)
-    core = build_core(_settings(bootstrap, mongo_url))
+    agg = thing_type(topic)
     producer = idempotent_producer(bootstrap, client_id="bench-relay")
     await producer.start()
     stop = asyncio.Event()
     relay = asyncio.create_task(OutboxRelay(core.db, producer).run(stop))
     try:
-        stored, started = [], time.perf_counter()
-        for _ in range(n):
-            t0 = time.perf_counter()
-            await core.store.execute(agg, str(uuid.uuid4()), _record("mopti"), context=CommandContext(actor="bench"))
-            stored.append(time.perf_counter() - t0)
-        stored_elapsed = time.perf_counter() - started
-        while await core.db.outbox.count_documents({}) and time.perf_counter() - started < 300:
-            await asyncio.sleep(0.01)
+        stored = await measure(lambda _: core.store.execute(
+            agg, str(uuid.uuid4()), _record("mopti"), context=CommandContext(actor="bench")), budget)
+        started = time.perf_counter() - stored[1]
+        while await _outbox_busy(core) and time.perf_counter() - started < budget.seconds * 3:
+            await asyncio.sleep(0.05)
         published_elapsed = time.perf_counter() - started
     finally:
-        stop.set()
-        await relay
+        await stop_task(relay, stop)
         await producer.stop()
-    records = await read_topic(bootstrap, topic, expected=n, timeout=60)
+    records = await read_topic(bootstrap, topic, expected=len(stored[0]), timeout=60)
     lag = [r.timestamp / 1000 - _header_time(r) for r in records]
-    await core.client.drop_database(core.db.name)
-    return (stored, stored_elapsed), (lag, published_elapsed)
+    return stored, (lag, published_elapsed)
 
 
-def _header_time(record) -> float:
+async def _outbox_busy(core: Core) -> bool:
+    """Is anything left in the outbox? One document at most is read (counting would read them all)."""
+    return await core.db.outbox.find_one({}, {"_id": 1}) is not None
+
+
+def _header_time(record: Any) -> float:
     value = dict(record.headers)["ce_time"].decode().replace("Z", "+00:00")
     return datetime.fromisoformat(value).timestamp()
 
 
-async def bench_consumer_path(bootstrap: str, mongo_url: str, n: int) -> Measurement:
+async def bench_relay_drain(core: Core, bootstrap: str, backlog: int, seconds: float) -> Measurement:
+    """A backlog of committed events in the outbox, drained by one relay: per-event time and elapsed."""
+    topic = f"bench.drain.{uuid.uuid4().hex[:8]}"
+    await ensure_topics(bootstrap, [topic], partitions=3)
+    agg = thing_type(topic)
+    ids = [f"drain-{uuid.uuid4()}" for _ in range(backlog)]
+    commits, entries = outbox_backlog(core.store, agg, ids, lambda i: ThingRecorded(region="gao",
+                                                                                    occurred_on="2024-01-01"))
+    await bulk_insert(core.store.events, commits)
+    await bulk_insert(core.db.outbox, entries)
+    producer = idempotent_producer(bootstrap, client_id="bench-drain")
+    await producer.start()
+    stop = asyncio.Event()
+    started = time.perf_counter()
+    relay = asyncio.create_task(OutboxRelay(core.db, producer).run(stop))
+    try:
+        while await _outbox_busy(core) and time.perf_counter() - started < seconds:
+            await asyncio.sleep(0.1)
+    finally:
+        elapsed = time.perf_counter() - started
+        await stop_task(relay, stop)
+        await producer.stop()
+    drained = backlog - await core.db.outbox.count_documents({})
+    await core.db.outbox.delete_many({})  # what the budget left undrained
+    return [elapsed / max(drained, 1)] * drained, elapsed
+
+
+async def bench_consumer_path(core: Core, bootstrap: str, budget: Budget) -> Measurement:
     """The consumer runner with an idempotent store effect per event (the usual consume path)."""
     topic = f"bench.consume.{uuid.uuid4().hex[:8]}"
     await ensure_topics(bootstrap, [topic], partitions=3)
-    agg = AggregateType(name="thing", topic=f"{topic}.out", collection="things", state_type=Thing,
-                        events=(ThingRecorded,), evolve=_evolve)
-    core = build_core(_settings(bootstrap, mongo_url))
+    agg = thing_type(f"{topic}.out")
     producer = idempotent_producer(bootstrap, client_id="bench-consume")
     await producer.start()
-    for i in range(n):
+    for _ in range(budget.count):
         env = Envelope(id=str(uuid.uuid4()), source="/redress/bench", type="bench.thing.recorded.v1",
-                       subject=f"thing-{i}", time=utcnow(), data={"region": "mopti", "occurred_on": "2024-03-02"})
+                       subject=f"thing-{uuid.uuid4()}", time=utcnow(),
+                       data={"region": "mopti", "occurred_on": "2024-03-02"})
         await producer.send(topic, env.value(), key=env.key(), headers=env.headers())
     await producer.flush()
     latencies: list[float] = []
@@ -119,13 +212,13 @@ async def bench_consumer_path(bootstrap: str, mongo_url: str, n: int) -> Measure
     stop = asyncio.Event()
     started = time.perf_counter()
     task = asyncio.create_task(runner.run(stop))
-    while len(latencies) < n and time.perf_counter() - started < 300:
+    while len(latencies) < budget.count and (len(latencies) < budget.floor
+                                             or time.perf_counter() - started < budget.seconds):
         await asyncio.sleep(0.01)
     elapsed = time.perf_counter() - started
-    stop.set()
-    await task
+    await stop_task(task, stop)
     await producer.stop()
-    await core.client.drop_database(core.db.name)
+    await core.db.outbox.delete_many({})  # nobody publishes the effects' events here: keep the outbox empty
     return latencies, elapsed
 
 
@@ -135,14 +228,12 @@ class _ThingCreate(BaseModel):
     occurred_on: str
 
 
-async def bench_http_command(bootstrap: str, mongo_url: str, n: int) -> Measurement:
+async def bench_http_command(core: Core, settings: BaseServiceSettings, budget: Budget) -> Measurement:
     """POST through a kit app: input guard, JWT verification, problem handlers and the event store."""
     keys = Path(tempfile.mkdtemp()) / "keys"
     private, jwks = ensure_dev_keypair(keys)
-    settings = _settings(bootstrap, mongo_url, auth_jwks_file=jwks)
-    core = build_core(settings)
-    agg = AggregateType(name="thing", topic="bench.things", collection="things", state_type=Thing,
-                        events=(ThingRecorded,), evolve=_evolve)
+    settings = settings.model_copy(update={"auth_jwks_file": jwks})
+    agg = thing_type(f"bench.http.{uuid.uuid4().hex[:8]}")
     router = APIRouter()
 
     @router.post("/things", status_code=201)
@@ -157,13 +248,10 @@ async def bench_http_command(bootstrap: str, mongo_url: str, n: int) -> Measurem
     token = mint_token(private, subject="bench", roles=["monitor"], org="org-bench")
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
-        latencies, started = [], time.perf_counter()
-        for _ in range(n):
-            t0 = time.perf_counter()
+        async def post(_: int) -> None:
             response = await client.post("/things", json={"region": "mopti", "occurred_on": "2024-03-02"},
                                          headers=headers)
             assert response.status_code == 201, response.text
-            latencies.append(time.perf_counter() - t0)
-        elapsed = time.perf_counter() - started
-    await core.client.drop_database(core.db.name)
-    return latencies, elapsed
+        measured = await measure(post, budget)
+    await core.db.outbox.delete_many({})  # no relay runs here: keep the outbox empty for the next measurement
+    return measured

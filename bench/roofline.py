@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 import uuid
+from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from fastapi import FastAPI
 from pydantic import BaseModel
-from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
 from servicekit.kafka import ensure_topics
 
 Measurement = tuple[list[float], float]
@@ -55,21 +56,16 @@ async def bench_bare_consume(bootstrap: str, n: int) -> Measurement:
         await consumer.stop()
 
 
-async def bench_bare_insert(mongo_url: str, n: int) -> Measurement:
-    """Sequential inserts by _id of an event-sized document."""
-    client: AsyncMongoClient = AsyncMongoClient(mongo_url)
-    collection = client[f"bench_raw_{uuid.uuid4().hex[:8]}"]["docs"]
-    try:
-        latencies, started = [], time.perf_counter()
-        for i in range(n):
-            t0 = time.perf_counter()
-            await collection.insert_one({"_id": f"agg-{i}:{1:010d}", "region": "mopti", "version": 1,
-                                         "events": [{"type": "x", "data": {"a": i}}]})
-            latencies.append(time.perf_counter() - t0)
-        return latencies, time.perf_counter() - started
-    finally:
-        await client.drop_database(collection.database.name)
-        await client.close()
+async def bench_bare_insert(collection: AsyncCollection[Any], n: int) -> Measurement:
+    """Sequential inserts by _id of an event-sized document (into the tier's seeded collection)."""
+    run = uuid.uuid4().hex[:8]
+    latencies, started = [], time.perf_counter()
+    for i in range(n):
+        t0 = time.perf_counter()
+        await collection.insert_one({"_id": f"bare-{run}-{i}:{1:010d}", "region": "mopti", "version": 1,
+                                     "events": [{"type": "x", "data": {"a": i}}]})
+        latencies.append(time.perf_counter() - t0)
+    return latencies, time.perf_counter() - started
 
 
 class _Body(BaseModel):
@@ -77,13 +73,15 @@ class _Body(BaseModel):
     occurred_on: str
 
 
-async def bench_bare_http(n: int) -> Measurement:
-    """A bare FastAPI POST endpoint validating a body, in-process over ASGI."""
+async def bench_bare_http(collection: AsyncCollection[Any], n: int) -> Measurement:
+    """A bare FastAPI POST endpoint validating a body and doing one insert, in-process over ASGI."""
     app = FastAPI()
 
     @app.post("/things", status_code=201)
     async def create(body: _Body) -> dict[str, str]:
-        return {"id": str(uuid.uuid4())}
+        thing_id = str(uuid.uuid4())
+        await collection.insert_one({"_id": thing_id, **body.model_dump()})
+        return {"id": thing_id}
 
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
         latencies, started = [], time.perf_counter()

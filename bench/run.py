@@ -1,18 +1,25 @@
-"""Benchmarks: the raw stack (roofline) and the kit's paths, in one run, as ratios.
+"""Benchmarks that grow: every path measured on stores seeded to 0, 10k and 50k records (4 commits per
+aggregate, so 200k commits at the largest tier), each against the bare operation of the same run.
 
-    uv run python bench/run.py            # against REDRESS_KAFKA_BOOTSTRAP / REDRESS_MONGO_URL
-Writes bench/results/<UTC timestamp>.json and bench/results/latest.json. Sizes are modest on
-purpose (2-core machines): every loop is bounded in count and all traffic stays on loopback.
+    uv run python bench/run.py                      # against REDRESS_KAFKA_BOOTSTRAP / REDRESS_MONGO_URL
+    uv run python bench/run.py --tiers 0,1000 --quick
+    uv run python bench/report.py                   # regenerate docs/performance.md
+Writes bench/results/<UTC timestamp>-<store>.json and bench/results/latest.json. Every loop is bounded
+in count and in seconds, all traffic stays on loopback, and the seeded databases are dropped at the end.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
+import logging
 import os
 import platform
 import statistics
 import sys
+import time
+import uuid
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -20,8 +27,30 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from paths import bench_command_path, bench_consumer_path, bench_http_command
+from cpu import CpuMeter, Snapshot
+from listings import (
+    Advocacy,
+    casework_shapes,
+    declare_casework_indexes,
+    drop_casework_indexes,
+    intake_shapes,
+    measure_shapes,
+    seed_casework,
+    seed_intake,
+)
+from paths import (
+    Budget,
+    Measurement,
+    bench_command_path,
+    bench_consumer_path,
+    bench_http_command,
+    bench_relay_drain,
+    kit_settings,
+    seed_things,
+)
+from pymongo import AsyncMongoClient
 from roofline import bench_bare_consume, bench_bare_http, bench_bare_insert, bench_bare_produce
+from servicekit.service import build_core
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -37,56 +66,198 @@ def summary(latencies_s: list[float], elapsed_s: float) -> dict[str, float]:
     }
 
 
+async def store_info(mongo_url: str) -> str:
+    """Which store answered: FerretDB's version and backend (with its local patch), or MongoDB's version."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url)
+    try:
+        info = await client.admin.command("buildInfo")
+    finally:
+        await client.close()
+    if "ferretdbVersion" in info:
+        label = os.environ.get("REDRESS_STORE_LABEL")  # e.g. the backend, which buildInfo does not tell
+        return f"FerretDB {info['ferretdbVersion']}" + (f" ({label})" if label else "")
+    return f"MongoDB {info.get('version')}"
+
+
 def machine() -> dict[str, Any]:
     return {
         "python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
         "aiokafka": version("aiokafka"), "pymongo": version("pymongo"), "fastapi": version("fastapi"),
-        "kafka_broker": os.environ.get("KAFKA_VERSION", "4.1.1"), "ferretdb": "v1.24.2 (SQLite backend)",
+        "kafka_broker": os.environ.get("KAFKA_VERSION", "4.1.1"),
+        "load_average_at_start": round(os.getloadavg()[0], 1),
     }
 
 
-async def main() -> None:
-    bootstrap = os.environ.get("REDRESS_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
-    mongo_url = os.environ.get("REDRESS_MONGO_URL", "mongodb://127.0.0.1:27117/")
-    n_kafka, n_store, n_commands, n_http = 5000, 1000, 500, 500
-    results: dict[str, Any] = {"started_at": datetime.now(UTC).isoformat(), "machine": machine()}
-    print("roofline: bare aiokafka produce...", flush=True)
-    results["bare_produce"] = summary(*await bench_bare_produce(bootstrap, n_kafka))
-    print("roofline: bare aiokafka consume...", flush=True)
-    results["bare_consume"] = summary(*await bench_bare_consume(bootstrap, n_kafka))
-    print("roofline: bare FerretDB insert by _id...", flush=True)
-    results["bare_insert"] = summary(*await bench_bare_insert(mongo_url, n_store))
-    print("roofline: bare FastAPI endpoint...", flush=True)
-    results["bare_http"] = summary(*await bench_bare_http(n_http))
-    print("kit: command -> event stored -> published...", flush=True)
-    stored, published = await bench_command_path(bootstrap, mongo_url, n_commands)
-    results["kit_command_stored"] = summary(*stored)
-    results["kit_command_published"] = summary(*published)
-    print("kit: consumer runner with idempotent effects...", flush=True)
-    results["kit_consume"] = summary(*await bench_consumer_path(bootstrap, mongo_url, n_commands))
-    print("kit: HTTP command through a service app...", flush=True)
-    results["kit_http_command"] = summary(*await bench_http_command(bootstrap, mongo_url, n_http))
-    results["ratios"] = ratios(results)
-    RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    for path in (RESULTS / f"{stamp}.json", RESULTS / "latest.json"):
-        path.write_text(json.dumps(results, indent=2) + "\n")
-    print(json.dumps(results["ratios"], indent=2))
+class Run:
+    """One bench run: the seeded databases of every service, grown tier by tier."""
+
+    def __init__(self, bootstrap: str, mongo_url: str, quick: bool) -> None:
+        self.bootstrap, self.mongo_url = bootstrap, mongo_url
+        self.prefix = f"bench_grow_{uuid.uuid4().hex[:8]}"
+        self.kit = build_core(kit_settings(bootstrap, mongo_url, f"{self.prefix}_kit"))
+        self.intake_db = self.kit.client[f"{self.prefix}_intake"]
+        self.casework_db = self.kit.client[f"{self.prefix}_casework"]
+        self.advocacy: Advocacy | None = None
+        scale = 0.2 if quick else 1.0
+        self.commands = Budget(count=int(300 * scale) or 5, seconds=20 * scale)
+        self.reads = Budget(count=int(60 * scale) or 5, seconds=20 * scale)
+        self.backlog = 2000
+        self.seeded = 0
+        self.cpu = CpuMeter(mongo_url)
+
+    async def grow(self, tier: int) -> dict[str, Any]:
+        """Seed every measured collection up to `tier` aggregates; how long it took and what it wrote."""
+        started = time.perf_counter()
+        if self.advocacy is None:
+            self.advocacy = await Advocacy.start(self.bootstrap, self.mongo_url, f"{self.prefix}_advocacy")
+        written = await seed_things(self.kit, self.seeded, tier)
+        written += await seed_intake(self.intake_db, self.seeded, tier)
+        written += await seed_casework(self.casework_db, self.seeded, tier)
+        published = await self.advocacy.grow(self.seeded, tier)
+        self.seeded = tier
+        return {"documents_written": written, "events_published": published,
+                "seconds": round(time.perf_counter() - started, 1)}
+
+    def costed(self, before: Snapshot, measured: Measurement, **extra: Any) -> dict[str, Any]:
+        """Summary of a measurement, with the CPU it cost the store and this process per operation."""
+        return summary(*measured) | self.cpu.per_op(before, self.cpu.snapshot(), len(measured[0])) | extra
+
+    async def measure(self, tier: int) -> dict[str, Any]:
+        """Every measurement at the current tier."""
+        r: dict[str, Any] = {"seeding": await self.grow(tier)}
+        things, cpu = self.kit.db["things"], self.cpu
+        print(f"  tier {tier}: bare insert and bare HTTP...", flush=True)
+        b = cpu.snapshot()
+        r["bare_insert"] = self.costed(b, await bench_bare_insert(things, self.commands.count))
+        b = cpu.snapshot()
+        r["bare_http_insert"] = self.costed(b, await bench_bare_http(things, self.commands.count))
+        print(f"  tier {tier}: kit command, relay, consumer, HTTP command...", flush=True)
+        b = cpu.snapshot()
+        stored, published = await bench_command_path(self.kit, self.bootstrap, self.commands)
+        r["kit_command_stored"], r["kit_command_published"] = self.costed(b, stored), summary(*published)
+        b = cpu.snapshot()
+        r["kit_relay_drain"] = self.costed(b, await bench_relay_drain(self.kit, self.bootstrap, self.backlog,
+                                                                      self.commands.seconds * 3))
+        b = cpu.snapshot()
+        r["kit_consume"] = self.costed(b, await bench_consumer_path(self.kit, self.bootstrap, self.commands))
+        b = cpu.snapshot()
+        r["kit_http_command"] = self.costed(b, await bench_http_command(self.kit, self.kit.settings,
+                                                                         self.commands))
+        print(f"  tier {tier}: listings...", flush=True)
+        await self._listings(r)
+        return r
+
+    async def _listings(self, r: dict[str, Any]) -> None:
+        assert self.advocacy is not None
+        cpu = self.cpu
+        b = cpu.snapshot()
+        measured, worst = await measure_shapes(intake_shapes(self.intake_db), self.reads)
+        r["intake_listing"] = self.costed(b, measured, worst_ms_by_shape=worst)
+        inbox, cases = casework_shapes(self.casework_db)
+        b = cpu.snapshot()
+        measured, worst = await measure_shapes(inbox, self.reads)
+        r["casework_inbox"] = self.costed(b, measured, worst_ms_by_shape=worst)
+        b = cpu.snapshot()
+        measured, worst = await measure_shapes(cases, self.reads)
+        r["casework_my_cases"] = self.costed(b, measured, worst_ms_by_shape=worst)
+        await declare_casework_indexes(self.casework_db)
+        b = cpu.snapshot()
+        measured, worst = await measure_shapes(inbox, self.reads)
+        r["casework_inbox_indexed"] = self.costed(b, measured, worst_ms_by_shape=worst)
+        b = cpu.snapshot()
+        measured, worst = await measure_shapes(cases, self.reads)
+        r["casework_my_cases_indexed"] = self.costed(b, measured, worst_ms_by_shape=worst)
+        await drop_casework_indexes(self.casework_db)  # the next tier measures without them first
+        b = cpu.snapshot()
+        replayed, seconds = await self.advocacy.rebuild(timeout=600)
+        r["advocacy_rebuild"] = {"count": replayed, "seconds": round(seconds, 1),
+                                 "throughput_per_s": round(replayed / seconds, 1) if seconds else 0.0,
+                                 **cpu.per_op(b, cpu.snapshot(), replayed)}
+        reads = Budget(count=max(self.reads.count // 4, 3), seconds=self.reads.seconds, floor=3)
+        b = cpu.snapshot()
+        measured, worst = await measure_shapes(self.advocacy.shapes(), reads)
+        r["advocacy_indicators"] = self.costed(b, measured, worst_ms_by_shape=worst)
+
+    async def close(self) -> None:
+        for name in ("kit", "intake", "casework", "advocacy"):
+            await self.kit.client.drop_database(f"{self.prefix}_{name}")
+        if self.advocacy is not None:
+            await self.advocacy.deps.core.client.close()
+        await self.kit.client.close()
 
 
-def ratios(r: dict[str, Any]) -> dict[str, float]:
+def ratios(r: dict[str, Any], run: dict[str, Any]) -> dict[str, float]:
     """Kit throughput as a fraction of the matching raw baseline (1.0 = as fast as the raw stack)."""
-    def ratio(kit: str, bare: str) -> float:
-        return round(r[kit]["throughput_per_s"] / r[bare]["throughput_per_s"], 3)
+    def ratio(kit: dict[str, Any], bare: dict[str, Any]) -> float:
+        return round(kit["throughput_per_s"] / bare["throughput_per_s"], 3) if bare["throughput_per_s"] else 0.0
 
     return {
-        "command_stored_vs_bare_insert": ratio("kit_command_stored", "bare_insert"),
-        "command_published_vs_bare_insert": ratio("kit_command_published", "bare_insert"),
-        "consume_with_effect_vs_bare_consume": ratio("kit_consume", "bare_consume"),
-        "consume_with_effect_vs_bare_insert": ratio("kit_consume", "bare_insert"),
-        "http_command_vs_bare_http": ratio("kit_http_command", "bare_http"),
+        "command_stored_vs_bare_insert": ratio(r["kit_command_stored"], r["bare_insert"]),
+        "command_published_vs_bare_insert": ratio(r["kit_command_published"], r["bare_insert"]),
+        "relay_drain_vs_bare_produce": ratio(r["kit_relay_drain"], run["bare_produce"]),
+        "consume_with_effect_vs_bare_insert": ratio(r["kit_consume"], r["bare_insert"]),
+        "http_command_vs_bare_http_insert": ratio(r["kit_http_command"], r["bare_http_insert"]),
     }
+
+
+def slopes(tiers: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """How each measurement's p50 grows from the smallest to the largest tier (1.0 = flat)."""
+    keys = sorted(tiers, key=int)
+    first, last = tiers[keys[0]], tiers[keys[-1]]
+    out = {}
+    for name, value in last.items():
+        if isinstance(value, dict) and value.get("count") and first.get(name, {}).get("p50_ms"):
+            out[name] = round(value["p50_ms"] / first[name]["p50_ms"], 2)
+    if first.get("advocacy_rebuild", {}).get("throughput_per_s"):
+        out["advocacy_rebuild_events_per_s"] = round(
+            last["advocacy_rebuild"]["throughput_per_s"] / first["advocacy_rebuild"]["throughput_per_s"], 2)
+    return out
+
+
+async def main(args: argparse.Namespace) -> None:
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # group coordinator chatter of the bare consumer
+    bootstrap = os.environ.get("REDRESS_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
+    mongo_url = os.environ.get("REDRESS_MONGO_URL", "mongodb://127.0.0.1:27117/")
+    tiers = [int(t) for t in args.tiers.split(",")]
+    results: dict[str, Any] = {"started_at": datetime.now(UTC).isoformat(), "machine": machine(),
+                               "store": await store_info(mongo_url), "tiers": {}}
+    print(f"store: {results['store']}; roofline: bare aiokafka produce and consume...", flush=True)
+    n_kafka = 1000 if args.quick else 5000
+    results["bare_produce"] = summary(*await bench_bare_produce(bootstrap, n_kafka))
+    results["bare_consume"] = summary(*await bench_bare_consume(bootstrap, n_kafka))
+    run = Run(bootstrap, mongo_url, args.quick)
+    try:
+        for tier in tiers:
+            print(f"tier {tier}: seeding...", flush=True)
+            tier_results = await run.measure(tier)
+            tier_results["ratios"] = ratios(tier_results, results)
+            tier_results["load_average"] = round(os.getloadavg()[0], 1)
+            results["tiers"][str(tier)] = tier_results
+            print(json.dumps({"tier": tier, "seeding": tier_results["seeding"], **tier_results["ratios"]}),
+                  flush=True)
+            write(results, partial=True)  # a run stopped later still leaves what it measured
+    finally:
+        await run.close()
+    results["slopes"] = slopes(results["tiers"])
+    results["machine"]["load_average_at_end"] = round(os.getloadavg()[0], 1)
+    write(results)
+    print(json.dumps(results["slopes"], indent=2))
+
+
+def write(results: dict[str, Any], partial: bool = False) -> None:
+    """bench/results/<start time>-<store>.json, and latest.json once the run is complete."""
+    RESULTS.mkdir(exist_ok=True)
+    stamp = results["started_at"][:19].replace("-", "").replace(":", "") + "Z"
+    label = results["store"].split(" (")[0].replace(" ", "-").lower()
+    text = json.dumps(results, indent=2) + "\n"
+    (RESULTS / f"{stamp}-{label}.json").write_text(text)
+    if not partial:
+        (RESULTS / "latest.json").write_text(text)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiers", default="0,10000,50000", help="aggregates per measured collection")
+    parser.add_argument("--quick", action="store_true", help="a fifth of the counts and seconds (smoke run)")
+    asyncio.run(main(parser.parse_args()))

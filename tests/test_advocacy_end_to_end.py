@@ -47,7 +47,7 @@ async def document(system) -> list[str]:
         victims = []
         for n in range(7):
             body = {"sex": "female" if n < 6 else "male", "age_band": "18-24", "region": "mopti",
-                    "consent": {"legal_support": True, "statistics": True}}
+                    "consent": {"legal_support": True, "statistics": True, "sharing": ["org-legal"]}}
             response = await intake.post("/victims", json=body)
             assert response.status_code == 201, response.text
             victims.append(response.json()["id"])
@@ -57,8 +57,8 @@ async def document(system) -> list[str]:
                 "acts": [{"violation_type": "summary_execution", "victim_ids": [victims[n]]}]})
             assert response.status_code == 201, response.text
         for victim in victims:
-            response = await intake.post(f"/victims/{victim}/referrals",
-                                         json={"needs": ["legal_representation"], "urgency": "high"})
+            response = await intake.post(f"/victims/{victim}/referrals", json={
+                "needs": ["legal_representation"], "urgency": "high", "receiving_organisation": "org-legal"})
             assert response.status_code == 201, response.text
     return victims
 

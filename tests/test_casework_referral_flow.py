@@ -84,11 +84,12 @@ def referred_victim(system, infra) -> tuple[str, str]:
     """A victim registered with legal-support consent and referred, in intake; (victim id, referral id)."""
     monitor = system.client("intake", "monitor", org="org-doc")
     victim = monitor.post("/victims", json={"sex": "female", "age_band": "25-39", "region": "mopti",
-                                            "identity": {"name": NAME}, "consent": {"legal_support": True}})
+                                            "identity": {"name": NAME},
+                                            "consent": {"legal_support": True, "sharing": ["org-legal"]}})
     assert victim.status_code == 201, victim.text
     victim_id = victim.json()["id"]
-    referral = monitor.post(f"/victims/{victim_id}/referrals",
-                            json={"needs": ["legal_representation"], "urgency": "high"})
+    referral = monitor.post(f"/victims/{victim_id}/referrals", json={
+        "needs": ["legal_representation"], "urgency": "high", "receiving_organisation": "org-legal"})
     assert referral.status_code == 201, referral.text
     redeliver(system, infra, victim_id, "intake.victim.referred.v1")
     return victim_id, referral.json()["referral_id"]
@@ -111,6 +112,20 @@ def test_a_referral_documented_in_intake_becomes_exactly_one_case(system, infra,
     lawyer = system.client("casework", "lawyer", sub="lawyer-e2e", org="org-legal")
     name = lawyer.get(f"/cases/{case_id}/victims/{victim_id}/name")
     assert (name.status_code, name.json().get("name")) == (200, NAME)
+
+
+def test_the_referring_organisation_sees_its_referral_accepted_and_the_case_opened(system, referred_victim):
+    victim_id, referral_id = referred_victim
+    monitor = system.client("intake", "monitor", org="org-doc")
+    [pending] = monitor.get(f"/victims/{victim_id}/referrals").json()
+    assert (pending["status"], pending["receiving_organisation"]) == ("pending", "org-legal")
+    manager = system.client("casework", "case_manager", org="org-legal")
+    eventually(lambda: manager.get(f"/referrals/{referral_id}").status_code == 200)
+    case_id = manager.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-e2e"]}).json()["case_id"]
+    answered = eventually(lambda: [s for s in monitor.get("/referrals", params={"status": "accepted"}).json()
+                                   if s["referral_id"] == referral_id and s["case_opened"]])
+    assert (answered[0]["decided_by"], answered[0]["case_id"]) == ("org-legal", case_id)
+    assert system.client("intake", "monitor", org="org-fidh").get(f"/victims/{victim_id}/referrals").status_code == 404
 
 
 def test_withdrawal_then_erasure_in_intake_flag_the_case_once_each_and_hide_the_name(system, infra,

@@ -81,7 +81,7 @@ def test_a_provider_token_without_the_route_role_is_403(both, oidc_issuer):
     token = pkce_token(oidc_issuer, "seydou")  # educator
     response = httpx.post(both.url("intake") + "/incidents", json=INCIDENT, headers=bearer(token), timeout=10.0)
     assert response.status_code == 403
-    assert response.json()["detail"] == "a required role is missing"
+    assert response.json()["code"] == "a_required_role_is_missing"
 
 
 def test_the_direct_grant_helper_gives_a_token_the_service_accepts(both, oidc_issuer):
@@ -102,7 +102,7 @@ def test_a_service_trusting_only_the_provider_accepts_its_tokens_and_refuses_dev
     assert provider.status_code == 201, provider.text
     dev = httpx.post(provider_only + "/incidents", json=INCIDENT, headers=bearer(both.token("monitor")), timeout=10.0)
     assert dev.status_code == 401
-    assert dev.json()["detail"] == "token issuer is not trusted"
+    assert dev.json()["code"] == "token_issuer_is_not_trusted"
 
 
 def test_the_access_token_carries_exactly_the_claims_the_services_read(oidc_issuer):

@@ -31,13 +31,15 @@ def needles(identity: dict[str, str]) -> set[str]:
 def exercise_intake(system, identity: dict[str, str]) -> str:
     monitor = system.client("intake", "monitor")
     body = {"sex": "female", "age_band": "25-39", "region": "mopti", "identity": identity,
-            "consent": {"legal_support": True, "notifications": {"granted": True, "channel": "sms"}}}
+            "consent": {"legal_support": True, "sharing": ["org-legal"],
+                        "notifications": {"granted": True, "channel": "sms"}}}
     created = monitor.post("/victims", json=body)
     assert created.status_code == 201, created.text
     victim_id = created.json()["id"]
     # No incident here: advocacy counts every documented incident of the session (tests/test_first_flow.py).
     referral = monitor.post(f"/victims/{victim_id}/referrals", json={"needs": ["legal_representation"],
-                                                                     "urgency": "high"})
+                                                                     "urgency": "high",
+                                                                     "receiving_organisation": "org-legal"})
     assert referral.status_code == 201, referral.text
     assert monitor.get(f"/victims/{victim_id}").json()["identity"]["name"] == identity["name"]
     # Bad input carrying the canary must not echo it either (nor log it).

@@ -37,7 +37,7 @@ async def test_notify_decrypts_the_phone_from_the_bus_until_the_victim_is_erased
     try:
         phone = await notify.decrypt(victim_id, "phone", event.data["phone_ciphertext"])
         with pytest.raises(KeyUnavailable) as no_consent:
-            await casework.data_key(victim_id)
+            await casework.data_key(victim_id, "org-legal")  # no legal-support consent
         officer = system.client("intake", "documentation_officer")
         assert officer.post(f"/victims/{victim_id}/erasure", json={"reason": "consent_withdrawn"}).status_code == 200
         notify.forget(victim_id)

@@ -178,12 +178,13 @@ def case(stack: Any, infra: Any) -> dict[str, str]:
     monitor = stack.client("intake", "monitor", org="org-doc")
     victim = monitor.post("/victims", json={
         "sex": "female", "age_band": "25-39", "region": "mopti", "identity": {"phone": PHONE},
-        "consent": {"legal_support": True, "notifications": {"granted": True, "channel": "sms", "language": "fr",
-                                                             **wide_safe_hours()}}})
+        "consent": {"legal_support": True, "sharing": ["org-legal"],
+                    "notifications": {"granted": True, "channel": "sms", "language": "fr", **wide_safe_hours()}}})
     assert victim.status_code == 201, victim.text
     victim_id = victim.json()["id"]
     referral = monitor.post(f"/victims/{victim_id}/referrals", json={"needs": ["legal_representation"],
-                                                                      "urgency": "high"})
+                                                                      "urgency": "high",
+                                                                      "receiving_organisation": "org-legal"})
     assert referral.status_code == 201, referral.text
     manager = stack.client("casework", "case_manager", org="org-legal")
     referral_id = referral.json()["referral_id"]

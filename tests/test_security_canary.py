@@ -4,8 +4,9 @@ The security proofs' own system (tests/conftest.py `security_stack`: every servi
 as real processes) runs with a span hook on PYTHONPATH (tests/security/spanhook) that exports every
 span of every process to files, and with notify sending through a loopback SMS gateway. Unique
 canary identities are planted through the public APIs: a victim with a canary name, aliases, phone,
-e-mail, address and narrative, consenting to legal support and SMS; an incident naming her; a
-referral; the case manager accepts, the lawyer schedules a hearing, writes a note naming her, reads
+e-mail, address and narrative, consenting to legal support and SMS; an incident naming her, with a
+canary narrative and her own account as its source's; a referral to a legal-aid organisation she
+shares with; the case manager accepts, the lawyer schedules a hearing, writes a note naming her, reads
 her name through the key path; notify texts her. Then intake erases her. Afterwards every record on
 every topic of the run (dead letters included), every log line, every exported span and every
 document of every collection of every service's database is scanned: zero canary hits, and no trace
@@ -47,6 +48,7 @@ def eventually(probe: Callable[[], Any], what: str, timeout: float = 60.0) -> An
 @dataclass(frozen=True)
 class Planted:
     identity: dict[str, Any]
+    texts: dict[str, str]
     victim_id: str
     incident_id: str
     referral_id: str
@@ -69,16 +71,22 @@ def planted(security_stack) -> Planted:
     monitor = system.client("intake", "monitor", org="org-amdh", sub="monitor-canary")
     victim_id = _ok(monitor.post("/victims", json={
         "sex": "female", "age_band": "25-39", "region": "mopti", "identity": identity,
-        "consent": {"legal_support": True, "statistics": True, "notifications": {
+        "consent": {"legal_support": True, "statistics": True, "sharing": ["org-legal"], "notifications": {
             "granted": True, "channel": "sms", "language": "fr",
             # A window around now (Bamako time), so notify may send at once.
             "safe_hours_start": (now - timedelta(hours=1)).strftime("%H:%M"),
             "safe_hours_end": (now + timedelta(hours=3)).strftime("%H:%M")}}}), 201)["id"]
+    texts = canary.incident_texts(identity)
     incident_id = _ok(monitor.post("/incidents", json={
         "occurred_on": "2024-03-02", "region": "mopti", "violation_types": ["killings"],
-        "acts": [{"violation_type": "killings", "victim_ids": [victim_id]}]}), 201)["id"]
+        "acts": [{"violation_type": "killings", "victim_ids": [victim_id]}],
+        "sources": [{"kind": "victim_testimony", "reliability": "B"}], "narrative": texts["narrative"],
+        "source_accounts": [{"source": 0, "text": texts["account"], "given_by_victim": victim_id}]}), 201)["id"]
+    read_back = _ok(monitor.get(f"/incidents/{incident_id}/narrative"), 200)
+    assert (read_back["narrative"], read_back["source_accounts"][0]["text"]) == (texts["narrative"], texts["account"])
     referral_id = _ok(monitor.post(f"/victims/{victim_id}/referrals", json={
-        "needs": ["legal_representation"], "urgency": "high", "incident_ids": [incident_id]}), 201)["referral_id"]
+        "needs": ["legal_representation"], "urgency": "high", "incident_ids": [incident_id],
+        "receiving_organisation": "org-legal"}), 201)["referral_id"]
 
     manager = system.client("casework", "case_manager", org="org-legal", sub="manager-canary")
     eventually(lambda: manager.get(f"/referrals/{referral_id}").status_code == 200, "the referral in casework")
@@ -98,7 +106,7 @@ def planted(security_stack) -> Planted:
     assert released.status_code == 200, released.text
     tokens = {client.headers["Authorization"].removeprefix("Bearer ") for client in (monitor, manager, lawyer)}
     secrets = {released.json()["data_key"], *tokens, *(token.rsplit(".", 1)[1] for token in tokens)}
-    return Planted(identity, victim_id, incident_id, referral_id, case_id, frozenset(secrets))
+    return Planted(identity, texts, victim_id, incident_id, referral_id, case_id, frozenset(secrets))
 
 
 def _digits(text: str) -> str:
@@ -138,6 +146,29 @@ def test_every_read_of_her_data_is_audited_by_the_service_that_served_it(securit
         assert not [n for n in canary.needles(planted.identity) if n in str(entries)]
 
 
+def test_a_documentation_officer_reads_who_touched_her_organisations_victim_in_intake_and_casework(
+        security_stack, planted):
+    """The entries about org-amdh's records, in every service that served them; another organisation sees none."""
+    system, victim_id = security_stack.system, planted.victim_id
+    for service, action, actor in (("intake", "incident.narrative_read", "monitor-canary"),
+                                   ("casework", "victim.name_read", "lawyer-canary")):
+        with system.client(service, "documentation_officer", org="org-amdh", sub="officer-oversight") as officer:
+            resource = planted.incident_id if action.startswith("incident") else victim_id
+            entries = eventually(lambda o=officer, r=resource, a=action: [
+                e for e in _ok(o.get("/audit", params={"resource_id": r}), 200)["entries"] if e["action"] == a],
+                f"{service}'s entries about org-amdh's record")
+            assert {(e["actor"], e["owner_organisation"]) for e in entries} == {(actor, "org-amdh")}
+        with system.client(service, "documentation_officer", org="org-fidh", sub="officer-elsewhere") as other:
+            assert _ok(other.get("/audit", params={"victim_id": victim_id}), 200)["entries"] == []
+
+
+def test_every_services_audit_chain_verifies_after_the_flow(security_stack, planted):
+    for service in ALL_SERVICES:
+        with security_stack.system.client(service, "admin", org=None, sub="auditor-chain") as admin:
+            report = _ok(admin.get("/audit/integrity"), 200)
+        assert report["ok"], (service, report["problems"])
+
+
 @pytest.fixture(scope="module")
 def erased(security_stack, planted: Planted) -> Planted:
     """A documentation officer erases the victim (consent withdrawn), after notify has texted her."""
@@ -150,7 +181,8 @@ def erased(security_stack, planted: Planted) -> Planted:
 
 def _release(system: Any, victim_id: str, subject: str, purpose: str) -> httpx.Response:
     token = system.token("", org=None, sub=subject, scopes=("pii:decrypt",), service=True)
-    return httpx.post(f"{system.url('intake')}/internal/keys/{victim_id}/release", json={"purpose": purpose},
+    body = {"purpose": purpose, **({"organisation": "org-legal"} if purpose == "legal_support" else {})}
+    return httpx.post(f"{system.url('intake')}/internal/keys/{victim_id}/release", json=body,
                       headers={"Authorization": f"Bearer {token}"}, timeout=10.0)
 
 
@@ -176,9 +208,12 @@ async def test_after_erasure_no_service_can_decrypt_the_ciphertext_that_remains(
     refused = eventually(lambda: (r := lawyer.get(f"/cases/{erased.case_id}/victims/{victim_id}/name"))
                          .status_code != 200 and r, "casework to drop the cached key", timeout=60.0)
     assert refused.status_code in (404, 410) and erased.identity["name"] not in refused.text
-    # Intake itself no longer shows an identity.
+    # Intake itself no longer shows an identity, nor the account she gave (sealed under her key); the
+    # incident's own narrative stays with the organisation's documentation.
     monitor = system.client("intake", "monitor", org="org-amdh", sub="monitor-canary")
     assert erased.identity["name"] not in monitor.get(f"/victims/{victim_id}").text
+    texts = _ok(monitor.get(f"/incidents/{erased.incident_id}/narrative"), 200)
+    assert (texts["narrative"], texts["source_accounts"][0]["status"]) == (erased.texts["narrative"], "erased")
 
 
 def test_the_audit_trail_keeps_who_erased_the_victim_and_why(security_stack, erased):
@@ -204,7 +239,7 @@ async def test_no_canary_or_secret_on_any_topic_log_line_span_or_store(security_
     system = security_stack.system
     secrets = set(erased.secrets) | _configured_secrets(system)
     assert len(secrets) >= 6, "tokens, a released data key, the KEK and the notes key are all looked for"
-    wanted = canary.needles(erased.identity) | secrets
+    wanted = canary.needles(erased.identity) | set(erased.texts.values()) | secrets
     # Let the erasure's consequences settle in every consumer before the stores are read.
     eventually(lambda: _release(system, erased.victim_id, "svc-notify", "notifications").status_code == 410,
                "the erasure to be visible")

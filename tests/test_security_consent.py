@@ -42,7 +42,8 @@ def test_withdrawing_legal_support_consent_stops_the_lawyers_access_to_the_name(
 
         token = security_system.token("", org=None, sub="svc-casework", scopes=("pii:decrypt",), service=True)
         release = httpx.post(f"{security_system.url('intake')}/internal/keys/{ids['victim_id']}/release",
-                             json={"purpose": "legal_support"}, headers={"Authorization": f"Bearer {token}"},
+                             json={"purpose": "legal_support", "organisation": "org-legal"},
+                             headers={"Authorization": f"Bearer {token}"},
                              timeout=10.0)
         assert release.status_code == 403, release.text  # the custodian refuses at once
 

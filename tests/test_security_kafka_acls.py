@@ -209,17 +209,20 @@ async def test_intake_and_casework_run_on_the_secure_broker_as_their_own_princip
         for api in (intake[0], casework[0]):
             api.wait_healthy(timeout=180)
         monitor = {"Authorization": f"Bearer {mint_token(key, subject='monitor-sasl', roles=['monitor'], org='o')}"}
-        manager = {"Authorization": f"Bearer {mint_token(key, subject='cm-sasl', roles=['case_manager'], org='o')}"}
+        manager_token = mint_token(key, subject="cm-sasl", roles=["case_manager"], org="org-legal")
+        manager = {"Authorization": f"Bearer {manager_token}"}
         async with httpx.AsyncClient(timeout=15.0) as client:
             for api in (intake[0], casework[0]):
                 # /readyz asks the broker for its cluster: 200 only if the service authenticated.
                 assert (await client.get(f"{api.url}/readyz")).status_code == 200, api.service
             created = await client.post(f"{intake_url}/victims", headers=monitor, json={
-                "sex": "male", "age_band": "60+", "region": "kayes", "consent": {"legal_support": True}})
+                "sex": "male", "age_band": "60+", "region": "kayes",
+                "consent": {"legal_support": True, "sharing": ["org-legal"]}})
             assert created.status_code == 201, created.text
             victim_id = created.json()["id"]
             referred = await client.post(f"{intake_url}/victims/{victim_id}/referrals", headers=monitor,
-                                         json={"needs": ["legal_advice"], "urgency": "low"})
+                                         json={"needs": ["legal_advice"], "urgency": "low",
+                                               "receiving_organisation": "org-legal"})
             assert referred.status_code == 201, referred.text
             referral_id = referred.json()["referral_id"]
             # intake's relay published as `intake` (read back by a subscriber's principal)...

@@ -39,7 +39,8 @@ def created(response: Any) -> dict[str, Any]:
 def victim_id(security_system) -> str:
     with security_system.client("intake", "monitor", org="org-amdh", sub="monitor-objects") as monitor:
         return created(monitor.post("/victims", json={"sex": "male", "age_band": "40-59", "region": "gao",
-                                                      "consent": {"legal_support": True}}))["id"]
+                                                      "consent": {"legal_support": True,
+                                                                  "sharing": ["org-legal"]}}))["id"]
 
 
 def test_another_organisation_gets_404_for_a_victim_and_its_incident(security_system, victim_id):
@@ -90,8 +91,8 @@ def test_the_analysts_export_names_no_victim_and_no_source(security_system, vict
 
 def test_a_lawyer_sees_only_the_cases_assigned_to_them(security_system, victim_id):
     with security_system.client("intake", "monitor", org="org-amdh", sub="monitor-objects") as monitor:
-        referral = created(monitor.post(f"/victims/{victim_id}/referrals",
-                                        json={"needs": ["legal_advice"], "urgency": "medium"}))["referral_id"]
+        referral = created(monitor.post(f"/victims/{victim_id}/referrals", json={
+            "needs": ["legal_advice"], "urgency": "medium", "receiving_organisation": "org-legal"}))["referral_id"]
     with security_system.client("casework", "case_manager", org="org-legal", sub="manager-objects") as manager:
         eventually(lambda: manager.get(f"/referrals/{referral}").status_code == 200, "the referral in casework")
         case = created(manager.post(f"/referrals/{referral}/accept", json={"lawyers": ["lawyer-assigned"]}))["case_id"]
@@ -112,9 +113,25 @@ def test_a_lawyer_sees_only_the_cases_assigned_to_them(security_system, victim_i
         for path in (f"/calendar/courts/{COURT}", "/calendar/lawyers/lawyer-assigned"):
             listed = other.get(path, params=WHOLE_DAY)
             assert listed.status_code == 200 and hearing not in [h["id"] for h in listed.json()], path
-    with security_system.client("casework", "case_manager", org="org-other-legal", sub="manager-else") as stranger:
+    with security_system.client("casework", "case_manager", org="org-wildaf", sub="manager-else") as stranger:
         assert stranger.get(f"/cases/{case}").status_code == 404
         assert stranger.get(f"/referrals/{referral}").status_code == 404, "a decided referral stays with its org"
+
+
+def test_a_pending_referral_is_seen_and_decided_only_by_the_organisation_it_is_addressed_to(security_system):
+    with security_system.client("intake", "monitor", org="org-amdh", sub="monitor-objects") as monitor:
+        victim = created(monitor.post("/victims", json={
+            "sex": "female", "age_band": "25-39", "region": "gao",
+            "consent": {"legal_support": True, "sharing": ["org-legal", "org-wildaf"]}}))["id"]
+        referral = created(monitor.post(f"/victims/{victim}/referrals", json={
+            "needs": ["legal_advice"], "urgency": "medium", "receiving_organisation": "org-wildaf"}))["referral_id"]
+    with security_system.client("casework", "case_manager", org="org-wildaf", sub="manager-wildaf") as addressee:
+        eventually(lambda: addressee.get(f"/referrals/{referral}").status_code == 200, "the referral in casework")
+    with security_system.client("casework", "case_manager", org="org-legal", sub="manager-objects") as other:
+        assert other.get(f"/referrals/{referral}").status_code == 404
+        assert referral not in [r["id"] for r in other.get("/referrals").json()]
+        assert other.post(f"/referrals/{referral}/accept", json={"lawyers": ["lawyer-x"]}).status_code == 404
+        assert other.post(f"/referrals/{referral}/transfer", json={"organisation": "org-legal"}).status_code == 404
 
 
 def test_an_idempotency_key_replayed_by_another_caller_never_returns_the_first_callers_record(security_system):

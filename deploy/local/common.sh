@@ -17,7 +17,18 @@ KAFKA_HOME="$CACHE_DIR/kafka/$KAFKA_VERSION"
 FERRETDB_VERSION="${FERRETDB_VERSION:-v1.24.2}"
 FERRETDB_PORT="${FERRETDB_PORT:-27117}"
 FERRETDB_DEBUG_PORT="${FERRETDB_DEBUG_PORT:-18088}"
-FERRETDB_BIN="$CACHE_DIR/ferretdb/$FERRETDB_VERSION/ferretdb"
+# The project's patch to FerretDB (its _id finds, replaces and deletes use the _id index; filters and
+# one-key sorts are pushed down to SQLite: see deploy/local/ferretdb/README.md). FERRETDB_PATCH= (empty)
+# builds FerretDB as released, to measure against. The build directory is named after the patch's
+# hash, so a changed patch is rebuilt by the next install and an old binary is never reused.
+FERRETDB_PATCH="${FERRETDB_PATCH-$REDRESS_ROOT/deploy/local/ferretdb/$FERRETDB_VERSION-redress.patch}"
+if [ -n "$FERRETDB_PATCH" ]; then
+  FERRETDB_BUILD="$FERRETDB_VERSION-redress-$( (sha256sum "$FERRETDB_PATCH" 2>/dev/null ||
+    shasum -a 256 "$FERRETDB_PATCH" 2>/dev/null || echo missing) | cut -c1-12)"
+else
+  FERRETDB_BUILD="$FERRETDB_VERSION"
+fi
+FERRETDB_BIN="$CACHE_DIR/ferretdb/$FERRETDB_BUILD/ferretdb"
 
 # The OpenID Connect provider (Keycloak's distribution from Maven Central), see docs/identity.md.
 KEYCLOAK_VERSION="${KEYCLOAK_VERSION:-26.5.6}"
@@ -98,9 +109,13 @@ stop_pid() {  # pidfile marker name [group]
 wait_ready() {  # pidfile marker name logfile probe-args...
   local pidfile="$1" marker="$2" name="$3" logfile="$4"; shift 4
   local pid i
-  # Just after a start, the pid may still be the forked shell that is about to exec the server (its
-  # command line has no marker yet): give the exec a moment before calling it not running.
-  for ((i = 0; i < 50; i++)); do pid_running "$pidfile" "$marker" && break; sleep 0.1; done
+  # A process started a moment ago may not have exec'ed yet (its command line is still this shell's):
+  # give it a few seconds before calling it not running.
+  for ((i = 0; i < 50; i++)); do
+    pid_running "$pidfile" "$marker" && break
+    kill -0 "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null || break
+    sleep 0.1
+  done
   pid_running "$pidfile" "$marker" || die "$name is not running (start it first)"
   pid="$(cat "$pidfile")"
   if venv_python "$REDRESS_ROOT/deploy/local/probe.py" "$@" --timeout "$READY_TIMEOUT" --pid "$pid"; then

@@ -75,12 +75,12 @@ def register_and_refer(demo: Demo) -> tuple[str, str]:
     victim = ok(monitor.post("/victims", json={
         "sex": "female", "age_band": "25-39", "region": "mopti",
         "identity": {"name": "Aïssata N'Diaye", "phone": "+223 76 00 00 01"},
-        "consent": {"legal_support": True, "statistics": True,
+        "consent": {"legal_support": True, "statistics": True, "sharing": ["org-legal"],
                     "notifications": {"granted": True, "channel": "sms", "language": "fr", **window}}}))
     say(f"a victim was registered as {victim['id'][:8]}…: her name and phone are encrypted under her own key")
-    referral = ok(monitor.post(f"/victims/{victim['id']}/referrals",
-                               json={"needs": ["legal_representation"], "urgency": "high"}))
-    say("with her consent to legal support, she was referred to the legal-aid partner")
+    referral = ok(monitor.post(f"/victims/{victim['id']}/referrals", json={
+        "needs": ["legal_representation"], "urgency": "high", "receiving_organisation": "org-legal"}))
+    say("with her consent to legal support and to share her file with org-legal, she was referred to it")
     return victim["id"], referral["referral_id"]
 
 
@@ -97,6 +97,10 @@ def open_case(demo: Demo, victim_id: str, referral_id: str) -> str:
     name = eventually(lambda: lawyer.get(f"/cases/{case['case_id']}/victims/{victim_id}/name"), "the name")
     if name.status_code == 200:
         say("the assigned lawyer read the victim's name through intake's audited, consent-checked key release")
+    monitor = demo.client("intake", "monitor")
+    answer = eventually(lambda: [s for s in monitor.get(f"/victims/{victim_id}/referrals").json() if s["case_opened"]],
+                        "the answer in intake")
+    say(f"back in intake, the monitor sees the referral {answer[0]['status']} by {answer[0]['decided_by']}")
     return case["case_id"]
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# FerretDB (MongoDB wire protocol over SQLite) on loopback, built by install.sh.
+# FerretDB (MongoDB wire protocol over SQLite) on loopback, built with the project's patch by install.sh.
 #   ferretdb.sh start|stop|status|wait|reset
 set -euo pipefail
 # shellcheck source=deploy/local/common.sh
@@ -15,7 +15,7 @@ MARKER="--state-dir=$DIR/state"
 URL="mongodb://127.0.0.1:$FERRETDB_PORT/"
 
 start() {
-  [ -x "$FERRETDB_BIN" ] || die "FerretDB $FERRETDB_VERSION is not installed: run deploy/local/install.sh"
+  [ -x "$FERRETDB_BIN" ] || die "FerretDB $FERRETDB_BUILD is not installed: run deploy/local/install.sh"
   mkdir -p "$DATA" "$DIR/state" "$LOG_DIR"
   exec 9>"$DIR/.lock"
   flock -w 300 9 || die "timed out waiting for another ferretdb.sh on $DIR"
@@ -25,7 +25,7 @@ start() {
     for p in "$FERRETDB_PORT" "$FERRETDB_DEBUG_PORT"; do
       port_open "$p" && die "port $p is already in use by another process (set FERRETDB_PORT/FERRETDB_DEBUG_PORT)"
     done
-    log "starting FerretDB $FERRETDB_VERSION on $URL (log: $LOGFILE)"
+    log "starting FerretDB $FERRETDB_BUILD on $URL (log: $LOGFILE)"
     # SQLite backend: no PostgreSQL needed. Telemetry off: the project never
     # phones home, and the machines could not reach the endpoint anyway.
     # setsid, no inherited stdio or lock fd: see kafka.sh.

@@ -5,7 +5,8 @@
 expands it into the full route x principal table that the tests check, cell by cell.
 
 Principals: `anonymous` (no token), each of the nine roles (a user token of organisation
-`org-amdh`), and `service` (a service principal with the `pii:decrypt` scope and no roles, as
+`org-amdh`, the documentation NGO; lawyers and case managers of `org-legal`, the legal-aid one), and
+`service` (a service principal with the `pii:decrypt` scope and no roles, as
 intake's key-release callers present themselves).
 
 Outcomes: `allow` (the request got past authentication and authorisation: anything but 401/403 and
@@ -153,6 +154,10 @@ def minimal_body(route: Route, document: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+# Legal-aid staff belong to a legal-aid organisation: referrals are addressed to one, never to org-amdh.
+ORGANISATION_OF = {"lawyer": "org-legal", "case_manager": "org-legal"}
+
+
 def bearer_headers(system: Any, principal: str) -> dict[str, str]:
     """Authorization header of a principal of the table (none for anonymous)."""
     if principal == "anonymous":
@@ -160,7 +165,7 @@ def bearer_headers(system: Any, principal: str) -> dict[str, str]:
     if principal == "service":
         token = system.token("", org=None, sub="svc-security-test", scopes=("pii:decrypt",), service=True)
     else:
-        token = system.token(principal, org="org-amdh")
+        token = system.token(principal, org=ORGANISATION_OF.get(principal, "org-amdh"))
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -32,6 +32,13 @@ def canary_identity() -> dict[str, Any]:
             "narrative": f"Kanari{tag} a vu les hommes armés."}
 
 
+def incident_texts(identity: dict[str, Any]) -> dict[str, str]:
+    """An incident's narrative and a source's account naming the canary: sealed by intake, never in clear elsewhere."""
+    tag = identity["email"].split("@")[0].removeprefix("kanari")
+    return {"narrative": f"Récit Kanarirecit{tag} : à Sévaré, des hommes armés ont emmené son frère.",
+            "account": f"Témoignage Kanaritemoin{tag} : « ils sont venus à l'aube »."}
+
+
 def needles(identity: dict[str, Any]) -> set[str]:
     """Every form a leak of this identity could take (all contain the tag or the full international number).
 
@@ -75,12 +82,24 @@ async def kafka_records(bootstrap: str, topics: Iterable[str], *, passes: int = 
     topics = list(topics)
     found: list[tuple[str, Any]] = []
     for _ in range(passes):
-        batches = await asyncio.gather(*(read_topic(bootstrap, t, timeout=15.0, idle=1.5) for t in topics))
+        batches = await asyncio.gather(*(_read_all(bootstrap, t) for t in topics))
         latest = [(topic, record) for topic, batch in zip(topics, batches, strict=True) for record in batch]
         if found and len(latest) == len(found):
             return latest
         found = latest
     return found
+
+
+async def _read_all(bootstrap: str, topic: str, attempts: int = 3) -> list[Any]:
+    """One topic from the beginning; a reader that got no partition metadata in time (a loaded machine) tries
+    again, and the last failure is raised: a topic is never skipped."""
+    for attempt in range(attempts):
+        try:
+            return await read_topic(bootstrap, topic, timeout=15.0, idle=1.5)
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
+    return []
 
 
 def record_text(record: Any) -> str:

@@ -2,8 +2,8 @@
 
 Random path ids mostly meet 404. With real ones (a victim, an incident, a referral, the case it
 opened, a hearing), fuzzed bodies hit the domain rules of live aggregates. The records belong to the
-principals the fuzzer uses (`<role>-1` of org-amdh, see security_access.bearer_headers), so the
-object-level rules let them through.
+principals the fuzzer uses (`<role>-1` of org-amdh, lawyers and case managers of org-legal, see
+security_access.bearer_headers), so the object-level rules let them through.
 """
 
 from __future__ import annotations
@@ -24,13 +24,14 @@ def seed_records(system: Any, timeout: float = 60.0) -> dict[str, dict[str, str]
     """Per service, path parameter name -> the id of a real record the fuzzing principals may reach."""
     with system.client("intake", "monitor", org="org-amdh") as monitor:
         victim = _created(monitor.post("/victims", json={
-            "sex": "female", "age_band": "18-24", "region": "segou", "consent": {"legal_support": True}}))["id"]
+            "sex": "female", "age_band": "18-24", "region": "segou",
+            "consent": {"legal_support": True, "sharing": ["org-legal"]}}))["id"]
         incident = _created(monitor.post("/incidents", json={
             "occurred_on": "2022-06-01", "region": "segou", "violation_types": ["pillage"],
             "acts": [{"violation_type": "pillage", "victim_ids": [victim]}]}))["id"]
-        referral = _created(monitor.post(f"/victims/{victim}/referrals",
-                                         json={"needs": ["legal_advice"], "urgency": "low"}))["referral_id"]
-    with system.client("casework", "case_manager", org="org-amdh") as manager:
+        referral = _created(monitor.post(f"/victims/{victim}/referrals", json={
+            "needs": ["legal_advice"], "urgency": "low", "receiving_organisation": "org-legal"}))["referral_id"]
+    with system.client("casework", "case_manager", org="org-legal") as manager:
         deadline = time.monotonic() + timeout
         while manager.get(f"/referrals/{referral}").status_code != 200:
             assert time.monotonic() < deadline, "the referral did not reach casework"
@@ -51,12 +52,13 @@ def seed_records(system: Any, timeout: float = 60.0) -> dict[str, dict[str, str]
 
 def victim_with_case(system: Any, *, tag: str, identity: dict[str, Any], consent: dict[str, Any],
                      timeout: float = 60.0) -> dict[str, str]:
-    """A victim of org-amdh, referred and accepted by org-legal, with `lawyer-<tag>` assigned to the case."""
+    """A victim of org-amdh, referred to and accepted by org-legal, with `lawyer-<tag>` assigned to the case."""
+    consent = {**consent, "sharing": sorted({*consent.get("sharing", []), "org-legal"})}
     with system.client("intake", "monitor", org="org-amdh", sub=f"monitor-{tag}") as monitor:
         victim = _created(monitor.post("/victims", json={
             "sex": "female", "age_band": "18-24", "region": "mopti", "identity": identity, "consent": consent}))["id"]
-        referral = _created(monitor.post(f"/victims/{victim}/referrals",
-                                         json={"needs": ["legal_advice"], "urgency": "low"}))["referral_id"]
+        referral = _created(monitor.post(f"/victims/{victim}/referrals", json={
+            "needs": ["legal_advice"], "urgency": "low", "receiving_organisation": "org-legal"}))["referral_id"]
     with system.client("casework", "case_manager", org="org-legal", sub=f"manager-{tag}") as manager:
         deadline = time.monotonic() + timeout
         while manager.get(f"/referrals/{referral}").status_code != 200:

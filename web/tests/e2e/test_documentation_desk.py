@@ -1,4 +1,5 @@
-"""A documentation officer at the desk: verifies an incident with a reason, checks its integrity, imports a CSV."""
+"""A documentation officer at the desk: verifies an incident with a reason, checks its integrity, sends a CSV
+with one bad row and learns that nothing was imported."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def documented_incident(web_system: Any) -> str:
     return str(response.json()["id"])
 
 
-async def test_documentation_officer_verifies_the_incident_and_imports_a_csv_with_one_bad_row(
+async def test_documentation_officer_verifies_the_incident_and_sends_a_csv_with_one_bad_row_that_imports_nothing(
         browser_context: Any, web_app: str, web_system: Any, watch: PageWatch, tmp_path: Any) -> None:
     incident_id = documented_incident(web_system)
     page = await browser_context.new_page()
@@ -61,8 +62,9 @@ async def test_documentation_officer_verifies_the_incident_and_imports_a_csv_wit
     report = job.get_by_role("table")
     assert "4" in await report.locator("tbody td").nth(0).inner_text()
     assert await report.locator("tbody td").nth(1).inner_text() == "Région"
-    assert await page.locator("progress").get_attribute("value") == "2"
+    assert await page.locator("progress").get_attribute("value") == "0"  # one bad row: intake imports nothing
+    await job.get_by_text("Rien n'a été importé").wait_for()
     await check_screen(page, "import-report")
     exported = officer.get("/incidents/export", params={"region": "gao"}).json()
-    assert [r["region"] for r in exported if r["occurred_on"] == "2022-05-02"] == ["gao"]
+    assert [r for r in exported if r["occurred_on"] == "2022-05-02"] == []  # the good gao row was not imported either
     assert watch.csp_violations == [] and watch.errors == []

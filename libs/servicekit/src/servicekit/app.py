@@ -13,6 +13,7 @@ from .availability import install_availability_handlers
 from .cors import check_origin, with_cors
 from .docs import install_docs
 from .health import ReadinessCheck, health_router
+from .i18n import Catalogue, catalogue
 from .metrics import Refresher, metrics_router
 from .overload import Limits, OverloadGuard
 from .problems import InputGuard, NoStore, install_problem_handlers
@@ -25,13 +26,14 @@ Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 def create_app(*, settings: BaseServiceSettings, title: str, description: str, routers: Sequence[APIRouter],
                lifespan: Lifespan | None = None, readiness_checks: dict[str, ReadinessCheck] | None = None,
                token_verifier: Any = None, upload_max_bytes: int | None = None, version: str = "0.1.0",
-               metric_refreshers: Sequence[Refresher] = ()) -> FastAPI:
+               metric_refreshers: Sequence[Refresher] = (), messages: Catalogue | None = None) -> FastAPI:
     """Problem+json errors, the input guard, CORS, overload shedding, health, metrics, offline docs, tracing."""
     # FastAPI's own /docs and /redoc load their scripts from a CDN: replaced by install_docs below.
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan, docs_url=None,
                   redoc_url=None)
     app.state.readiness_checks = readiness_checks or {}
     app.state.token_verifier = token_verifier
+    app.state.messages = messages or catalogue()  # problem texts: the kit's plus the service's codes
     install_problem_handlers(app)
     install_auth_handlers(app)
     install_availability_handlers(app, retry_after=settings.unavailable_retry_after_seconds)

@@ -3,24 +3,39 @@
 Whether an entry holds PII cannot be checked in general, so the shape keeps it out: resource ids must
 be pseudonymous ids (``^[A-Za-z0-9:_-]{1,80}$``, no spaces, so no names or free text), and purpose
 and reason are short (at most 200 characters). Callers write a purpose such as "hearing reminder",
-never a copy of the data. Entries are inserted with ``_id`` = entry id, so retrying a write whose
-acknowledgement was lost is harmless.
+never a copy of the data.
+
+The log is one hash chain, like the event history: entry n is stored under ``_id`` = n (zero-padded),
+with ``prev_hash`` (entry n-1's hash) and ``hash`` (SHA-256 over its canonical JSON, n and prev_hash).
+The insert of ``_id`` n is the one atomic step FerretDB offers, so concurrent writers (every API and
+worker process) each win a distinct n; a loser reads the winner and tries n+1. ``audit_head`` keeps
+the highest n written, so deleting the newest entries is detectable too (see audit_chain.py).
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import json
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pymongo.errors import DuplicateKeyError
 
-__all__ = ["AuditCollection", "AuditEntry", "AuditLog"]
+__all__ = ["AuditCollection", "AuditEntry", "AuditLog", "chain_hash", "entry_of", "seq_id"]
 
 RESOURCE_ID_PATTERN = r"^[A-Za-z0-9:_-]{1,80}$"
+MAX_ORGANISATION = 100
 MAX_TEXT = 200
 MAX_QUERY_LIMIT = 1000
+GENESIS_HASH = "0" * 64
+SEQ_WIDTH = 12
+HEAD_ID = "head"
+# Each failed attempt means another writer won that position; this many in a row means something is wrong.
+MAX_APPEND_ATTEMPTS = 10_000
 
 
 def _now_ms() -> datetime:
@@ -38,7 +53,13 @@ class AuditEntry(BaseModel):
     at: datetime = Field(default_factory=_now_ms, description="When, in UTC.")
     actor: str = Field(min_length=1, max_length=200, description="Subject of the calling principal.")
     actor_roles: list[str] = Field(default_factory=list, description="Roles the principal held.")
-    organisation: str | None = Field(default=None, max_length=100, description="The caller's organisation.")
+    organisation: str | None = Field(default=None, max_length=MAX_ORGANISATION,
+                                     description="The caller's organisation.")
+    # Like `organisation`, whatever code the identity provider gives: an audit write must never fail on it.
+    owner_organisation: str | None = Field(
+        default=None, max_length=MAX_ORGANISATION,
+        description="Organisation whose record was touched (e.g. the victim's registering organisation): "
+                    "its documentation officers may read this entry.")
     action: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$", max_length=80,
                         description='What was done, e.g. "victim.read", "key.released", "victim.erased".')
     resource_type: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description='e.g. "victim", "case".')
@@ -60,7 +81,9 @@ class AuditEntry(BaseModel):
         # A naive time is ambiguous (Bamako is UTC, servers may not be): refuse it rather than guess.
         if value.tzinfo is None:
             raise ValueError("at must be timezone-aware")
-        return value.astimezone(UTC)
+        # Milliseconds, as BSON stores them: the hash computed now must match the entry read back later.
+        value = value.astimezone(UTC)
+        return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
 
 class AuditCollection(Protocol):
@@ -68,40 +91,104 @@ class AuditCollection(Protocol):
 
     async def insert_one(self, document: dict[str, Any]) -> Any: ...
 
+    async def find_one(self, filter: dict[str, Any]) -> Any: ...
+
+    async def update_one(self, filter: dict[str, Any], update: dict[str, Any], *, upsert: bool = False) -> Any: ...
+
     def find(self, filter: dict[str, Any], *, sort: list[tuple[str, int]], limit: int) -> Any: ...
 
 
-class AuditLog:
-    """Append-only audit trail stored in one collection."""
+def seq_id(seq: int) -> str:
+    """`_id` of the n-th entry; zero-padded so ids sort by position."""
+    return f"{seq:0{SEQ_WIDTH}d}"
 
-    def __init__(self, collection: AuditCollection) -> None:
+
+def chain_hash(entry: AuditEntry, seq: int, prev_hash: str) -> str:
+    """SHA-256 over the canonical JSON of an entry, its position and the previous entry's hash."""
+    body = {**entry.model_dump(mode="json"), "seq": seq, "prev_hash": prev_hash}
+    raw = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class AuditLog:
+    """Append-only, hash-chained audit trail: entries in one collection, the chain's head in another."""
+
+    def __init__(self, collection: AuditCollection, head: AuditCollection) -> None:
         self._collection = collection
+        self._head_collection = head
+        self._lock = asyncio.Lock()  # one append at a time per process; other processes lose on `_id`
+        self._head: tuple[int, str, str | None] | None = None  # (seq, hash, entry id) last seen
 
     async def record(self, entry: AuditEntry) -> None:
-        """Store an entry; storing the same entry twice is a no-op."""
-        document = entry.model_dump(mode="python")
-        document["_id"] = document.pop("id")
+        """Append an entry to the chain; recording the entry just recorded again is a no-op."""
+        await self.record_many([entry])
+
+    async def record_many(self, entries: Sequence[AuditEntry]) -> None:
+        """Append entries in order (one head update for all: a listing audits each item it shows)."""
+        async with self._lock:
+            head = self._head or await self._stored_head()
+            for entry in entries:
+                if head[2] != entry.id:
+                    head = await self._append(entry, head[0], head[1])
+            self._head = head
+            if entries:
+                await self._advance_head(head[0], head[1])
+
+    async def _append(self, entry: AuditEntry, seq: int, prev_hash: str) -> tuple[int, str, str]:
+        """Insert at the first free position after `seq`; the new head."""
+        for _ in range(MAX_APPEND_ATTEMPTS):
+            document = _chained(entry, seq + 1, prev_hash)
+            try:
+                await self._collection.insert_one(document)
+            except DuplicateKeyError:
+                winner = await self._collection.find_one({"_id": seq_id(seq + 1)})
+                if winner is None:
+                    raise  # refused for another reason than the position: never loop on it
+                seq, prev_hash = seq + 1, winner["hash"]
+                if winner.get("entry_id") == entry.id:  # our own insert, whose acknowledgement was lost
+                    return seq, prev_hash, entry.id
+                continue
+            return seq + 1, document["hash"], entry.id
+        raise RuntimeError("the audit chain is being appended to faster than this writer can keep up")
+
+    async def _stored_head(self) -> tuple[int, str, str | None]:
+        document = await self._head_collection.find_one({"_id": HEAD_ID})
+        if document is None:
+            return 0, GENESIS_HASH, None
+        return int(document["seq"]), str(document["hash"]), None
+
+    async def _advance_head(self, seq: int, hash_: str) -> None:
+        """Move the stored head forward (never back); a writer that lost the race leaves it be."""
         try:
-            await self._collection.insert_one(document)
+            await self._head_collection.update_one({"_id": HEAD_ID, "seq": {"$lt": seq}},
+                                                   {"$set": {"seq": seq, "hash": hash_}}, upsert=True)
         except DuplicateKeyError:
-            return  # a retried write of the same entry: already recorded
+            return  # the head is already at or past this entry
 
     async def query(self, actor: str | None = None, resource_id: str | None = None,
                     since: datetime | None = None, until: datetime | None = None,
-                    limit: int = 100) -> list[AuditEntry]:
+                    limit: int = 100, owner_organisation: str | None = None) -> list[AuditEntry]:
         """Entries matching all given filters, newest first; ``since`` inclusive, ``until`` exclusive."""
         if not 1 <= limit <= MAX_QUERY_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_QUERY_LIMIT}")
         criteria: dict[str, Any] = {}
-        if actor is not None:
-            criteria["actor"] = actor
-        if resource_id is not None:
-            criteria["resource_id"] = resource_id
+        for name, value in (("actor", actor), ("resource_id", resource_id),
+                            ("owner_organisation", owner_organisation)):
+            if value is not None:
+                criteria[name] = value
         window = {op: _aware(bound) for op, bound in (("$gte", since), ("$lt", until)) if bound is not None}
         if window:
             criteria["at"] = window
         cursor = self._collection.find(criteria, sort=[("at", -1), ("_id", -1)], limit=limit)
-        return [_entry(document) async for document in cursor]
+        return [entry_of(document) async for document in cursor]
+
+
+def _chained(entry: AuditEntry, seq: int, prev_hash: str) -> dict[str, Any]:
+    document = entry.model_dump(mode="python")
+    document.pop("id")
+    document.update({"_id": seq_id(seq), "seq": seq, "entry_id": entry.id, "prev_hash": prev_hash,
+                     "hash": chain_hash(entry, seq, prev_hash)})
+    return document
 
 
 def _aware(bound: datetime) -> datetime:
@@ -110,9 +197,13 @@ def _aware(bound: datetime) -> datetime:
     return bound.astimezone(UTC)
 
 
-def _entry(document: dict[str, Any]) -> AuditEntry:
-    fields = {key: value for key, value in document.items() if key != "_id"}
-    fields["id"] = document["_id"]
+CHAIN_FIELDS = frozenset({"_id", "seq", "entry_id", "prev_hash", "hash"})
+
+
+def entry_of(document: dict[str, Any]) -> AuditEntry:
+    """The entry a stored document holds (chain fields aside)."""
+    fields = {key: value for key, value in document.items() if key not in CHAIN_FIELDS}
+    fields["id"] = document.get("entry_id", document["_id"])  # entries written before the chain: _id was the id
     at = fields.get("at")
     # PyMongo returns naive UTC datetimes unless the client was built with tz_aware=True.
     if isinstance(at, datetime) and at.tzinfo is None:

@@ -242,10 +242,12 @@ def require(*, roles: set[str] | None = None,
     return dependency
 
 
-async def _problem_response(_request: Request, exc: Exception) -> JSONResponse:
+async def _problem_response(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AuthProblem)
-    return JSONResponse(exc.problem(), status_code=exc.status_code, headers=exc.headers,
-                        media_type="application/problem+json")
+    # Localised by servicekit.problems; the code is the reason made a slug ("token has expired" -> token_has_expired).
+    from .problems import auth_problem_response
+
+    return auth_problem_response(request, exc.status_code, str(exc.detail), exc.headers)
 
 
 def install_auth_handlers(app: FastAPI) -> None:

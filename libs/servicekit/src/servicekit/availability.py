@@ -22,38 +22,36 @@ from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
 from . import metrics
-from .problems import PROBLEM
+from .errors import Unavailable
+from .i18n import DEFAULT_LANGUAGE, Catalogue
+from .problems import app_messages, localised, problem_response, request_language
 from .transient import TRANSIENT_TYPES, Dependency, dependency_of, is_transient
 
 log = logging.getLogger("servicekit.availability")
 EXIT_WEDGED = 75  # EX_TEMPFAIL: start me again
 
 
-def unavailable(dependency: Dependency, retry_after: int) -> JSONResponse:
-    """`503` problem+json telling the client which dependency is missing and when to retry."""
-    body: dict[str, Any] = {
-        "type": "about:blank", "title": "Service unavailable", "status": 503,
-        "detail": f"The {dependency} is unreachable for now; retry after {retry_after} seconds.",
-        "dependency": dependency,
-    }
-    return JSONResponse(body, status_code=503, media_type=PROBLEM, headers={"Retry-After": str(retry_after)})
+def unavailable(dependency: Dependency, retry_after: int, language: str = DEFAULT_LANGUAGE,
+                messages: Catalogue | None = None) -> JSONResponse:
+    """`503` problem+json in `language` telling the client which dependency is missing and when to retry."""
+    refusal = Unavailable("dependency_unavailable", dependency=dependency, retry_after=retry_after)
+    return localised(refusal.problem(language, messages), 503, language, {"Retry-After": str(retry_after)})
 
 
 def install_availability_handlers(app: FastAPI, *, retry_after: int = 5) -> None:
     """Transient dependency errors answer 503 + Retry-After (other store errors stay a logged 500)."""
 
     async def handler(request: Request, exc: Exception) -> JSONResponse:
+        language = request_language(request)
         if not is_transient(exc):
             log.error("store error on %s %s: %s", request.method, request.url.path, type(exc).__name__,
                       exc_info=exc)
-            return JSONResponse({"type": "about:blank", "title": "Internal error", "status": 500,
-                                 "detail": "An unexpected error occurred; it has been logged."},
-                                status_code=500, media_type=PROBLEM)
+            return problem_response(language, 500, "internal_error")
         dependency = dependency_of(exc)
         metrics.dependency_unavailable.labels(dependency=dependency).inc()
         log.warning("%s unavailable on %s %s: %s", dependency, request.method, request.url.path,
                     type(exc).__name__)
-        return unavailable(dependency, retry_after)
+        return unavailable(dependency, retry_after, language, app_messages(request))
 
     for kind in {*TRANSIENT_TYPES, PyMongoError}:
         app.add_exception_handler(kind, handler)

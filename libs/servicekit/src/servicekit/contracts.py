@@ -46,7 +46,7 @@ def openapi(service: str) -> dict[str, Any]:
     app = FastAPI(title=api.TITLE, description=api.DESCRIPTION, version="0.1.0")
     app.include_router(health_router())
     app.include_router(metrics_router())  # served by every API (service_app): part of what a partner scrapes
-    app.include_router(audit_router(None))  # type: ignore[arg-type]  # routes only, never called
+    app.include_router(audit_router(None, None))  # type: ignore[arg-type]  # routes only, never called
     for router in api.ROUTERS:
         app.include_router(router)
     return app.openapi()

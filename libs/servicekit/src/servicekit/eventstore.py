@@ -151,7 +151,7 @@ class EventStore:
                 return done
             # Lost the race for this version: back off a little (jitter spreads writers), reload.
             await asyncio.sleep(random.uniform(0, 0.002 * (attempt + 1)))
-        raise ConcurrencyConflict(f"{agg.name} {aggregate_id} is being changed by others; retry")
+        raise ConcurrencyConflict("concurrent_modification", aggregate=agg.name)
 
     async def _try_append(
         self,

@@ -1,10 +1,12 @@
 """Obtaining a victim's data key from intake, the custodian (DESIGN.md section 4).
 
 Contract of intake's release endpoint:
-    POST {intake}/internal/keys/{victim_id}/release   body {"purpose": "notifications" | "legal_support"}
+    POST {intake}/internal/keys/{victim_id}/release
+         body {"purpose": "notifications" | "legal_support", "organisation": code (legal support: required)}
     Authorization: a service token with scope `pii:decrypt`
     200 {"victim_id", "data_key": base64url, "expires_in": seconds}
-    403 purpose not consented (or caller not allowed that purpose); 404 unknown victim; 410 erased.
+    403 purpose not consented, organisation not one the victim shares with (or caller not allowed that
+    purpose); 404 unknown victim; 410 erased.
 Keys live only in this process's memory for a short TTL and are dropped at once on erasure.
 """
 
@@ -51,17 +53,19 @@ class KeyClient:
         self.ttl_seconds = ttl_seconds
         self.http = http or httpx.AsyncClient(timeout=5.0)
         self.clock = clock
-        self._cache: dict[str, tuple[bytes, float]] = {}
+        # Keyed by victim and organisation: intake's consent check is per organisation, so is the cache.
+        self._cache: dict[tuple[str, str | None], tuple[bytes, float]] = {}
 
-    async def data_key(self, victim_id: str) -> bytes:
-        """The victim's data key; raises KeyUnavailable (final) or TransientError (retry later)."""
-        cached = self._cache.get(victim_id)
+    async def data_key(self, victim_id: str, organisation: str | None = None) -> bytes:
+        """The victim's data key (released to act for `organisation`, when the purpose needs one); raises
+        KeyUnavailable (final) or TransientError (retry later)."""
+        cached = self._cache.get((victim_id, organisation))
         if cached and cached[1] > self.clock():
             return cached[0]
         token = await self.token_provider()
+        body = {"purpose": self.purpose, **({"organisation": organisation} if organisation else {})}
         try:
-            response = await self.http.post(f"{self.base_url}/internal/keys/{victim_id}/release",
-                                            json={"purpose": self.purpose},
+            response = await self.http.post(f"{self.base_url}/internal/keys/{victim_id}/release", json=body,
                                             headers={"Authorization": f"Bearer {token}"})
         except httpx.TransportError as exc:
             raise TransientError("intake unreachable for key release") from exc
@@ -73,16 +77,18 @@ class KeyClient:
         body = response.json()
         key = base64.urlsafe_b64decode(body["data_key"] + "=" * (-len(body["data_key"]) % 4))
         ttl = min(self.ttl_seconds, float(body.get("expires_in", self.ttl_seconds)))
-        self._cache[victim_id] = (key, self.clock() + ttl)
+        self._cache[(victim_id, organisation)] = (key, self.clock() + ttl)
         return key
 
-    async def decrypt(self, victim_id: str, field: str, ciphertext: str) -> str:
+    async def decrypt(self, victim_id: str, field: str, ciphertext: str, organisation: str | None = None) -> str:
         """Decrypt one field of a victim (AAD binds victim id and field name)."""
-        return decrypt_field(await self.data_key(victim_id), ciphertext, subject_id=victim_id, field=field)
+        key = await self.data_key(victim_id, organisation)
+        return decrypt_field(key, ciphertext, subject_id=victim_id, field=field)
 
     def forget(self, victim_id: str) -> None:
-        """Drop a cached key (on `intake.victim.erased.v1` or consent withdrawal)."""
-        self._cache.pop(victim_id, None)
+        """Drop every cached key of a victim (on `intake.victim.erased.v1` or a consent change)."""
+        for cached in [k for k in self._cache if k[0] == victim_id]:
+            del self._cache[cached]
 
     async def close(self) -> None:
         await self.http.aclose()

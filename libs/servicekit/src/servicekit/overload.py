@@ -13,7 +13,6 @@ load. The guard wraps the whole app, tracing included, so a shed request costs n
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import time
@@ -24,7 +23,8 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import metrics
-from .problems import PROBLEM
+from .i18n import negotiate
+from .problems import problem_response
 
 log = logging.getLogger("servicekit.overload")
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
@@ -41,14 +41,6 @@ class Limits:
     wait_seconds: float = 2.0
     deadline_seconds: float = 30.0
     retry_after: int = 2
-
-
-def _shed_response(title: str, detail: str, retry_after: int) -> tuple[Message, Message]:
-    body = json.dumps({"type": "about:blank", "title": title, "status": 503, "detail": detail}).encode()
-    start: Message = {"type": "http.response.start", "status": 503, "headers": [
-        (b"content-type", PROBLEM.encode()), (b"content-length", str(len(body)).encode()),
-        (b"retry-after", str(retry_after).encode()), (b"cache-control", b"no-store")]}
-    return start, {"type": "http.response.body", "body": body}
 
 
 class OverloadGuard:
@@ -74,7 +66,7 @@ class OverloadGuard:
             # Held back to one line per window by logging.RepeatFilter, with the count of the others.
             log.warning("request shed, every slot busy: %s %s (%d waiting)", scope["method"], scope["path"],
                         self.waiting)
-            await self._shed(send, "Overloaded", "Too many requests at once; retry later.")
+            await self._shed(scope, receive, send, "overloaded")
             return
         self.active += 1
         try:
@@ -116,7 +108,7 @@ class OverloadGuard:
                 raise
             metrics.requests_shed.labels(reason="deadline").inc()
             log.warning("request cut at its deadline: %s %s", scope["method"], scope["path"])
-            await self._shed(send, "Service unavailable", "The request took too long; retry later.")
+            await self._shed(scope, receive, send, "request_deadline")
 
     def retry_after(self) -> int:
         """Longer the more is being shed, and spread, so refused clients do not all come back at once."""
@@ -128,10 +120,13 @@ class OverloadGuard:
         base = min(self.limits.retry_after * pressure, MAX_RETRY_AFTER)
         return random.randint(base, min(2 * base, MAX_RETRY_AFTER))
 
-    async def _shed(self, send: Send, title: str, detail: str) -> None:
-        start, body = _shed_response(title, detail, self.retry_after())
-        await send(start)
-        await send(body)
+    async def _shed(self, scope: Scope, receive: Receive, send: Send, code: str) -> None:
+        """503 problem+json in the caller's language, with the spread Retry-After."""
+        retry_after = self.retry_after()
+        language = negotiate(dict(scope.get("headers", [])).get(b"accept-language", b"").decode(errors="replace"))
+        headers = {"Retry-After": str(retry_after), "Cache-Control": "no-store"}
+        refusal = problem_response(language, 503, code, headers=headers, retry_after=retry_after)
+        await refusal(scope, receive, send)
 
 
 def _is_upload(scope: Scope) -> bool:

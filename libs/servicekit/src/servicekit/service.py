@@ -22,6 +22,7 @@ from .availability import StoreWatchdog
 from .domain import AggregateType
 from .eventstore import EventStore
 from .health import ReadinessCheck
+from .i18n import catalogue
 from .kafka import kafka_reachable
 from .logging import configure_logging
 from .metrics import Refresher
@@ -54,7 +55,8 @@ def build_core(settings: BaseServiceSettings) -> Core:
         abort_grace_seconds=settings.relay_abort_grace_seconds,
         topic_namespace=settings.topic_namespace,
     )
-    return Core(settings=settings, client=client, db=db, store=store, audit=AuditLog(db["audit_log"]))
+    return Core(settings=settings, client=client, db=db, store=store,
+                audit=AuditLog(db["audit_log"], db["audit_head"]))
 
 
 def token_verifier(settings: BaseServiceSettings) -> TokenVerifier:
@@ -111,8 +113,12 @@ def service_app(
     routers: Sequence[APIRouter],
     upload_max_bytes: int | None = None,
     metric_refreshers: Sequence[Refresher] = (),
+    messages: str | None = None,
 ) -> FastAPI:
-    """A service's FastAPI app around already-built deps (reached by routes via `app.state.deps`)."""
+    """A service's FastAPI app around already-built deps (reached by routes via `app.state.deps`).
+
+    `messages` names the package whose `locales/` hold the service's problem texts (usually itself).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -127,12 +133,13 @@ def service_app(
         settings=core.settings,
         title=title,
         description=description,
-        routers=[*routers, audit_router(core.audit)],
+        routers=[*routers, audit_router(core.audit, core.db)],
         lifespan=lifespan,
         readiness_checks=readiness_checks(core),
         token_verifier=verifier,
         upload_max_bytes=upload_max_bytes,
         metric_refreshers=metric_refreshers,
+        messages=catalogue(messages),
     )
     app.state.deps = deps
     return app

@@ -1,4 +1,4 @@
-"""Audit entries: shape that keeps PII out, idempotent recording, and queries."""
+"""Audit entries: shape that keeps PII out, a hash chain of positions, idempotent recording, and queries."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 from pymongo.errors import DuplicateKeyError
-from servicekit.audit import AuditEntry, AuditLog
+from servicekit.audit import GENESIS_HASH, AuditEntry, AuditLog, chain_hash, entry_of, seq_id
 
 
 class FakeCollection:
@@ -23,8 +23,23 @@ class FakeCollection:
         if document["_id"] in self.documents:
             raise DuplicateKeyError("E11000 duplicate key")
         stored = copy.deepcopy(document)
-        stored["at"] = stored["at"].astimezone(UTC).replace(tzinfo=None)
+        if "at" in stored:
+            stored["at"] = stored["at"].astimezone(UTC).replace(tzinfo=None)
         self.documents[document["_id"]] = stored
+
+    async def find_one(self, filter: dict[str, Any]) -> dict[str, Any] | None:
+        found = self.documents.get(filter["_id"])
+        return copy.deepcopy(found) if found is not None else None
+
+    async def update_one(self, filter: dict[str, Any], update: dict[str, Any], *, upsert: bool = False) -> None:
+        # Only the head's conditional move is needed: {_id, seq: {$lt: n}} -> $set, else a duplicate on upsert.
+        current = self.documents.get(filter["_id"])
+        if current is not None and current["seq"] < filter["seq"]["$lt"]:
+            current.update(update["$set"])
+        elif current is None and upsert:
+            self.documents[filter["_id"]] = {"_id": filter["_id"], **update["$set"]}
+        elif current is not None and upsert:
+            raise DuplicateKeyError("E11000 duplicate key")
 
     def find(self, filter: dict[str, Any], *, sort: list[tuple[str, int]], limit: int) -> AsyncIterator[dict]:
         matches = [doc for doc in self.documents.values() if all(_match(doc, k, v) for k, v in filter.items())]
@@ -47,6 +62,11 @@ async def _iterate(documents: list[dict[str, Any]]) -> AsyncIterator[dict[str, A
 
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def new_log() -> tuple[AuditLog, FakeCollection, FakeCollection]:
+    entries, head = FakeCollection(), FakeCollection()
+    return AuditLog(entries, head), entries, head
 
 
 def entry(**overrides: Any) -> AuditEntry:
@@ -112,26 +132,66 @@ def test_action_is_a_dotted_verb(action: str) -> None:
         entry(action=action)
 
 
-async def test_record_stores_entry_under_its_id() -> None:
-    collection = FakeCollection()
+async def test_record_stores_the_first_entry_at_position_one_chained_to_genesis() -> None:
+    log, entries, _ = new_log()
     made = entry(action="key.released", purpose="SMS hearing reminder")
-    await AuditLog(collection).record(made)
-    stored = collection.documents[made.id]
-    assert stored["actor"] == "lawyer-17"
-    assert stored["action"] == "key.released"
+    await log.record(made)
+    stored = entries.documents[seq_id(1)]
+    assert (stored["seq"], stored["entry_id"], stored["prev_hash"]) == (1, made.id, GENESIS_HASH)
+    assert stored["hash"] == chain_hash(made, 1, GENESIS_HASH)
+    assert (stored["actor"], stored["action"]) == ("lawyer-17", "key.released")
     assert "id" not in stored
 
 
+async def test_each_entry_links_to_the_hash_of_the_one_before() -> None:
+    log, entries, head = new_log()
+    first, second = entry(), entry(action="victim.erased")
+    await log.record(first)
+    await log.record(second)
+    one, two = entries.documents[seq_id(1)], entries.documents[seq_id(2)]
+    assert two["prev_hash"] == one["hash"]
+    assert two["hash"] == chain_hash(second, 2, one["hash"])
+    assert (head.documents["head"]["seq"], head.documents["head"]["hash"]) == (2, two["hash"])
+
+
+async def test_an_entry_read_back_hashes_as_it_did_when_written() -> None:
+    log, entries, _ = new_log()
+    made = entry(at=datetime(2025, 3, 1, 9, 0, 0, 123456, tzinfo=UTC))
+    await log.record(made)
+    stored = entries.documents[seq_id(1)]
+    assert chain_hash(entry_of(stored), 1, GENESIS_HASH) == stored["hash"]
+
+
+async def test_a_writer_that_lost_a_position_to_another_process_takes_the_next_one() -> None:
+    entries, head = FakeCollection(), FakeCollection()
+    ours, theirs = AuditLog(entries, head), AuditLog(entries, head)
+    await ours.record(entry(actor="a"))
+    await theirs.record(entry(actor="b"))  # starts from the stored head, position 2
+    await ours.record(entry(actor="c"))  # its cached head says 1: loses position 2, takes 3
+    stored = [entries.documents[seq_id(n)] for n in (1, 2, 3)]
+    assert [d["actor"] for d in stored] == ["a", "b", "c"]
+    assert stored[2]["prev_hash"] == stored[1]["hash"]
+
+
+async def test_a_retried_insert_whose_acknowledgement_was_lost_is_not_doubled() -> None:
+    entries, head = FakeCollection(), FakeCollection()
+    made = entry()
+    await AuditLog(entries, head).record(made)
+    head.documents.clear()  # as if the head update never happened: a fresh writer starts from genesis
+    await AuditLog(entries, head).record(made)
+    assert list(entries.documents) == [seq_id(1)]
+
+
 async def test_recording_the_same_entry_twice_is_a_no_op() -> None:
-    collection, made = FakeCollection(), entry()
-    log = AuditLog(collection)
+    log, entries, _ = new_log()
+    made = entry()
     await log.record(made)
     await log.record(made)
-    assert list(collection.documents) == [made.id]
+    assert list(entries.documents) == [seq_id(1)]
 
 
 async def test_query_reads_back_entries_exactly_newest_first() -> None:
-    log = AuditLog(FakeCollection())
+    log, _, _ = new_log()
     older, newer = entry(at=T0), entry(at=T0 + timedelta(minutes=5), action="victim.erased")
     await log.record(older)
     await log.record(newer)
@@ -139,7 +199,7 @@ async def test_query_reads_back_entries_exactly_newest_first() -> None:
 
 
 async def test_query_filters_by_actor_and_resource() -> None:
-    log = AuditLog(FakeCollection())
+    log, _, _ = new_log()
     await log.record(mine := entry(actor="lawyer-17", resource_id="vic_A"))
     await log.record(entry(actor="lawyer-17", resource_id="vic_B"))
     await log.record(entry(actor="monitor-3", resource_id="vic_A"))
@@ -147,8 +207,16 @@ async def test_query_filters_by_actor_and_resource() -> None:
     assert len(await log.query(resource_id="vic_A")) == 2
 
 
+async def test_query_filters_by_the_organisation_whose_record_it_is() -> None:
+    log, _, _ = new_log()
+    await log.record(ours := entry(owner_organisation="org-amdh"))
+    await log.record(entry(owner_organisation="org-other"))
+    await log.record(entry())
+    assert await log.query(owner_organisation="org-amdh") == [ours]
+
+
 async def test_query_window_includes_since_and_excludes_until() -> None:
-    log = AuditLog(FakeCollection())
+    log, _, _ = new_log()
     times = [T0 + timedelta(hours=hour) for hour in range(4)]
     for at in times:
         await log.record(entry(at=at))
@@ -157,7 +225,7 @@ async def test_query_window_includes_since_and_excludes_until() -> None:
 
 
 async def test_query_honours_limit_and_refuses_absurd_ones() -> None:
-    log = AuditLog(FakeCollection())
+    log, _, _ = new_log()
     for minute in range(5):
         await log.record(entry(at=T0 + timedelta(minutes=minute)))
     assert len(await log.query(limit=2)) == 2
@@ -169,4 +237,21 @@ async def test_query_honours_limit_and_refuses_absurd_ones() -> None:
 
 async def test_query_refuses_naive_bounds() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        await AuditLog(FakeCollection()).query(since=datetime(2025, 1, 1))
+        await new_log()[0].query(since=datetime(2025, 1, 1))
+
+
+async def test_entries_recorded_together_are_chained_in_order_with_one_head_update() -> None:
+    log, entries, head = new_log()
+    listed = [entry(resource_id=f"vic_{n}") for n in range(3)]
+    await log.record_many(listed)
+    stored = [entries.documents[seq_id(n)] for n in (1, 2, 3)]
+    assert [d["resource_id"] for d in stored] == ["vic_0", "vic_1", "vic_2"]
+    assert stored[2]["prev_hash"] == stored[1]["hash"] and stored[1]["prev_hash"] == stored[0]["hash"]
+    assert (head.documents["head"]["seq"], head.documents["head"]["hash"]) == (3, stored[2]["hash"])
+
+
+def test_any_organisation_code_the_identity_provider_gives_is_accepted_as_owner() -> None:
+    # Found by the secure-broker system test: a token whose org claim is "o" made every audited write a 500.
+    assert entry(owner_organisation="o").owner_organisation == "o"
+    with pytest.raises(ValidationError):
+        entry(owner_organisation="x" * 101)

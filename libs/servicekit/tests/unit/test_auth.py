@@ -359,7 +359,8 @@ def test_missing_token_is_401_with_bare_bearer_challenge(verifier: TokenVerifier
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["title"] == "Unauthorized"
+    assert response.json()["title"] == "Authentification requise"  # French unless the client asks otherwise
+    assert response.json()["code"] == "a_bearer_token_is_required"
 
 
 def test_non_bearer_scheme_is_401(verifier: TokenVerifier) -> None:
@@ -376,7 +377,8 @@ def test_expired_token_is_401(verifier: TokenVerifier) -> None:
     assert response.headers["www-authenticate"] == 'Bearer error="invalid_token"'
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
-    assert body == {"type": "about:blank", "title": "Unauthorized", "status": 401, "detail": "token has expired"}
+    assert body == {"type": "about:blank", "title": "Authentification requise", "status": 401,
+                    "detail": "Le jeton d'accès a expiré : reconnectez-vous.", "code": "token_has_expired"}
     assert token not in response.text
 
 
@@ -393,8 +395,8 @@ def test_wrong_role_is_403(verifier: TokenVerifier) -> None:
         response = client.get("/victims", headers=bearer(make_token(roles=["analyst"])))
     assert response.status_code == 403
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json() == {"type": "about:blank", "title": "Forbidden", "status": 403,
-                               "detail": "a required role is missing"}
+    assert response.json() == {"type": "about:blank", "title": "Accès refusé", "status": 403,
+                               "detail": "Votre rôle ne permet pas cette action.", "code": "a_required_role_is_missing"}
 
 
 def test_admin_is_not_an_implicit_superuser(verifier: TokenVerifier) -> None:
@@ -408,7 +410,7 @@ def test_missing_one_of_the_required_scopes_is_403(verifier: TokenVerifier) -> N
         partial = client.get("/keys", headers=bearer(make_token(scope="pii:decrypt")))
         full = client.get("/keys", headers=bearer(make_token(scope="pii:decrypt keys:release")))
     assert partial.status_code == 403
-    assert partial.json()["detail"] == "a required scope is missing"
+    assert partial.json()["code"] == "a_required_scope_is_missing"
     assert full.status_code == 200
 
 

@@ -53,6 +53,17 @@ async def test_unreachable_store_is_503_naming_the_store_with_retry_after():
     assert response.json()["dependency"] == "store"
 
 
+async def test_an_unreachable_store_is_explained_in_french_by_default_and_in_english_on_request():
+    async with build() as client:
+        french = await client.get("/store-down")
+        english = await client.get("/store-down", headers={"Accept-Language": "en"})
+    assert french.json()["code"] == english.json()["code"] == "dependency_unavailable"
+    assert french.headers["content-language"] == "fr" and english.headers["content-language"] == "en"
+    assert french.json()["detail"].startswith("Un service dont dépend cette demande est momentanément injoignable")
+    assert english.json()["detail"].startswith("A service this request depends on is unreachable")
+    assert french.json()["retry_after"] == 5
+
+
 async def test_busy_sqlite_behind_the_store_is_a_503_not_a_500():
     async with build() as client:
         response = await client.get("/busy")
@@ -81,6 +92,9 @@ async def test_requests_beyond_the_slots_and_the_queue_are_shed_with_retry_after
     assert shed.status_code == 503
     assert 3 <= int(shed.headers["retry-after"]) <= 6  # spread, so refused clients do not return at once
     assert shed.headers["content-type"] == "application/problem+json"
+    assert shed.json()["code"] == "overloaded"
+    wait = shed.headers["retry-after"]
+    assert shed.json()["detail"] == f"Trop de demandes à la fois ; réessayez dans {wait} secondes."
     assert health.status_code == 200
     assert [r.status_code for r in served] == [200, 200, 200]
 
@@ -113,9 +127,11 @@ async def test_a_request_waiting_longer_than_the_queue_allows_is_shed():
 
 async def test_a_request_past_its_deadline_is_cut_with_a_503():
     async with build(http_request_deadline_seconds=0.2) as client:
-        response = await client.get("/slow")
+        response = await client.get("/slow", headers={"Accept-Language": "en"})
     assert response.status_code == 503
     assert "retry-after" in response.headers
+    assert response.json()["code"] == "request_deadline"
+    assert response.json()["detail"].startswith("The request took too long")
 
 
 def test_dropped_connections_and_busy_databases_are_retried_at_once_but_timeouts_are_not():

@@ -31,7 +31,7 @@ def build(tmp_path, *, ready: bool = True, max_body: int = 2048) -> tuple[TestCl
     @router.post("/things", status_code=201)
     async def create(body: ThingCreate, principal: Annotated[Principal, Depends(require(roles={"monitor"}))]) -> dict:
         if body.name == "taken":
-            raise Conflict("that name is taken", field="name")
+            raise Conflict("idempotency_key_reused", field="name")
         return {"name": body.name}
 
     @router.post("/files")
@@ -60,7 +60,8 @@ def test_malformed_json_is_400_problem(tmp_path):
     response = client.post("/things", content=b'{"name": ', headers={**auth(key), "content-type": "application/json"})
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["errors"] == [{"field": "body", "reason": "invalid JSON"}]
+    assert response.json()["errors"] == [{"field": "body", "code": "json_invalid",
+                                          "reason": "Le corps de la requête n'est pas du JSON valide."}]
 
 
 def test_wrong_content_type_is_415(tmp_path):
@@ -110,7 +111,8 @@ def test_domain_errors_are_problems(tmp_path):
     client, key = build(tmp_path)
     response = client.post("/things", json={"name": "taken"}, headers=auth(key))
     assert response.status_code == 409
-    assert response.json()["errors"] == [{"field": "name", "reason": "that name is taken"}]
+    assert response.json()["errors"] == [{"field": "name", "code": "idempotency_key_reused",
+                                          "reason": "Cette clé Idempotency-Key a déjà servi pour une autre requête."}]
 
 
 def test_health_and_readiness(tmp_path):
@@ -159,7 +161,7 @@ def test_deeply_nested_bodies_are_400_not_a_crash(tmp_path, levels):
     body = b'{"name": "x", "tags": ' + b"[" * levels + b"]" * levels + b"}"
     response = client.post("/things", content=body, headers={**auth(key), "content-type": "application/json"})
     assert response.status_code == 400
-    assert response.json()["errors"] == [{"field": "body", "reason": "nested too deeply"}]
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [("body", "json_too_deep")]
 
 
 def test_ordinary_nesting_still_reaches_the_route(tmp_path):

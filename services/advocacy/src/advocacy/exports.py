@@ -6,27 +6,38 @@ figure the API would not show; markers ("<k", "x", "n<k") stay as text.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping
 from typing import Any
 
+from .report_html import csv_header, csv_text, csv_writer
+
 _NOT_FIGURES = frozenset({"note", "disclosure", "k", "row_dimension", "column_dimension"})
 
 
-def render_indicators_csv(indicators: Mapping[str, Mapping[str, Any]]) -> str:
+def render_indicators_csv(indicators: Mapping[str, Mapping[str, Any]], lang: str = "en", *,
+                          excel: bool = False) -> str:
     """Long-format CSV of every published indicator (indicator, row, column, value), markers as text.
 
+    Headers in `lang`; `excel` writes `;`, CRLF and a UTF-8 byte-order mark for French Excel.
     Takes the JSON documents the API publishes (already protected): series (labels/values/total),
     tables (rows of values with totals) and named figures; notes and disclosure metadata are left out.
     """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["indicator", "row", "column", "value"])
+    writer = csv_writer(out, excel=excel)
+    writer.writerow(csv_header(lang))
     for name, document in indicators.items():
-        writer.writerows([name, row, column, "" if value is None else value]
-                         for row, column, value in _entries(document))
-    return out.getvalue()
+        writer.writerows([name, row, column, _value(value, lang, excel)] for row, column, value in _entries(document))
+    return csv_text(out, excel=excel)
+
+
+def _value(value: Any, lang: str, excel: bool) -> Any:
+    """French Excel reads 0,25 as a number and 0.25 as text: decimals get a comma in that mode."""
+    if value is None:
+        return ""
+    if excel and lang == "fr" and isinstance(value, float):
+        return str(value).replace(".", ",")
+    return value
 
 
 def _entries(document: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str, Any]]:

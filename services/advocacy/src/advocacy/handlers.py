@@ -36,7 +36,7 @@ async def freeze_indicators(deps: Deps, cited: list[dict[str, Any]]) -> list[Ind
     for n, citation in enumerate(cited):
         name = citation["indicator"]
         if name not in INDICATORS:
-            raise InvalidInput(f"{name!r} is not a known indicator", field=f"cited_indicators.{n}.indicator",
+            raise InvalidInput("unknown_term", field=f"cited_indicators.{n}.indicator", vocabulary="indicators",
                                allowed=sorted(INDICATORS))
         query = {key: citation.get(key) for key in ("period_start", "period_end")}
         shot, figure = await figures.indicator(deps, name, verified_only=bool(citation.get("verified_only")),
@@ -93,7 +93,8 @@ async def change_recommendation_status(deps: Deps, ctx: CommandContext, recommen
 
 
 async def publish_report(deps: Deps, ctx: CommandContext, *, organisation: str, idempotency_key: str | None,
-                         title: str, period_start: date, period_end: date, verified_only: bool) -> Report:
+                         title: str, period_start: date, period_end: date, verified_only: bool,
+                         language: str = "fr", csv_excel: bool = False) -> Report:
     """Render a period's report from the live projections, freeze its files and record their SHA-256."""
     report_id = new_aggregate_id("report", organisation, idempotency_key)
     existing = await deps.store.load(REPORT, report_id)
@@ -105,11 +106,11 @@ async def publish_report(deps: Deps, ctx: CommandContext, *, organisation: str, 
                                                    verified_only=verified_only)
     rendered = await asyncio.to_thread(report_files.render, inputs, title=title,
                                        parameters=figures.parameters_of(inputs), generation=generation,
-                                       generated_at=datetime.now(UTC))
+                                       generated_at=datetime.now(UTC), language=language, csv_excel=csv_excel)
     files = await deps.report_files.save(report_id, rendered)
     decide = partial(report_rules.publish, organisation=organisation, title=title, period_start=period_start,
                      period_end=period_end, verified_only=verified_only, suppression_k=deps.suppression_k,
-                     generation=generation, files=files, today=today)
+                     generation=generation, files=files, today=today, language=language)
     committed = await deps.store.execute(REPORT, report_id, decide, context=ctx)
     assert committed.state is not None
     return committed.state

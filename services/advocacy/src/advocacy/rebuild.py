@@ -78,7 +78,7 @@ async def _acquire_lock(deps: Deps, stale_after: float) -> None:
     except DuplicateKeyError:
         held = await meta.find_one({"_id": LOCK_ID})
     if held and time.time() - held["since"] < stale_after:
-        raise Conflict("a rebuild is already running")
+        raise Conflict("rebuild_running")
     # An abandoned lock (its holder died): take it over.
     await meta.replace_one({"_id": LOCK_ID}, {"_id": LOCK_ID, "since": time.time()}, upsert=True)
 

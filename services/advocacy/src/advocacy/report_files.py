@@ -1,6 +1,6 @@
-"""A report's files: rendered from protected figures, stored by content hash, checked on every read.
+"""A report's files, in French or English: rendered from protected figures, stored by content hash, checked on read.
 
-The HTML, CSV, JSON and PNG files of a report are rendered from one `Inputs` (one read of the
+The HTML, PDF, CSV, JSON and PNG files of a report are rendered from one `Inputs` (one read of the
 projections), so every file tells the same story. They are stored under `<report id>:<sha256>`:
 a retried publication stores nothing twice, and a file whose bytes no longer match the SHA-256 on
 the published record is refused rather than served.
@@ -24,13 +24,15 @@ from .domain import published
 from .domain.report import ReportFile
 from .domain.vocabulary import vocabulary
 from .exports import render_indicators_csv
-from .reports import ReportIndicators, ReportMeta, render_charts, render_html
+from .report_html import render_html, render_pdf
+from .reports import ReportIndicators, ReportMeta, render_charts, say
 
 log = logging.getLogger("advocacy.reports")
 
-# matplotlib's rc settings are process-wide: two reports rendered at once in threads would mix them.
+# matplotlib's rc settings and reportlab's state are process-wide: two reports rendered at once would mix them.
 _RENDERING = threading.Lock()
 HTML, CSV, JSON, PNG = "text/html; charset=utf-8", "text/csv; charset=utf-8", "application/json", "image/png"
+PDF = "application/pdf"
 
 
 class IntegrityFailure(DomainError):
@@ -52,22 +54,15 @@ class Rendered:
                           sha256=hashlib.sha256(self.content).hexdigest())
 
 
-HEADLINE_LABELS = {
-    "documented_incidents": "Documented incidents",
-    "victims_referred": "Victims referred to legal support",
-    "victims_supported": "Victims with a case opened",
-    "trial_share": "Complaints that reached trial",
-    "complaint_to_first_hearing_days": "Median time from complaint to first hearing",
-    "complaint_to_judgment_days": "Median time from complaint to judgment",
-    "hearing_postponement_rate": "Hearing sittings postponed",
-    "reparations_awarded_xof": "Reparations awarded",
-    "reparations_paid_xof": "Reparations paid",
-}
+HEADLINES = ("documented_incidents", "victims_referred", "victims_supported", "trial_share",
+             "complaint_to_first_hearing_days", "complaint_to_judgment_days", "hearing_postponement_rate",
+             "reparations_awarded_xof", "reparations_paid_xof")
 
 
-def report_labels() -> dict[str, str]:
-    """English labels of every code a report shows (the report is written in English)."""
-    return {t.code: t.label_en for t in vocabulary("report_labels").terms} | HEADLINE_LABELS
+def report_labels(language: str = "fr") -> dict[str, str]:
+    """Labels of every code a report shows, in the report's language."""
+    terms = {t.code: t.label(language) for t in vocabulary("report_labels").terms}
+    return terms | {key: say(f"report_figure_{key}", language) for key in HEADLINES}
 
 
 def headline_figures(everything: dict[str, dict[str, Any]], incidents: int, k: int) -> dict[str, Any]:
@@ -88,8 +83,8 @@ def headline_figures(everything: dict[str, dict[str, Any]], incidents: int, k: i
 
 
 def render(inputs: published.Inputs, *, title: str, parameters: dict[str, Any], generation: int,
-           generated_at: datetime) -> list[Rendered]:
-    """Every file of a report (CPU-bound: run it in a thread)."""
+           generated_at: datetime, language: str = "fr", csv_excel: bool = False) -> list[Rendered]:
+    """Every file of a report in its language, the PDF laid out from the HTML (CPU-bound: run it in a thread)."""
     assert inputs.period.start is not None and inputs.period.end is not None
     by_year, by_region, computed = published.incident_tables(inputs)
     everything = published.publish(inputs)
@@ -97,14 +92,18 @@ def render(inputs: published.Inputs, *, title: str, parameters: dict[str, Any], 
                                   cases_by_stage=published.stage_series(inputs),
                                   figures=headline_figures(everything, computed["incidents"], inputs.k))
     meta = ReportMeta(title=title, period_start=inputs.period.start, period_end=inputs.period.end,
-                      generated_at=generated_at, verified_only=inputs.verified_only, labels=report_labels())
-    with _RENDERING:
-        charts = render_charts(indicators, meta.labels)
-    document = {"title": title, "parameters": parameters, "generation": generation,
+                      generated_at=generated_at, verified_only=inputs.verified_only,
+                      labels=report_labels(language), language=language)
+    with _RENDERING:  # matplotlib's rc settings and reportlab's font registry are process-wide
+        charts = render_charts(indicators, meta.labels, language)
+        page = render_html(meta, indicators, charts)
+        pdf = render_pdf(page)
+    document = {"title": title, "language": language, "parameters": parameters, "generation": generation,
                 "generated_at": generated_at.isoformat(), "indicators": everything}
     return [
-        Rendered("report.html", HTML, render_html(meta, indicators, charts).encode()),
-        Rendered("indicators.csv", CSV, render_indicators_csv(everything).encode()),
+        Rendered("report.html", HTML, page.encode()),
+        Rendered("report.pdf", PDF, pdf),
+        Rendered("indicators.csv", CSV, render_indicators_csv(everything, language, excel=csv_excel).encode()),
         Rendered("indicators.json", JSON, json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2).encode()),
         *(Rendered(f"charts/{name}.png", PNG, png) for name, png in charts.items()),
     ]
@@ -135,5 +134,5 @@ class ReportFiles:
         content = bytes(doc["content"]) if doc else b""
         if doc is None or hashlib.sha256(content).hexdigest() != file.sha256:
             log.error("report file fails its integrity check", extra={"report_id": report_id, "file": file.name})
-            raise IntegrityFailure(f"{file.name} of this report does not match its published SHA-256")
+            raise IntegrityFailure("report_file_tampered", file=file.name)
         return content

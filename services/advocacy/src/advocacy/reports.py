@@ -1,4 +1,4 @@
-"""Report rendering: PNG charts, a self-contained HTML report, CSV and JSON.
+"""Report charts (PNG) in the report's language; the HTML, CSV, JSON and PDF files are in `report_html`.
 
 Contract: every function here takes *already protected* figures only. Tables and series are the
 `SuppressedTable` / `SuppressedSeries` that `domain.disclosure` produces, and each value in
@@ -9,11 +9,7 @@ and is drawn as a marker, never as a number or a bar length.
 
 from __future__ import annotations
 
-import base64
-import csv
-import html
 import io
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,6 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.typing import ColorType, RcKeyType
+from servicekit.i18n import text
 
 from advocacy.domain.disclosure import Cell, SuppressedSeries, SuppressedTable
 
@@ -56,6 +53,12 @@ class ReportMeta:
     generated_at: datetime
     labels: Mapping[str, str] = field(default_factory=dict)  # code -> label (regions, types, stages, figures)
     verified_only: bool = False
+    language: str = "fr"  # fr or en: every text of the report, its charts and its CSV headers
+
+
+def say(code: str, language: str, **params: Any) -> str:
+    """A text of the report in its language (advocacy's catalogue)."""
+    return text(code, language, package="advocacy", **params)
 
 
 def label(code: str, labels: Mapping[str, str] | None = None) -> str:
@@ -66,13 +69,14 @@ def label(code: str, labels: Mapping[str, str] | None = None) -> str:
 # --- charts ----------------------------------------------------------------------------------------
 
 
-def render_charts(indicators: ReportIndicators, labels: Mapping[str, str] | None = None) -> dict[str, bytes]:
-    """The report's PNG charts by name."""
+def render_charts(indicators: ReportIndicators, labels: Mapping[str, str] | None = None,
+                  language: str = "fr") -> dict[str, bytes]:
+    """The report's PNG charts by name, titled in the report's language."""
     with matplotlib.rc_context(_RC):
         return {
-            "incidents_over_time": _png(_incidents_over_time(indicators.incidents_by_year_violation, labels)),
-            "incidents_by_region": _png(_region_heatmap(indicators.incidents_by_region_violation, labels)),
-            "case_pipeline": _png(_pipeline(indicators.cases_by_stage, labels)),
+            "incidents_over_time": _png(_incidents_over_time(indicators.incidents_by_year_violation, labels, language)),
+            "incidents_by_region": _png(_region_heatmap(indicators.incidents_by_region_violation, labels, language)),
+            "case_pipeline": _png(_pipeline(indicators.cases_by_stage, labels, language)),
         }
 
 
@@ -84,7 +88,7 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def _incidents_over_time(table: SuppressedTable, labels: Mapping[str, str] | None) -> Figure:
+def _incidents_over_time(table: SuppressedTable, labels: Mapping[str, str] | None, language: str) -> Figure:
     """Stacked bars per year; withheld cells appear only as one hatched "withheld" block per bar."""
     ranked = sorted(range(len(table.columns)), key=lambda j: -sum(_num(r[j]) for r in table.cells))
     shown = ranked[: len(PALETTE)] if len(ranked) > len(PALETTE) + 1 else ranked
@@ -96,7 +100,8 @@ def _incidents_over_time(table: SuppressedTable, labels: Mapping[str, str] | Non
     series = [(label(table.columns[j], labels), [_num(r[j]) for r in table.cells], PALETTE[n])
               for n, j in enumerate(shown)]
     if other:
-        series.append(("Other types", [sum(_num(r[j]) for j in other) for r in table.cells], OTHER_COLOUR))
+        others = [sum(_num(r[j]) for j in other) for r in table.cells]
+        series.append((say("report_other_types", language), others, OTHER_COLOUR))
     # Withheld cells as one block: total minus published cells, which anyone can compute from the table.
     withheld = [t - sum(_num(c) for c in r) if isinstance(t, int) else 0
                 for r, t in zip(table.cells, table.row_totals, strict=True)]
@@ -105,14 +110,14 @@ def _incidents_over_time(table: SuppressedTable, labels: Mapping[str, str] | Non
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     if any(withheld):
         ax.bar(x, withheld, bottom=bottom, color=WITHHELD_COLOUR, hatch="///", edgecolor="#9A9A9A",
-               linewidth=0.6, width=0.7, label=f"Withheld (<{_k(table)} and x)")
+               linewidth=0.6, width=0.7, label=say("report_withheld_block", language, k=_k(table)))
     tops = [b + w for b, w in zip(bottom, withheld, strict=True)]
     for i, total in enumerate(table.row_totals):
         ax.annotate(str(total), (i, tops[i]), xytext=(0, 4), textcoords="offset points", ha="center",
                     fontsize=11, fontweight="bold", color=INK)
     ax.set_xticks(list(x), [label(r, labels) for r in table.rows])
-    ax.set_ylabel("Documented incidents")
-    ax.set_title("Documented incidents by year and violation type", loc="left", pad=14)
+    ax.set_ylabel(say("report_axis_incidents", language))
+    ax.set_title(say("report_chart_incidents_over_time", language), loc="left", pad=14)
     ax.set_ylim(0, max([*tops, 1]) * 1.1)  # explicit: stacked bars make autoscale margins stick at the top
     ax.grid(axis="y", color="#E6E6E6")
     ax.set_axisbelow(True)
@@ -122,7 +127,7 @@ def _incidents_over_time(table: SuppressedTable, labels: Mapping[str, str] | Non
     return fig
 
 
-def _region_heatmap(table: SuppressedTable, labels: Mapping[str, str] | None) -> Figure:
+def _region_heatmap(table: SuppressedTable, labels: Mapping[str, str] | None, language: str) -> Figure:
     """Regions x violation types, coloured by count; withheld cells grey and hatched with their marker."""
     n_rows, n_cols = len(table.rows), len(table.columns)
     fig = Figure(figsize=(max(7.5, 1.0 * n_cols + 4.5), max(3.5, 0.48 * (n_rows + 1) + 2.4)))
@@ -152,21 +157,22 @@ def _region_heatmap(table: SuppressedTable, labels: Mapping[str, str] | None) ->
     ax.set_ylim(n_rows + 1.15, 0)
     ax.xaxis.tick_top()  # column headings on top, like a printed table; the legend goes underneath
     ax.set_xticks([j + 0.5 for j in range(n_cols)] + [n_cols + 0.65],
-                  [label(c, labels) for c in table.columns] + ["Total"], rotation=35, ha="left")
+                  [label(c, labels) for c in table.columns] + [say("report_total", language)], rotation=35, ha="left")
     ax.set_yticks([i + 0.5 for i in range(n_rows)] + [n_rows + 0.65],
-                  [label(r, labels) for r in table.rows] + ["Total"])
+                  [label(r, labels) for r in table.rows] + [say("report_total", language)])
     ax.tick_params(length=0)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.set_title("Documented incidents by region and violation type", loc="left", pad=14)
+    ax.set_title(say("report_chart_incidents_by_region", language), loc="left", pad=14)
     marker = f"<{_k(table)}"
     ax.legend(handles=[Patch(facecolor=WITHHELD_COLOUR, hatch="///", edgecolor="#9A9A9A",
-                             label=f"{marker}: 1 to {_k(table) - 1}   x: withheld to protect a small count")],
+                             label=say("report_withheld_legend", language, marker=marker,
+                                                       k_minus_one=_k(table) - 1))],
               loc="upper left", bbox_to_anchor=(0, -0.01), fontsize=10)
     return fig
 
 
-def _pipeline(series: SuppressedSeries, labels: Mapping[str, str] | None) -> Figure:
+def _pipeline(series: SuppressedSeries, labels: Mapping[str, str] | None, language: str) -> Figure:
     """A funnel: one centred bar per stage; a withheld stage shows its marker and no bar."""
     fig = Figure(figsize=(9, max(3.2, 0.55 * len(series.items) + 1.6)))
     ax = fig.subplots()
@@ -188,7 +194,7 @@ def _pipeline(series: SuppressedSeries, labels: Mapping[str, str] | None) -> Fig
     ax.tick_params(axis="y", length=0)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.set_title(f"Cases by procedural stage (total: {series.total})", loc="left", pad=14)
+    ax.set_title(say("report_chart_pipeline_title", language, total=series.total), loc="left", pad=14)
     return fig
 
 
@@ -199,135 +205,3 @@ def _num(cell: Cell | None) -> int:
 
 def _k(table: SuppressedTable) -> int:
     return table.info.k
-
-
-# --- HTML, CSV, JSON -------------------------------------------------------------------------------
-
-_CHART_TEXT = {
-    "incidents_over_time": "Documented incidents by year and violation type",
-    "incidents_by_region": "Documented incidents by region and violation type",
-    "case_pipeline": "Cases supported by the coalition, by procedural stage",
-}
-_CSS = """body{font-family:"DejaVu Sans",Arial,sans-serif;color:#222;max-width:1100px;margin:2rem auto;
-padding:0 1rem;line-height:1.45}h1{margin-bottom:.2rem}.meta{color:#555}.cards{display:flex;flex-wrap:wrap;
-gap:.8rem}.card{border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem;min-width:11rem}.card b{display:block;
-font-size:1.5rem}figure{margin:2rem 0}figure img{max-width:100%}table{border-collapse:collapse;margin:1rem 0 2rem;
-font-size:.92rem}th,td{border:1px solid #ddd;padding:.3rem .55rem;text-align:right}th[scope=row]{text-align:left}
-td.withheld{background:#eee;color:#444;font-style:italic}.total{font-weight:bold}.note{background:#f6f6f6;
-padding:.8rem 1rem;border-left:4px solid #0072B2}"""
-
-
-def render_html(report_meta: ReportMeta, indicators: ReportIndicators, charts: Mapping[str, bytes]) -> str:
-    """A self-contained HTML report: charts as data: URIs, protected tables, period and method."""
-    m, lb = report_meta, report_meta.labels
-    esc = html.escape
-    scope = "verified incidents only" if m.verified_only else "all documented incidents"
-    parts = [
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{esc(m.title)}</title>",
-        f"<style>{_CSS}</style></head><body><h1>{esc(m.title)}</h1>",
-        f"<p class='meta'>Period {m.period_start.isoformat()} to {m.period_end.isoformat()} · {scope} · "
-        f"generated {esc(m.generated_at.isoformat(timespec='minutes'))}</p>",
-        _figures_html(indicators.figures, lb), "<h2>Charts</h2>",
-    ]
-    for name, png in charts.items():
-        data = base64.b64encode(png).decode("ascii")
-        text = esc(_CHART_TEXT.get(name, label(name)))
-        parts.append(f"<figure><img src='data:image/png;base64,{data}' alt='{text}'>"
-                     f"<figcaption>{text}</figcaption></figure>")
-    parts += [
-        "<h2>Tables</h2>",
-        _table_html(_CHART_TEXT["incidents_by_region"], indicators.incidents_by_region_violation, lb),
-        _table_html(_CHART_TEXT["incidents_over_time"], indicators.incidents_by_year_violation, lb),
-        _series_html("Cases by procedural stage", "Cases", indicators.cases_by_stage, lb),
-        _method_html(indicators), "</body></html>",
-    ]
-    return "\n".join(parts)
-
-
-def _figures_html(figures: Mapping[str, Cell | float | None], labels: Mapping[str, str]) -> str:
-    cards = "".join(f"<div class='card'><b>{html.escape(_format(key, value))}</b>{html.escape(label(key, labels))}"
-                    "</div>" for key, value in figures.items())
-    return f"<h2>Key figures</h2><div class='cards'>{cards}</div>" if cards else ""
-
-
-def _format(key: str, value: Cell | float | None) -> str:
-    """Human form of a headline figure, by the unit its key names (share/rate, days, xof)."""
-    if value is None:
-        return "no data"
-    if isinstance(value, str):
-        return value
-    if "share" in key or "rate" in key:
-        return f"{value:.0%}"
-    if "days" in key:
-        return f"{value:.0f} days"
-    if "xof" in key:
-        return f"{value:,.0f} XOF".replace(",", "\u202f")
-    return f"{value:,}".replace(",", "\u202f")
-
-
-def _td(cell: Cell, total: bool = False) -> str:
-    classes = " ".join(c for c in ("withheld" if isinstance(cell, str) else "", "total" if total else "") if c)
-    return f"<td class='{classes}'>{html.escape(str(cell))}</td>" if classes else f"<td>{cell}</td>"
-
-
-def _table_html(caption: str, table: SuppressedTable, labels: Mapping[str, str]) -> str:
-    esc = html.escape
-    head = "".join(f"<th scope='col'>{esc(label(c, labels))}</th>" for c in table.columns)
-    rows = "".join(
-        f"<tr><th scope='row'>{esc(label(r, labels))}</th>{''.join(_td(c) for c in cells)}{_td(total, True)}</tr>"
-        for r, cells, total in zip(table.rows, table.cells, table.row_totals, strict=True)
-    )
-    foot = "".join(_td(c, True) for c in (*table.column_totals, table.grand_total))
-    return (f"<table><caption>{esc(caption)}</caption><thead><tr><th></th>{head}<th scope='col'>Total</th></tr>"
-            f"</thead><tbody>{rows}</tbody><tfoot><tr><th scope='row'>Total</th>{foot}</tr></tfoot></table>")
-
-
-def _series_html(caption: str, heading: str, series: SuppressedSeries, labels: Mapping[str, str]) -> str:
-    rows = "".join(f"<tr><th scope='row'>{html.escape(label(s, labels))}</th>{_td(v)}</tr>" for s, v in series.items)
-    foot = "" if series.total is None else f"<tr><th scope='row'>Total</th>{_td(series.total, True)}</tr>"
-    return (f"<table><caption>{html.escape(caption)}</caption><thead><tr><th></th><th scope='col'>{heading}</th>"
-            f"</tr></thead><tbody>{rows}</tbody><tfoot>{foot}</tfoot></table>")
-
-
-def _method_html(indicators: ReportIndicators) -> str:
-    k = indicators.incidents_by_region_violation.info.k
-    return (
-        "<section class='note'><h2>How figures are protected</h2>"
-        f"<p>The people counted in this report are victims of grave crimes. Counts from 1 to {k - 1} are shown as "
-        f"“&lt;{k}”. Entries shown as “x” are withheld so that no such count can be worked out by subtracting "
-        "published figures from the totals (secondary suppression); every withheld count is checked to have more "
-        "than one possible value given everything published. Zeros are shown: they identify nobody. Rates, medians "
-        f"and amounts computed from fewer than {k} records are shown as “n&lt;{k}”. Charts never draw a withheld "
-        "value: withheld counts appear only as a hatched block whose size anyone can work out from the table.</p>"
-        "</section>"
-    )
-
-
-def render_csv(indicators: ReportIndicators) -> str:
-    """Long-format CSV: indicator, row, column, value (markers kept as text)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["indicator", "row", "column", "value"])
-    for name in ("incidents_by_year_violation", "incidents_by_region_violation"):
-        table: SuppressedTable = getattr(indicators, name)
-        for r, cells, total in zip(table.rows, table.cells, table.row_totals, strict=True):
-            writer.writerows([name, r, c, v] for c, v in zip(table.columns, cells, strict=True))
-            writer.writerow([name, r, "total", total])
-        writer.writerows([name, "total", c, v] for c, v in zip(table.columns, table.column_totals, strict=True))
-        writer.writerow([name, "total", "total", table.grand_total])
-    writer.writerows(["cases_by_stage", stage, "", v] for stage, v in indicators.cases_by_stage.items)
-    writer.writerow(["cases_by_stage", "total", "", indicators.cases_by_stage.total])
-    writer.writerows(["figures", key, "", "" if v is None else v] for key, v in indicators.figures.items())
-    return out.getvalue()
-
-
-def render_json(indicators: ReportIndicators) -> str:
-    """Canonical JSON of the protected indicators (sorted keys, so its SHA-256 is stable)."""
-    body: dict[str, Any] = {
-        "incidents_by_year_violation": indicators.incidents_by_year_violation.to_public(),
-        "incidents_by_region_violation": indicators.incidents_by_region_violation.to_public(),
-        "cases_by_stage": indicators.cases_by_stage.to_public(),
-        "figures": dict(indicators.figures),
-    }
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, indent=2)
-

@@ -115,6 +115,26 @@ async def test_a_published_report_serves_files_whose_hash_matches_the_record(adv
     assert data.json()["indicators"]["incidents_by_region"]["values"] == [8]
 
 
+@pytest.mark.parametrize(("language", "heading"), [("fr", "indicateur;ligne;colonne;valeur"),
+                                                   ("en", "indicator;row;column;value")])
+async def test_a_report_is_published_in_its_language_with_a_pdf_frozen_like_the_other_files(advocacy, language,
+                                                                                            heading):
+    async with advocacy.client("advocacy_officer", org=f"org-lang-{language}") as officer:
+        response = await officer.post("/reports", json={"title": "Impunité au Mali — Kɔnɛ", "language": language,
+                                                        "csv_excel": True, "period_start": "2015-01-01",
+                                                        "period_end": "2015-12-31"})
+        assert response.status_code == 201, response.text
+        report = response.json()
+        pdf = await officer.get(f"/reports/{report['id']}/files/report.pdf")
+        page = await officer.get(f"/reports/{report['id']}/files/report.html")
+        table = await officer.get(f"/reports/{report['id']}/files/indicators.csv")
+    recorded = {f["name"]: f["sha256"] for f in report["files"]}
+    assert report["language"] == language and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-") and hashlib.sha256(pdf.content).hexdigest() == recorded["report.pdf"]
+    assert f"<html lang='{language}'>" in page.text
+    assert table.content.decode("utf-8").startswith("\ufeff" + heading)
+
+
 async def test_a_tampered_report_file_is_refused_not_served(advocacy):
     async with advocacy.client("advocacy_officer") as officer:
         report = (await officer.post("/reports", json={"title": "Tamper test", "period_start": "2013-01-01",
@@ -124,7 +144,7 @@ async def test_a_tampered_report_file_is_refused_not_served(advocacy):
                                                                {"$set": {"content": b"indicator,row\nforged,1\n"}})
         response = await officer.get(f"/reports/{report['id']}/files/indicators.csv")
     assert response.status_code == 500
-    assert response.json()["title"] == "Integrity failure"
+    assert response.json()["code"] == "report_file_tampered"
 
 
 async def test_a_report_whose_period_ends_before_it_starts_is_refused(advocacy):

@@ -149,3 +149,32 @@ async def test_an_event_that_can_never_be_counted_is_dead_lettered_and_the_rest_
     [parked] = [r for r in dead if header(r, "ce_id") == broken.id]
     assert header(parked, "dlq_error_type") == "ValidationError"
     assert "region" in header(parked, "dlq_error_reason")
+
+
+async def test_narratives_passed_on_referrals_and_victims_leaving_cases_change_no_figure(advocacy):
+    """Issue 18's new events share advocacy's topics: none of them is counted, none is dead-lettered."""
+    incidents = [incident(advocacy, "menaka", "2011-05-01") for _ in range(5)]
+    texts = [advocacy.event("intake.incident.narrative_recorded.v1", i.subject, {
+        "narrative_sha256": "a" * 64, "accounts": []}) for i in incidents]
+    erased = [advocacy.event("intake.incident.narrative_erased.v1", incidents[0].subject, {
+        "reason": "identifies_someone", "erased_at": "2011-06-01T00:00:00+00:00"})]
+    cases = [new_id() for _ in range(5)]
+    moves = [e for case_id in cases for e in case_events(advocacy, case_id, "2011-01-05", "2011-02-01", None, None)]
+    leaving = [advocacy.event("casework.case.victim_removed.v1", cases[0], {
+        "case_id": cases[0], "victim_id": new_id(), "referral_id": new_id(), "reason": "consent_withdrawn"}),
+        advocacy.event("casework.referral.transferred.v1", new_id(), {
+            "referral_id": new_id(), "victim_id": new_id(), "from_organisation": "org-legal",
+            "to_organisation": "org-wildaf"})]
+    await advocacy.publish_twice("intake.incidents", *incidents, *texts, *erased)
+    await advocacy.publish_twice("casework.cases", *moves, *leaving)
+
+    async def counted() -> bool:
+        regions = as_dict(await figure(advocacy, "incidents-by-region", 2011))
+        stages = as_dict(await figure(advocacy, "cases-by-stage", 2011))
+        return regions.get("menaka") == 5 and stages.get("complaint_civil_party") == 5
+
+    await advocacy.eventually(counted)
+    dead = await read_topic(advocacy.settings.kafka_bootstrap,
+                            advocacy.settings.topic_namespace + "advocacy.indicators.dlq", timeout=3.0)
+    new_types = {e.type for e in (*texts, *erased, *leaving)}
+    assert not [r for r in dead if header(r, "ce_type") in new_types]

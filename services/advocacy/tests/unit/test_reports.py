@@ -12,15 +12,8 @@ from datetime import UTC, date, datetime
 import pytest
 from advocacy.domain.disclosure import CountTable, protect_figure, suppress_series, suppress_table
 from advocacy.exports import render_indicators_csv
-from advocacy.reports import (
-    ReportIndicators,
-    ReportMeta,
-    label,
-    render_charts,
-    render_csv,
-    render_html,
-    render_json,
-)
+from advocacy.report_html import render_csv, render_html, render_json, render_pdf
+from advocacy.reports import ReportIndicators, ReportMeta, label, render_charts
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -46,7 +39,7 @@ def _meta(**overrides: object) -> ReportMeta:
     fields: dict[str, object] = {"title": "Impunity in Mali <2023>", "period_start": date(2021, 1, 1),
                                  "period_end": date(2023, 12, 31),
                                  "generated_at": datetime(2024, 2, 1, 10, 0, tzinfo=UTC),
-                                 "labels": {"mopti": "Mopti", "killing": "Killings"}}
+                                 "labels": {"mopti": "Mopti", "killing": "Killings"}, "language": "en"}
     fields.update(overrides)
     return ReportMeta(**fields)  # type: ignore[arg-type]
 
@@ -104,7 +97,7 @@ def test_html_states_the_method_and_the_scope(charts: dict[str, bytes]) -> None:
 
 def test_html_formats_headline_figures(charts: dict[str, bytes]) -> None:
     page = render_html(_meta(), _indicators(), charts)
-    assert "<b>15%</b>" in page and "<b>2\u202f500\u202f000 XOF</b>" in page
+    assert "<b>15%</b>" in page and "<b>2,500,000 XOF</b>" in page
 
 
 def test_csv_round_trips_every_published_entry() -> None:
@@ -157,3 +150,41 @@ def test_indicators_csv_flattens_series_tables_and_named_figures() -> None:
     assert ["case_durations", "complaint_to_judgment.median_days", "", "n<5"] in rows
     assert ["education_reach_vs_incidents", "gao", "youth_reached", "40"] in rows
     assert not any(r[0] == "incidents_by_region" and r[1] == "note" for r in rows)
+
+
+def test_a_french_report_is_french_throughout(charts: dict[str, bytes]) -> None:
+    page = render_html(_meta(language="fr", verified_only=True), _indicators(), charts)
+    assert page.startswith("<!doctype html><html lang='fr'>")
+    assert "Comment les chiffres sont protégés" in page and "incidents vérifiés uniquement" in page
+    assert "Période du 2021-01-01 au 2023-12-31" in page and "How figures are protected" not in page
+    assert "<b>15\u202f%</b>" in page and "<b>2\u202f500\u202f000 XOF</b>" in page
+
+
+def test_chart_titles_follow_the_report_language() -> None:
+    tiny = suppress_table(CountTable.from_nested({"2022": {"killing": 9}}))
+    report = ReportIndicators(tiny, tiny, suppress_series({"trial": 9}))
+    assert render_charts(report, language="fr") != render_charts(report, language="en")
+
+
+def test_csv_headers_are_in_the_report_language_and_excel_mode_uses_semicolons_and_a_bom() -> None:
+    published = {"trial_share": {"share": 0.25, "note": "n"}}
+    english = render_indicators_csv(published, "en")
+    french = render_indicators_csv(published, "fr", excel=True)
+    assert english.splitlines()[0] == "indicator,row,column,value"
+    assert french.startswith("\ufeffindicateur;ligne;colonne;valeur\r\n")
+    assert "trial_share;share;;0,25\r\n" in french
+
+
+def test_the_pdf_is_the_same_bytes_for_the_same_report_with_its_fonts_embedded(charts: dict[str, bytes]) -> None:
+    page = render_html(_meta(language="fr", title="Rapport — Kɔnɛ, Ɲɔgɔn, ŋ"), _indicators(), charts)
+    pdf = render_pdf(page)
+    assert pdf.startswith(b"%PDF-") and pdf == render_pdf(page)
+    assert b"/FontFile2" in pdf and b"DejaVuSans" in pdf  # TrueType embedded (subset), not referenced
+
+
+def test_the_embedded_font_covers_french_and_bambara_letters() -> None:
+    from advocacy.report_html import _FONTS
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    font = TTFont("check", str(_FONTS / "DejaVuSans.ttf"))
+    assert all(ord(ch) in font.face.charToGlyph for ch in "éèêàçœÉÀ«»ɛɔɲŋƐƆƝŊ")

@@ -29,9 +29,9 @@ class Unavailable(DomainError):
 
 
 class VictimNames(Protocol):
-    """Reveal a victim's name for the lawyer asking, or raise a DomainError saying why not."""
+    """Reveal a victim's name for a lawyer of `organisation`, or raise a DomainError saying why not."""
 
-    async def reveal(self, victim_id: str, name_ciphertext: str) -> str: ...
+    async def reveal(self, victim_id: str, name_ciphertext: str, organisation: str) -> str: ...
 
     def forget(self, victim_id: str) -> None: ...
 
@@ -42,16 +42,16 @@ class KeyPathNames:
     def __init__(self, key_client: KeyClient) -> None:
         self.key_client = key_client
 
-    async def reveal(self, victim_id: str, name_ciphertext: str) -> str:
+    async def reveal(self, victim_id: str, name_ciphertext: str, organisation: str) -> str:
         try:
-            return await self.key_client.decrypt(victim_id, NAME_FIELD, name_ciphertext)
+            return await self.key_client.decrypt(victim_id, NAME_FIELD, name_ciphertext, organisation)
         except KeyUnavailable as exc:
             raise refusal(exc.status) from None
         except TransientError:
-            raise Unavailable("the key custodian (intake) is unreachable; retry later") from None
+            raise Unavailable("key_custodian_unreachable") from None
         except DecryptionError:
             # The stored ciphertext does not open with the released key: never guess, say so.
-            raise Unavailable("the stored name cannot be decrypted with the victim's current key") from None
+            raise Unavailable("name_undecryptable") from None
 
     def forget(self, victim_id: str) -> None:
         self.key_client.forget(victim_id)
@@ -60,5 +60,5 @@ class KeyPathNames:
 def refusal(status: int) -> DomainError:
     """The domain error for a key the custodian will not release."""
     if status == 403:
-        return Forbidden("the victim has not consented to legal support (or this service may not ask)")
-    return Gone("the victim's identifying data was erased")
+        return Forbidden("legal_support_consent_missing")
+    return Gone("victim_identity_erased")

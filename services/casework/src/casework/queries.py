@@ -12,6 +12,7 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 from servicekit.domain import AggregateType, S
+from servicekit.organisations import is_legal_aid
 
 from .domain.access import CASE_MANAGER, LAWYER, Access
 from .domain.case import CASE, Case
@@ -62,10 +63,15 @@ class Queries:
         return [doc["_id"] async for doc in self.db[REFERRAL.collection].find({"victim_id": victim_id}, {"_id": 1})]
 
     async def referrals(self, *, status: str, organisation: str | None, limit: int = 100) -> list[Referral]:
-        """Pending referrals (shared inbox), or those the caller's organisation decided."""
+        """The organisation's inbox (pending referrals addressed to it), or the referrals it decided."""
+        if organisation is None:
+            return []
         criteria: dict[str, Any] = {"status": status}
         if status != "pending":
             criteria["organisation"] = organisation
+        else:
+            addressees: list[str | None] = [organisation, *([None] if is_legal_aid(organisation) else [])]
+            criteria["receiving_organisation"] = {"$in": addressees}
         return await self._find(REFERRAL, criteria, "referred_at", limit)
 
     async def hearings_of_cases(self, case_ids: list[str], *, start: datetime, end: datetime) -> list[Hearing]:

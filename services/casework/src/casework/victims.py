@@ -2,9 +2,10 @@
 
 - `victim_identities`: the name ciphertext intake sent with a referral (`_id` = victim id). Never
   plaintext. Deleted on erasure (and the ciphertext is crypto-shredded by intake anyway).
-- `victim_status`: the latest legal-support consent seen and the erasure tombstone (`_id` = victim
-  id). Referrals and consent events travel on different topics, so either may arrive first; this
-  document lets the later one see what the earlier one said.
+- `victim_status`: the latest legal-support consent seen, the organisations the victim shares her file
+  with, the organisation that documented her, and the erasure tombstone (`_id` = victim id). Referrals
+  and consent events travel on different topics, so either may arrive first; this document lets the
+  later one see what the earlier one said.
 The event history itself only ever holds pseudonymous victim ids.
 """
 
@@ -25,6 +26,12 @@ class VictimStatus:
     legal_support: bool | None
     consent_as_of: datetime | None
     erased: bool
+    sharing: tuple[str, ...] | None = None  # None: no consent event seen yet
+    owner: str | None = None  # the organisation that documented (and referred) the victim
+
+    def shares_with(self, organisation: str) -> bool | None:
+        """Whether the latest consent seen shares the file with the organisation (None: not known here)."""
+        return None if self.sharing is None else organisation in self.sharing
 
 
 class VictimRecords:
@@ -52,19 +59,27 @@ class VictimRecords:
         """Consent and erasure as last seen (unknown consent is None)."""
         doc = await self.statuses.find_one({"_id": victim_id}) or {}
         as_of = doc.get("consent_as_of")
+        sharing = doc.get("sharing")
         return VictimStatus(legal_support=doc.get("legal_support"),
                             consent_as_of=datetime.fromisoformat(as_of) if as_of else None,
-                            erased=bool(doc.get("erased")))
+                            erased=bool(doc.get("erased")),
+                            sharing=tuple(sharing) if isinstance(sharing, list) else None,
+                            owner=doc.get("owner"))
+
+    async def record_owner(self, victim_id: str, organisation: str) -> None:
+        """Remember which organisation documented the victim, so audit entries about her name it."""
+        await self.statuses.update_one({"_id": victim_id}, {"$set": {"owner": organisation}}, upsert=True)
 
     async def record_consent(self, victim_id: str, legal_support: bool, *, as_of: datetime,
-                             version: int | None) -> None:
+                             version: int | None, sharing: list[str] | None = None) -> None:
         """Keep the newest consent only (by intake's version, else by event time): a late, older one changes nothing."""
         stamp = as_of.astimezone(UTC).isoformat()  # one format, so stamps compare as strings
         order = f"v{version:012d}" if version is not None else f"t{stamp}"
         try:
             await self.statuses.update_one(
                 {"_id": victim_id, "$or": [{"consent_order": {"$lt": order}}, {"consent_order": {"$exists": False}}]},
-                {"$set": {"legal_support": legal_support, "consent_as_of": stamp, "consent_order": order}},
+                {"$set": {"legal_support": legal_support, "consent_as_of": stamp, "consent_order": order,
+                          **({"sharing": sorted(set(sharing))} if sharing is not None else {})}},
                 upsert=True)
         except DuplicateKeyError:
             pass  # a newer consent is already recorded

@@ -40,7 +40,7 @@ async def test_another_lawyers_case_is_not_found_and_the_attempt_audited(cw):
     case_id, _ = await cw.open_case()
     response = await cw.client.get(f"/cases/{case_id}", headers=cw.headers("lawyer", sub="lawyer-z"))
     assert response.status_code == 404
-    assert response.json()["detail"] == "no such case"
+    assert response.json()["code"] == "case_not_found"
     assert [e["outcome"] for e in await audit_entries(cw, case_id)] == ["denied"]
 
 

@@ -66,7 +66,7 @@ async def test_a_retried_acceptance_into_the_case_changes_nothing(cw):
     assert await cw.count("events") == before
     elsewhere, _ = await cw.open_case()
     moved = await join(cw, referral_id, elsewhere)
-    assert moved.status_code == 409 and "already accepted" in moved.json()["detail"]
+    assert moved.status_code == 409 and moved.json()["code"] == "referral_already_decided"
 
 
 async def test_a_hearing_of_the_collective_case_names_both_victims(cw):
@@ -92,39 +92,81 @@ async def test_the_lawyer_reads_both_names_and_no_one_elses(cw):
     assert outside.status_code == 404
 
 
-async def test_erasing_the_joined_victim_flags_the_case_for_that_victim_only(cw):
+NOTE_ABOUT_HER = "Oumou a perdu son mari lors de l'attaque ; elle vit chez sa sœur à Sévaré."
+NOTE_ABOUT_FIRST = "Aminata témoignera à l'audience."
+NOTE_COLLECTIVE = "Plainte collective : audience de jonction à demander."
+
+
+async def notes_of_both(cw, case_id, first, second):
+    for victim, text in ((second, NOTE_ABOUT_HER), (first, NOTE_ABOUT_FIRST), (None, NOTE_COLLECTIVE)):
+        created = await cw.client.post(f"/cases/{case_id}/notes", json={"text": text, "victim_id": victim},
+                                       headers=cw.headers(**LAWYER))
+        assert created.status_code == 201, created.text
+
+
+async def test_erasing_the_joined_victim_removes_her_and_her_notes_and_the_case_goes_on_for_the_other(cw):
     case_id, first, second, referral_id = await collective_case(cw)
+    await notes_of_both(cw, case_id, first, second)
     erased = cw.intake_event("intake.victim.erased.v1", second,
                              {"victim_id": second, "erased_at": cw.clock().isoformat(), "reason": "legal_request"})
     await cw.deliver(erased)
     await cw.deliver(erased)
     case = (await cw.client.get(f"/cases/{case_id}", headers=cw.headers(**LAWYER))).json()
-    assert case["flags"] == ["victim_erased"]
-    assert case["victim_flags"] == [{"victim_id": second, "flag": "victim_erased"}]
+    assert (case["victim_ids"], case["flags"]) == ([first], [])
+    assert case["removed_victims"] == [{"victim_id": second, "reason": "victim_erased"}]
+    removed = [e["data"] for e in await events_of(cw, case_id) if e["type"] == "casework.case.victim_removed.v1"]
+    assert removed == [{"case_id": case_id, "victim_id": second, "referral_id": referral_id,
+                        "reason": "victim_erased"}]
     assert await cw.deps.core.db["victim_identities"].find_one({"_id": second}) is None
+    notes = (await cw.client.get(f"/cases/{case_id}/notes", headers=cw.headers(**LAWYER))).json()
+    assert sorted(n["text"] for n in notes) == sorted([NOTE_ABOUT_FIRST, NOTE_COLLECTIVE])
+    assert await cw.count("case_notes", {"case_id": case_id, "victim_id": second}) == 0
     gone = await cw.client.get(f"/cases/{case_id}/victims/{second}/name", headers=cw.headers(**LAWYER))
-    assert gone.status_code == 410
+    assert gone.status_code == 404  # she is no longer a victim of this case
     still = await cw.client.get(f"/cases/{case_id}/victims/{first}/name", headers=cw.headers(**LAWYER))
     assert (still.status_code, still.json()["name"]) == (200, "Aminata Traoré")
+    moved = await cw.client.post(f"/cases/{case_id}/stage", json={"to_stage": "complaint_civil_party"},
+                                 headers=cw.headers(**LAWYER))
+    assert moved.status_code == 200 and moved.json()["stage"] == "complaint_civil_party"
     entry = (await cw.client.get(f"/referrals/{referral_id}", headers=cw.headers("case_manager"))).json()
     assert entry["flags"] == ["victim_erased"]
 
 
-async def test_consent_withdrawn_and_renewed_by_the_joined_victim_flags_and_unflags_the_case(cw):
+async def test_the_joined_victim_withdrawing_consent_leaves_the_case_with_her_notes_and_it_goes_on(cw):
     case_id, first, second, _ = await collective_case(cw)
-    await cw.deliver(cw.intake_event("intake.victim.consent_changed.v1", second,
-                                     {"victim_id": second, "legal_support": False}, at=cw.clock()))
+    await notes_of_both(cw, case_id, first, second)
+    withdrawal = cw.intake_event("intake.victim.consent_changed.v1", second,
+                                 {"victim_id": second, "legal_support": False}, at=cw.clock())
+    await cw.deliver(withdrawal)
+    await cw.deliver(withdrawal)
     case = (await cw.client.get(f"/cases/{case_id}", headers=cw.headers(**LAWYER))).json()
-    assert case["victim_flags"] == [{"victim_id": second, "flag": "consent_withdrawn"}]
+    assert (case["victim_ids"], case["victim_flags"]) == ([first], [])
+    assert case["removed_victims"] == [{"victim_id": second, "reason": "consent_withdrawn"}]
     hidden = await cw.client.get(f"/cases/{case_id}/victims/{second}/name", headers=cw.headers(**LAWYER))
-    assert hidden.status_code == 403
-    shown = await cw.client.get(f"/cases/{case_id}/victims/{first}/name", headers=cw.headers(**LAWYER))
-    assert shown.status_code == 200
+    assert hidden.status_code == 404
+    texts = [n["text"] for n in (await cw.client.get(f"/cases/{case_id}/notes", headers=cw.headers(**LAWYER))).json()]
+    assert NOTE_ABOUT_HER not in texts and NOTE_ABOUT_FIRST in texts
+    # Renewed consent does not put her back: she is referred again to rejoin.
     cw.clock.now = cw.clock.now.replace(hour=10)
     await cw.deliver(cw.intake_event("intake.victim.consent_changed.v1", second,
                                      {"victim_id": second, "legal_support": True}, at=cw.clock()))
     case = (await cw.client.get(f"/cases/{case_id}", headers=cw.headers(**LAWYER))).json()
-    assert (case["flags"], case["victim_flags"]) == ([], [])
+    assert (case["victim_ids"], case["flags"]) == ([first], [])
+
+
+async def test_when_the_last_victim_withdraws_the_case_is_flagged_and_may_only_be_closed(cw):
+    case_id, first, second, _ = await collective_case(cw)
+    for victim in (second, first):
+        await cw.deliver(cw.intake_event("intake.victim.consent_changed.v1", victim,
+                                         {"victim_id": victim, "legal_support": False}, at=cw.clock()))
+    case = (await cw.client.get(f"/cases/{case_id}", headers=cw.headers(**LAWYER))).json()
+    assert (case["victim_ids"], case["victim_flags"]) == ([first], [{"victim_id": first, "flag": "consent_withdrawn"}])
+    assert case["allowed_next"]["domestic"] == ["closed"]
+    refused = await cw.client.post(f"/cases/{case_id}/stage", json={"to_stage": "complaint_civil_party"},
+                                   headers=cw.headers(**LAWYER))
+    assert refused.status_code == 409 and refused.json()["allowed_next"] == ["closed"]
+    notes = await cw.client.post(f"/cases/{case_id}/notes", json={"text": "suivi"}, headers=cw.headers(**LAWYER))
+    assert notes.status_code == 201  # withdrawal may be undone: the last victim's notes stay until erasure
 
 
 async def test_an_unknown_case_or_another_organisations_case_is_not_found(cw):
@@ -145,14 +187,14 @@ async def test_a_closed_or_flagged_case_or_a_victim_already_in_it_is_a_conflict(
     case_id, victim_id = await cw.open_case()
     again, _ = await cw.refer(victim_id=victim_id)
     already = await join(cw, again, case_id)
-    assert already.status_code == 409 and "already one of the victims" in already.json()["detail"]
+    assert already.status_code == 409 and already.json()["code"] == "victim_already_in_case"
     assert already.headers["content-type"].startswith("application/problem+json")
 
     await cw.deliver(cw.intake_event("intake.victim.consent_changed.v1", victim_id,
                                      {"victim_id": victim_id, "legal_support": False}))
     referral_id, _ = await cw.refer()
     flagged = await join(cw, referral_id, case_id)
-    assert flagged.status_code == 409 and "flagged" in flagged.json()["detail"]
+    assert flagged.status_code == 409 and flagged.json()["code"] == "case_flagged_no_join"
 
     closed_id, _ = await cw.open_case()
     close = await cw.client.post(f"/cases/{closed_id}/stage", headers=cw.headers(**LAWYER),
@@ -160,7 +202,7 @@ async def test_a_closed_or_flagged_case_or_a_victim_already_in_it_is_a_conflict(
     assert close.status_code == 200, close.text
     before = await cw.count("events")
     refused = await join(cw, referral_id, closed_id)
-    assert refused.status_code == 409 and "closed" in refused.json()["detail"]
+    assert refused.status_code == 409 and refused.json()["code"] == "case_closed"
     assert await cw.count("events") == before
 
 
@@ -195,3 +237,21 @@ async def test_a_join_that_died_after_the_referral_is_completed_by_the_consumer(
     case = (await cw.deps.store.load(CASE, case_id)).state
     assert case is not None and case.victim_ids == [first, second]
     assert await joins(cw, case_id) == [{"case_id": case_id, "victim_id": second, "referral_id": referral_id}]
+
+
+async def test_a_hearing_moved_after_a_victim_left_names_only_the_victims_still_in_the_case(cw):
+    case_id, first, second, _ = await collective_case(cw)
+    scheduled = await cw.client.post(f"/cases/{case_id}/hearings", json={
+        "court": "ml-tgi-mopti", "starts_at": "2026-03-16T09:30:00+00:00", "purpose": "trial"},
+        headers=cw.headers(**LAWYER))
+    assert scheduled.status_code == 201, scheduled.text
+    assert scheduled.json()["victim_ids"] == [first, second]
+    await cw.deliver(cw.intake_event("intake.victim.consent_changed.v1", second,
+                                     {"victim_id": second, "legal_support": False}, at=cw.clock()))
+    moved = await cw.client.post(f"/hearings/{scheduled.json()['id']}/reschedule",
+                                 json={"starts_at": "2026-03-17T09:30:00+00:00", "reason": "judge_absent"},
+                                 headers=cw.headers(**LAWYER))
+    assert moved.status_code == 200, moved.text
+    [rescheduled] = [e["data"] for e in await events_of(cw, scheduled.json()["id"])
+                     if e["type"] == "casework.hearing.rescheduled.v1"]
+    assert rescheduled["victim_ids"] == [first]

@@ -40,6 +40,8 @@ async def test_an_assigned_lawyer_sees_the_victims_name_and_the_access_is_audite
     assert response.json() == {"victim_id": victim_id, "name": "Aminata Traoré"}
     entry = await cw.deps.core.db["audit_log"].find_one({"resource_id": victim_id})
     assert (entry["action"], entry["outcome"], entry["purpose"]) == ("victim.name_read", "allowed", "legal_support")
+    assert entry["owner_organisation"] == "org-doc"  # the referring organisation's officers may read it
+    assert cw.names.asked_for == [(victim_id, "org-legal")]  # the key is asked for the case's organisation
     assert "Aminata" not in str(entry)
     stored = await cw.deps.core.db["victim_identities"].find_one({"_id": victim_id})
     assert "Aminata" not in str(stored)

@@ -50,18 +50,26 @@ async def test_declining_records_the_reason_for_the_organisation(cw):
 
 
 async def test_a_referral_decided_by_another_organisation_is_not_found(cw):
-    referral_id, _ = await cw.refer()
-    await cw.client.post(f"/referrals/{referral_id}/decline", json={"reason": "outside_mandate"},
-                         headers=cw.headers("case_manager", org="org-other"))
+    referral_id, _ = await cw.refer(to="org-other")
+    declined = await cw.client.post(f"/referrals/{referral_id}/decline", json={"reason": "outside_mandate"},
+                                    headers=cw.headers("case_manager", org="org-other"))
+    assert declined.status_code == 204
     response = await cw.client.get(f"/referrals/{referral_id}", headers=cw.headers("case_manager"))
     assert response.status_code == 404
 
 
-async def test_pending_referral_is_readable_by_any_case_manager(cw):
-    referral_id, victim_id = await cw.refer()
-    response = await cw.client.get(f"/referrals/{referral_id}", headers=cw.headers("case_manager", org="org-x"))
-    assert response.status_code == 200
-    assert response.json()["victim_id"] == victim_id
+async def test_a_pending_referral_is_seen_and_decided_only_by_its_addressee(cw):
+    referral_id, victim_id = await cw.refer(to="org-legal")
+    mine = await cw.client.get(f"/referrals/{referral_id}", headers=cw.headers("case_manager"))
+    assert mine.status_code == 200 and mine.json()["victim_id"] == victim_id
+    other = cw.headers("case_manager", org="org-wildaf")
+    assert (await cw.client.get(f"/referrals/{referral_id}", headers=other)).status_code == 404
+    assert referral_id not in {r["id"] for r in (await cw.client.get("/referrals", headers=other)).json()}
+    accepted = await cw.client.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-w"]},
+                                    headers=other)
+    assert accepted.status_code == 404
+    assert referral_id in {r["id"] for r in (await cw.client.get("/referrals", headers=cw.headers("case_manager"))
+                                             ).json()}
 
 
 async def test_duplicate_lawyers_in_an_acceptance_are_refused_and_nothing_is_written(cw):
@@ -71,8 +79,8 @@ async def test_duplicate_lawyers_in_an_acceptance_are_refused_and_nothing_is_wri
                                     headers=cw.headers("case_manager"))
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
-    assert response.json()["errors"] == [{"field": "lawyers",
-                                          "reason": "a lawyer is listed twice (duplicate assignment)"}]
+    assert response.json()["errors"] == [{"field": "lawyers", "code": "lawyer_listed_twice",
+                                          "reason": "Un avocat figure deux fois (affectation en double)."}]
     assert await cw.count("events") == before
 
 
@@ -114,3 +122,52 @@ async def test_reading_a_referral_is_audited(cw):
     await cw.client.get(f"/referrals/{referral_id}", headers=cw.headers("case_manager", sub="cm-audit"))
     entry = await cw.deps.core.db["audit_log"].find_one({"resource_id": referral_id, "actor": "cm-audit"})
     assert (entry["action"], entry["resource_type"], entry["outcome"]) == ("referral.read", "referral", "allowed")
+
+
+async def test_the_addressee_passes_a_referral_on_to_another_organisation_the_victim_shares_with(cw):
+    referral_id, victim_id = await cw.refer(to="org-legal")
+    await cw.deliver(cw.consent_event(victim_id, sharing=("org-legal", "org-wildaf")))
+    listed = await cw.client.get(f"/referrals/{referral_id}", headers=cw.headers("case_manager"))
+    assert listed.json()["can_transfer_to"] == ["org-wildaf"]
+    moved = await cw.client.post(f"/referrals/{referral_id}/transfer", json={"organisation": "org-wildaf"},
+                                 headers=cw.headers("case_manager"))
+    assert moved.status_code == 200, moved.text
+    assert (moved.json()["receiving_organisation"], moved.json()["passed_on_by"]) == ("org-wildaf", ["org-legal"])
+    assert (await cw.client.get(f"/referrals/{referral_id}", headers=cw.headers("case_manager"))).status_code == 404
+    wildaf = cw.headers("case_manager", org="org-wildaf")
+    accepted = await cw.client.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-w"]}, headers=wildaf)
+    assert accepted.status_code == 201
+    commits = [c async for c in cw.deps.core.db["events"].find({"aggregate_id": referral_id})]
+    types = [e["type"] for c in sorted(commits, key=lambda c: c["version"]) for e in c["events"]]
+    assert types == ["casework.referral.received.v1", "casework.referral.transferred.v1",
+                     "casework.referral.accepted.v1"]
+
+
+async def test_passing_a_referral_on_outside_the_victims_consent_is_a_409_and_writes_nothing(cw):
+    referral_id, victim_id = await cw.refer(to="org-legal")
+    await cw.deliver(cw.consent_event(victim_id, sharing=("org-legal",)))
+    before = await cw.count("events")
+    refused = await cw.client.post(f"/referrals/{referral_id}/transfer", json={"organisation": "org-wildaf"},
+                                   headers=cw.headers("case_manager"))
+    assert refused.status_code == 409
+    assert (refused.json()["errors"][0]["field"], refused.json()["code"]) == ("organisation", "sharing_consent_missing")
+    assert await cw.count("events") == before
+
+
+async def test_passing_a_referral_on_to_an_organisation_that_is_not_legal_aid_is_a_422(cw):
+    referral_id, victim_id = await cw.refer(to="org-legal")
+    await cw.deliver(cw.consent_event(victim_id, sharing=("org-legal", "org-fidh")))
+    refused = await cw.client.post(f"/referrals/{referral_id}/transfer", json={"organisation": "org-fidh"},
+                                   headers=cw.headers("case_manager"))
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "organisation"
+    assert refused.json()["code"] == "organisation_not_legal_aid"
+    assert refused.json()["allowed"] == ["org-legal", "org-wildaf"]
+
+
+async def test_accepting_is_refused_after_the_victim_stopped_sharing_with_the_organisation(cw):
+    referral_id, victim_id = await cw.refer(to="org-legal")
+    await cw.deliver(cw.consent_event(victim_id, sharing=("org-wildaf",), version=2))
+    refused = await cw.client.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-a"]},
+                                   headers=cw.headers("case_manager"))
+    assert refused.status_code == 409 and refused.json()["errors"][0]["field"] == "organisation"
+    assert refused.json()["code"] == "sharing_consent_missing"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from casework.domain.case import CASE, Case, open_case
+from casework.domain.case import CASE, Case, VictimFlag, open_case
 from casework.domain.common import BAMAKO
 
 TODAY = date(2026, 3, 2)
@@ -18,7 +18,8 @@ def a_case(*, stage: str | None = None, tracks: dict[str, str] | None = None, fl
                        incident_ids=["inc-1"], lawyers=lawyers or ["lawyer-a"], court=None, today=TODAY)
     case = CASE.fold("case-1", None, events)
     assert case is not None
-    update: dict[str, object] = {"flags": flags or [], "tracks": tracks or {}}
+    update: dict[str, object] = {"flags": flags or [], "tracks": tracks or {},
+                                 "victim_flags": [VictimFlag(victim_id="vic-1", flag=f) for f in flags or []]}
     if stage is not None:
         update["stage"] = stage
     return case.model_copy(update=update)

@@ -43,13 +43,15 @@ class FakeNames:
     keys: dict[str, bytes] = field(default_factory=dict)
     refusals: dict[str, int] = field(default_factory=dict)
     forgotten: list[str] = field(default_factory=list)
+    asked_for: list[tuple[str, str]] = field(default_factory=list)  # (victim id, organisation) of each reveal
 
     def enrol(self, victim_id: str, name: str) -> str:
         """Give a victim a data key and return their name's ciphertext, as intake would send it."""
         self.keys[victim_id] = generate_data_key()
         return encrypt_field(self.keys[victim_id], name, subject_id=victim_id, field="name")
 
-    async def reveal(self, victim_id: str, name_ciphertext: str) -> str:
+    async def reveal(self, victim_id: str, name_ciphertext: str, organisation: str) -> str:
+        self.asked_for.append((victim_id, organisation))
         if victim_id in self.refusals:
             raise refusal(self.refusals[victim_id])
         return decrypt_field(self.keys[victim_id], name_ciphertext, subject_id=victim_id, field="name")
@@ -91,11 +93,12 @@ class Casework:
                         time=at or self.clock(), data=data, classification="confidential")
 
     def referral_event(self, *, victim_id: str | None = None, name: str = "Aminata Traoré",
-                       referred_at: datetime | None = None) -> Envelope:
+                       referred_at: datetime | None = None, to: str | None = "org-legal") -> Envelope:
         victim_id = victim_id or new_id()
         referral_id = new_id()
         data = {"referral_id": referral_id, "victim_id": victim_id, "needs": ["legal_representation"],
                 "urgency": "high", "incident_ids": [new_id()], "referring_organisation": "org-doc",
+                **({"receiving_organisation": to} if to else {}),
                 "name_ciphertext": self.names.enrol(victim_id, name),
                 "referred_at": (referred_at or self.clock() - timedelta(hours=1)).isoformat(),
                 "consent": {"legal_support": True}}
@@ -115,9 +118,16 @@ class Casework:
         await self.deliver(envelope)
         return envelope.subject, envelope.data["victim_id"]
 
+    def consent_event(self, victim_id: str, *, legal_support: bool = True, sharing: tuple[str, ...] = ("org-legal",),
+                      version: int = 1) -> Envelope:
+        """intake.victim.consent_changed.v1 as intake publishes it."""
+        return self.intake_event("intake.victim.consent_changed.v1", victim_id, {
+            "victim_id": victim_id, "version": version, "legal_support": legal_support,
+            "notifications": {"granted": False}, "sharing": list(sharing), "statistics": False})
+
     async def open_case(self, lawyers: tuple[str, ...] = ("lawyer-a",), org: str = "org-legal") -> tuple[str, str]:
         """A referral accepted into a case; returns (case id, victim id)."""
-        referral_id, victim_id = await self.refer()
+        referral_id, victim_id = await self.refer(to=org)
         response = await self.client.post(f"/referrals/{referral_id}/accept", json={"lawyers": list(lawyers)},
                                           headers=self.headers("case_manager", org=org))
         assert response.status_code == 201, response.text

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from casework.domain import case_commands
-from casework.domain.case import CASE, Case, CaseVictimJoined, join_victim, record_join
+from casework.domain.case import CASE, Case, CaseVictimJoined
+from casework.domain.collective import join_victim, record_join
 from casework.domain.hearing import schedule
 from casework_factories import NOW, a_case
 from servicekit.errors import Conflict, NotFound
@@ -34,18 +35,18 @@ def test_the_same_referral_joining_again_changes_nothing():
 
 
 def test_a_victim_already_in_the_case_cannot_join_it_again():
-    with pytest.raises(Conflict, match="already one of the victims") as refused:
+    with pytest.raises(Conflict, match="victim_already_in_case") as refused:
         join_victim(a_case(), victim_id="vic-1", referral_id="ref-9")
     assert refused.value.field == "case_id"
 
 
 def test_a_closed_case_accepts_no_victim():
-    with pytest.raises(Conflict, match="closed"):
+    with pytest.raises(Conflict, match="case_closed"):
         join_victim(a_case().model_copy(update={"status": "closed"}), victim_id="vic-2", referral_id="ref-2")
 
 
 def test_a_flagged_case_accepts_no_victim():
-    with pytest.raises(Conflict, match="flagged"):
+    with pytest.raises(Conflict, match="case_flagged_no_join"):
         join_victim(a_case(flags=["consent_withdrawn"]), victim_id="vic-2", referral_id="ref-2")
 
 

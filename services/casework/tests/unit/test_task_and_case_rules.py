@@ -41,12 +41,12 @@ def test_a_deadline_already_past_is_invalid_input():
 
 
 def test_assigning_a_lawyer_twice_is_a_conflict():
-    with pytest.raises(Conflict, match="duplicate assignment"):
+    with pytest.raises(Conflict, match="lawyer_already_assigned"):
         case_commands.assign_lawyer(a_case(), lawyer_id="lawyer-a")
 
 
 def test_the_last_lawyer_cannot_be_unassigned():
-    with pytest.raises(Conflict, match="at least one lawyer"):
+    with pytest.raises(Conflict, match="last_lawyer"):
         case_commands.unassign_lawyer(a_case(), lawyer_id="lawyer-a")
 
 
@@ -75,5 +75,5 @@ def test_lawyer_sees_only_assigned_cases_and_case_manager_only_their_organisatio
 def test_a_command_on_someone_elses_case_is_not_found():
     guarded = visible_to(Access("lawyer-b", frozenset({"lawyer"}), None),
                          lambda state: case_commands.change_court(state, court="ml-ca-mopti"))
-    with pytest.raises(NotFound, match="no such case"):
+    with pytest.raises(NotFound, match="case_not_found"):
         guarded(a_case())

@@ -29,9 +29,9 @@ async def _campaign_for(deps: Deps, campaign_id: str | None, organisation: str, 
         return
     campaign = (await deps.store.load(CAMPAIGN, campaign_id)).state
     if campaign is None or campaign.organisation != organisation:
-        raise InvalidInput("no such campaign of your organisation", field="campaign_id")
+        raise InvalidInput("campaign_not_of_organisation", field="campaign_id")
     if not campaign.covers(region, held_on):
-        raise InvalidInput("the campaign does not cover this region on this date", field="campaign_id")
+        raise InvalidInput("campaign_not_covering", field="campaign_id")
 
 
 async def record_session(deps: Deps, ctx: CommandContext, *, organisation: str, idempotency_key: str | None,

@@ -20,6 +20,8 @@ from .imports import ImportJobs
 from .incident_queries import IncidentQueries
 from .keyring import VictimKeyring
 from .locations import IncidentLocations
+from .narratives import IncidentTexts
+from .referral_answers import ReferralAnswers
 
 log = logging.getLogger("intake.background")
 
@@ -55,12 +57,15 @@ class Deps:
     verifier: TokenVerifier
     settings: Settings
     keyring: VictimKeyring
+    incident_keys: VictimKeyring  # the same custody for incidents' keys (narratives and accounts)
+    texts: IncidentTexts
     identities: VictimIdentities
     locations: IncidentLocations
     evidence_files: EvidenceFiles
     incidents: IncidentQueries
     imports: ImportJobs
     background: BackgroundTasks
+    answers: ReferralAnswers
 
     @property
     def store(self) -> EventStore:
@@ -76,10 +81,14 @@ def build_deps(settings: Settings) -> Deps:
         verifier=token_verifier(settings),
         settings=settings,
         keyring=VictimKeyring.from_sources(db["victim_keys"], settings.kek_source, settings.kek_previous_sources),
+        incident_keys=VictimKeyring.from_sources(db["incident_keys"], settings.kek_source,
+                                                 settings.kek_previous_sources),
+        texts=IncidentTexts(db["incident_texts"]),
         identities=VictimIdentities(db["victim_identities"]),
         locations=IncidentLocations(db["incident_locations"]),
         evidence_files=EvidenceFiles(db["evidence_chunks"], settings.evidence_chunk_bytes),
         incidents=IncidentQueries(db[INCIDENT.collection]),
         imports=ImportJobs(db["import_jobs"]),
         background=BackgroundTasks(),
+        answers=ReferralAnswers(db["referral_answers"], db["victims"]),
     )

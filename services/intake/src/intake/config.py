@@ -41,6 +41,6 @@ class Settings(BaseServiceSettings):
                                     description="Largest evidence upload (multipart body); beyond it 413")
     evidence_chunk_bytes: int = Field(default=255 * 1024, ge=1024, le=8_000_000,
                                       description="Size of the stored chunks of an evidence file")
-    import_max_bytes: int = Field(default=5_000_000, ge=1024, description="Largest CSV import file")
-    import_max_rows: int = Field(default=5000, ge=1, le=100_000, description="Most rows in one CSV import")
+    import_max_bytes: int = Field(default=5_000_000, ge=1024, description="Largest import file (CSV or .xlsx)")
+    import_max_rows: int = Field(default=5000, ge=1, le=100_000, description="Most rows in one import file")
     list_max_page_size: int = Field(default=200, ge=1, le=1000)

@@ -1,4 +1,4 @@
-"""CSV import jobs (`import_jobs`, `_id` = job id): the per-row report and the progress clients poll.
+"""Import jobs (`import_jobs`, `_id` = job id): the per-row report and the progress clients poll.
 
 Importing is idempotent by construction (incident ids derive from the organisation and the row's
 external reference), so a job interrupted by a restart is finished by uploading the file again.
@@ -26,13 +26,14 @@ class ImportJobs:
         self.collection = collection
 
     async def create(self, job_id: str, *, organisation: str, actor: str, total: int, accepted: int,
-                     errors: Sequence[RowError]) -> dict[str, Any]:
-        """A job in state 'running' (or 'completed' at once when no row is importable)."""
+                     errors: Sequence[RowError], kind: str = "incidents",
+                     reading: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A job in state 'running' (or 'completed' at once when nothing is to be imported)."""
         now = utcnow()
         document: dict[str, Any] = {
-            "_id": job_id, "organisation": organisation, "actor": actor,
+            "_id": job_id, "organisation": organisation, "actor": actor, "kind": kind, "reading": reading or {},
             "status": "running" if accepted else "completed",
-            "total": total, "accepted": accepted, "processed": 0, "rejected": len(errors),
+            "total": total, "accepted": accepted, "processed": 0, "rejected": len({error.row for error in errors}),
             "created": 0, "updated": 0, "unchanged": 0, "failed": 0,
             "errors": [asdict(error) for error in errors[:MAX_REPORTED_ERRORS]],
             "errors_truncated": len(errors) > MAX_REPORTED_ERRORS,

@@ -50,7 +50,7 @@ class IncidentFilter:
             check_term("verification_statuses", self.verification_status, field="verification_status")
             query["verification_status"] = self.verification_status
         if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise InvalidInput("date_from is after date_to", field="date_from")
+            raise InvalidInput("date_from_after_date_to", field="date_from")
         # Dates overlap the window: the incident ends on/after date_from and starts on/before date_to.
         if self.date_from is not None:
             query["occurred_end"] = {"$gte": self.date_from.isoformat()}
@@ -68,9 +68,9 @@ def decode_cursor(cursor: str) -> str:
     try:
         last_id = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InvalidInput("not a cursor this service issued", field="cursor") from None
+        raise InvalidInput("cursor_invalid", field="cursor") from None
     if not last_id or len(last_id) > 80 or not last_id.replace("-", "").isalnum():
-        raise InvalidInput("not a cursor this service issued", field="cursor")
+        raise InvalidInput("cursor_invalid", field="cursor")
     return last_id
 
 

@@ -39,6 +39,11 @@ class RotationReport:
     failed: int
     kek_id: str
 
+    def __add__(self, other: RotationReport) -> RotationReport:
+        """Two keyrings' passes under the same KEK, counted together."""
+        return RotationReport(self.rewrapped + other.rewrapped, self.already_current + other.already_current,
+                              self.failed + other.failed, self.kek_id)
+
 
 class VictimKeyring:
     """Creates, unwraps, rotates and destroys victims' data keys."""
@@ -67,7 +72,7 @@ class VictimKeyring:
         except DuplicateKeyError:
             existing = await self.data_key(victim_id)
             if existing is None:  # shredded between our insert and our read: never resurrect it
-                raise Conflict("this victim was erased while being registered") from None
+                raise Conflict("victim_erased_during_registration") from None
             return existing
 
     async def data_key(self, victim_id: str) -> bytes | None:

@@ -70,7 +70,7 @@ class _Collector:
     def _begin(self) -> None:
         self.parts += 1
         if self.parts > MAX_PARTS:
-            raise MalformedUpload("too many parts in the form", field="body")
+            raise MalformedUpload("form_too_many_parts", field="body")
         self.headers = {}
 
     def _header_end(self) -> None:
@@ -82,7 +82,7 @@ class _Collector:
         kind, options = parse_options_header(self.headers.get("content-disposition", b""))
         name = options.get(b"name")
         if kind != b"form-data" or not name:
-            raise MalformedUpload("every part needs a Content-Disposition with a name", field="body")
+            raise MalformedUpload("form_part_unnamed", field="body")
         filename = options.get(b"filename")
         declared = self.headers.get("content-type")
         self.events.append(PartStart(name=name.decode("utf-8", "replace"),
@@ -100,10 +100,10 @@ def boundary_of(content_type: str | None) -> bytes:
     """The multipart boundary, or 415 when the body is not multipart/form-data."""
     kind, options = parse_options_header(content_type or "")
     if kind != b"multipart/form-data":
-        raise UnsupportedMediaType("send the file as multipart/form-data", field="content-type")
+        raise UnsupportedMediaType("expected_multipart", field="content-type")
     boundary = options.get(b"boundary")
     if not boundary:
-        raise MalformedUpload("the multipart boundary is missing", field="content-type")
+        raise MalformedUpload("multipart_boundary_missing", field="content-type")
     return boundary
 
 
@@ -119,12 +119,12 @@ async def multipart_events(body: AsyncIterator[bytes], content_type: str | None)
             collector.events.clear()
         parser.finalize()
     except MultipartParseError:
-        raise MalformedUpload("the multipart body is malformed", field="body") from None
+        raise MalformedUpload("multipart_malformed", field="body") from None
     for event in collector.events:
         yield event
     if not collector.ended:
         # A body cut short must not pass for a complete (shorter) file.
-        raise MalformedUpload("the multipart body ends before its closing boundary", field="body")
+        raise MalformedUpload("multipart_truncated", field="body")
 
 
 async def read_field(events: AsyncIterator[Event], name: str) -> str:
@@ -136,8 +136,8 @@ async def read_field(events: AsyncIterator[Event], name: str) -> str:
         if isinstance(event, PartData):
             value += event.data
             if len(value) > MAX_FIELD_BYTES:
-                raise InvalidInput("this form field is too long", field=name)
+                raise InvalidInput("form_field_too_long", field=name)
     try:
         return value.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidInput("this form field is not UTF-8 text", field=name) from None
+        raise InvalidInput("form_field_not_utf8", field=name) from None

@@ -25,7 +25,7 @@ JSON_CASES = {
         {"category": "aliens", "involvement": "carried_out"}]}]), 422, "acts.0.perpetrators.0.category"),
     "point outside Mali": ("/incidents", incident_body(coordinates={"lat": 48.85, "lon": 2.35}), 422,
                            "coordinates.lat"),
-    "unknown field": ("/incidents", incident_body(narrative="free text"), 422, "body.narrative"),
+    "unknown field": ("/incidents", incident_body(victim_name="free text"), 422, "body.victim_name"),
     "operator key": ("/incidents", {**incident_body(), "$where": "1"}, 422, "body.$where"),
     "dotted key": ("/incidents", {**incident_body(), "acts": [{"violation_type.x": "torture"}]}, 422,
                    "body.acts.0.violation_type.x"),

@@ -89,7 +89,7 @@ async def test_a_corrupted_file_is_refused_loudly_and_the_failure_is_in_its_cust
         refused = await monitor.get(f"/evidence/{evidence_id}/content")
         report = (await monitor.get(f"/evidence/{evidence_id}/custody")).json()
     assert refused.status_code == 500
-    assert refused.json()["title"] == "Evidence integrity failure"
+    assert refused.json()["code"] == "evidence_corrupted"
     assert refused.json()["expected_sha256"] == hashlib.sha256(PDF).hexdigest()
     failure = report["steps"][-1]
     assert failure["step"] == "integrity_failed" and failure["details"]["during"] == "accessed"

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 from intake.entrypoints.rotate_keys import rotate
-from intake_support import Intake, random_kek, victim_body
+from intake_support import Intake, incident_body, random_kek, victim_body
 from pydantic import SecretStr
 from servicekit.crypto import decrypt_field
 
@@ -22,6 +22,9 @@ async def register(intake, body=None) -> str:
 
 def service_client(intake, subject: str, scopes=("pii:decrypt",)):
     return intake.client("", org=None, sub=subject, scopes=scopes, service=True)
+
+
+LEGAL_SUPPORT = {"purpose": "legal_support", "organisation": "org-legal"}
 
 
 def key_of(response) -> bytes:
@@ -47,16 +50,47 @@ async def test_key_is_refused_without_consent_for_the_purpose_and_the_refusal_au
     body["consent"]["legal_support"] = False
     victim_id = await register(intake, body)
     async with service_client(intake, "svc-casework") as casework:
-        refused = await casework.post(f"/internal/keys/{victim_id}/release", json={"purpose": "legal_support"})
+        refused = await casework.post(f"/internal/keys/{victim_id}/release", json=LEGAL_SUPPORT)
     assert refused.status_code == 403
     audit = await intake.deps.core.audit.query(resource_id=victim_id)
     assert [(e.action, e.outcome) for e in audit if e.action.startswith("key.")] == [("key.refused", "denied")]
 
 
+async def test_casework_gets_the_key_for_a_legal_aid_organisation_the_victim_shares_with_audited(intake):
+    victim_id = await register(intake)
+    async with service_client(intake, "svc-casework") as casework:
+        released = await casework.post(f"/internal/keys/{victim_id}/release", json=LEGAL_SUPPORT)
+    assert released.status_code == 200
+    [entry] = [e for e in await intake.deps.core.audit.query(resource_id=victim_id) if e.action.startswith("key.")]
+    assert (entry.action, entry.reason, entry.owner_organisation) == ("key.released", "for org-legal", "org-amdh")
+
+
+async def test_key_is_refused_for_an_organisation_the_victim_did_not_consent_to_share_with(intake):
+    victim_id = await register(intake)  # shares with org-legal only
+    async with service_client(intake, "svc-casework") as casework:
+        refused = await casework.post(f"/internal/keys/{victim_id}/release",
+                                      json={"purpose": "legal_support", "organisation": "org-wildaf"})
+    assert refused.status_code == 403
+    assert (refused.json()["errors"][0]["field"], refused.json()["code"]) == ("organisation", "sharing_consent_missing")
+    audit = await intake.deps.core.audit.query(resource_id=victim_id)
+    assert [(e.action, e.outcome, e.reason) for e in audit if e.action.startswith("key.")] == [
+        ("key.refused", "denied", "sharing_consent_missing for org-wildaf")]
+
+
+async def test_key_for_legal_support_is_refused_when_no_organisation_is_named(intake):
+    victim_id = await register(intake)
+    async with service_client(intake, "svc-casework") as casework:
+        refused = await casework.post(f"/internal/keys/{victim_id}/release", json={"purpose": "legal_support"})
+    assert refused.status_code == 403
+    assert refused.json()["errors"][0] == {"field": "organisation", "code": "key_organisation_required",
+                                           "reason": "Indiquez l'organisation d'aide juridique pour laquelle la clé "
+                                                     "est demandée."}
+
+
 async def test_a_service_may_ask_only_for_its_own_purpose(intake):
     victim_id = await register(intake)
     async with service_client(intake, "svc-notify") as notify:
-        refused = await notify.post(f"/internal/keys/{victim_id}/release", json={"purpose": "legal_support"})
+        refused = await notify.post(f"/internal/keys/{victim_id}/release", json=LEGAL_SUPPORT)
     assert refused.status_code == 403
 
 
@@ -72,7 +106,7 @@ async def test_key_release_needs_a_service_token_with_the_decrypt_scope(intake):
 
 async def test_key_of_an_unknown_victim_is_404(intake):
     async with service_client(intake, "svc-casework") as casework:
-        missing = await casework.post("/internal/keys/no-such-victim/release", json={"purpose": "legal_support"})
+        missing = await casework.post("/internal/keys/no-such-victim/release", json=LEGAL_SUPPORT)
     assert missing.status_code == 404
 
 
@@ -81,7 +115,7 @@ async def test_key_of_an_erased_victim_is_410(intake):
     async with intake.client("documentation_officer") as officer:
         await officer.post(f"/victims/{victim_id}/erasure", json={"reason": "consent_withdrawn"})
     async with service_client(intake, "svc-casework") as casework:
-        gone = await casework.post(f"/internal/keys/{victim_id}/release", json={"purpose": "legal_support"})
+        gone = await casework.post(f"/internal/keys/{victim_id}/release", json=LEGAL_SUPPORT)
     assert gone.status_code == 410
 
 
@@ -125,3 +159,24 @@ async def test_the_rotation_command_rewraps_keys_like_the_endpoint(intake):
     assert stored["wrapped"]["kek_id"] == report["kek_id"] != old.deps.keyring.current.key_id
     await intake.deps.core.client.drop_database(on_old.mongo_db)
     await old.close()
+
+
+async def test_rotation_rewraps_incidents_keys_too_and_their_narratives_stay_readable(intake):
+    old_kek, new_kek = random_kek(), random_kek()
+    on_old = intake.settings.model_copy(update={"mongo_db": intake.settings.mongo_db + "_inc",
+                                                "kek_source": SecretStr(old_kek)})
+    rotating = on_old.model_copy(update={"kek_source": SecretStr(new_kek),
+                                         "kek_previous_sources": [SecretStr(old_kek)]})
+    on_new = on_old.model_copy(update={"kek_source": SecretStr(new_kek)})
+    old, middle, new = (Intake.build(intake.infra, s, intake.private_key) for s in (on_old, rotating, on_new))
+    async with old.client("monitor") as monitor:
+        incident_id = (await monitor.post("/incidents", json=incident_body(narrative="Récit du témoin."))).json()["id"]
+    async with middle.client("admin", org=None) as admin:
+        report = await admin.post("/admin/keys/rotate")
+    async with new.client("monitor") as monitor:
+        read = await monitor.get(f"/incidents/{incident_id}/narrative")
+    assert report.json()["rewrapped"] == 1
+    assert read.json()["narrative"] == "Récit du témoin."
+    await intake.deps.core.client.drop_database(on_old.mongo_db)
+    for harness in (old, middle, new):
+        await harness.close()

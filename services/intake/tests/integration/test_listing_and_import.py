@@ -98,7 +98,8 @@ HEADER = "external_reference,occurred_on,date_precision,region,cercle,violation_
 CSV_TEXT = HEADER + """latitude,longitude
 AMDH-001,2022-03-27,day,mopti,mopti/djenne,massacre|pillage,national_armed_forces,14.1,-4.5
 AMDH-002,2022-04,month,gao,,abduction,jihadist_armed_groups,,
-AMDH-003,2099-01-01,day,mopti,,massacre,,,
+"""
+BAD_CSV_TEXT = CSV_TEXT + """AMDH-003,2099-01-01,day,mopti,,massacre,,,
 AMDH-004,2022-01-01,day,atlantis,,massacre,,,
 AMDH-001,2022-01-02,day,mopti,,massacre,,,
 AMDH-005,2021-01-01,year,segou,,torture,,15.0,
@@ -116,17 +117,33 @@ async def finished(intake, client, job_id: str):
     return await wait_for(done)
 
 
-async def test_import_reports_each_bad_row_and_imports_the_good_ones(intake):
+async def test_a_file_with_a_refused_row_imports_nothing_and_reports_every_row(intake):
+    before = await intake.counts()
     async with intake.client("monitor", org="org-import") as monitor:
-        started = await import_file(monitor, CSV_TEXT)
+        started = await import_file(monitor, BAD_CSV_TEXT)
         assert started.status_code == 202, started.text
         job = await finished(intake, monitor, started.json()["id"])
         listed = (await monitor.get("/incidents")).json()["items"]
-    assert (job["total"], job["accepted"], job["rejected"], job["created"]) == (6, 2, 4, 2)
-    assert job["processed"] == 2 and job["status"] == "completed"
-    errors = {(e["row"], e["field"]) for e in job["errors"]}
-    assert errors == {(4, "occurred_on"), (5, "region"), (6, "external_reference"), (7, "longitude")}
-    assert sorted(i["external_reference"] for i in listed) == ["AMDH-001", "AMDH-002"]
+    assert (job["total"], job["accepted"], job["rejected"], job["created"]) == (6, 0, 4, 0)
+    assert job["processed"] == 0 and job["status"] == "completed"
+    errors = {(e["row"], e["field"], e["code"]) for e in job["errors"]}
+    assert errors == {(4, "occurred_on", "incident_date_in_future"), (5, "region", "unknown_term"),
+                      (6, "external_reference", "row_repeats_reference"), (7, "longitude", "float_parsing")}
+    after = await intake.counts()
+    assert listed == [] and {**after, "import_jobs": 0} == {**before, "import_jobs": 0}  # only the report is new
+
+
+async def test_the_per_row_report_is_written_in_the_readers_language(intake):
+    async with intake.client("monitor", org="org-import-lang") as monitor:
+        job_id = (await import_file(monitor, BAD_CSV_TEXT)).json()["id"]
+        await finished(intake, monitor, job_id)
+        fr = (await monitor.get(f"/incidents/imports/{job_id}")).json()
+        en = (await monitor.get(f"/incidents/imports/{job_id}", headers={"Accept-Language": "en"})).json()
+    fr_reason = {e["row"]: e["reason"] for e in fr["errors"]}
+    en_reason = {e["row"]: e["reason"] for e in en["errors"]}
+    assert fr_reason[4] == "La date de l'incident est dans le futur."
+    assert en_reason[4] == "The incident date is in the future."
+    assert fr_reason[6] == "Cette référence figure déjà à la ligne 2."
 
 
 async def test_importing_the_same_file_again_changes_nothing(intake):

@@ -26,8 +26,10 @@ async def test_every_published_event_matches_its_committed_schema(intake):
             acts=[{"violation_type": "torture", "victim_ids": [victim_id]}]))).json()["id"]
         await officer.patch(f"/incidents/{incident_id}", json={"cercle": "mopti/djenne"})
         await officer.post(f"/incidents/{incident_id}/verification", json={"status": "pending", "reason": "check"})
-        await officer.put(f"/victims/{victim_id}/consent", json={"legal_support": True, "statistics": True})
-        await officer.post(f"/victims/{victim_id}/referrals", json={"needs": ["legal_advice"], "urgency": "medium"})
+        await officer.put(f"/victims/{victim_id}/consent", json={"legal_support": True, "statistics": True,
+                                                                 "sharing": ["org-wildaf"]})
+        await officer.post(f"/victims/{victim_id}/referrals", json={"needs": ["legal_advice"], "urgency": "medium",
+                                                                    "receiving_organisation": "org-wildaf"})
         evidence_id = (await officer.post("/evidence", files={"file": ("p.png", PNG, "image/png")})).json()["id"]
         await officer.post(f"/evidence/{evidence_id}/custody", json={"step": "transferred", "to": "icc-otp"})
         await officer.post(f"/victims/{victim_id}/erasure", json={"reason": "consent_withdrawn"})
@@ -89,7 +91,7 @@ async def test_a_redelivered_referral_refers_once(intake):
     async with intake.client("monitor", org="org-retry") as monitor:
         victim_id = (await monitor.post("/victims", json=victim_body())).json()["id"]
         headers = {"Idempotency-Key": "retry-referral-0001"}
-        body = {"needs": ["legal_advice"], "urgency": "low"}
+        body = {"needs": ["legal_advice"], "urgency": "low", "receiving_organisation": "org-legal"}
         first = await monitor.post(f"/victims/{victim_id}/referrals", json=body, headers=headers)
         second = await monitor.post(f"/victims/{victim_id}/referrals", json=body, headers=headers)
     assert first.status_code == second.status_code == 201 and first.json() == second.json()

@@ -106,12 +106,13 @@ async def test_referral_with_consent_carries_the_name_only_as_ciphertext(intake)
         incident_id = (await monitor.post("/incidents", json=incident_body())).json()["id"]
         referred = await monitor.post(f"/victims/{victim_id}/referrals", json={
             "needs": ["legal_representation", "psychosocial_support"], "urgency": "high",
-            "incident_ids": [incident_id]})
+            "incident_ids": [incident_id], "receiving_organisation": "org-legal"})
     assert referred.status_code == 201, referred.text
     commit = await intake.db["events"].find_one({"_id": f"{victim_id}:0000000002"})
     data = commit["events"][0]["data"]
     assert commit["events"][0]["type"] == "intake.victim.referred.v1"
     assert data["referral_id"] == referred.json()["referral_id"] and data["incident_ids"] == [incident_id]
+    assert data["receiving_organisation"] == "org-legal"
     assert data["name_ciphertext"].startswith("v1.") and "Aïssata" not in str(commit)
 
 
@@ -121,10 +122,11 @@ async def test_referral_without_legal_support_consent_is_a_409_and_writes_nothin
     victim_id = await register(intake, body)
     async with intake.client("monitor") as monitor:
         refused = await monitor.post(f"/victims/{victim_id}/referrals",
-                                     json={"needs": ["legal_advice"], "urgency": "low"})
+                                     json={"needs": ["legal_advice"], "urgency": "low",
+                                           "receiving_organisation": "org-legal"})
     assert refused.status_code == 409
-    assert refused.json()["errors"] == [{"field": "consent.legal_support",
-                                         "reason": "the victim has not consented to legal support"}]
+    assert refused.json()["errors"] == [{"field": "consent.legal_support", "code": "legal_support_consent_missing",
+                                         "reason": "La victime n'a pas consenti à l'accompagnement juridique."}]
     assert await intake.db["events"].find_one({"_id": f"{victim_id}:0000000002"}) is None
 
 
@@ -132,8 +134,39 @@ async def test_referral_naming_an_unknown_incident_is_refused(intake):
     victim_id = await register(intake)
     async with intake.client("monitor") as monitor:
         refused = await monitor.post(f"/victims/{victim_id}/referrals",
-                                     json={"needs": ["legal_advice"], "urgency": "low", "incident_ids": ["nope"]})
+                                     json={"needs": ["legal_advice"], "urgency": "low", "incident_ids": ["nope"],
+                                           "receiving_organisation": "org-legal"})
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "incident_ids.0"
+
+
+async def test_referral_to_an_organisation_outside_the_victims_sharing_consent_is_a_409_and_writes_nothing(intake):
+    victim_id = await register(intake)  # shares with org-legal only
+    async with intake.client("monitor") as monitor:
+        refused = await monitor.post(f"/victims/{victim_id}/referrals", json={
+            "needs": ["legal_advice"], "urgency": "low", "receiving_organisation": "org-wildaf"})
+    assert refused.status_code == 409
+    assert refused.json()["errors"][0] == {"field": "receiving_organisation", "code": "sharing_consent_missing",
+                                           "reason": "La victime n'a pas consenti au partage de son dossier avec "
+                                                     "cette organisation."}
+    assert await intake.db["events"].find_one({"_id": f"{victim_id}:0000000002"}) is None
+
+
+async def test_referral_to_an_unknown_organisation_is_a_422_naming_the_field(intake):
+    victim_id = await register(intake)
+    async with intake.client("monitor") as monitor:
+        refused = await monitor.post(f"/victims/{victim_id}/referrals", json={
+            "needs": ["legal_advice"], "urgency": "low", "receiving_organisation": "org-nowhere"})
+    assert refused.status_code == 422
+    assert (refused.json()["errors"][0]["field"], refused.json()["code"]) == ("receiving_organisation", "unknown_term")
+
+
+async def test_registration_sharing_with_an_unknown_organisation_is_a_422_naming_its_position(intake):
+    body = victim_body()
+    body["consent"]["sharing"] = ["org-legal", "org-nowhere"]
+    async with intake.client("monitor") as monitor:
+        refused = await monitor.post("/victims", json=body)
+    assert refused.status_code == 422
+    assert (refused.json()["errors"][0]["field"], refused.json()["code"]) == ("consent.sharing.1", "unknown_term")
 
 
 async def test_erasure_shreds_key_and_ciphertexts_keeps_the_audit_fact(intake):
@@ -200,4 +233,13 @@ async def test_a_phone_that_cannot_be_e164_is_a_422_naming_the_field(intake):
     async with intake.client("monitor") as monitor:
         refused = await monitor.post("/victims", json=body)
     assert refused.status_code == 422
-    assert refused.json()["errors"] == [{"field": "identity.phone", "reason": refused.json()["detail"]}]
+    assert refused.json()["errors"] == [{"field": "identity.phone", "reason": refused.json()["detail"],
+                                         "code": "phone_not_routable"}]
+
+
+async def test_an_organisation_claim_of_any_shape_is_audited_without_failing_the_registration(intake):
+    async with intake.client("monitor", org="o") as monitor:
+        registered = await monitor.post("/victims", json=victim_body())
+    assert registered.status_code == 201, registered.text
+    [entry] = await intake.deps.core.audit.query(resource_id=registered.json()["id"])
+    assert entry.owner_organisation == "o"

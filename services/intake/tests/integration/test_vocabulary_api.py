@@ -34,6 +34,14 @@ async def test_regions_nest_cercles_and_communes_of_the_2023_map(intake):
     assert len(body["terms"]) == 20
 
 
+async def test_the_coalitions_organisations_are_served_with_their_kind(intake):
+    async with intake.client("monitor") as monitor:
+        body = (await monitor.get("/vocabularies/organisations")).json()
+    kinds = {term["code"]: term["kind"] for term in body["terms"]}
+    assert kinds["org-legal"] == kinds["org-wildaf"] == "legal_aid" and kinds["org-amdh"] == "documentation"
+    assert {"legal_aid", "documentation"} <= {kind["code"] for kind in body["kinds"]}
+
+
 async def test_an_unknown_vocabulary_is_404_naming_the_known_ones(intake):
     async with intake.client("monitor") as monitor:
         missing = await monitor.get("/vocabularies/colours")

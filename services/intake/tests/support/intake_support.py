@@ -22,6 +22,7 @@ from servicekit.testing import Infra, read_topic, unique_name
 
 ORG = "org-amdh"
 OTHER_ORG = "org-fidh"
+LEGAL_AID = "org-legal"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + os.urandom(64)
 
 
@@ -42,7 +43,7 @@ def victim_body(**overrides: Any) -> dict[str, Any]:
         "sex": "female", "age_band": "25-39", "region": "mopti",
         "identity": {"name": "Aïssata N'Diaye", "phone": "+223 76 00 00 01"},
         "consent": {"legal_support": True, "notifications": {"granted": True, "channel": "sms", "language": "bm"},
-                    "statistics": True},
+                    "sharing": [LEGAL_AID], "statistics": True},
     }
     body.update(overrides)
     return body

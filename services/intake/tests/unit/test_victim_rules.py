@@ -52,8 +52,14 @@ def test_an_empty_safe_window_is_refused():
 
 def test_a_consent_change_is_the_next_version_and_sharing_is_deduplicated():
     victim = registered()
-    [event] = change_consent(victim, viewer=MONITOR, consent=consent(sharing=["org-b", "org-a", "org-b"]))
-    assert (event.version, event.sharing) == (2, ["org-a", "org-b"])
+    [event] = change_consent(victim, viewer=MONITOR, consent=consent(sharing=["org-wildaf", "org-fidh", "org-wildaf"]))
+    assert (event.version, event.sharing) == (2, ["org-fidh", "org-wildaf"])
+
+
+def test_sharing_with_an_organisation_outside_the_vocabulary_is_refused_naming_its_position():
+    with pytest.raises(InvalidInput) as refused:
+        change_consent(registered(), viewer=MONITOR, consent=consent(sharing=["org-legal", "org-nowhere"]))
+    assert refused.value.field == "consent.sharing.1"
 
 
 def test_the_same_consent_again_is_no_change():
@@ -63,23 +69,43 @@ def test_the_same_consent_again_is_no_change():
 
 def test_referral_without_legal_support_consent_is_a_conflict_on_that_consent():
     with pytest.raises(Conflict) as refused:
-        refer(registered(), viewer=MONITOR, referral_id="r-1", needs=["legal_advice"], urgency="low",
-              incident_ids=[], name_ciphertext=None)
+        refer(registered(sharing=["org-legal"]), viewer=MONITOR, referral_id="r-1", needs=["legal_advice"],
+              urgency="low", incident_ids=[], receiving_organisation="org-legal", name_ciphertext=None)
     assert refused.value.field == "consent.legal_support"
 
 
-def test_referral_with_consent_names_the_referring_organisation():
-    [event] = refer(registered(legal_support=True), viewer=MONITOR, referral_id="r-1",
+def test_referral_with_consent_names_the_referring_and_the_receiving_organisation():
+    [event] = refer(registered(legal_support=True, sharing=["org-legal"]), viewer=MONITOR, referral_id="r-1",
                     needs=["psychosocial_support", "legal_advice"], urgency="critical", incident_ids=["i-2", "i-1"],
-                    name_ciphertext="v1.n.c")
-    assert event.referring_organisation == "org-amdh" and event.needs == ["legal_advice", "psychosocial_support"]
+                    receiving_organisation="org-legal", name_ciphertext="v1.n.c")
+    assert (event.referring_organisation, event.receiving_organisation) == ("org-amdh", "org-legal")
+    assert event.needs == ["legal_advice", "psychosocial_support"]
     assert event.incident_ids == ["i-1", "i-2"] and event.name_ciphertext == "v1.n.c"
+
+
+def test_referral_to_an_organisation_the_victim_did_not_consent_to_share_with_is_a_conflict():
+    with pytest.raises(Conflict) as refused:
+        refer(registered(legal_support=True, sharing=["org-legal"]), viewer=MONITOR, referral_id="r-1",
+              needs=["legal_advice"], urgency="low", incident_ids=[], receiving_organisation="org-wildaf",
+              name_ciphertext=None)
+    assert refused.value.field == "receiving_organisation"
+    assert refused.value.extra["allowed"] == ["org-legal"]
+
+
+@pytest.mark.parametrize("addressee", ["org-nowhere", "org-fidh"])
+def test_referral_to_an_unknown_or_not_legal_aid_organisation_is_invalid(addressee):
+    with pytest.raises(InvalidInput) as refused:
+        refer(registered(legal_support=True, sharing=["org-legal", "org-fidh"]), viewer=MONITOR, referral_id="r-1",
+              needs=["legal_advice"], urgency="low", incident_ids=[], receiving_organisation=addressee,
+              name_ciphertext=None)
+    assert refused.value.field == "receiving_organisation"
 
 
 def test_another_organisation_may_not_refer():
     with pytest.raises(NotFound):
-        refer(registered(legal_support=True), viewer=Viewer.of("org-other", {"monitor"}), referral_id="r-1",
-              needs=["legal_advice"], urgency="low", incident_ids=[], name_ciphertext=None)
+        refer(registered(legal_support=True, sharing=["org-legal"]), viewer=Viewer.of("org-other", {"monitor"}),
+              referral_id="r-1", needs=["legal_advice"], urgency="low", incident_ids=[],
+              receiving_organisation="org-legal", name_ciphertext=None)
 
 
 def test_erasure_withdraws_every_consent_and_refuses_later_changes():

@@ -42,6 +42,8 @@ class VictimRegisteredV1(_Consumed):
     """intake.victim.registered.v1 (consent arrives right after it, in intake.victim.consent_changed.v1)."""
 
     victim_id: Id
+    organisation: str | None = Field(default=None,
+                                     description="The organisation that documented her (audit entries name it)")
     notifications: NotificationPreferences = Field(default_factory=NotificationPreferences)
     phone_ciphertext: str | None = Field(default=None, max_length=4096)
     email_ciphertext: str | None = Field(default=None, max_length=4096)
@@ -68,6 +70,14 @@ class ReferralAcceptedV1(_Consumed):
     case_id: Id
 
 
+class CaseVictimRemovedV1(_Consumed):
+    """casework.case.victim_removed.v1"""
+
+    case_id: Id
+    victim_id: Id
+    reason: Literal["consent_withdrawn", "victim_erased"]
+
+
 class CaseStageChangedV1(_Consumed):
     """casework.case.stage_changed.v1"""
 
@@ -83,6 +93,7 @@ class HearingV1(_Consumed):
     case_id: Id | None = None
     victim_ids: list[Id] = Field(default_factory=list, max_length=500)
     starts_at: datetime
+    court_code: str = Field(default="", max_length=80)
     court: str = Field(default="", max_length=120, validation_alias=AliasChoices("court", "court_name"))
     city: str = Field(default="", max_length=80, validation_alias=AliasChoices("city", "court_city"))
 
@@ -100,5 +111,6 @@ class HearingCancelledV1(_Consumed):
     case_id: Id | None = None
     victim_ids: list[Id] = Field(default_factory=list, max_length=500)
     starts_at: datetime | None = None
+    court_code: str = Field(default="", max_length=80)
     court: str = Field(default="", max_length=120, validation_alias=AliasChoices("court", "court_name"))
     city: str = Field(default="", max_length=80, validation_alias=AliasChoices("city", "court_city"))

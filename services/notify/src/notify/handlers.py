@@ -13,6 +13,7 @@ from .bootstrap import Deps
 from .channels import DeliveryReport, InboundSms
 from .consumed import (
     CaseStageChangedV1,
+    CaseVictimRemovedV1,
     HearingCancelledV1,
     HearingV1,
     ReferralAcceptedV1,
@@ -40,7 +41,7 @@ async def register_recipient(event: ConsumedEvent, deps: Deps) -> None:
     data = VictimRegisteredV1.model_validate(_with_subject(event, "victim_id"))
     await deps.recipients.register(data.victim_id, preferences=data.notifications.as_update(),
                                    phone_ciphertext=data.phone_ciphertext, email_ciphertext=data.email_ciphertext,
-                                   now=event.envelope.time)
+                                   now=event.envelope.time, organisation=data.organisation)
 
 
 async def change_recipient_consent(event: ConsumedEvent, deps: Deps) -> None:
@@ -64,6 +65,18 @@ async def erase_recipient(event: ConsumedEvent, deps: Deps) -> None:
     await deps.recipients.erase(data.victim_id, at=event.envelope.time)
     pending = await deps.queue.ids_for_victim(data.victim_id)
     await cancel_pending(deps, pending, always("erased"), consumer_context(event))
+
+
+async def forget_case_for_victim(event: ConsumedEvent, deps: Deps) -> None:
+    """A victim left a collective case: nothing more about that case reaches her (her other messages stay)."""
+    data = CaseVictimRemovedV1.model_validate(_with_subject(event, "case_id"))
+    reason: CancelReason = "erased" if data.reason == "victim_erased" else "no_consent"
+
+    def about_that_case(delivery: Delivery) -> CancelReason | None:
+        return reason if delivery.case_id == data.case_id else None
+
+    await cancel_pending(deps, await deps.queue.ids_for_victim(data.victim_id), about_that_case,
+                         consumer_context(event))
 
 
 async def notify_referral_accepted(event: ConsumedEvent, deps: Deps) -> None:
@@ -102,7 +115,8 @@ async def notify_hearing_rescheduled(event: ConsumedEvent, deps: Deps) -> None:
 async def _hearing_set(event: ConsumedEvent, deps: Deps, kind: MessageKind) -> None:
     data = HearingV1.model_validate(_with_subject(event, "hearing_id"))
     hearing = Hearing(hearing_id=data.hearing_id, case_id=data.case_id, starts_at=data.starts_at, court=data.court,
-                      city=data.city, status="scheduled", revision=event.id, revised_at=event.envelope.time)
+                      city=data.city, status="scheduled", revision=event.id, revised_at=event.envelope.time,
+                      court_code=data.court_code)
     if await deps.hearings.apply(hearing, data.victim_ids) == "outdated":
         return  # older than what notify already knows; a redelivery of the current one plans what is missing
     ctx = consumer_context(event)
@@ -147,7 +161,7 @@ def _cancelled_hearing(data: HearingCancelledV1, known: Hearing | None, event: C
     return Hearing(hearing_id=data.hearing_id, case_id=data.case_id or (known.case_id if known else None),
                    starts_at=starts_at, court=data.court or (known.court if known else ""),
                    city=data.city or (known.city if known else ""), status="cancelled", revision=event.id,
-                   revised_at=event.envelope.time)
+                   revised_at=event.envelope.time, court_code=data.court_code or (known.court_code if known else ""))
 
 
 async def _cancel_outdated(deps: Deps, hearing_id: str, current_event_id: str, *, cancelled: bool,
@@ -205,6 +219,7 @@ async def opt_out_by_reply(deps: Deps, inbound: InboundSms) -> int:
     for victim_id in victim_ids:
         await deps.core.audit.record(AuditEntry(
             actor=ctx.actor, action="recipient.opted_out", resource_type="victim", resource_id=victim_id,
-            purpose="opt-out by SMS reply", outcome="allowed", correlation_id=ctx.correlation_id))
+            purpose="opt-out by SMS reply", outcome="allowed", correlation_id=ctx.correlation_id,
+            owner_organisation=await deps.recipients.owner(victim_id)))
         await cancel_pending(deps, await deps.queue.ids_for_victim(victim_id), always("opted_out"), ctx)
     return len(victim_ids)

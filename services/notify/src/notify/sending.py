@@ -71,7 +71,7 @@ class Sender:
         variables = message_variables(
             delivery.kind, language=recipient.language, org_name=settings.org_name,
             callback_phone=settings.callback_phone, hearing_starts_at=hearing.starts_at if hearing else None,
-            hearing_place=hearing.place if hearing else None)
+            hearing_place=hearing.place_in(recipient.language) if hearing else None)
         return render(delivery.kind, recipient.language, variables, shared_phone=recipient.shared_phone)
 
     def _channel_ready(self, delivery: Delivery) -> bool:
@@ -133,7 +133,7 @@ class Sender:
             await _best_effort(self._index_phone(delivery.victim_id, contact))
         if delivery.channel == "sms" and channels.sms is not None:
             callbacks = channels.status_callbacks(self.deps.settings.public_base_url)
-            result = await channels.sms.send(contact, message.body, status_callbacks=callbacks)
+            result = await channels.sms.send(contact, message.sms_body, status_callbacks=callbacks)
         elif delivery.channel == "email" and channels.email is not None:
             result = await channels.email.send(contact, message.subject, message.body)
         else:
@@ -144,7 +144,8 @@ class Sender:
     async def _audit_decryption(self, delivery: Delivery) -> None:
         entry = AuditEntry(actor=ACTOR, action="contact.decrypted", resource_type="victim",
                            resource_id=delivery.victim_id, purpose=f"notification {delivery.kind.value}",
-                           reason=f"delivery {delivery.id}", outcome="allowed", correlation_id=delivery.id)
+                           reason=f"delivery {delivery.id}", outcome="allowed", correlation_id=delivery.id,
+                           owner_organisation=await self.deps.recipients.owner(delivery.victim_id))
         await durably(lambda: self.deps.core.audit.record(entry))
 
     async def _record(self, delivery: Delivery, result: RouteResult, message: RenderedMessage, contact: str) -> None:
@@ -159,7 +160,7 @@ class Sender:
         if result.provider_message_id:
             message_id = result.provider_message_id
             await durably(lambda: deps.providers.link(result.provider or "", message_id, delivery.id))
-        sms = analyze(message.body) if delivery.channel == "sms" else None
+        sms = analyze(message.sms_body) if delivery.channel == "sms" else None
         decide = partial(lifecycle.record_sent, now=now, provider=result.provider, attempts=len(result.attempts),
                          segments=sms.segments if sms else None, encoding=sms.encoding if sms else None)
         await durably(lambda: deps.store.execute(DELIVERY, delivery.id, decide,

@@ -7,6 +7,7 @@ from servicekit.runtime import ConsumerGroup
 from .handlers import (
     change_recipient_consent,
     erase_recipient,
+    forget_case_for_victim,
     notify_hearing_cancelled,
     notify_hearing_rescheduled,
     notify_hearing_scheduled,
@@ -31,6 +32,7 @@ MESSAGES = ConsumerGroup(
     subscriptions={
         "casework.referral.accepted.v1": [notify_referral_accepted],
         "casework.case.stage_changed.v1": [notify_stage_changed],
+        "casework.case.victim_removed.v1": [forget_case_for_victim],
         "casework.hearing.scheduled.v1": [notify_hearing_scheduled],
         "casework.hearing.rescheduled.v1": [notify_hearing_rescheduled],
         "casework.hearing.cancelled.v1": [notify_hearing_cancelled],

@@ -97,6 +97,8 @@ async def test_delivery_history_is_for_notify_admins_and_every_read_is_audited(
     reads = [e for e in entries if e.action == "deliveries.read"]
     assert [(e.actor, e.outcome) for e in reads] == [("admin-7", "allowed")]
     assert any(e.action == "contact.decrypted" for e in entries)
+    # Each entry names the organisation that documented her, whose officers may read it.
+    assert {e.owner_organisation for e in entries} == {"org-amdh"}
 
 
 async def test_one_delivery_shows_its_history(notify: Any, api: Any, sms_gateway: Any, token: Any) -> None:

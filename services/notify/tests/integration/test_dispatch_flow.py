@@ -121,6 +121,25 @@ async def test_without_any_channel_configured_messages_wait_pending(bare_notify:
     assert await bare_notify.deps.queue.ids_for_victim(victim) == [delivery.id]
 
 
+async def test_a_bambara_speaker_hears_the_date_in_words_and_the_court_in_bambara(notify: Any,
+                                                                                  sms_gateway: Any) -> None:
+    phone = new_phone()
+    victim = await notify.register(phone=phone, language="bm")
+    hearing_id = f"h-{uuid.uuid4()}"
+    starts_at = notify.clock() + timedelta(days=10)
+    await notify.feed("casework.hearings", "casework.hearing.scheduled.v1", hearing_id, {
+        "hearing_id": hearing_id, "case_id": "case-1", "victim_ids": [victim], "court_code": "ml-tgi-bamako-c3",
+        "court_name": "Tribunal de grande instance de la Commune III du District de Bamako", "city": "Bamako",
+        "starts_at": starts_at.isoformat(), "purpose": "trial"})
+    await notify.tick()
+    (call,) = sms_to(sms_gateway, phone)
+    body = call.form["message"]
+    assert "Komini III, Bamako" in body and "Tribunal" not in body  # the court named in Bambara
+    assert "kalo tile" in body and "/20" not in body  # the date written out, not 12/03/2026
+    sent = [d for d in await notify.deliveries_of(victim) if d.status == "sent"]
+    assert [d.segments for d in sent] in ([1], [2])
+
+
 async def test_a_shared_phone_gets_the_generic_wording(notify: Any, sms_gateway: Any) -> None:
     phone = new_phone()
     victim = await notify.register(phone=phone, language="bm", shared_phone=True)

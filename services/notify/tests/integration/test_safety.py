@@ -163,3 +163,23 @@ async def test_published_delivery_events_carry_ids_and_status_never_content(noti
     assert phone[4:] not in raw and body not in raw and "Mopti" not in raw
     assert all("status" in data for data in payloads)
     assert any(data.get("victim_id") == victim for data in payloads)
+
+
+async def test_a_victim_leaving_a_collective_case_gets_nothing_more_about_it_and_the_others_still_do(
+        notify: Any, sms_gateway: Any) -> None:
+    leaving, staying = await notify.register(phone=new_phone()), await notify.register(phone=new_phone())
+    hearing_id = f"h-{uuid.uuid4()}"
+    await notify.hearing_event("scheduled", hearing_id, [leaving, staying], notify.clock() + timedelta(days=10))
+    other_case = {"hearing_id": f"h-{uuid.uuid4()}", "case_id": "case-2", "victim_ids": [leaving],
+                  "court_code": "tgi-mopti", "court_name": "Tribunal de grande instance de Mopti", "city": "Mopti",
+                  "starts_at": (notify.clock() + timedelta(days=10)).isoformat(), "purpose": "trial"}
+    await notify.feed("casework.hearings", "casework.hearing.scheduled.v1", other_case["hearing_id"], other_case)
+    await notify.tick()
+    await notify.feed("casework.cases", "casework.case.victim_removed.v1", "case-1", {
+        "case_id": "case-1", "victim_id": leaving, "referral_id": "ref-2", "reason": "consent_withdrawn"})
+    left = {(d.case_id, d.kind.value, d.reminder_offset_hours): (d.status, d.reason)
+            for d in await notify.deliveries_of(leaving)}
+    assert left[("case-1", "hearing_reminder", 72)] == ("cancelled", "no_consent")
+    assert left[("case-1", "hearing_reminder", 24)] == ("cancelled", "no_consent")
+    assert left[("case-2", "hearing_reminder", 72)][0] == "pending"
+    assert {s for s, _ in (await statuses(notify, staying)).values()} == {"sent", "pending"}

@@ -178,7 +178,7 @@ def test_format_when_uses_bamako_time_and_the_language() -> None:
     moment = datetime(2025, 8, 4, 9, 5, tzinfo=UTC)  # Bamako is UTC+0 all year
     assert format_when(moment, "fr") == {"date": "lundi 4 aout 2025", "time": "9h05"}
     assert format_when(moment, "en") == {"date": "Monday 4 August 2025", "time": "09:05"}
-    assert format_when(moment, "bm") == {"date": "04/08/2025", "time": "09:05"}
+    assert format_when(moment, "bm") == {"date": "Ntɛnɛ, Utikalo tile 4, 2025", "time": "09:05"}
 
 
 def test_format_when_refuses_naive_datetimes() -> None:

@@ -1,5 +1,5 @@
-// CSV import: the file goes to intake, which checks every row; the screen follows the job with a
-// progress bar and lists each refused row with its field and reason.
+// CSV import: the file goes to intake, which checks every row and imports all of them or none; the
+// screen follows the job with a progress bar and lists each refused row with its field and reason.
 import { useEffect, useState, type FormEvent } from "react";
 import { useServices } from "../../app/context";
 import { Field, PageTitle, ProblemView, Status, useFieldLabel } from "../../app/ui";
@@ -55,6 +55,7 @@ export function ImportScreen() {
       {job && (
         <div className="subform" data-testid="import-job" data-status={job.status}>
           <h2>{t(`import.status.${job.status}`)}</h2>
+          {job.status === "completed" && job.rejected > 0 && <Status kind="warn">{t("import.nothingImported")}</Status>}
           <label htmlFor="import-progress">{t("import.progress", { done: job.processed, total: job.accepted })}</label>
           <progress id="import-progress" max={Math.max(1, job.accepted)} value={job.processed} />
           <dl className="facts">

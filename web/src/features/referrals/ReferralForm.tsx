@@ -1,6 +1,9 @@
 // Referring a victim to legal support: needs and urgency from intake's contract; the action is disabled,
-// with the reason, when the victim did not consent to legal support (intake refuses it too, 409).
+// with the reason, when the victim did not consent to legal support (intake refuses it too, 409). The
+// referral is addressed to one of the legal-aid organisations (their kind comes from intake's organisations
+// vocabulary) the victim consented to share her file with; intake checks it again.
 import { useState, type FormEvent } from "react";
+import { useServices } from "../../app/context";
 import { QueuedNotice } from "../../app/QueuedNotice";
 import { useRouter } from "../../app/router";
 import { Field, PageTitle, Status } from "../../app/ui";
@@ -8,6 +11,7 @@ import { formatDay } from "../../lib/i18n/dates";
 import { useI18n } from "../../lib/i18n/i18n";
 import { useDevice } from "../../lib/queue/device";
 import { localRef, type QueueItem } from "../../lib/queue/model";
+import { label, useVocabulary, type Vocabulary } from "../../lib/vocab/vocab";
 import { VaultGate } from "../device/VaultGate";
 import { victimSummary } from "../incidents/ActsEditor";
 
@@ -24,9 +28,17 @@ function consentedToLegalSupport(item: QueueItem | undefined): boolean {
   return consent?.legal_support === true;
 }
 
+function sharedLegalAid(item: QueueItem | undefined, organisations: Vocabulary | null): string[] {
+  const sharing = (item?.payload.consent as { sharing?: string[] } | undefined)?.sharing ?? [];
+  const legalAid = new Set((organisations?.terms ?? []).filter((o) => o.kind === "legal_aid").map((o) => o.code));
+  return sharing.filter((code) => legalAid.has(code));
+}
+
 function ReferralFormInner() {
   const { t, language } = useI18n();
   const device = useDevice();
+  const { clients } = useServices();
+  const organisations = useVocabulary(clients, "organisations", device.online);
   const { query } = useRouter();
   const victims = device.items.filter((i) => i.kind === "victim");
   const incidents = device.items.filter((i) => i.kind === "incident");
@@ -34,14 +46,17 @@ function ReferralFormInner() {
   const [needs, setNeeds] = useState<string[]>([]);
   const [urgency, setUrgency] = useState("");
   const [incidentRefs, setIncidentRefs] = useState<string[]>([]);
+  const [addressee, setAddressee] = useState("");
   const [queued, setQueued] = useState<QueueItem | null>(null);
   const victim = victims.find((v) => v.id === victimId);
   const consented = consentedToLegalSupport(victim);
+  const addressees = sharedLegalAid(victim, organisations);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!victim || !consented) return;
-    const payload = { victim_id: victim.serverId ?? localRef(victim.id), needs, urgency, incident_ids: incidentRefs };
+    if (!victim || !consented || !addressees.includes(addressee)) return;
+    const payload = { victim_id: victim.serverId ?? localRef(victim.id), needs, urgency, incident_ids: incidentRefs,
+      receiving_organisation: addressee };
     setQueued(await device.enqueue({ kind: "referral", payload }));
   };
 
@@ -62,6 +77,19 @@ function ReferralFormInner() {
           )}
         </Field>
         {victim && !consented && <Status kind="warn">{t("referral.noConsent")}</Status>}
+        {victim && consented && addressees.length === 0 && <Status kind="warn">{t("referral.noSharing")}</Status>}
+        <Field label={t("field.receiving_organisation")}>
+          {(id) => (
+            <select id={id} value={addressee} onChange={(e) => setAddressee(e.target.value)} required>
+              <option value="">{t("common.choose")}</option>
+              {addressees.map((code) => (
+                <option key={code} value={code}>
+                  {label(organisations?.terms.find((o) => o.code === code), language, code)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <fieldset>
           <legend>{t("field.needs")}</legend>
           {NEEDS.map((need) => (
@@ -95,7 +123,8 @@ function ReferralFormInner() {
             })}
           </fieldset>
         )}
-        <button type="submit" className="primary" disabled={!victim || !consented || needs.length === 0}>
+        <button type="submit" className="primary"
+          disabled={!victim || !consented || needs.length === 0 || !addressees.includes(addressee)}>
           {t("referral.save")}
         </button>
         {victim && !consented && <p className="hint">{t("referral.disabledWhy")}</p>}

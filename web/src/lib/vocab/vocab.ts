@@ -22,7 +22,8 @@ export interface Vocabulary {
 }
 
 export const INTAKE_VOCABULARIES = ["regions", "violation_types", "perpetrator_categories", "involvement_degrees",
-  "verification_statuses", "source_reliability", "confidentiality_levels", "date_precisions"] as const;
+  "verification_statuses", "source_reliability", "confidentiality_levels", "date_precisions",
+  "organisations"] as const;
 export type IntakeVocabulary = (typeof INTAKE_VOCABULARIES)[number];
 
 export function label(term: Term | undefined, language: Language, fallback = ""): string {

@@ -55,7 +55,7 @@ async def read_action(action_id: PathId, principal: AggregateReader, deps: AppDe
     """One logged action with its frozen snapshots."""
     loaded = await deps.store.load(ACTION, action_id)
     if loaded.state is None:
-        raise NotFound("no such action")
+        raise NotFound("action_not_found")
     return ActionPublic.model_validate(loaded.state.model_dump())
 
 
@@ -99,5 +99,5 @@ async def read_recommendation(recommendation_id: PathId, principal: AggregateRea
     """One recommendation with its status history."""
     loaded = await deps.store.load(RECOMMENDATION, recommendation_id)
     if loaded.state is None:
-        raise NotFound("no such recommendation")
+        raise NotFound("recommendation_not_found")
     return RecommendationPublic.model_validate(loaded.state.model_dump())

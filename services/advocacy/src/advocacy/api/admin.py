@@ -40,7 +40,7 @@ async def start_rebuild(principal: Admin, deps: AppDeps, request: Request) -> di
     """Replay the consumed topics into fresh projections, then swap them in (follow it on GET)."""
     task: asyncio.Task[Any] | None = getattr(request.app.state, "rebuild_task", None)
     if task is not None and not task.done():
-        raise Conflict("a rebuild is already running")
+        raise Conflict("rebuild_running")
     request.app.state.rebuild_task = asyncio.create_task(rebuild(deps, GROUPS))
     return {"state": "started"}
 
@@ -49,5 +49,5 @@ async def start_rebuild(principal: Admin, deps: AppDeps, request: Request) -> di
 async def read_vocabulary(name: str, principal: AnyUser) -> dict[str, Any]:
     """A controlled vocabulary with French and English labels."""
     if name not in VOCABULARIES:
-        raise NotFound(f"no vocabulary named {name!r}", allowed=list(VOCABULARIES))
+        raise NotFound("vocabulary_not_found", allowed=list(VOCABULARIES))
     return vocabulary(name).to_public()

@@ -8,20 +8,20 @@ from fastapi import APIRouter, Path, Request, Response, status
 from servicekit.errors import NotFound
 
 from .. import handlers
-from ..domain.report import REPORT, Report
+from ..domain.report import FILE_NAME, REPORT, Report
 from .deps import AggregateReader, AppDeps, IdempotencyKey, Officer, command_context, organisation_of
 from .schemas import ReportCreate, ReportPublic
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 PathId = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,64}$")]
-FileName = Annotated[str, Path(pattern=r"^[a-z0-9_]+(/[a-z0-9_]+)?\.(html|csv|json|png)$")]
+FileName = Annotated[str, Path(pattern=FILE_NAME)]
 LIST_LIMIT = 500
 
 
 async def _published(deps: Any, report_id: str) -> Report:
     report = (await deps.store.load(REPORT, report_id)).state
     if report is None:
-        raise NotFound("no such report")
+        raise NotFound("report_not_found")
     return report  # type: ignore[no-any-return]
 
 
@@ -29,11 +29,13 @@ async def _published(deps: Any, report_id: str) -> Report:
              responses={401: {}, 403: {}, 422: {}})
 async def publish_report(body: ReportCreate, principal: Officer, deps: AppDeps, request: Request,
                          idempotency_key: IdempotencyKey = None) -> ReportPublic:
-    """Publish a report on a period: HTML with charts, CSV and JSON, frozen with their SHA-256."""
+    """Publish a report on a period in French or English: HTML with charts, the same as PDF, CSV and JSON,
+    frozen with their SHA-256."""
     report = await handlers.publish_report(
         deps, command_context(principal, request), organisation=organisation_of(principal),
         idempotency_key=idempotency_key, title=body.title, period_start=body.period_start,
-        period_end=body.period_end, verified_only=body.verified_only)
+        period_end=body.period_end, verified_only=body.verified_only, language=body.language,
+        csv_excel=body.csv_excel)
     return ReportPublic.model_validate(report.model_dump())
 
 
@@ -51,14 +53,14 @@ async def read_report(report_id: PathId, principal: AggregateReader, deps: AppDe
 
 
 @router.get("/{report_id}/files/{name:path}", responses={
-    200: {"content": {"text/html": {}, "text/csv": {}, "application/json": {}, "image/png": {}}},
+    200: {"content": {"text/html": {}, "application/pdf": {}, "text/csv": {}, "application/json": {}, "image/png": {}}},
     401: {}, 403: {}, 404: {}, 500: {"description": "the stored file no longer matches its SHA-256"}})
 async def download_file(report_id: PathId, name: FileName, principal: AggregateReader, deps: AppDeps) -> Response:
     """One frozen file of a report, served only if it still matches its published SHA-256."""
     report = await _published(deps, report_id)
     file = report.file(name)
     if file is None:
-        raise NotFound(f"this report has no file {name!r}", allowed=[f.name for f in report.files])
+        raise NotFound("report_file_not_found", allowed=[f.name for f in report.files])
     content = await deps.report_files.read(report_id, file)
     return Response(content, media_type=file.media_type,
                     headers={"ETag": f'"{file.sha256}"', "X-Content-SHA256": file.sha256,

@@ -35,6 +35,6 @@ async def one_indicator(name: str, principal: AggregateReader, deps: AppDeps, qu
     """One indicator for a period, protected (e.g. incidents-by-region: labels, values, total, disclosure)."""
     key = name.replace("-", "_")
     if key not in INDICATORS:
-        raise NotFound(f"no indicator named {name!r}; see /indicators/catalogue")
+        raise NotFound("indicator_not_found")
     shot, figure = await figures.indicator(deps, key, **query.model_dump())
     return {**figure, "indicator": name, "parameters": shot.parameters, "generation": shot.generation}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from servicekit.i18n import rule_error
 
 from ..domain.action import REFERENCE, AttachmentRef, IndicatorSnapshot
 from ..domain.published import INDICATORS
@@ -36,7 +37,7 @@ class PeriodQuery(Input):
     def _ends_after_start(cls, end: date | None, info: ValidationInfo) -> date | None:
         start = info.data.get("period_start")
         if start and end and end < start:
-            raise ValueError("the period ends before it starts")
+            raise rule_error("period_reversed")
         return end
 
 
@@ -111,6 +112,9 @@ class ReportCreate(PeriodQuery):
     title: ShortText
     period_start: date
     period_end: date
+    language: Literal["fr", "en"] = Field(default="fr", description="Language of every file of the report")
+    csv_excel: bool = Field(default=False, description="Write the CSV for French Excel: ';' separator, decimal "
+                                                       "commas in French and a UTF-8 byte-order mark")
 
 
 class ReportPublic(BaseModel):
@@ -127,6 +131,7 @@ class ReportPublic(BaseModel):
     files: list[ReportFile]
     sha256: str
     published_on: date
+    language: str = "fr"
 
 
 class IndicatorPublic(BaseModel):

@@ -87,8 +87,8 @@ def check_term(vocabulary: str, code: str, *, field: str) -> None:
     try:
         require_term(vocabulary, code, field=field)
     except UnknownTerm as exc:
-        raise InvalidInput(f"{code!r} is not a known {vocabulary} code", field=field,
-                           allowed=list(exc.allowed)) from exc
+        # The one place this loader's unknown term becomes a 422.
+        raise InvalidInput("unknown_term", field=field, vocabulary=vocabulary, allowed=list(exc.allowed)) from exc
 
 
 def log(state: Action | None, *, organisation: str, target_body: str, action_type: str, taken_on: date,
@@ -96,13 +96,13 @@ def log(state: Action | None, *, organisation: str, target_body: str, action_typ
         cited_indicators: list[IndicatorSnapshot], recommendation_ids: list[str]) -> list[DomainEvent]:
     """Decide to log an action; rules fail before anything is written."""
     if state is not None:
-        raise Conflict("this action is already logged")
+        raise Conflict("action_already_logged")
     check_term("target_bodies", target_body, field="target_body")
     check_term("action_types", action_type, field="action_type")
     if taken_on > today:
-        raise InvalidInput("an action cannot be logged before it is taken", field="taken_on")
+        raise InvalidInput("action_before_taken", field="taken_on")
     if len({a.reference for a in attachments}) != len(attachments):
-        raise InvalidInput("the same document is attached twice", field="attachments")
+        raise InvalidInput("attachment_twice", field="attachments")
     return [ActionLogged(organisation=organisation, target_body=target_body, action_type=action_type,
                          taken_on=taken_on, title=title, summary=summary, attachments=attachments,
                          cited_indicators=cited_indicators, recommendation_ids=sorted(set(recommendation_ids)))]

@@ -84,10 +84,10 @@ def make(state: Recommendation | None, *, organisation: str, addressee: str, tex
          today: date, source: str | None) -> list[DomainEvent]:
     """Decide to record a new recommendation."""
     if state is not None:
-        raise Conflict("this recommendation already exists")
+        raise Conflict("recommendation_already_exists")
     check_term("target_bodies", addressee, field="addressee")
     if made_on > today:
-        raise InvalidInput("a recommendation cannot be recorded before it is made", field="made_on")
+        raise InvalidInput("recommendation_before_made", field="made_on")
     return [RecommendationMade(organisation=organisation, addressee=addressee, text=text, made_on=made_on,
                                source=source)]
 
@@ -96,16 +96,17 @@ def change_status(state: Recommendation | None, *, organisation: str, to_status:
                   today: date, note: str | None, evidence: list[str]) -> list[DomainEvent]:
     """Decide a status change: allowed transition, an owner's change, a date in order."""
     if state is None:
-        raise NotFound("no such recommendation")
+        raise NotFound("recommendation_not_found")
     if state.organisation != organisation:
-        raise Forbidden("only the organisation that made a recommendation follows it up")
+        raise Forbidden("recommendation_other_organisation")
     check_term("recommendation_statuses", to_status, field="to_status")
     if to_status not in allowed_transitions(state.status):
-        raise Conflict(f"a recommendation cannot go from {state.status} to {to_status}", field="to_status",
+        raise Conflict("recommendation_move_not_allowed", field="to_status", from_status=state.status,
+                       to_status=to_status,
                        allowed=list(allowed_transitions(state.status)))
     if changed_on > today:
-        raise InvalidInput("a status cannot be recorded before it is observed", field="changed_on")
+        raise InvalidInput("status_before_observed", field="changed_on")
     if changed_on < state.history[-1].on:
-        raise InvalidInput(f"the date precedes the current status ({state.history[-1].on})", field="changed_on")
+        raise InvalidInput("date_before_current_status", field="changed_on", current_on=str(state.history[-1].on))
     return [RecommendationStatusChanged(from_status=state.status, to_status=to_status, changed_on=changed_on,
                                         note=note, evidence=list(dict.fromkeys(evidence)))]

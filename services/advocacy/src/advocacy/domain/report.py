@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from servicekit.domain import AggregateState, AggregateType, DomainEvent
 from servicekit.errors import Conflict, InvalidInput
 
-FILE_NAME = r"^[a-z0-9_]+(/[a-z0-9_]+)?\.(html|csv|json|png)$"
+FILE_NAME = r"^[a-z0-9_]+(/[a-z0-9_]+)?\.(html|pdf|csv|json|png)$"
 
 
 class ReportFile(BaseModel):
@@ -46,6 +46,7 @@ class ReportPublished(DomainEvent):
     files: list[ReportFile] = Field(description="The frozen files and their SHA-256")
     sha256: str = Field(description="SHA-256 of the report: over the sorted 'sha256  name' lines of its files")
     published_on: date = Field(description="Date of publication")
+    language: str = Field(default="fr", description="Language of the report's files: fr or en")
 
 
 class Report(AggregateState):
@@ -61,6 +62,7 @@ class Report(AggregateState):
     files: list[ReportFile]
     sha256: str
     published_on: date
+    language: str = "fr"
 
     def file(self, name: str) -> ReportFile | None:
         """The recorded file of that name, if any."""
@@ -82,21 +84,21 @@ REPORT = AggregateType(name="report", topic="advocacy.reports", collection="repo
 def check_period(period_start: date, period_end: date, today: date) -> None:
     """A period that has begun and does not end before it starts."""
     if period_end < period_start:
-        raise InvalidInput("the period ends before it starts", field="period_end")
+        raise InvalidInput("period_reversed", field="period_end")
     if period_start > today:
-        raise InvalidInput("the period has not begun", field="period_start")
+        raise InvalidInput("period_not_begun", field="period_start")
 
 
 def publish(state: Report | None, *, organisation: str, title: str, period_start: date, period_end: date,
             verified_only: bool, suppression_k: int, generation: int, files: list[ReportFile],
-            today: date) -> list[DomainEvent]:
+            today: date, language: str = "fr") -> list[DomainEvent]:
     """Decide to publish a report: once, for a valid period, with its files hashed."""
     if state is not None:
-        raise Conflict("this report is already published")
+        raise Conflict("report_already_published")
     check_period(period_start, period_end, today)
     if not files:
-        raise InvalidInput("a report needs its files", field="files")
+        raise InvalidInput("report_files_missing", field="files")
     return [ReportPublished(organisation=organisation, title=title, period_start=period_start,
                             period_end=period_end, verified_only=verified_only, suppression_k=suppression_k,
                             generation=generation, files=files, sha256=manifest_sha256(files),
-                            published_on=today)]
+                            published_on=today, language=language)]

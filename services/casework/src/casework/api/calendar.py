@@ -38,13 +38,13 @@ def checked_range(start: datetime, end: datetime) -> tuple[datetime, datetime]:
     for name, value in (("start", start), ("end", end)):
         try:
             to_bamako(value)
-        except ValueError as exc:
-            raise InvalidInput(str(exc), field=f"query.{name}") from None
+        except ValueError:
+            raise InvalidInput("datetime_too_old", field=f"query.{name}") from None
     start, end = to_bamako(start), to_bamako(end)
     if end <= start:
-        raise InvalidInput("the range ends before it starts", field="end")
+        raise InvalidInput("range_reversed", field="end")
     if end - start > MAX_RANGE:
-        raise InvalidInput(f"the range spans more than {MAX_RANGE.days} days", field="end")
+        raise InvalidInput("range_too_long", field="end", max_days=MAX_RANGE.days)
     return start, end
 
 
@@ -96,7 +96,7 @@ async def my_calendar_ics(principal: Lawyer, deps: AppDeps, lang: Lang = "fr") -
 async def create_feed(principal: Lawyer, deps: AppDeps) -> FeedCreated:
     """A secret feed URL for a calendar app; shown once, revocable."""
     if await deps.feeds.count(principal.subject) >= MAX_FEEDS_PER_LAWYER:
-        raise Conflict(f"at most {MAX_FEEDS_PER_LAWYER} feeds per lawyer: revoke one first")
+        raise Conflict("too_many_feeds", limit=MAX_FEEDS_PER_LAWYER)
     feed, token = await deps.feeds.create(lawyer=principal.subject, organisation=principal.organisation,
                                           at=deps.clock())
     return FeedCreated(feed_id=feed.feed_id, url_path=f"/calendar/feeds/{token}.ics")
@@ -112,7 +112,7 @@ async def list_feeds(principal: Lawyer, deps: AppDeps) -> list[FeedPublic]:
 async def revoke_feed(feed_id: str, principal: Lawyer, deps: AppDeps) -> None:
     """Revoke one of the caller's feeds."""
     if not await deps.feeds.revoke(lawyer=principal.subject, feed_id=feed_id):
-        raise NotFound("no such feed")
+        raise NotFound("feed_not_found")
 
 
 @router.get("/feeds/{token}.ics", response_class=Response, responses={200: {"content": {"text/calendar": {}}},
@@ -121,7 +121,7 @@ async def feed_ics(token: FeedToken, deps: AppDeps, lang: Lang = "fr") -> Respon
     """A subscribed feed: the secret in the URL is the credential (no victim names inside)."""
     feed = await deps.feeds.resolve(token)
     if feed is None:
-        raise NotFound("no such feed")
+        raise NotFound("feed_not_found")
     owner = Principal(subject=feed.lawyer, issuer="casework-feed", roles=frozenset({"lawyer"}), scopes=frozenset(),
                       organisation=feed.organisation, is_service=False)
     now = deps.clock()

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from .. import handlers
 from ..domain.access import CASE_MANAGER
 from ..domain.case import Case
+from ..domain.collective import moves_allowed
 from ..domain.procedure import tracks
 from .deps import (
     WRITE_ERRORS,
@@ -38,8 +39,8 @@ NO_STORE = "no-store"
 
 
 def case_public(case: Case) -> CasePublic:
-    """A case with the next stages allowed on each track."""
-    allowed = {code: list(track.allowed_next(case.stage_on(code))) for code, track in tracks().items()}
+    """A case with the next stages allowed on each track, by the procedure and by its victims' consent."""
+    allowed = {code: moves_allowed(case, code) for code in tracks()}
     return CasePublic.model_validate({**case.model_dump(), "allowed_next": allowed})
 
 
@@ -102,7 +103,7 @@ async def change_court(case_id: CaseId, body: CourtChange, principal: CaseWorker
 @router.post("/{case_id}/notes", status_code=status.HTTP_201_CREATED, response_model=NoteCreated, responses=ERRORS)
 async def add_note(case_id: CaseId, body: NoteCreate, principal: Lawyer, deps: AppDeps) -> NoteCreated:
     """Add a privileged note (lawyers of the case only); encrypted at rest."""
-    return NoteCreated(id=await handlers.add_note(deps, principal, case_id, text=body.text))
+    return NoteCreated(id=await handlers.add_note(deps, principal, case_id, text=body.text, victim_id=body.victim_id))
 
 
 @router.get("/{case_id}/notes", response_model=list[NotePublic], responses={401: {}, 403: {}, 404: {}})
@@ -110,7 +111,8 @@ async def read_notes(case_id: CaseId, principal: Lawyer, deps: AppDeps, response
     """The privileged notes of a case, for its lawyers only. Audited."""
     response.headers["Cache-Control"] = NO_STORE
     notes = await handlers.read_notes(deps, principal, case_id)
-    return [NotePublic(id=n.id, author=n.author, created_at=n.created_at, text=n.text) for n in notes]
+    return [NotePublic(id=n.id, author=n.author, created_at=n.created_at, text=n.text, victim_id=n.victim_id)
+            for n in notes]
 
 
 @router.get("/{case_id}/victims/{victim_id}/name", response_model=VictimNamePublic,

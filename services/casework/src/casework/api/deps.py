@@ -46,5 +46,5 @@ def command_context(principal: Principal, request: Request) -> CommandContext:
 def organisation_of(principal: Principal) -> str:
     """The caller's organisation; acting for a legal-aid organisation needs one."""
     if not principal.organisation:
-        raise Forbidden("the token names no organisation")
+        raise Forbidden("organisation_missing")
     return principal.organisation

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ..domain.case import MAX_LAWYERS, Case
-from ..domain.common import ID_PATTERN, SUBJECT_PATTERN
+from ..domain.common import ID_PATTERN, ORGANISATION_PATTERN, SUBJECT_PATTERN
 from ..domain.hearing import Hearing
 from ..domain.procedure import DOMESTIC
 from ..domain.referral import Referral
@@ -39,6 +39,13 @@ class ReferralAccept(Input):
                                 description="Existing case the victim joins (keeping its lawyers and court)")
 
 
+class ReferralTransfer(Input):
+    """Pass the referral on to another legal-aid organisation the victim consented to share with
+    (its `can_transfer_to`)."""
+
+    organisation: str = Field(pattern=ORGANISATION_PATTERN, description="Code of the receiving organisation")
+
+
 class ReferralDecline(Input):
     """Decline a referral with a reason code (GET /vocabularies/terms/decline_reasons)."""
 
@@ -67,9 +74,12 @@ class CourtChange(Input):
 
 
 class NoteCreate(Input):
-    """A privileged note: encrypted at rest, never in events or logs."""
+    """A privileged note: encrypted at rest, never in events or logs. In a collective case, name the victim it is
+    about: it leaves with her; a note naming no victim is about the collective proceedings and must not
+    identify anyone (in a case of one victim, every note is about her)."""
 
     text: str = Field(min_length=1, max_length=20_000)
+    victim_id: str | None = Field(default=None, pattern=ID_PATTERN, description="The victim of the case it is about")
 
 
 class HearingCreate(Input):
@@ -148,6 +158,10 @@ class CaseOpenedPublic(BaseModel):
 class ReferralPublic(Referral):
     """An inbox entry (no names: pseudonymous ids only)."""
 
+    can_transfer_to: list[str] = Field(
+        default_factory=list, description="Legal-aid organisations the victim shares with, other than the "
+                                          "addressee: where this pending referral may be passed on")
+
 
 class CasePublic(Case):
     """A case, with the stages each track may move to next."""
@@ -182,6 +196,8 @@ class NotePublic(BaseModel):
     author: str
     created_at: datetime
     text: str
+    victim_id: str | None = Field(default=None, description="The victim it is about; none: the collective "
+                                                            "proceedings")
 
 
 class VictimNamePublic(BaseModel):

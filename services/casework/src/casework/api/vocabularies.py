@@ -7,9 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from servicekit.auth import require
 from servicekit.errors import NotFound
+from servicekit.organisations import organisations_public
 
+from ..domain.collective import consent_rules
 from ..domain.procedure import tracks
-from ..vocabularies import TERM_LISTS, courts, term_list, version
+from ..vocabularies import TERM_LISTS, courts, raw, term_list, version
 
 router = APIRouter(prefix="/vocabularies", tags=["vocabularies"], dependencies=[Depends(require())])
 
@@ -26,6 +28,19 @@ async def procedure() -> dict[str, Any]:
         for t in tracks().values()]}
 
 
+@router.get("/consent_rules", responses={401: {}})
+async def collective_consent_rules() -> dict[str, Any]:
+    """Which stage moves need every victim's consent, which go on for the victims who remain, and why."""
+    consent_rules()  # validated against the procedure before it is shown
+    return {key: raw("consent_rules")[key] for key in ("version", "notes", "levels", "moves")}
+
+
+@router.get("/organisations", responses={401: {}})
+async def organisation_list() -> dict[str, Any]:
+    """The coalition's organisations and their kind (a referral goes only to a legal-aid one)."""
+    return organisations_public()
+
+
 @router.get("/courts", responses={401: {}})
 async def court_list() -> dict[str, Any]:
     """Courts and international bodies, with city and track."""
@@ -36,5 +51,5 @@ async def court_list() -> dict[str, Any]:
 async def terms(name: str) -> dict[str, Any]:
     """One of the small lists (decline reasons, hearing purposes, outcomes, ...)."""
     if name not in TERM_LISTS:
-        raise NotFound(f"no such list; lists: {', '.join(TERM_LISTS)}")
+        raise NotFound("term_list_not_found", allowed=list(TERM_LISTS))
     return {"version": version("terms"), "name": name, "terms": [t.public() for t in term_list(name).values()]}

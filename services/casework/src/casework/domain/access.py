@@ -51,7 +51,7 @@ C = TypeVar("C", bound=CaseLike)
 
 def case_not_found() -> NotFound:
     """The one answer for a missing case and for someone else's case."""
-    return NotFound("no such case")
+    return NotFound("case_not_found")
 
 
 def visible_to(access: Access,

@@ -1,133 +1,47 @@
 """The case aggregate: the legal proceedings of one or more victims, their stages, lawyers, court and flags (no I/O).
 
 A case opens for the victim of one accepted referral; later referrals may be accepted into it (a collective
-complaint), each adding its victim. Flags are kept per victim; the case is flagged while any victim is.
+complaint), each adding its victim. A victim who withdraws or is erased leaves a collective case and it goes on
+for the others; the last victim of a case is flagged instead (collective.py, and the consent rules table).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 from servicekit.domain import AggregateState, AggregateType, DomainEvent
-from servicekit.errors import Conflict, InvalidInput, NotFound
+from servicekit.errors import Conflict, InvalidInput
 from servicekit.ids import derived_id
 
 from ..vocabularies import require_court
-from .common import SafeId, Subject
+from .case_events import (
+    CaseClosed,
+    CaseFlagCleared,
+    CaseFlagged,
+    CaseOpened,
+    CaseStageChanged,
+    CaseVictimJoined,
+    CaseVictimRemoved,
+    CourtChanged,
+    Flag,
+    LawyerAssigned,
+    LawyerUnassigned,
+)
 from .procedure import DOMESTIC, tracks
 
-Flag = Literal["consent_withdrawn", "victim_erased"]
+__all__ = ["CASE", "MAX_LAWYERS", "Case", "CaseClosed", "CaseFlagCleared", "CaseFlagged", "CaseOpened",
+           "CaseStageChanged", "CaseVictimJoined", "CaseVictimRemoved", "CourtChanged", "Flag", "LawyerAssigned",
+           "LawyerUnassigned", "RemovedVictim", "StageStep", "VictimFlag", "VictimReferral", "case_id_for",
+           "open_case", "require_distinct_lawyers", "require_open"]
+
 MAX_LAWYERS = 20
 
 
 def case_id_for(referral_id: str) -> str:
     """The one case a referral can open: its id derives from the referral's."""
     return derived_id("casework.case", referral_id)
-
-
-class CaseOpened(DomainEvent):
-    """A case was opened for a referred victim, with the lawyers who take it."""
-
-    event_type: ClassVar[str] = "casework.case.opened.v1"
-    classification: ClassVar[str] = "confidential"
-
-    case_id: SafeId = Field(description="Case id (derived from the referral id)")
-    referral_id: SafeId = Field(description="Id of the accepted referral (intake's referral id)")
-    organisation: str = Field(description="Legal-aid organisation that holds the case (its code)")
-    victim_ids: list[SafeId] = Field(description="Pseudonymous ids of the victims the case represents")
-    incident_ids: list[SafeId] = Field(description="Intake incident ids the case concerns")
-    lawyers: list[Subject] = Field(description="Subjects (staff ids) of the assigned lawyers")
-    court: str | None = Field(default=None, description="Court code (casework courts vocabulary) seized, if known")
-    stage: str = Field(description="Initial domestic stage")
-    opened_on: date = Field(description="Date the case was opened (Africa/Bamako)")
-
-
-class CaseVictimJoined(DomainEvent):
-    """A referral was accepted into an existing case: its victim is now one of the victims the case represents."""
-
-    event_type: ClassVar[str] = "casework.case.victim_joined.v1"
-    classification: ClassVar[str] = "confidential"
-
-    case_id: SafeId = Field(description="Id of the existing case the victim joined")
-    victim_id: SafeId = Field(description="Pseudonymous id of the victim who joined the case")
-    referral_id: SafeId = Field(description="Id of the referral accepted into the case (intake's referral id)")
-
-
-class CaseStageChanged(DomainEvent):
-    """A case moved from one stage to another on one of its tracks."""
-
-    event_type: ClassVar[str] = "casework.case.stage_changed.v1"
-
-    case_id: SafeId = Field(description="Case id")
-    victim_ids: list[SafeId] = Field(description="Pseudonymous ids of the victims concerned")
-    track: str = Field(description="'domestic' or an international track code (procedure vocabulary)")
-    from_stage: str = Field(description="Stage left")
-    to_stage: str = Field(description="Stage entered")
-    effective_on: date = Field(description="Date of the procedural act that moved the case")
-    closure_reason: str | None = Field(default=None, description="Why the domestic track closed, when it did")
-
-
-class CaseClosed(DomainEvent):
-    """A case was closed, with the reason (judgment, dismissal, withdrawal, ...)."""
-
-    event_type: ClassVar[str] = "casework.case.closed.v1"
-
-    case_id: SafeId = Field(description="Case id")
-    victim_ids: list[SafeId] = Field(description="Pseudonymous ids of the victims concerned")
-    closure_reason: str = Field(description="Closure reason code (procedure vocabulary)")
-    from_stage: str = Field(description="Domestic stage the case closed from")
-    closed_on: date = Field(description="Date of the act that closed the case")
-
-
-class LawyerAssigned(DomainEvent):
-    """A lawyer was assigned to a case."""
-
-    event_type: ClassVar[str] = "casework.case.lawyer_assigned.v1"
-    classification: ClassVar[str] = "confidential"
-
-    case_id: SafeId = Field(description="Case id")
-    lawyer_id: Subject = Field(description="Subject (staff id) of the lawyer")
-
-
-class LawyerUnassigned(DomainEvent):
-    """A lawyer was taken off a case."""
-
-    event_type: ClassVar[str] = "casework.case.lawyer_unassigned.v1"
-    classification: ClassVar[str] = "confidential"
-
-    case_id: SafeId = Field(description="Case id")
-    lawyer_id: Subject = Field(description="Subject (staff id) of the lawyer")
-
-
-class CourtChanged(DomainEvent):
-    """The court seized of a case changed (e.g. an appeal court after judgment)."""
-
-    event_type: ClassVar[str] = "casework.case.court_changed.v1"
-
-    case_id: SafeId = Field(description="Case id")
-    court: str = Field(description="Court code (casework courts vocabulary)")
-
-
-class CaseFlagged(DomainEvent):
-    """A case was flagged because of one of its victims: consent withdrawn or victim erased."""
-
-    event_type: ClassVar[str] = "casework.case.flagged.v1"
-
-    case_id: SafeId = Field(description="Case id")
-    victim_id: SafeId = Field(description="Pseudonymous id of the victim the flag is about")
-    flag: Flag = Field(description="consent_withdrawn (legal-support consent) or victim_erased")
-
-
-class CaseFlagCleared(DomainEvent):
-    """A flag was lifted (legal-support consent given again)."""
-
-    event_type: ClassVar[str] = "casework.case.flag_cleared.v1"
-
-    case_id: SafeId = Field(description="Case id")
-    victim_id: SafeId = Field(description="Pseudonymous id of the victim the flag was about")
-    flag: Flag = Field(description="The flag lifted")
 
 
 class StageStep(BaseModel):
@@ -144,6 +58,20 @@ class VictimFlag(BaseModel):
 
     victim_id: str
     flag: Flag
+
+
+class VictimReferral(BaseModel):
+    """Which referral brought a victim into the case."""
+
+    victim_id: str
+    referral_id: str
+
+
+class RemovedVictim(BaseModel):
+    """A victim who left the case, and why."""
+
+    victim_id: str
+    reason: Flag
 
 
 class Case(AggregateState):
@@ -165,6 +93,10 @@ class Case(AggregateState):
     opened_on: date
     closed_on: date | None = None
     history: list[StageStep] = Field(default_factory=list)
+    victim_referrals: list[VictimReferral] = Field(default_factory=list,
+                                                   description="The referral that brought each victim in")
+    removed_victims: list[RemovedVictim] = Field(default_factory=list,
+                                                 description="Victims who left the case, and why")
 
     @model_validator(mode="before")
     @classmethod
@@ -177,7 +109,19 @@ class Case(AggregateState):
             victims = data.get("victim_ids") or []
             if "victim_flags" not in data and data.get("flags") and len(victims) == 1:
                 data["victim_flags"] = [{"victim_id": victims[0], "flag": f} for f in data["flags"]]
+            if "victim_referrals" not in data and len(victims) == len(data.get("referral_ids") or []):
+                data["victim_referrals"] = [{"victim_id": v, "referral_id": r}
+                                            for v, r in zip(victims, data["referral_ids"], strict=True)]
         return data
+
+    def referral_of(self, victim_id: str) -> str | None:
+        """The referral that brought a victim into the case."""
+        return next((v.referral_id for v in self.victim_referrals if v.victim_id == victim_id), None)
+
+    def consenting_victims(self) -> list[str]:
+        """The victims of the case with no flag: those it may still act for."""
+        flagged = {f.victim_id for f in self.victim_flags}
+        return [v for v in self.victim_ids if v not in flagged]
 
     def flags_of(self, victim_id: str) -> list[str]:
         """The flags about one victim of the case."""
@@ -191,7 +135,9 @@ class Case(AggregateState):
 def evolve(state: Case | None, event: DomainEvent) -> Case:
     """Apply one event to a case."""
     if isinstance(event, CaseOpened):
-        return Case(id=event.case_id, referral_ids=[event.referral_id], **event.model_dump(exclude={"case_id"}))
+        first = [VictimReferral(victim_id=v, referral_id=event.referral_id) for v in event.victim_ids[:1]]
+        return Case(id=event.case_id, referral_ids=[event.referral_id], victim_referrals=first,
+                    **event.model_dump(exclude={"case_id"}))
     assert state is not None, f"{type(event).__name__} before the case was opened"
     match event:
         case CaseStageChanged():
@@ -213,8 +159,15 @@ def evolve(state: Case | None, event: DomainEvent) -> Case:
         case CourtChanged():
             return state.model_copy(update={"court": event.court})
         case CaseVictimJoined():
+            joined = VictimReferral(victim_id=event.victim_id, referral_id=event.referral_id)
             return state.model_copy(update={"victim_ids": [*state.victim_ids, event.victim_id],
-                                            "referral_ids": [*state.referral_ids, event.referral_id]})
+                                            "referral_ids": [*state.referral_ids, event.referral_id],
+                                            "victim_referrals": [*state.victim_referrals, joined]})
+        case CaseVictimRemoved():
+            left = RemovedVictim(victim_id=event.victim_id, reason=event.reason)
+            removed = state.model_copy(update={"victim_ids": [v for v in state.victim_ids if v != event.victim_id],
+                                               "removed_victims": [*state.removed_victims, left]})
+            return _with_flags(removed, [f for f in state.victim_flags if f.victim_id != event.victim_id])
         case CaseFlagged():
             flagged = VictimFlag(victim_id=event.victim_id, flag=event.flag)
             return _with_flags(state, [*[f for f in state.victim_flags if f != flagged], flagged])
@@ -230,17 +183,18 @@ def _with_flags(state: Case, victim_flags: list[VictimFlag]) -> Case:
 
 CASE = AggregateType(name="case", topic="casework.cases", collection="cases", state_type=Case,
                      events=(CaseOpened, CaseStageChanged, CaseClosed, LawyerAssigned, LawyerUnassigned,
-                             CourtChanged, CaseFlagged, CaseFlagCleared, CaseVictimJoined), evolve=evolve)
+                             CourtChanged, CaseFlagged, CaseFlagCleared, CaseVictimJoined, CaseVictimRemoved),
+                     evolve=evolve)
 
 
 def require_distinct_lawyers(lawyers: list[str]) -> None:
     """At least one lawyer, at most MAX_LAWYERS, nobody twice."""
     if not lawyers:
-        raise InvalidInput("at least one lawyer must be assigned", field="lawyers")
+        raise InvalidInput("lawyer_required", field="lawyers")
     if len(lawyers) > MAX_LAWYERS:
-        raise InvalidInput(f"at most {MAX_LAWYERS} lawyers may be assigned", field="lawyers")
+        raise InvalidInput("too_many_lawyers", field="lawyers", limit=MAX_LAWYERS)
     if len(set(lawyers)) != len(lawyers):
-        raise InvalidInput("a lawyer is listed twice (duplicate assignment)", field="lawyers")
+        raise InvalidInput("lawyer_listed_twice", field="lawyers")
 
 
 def open_case(state: Case | None, *, case_id: str, referral_id: str, organisation: str, victim_id: str,
@@ -259,28 +213,4 @@ def open_case(state: Case | None, *, case_id: str, referral_id: str, organisatio
 def require_open(state: Case) -> None:
     """Closed cases accept no further changes."""
     if state.status == "closed":
-        raise Conflict("the case is closed")
-
-
-def join_victim(state: Case, *, victim_id: str, referral_id: str) -> list[DomainEvent]:
-    """Accept a referral's victim into this case: refused when closed, flagged or the victim is already in it.
-
-    The same referral joining again (a retried acceptance) is a no-op.
-    """
-    if referral_id in state.referral_ids:
-        return []
-    require_open(state)
-    if state.flags:
-        raise Conflict(f"the case is flagged ({', '.join(state.flags)}): no victim may join it", field="case_id")
-    if victim_id in state.victim_ids:
-        raise Conflict("the victim is already one of the victims of this case", field="case_id")
-    return [CaseVictimJoined(case_id=state.id, victim_id=victim_id, referral_id=referral_id)]
-
-
-def record_join(state: Case | None, *, victim_id: str, referral_id: str) -> list[DomainEvent]:
-    """Add the victim of a referral already accepted into this case (the referral decided); idempotent."""
-    if state is None:
-        raise NotFound("no such case")
-    if referral_id in state.referral_ids or victim_id in state.victim_ids:
-        return []
-    return [CaseVictimJoined(case_id=state.id, victim_id=victim_id, referral_id=referral_id)]
+        raise Conflict("case_closed")

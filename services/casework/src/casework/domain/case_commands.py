@@ -25,6 +25,7 @@ from .case import (
     LawyerUnassigned,
     require_open,
 )
+from .collective import refusal as consent_refusal
 from .common import require_not_future
 from .procedure import CLOSED, DOMESTIC, check_transition, international_tracks, require_track, tracks
 
@@ -37,9 +38,9 @@ def change_stage(state: Case, *, track: str, to_stage: str, closure_reason: str 
     require_not_future(effective_on, today, field_name="effective_on")
     from_stage = state.stage_on(track)
     check_transition(track, from_stage, to_stage, closure_reason)
-    if state.flags and to_stage != CLOSED:
-        raise Conflict(f"the case is flagged ({', '.join(state.flags)}): it may only be closed", field="to_stage",
-                       allowed_next=[CLOSED] if CLOSED in tracks()[track].allowed_next(from_stage) else [])
+    refused = consent_refusal(state, track, to_stage)
+    if refused is not None:
+        raise refused
     events: list[DomainEvent] = [CaseStageChanged(case_id=state.id, victim_ids=state.victim_ids, track=track,
                                                   from_stage=from_stage, to_stage=to_stage, effective_on=effective_on,
                                                   closure_reason=closure_reason)]
@@ -55,7 +56,7 @@ def require_no_pending_track(state: Case) -> None:
     """A case closes only once every international track it started is closed too."""
     pending = [t for t in international_tracks() if state.stage_on(t) not in (tracks()[t].initial, CLOSED)]
     if pending:
-        raise Conflict(f"close the pending international tracks first: {', '.join(pending)}", field="to_stage",
+        raise Conflict("international_tracks_pending", field="to_stage",
                        pending_tracks=pending)
 
 
@@ -63,9 +64,9 @@ def assign_lawyer(state: Case, *, lawyer_id: str) -> list[DomainEvent]:
     """Add a lawyer to the case; assigning someone already assigned is refused."""
     require_open(state)
     if lawyer_id in state.lawyers:
-        raise Conflict("this lawyer is already assigned to the case (duplicate assignment)", field="lawyer_id")
+        raise Conflict("lawyer_already_assigned", field="lawyer_id")
     if len(state.lawyers) >= MAX_LAWYERS:
-        raise Conflict(f"a case has at most {MAX_LAWYERS} lawyers", field="lawyer_id")
+        raise Conflict("too_many_lawyers", field="lawyer_id", limit=MAX_LAWYERS)
     return [LawyerAssigned(case_id=state.id, lawyer_id=lawyer_id)]
 
 
@@ -73,9 +74,9 @@ def unassign_lawyer(state: Case, *, lawyer_id: str) -> list[DomainEvent]:
     """Take a lawyer off the case; the last lawyer stays until another is assigned."""
     require_open(state)
     if lawyer_id not in state.lawyers:
-        raise Conflict("this lawyer is not assigned to the case", field="lawyer_id")
+        raise Conflict("lawyer_not_assigned", field="lawyer_id")
     if len(state.lawyers) == 1:
-        raise Conflict("a case keeps at least one lawyer: assign another first", field="lawyer_id")
+        raise Conflict("last_lawyer", field="lawyer_id")
     return [LawyerUnassigned(case_id=state.id, lawyer_id=lawyer_id)]
 
 
@@ -84,7 +85,7 @@ def change_court(state: Case, *, court: str) -> list[DomainEvent]:
     require_open(state)
     require_court(court)
     if state.court == court:
-        raise Conflict("the case is already before this court", field="court")
+        raise Conflict("court_unchanged", field="court")
     return [CourtChanged(case_id=state.id, court=court)]
 
 

@@ -101,6 +101,7 @@ def evolve(state: Hearing | None, event: DomainEvent) -> Hearing:
             step = Postponement(from_starts_at=event.previous_starts_at, to_starts_at=event.starts_at,
                                 reason=event.reason)
             return state.model_copy(update={"starts_at": event.starts_at, "ends_at": event.ends_at,
+                                            "victim_ids": event.victim_ids,
                                             "postponements": [*state.postponements, step]})
         case HearingHeld():
             return state.model_copy(update={"status": "held", "outcome": event.outcome})
@@ -118,7 +119,7 @@ def schedule(state: Hearing | None, *, hearing_id: str, case_id: str, victim_ids
              now: datetime) -> list[DomainEvent]:
     """Schedule a hearing of a case in the future."""
     if state is not None:
-        raise Conflict("this hearing is already scheduled")
+        raise Conflict("hearing_already_scheduled")
     where = require_court(court)
     require_term("hearing_purposes", purpose, field_name="purpose")
     starts_at, ends_at = to_bamako(starts_at), to_bamako(ends_at) if ends_at else None
@@ -128,45 +129,50 @@ def schedule(state: Hearing | None, *, hearing_id: str, case_id: str, victim_ids
                              ends_at=ends_at, purpose=purpose)]
 
 
-def _facts(state: Hearing) -> dict[str, object]:
-    return {"hearing_id": state.id, "case_id": state.case_id, "victim_ids": state.victim_ids,
-            "court_code": state.court_code,
+def _facts(state: Hearing, victim_ids: list[str] | None) -> dict[str, object]:
+    # The case's victims now when given (one who left a collective case is no longer concerned).
+    return {"hearing_id": state.id, "case_id": state.case_id,
+            "victim_ids": state.victim_ids if victim_ids is None else victim_ids, "court_code": state.court_code,
             "court_name": state.court_name, "city": state.city}
 
 
 def require_scheduled(state: Hearing | None) -> Hearing:
     """Only a hearing still to come can be moved, held or cancelled."""
     if state is None:
-        raise NotFound("no such hearing")
+        raise NotFound("hearing_not_found")
     if state.status != "scheduled":
-        raise Conflict(f"the hearing was already {state.status}")
+        raise Conflict("hearing_already_final", current_status=state.status)
     return state
 
 
 def reschedule(state: Hearing | None, *, starts_at: datetime, ends_at: datetime | None, reason: str,
-               now: datetime) -> list[DomainEvent]:
+               now: datetime, victim_ids: list[str] | None = None) -> list[DomainEvent]:
     """Postpone (or advance) a hearing to a new date-time in the future."""
     hearing = require_scheduled(state)
     require_term("postponement_reasons", reason, field_name="reason")
     starts_at, ends_at = to_bamako(starts_at), to_bamako(ends_at) if ends_at else None
     require_future_start(starts_at, ends_at, now)
     if starts_at == hearing.starts_at:
-        raise InvalidInput("the new start is the current one", field="starts_at")
-    return [HearingRescheduled(**_facts(hearing), starts_at=starts_at, ends_at=ends_at,  # type: ignore[arg-type]
+        raise InvalidInput("hearing_start_unchanged", field="starts_at")
+    return [HearingRescheduled(**_facts(hearing, victim_ids), starts_at=starts_at,  # type: ignore[arg-type]
+                               ends_at=ends_at,
                                previous_starts_at=hearing.starts_at, reason=reason)]
 
 
-def record_held(state: Hearing | None, *, outcome: str, now: datetime) -> list[DomainEvent]:
+def record_held(state: Hearing | None, *, outcome: str, now: datetime,
+                victim_ids: list[str] | None = None) -> list[DomainEvent]:
     """Record that a hearing took place, once its start has passed."""
     hearing = require_scheduled(state)
     require_term("hearing_outcomes", outcome, field_name="outcome")
     if hearing.starts_at > now:
-        raise Conflict("the hearing has not started yet")
-    return [HearingHeld(**_facts(hearing), starts_at=hearing.starts_at, outcome=outcome)]  # type: ignore[arg-type]
+        raise Conflict("hearing_not_started")
+    return [HearingHeld(**_facts(hearing, victim_ids), starts_at=hearing.starts_at,  # type: ignore[arg-type]
+                        outcome=outcome)]
 
 
-def cancel(state: Hearing | None, *, reason: str) -> list[DomainEvent]:
+def cancel(state: Hearing | None, *, reason: str, victim_ids: list[str] | None = None) -> list[DomainEvent]:
     """Cancel a hearing still to come."""
     hearing = require_scheduled(state)
     require_term("cancellation_reasons", reason, field_name="reason")
-    return [HearingCancelled(**_facts(hearing), starts_at=hearing.starts_at, reason=reason)]  # type: ignore[arg-type]
+    return [HearingCancelled(**_facts(hearing, victim_ids), starts_at=hearing.starts_at,  # type: ignore[arg-type]
+                             reason=reason)]

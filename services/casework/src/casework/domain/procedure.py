@@ -115,7 +115,7 @@ def require_track(code: str) -> Track:
     """The track of `code`, or a 422 naming the allowed tracks."""
     known = tracks()
     if code not in known:
-        raise InvalidInput(f"not a known track; allowed: {', '.join(known)}", field="track", allowed=list(known))
+        raise InvalidInput("unknown_term", field="track", vocabulary="tracks", allowed=list(known))
     return known[code]
 
 
@@ -123,29 +123,26 @@ def check_transition(track_code: str, from_stage: str, to_stage: str, closure_re
     """Allow a move or raise: 422 for an unknown stage or reason, 409 naming the allowed next stages."""
     track = require_track(track_code)
     if to_stage not in track.stages:
-        raise InvalidInput(f"not a stage of the {track_code} track; allowed: {', '.join(track.stages)}",
-                           field="to_stage", allowed=list(track.stages))
+        raise InvalidInput("stage_not_in_track", field="to_stage", track=track_code, allowed=list(track.stages))
     allowed = track.allowed_next(from_stage)
     if to_stage not in allowed:
-        listed = ", ".join(allowed) or "none (the track is closed)"
-        raise Conflict(f"a {track_code} case at stage '{from_stage}' cannot move to '{to_stage}'; "
-                       f"allowed next stages: {listed}", field="to_stage", allowed_next=list(allowed))
+        raise Conflict("stage_move_not_allowed", field="to_stage", track=track_code, from_stage=from_stage,
+                       to_stage=to_stage, allowed_next=list(allowed))
     _check_closure_reason(track, from_stage, to_stage, closure_reason)
 
 
 def _check_closure_reason(track: Track, from_stage: str, to_stage: str, reason: str | None) -> None:
     if to_stage != CLOSED or not track.closure_reasons:
         if reason is not None:
-            raise InvalidInput("a closure reason is given only when closing the domestic track",
+            raise InvalidInput("closure_reason_only_when_closing",
                                field="closure_reason")
         return
     if reason is None:
-        raise InvalidInput(f"closing needs a reason; allowed: {', '.join(track.closure_reasons)}",
-                           field="closure_reason", allowed=list(track.closure_reasons))
+        raise InvalidInput("closure_reason_required", field="closure_reason", allowed=list(track.closure_reasons))
     if reason not in track.closure_reasons:
-        raise InvalidInput(f"not a known closure reason; allowed: {', '.join(track.closure_reasons)}",
-                           field="closure_reason", allowed=list(track.closure_reasons))
+        raise InvalidInput("unknown_term", field="closure_reason", vocabulary="closure_reasons",
+                           allowed=list(track.closure_reasons))
     possible = sorted(c for c, r in track.closure_reasons.items() if from_stage in r.from_stages)
     if from_stage not in track.closure_reasons[reason].from_stages:
-        raise Conflict(f"a case at stage '{from_stage}' cannot close for reason '{reason}'; "
-                       f"allowed reasons: {', '.join(possible)}", field="closure_reason", allowed=possible)
+        raise Conflict("closure_reason_not_allowed", field="closure_reason", from_stage=from_stage, reason=reason,
+                       allowed=possible)

@@ -114,16 +114,16 @@ def require_amount(amount: int | None, *, field_name: str) -> None:
     if amount is None:
         return
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise InvalidInput("the amount must be a positive whole number of XOF", field=field_name)
+        raise InvalidInput("amount_not_positive", field=field_name)
     if amount > MAX_AMOUNT_XOF:
-        raise InvalidInput(f"the amount exceeds {MAX_AMOUNT_XOF} XOF", field=field_name)
+        raise InvalidInput("amount_too_large", field=field_name, limit=MAX_AMOUNT_XOF)
 
 
 def request(state: Reparation | None, *, reparation_id: str, case_id: str, victim_ids: list[str], measure: str,
             requested_amount_xof: int | None, today: date) -> list[DomainEvent]:
     """Record that a reparation measure is requested."""
     if state is not None:
-        raise Conflict("this reparation already exists")
+        raise Conflict("reparation_already_exists")
     require_term("reparation_measures", measure, field_name="measure")
     require_amount(requested_amount_xof, field_name="requested_amount_xof")
     return [ReparationRequested(reparation_id=reparation_id, case_id=case_id, victim_ids=victim_ids, measure=measure,
@@ -135,10 +135,10 @@ def award(state: Reparation | None, *, amount_xof: int | None, awarded_by: str, 
     """Record the award of a requested measure; compensation needs its amount."""
     reparation = _require(state)
     if reparation.status != "requested":
-        raise Conflict(f"the reparation is already {reparation.status}")
+        raise Conflict("reparation_already_decided", current_status=reparation.status)
     require_amount(amount_xof, field_name="amount_xof")
     if reparation.measure == COMPENSATION and amount_xof is None:
-        raise InvalidInput("a compensation award needs its amount", field="amount_xof")
+        raise InvalidInput("compensation_amount_required", field="amount_xof")
     require_court(awarded_by, field_name="awarded_by")
     require_not_future(awarded_on, today, field_name="awarded_on")
     return [ReparationAwarded(reparation_id=reparation.id, case_id=reparation.case_id,
@@ -151,11 +151,11 @@ def record_payment(state: Reparation | None, *, payment_status: PaymentStatus, a
     """Record a payment against an award: the status must match what the amounts say."""
     reparation = _require(state)
     if reparation.status in ("requested", "paid_in_full"):
-        raise Conflict("nothing is awarded yet" if reparation.status == "requested" else "already paid in full")
+        raise Conflict("nothing_awarded_yet" if reparation.status == "requested" else "already_paid_in_full")
     require_amount(amount_xof, field_name="amount_xof")
     require_not_future(paid_on, today, field_name="paid_on")
     if reparation.awarded_on is not None and paid_on < reparation.awarded_on:
-        raise InvalidInput("the payment predates the award", field="paid_on")
+        raise InvalidInput("payment_before_award", field="paid_on")
     total = reparation.total_paid_xof + (amount_xof or 0)
     _check_payment(reparation, payment_status, amount_xof, total)
     return [ReparationPaid(reparation_id=reparation.id, case_id=reparation.case_id, victim_ids=reparation.victim_ids,
@@ -167,24 +167,23 @@ def _check_payment(reparation: Reparation, status: PaymentStatus, amount: int | 
     awarded = reparation.amount_xof
     if status == "not_paid":
         if amount is not None:
-            raise InvalidInput("a non-payment carries no amount", field="amount_xof")
+            raise InvalidInput("non_payment_has_no_amount", field="amount_xof")
         return
     if awarded is None:
         if amount is not None:
-            raise InvalidInput("this award has no amount: record its implementation without one", field="amount_xof")
+            raise InvalidInput("award_without_amount", field="amount_xof")
         return
     if amount is None:
-        raise InvalidInput("a payment of a monetary award needs its amount", field="amount_xof")
+        raise InvalidInput("payment_amount_required", field="amount_xof")
     if total > awarded:
-        raise InvalidInput(f"the payments would exceed the award by {total - awarded} XOF", field="amount_xof")
+        raise InvalidInput("payments_exceed_award", field="amount_xof", excess=total - awarded)
     if status == "paid_in_full" and total != awarded:
-        raise InvalidInput(f"{awarded - total} XOF would remain unpaid: record it as paid_in_part",
-                           field="payment_status")
+        raise InvalidInput("payment_leaves_balance", field="payment_status", balance=awarded - total)
     if status == "paid_in_part" and total == awarded:
-        raise InvalidInput("this payment settles the award: record it as paid_in_full", field="payment_status")
+        raise InvalidInput("payment_settles_award", field="payment_status")
 
 
 def _require(state: Reparation | None) -> Reparation:
     if state is None:
-        raise NotFound("no such reparation")
+        raise NotFound("reparation_not_found")
     return state

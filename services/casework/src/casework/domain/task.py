@@ -72,12 +72,12 @@ def create(state: Task | None, *, task_id: str, case_id: str, case_lawyers: list
            due_on: date, today: date) -> list[DomainEvent]:
     """Set a deadline for one of the case's lawyers."""
     if state is not None:
-        raise Conflict("this task already exists")
+        raise Conflict("task_already_exists")
     require_term("task_kinds", kind, field_name="kind")
     if assignee not in case_lawyers:
-        raise InvalidInput("the assignee is not a lawyer of this case", field="assignee")
+        raise InvalidInput("assignee_not_case_lawyer", field="assignee")
     if due_on < today:
-        raise InvalidInput("the deadline is already past", field="due_on")
+        raise InvalidInput("deadline_past", field="due_on")
     require_within_horizon(due_on, today, field_name="due_on")
     return [TaskCreated(task_id=task_id, case_id=case_id, assignee=assignee, kind=kind, due_on=due_on)]
 
@@ -85,8 +85,8 @@ def create(state: Task | None, *, task_id: str, case_id: str, case_lawyers: list
 def complete(state: Task | None, *, completed_on: date, today: date) -> list[DomainEvent]:
     """Mark a task done."""
     if state is None:
-        raise NotFound("no such task")
+        raise NotFound("task_not_found")
     if state.status == "done":
-        raise Conflict("the task is already done")
+        raise Conflict("task_already_done")
     require_not_future(completed_on, today, field_name="completed_on")
     return [TaskCompleted(task_id=state.id, case_id=state.case_id, completed_on=completed_on)]

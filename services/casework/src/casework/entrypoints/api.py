@@ -19,7 +19,7 @@ ROUTERS = [referrals.router, cases.router, hearings.router, calendar.router, rep
 def build_app(deps: Deps) -> FastAPI:
     """The casework app around already-built dependencies."""
     return service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
-                       routers=ROUTERS)
+                       messages="casework", routers=ROUTERS)
 
 
 def main() -> None:

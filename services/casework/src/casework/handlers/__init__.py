@@ -15,7 +15,13 @@ from .cases import (
 from .common import access_of, audit, audit_reads, read_case, today
 from .hearings import cancel_hearing, read_hearing, record_hearing_held, reschedule_hearing, schedule_hearing
 from .intake_events import apply_consent_change, apply_erasure, receive_referral
-from .referrals import accept_referral, accept_referral_into_case, decline_referral, ensure_case_opened
+from .referrals import (
+    accept_referral,
+    accept_referral_into_case,
+    decline_referral,
+    ensure_case_opened,
+    transfer_referral,
+)
 from .reparations import award_reparation, read_reparation, record_payment, request_reparation
 from .tasks import complete_task, create_task
 
@@ -26,5 +32,5 @@ __all__ = [
     "award_reparation", "cancel_hearing", "change_court", "change_stage", "complete_task", "create_task",
     "decline_referral", "ensure_case_opened", "read_case", "read_hearing", "read_notes", "read_reparation",
     "receive_referral", "record_hearing_held", "record_payment", "request_reparation", "reschedule_hearing",
-    "reveal_victim_name", "schedule_hearing", "today", "unassign_lawyer",
+    "reveal_victim_name", "schedule_hearing", "today", "transfer_referral", "unassign_lawyer",
 ]

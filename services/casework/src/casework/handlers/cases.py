@@ -6,7 +6,7 @@ from datetime import date
 from functools import partial
 
 from servicekit.auth import Principal
-from servicekit.errors import Conflict, DomainError, Forbidden, NotFound
+from servicekit.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from servicekit.eventstore import CommandContext
 from servicekit.ids import new_id
 
@@ -54,14 +54,20 @@ async def change_court(deps: Deps, ctx: CommandContext, access: Access, case_id:
     return committed.state
 
 
-async def add_note(deps: Deps, principal: Principal, case_id: str, *, text: str) -> str:
-    """Add a privileged note to a case (its lawyers only); encrypted before it is stored."""
+async def add_note(deps: Deps, principal: Principal, case_id: str, *, text: str,
+                   victim_id: str | None = None) -> str:
+    """Add a privileged note to a case (its lawyers only), about one of its victims or the collective proceedings;
+    encrypted before it is stored. In a case of one victim, every note is about her."""
     case = await read_case(deps, principal, case_id, purpose="add privileged note",
                            access=Access(principal.subject, principal.roles & {LAWYER}, None))
     if "victim_erased" in case.flags:
-        raise Conflict("the victim was erased: no notes are kept on this case any more")
+        raise Conflict("case_notes_victim_erased")
+    if victim_id is not None and victim_id not in case.victim_ids:
+        raise InvalidInput("case_victim_not_found", field="victim_id")
+    about = victim_id or (case.victim_ids[0] if len(case.victim_ids) == 1 else None)
     note_id = new_id()
-    await deps.notes.add(case_id=case_id, note_id=note_id, author=principal.subject, text=text, at=deps.clock())
+    await deps.notes.add(case_id=case_id, note_id=note_id, author=principal.subject, text=text, at=deps.clock(),
+                         victim_id=about)
     return note_id
 
 
@@ -76,28 +82,29 @@ async def reveal_victim_name(deps: Deps, principal: Principal, case_id: str, vic
     """A victim's name for a lawyer of the case, through the key path; audited, never stored."""
     case = await read_case(deps, principal, case_id, purpose="victim name for legal support",
                            access=Access(principal.subject, principal.roles & {LAWYER}, None))
+    owner = (await deps.victims.status(victim_id)).owner if victim_id in case.victim_ids else None
     try:
         name = await _reveal(deps, case, victim_id)
     except DomainError as refused:
         await audit(deps, principal, action="victim.name_read", resource_type="victim", resource_id=victim_id,
-                    purpose="legal_support", allowed=False, reason=refused.detail[:200])
+                    purpose="legal_support", allowed=False, reason=refused.code, owner=owner)
         raise
     await audit(deps, principal, action="victim.name_read", resource_type="victim", resource_id=victim_id,
-                purpose="legal_support", allowed=True)
+                purpose="legal_support", allowed=True, owner=owner)
     return name
 
 
 async def _reveal(deps: Deps, case: Case, victim_id: str) -> str:
     if victim_id not in case.victim_ids:
-        raise NotFound("no such victim in this case")
+        raise NotFound("case_victim_not_found")
     status, flags = await deps.victims.status(victim_id), case.flags_of(victim_id)  # this victim's flags only
     if status.erased or "victim_erased" in flags:
         deps.names.forget(victim_id)
-        raise Gone("the victim's identifying data was erased")
+        raise Gone("victim_identity_erased")
     if status.legal_support is False or "consent_withdrawn" in flags:
         deps.names.forget(victim_id)
-        raise Forbidden("the victim withdrew consent to legal support")
+        raise Forbidden("legal_support_consent_withdrawn")
     ciphertext = await deps.victims.name_ciphertext(victim_id)
     if ciphertext is None:
-        raise Gone("casework holds no name for this victim")
-    return await deps.names.reveal(victim_id, ciphertext)
+        raise Gone("victim_name_unknown")
+    return await deps.names.reveal(victim_id, ciphertext, case.organisation)

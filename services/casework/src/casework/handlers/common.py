@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from datetime import date
 
@@ -33,20 +32,33 @@ def consumer_context(event: ConsumedEvent) -> CommandContext:
                           causation_id=event.id, traceparent=event.envelope.traceparent)
 
 
-async def audit(deps: Deps, principal: Principal, *, action: str, resource_type: str, resource_id: str,
-                purpose: str, allowed: bool, reason: str | None = None) -> None:
-    """One audit entry (who, what, when, why): ids only, never names or notes."""
-    await deps.core.audit.record(AuditEntry(
+def audit_entry(principal: Principal, *, action: str, resource_type: str, resource_id: str, purpose: str,
+                allowed: bool, reason: str | None = None, owner: str | None = None) -> AuditEntry:
+    """One audit entry (who, what, when, why; `owner`: the organisation whose record it is): ids only, never names
+    or notes."""
+    return AuditEntry(
         actor=principal.subject, actor_roles=sorted(principal.roles), organisation=principal.organisation,
         action=action, resource_type=resource_type, resource_id=resource_id, purpose=purpose, reason=reason,
-        outcome="allowed" if allowed else "denied"))
+        outcome="allowed" if allowed else "denied", owner_organisation=owner)
+
+
+async def audit(deps: Deps, principal: Principal, *, action: str, resource_type: str, resource_id: str,
+                purpose: str, allowed: bool, reason: str | None = None, owner: str | None = None) -> None:
+    """Record one audit entry."""
+    await deps.core.audit.record(audit_entry(principal, action=action, resource_type=resource_type,
+                                             resource_id=resource_id, purpose=purpose, allowed=allowed,
+                                             reason=reason, owner=owner))
 
 
 async def audit_reads(deps: Deps, principal: Principal, *, action: str, resource_type: str,
-                      resource_ids: Iterable[str], purpose: str) -> None:
-    """One allowed-read entry per resource shown in a list (written concurrently)."""
-    await asyncio.gather(*(audit(deps, principal, action=action, resource_type=resource_type, resource_id=rid,
-                                 purpose=purpose, allowed=True) for rid in resource_ids))
+                      resource_ids: Iterable[str], purpose: str,
+                      owners: Iterable[str | None] | None = None) -> None:
+    """One allowed-read entry per resource shown in a list, appended to the chain together."""
+    ids = list(resource_ids)
+    owned = list(owners) if owners is not None else [None] * len(ids)
+    await deps.core.audit.record_many([
+        audit_entry(principal, action=action, resource_type=resource_type, resource_id=rid, purpose=purpose,
+                    allowed=True, owner=owner) for rid, owner in zip(ids, owned, strict=True)])
 
 
 async def read_case(deps: Deps, principal: Principal, case_id: str, *, purpose: str = "case file",

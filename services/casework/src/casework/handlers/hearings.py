@@ -12,7 +12,7 @@ from servicekit.ids import new_id
 
 from ..bootstrap import Deps
 from ..domain import hearing
-from ..domain.case import require_open
+from ..domain.case import Case, require_open
 from ..domain.hearing import HEARING, Hearing
 from .common import read_case
 
@@ -34,36 +34,45 @@ async def schedule_hearing(deps: Deps, ctx: CommandContext, principal: Principal
 
 async def read_hearing(deps: Deps, principal: Principal, hearing_id: str, *, purpose: str) -> Hearing:
     """A hearing of a case the caller may see (else 404, like the case itself)."""
+    return (await _hearing_of_case(deps, principal, hearing_id, purpose=purpose))[0]
+
+
+async def _hearing_of_case(deps: Deps, principal: Principal, hearing_id: str, *, purpose: str) -> tuple[Hearing, Case]:
     found = (await deps.store.load(HEARING, hearing_id)).state
     if found is None:
-        raise NotFound("no such hearing")
+        raise NotFound("hearing_not_found")
     try:
-        await read_case(deps, principal, found.case_id, purpose=purpose)
+        case = await read_case(deps, principal, found.case_id, purpose=purpose)
     except NotFound:
-        raise NotFound("no such hearing") from None
-    return found
+        raise NotFound("hearing_not_found") from None
+    return found, case
 
+
+# A hearing's events name the case's victims now, not those it had when the hearing was scheduled: a victim
+# who has left a collective case since hears nothing more about its hearings.
 
 async def reschedule_hearing(deps: Deps, ctx: CommandContext, principal: Principal, hearing_id: str, *,
                              starts_at: datetime, ends_at: datetime | None, reason: str) -> Hearing:
     """Postpone a hearing to a new date-time."""
-    await read_hearing(deps, principal, hearing_id, purpose="reschedule hearing")
-    decide = partial(hearing.reschedule, starts_at=starts_at, ends_at=ends_at, reason=reason, now=deps.clock())
+    _, case = await _hearing_of_case(deps, principal, hearing_id, purpose="reschedule hearing")
+    decide = partial(hearing.reschedule, starts_at=starts_at, ends_at=ends_at, reason=reason, now=deps.clock(),
+                     victim_ids=case.victim_ids)
     return await _run(deps, ctx, hearing_id, decide)
 
 
 async def record_hearing_held(deps: Deps, ctx: CommandContext, principal: Principal, hearing_id: str, *,
                               outcome: str) -> Hearing:
     """Record that a hearing took place, with its outcome."""
-    await read_hearing(deps, principal, hearing_id, purpose="record hearing outcome")
-    return await _run(deps, ctx, hearing_id, partial(hearing.record_held, outcome=outcome, now=deps.clock()))
+    _, case = await _hearing_of_case(deps, principal, hearing_id, purpose="record hearing outcome")
+    return await _run(deps, ctx, hearing_id, partial(hearing.record_held, outcome=outcome, now=deps.clock(),
+                                                     victim_ids=case.victim_ids))
 
 
 async def cancel_hearing(deps: Deps, ctx: CommandContext, principal: Principal, hearing_id: str, *,
                          reason: str) -> Hearing:
     """Cancel a hearing still to come."""
-    await read_hearing(deps, principal, hearing_id, purpose="cancel hearing")
-    return await _run(deps, ctx, hearing_id, partial(hearing.cancel, reason=reason))
+    _, case = await _hearing_of_case(deps, principal, hearing_id, purpose="cancel hearing")
+    return await _run(deps, ctx, hearing_id, partial(hearing.cancel, reason=reason, victim_ids=case.victim_ids))
 
 
 async def _run(deps: Deps, ctx: CommandContext, hearing_id: str, decide: partial[list]) -> Hearing:  # type: ignore[type-arg]

@@ -1,4 +1,5 @@
-"""Handlers of intake's events: referrals into the inbox, consent changes and erasures as flags.
+"""Handlers of intake's events: referrals into the inbox; consent withdrawals and erasures take the victim out of
+her collective cases (the last victim of a case flags it) and flag her referrals.
 
 Each is idempotent: inbox entries are keyed by intake's referral id, effects carry idempotency keys
 derived from the consumed event, and flags are no-ops when already set.
@@ -17,9 +18,10 @@ from servicekit.ids import derived_id
 from ..bootstrap import Deps
 from ..domain import case_commands, referral
 from ..domain.case import CASE, Flag
-from ..domain.common import ID_PATTERN
+from ..domain.common import ID_PATTERN, ORGANISATION_PATTERN
 from ..domain.referral import REFERRAL
 from ..victims import VictimStatus
+from .collective import leave_case
 from .common import consumer_context
 
 
@@ -34,6 +36,8 @@ class VictimReferredV1(BaseModel):
     urgency: str = Field(default="medium", pattern=r"^[a-z_]{1,20}$")
     incident_ids: list[str] = Field(default_factory=list, max_length=200)
     referring_organisation: str = Field(min_length=1, max_length=100)
+    receiving_organisation: str | None = Field(default=None, pattern=ORGANISATION_PATTERN,
+                                               description="Absent on referrals made before addressees")
     name_ciphertext: str | None = Field(default=None, max_length=4096)
     referred_at: datetime | None = Field(default=None, description="When absent, the event's own time")
 
@@ -46,6 +50,8 @@ class ConsentChangedV1(BaseModel):
     victim_id: str = Field(pattern=ID_PATTERN)
     legal_support: bool
     version: int | None = Field(default=None, ge=1, description="Intake's consent version, when it sends one")
+    sharing: list[str] | None = Field(default=None, max_length=50,
+                                      description="Organisations the victim shares her file with")
 
 
 class VictimErasedV1(BaseModel):
@@ -74,14 +80,16 @@ async def receive_referral(event: ConsumedEvent, deps: Deps) -> None:
     # Intake keys the event by victim (it is an event of its victim aggregate, on intake.victims); the
     # inbox entry is keyed by the referral id either way, so any subject naming one of the two is fine.
     if event.envelope.subject not in (data.referral_id, data.victim_id):
-        raise InvalidInput("the event subject names neither the referral nor the victim", field="referral_id")
+        raise InvalidInput("event_subject_mismatch", field="referral_id")
     referred_at = data.referred_at or event.envelope.time
+    await deps.victims.record_owner(data.victim_id, data.referring_organisation)
     status = await deps.victims.status(data.victim_id)
     if data.name_ciphertext and not status.erased:
         await deps.victims.keep_name(data.victim_id, data.name_ciphertext)
     decide = partial(referral.receive, referral_id=data.referral_id, victim_id=data.victim_id, needs=data.needs,
                      urgency=data.urgency, incident_ids=data.incident_ids,
-                     referring_organisation=data.referring_organisation, referred_at=referred_at,
+                     referring_organisation=data.referring_organisation,
+                     receiving_organisation=data.receiving_organisation, referred_at=referred_at,
                      flags=flags_at_receipt(status, referred_at))
     await deps.store.execute(REFERRAL, data.referral_id, decide, context=consumer_context(event),
                              idempotency_key=event.effect_key("receive_referral"))
@@ -91,30 +99,32 @@ async def apply_consent_change(event: ConsumedEvent, deps: Deps) -> None:
     """Flag (or unflag) the victim's cases and pending referrals when legal-support consent changes."""
     data = ConsentChangedV1.model_validate(event.data)
     await deps.victims.record_consent(data.victim_id, data.legal_support, as_of=event.envelope.time,
-                                      version=data.version)
+                                      version=data.version, sharing=data.sharing)
     # Act on the newest consent recorded, not on this event: a late, older event must not win.
     withdrawn = (await deps.victims.status(data.victim_id)).legal_support is False
-    if withdrawn:
-        deps.names.forget(data.victim_id)
+    # A key released for an organisation the victim no longer shares with must not outlive the change.
+    deps.names.forget(data.victim_id)
     await _set_flag(event, deps, data.victim_id, "consent_withdrawn", on=withdrawn)
 
 
 async def apply_erasure(event: ConsumedEvent, deps: Deps) -> None:
-    """Remove what identifies an erased victim, shred their cases' notes and flag cases and referrals."""
+    """Remove what identifies an erased victim: she leaves her collective cases (her notes shredded), the cases
+    she was alone in are flagged (all their notes shredded), her referrals flagged."""
     data = VictimErasedV1.model_validate(event.data)
     await deps.victims.record_erasure(data.victim_id, data.erased_at)
     deps.names.forget(data.victim_id)
-    for case_id in await deps.queries.case_ids_of_victim(data.victim_id):
-        await deps.notes.shred(case_id)
     await _set_flag(event, deps, data.victim_id, "victim_erased", on=True)
 
 
 async def _set_flag(event: ConsumedEvent, deps: Deps, victim_id: str, flag: Flag, *, on: bool) -> None:
     ctx = consumer_context(event)
-    case_decide = case_commands.flag if on else case_commands.clear_flag
     for case_id in await deps.queries.case_ids_of_victim(victim_id):
-        await deps.store.execute(CASE, case_id, partial(case_decide, victim_id=victim_id, flag=flag), context=ctx,
-                                 idempotency_key=derived_id(event.effect_key("flag_case"), case_id))
+        key = derived_id(event.effect_key("flag_case"), case_id)
+        if on:
+            await leave_case(deps, ctx, case_id, victim_id, flag, idempotency_key=key)
+        else:
+            await deps.store.execute(CASE, case_id, partial(case_commands.clear_flag, victim_id=victim_id, flag=flag),
+                                     context=ctx, idempotency_key=key)
     referral_decide = referral.flag if on else referral.clear_flag
     for referral_id in await deps.queries.referral_ids_of_victim(victim_id):
         await deps.store.execute(REFERRAL, referral_id, partial(referral_decide, flag=flag), context=ctx,

@@ -9,19 +9,30 @@ from servicekit.errors import NotFound
 from servicekit.eventstore import CommandContext
 
 from ..bootstrap import Deps
-from ..domain import case_commands, referral
+from ..domain import referral
 from ..domain.access import Access, case_not_found
-from ..domain.case import CASE, case_id_for, join_victim, open_case, record_join
-from ..domain.referral import REFERRAL
+from ..domain.case import CASE, case_id_for, open_case
+from ..domain.collective import join_victim, record_join
+from ..domain.referral import REFERRAL, Referral
+from .collective import leave_case
 from .common import consumer_context, today
 from .intake_events import flags_at_receipt
+
+
+async def shares_with(deps: Deps, referral_id: str, organisation: str) -> bool | None:
+    """Whether the referral's victim shares her file with the organisation, as casework last saw her consent."""
+    found = (await deps.store.load(REFERRAL, referral_id)).state
+    if found is None:
+        return None
+    return (await deps.victims.status(found.victim_id)).shares_with(organisation)
 
 
 async def accept_referral(deps: Deps, ctx: CommandContext, *, referral_id: str, organisation: str,
                           lawyers: list[str], court: str | None) -> str:
     """Accept a pending referral for the caller's organisation and open its case; returns the case id."""
     case_id = case_id_for(referral_id)
-    decide = partial(referral.accept, case_id=case_id, organisation=organisation, lawyers=lawyers, court=court)
+    decide = partial(referral.accept, case_id=case_id, organisation=organisation, lawyers=lawyers, court=court,
+                     shares=await shares_with(deps, referral_id, organisation))
     await deps.store.execute(REFERRAL, referral_id, decide, context=ctx)
     await open_case_of_referral(deps, ctx, referral_id)
     return case_id
@@ -34,8 +45,8 @@ async def accept_referral_into_case(deps: Deps, ctx: CommandContext, access: Acc
     Every refusal comes before anything is written; the same acceptance retried changes nothing.
     """
     found = (await deps.store.load(REFERRAL, referral_id)).state
-    if found is None:
-        raise NotFound("no such referral")
+    if found is None or not referral.sees(found, organisation):
+        raise NotFound("referral_not_found")
     if found.status == "accepted" and found.case_id == case_id and found.organisation == organisation:
         await open_case_of_referral(deps, ctx, referral_id)  # a retry: only completes a join that died half-way
         return case_id
@@ -45,7 +56,7 @@ async def accept_referral_into_case(deps: Deps, ctx: CommandContext, access: Acc
     join_victim(case, victim_id=found.victim_id, referral_id=referral_id)  # refusals only: nothing written yet
     # The referral takes the case's lawyers and court; lawyers and court are changed on the case itself.
     decide = partial(referral.accept, case_id=case_id, organisation=organisation, lawyers=case.lawyers,
-                     court=case.court)
+                     court=case.court, shares=(await deps.victims.status(found.victim_id)).shares_with(organisation))
     await deps.store.execute(REFERRAL, referral_id, decide, context=ctx)
     await open_case_of_referral(deps, ctx, referral_id)
     return case_id
@@ -56,6 +67,17 @@ async def decline_referral(deps: Deps, ctx: CommandContext, *, referral_id: str,
     """Decline a pending referral with a reason code."""
     await deps.store.execute(REFERRAL, referral_id, partial(referral.decline, organisation=organisation,
                                                              reason=reason), context=ctx)
+
+
+async def transfer_referral(deps: Deps, ctx: CommandContext, *, referral_id: str, organisation: str,
+                            to: str) -> Referral:
+    """Pass a pending referral on to another legal-aid organisation the victim consented to share with."""
+    found = (await deps.store.load(REFERRAL, referral_id)).state
+    sharing = (await deps.victims.status(found.victim_id)).sharing if found else None
+    committed = await deps.store.execute(REFERRAL, referral_id, partial(referral.transfer, organisation=organisation,
+                                                                        to=to, sharing=sharing), context=ctx)
+    assert committed.state is not None
+    return committed.state
 
 
 async def open_case_of_referral(deps: Deps, ctx: CommandContext, referral_id: str) -> None:
@@ -79,9 +101,7 @@ async def open_case_of_referral(deps: Deps, ctx: CommandContext, referral_id: st
     # for cases before it was wrote that status first, so one of the two always flags the case.
     status = await deps.victims.status(accepted.victim_id)
     for flag in sorted({*accepted.flags, *flags_at_receipt(status, accepted.referred_at)}):
-        await deps.store.execute(CASE, accepted.case_id,
-                                 partial(case_commands.flag, victim_id=accepted.victim_id, flag=flag),  # type: ignore[arg-type]
-                                 context=ctx)
+        await leave_case(deps, ctx, accepted.case_id, accepted.victim_id, flag)  # type: ignore[arg-type]
 
 
 async def ensure_case_opened(event: ConsumedEvent, deps: Deps) -> None:

@@ -32,11 +32,11 @@ async def read_reparation(deps: Deps, principal: Principal, reparation_id: str, 
     """A reparation of a case the caller may see (else 404)."""
     found = (await deps.store.load(REPARATION, reparation_id)).state
     if found is None:
-        raise NotFound("no such reparation")
+        raise NotFound("reparation_not_found")
     try:
         await read_case(deps, principal, found.case_id, purpose=purpose)
     except NotFound:
-        raise NotFound("no such reparation") from None
+        raise NotFound("reparation_not_found") from None
     return found
 
 

@@ -35,11 +35,11 @@ async def complete_task(deps: Deps, ctx: CommandContext, principal: Principal, t
     """Mark a task of a visible case done."""
     found = (await deps.store.load(TASK, task_id)).state
     if found is None:
-        raise NotFound("no such task")
+        raise NotFound("task_not_found")
     try:
         await read_case(deps, principal, found.case_id, purpose="complete deadline")
     except NotFound:
-        raise NotFound("no such task") from None
+        raise NotFound("task_not_found") from None
     day = today(deps)
     decide = partial(task.complete, completed_on=completed_on or day, today=day)
     committed = await deps.store.execute(TASK, task_id, decide, context=ctx)

@@ -100,8 +100,8 @@ def require_term(list_name: str, code: str, *, field_name: str) -> Term:
     """The term of `code` in a list, or a 422 naming the field and the allowed codes (never the value sent)."""
     terms = term_list(list_name)
     if code not in terms:
-        raise InvalidInput(f"not a known code; allowed: {', '.join(sorted(terms))}",
-                           field=field_name, allowed=sorted(terms))
+        # The one place this loader turns an unknown term into a 422.
+        raise InvalidInput("unknown_term", field=field_name, vocabulary=list_name, allowed=sorted(terms))
     return terms[code]
 
 
@@ -109,6 +109,6 @@ def require_court(code: str, *, field_name: str = "court") -> Court:
     """The court of `code`, or a 422 naming the field and the allowed codes."""
     known = courts()
     if code not in known:
-        raise InvalidInput("not a known court code; see GET /vocabularies/courts", field=field_name,
+        raise InvalidInput("court_unknown", field=field_name,
                            allowed=sorted(known))
     return known[code]

@@ -47,7 +47,7 @@ async def read_session(session_id: PathId, principal: SessionReader, deps: AppDe
     """One session of the caller's organisation."""
     session = (await deps.store.load(SESSION, session_id)).state
     if session is None or ("admin" not in principal.roles and session.organisation != principal.organisation):
-        raise NotFound("no such session")
+        raise NotFound("session_not_found")
     return session
 
 
@@ -74,6 +74,6 @@ async def read_campaign(campaign_id: PathId, principal: AggregateReader, deps: A
     """A campaign and its progress against each regional target."""
     campaign = (await deps.store.load(CAMPAIGN, campaign_id)).state
     if campaign is None:
-        raise NotFound("no such campaign")
+        raise NotFound("campaign_not_found")
     sessions = await sessions_in(deps, campaign.period_start, campaign.period_end, organisation=campaign.organisation)
     return CampaignProgress(**campaign.model_dump(), progress=campaign_progress(campaign, sessions))

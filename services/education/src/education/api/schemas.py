@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from servicekit.i18n import rule_error
 
 from ..domain.campaign import RegionTarget
 from ..domain.session import AudienceCount, QuizAverages
@@ -67,7 +68,7 @@ class Period(Input):
     def _ends_after_start(cls, end: date | None, info: ValidationInfo) -> date | None:
         start = info.data.get("period_start")
         if start and end and end < start:
-            raise ValueError("the period ends before it starts")
+            raise rule_error("period_reversed")
         return end
 
 

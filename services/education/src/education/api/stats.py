@@ -42,5 +42,5 @@ async def priority(principal: AggregateReader, deps: AppDeps, query: PeriodQuery
 async def read_vocabulary(name: str, principal: AnyUser) -> dict[str, Any]:
     """A controlled vocabulary with French and English labels."""
     if name not in VOCABULARIES:
-        raise NotFound(f"no vocabulary named {name!r}", allowed=list(VOCABULARIES))
+        raise NotFound("vocabulary_not_found", allowed=list(VOCABULARIES))
     return vocabulary(name).to_public()

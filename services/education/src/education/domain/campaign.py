@@ -70,15 +70,15 @@ def launch(state: Campaign | None, *, organisation: str, name: str, goals: list[
            period_start: date, period_end: date, targets: list[RegionTarget]) -> list[DomainEvent]:
     """Decide to launch a campaign: a real period, known topics and regions, one target per region."""
     if state is not None:
-        raise Conflict("this campaign is already launched")
+        raise Conflict("campaign_already_launched")
     if period_end < period_start:
-        raise InvalidInput("the campaign ends before it starts", field="period_end")
+        raise InvalidInput("campaign_reversed", field="period_end")
     check_terms("topics", topics, field="topics")
     if not targets:
-        raise InvalidInput("a campaign needs at least one regional target", field="targets")
+        raise InvalidInput("campaign_target_required", field="targets")
     for n, target in enumerate(targets):
         check_place(target.region, None, field=f"targets.{n}.region")
     if len({t.region for t in targets}) != len(targets):
-        raise InvalidInput("each region has one target", field="targets")
+        raise InvalidInput("region_target_twice", field="targets")
     return [CampaignLaunched(organisation=organisation, name=name, goals=goals, topics=sorted(set(topics)),
                              period_start=period_start, period_end=period_end, targets=targets)]

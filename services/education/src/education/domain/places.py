@@ -25,7 +25,7 @@ def cercle_codes(region: str) -> tuple[str, ...]:
 def check_place(region: str, cercle: str | None, *, field: str = "region") -> None:
     """A known region, and a cercle of that region when one is given."""
     if region not in vocabulary("regions"):
-        raise InvalidInput(f"{region!r} is not a known region code", field=field, allowed=list(region_codes()))
+        raise InvalidInput("unknown_term", field=field, vocabulary="regions", allowed=list(region_codes()))
     if cercle is not None and cercle not in cercle_codes(region):
-        raise InvalidInput(f"{cercle!r} is not a cercle of {region}", field="cercle",
+        raise InvalidInput("cercle_not_in_region", field="cercle", region=region,
                            allowed=list(cercle_codes(region)))

@@ -91,12 +91,12 @@ def check_audience(audience: list[AudienceCount], quiz: QuizAverages | None) -> 
     for n, cell in enumerate(audience):
         check_term("age_bands", cell.age_band, field=f"audience.{n}.age_band")
     if len({(c.sex, c.age_band) for c in audience}) != len(audience):
-        raise InvalidInput("each sex and age band is counted once", field="audience")
+        raise InvalidInput("audience_counted_twice", field="audience")
     total = sum(c.count for c in audience)
     if total == 0:
-        raise InvalidInput("a session held has at least one participant", field="audience")
+        raise InvalidInput("session_without_participants", field="audience")
     if quiz is not None and quiz.respondents > total:
-        raise InvalidInput("more quiz respondents than participants", field="quiz.respondents")
+        raise InvalidInput("quiz_respondents_exceed", field="quiz.respondents")
 
 
 def hold(state: Session | None, *, organisation: str, facilitating_organisation: str, held_on: date, today: date,
@@ -104,9 +104,9 @@ def hold(state: Session | None, *, organisation: str, facilitating_organisation:
          materials: list[str], quiz: QuizAverages | None, campaign_id: str | None) -> list[DomainEvent]:
     """Decide to record a held session; rules fail before anything is written."""
     if state is not None:
-        raise Conflict("this session is already recorded")
+        raise Conflict("session_already_recorded")
     if held_on > today:
-        raise InvalidInput("a session in the future cannot be recorded as held", field="held_on")
+        raise InvalidInput("session_in_future", field="held_on")
     check_place(region, cercle)
     check_term("venues", venue, field="venue")
     check_terms("topics", topics, field="topics")

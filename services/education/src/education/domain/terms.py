@@ -12,13 +12,13 @@ def check_term(vocabulary: str, code: str, *, field: str) -> None:
     try:
         require_term(vocabulary, code, field=field)
     except UnknownTerm as exc:
-        raise InvalidInput(f"{code!r} is not a known {vocabulary} code", field=field,
-                           allowed=list(exc.allowed)) from exc
+        # The one place this loader's unknown term becomes a 422.
+        raise InvalidInput("unknown_term", field=field, vocabulary=vocabulary, allowed=list(exc.allowed)) from exc
 
 
 def check_terms(vocabulary: str, codes: list[str], *, field: str) -> None:
     """At least one code, each of the vocabulary."""
     if not codes:
-        raise InvalidInput(f"at least one {vocabulary} code is required", field=field)
+        raise InvalidInput("code_required", field=field, vocabulary=vocabulary)
     for n, code in enumerate(codes):
         check_term(vocabulary, code, field=f"{field}.{n}")

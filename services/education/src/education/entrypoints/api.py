@@ -17,7 +17,7 @@ ROUTERS = [routes.router, stats.router]
 def build_app(deps: Deps) -> FastAPI:
     """The education app around already-built dependencies."""
     return service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
-                       routers=ROUTERS)
+                       messages="education", routers=ROUTERS)
 
 
 def main() -> None:

@@ -47,7 +47,7 @@ def command_context(principal: Principal, request: Request) -> CommandContext:
 def caller_of(principal: Principal, request: Request, *, needs_organisation: bool = True) -> Caller:
     """The caller of a route; documenting and reading victims' data needs an organisation claim."""
     if needs_organisation and not principal.organisation:
-        raise Forbidden("the token names no organisation")
+        raise Forbidden("organisation_missing")
     return Caller(subject=principal.subject, roles=principal.roles, organisation=principal.organisation,
                   is_service=principal.is_service, context=command_context(principal, request))
 

@@ -43,7 +43,7 @@ async def document_incident(body: IncidentCreate, principal: Documenter, deps: A
     caller = caller_of(principal, request)
     key = request_key(caller, idempotency_key, body.model_dump(mode="json"))
     await handlers.check_victims(deps, caller, body.acts)
-    committed = await handlers.document_incident(deps, caller, body, key)
+    committed = await handlers.document_incident(deps, caller, body.draft(), key, body.texts())
     if committed.duplicate:
         response.headers["Idempotent-Replayed"] = "true"
     return IncidentCreated(id=committed.aggregate_id)

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..domain.incident import EXTERNAL_REFERENCE, Incident, IncidentFacts
+from ..domain.incident import EXTERNAL_REFERENCE, Incident, IncidentFacts, NarrativeErasureReason
 from ..domain.incident_facts import Act, Confidentiality, Coordinates, DatePrecision, Source
 from ..domain.incident_rules import IncidentDraft
+from ..domain.narrative_rules import MAX_ACCOUNTS, NarrativeInput, SourceAccountInput, Text
 
 
 class IncidentCreate(IncidentDraft):
-    """What a monitor sends to document an incident."""
+    """What a monitor sends to document an incident, with its narrative and sources' accounts if known."""
+
+    narrative: Text | None = Field(default=None, min_length=1, max_length=20_000,
+                                   description="What happened, in the documenter's words: encrypted at rest under "
+                                               "the incident's key, never in an event (GET .../narrative to read)")
+    source_accounts: list[SourceAccountInput] = Field(default_factory=list, max_length=MAX_ACCOUNTS,
+                                                      description="The sources' accounts (encrypted likewise)")
+
+    def draft(self) -> IncidentDraft:
+        """The facts part: what events carry."""
+        return IncidentDraft.model_validate(self.model_dump(exclude={"narrative", "source_accounts"}))
+
+    def texts(self) -> NarrativeInput:
+        """The texts part: sealed by intake, attested in events by digest only."""
+        return NarrativeInput(narrative=self.narrative, source_accounts=self.source_accounts)
 
 
 class IncidentUpdate(BaseModel):
@@ -50,11 +65,15 @@ class IncidentPublic(IncidentFacts):
     verification_status: str
     version: int = Field(description="Number of changes so far")
     exact_coordinates: Coordinates | None = Field(default=None, description="The exact point (owners only)")
+    has_narrative: bool = Field(default=False, description="A narrative or accounts are recorded "
+                                                           "(GET /incidents/{id}/narrative, audited)")
+    narrative_erased_at: datetime | None = Field(default=None, description="When its texts were last erased")
 
     @classmethod
     def of(cls, incident: Incident, exact: Coordinates | None, version: int) -> IncidentPublic:
         fields = incident.model_dump(include=set(cls.model_fields))
-        return cls(**{**fields, "exact_coordinates": exact, "version": version})
+        has_narrative = incident.narrative_sha256 is not None or bool(incident.source_accounts)
+        return cls(**{**fields, "exact_coordinates": exact, "version": version, "has_narrative": has_narrative})
 
 
 class IncidentSummary(BaseModel):
@@ -137,3 +156,31 @@ class ExportRow(BaseModel):
         return cls(latitude=point.lat if point else None, longitude=point.lon if point else None,
                    victim_count=len(incident.victim_ids()), source_count=len(incident.sources),
                    **incident.model_dump(include=set(cls.model_fields) - {"latitude", "longitude"}))
+
+
+class AccountPublic(BaseModel):
+    """One source's account, decrypted for a cleared reader."""
+
+    source: int = Field(description="Position of the source in the incident's sources")
+    given_by_victim: str | None = Field(description="The registered victim who gave it, if any")
+    text: str | None = Field(description="The account; none when erased or unavailable")
+    status: Literal["readable", "erased", "unavailable"] = Field(
+        description="erased: its key was destroyed (the narrative's erasure, or the victim's)")
+
+
+class NarrativePublic(BaseModel):
+    """An incident's narrative and accounts, for a reader cleared for its confidentiality (the read is audited)."""
+
+    incident_id: str
+    narrative: str | None
+    narrative_status: Literal["none", "readable", "erased", "unavailable"]
+    source_accounts: list[AccountPublic]
+    erased_at: datetime | None = Field(description="When the texts were last erased, if ever")
+
+
+class NarrativeErasure(BaseModel):
+    """Why the incident's texts are erased (a category: the reason itself could identify)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: NarrativeErasureReason

@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from servicekit.i18n import catalogue, rule_error
 
 from ..config import KeyPurpose
-from ..domain.consent import Consent
+from ..domain.consent import Consent, OrganisationCode
 from ..domain.evidence import CASE_REFERENCE, HOLDER_CODE, CustodyStep, Evidence
 from ..domain.incident_facts import PSEUDONYMOUS_ID
 from ..domain.victim import AgeBand, ErasureReason, Need, Referral, Sex, Urgency
@@ -61,6 +62,9 @@ class ReferralCreate(BaseModel):
     needs: list[Need] = Field(min_length=1, max_length=8, description="What the victim needs")
     urgency: Urgency = Field(description="How urgent")
     incident_ids: list[IncidentId] = Field(default_factory=list, max_length=50, description="Incidents concerned")
+    receiving_organisation: OrganisationCode = Field(
+        description="The legal-aid organisation the referral is addressed to: one the victim consented to share "
+                    "with (GET /vocabularies/organisations, kind legal_aid)")
 
 
 class ReferralCreated(BaseModel):
@@ -82,9 +86,14 @@ class ErasureDone(BaseModel):
 
 
 class KeyReleaseRequest(BaseModel):
+    """What the key is for and, for legal support, on behalf of which legal-aid organisation."""
+
     model_config = ConfigDict(extra="forbid")
 
     purpose: KeyPurpose
+    organisation: OrganisationCode | None = Field(
+        default=None, description="For legal_support: the legal-aid organisation the key is released to act for; "
+                                  "the victim must have consented to share with it")
 
 
 class KeyReleased(BaseModel):
@@ -135,7 +144,7 @@ class CustodyStepCreate(BaseModel):
     @model_validator(mode="after")
     def _reference_only_for_courts(self) -> CustodyStepCreate:
         if self.case_reference is not None and self.step != "submitted_to_court":
-            raise ValueError("case_reference applies to submissions to a court only")
+            raise rule_error("case_reference_only_for_courts")
         return self
 
 
@@ -149,28 +158,42 @@ class CustodyReportPublic(BaseModel):
 
 
 class ImportJobPublic(BaseModel):
-    """Progress and per-row report of a CSV import."""
+    """Progress and per-row report of an import, in the reader's language."""
 
     id: str
+    kind: Literal["incidents", "victims", "acts"] = Field(default="incidents", description="What the file holds")
     status: Literal["running", "completed", "failed", "interrupted"] = Field(
         description="interrupted: no progress for a while (the API restarted); upload the file again to finish")
     total: int = Field(description="Data rows in the file")
-    accepted: int = Field(description="Rows that passed validation")
-    rejected: int = Field(description="Rows refused by validation (see errors)")
+    accepted: int = Field(description="Rows to import: all of them when every row passed, else 0 (nothing imported)")
+    rejected: int = Field(description="Rows refused by validation (see errors); any refused row stops the import")
     processed: int = Field(description="Accepted rows imported so far")
     created: int
     updated: int
     unchanged: int
     failed: int
-    errors: list[dict[str, Any]] = Field(description="Per row: spreadsheet row number, field, reason")
+    errors: list[dict[str, Any]] = Field(
+        description="Per row: spreadsheet row number, field, code and reason (in the reader's language)")
     errors_truncated: bool
+    reading: dict[str, Any] = Field(
+        default_factory=dict, description="How the file was read: file_format, encoding, columns (header cell -> "
+                                          "column) and labels (a label in either language -> vocabulary code)")
     started_at: datetime
     finished_at: datetime | None
 
     @classmethod
-    def of(cls, document: dict[str, Any]) -> ImportJobPublic:
+    def of(cls, document: dict[str, Any], language: str = "fr") -> ImportJobPublic:
         status = document["status"]
         updated_at = document.get("updated_at")
         if status == "running" and updated_at is not None and datetime.now(UTC) - updated_at > STALE_IMPORT:
             status = "interrupted"  # imports are idempotent: uploading the file again completes it
-        return cls.model_validate({**document, "id": document["_id"], "status": status})
+        errors = [_row_error(error, language) for error in document.get("errors", [])]
+        return cls.model_validate({**document, "id": document["_id"], "status": status, "errors": errors})
+
+
+def _row_error(error: dict[str, Any], language: str) -> dict[str, Any]:
+    """A stored row error with its reason written in `language` (older jobs kept an English reason)."""
+    if "code" not in error:
+        return error
+    reason = catalogue("intake").text(error["code"], language, error.get("params") or {})
+    return {"row": error["row"], "field": error["field"], "code": error["code"], "reason": reason}

@@ -77,13 +77,16 @@ async def change_consent(victim_id: ResourceId, body: Consent, principal: Docume
 
 
 @router.post("/{victim_id}/referrals", status_code=status.HTTP_201_CREATED, response_model=ReferralCreated,
-             responses={**DENIALS, 409: {"description": "The victim has not consented to legal support"}})
+             responses={**DENIALS, 409: {"description": "The victim has not consented to legal support, or to share "
+                                                        "with the receiving organisation"}})
 async def refer_victim(victim_id: ResourceId, body: ReferralCreate, principal: Documenter, deps: AppDeps,
                        request: Request, idempotency_key: IdempotencyKey = None) -> ReferralCreated:
-    """Refer the victim to legal support (409 without the victim's consent for it)."""
+    """Refer the victim to a legal-aid organisation (409 without the victim's consent to legal support or to share
+    with that organisation; 422 for an organisation that is unknown or not a legal-aid one)."""
     caller = caller_of(principal, request)
     referral_id, _ = await handlers.refer_victim(
         deps, caller, victim_id, needs=list(body.needs), urgency=body.urgency, incident_ids=list(body.incident_ids),
+        receiving_organisation=body.receiving_organisation,
         request_key=request_key(caller, idempotency_key, body.model_dump()))
     return ReferralCreated(referral_id=referral_id, victim_id=victim_id)
 
@@ -101,7 +104,7 @@ async def release_key(victim_id: ResourceId, body: KeyReleaseRequest, principal:
                       request: Request, response: Response) -> KeyReleased:
     """A victim's data key for a service whose purpose the victim consented to (audited)."""
     caller = caller_of(principal, request, needs_organisation=False)
-    data_key = await key_handlers.release_key(deps, caller, victim_id, body.purpose)
+    data_key = await key_handlers.release_key(deps, caller, victim_id, body.purpose, body.organisation)
     response.headers["Cache-Control"] = "no-store"
     return KeyReleased(victim_id=victim_id, data_key=base64.urlsafe_b64encode(data_key).decode().rstrip("="),
                        expires_in=deps.settings.key_release_ttl_seconds)

@@ -1,43 +1,59 @@
-"""Reading the incident spreadsheets organisations keep today: every row checked, errors per row and field.
+"""Incident rows of a partner's spreadsheet: every row checked, errors by row, field and code.
 
-Columns (header row required, unknown columns refused): external_reference, occurred_on, region and
-violation_types are required; date_precision, occurred_until, cercle, commune, latitude, longitude,
-perpetrator_categories, confidentiality, source_kind, source_reliability, source_credibility are
-optional. Cells with several codes separate them with '|' (or ';' when the file is comma-separated).
-Dates may be ISO (2022-03-27), a month (2022-03) or a year (2022), which then set the precision, or
-French day-first (27/03/2022).
-The delimiter is ',' or ';' (French spreadsheet exports), read from the header row.
+Columns (French or English names, see INCIDENT_COLUMNS): external_reference, occurred_on, region and
+violation_types are required; the rest are optional. Codes or labels in either language are read
+(`Mopti`, `Massacre (tuerie de masse)`); cells with several values separate them with '|' (or ';'
+in a comma-separated file, ',' in a workbook). Dates: 27/03/2022, 03/2022, 2022, 2022-03-27.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from servicekit.errors import DomainError, InvalidInput
+from servicekit.errors import DomainError
 
+from ..vocabularies import vocabulary
+from .import_cells import Matches, Table, map_header, match_label, parse_date, record, split_list
 from .incident_rules import IncidentDraft, settle
 
+INCIDENT_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "external_reference": ("reference", "référence", "référence externe", "ref", "réf", "reference externe"),
+    "occurred_on": ("date", "date de l'incident", "date des faits", "incident date", "date_incident"),
+    "date_precision": ("précision de la date", "precision", "précision", "date precision"),
+    "occurred_until": ("date de fin", "jusqu'au", "end date", "until"),
+    "region": ("région",),
+    "cercle": ("cercle", "district"),
+    "commune": ("commune", "municipality"),
+    "latitude": ("lat",),
+    "longitude": ("lon", "long"),
+    "violation_types": ("types de violation", "type de violation", "violations", "violation type", "violation"),
+    "perpetrator_categories": ("auteurs présumés", "catégories d'auteurs", "auteurs", "perpetrators",
+                               "perpetrator categories", "alleged perpetrators"),
+    "confidentiality": ("confidentialité", "niveau de confidentialité"),
+    "source_kind": ("type de source", "source", "source type"),
+    "source_reliability": ("fiabilité de la source", "fiabilité", "reliability"),
+    "source_credibility": ("crédibilité de l'information", "crédibilité", "credibility"),
+}
 REQUIRED_COLUMNS = ("external_reference", "occurred_on", "region", "violation_types")
-OPTIONAL_COLUMNS = ("date_precision", "occurred_until", "cercle", "commune", "latitude", "longitude",
-                    "perpetrator_categories", "confidentiality", "source_kind", "source_reliability",
-                    "source_credibility")
-COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-LIST_COLUMNS = ("violation_types", "perpetrator_categories")
+# Columns read against a vocabulary, so a label in either language is taken for its code.
+LABELLED = {"violation_types": "violation_types", "perpetrator_categories": "perpetrator_categories",
+            "confidentiality": "confidentiality_levels", "date_precision": "date_precisions",
+            "source_reliability": "source_reliability"}
 
 
 @dataclass(frozen=True)
 class RowError:
-    """Why one row was not imported: its spreadsheet row number (header is row 1), the field, the reason."""
+    """Why one row was refused: its spreadsheet row number (the header is row 1), the field, a catalogued code."""
 
     row: int
     field: str
-    reason: str
+    code: str
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -55,117 +71,112 @@ class ParsedFile:
     total: int
 
 
-def decode(raw: bytes) -> str:
-    """UTF-8 text (a byte-order mark is tolerated), else a 422."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput("the file is not UTF-8 text", field="file") from None
+def labels(vocabulary_name: str, codes: list[str] | None = None) -> dict[str, tuple[str, ...]]:
+    """Codes of a vocabulary (or of the given codes) with their French and English labels."""
+    vocab = vocabulary(vocabulary_name)
+    terms = vocab.terms() if codes is None else [vocab.get(code) for code in codes]
+    return {term.code: (term.label_fr, term.label_en) for term in terms}
 
 
-def parse(text: str, *, today: date, max_rows: int) -> ParsedFile:
-    """Check the header, then every row; bad rows are reported, never imported."""
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise InvalidInput("the file has no header row", field="file")
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    _check_header(list(reader.fieldnames or []))
+def row_errors(row: int, exc: Exception, columns: Mapping[tuple[Any, ...], str] | None = None) -> list[RowError]:
+    """A row's validation failure as row errors: pydantic's types or the domain's codes."""
+    if isinstance(exc, DomainError):
+        return [RowError(row, exc.field or "row", exc.code, plain_params(exc.params))]
+    assert isinstance(exc, ValidationError)
+    names = columns or {}
+    return [RowError(row, names.get(tuple(e["loc"]), str(e["loc"][0]) if e["loc"] else "row"), e["type"],
+                     plain_params(e.get("ctx") or {}))
+            for e in exc.errors(include_input=False, include_url=False)]
+
+
+def plain_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameters worth keeping with a row error (the allowed codes are in the vocabulary, not in each row)."""
+    return {k: v for k, v in params.items() if isinstance(v, str | int | float | list) and k != "allowed"}
+
+
+def duplicates(references: list[tuple[int, str]], column: str) -> list[RowError]:
+    """A reference repeated in the file is refused on its later rows (which row to keep is the partner's call)."""
+    seen: dict[str, int] = {}
+    errors = []
+    for row, reference in references:
+        if reference in seen:
+            errors.append(RowError(row, column, "row_repeats_reference", {"first_row": seen[reference]}))
+        seen.setdefault(reference, row)
+    return errors
+
+
+def parse(table: Table, *, today: date, matches: Matches) -> ParsedFile:
+    """Check the header, then every row; a bad row is reported with every problem found."""
+    mapped = map_header(table.header, INCIDENT_COLUMNS, REQUIRED_COLUMNS, matches)
+    separators = ("|", ",") if table.file_format == "xlsx" else ("|", ";") if table.delimiter == "," else ("|",)
     accepted: list[AcceptedRow] = []
     errors: list[RowError] = []
-    seen: dict[str, int] = {}
-    total = 0
+    for row, cells in table.rows:
+        cells_by_column = record(cells, mapped)
+        if cells_by_column is None:
+            errors.append(RowError(row, "row", "row_too_many_cells"))
+        elif not cells_by_column.get("external_reference"):
+            errors.append(RowError(row, "external_reference", "row_reference_required"))
+        else:
+            outcome = _row(cells_by_column, row, separators, today, matches)
+            (accepted.append(outcome) if isinstance(outcome, AcceptedRow) else errors.extend(outcome))
+    references = [(a.row, a.draft.external_reference or "") for a in accepted]
+    errors += duplicates(references, "external_reference")
+    return ParsedFile(accepted=accepted, errors=sorted(errors, key=lambda e: e.row), total=len(table.rows))
+
+
+_SPREADSHEET_NAMES = {("coordinates", "lat"): "latitude", ("coordinates", "lon"): "longitude",
+                      ("sources", 0, "kind"): "source_kind", ("sources", 0, "reliability"): "source_reliability",
+                      ("sources", 0, "credibility"): "source_credibility"}
+
+
+def _row(cells: dict[str, str], row: int, separators: tuple[str, ...], today: date,
+         matches: Matches) -> AcceptedRow | list[RowError]:
     try:
-        for total, record in enumerate(reader, start=1):
-            if total > max_rows:
-                raise InvalidInput(f"the file has more than {max_rows} rows", field="file")
-            row = total + 1  # as the spreadsheet numbers it: the header is row 1
-            outcome = _row(record, row, delimiter, today)
-            if isinstance(outcome, AcceptedRow):
-                reference = outcome.draft.external_reference or ""
-                if reference in seen:
-                    errors.append(RowError(row, "external_reference", f"repeats row {seen[reference]}"))
-                    continue
-                seen[reference] = row
-                accepted.append(outcome)
-            else:
-                errors.extend(outcome)
-    except csv.Error:
-        raise InvalidInput(f"the CSV is malformed near row {reader.line_num}", field="file") from None
-    return ParsedFile(accepted=accepted, errors=errors, total=total)
-
-
-def _check_header(names: list[str]) -> None:
-    columns = [name.strip() for name in names]
-    unknown = sorted(set(columns) - set(COLUMNS))
-    if unknown:
-        raise InvalidInput("the header has unknown columns", field="file.header", unknown_columns=unknown,
-                           allowed=list(COLUMNS))
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-    if missing:
-        raise InvalidInput("the header lacks required columns", field="file.header", missing_columns=missing)
-
-
-def _row(record: dict[str | None, Any], row: int, delimiter: str, today: date) -> AcceptedRow | list[RowError]:
-    if None in record:
-        return [RowError(row, "row", "more cells than header columns")]
-    if not (record.get("external_reference") or "").strip():
-        return [RowError(row, "external_reference", "required: it makes re-imports update instead of doubling")]
-    try:
-        draft = IncidentDraft.model_validate(_draft_data(record, delimiter))
+        draft = IncidentDraft.model_validate(_draft_data(cells, separators, matches))
         settle(draft, today=today, seal=None)
-    except ValidationError as exc:
-        return [RowError(row, _field(e["loc"]), e["msg"]) for e in exc.errors(include_input=False, include_url=False)]
-    except DomainError as exc:
-        return [RowError(row, exc.field or "row", exc.detail)]
+    except (ValidationError, DomainError) as exc:
+        return row_errors(row, exc, _SPREADSHEET_NAMES)
     return AcceptedRow(row=row, draft=draft)
 
 
-def _field(loc: tuple[Any, ...]) -> str:
-    # Report spreadsheet columns, not the internal shape (coordinates.lat is the latitude column).
-    names = {("coordinates", "lat"): "latitude", ("coordinates", "lon"): "longitude",
-             ("sources", 0, "kind"): "source_kind", ("sources", 0, "reliability"): "source_reliability",
-             ("sources", 0, "credibility"): "source_credibility"}
-    return names.get(tuple(loc), str(loc[0]) if loc else "row")
-
-
-def _draft_data(record: dict[str | None, Any], delimiter: str) -> dict[str, Any]:
-    cells = {str(k).strip(): (v or "").strip() for k, v in record.items() if k is not None}
-    present = {k: v for k, v in cells.items() if v}
-    data: dict[str, Any] = {k: present[k] for k in ("external_reference", "occurred_on", "date_precision",
-                                                    "occurred_until", "region", "cercle", "commune",
-                                                    "confidentiality") if k in present}
+def _draft_data(cells: dict[str, str], separators: tuple[str, ...], matches: Matches) -> dict[str, Any]:
+    for column, vocab in LABELLED.items():
+        if column in cells and column not in ("violation_types", "perpetrator_categories"):
+            cells[column] = match_label(cells[column], labels(vocab), column, matches)
+    data: dict[str, Any] = {k: cells[k] for k in ("external_reference", "occurred_on", "date_precision",
+                                                   "occurred_until", "confidentiality") if k in cells}
+    _place(cells, data, matches)
     for name in ("occurred_on", "occurred_until"):
         if name in data:
-            data[name], inferred = _iso_date(data[name])
+            data[name], inferred = parse_date(data[name])
             if name == "occurred_on" and "date_precision" not in data and inferred:
                 data["date_precision"] = inferred
-    separators = ("|", ";") if delimiter == "," else ("|",)
-    for name in LIST_COLUMNS:
-        data[name] = _split(present.get(name, ""), separators)
-    if "latitude" in present or "longitude" in present:
-        data["coordinates"] = {"lat": present.get("latitude"), "lon": present.get("longitude")}
-    if "source_kind" in present or "source_reliability" in present:
-        source = {"kind": present.get("source_kind"), "reliability": present.get("source_reliability")}
-        if "source_credibility" in present:
-            source["credibility"] = present["source_credibility"]
+    for name in ("violation_types", "perpetrator_categories"):
+        data[name] = [match_label(v, labels(LABELLED[name]), name, matches)
+                      for v in split_list(cells.get(name, ""), separators)]
+    if "latitude" in cells or "longitude" in cells:
+        data["coordinates"] = {"lat": cells.get("latitude", "").replace(",", "."),
+                               "lon": cells.get("longitude", "").replace(",", ".")}
+    if "source_kind" in cells or "source_reliability" in cells:
+        source = {"kind": cells.get("source_kind"), "reliability": cells.get("source_reliability")}
+        if "source_credibility" in cells:
+            source["credibility"] = cells["source_credibility"]
         data["sources"] = [source]
     return data
 
 
-def _iso_date(cell: str) -> tuple[str, str | None]:
-    """Spreadsheet dates as ISO: 2022-04 (a month), 2021 (a year), 27/03/2022 (French day-first)."""
-    if re.fullmatch(r"\d{4}", cell):
-        return f"{cell}-01-01", "year"
-    if re.fullmatch(r"\d{4}-\d{2}", cell):
-        return f"{cell}-01", "month"
-    if match := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", cell):
-        day, month, year = match.groups()
-        return f"{year}-{int(month):02d}-{int(day):02d}", None
-    return cell, None
-
-
-def _split(cell: str, separators: tuple[str, ...]) -> list[str]:
-    for separator in separators[1:]:
-        cell = cell.replace(separator, separators[0])
-    return [code.strip() for code in cell.split(separators[0]) if code.strip()]
+def _place(cells: dict[str, str], data: dict[str, Any], matches: Matches) -> None:
+    """Region, cercle and commune as codes: a label is read within its parent (two Kouroussa are two places)."""
+    regions = vocabulary("regions")
+    if "region" not in cells:
+        return
+    data["region"] = match_label(cells["region"], labels("regions", [t.code for t in regions.roots()]),
+                                 "region", matches)
+    parent = data["region"]
+    for level in ("cercle", "commune"):
+        if level not in cells:
+            return
+        children = [t.code for t in regions.children(parent)] if parent in regions else []
+        data[level] = match_label(cells[level], labels("regions", children), level, matches)
+        parent = data[level]

@@ -43,9 +43,9 @@ def record(state: Evidence | None, *, evidence_id: str, organisation: str, incid
            receipt: Receipt, confidentiality: Confidentiality) -> list[DomainEvent]:
     """Record a received file; the receiving organisation is its first holder."""
     if state is not None:
-        raise Conflict("this evidence item is already recorded")
+        raise Conflict("evidence_already_recorded")
     if receipt.size_bytes < 1:
-        raise InvalidInput("the file is empty", field="file")
+        raise InvalidInput("file_empty", field="file")
     return [EvidenceRecorded(evidence_id=evidence_id, organisation=organisation, incident_id=incident_id,
                              sha256=receipt.sha256, size_bytes=receipt.size_bytes, media_type=receipt.media_type,
                              holder=organisation, confidentiality=confidentiality)]
@@ -54,7 +54,7 @@ def record(state: Evidence | None, *, evidence_id: str, organisation: str, incid
 def visible(state: Evidence | None, viewer: Viewer) -> Evidence:
     """The item if the viewer may see it; 404 otherwise (its existence is sensitive)."""
     if state is None or not sees_evidence(viewer, state.organisation, state.confidentiality):
-        raise NotFound("no such evidence item")
+        raise NotFound("evidence_not_found")
     return state
 
 
@@ -74,7 +74,7 @@ def custody_step(state: Evidence | None, *, viewer: Viewer, request: StepRequest
         return [EvidenceCopied(evidence_id=item.id, destination=request.to, sha256_verified=verified_sha256)]
     if request.step == "transferred":
         if request.to == item.holder:
-            raise Conflict("the item is already held by this holder", field="to")
+            raise Conflict("evidence_already_held", field="to")
         return [EvidenceCustodyTransferred(evidence_id=item.id, from_holder=item.holder, to_holder=request.to,
                                            sha256_verified=verified_sha256)]
     return [EvidenceSubmittedToCourt(evidence_id=item.id, court=request.to, case_reference=request.case_reference,
@@ -84,7 +84,7 @@ def custody_step(state: Evidence | None, *, viewer: Viewer, request: StepRequest
 def integrity_failed(state: Evidence | None, *, actual_sha256: str, size_bytes: int, during: str) -> list[DomainEvent]:
     """Record that the stored bytes no longer match the recorded hash."""
     if state is None:
-        raise NotFound("no such evidence item")
+        raise NotFound("evidence_not_found")
     return [EvidenceIntegrityFailed(evidence_id=state.id, expected_sha256=state.sha256, actual_sha256=actual_sha256,
                                     size_bytes_found=size_bytes, during=during)]
 
@@ -92,4 +92,4 @@ def integrity_failed(state: Evidence | None, *, actual_sha256: str, size_bytes: 
 def _same_hash(item: Evidence, verified_sha256: str) -> None:
     # The handler verifies before deciding; a mismatch here means it skipped that step: refuse loudly.
     if verified_sha256 != item.sha256:
-        raise Conflict("the file's hash does not match its record")
+        raise Conflict("evidence_hash_mismatch")

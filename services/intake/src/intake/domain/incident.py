@@ -2,13 +2,15 @@
 
 Identities never live here: victims appear only as pseudonymous ids. Exact coordinates never enter an
 event either: events carry the point coarsened to 0.1 degree and a salted SHA-256 of the exact point,
-which intake keeps in a side collection, so the hash chain still attests to the exact location.
+which intake keeps in a side collection, so the hash chain still attests to the exact location. The
+narrative and the sources' accounts follow the same pattern: events carry the SHA-256 of their
+ciphertexts only; the ciphertexts stay in intake (narratives.py), sealed under the incident's key.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import ClassVar
+from datetime import date, datetime
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from servicekit.domain import AggregateState, AggregateType, DomainEvent
@@ -81,6 +83,45 @@ class IncidentVerificationChanged(DomainEvent):
     reason: str = Field(description="Why the status changed (institutional wording, no personal data)")
 
 
+SHA256 = r"^[0-9a-f]{64}$"
+NarrativeErasureReason = Literal["consent_withdrawn", "legal_request", "data_minimisation", "identifies_someone",
+                                 "other"]
+
+
+class AccountDigest(BaseModel):
+    """One source's account, attested by the SHA-256 of its ciphertext (the text never leaves intake)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: int = Field(ge=0, description="Position of the source in the incident's sources")
+    sha256: str = Field(pattern=SHA256, description="SHA-256 of the account's ciphertext kept by intake")
+    given_by_victim: str | None = Field(
+        default=None, description="Pseudonymous id of the victim who gave it: sealed under her own key, so her "
+                                  "erasure erases it")
+
+
+class IncidentNarrativeRecorded(DomainEvent):
+    """The incident's narrative and sources' accounts were written or replaced; only digests of ciphertexts here."""
+
+    event_type: ClassVar[str] = "intake.incident.narrative_recorded.v1"
+    classification: ClassVar[str] = "confidential"
+
+    narrative_sha256: str | None = Field(
+        default=None, pattern=SHA256, description="SHA-256 of the narrative's ciphertext kept by intake (none: no "
+                                                  "narrative)")
+    accounts: list[AccountDigest] = Field(default_factory=list, description="The sources' accounts, by source")
+
+
+class IncidentNarrativeErased(DomainEvent):
+    """The incident's narrative and accounts were destroyed (key shredded); the facts stay."""
+
+    event_type: ClassVar[str] = "intake.incident.narrative_erased.v1"
+    classification: ClassVar[str] = "internal"
+
+    reason: NarrativeErasureReason = Field(description="Category of the erasure")
+    erased_at: datetime = Field(description="When the erasure took effect (UTC)")
+
+
 class Incident(AggregateState, IncidentFacts):
     """Current state of an incident (the projection document)."""
 
@@ -89,6 +130,9 @@ class Incident(AggregateState, IncidentFacts):
     organisation: str
     verification_status: str = "unverified"
     occurred_end: date | None = None  # last day covered by the date: what date-range filters compare
+    narrative_sha256: str | None = None
+    source_accounts: list[AccountDigest] = Field(default_factory=list)
+    narrative_erased_at: datetime | None = None
 
 
 def _with_end(incident: Incident) -> Incident:
@@ -106,12 +150,19 @@ def evolve(state: Incident | None, event: DomainEvent) -> Incident:
             return _with_end(Incident.model_validate({**state.model_dump(), **facts}))
         case IncidentVerificationChanged() if state is not None:
             return state.model_copy(update={"verification_status": event.status})
+        case IncidentNarrativeRecorded() if state is not None:
+            return state.model_copy(update={"narrative_sha256": event.narrative_sha256,
+                                            "source_accounts": list(event.accounts)})
+        case IncidentNarrativeErased() if state is not None:
+            return state.model_copy(update={"narrative_sha256": None, "source_accounts": [],
+                                            "narrative_erased_at": event.erased_at})
     raise ValueError(f"incident cannot apply {type(event).__name__}")
 
 
 INCIDENT = AggregateType(
     name="incident", topic="intake.incidents", collection="incidents", state_type=Incident,
-    events=(IncidentDocumented, IncidentUpdated, IncidentVerificationChanged), evolve=evolve,
+    events=(IncidentDocumented, IncidentUpdated, IncidentVerificationChanged, IncidentNarrativeRecorded,
+            IncidentNarrativeErased), evolve=evolve,
 )
 
 

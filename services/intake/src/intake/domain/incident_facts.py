@@ -81,19 +81,19 @@ def check_dates(occurred_on: date, precision: DatePrecision, occurred_until: dat
                 today: date) -> tuple[date, date | None]:
     """The start normalised to its precision (first of the month/year) and the end of a range."""
     if occurred_on > today:
-        raise InvalidInput("the incident date is in the future", field="occurred_on")
+        raise InvalidInput("incident_date_in_future", field="occurred_on")
     if occurred_on < EARLIEST_DATE:
-        raise InvalidInput("the incident date is implausibly old", field="occurred_on")
+        raise InvalidInput("incident_date_too_old", field="occurred_on")
     if precision == "range":
         if occurred_until is None:
-            raise InvalidInput("a date range needs its end date", field="occurred_until")
+            raise InvalidInput("range_end_missing", field="occurred_until")
         if occurred_until > today:
-            raise InvalidInput("the end of the range is in the future", field="occurred_until")
+            raise InvalidInput("range_end_in_future", field="occurred_until")
         if occurred_until < occurred_on:
-            raise InvalidInput("the end of the range is before its start", field="occurred_until")
+            raise InvalidInput("range_end_before_start", field="occurred_until")
         return occurred_on, occurred_until
     if occurred_until is not None:
-        raise InvalidInput("only a 'range' precision has an end date", field="occurred_until")
+        raise InvalidInput("end_date_only_for_range", field="occurred_until")
     if precision == "month":
         return occurred_on.replace(day=1), None
     if precision == "year":
@@ -117,9 +117,9 @@ def check_coordinates(point: Coordinates | None) -> None:
     if point is None:
         return
     if not MALI_LATITUDE[0] <= point.lat <= MALI_LATITUDE[1]:
-        raise InvalidInput("the latitude is outside Mali", field="coordinates.lat")
+        raise InvalidInput("latitude_outside_mali", field="coordinates.lat")
     if not MALI_LONGITUDE[0] <= point.lon <= MALI_LONGITUDE[1]:
-        raise InvalidInput("the longitude is outside Mali", field="coordinates.lon")
+        raise InvalidInput("longitude_outside_mali", field="coordinates.lon")
 
 
 def location_digest(incident_id: str, point: Coordinates, salt: str) -> str:
@@ -145,7 +145,7 @@ def check_sources(sources: list[Source]) -> None:
     for i, source in enumerate(sources):
         check_term("source_reliability", source.reliability, field=f"sources.{i}.reliability")
         if source.credibility not in allowed_credibility:
-            raise InvalidInput("not a known credibility code", field=f"sources.{i}.credibility",
+            raise InvalidInput("credibility_unknown", field=f"sources.{i}.credibility",
                                vocabulary="credibility_scale", allowed=allowed_credibility)
 
 
@@ -160,7 +160,7 @@ def violation_codes(listed: list[str], acts: list[Act]) -> list[str]:
     codes = check_terms("violation_types", listed, field="violation_types")
     merged = sorted(set(codes) | {act.violation_type for act in acts})
     if not merged:
-        raise InvalidInput("at least one violation type is required", field="violation_types")
+        raise InvalidInput("violation_type_required", field="violation_types")
     return merged
 
 

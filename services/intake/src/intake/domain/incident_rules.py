@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 from servicekit.domain import DomainEvent
-from servicekit.errors import Conflict, InvalidInput, NotFound
+from servicekit.errors import Conflict, InvalidInput, NotFound, from_validation
 
 from ..vocabularies import can_transition, verification_transitions
 from .access import Viewer, sees_incident
@@ -17,6 +17,7 @@ from .incident import (
     Incident,
     IncidentDocumented,
     IncidentFacts,
+    IncidentNarrativeRecorded,
     IncidentUpdated,
     IncidentVerificationChanged,
     facts_of,
@@ -84,12 +85,13 @@ def settle(draft: IncidentDraft, *, today: date, seal: LocationSeal | None) -> I
 
 
 def document(state: Incident | None, *, organisation: str, draft: IncidentDraft, today: date,
-             seal: LocationSeal | None) -> list[DomainEvent]:
-    """Decide to document a new incident; rules fail before anything is written."""
+             seal: LocationSeal | None, narrative: IncidentNarrativeRecorded | None = None) -> list[DomainEvent]:
+    """Decide to document a new incident (with its narrative, in the same commit); rules fail before anything is
+    written."""
     if state is not None:
-        raise Conflict("this incident is already documented")
+        raise Conflict("incident_already_documented")
     facts = settle(draft, today=today, seal=seal)
-    return [IncidentDocumented(organisation=organisation, **facts.model_dump())]
+    return [IncidentDocumented(organisation=organisation, **facts.model_dump()), *([narrative] if narrative else [])]
 
 
 def draft_of(incident: Incident) -> IncidentDraft:
@@ -105,8 +107,7 @@ def update(state: Incident | None, *, viewer: Viewer, changes: dict[str, Any], t
     try:
         draft = IncidentDraft.model_validate({**draft_of(current).model_dump(), **changes})
     except ValidationError as exc:
-        first = exc.errors(include_input=False, include_url=False)[0]
-        raise InvalidInput(first["msg"], field=".".join(map(str, first["loc"]))) from None
+        raise from_validation(exc) from None
     kept = None if current.coordinates is None or current.exact_location_sha256 is None else \
         LocationSeal(current.coordinates, current.exact_location_sha256)
     new = settle(draft, today=today, seal=seal if location_given else kept)
@@ -122,11 +123,11 @@ def change_verification(state: Incident | None, *, viewer: Viewer, status: str, 
     current = _visible(state, viewer)
     check_term("verification_statuses", status, field="status")
     if not reason.strip():
-        raise InvalidInput("say why the status changes", field="reason")
+        raise InvalidInput("status_change_reason_required", field="reason")
     if not can_transition(current.verification_status, status):
         allowed = sorted(verification_transitions().get(current.verification_status, ()))
-        raise Conflict(f"an incident that is {current.verification_status} cannot become {status}",
-                       field="status", allowed=allowed)
+        raise Conflict("verification_move_not_allowed", field="status", from_status=current.verification_status,
+                       to_status=status, allowed=allowed)
     return [IncidentVerificationChanged(previous_status=current.verification_status, status=status, reason=reason)]
 
 
@@ -147,5 +148,5 @@ def reconcile(state: Incident | None, *, viewer: Viewer, draft: IncidentDraft, t
 def _visible(state: Incident | None, viewer: Viewer) -> Incident:
     # Not found, whether it does not exist or belongs to someone the viewer may not know about.
     if state is None or not sees_incident(viewer, state.organisation, state.confidentiality):
-        raise NotFound("no such incident")
+        raise NotFound("incident_not_found")
     return state

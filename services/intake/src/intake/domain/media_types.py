@@ -58,7 +58,7 @@ def check_declared(declared: str | None) -> str:
     """The declared type if it is on the allow-list, else a 415 naming the allowed types."""
     media_type = normalise(declared)
     if media_type not in SIGNATURES:
-        raise UnsupportedMediaType("this media type is not accepted as evidence", field="file",
+        raise UnsupportedMediaType("evidence_media_type_refused", field="file",
                                    allowed=sorted(SIGNATURES))
     return media_type
 
@@ -66,4 +66,4 @@ def check_declared(declared: str | None) -> str:
 def check_content(media_type: str, head: bytes) -> None:
     """The first bytes must match the declared type (415 otherwise)."""
     if not head or not SIGNATURES[media_type](head[:SNIFF_BYTES]):
-        raise UnsupportedMediaType("the file content does not match its declared media type", field="file")
+        raise UnsupportedMediaType("file_content_mismatch", field="file")

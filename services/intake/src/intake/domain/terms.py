@@ -14,8 +14,8 @@ def unknown_term_problem(exc: UnknownTerm, field: str | None = None) -> InvalidI
     """The 422 for an unknown vocabulary term: field, vocabulary and allowed codes, never the input."""
     name = field or exc.field
     allowed = exc.allowed[:MAX_ALLOWED_SHOWN]
-    return InvalidInput(f"not a known {exc.vocabulary} code", field=name, vocabulary=exc.vocabulary,
-                        allowed=allowed)
+    # The one place intake's unknown term becomes a 422.
+    return InvalidInput("unknown_term", field=name, vocabulary=exc.vocabulary, allowed=allowed)
 
 
 def check_term(vocabulary_name: str, code: str, *, field: str) -> str:

@@ -69,6 +69,10 @@ class VictimReferred(DomainEvent):
     urgency: Urgency = Field(description="How urgent the referral is")
     incident_ids: list[str] = Field(description="Incidents the referral concerns")
     referring_organisation: str = Field(description="Organisation that refers the victim")
+    receiving_organisation: str | None = Field(
+        default=None, description="Legal-aid organisation the referral is addressed to, one the victim consented "
+                                  "to share with (organisations vocabulary); absent on referrals made before "
+                                  "referrals had an addressee")
     name_ciphertext: str | None = Field(
         default=None, description="Victim's name encrypted under the data key (AAD victim id + 'name'); "
                                   "readable through intake's key release for legal_support")
@@ -95,6 +99,7 @@ class Referral(BaseModel):
     urgency: Urgency
     incident_ids: list[str]
     referring_organisation: str
+    receiving_organisation: str | None = None
 
 
 class Victim(AggregateState):

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from servicekit.domain import DomainEvent
 from servicekit.errors import Conflict, NotFound
+from servicekit.organisations import LEGAL_AID, is_legal_aid, require_organisation
 
 from .access import Viewer, manages_victim
 from .consent import Consent, NotificationPreferences, check_consent
@@ -60,7 +61,7 @@ def register(state: Victim | None, *, victim_id: str, organisation: str, profile
              consent: Consent) -> list[DomainEvent]:
     """Register a victim: the registration and the first consent version, in one commit."""
     if state is not None:
-        raise Conflict("this victim is already registered")
+        raise Conflict("victim_already_registered")
     consent = check_registration(profile, consent, has_phone=contacts.phone is not None,
                                  has_email=contacts.email is not None)
     prefs = NotificationPreferences(**consent.notifications.model_dump(exclude={"granted"}))
@@ -79,18 +80,27 @@ def change_consent(state: Victim | None, *, viewer: Viewer, consent: Consent) ->
     return [consent_event(victim.id, victim.consent_version + 1, consent)]
 
 
+def check_addressee(consent: Consent, organisation: str) -> None:
+    """A referral goes to a legal-aid organisation the victim shares with (422 unknown, 409 not consented)."""
+    require_organisation(organisation, field="receiving_organisation", kind=LEGAL_AID)
+    if organisation not in consent.sharing:
+        raise Conflict("sharing_consent_missing", field="receiving_organisation",
+                       allowed=[o for o in consent.sharing if is_legal_aid(o)])
+
+
 def refer(state: Victim | None, *, viewer: Viewer, referral_id: str, needs: list[Need], urgency: Urgency,
-          incident_ids: list[str], name_ciphertext: str | None) -> list[DomainEvent]:
-    """Refer to legal support, only with the victim's consent for it."""
+          incident_ids: list[str], receiving_organisation: str, name_ciphertext: str | None) -> list[DomainEvent]:
+    """Refer to legal support, only with the victim's consent for it and for sharing with the addressee."""
     victim = managed(state, viewer)
     if not victim.consent.legal_support:
-        raise Conflict("the victim has not consented to legal support", field="consent.legal_support")
+        raise Conflict("legal_support_consent_missing", field="consent.legal_support")
+    check_addressee(victim.consent, receiving_organisation)
     if any(r.referral_id == referral_id for r in victim.referrals):
-        raise Conflict("this referral already exists")
+        raise Conflict("referral_already_exists")
     assert viewer.organisation is not None
     return [VictimReferred(referral_id=referral_id, victim_id=victim.id, needs=sorted(set(needs)), urgency=urgency,
                            incident_ids=sorted(set(incident_ids)), referring_organisation=viewer.organisation,
-                           name_ciphertext=name_ciphertext)]
+                           receiving_organisation=receiving_organisation, name_ciphertext=name_ciphertext)]
 
 
 def erase(state: Victim | None, *, viewer: Viewer, reason: ErasureReason, at: datetime) -> list[DomainEvent]:
@@ -104,7 +114,7 @@ def erase(state: Victim | None, *, viewer: Viewer, reason: ErasureReason, at: da
 def managed(state: Victim | None, viewer: Viewer) -> Victim:
     """The victim, if the viewer's organisation registered it and it is not erased."""
     if state is None or not manages_victim(viewer, state.organisation):
-        raise NotFound("no such victim")
+        raise NotFound("victim_not_found")
     if state.erased:
-        raise Gone("this victim's data was erased")
+        raise Gone("victim_erased")
     return state

@@ -1,4 +1,4 @@
-"""Re-wrap every victim's data key under the current KEK: `python -m intake.entrypoints.rotate_keys`.
+"""Re-wrap every data key (victims' and incidents') under the current KEK: `python -m intake.entrypoints.rotate_keys`.
 
 Rotation: set INTAKE_KEK_SOURCE to the new KEK and INTAKE_KEK_PREVIOUS_SOURCES to a JSON list holding
 the old one, restart the services, run this (or POST /admin/keys/rotate), then drop the old KEK from
@@ -23,7 +23,7 @@ async def rotate(settings: Settings) -> dict[str, object]:
     """One rotation pass, audited as an administrative action of the operator's command."""
     deps = build_deps(settings)
     try:
-        report = await deps.keyring.rotate()
+        report = await deps.keyring.rotate() + await deps.incident_keys.rotate()
         await deps.core.audit.record(AuditEntry(
             actor="intake-rotate-keys-command", action="keys.rotated", resource_type="keyring",
             resource_id="victim_keys", outcome="allowed",

@@ -69,15 +69,23 @@ async def create_once(deps: Deps, agg: AggregateType[S], aggregate_id: str,
     if command_key is not None:
         loaded = await deps.store.load(agg, aggregate_id)
         if loaded.state is not None and command_key not in loaded.keys:
-            raise Conflict("this Idempotency-Key was already used for a different request", field="Idempotency-Key")
+            raise Conflict("idempotency_key_reused", field="Idempotency-Key")
     return await deps.store.execute(agg, aggregate_id, decide, context=caller.context, idempotency_key=command_key)
 
 
-async def audit(deps: Deps, caller: Caller, action: str, resource_type: str, resource_id: str, *,
-                allowed: bool, purpose: str | None = None, reason: str | None = None) -> None:
-    """Write who did what to which victim resource, when and why; never the data itself."""
-    await deps.core.audit.record(AuditEntry(
+def audit_entry(caller: Caller, action: str, resource_type: str, resource_id: str, *, allowed: bool,
+                purpose: str | None = None, reason: str | None = None, owner: str | None = None) -> AuditEntry:
+    """Who did what to which record (of which organisation, `owner`), when and why; never the data itself."""
+    return AuditEntry(
         actor=caller.subject, actor_roles=sorted(caller.roles), organisation=caller.organisation, action=action,
         resource_type=resource_type, resource_id=resource_id, purpose=purpose, reason=reason,
         outcome="allowed" if allowed else "denied", correlation_id=caller.context.correlation_id,
-    ))
+        owner_organisation=owner)
+
+
+async def audit(deps: Deps, caller: Caller, action: str, resource_type: str, resource_id: str, *,
+                allowed: bool, purpose: str | None = None, reason: str | None = None,
+                owner: str | None = None) -> None:
+    """Record one audit entry."""
+    await deps.core.audit.record(audit_entry(caller, action, resource_type, resource_id, allowed=allowed,
+                                             purpose=purpose, reason=reason, owner=owner))

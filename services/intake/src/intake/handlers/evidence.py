@@ -48,8 +48,7 @@ async def verified_evidence(deps: Deps, caller: Caller, evidence_id: str, *, dur
     log.error("EVIDENCE INTEGRITY FAILURE: stored file does not match its recorded SHA-256",
               extra={"evidence_id": evidence_id, "expected_sha256": item.sha256, "actual_sha256": digest.sha256,
                      "during": during})
-    raise EvidenceCorrupted("the stored file does not match the SHA-256 recorded when it was received; "
-                            "it is refused and the failure is recorded in its custody chain",
+    raise EvidenceCorrupted("evidence_corrupted",
                             evidence_id=evidence_id, expected_sha256=item.sha256, actual_sha256=digest.sha256)
 
 
@@ -58,7 +57,8 @@ async def open_evidence(deps: Deps, caller: Caller, evidence_id: str) -> tuple[E
     item = await verified_evidence(deps, caller, evidence_id, during="accessed")
     decide = partial(evidence_rules.accessed, viewer=caller.viewer, verified_sha256=item.sha256)
     await deps.store.execute(EVIDENCE, evidence_id, decide, context=caller.context)
-    await audit(deps, caller, "evidence.read", "evidence", evidence_id, allowed=True, purpose="download")
+    await audit(deps, caller, "evidence.read", "evidence", evidence_id, allowed=True, purpose="download",
+                owner=item.organisation)
     return item, _rehashed(deps, item)
 
 
@@ -70,7 +70,7 @@ async def _rehashed(deps: Deps, item: Evidence) -> AsyncIterator[bytes]:
     if hasher.hexdigest() != item.sha256:
         # Changed between verification and sending: abort the response so the client sees a broken transfer.
         log.error("EVIDENCE INTEGRITY FAILURE while streaming", extra={"evidence_id": item.id})
-        raise EvidenceCorrupted("the file changed while it was being sent")
+        raise EvidenceCorrupted("evidence_changed_while_sent")
 
 
 async def record_custody(deps: Deps, caller: Caller, evidence_id: str, request: StepRequest,

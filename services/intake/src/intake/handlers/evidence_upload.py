@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from functools import partial
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from servicekit.errors import Conflict, InvalidInput, NotFound
+from servicekit.errors import Conflict, InvalidInput, NotFound, from_validation
 from servicekit.eventstore import Committed
 from servicekit.ids import new_id
 
@@ -47,7 +47,7 @@ async def receive_evidence(deps: Deps, caller: Caller, events: AsyncIterator[Eve
             try:
                 await visible_incident(deps, caller.viewer, form.incident_id)
             except NotFound:
-                raise InvalidInput("no such incident", field="incident_id") from None
+                raise InvalidInput("incident_not_found", field="incident_id") from None
         decide = partial(evidence_rules.record, evidence_id=evidence_id, organisation=caller.organisation,
                          incident_id=form.incident_id, receipt=receipt, confidentiality=form.confidentiality)
         return await create_once(deps, EVIDENCE, evidence_id, decide, caller=caller,
@@ -68,13 +68,13 @@ async def _read_upload(events: AsyncIterator[Event], writer: ChunkWriter) -> tup
         if event.filename is None:
             fields[event.name] = await read_field(events, event.name)
         elif event.name != "file":
-            raise InvalidInput("only the part named 'file' may hold a file", field=event.name)
+            raise InvalidInput("upload_file_in_wrong_part", field=event.name)
         elif receipt is not None:
-            raise InvalidInput("send one file per upload", field="file")
+            raise InvalidInput("upload_one_file", field="file")
         else:
             receipt = await _stream_file(events, writer, event.content_type)
     if receipt is None:
-        raise InvalidInput("the upload has no file part named 'file'", field="file")
+        raise InvalidInput("upload_file_part_missing", field="file")
     return fields, receipt
 
 
@@ -93,7 +93,7 @@ async def _stream_file(events: AsyncIterator[Event], writer: ChunkWriter, declar
                 continue
             await writer.write(event.data)
     if not head:
-        raise InvalidInput("the file is empty", field="file")
+        raise InvalidInput("file_empty", field="file")
     if len(head) < SNIFF_BYTES:
         check_content(media_type, bytes(head))
         await writer.write(bytes(head))
@@ -105,8 +105,7 @@ def _form(fields: dict[str, str]) -> EvidenceForm:
     try:
         return EvidenceForm.model_validate({k: v for k, v in fields.items() if v != ""})
     except ValidationError as exc:
-        first = exc.errors(include_input=False, include_url=False)[0]
-        raise InvalidInput(first["msg"], field=".".join(map(str, first["loc"])) or "form") from None
+        raise from_validation(exc) from None
 
 
 async def _replayed_upload(existing: Evidence, caller: Caller, events: AsyncIterator[Event]) -> Committed[Evidence]:
@@ -120,7 +119,7 @@ async def _replayed_upload(existing: Evidence, caller: Caller, events: AsyncIter
         elif in_file:
             hasher.update(event.data)
     if existing.organisation != caller.organisation:
-        raise NotFound("no such evidence item")
+        raise NotFound("evidence_not_found")
     if hasher.hexdigest() != existing.sha256:
-        raise Conflict("this Idempotency-Key was already used for a different upload", field="Idempotency-Key")
+        raise Conflict("idempotency_key_reused", field="Idempotency-Key")
     return Committed(existing.id, 0, existing, (), (), duplicate=True)

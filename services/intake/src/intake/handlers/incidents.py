@@ -17,8 +17,10 @@ from ..domain.access import Viewer, sees_incident, sees_victim
 from ..domain.incident import INCIDENT, Incident
 from ..domain.incident_facts import Act, Coordinates
 from ..domain.incident_rules import IncidentDraft
+from ..domain.narrative_rules import NarrativeInput, check_accounts
 from ..domain.victim import VICTIM
 from .common import Caller, RequestKey, create_once
+from .narratives import seal_texts
 
 
 def today() -> date:
@@ -26,15 +28,20 @@ def today() -> date:
     return utcnow().date()
 
 
-async def document_incident(deps: Deps, caller: Caller, draft: IncidentDraft,
-                            request_key: RequestKey | None) -> Committed[Incident]:
-    """Document a new incident for the caller's organisation."""
+async def document_incident(deps: Deps, caller: Caller, draft: IncidentDraft, request_key: RequestKey | None,
+                            texts: NarrativeInput | None = None) -> Committed[Incident]:
+    """Document a new incident for the caller's organisation, with its narrative and accounts if given."""
     assert caller.organisation is not None
     incident_id = request_key.aggregate_id("incident") if request_key else new_id()
     incident_rules.settle(draft, today=today(), seal=None)  # every rule passes before anything is written
+    if texts is not None:
+        check_accounts(texts.source_accounts, len(draft.sources))
     seal = await deps.locations.seal(incident_id, draft.coordinates, None)
+    narrative = None
+    if texts is not None and not texts.empty:
+        narrative = await seal_texts(deps, caller, incident_id, texts, len(draft.sources))
     decide = partial(incident_rules.document, organisation=caller.organisation, draft=draft, today=today(),
-                     seal=seal)
+                     seal=seal, narrative=narrative)
     return await create_once(deps, INCIDENT, incident_id, decide, caller=caller,
                              command_key=request_key.command_key("incident") if request_key else None)
 
@@ -69,7 +76,7 @@ async def visible_incident(deps: Deps, viewer: Viewer, incident_id: str) -> Inci
     loaded = await deps.store.load(INCIDENT, incident_id)
     state = loaded.state
     if state is None or not sees_incident(viewer, state.organisation, state.confidentiality):
-        raise NotFound("no such incident")
+        raise NotFound("incident_not_found")
     return state
 
 
@@ -96,7 +103,7 @@ async def check_victims(deps: Deps, caller: Caller, acts: list[Act]) -> None:
         for j, victim_id in enumerate(act.victim_ids):
             victim = (await deps.store.load(VICTIM, victim_id)).state
             if victim is None or not sees_victim(caller.viewer, victim.organisation, victim.consent.sharing):
-                raise InvalidInput("no such victim", field=f"acts.{i}.victim_ids.{j}")
+                raise InvalidInput("victim_not_found", field=f"acts.{i}.victim_ids.{j}")
 
 
 def imported_incident_id(organisation: str, external_reference: str) -> str:

@@ -52,7 +52,7 @@ async def register_victim(deps: Deps, caller: Caller, profile: Profile, identity
     decide = partial(victim_rules.register, victim_id=victim_id, organisation=caller.organisation, profile=profile,
                      contacts=contacts, consent=consent)
     committed = await create_once(deps, VICTIM, victim_id, decide, caller=caller, command_key=command_key)
-    await audit(deps, caller, "victim.registered", "victim", victim_id, allowed=True)
+    await audit(deps, caller, "victim.registered", "victim", victim_id, allowed=True, owner=caller.organisation)
     return committed
 
 
@@ -63,22 +63,24 @@ def with_e164_phone(identity: VictimIdentity, default_country_code: str) -> Vict
     try:
         return identity.model_copy(update={"phone": to_e164(identity.phone, default_country_code)})
     except InvalidPhone:
-        raise InvalidInput("not a phone number that can receive SMS (country code and length)",
-                           field="identity.phone") from None
+        raise InvalidInput("phone_not_routable", field="identity.phone") from None
 
 
 async def read_victim(deps: Deps, caller: Caller, victim_id: str) -> VictimFile:
     """The victim with decrypted identity, for its organisation or one it consented to share with; audited."""
     state = (await deps.store.load(VICTIM, victim_id)).state
     if state is None or not sees_victim(caller.viewer, state.organisation, state.consent.sharing):
-        await audit(deps, caller, "victim.read", "victim", victim_id, allowed=False, reason="not visible")
-        raise NotFound("no such victim")
+        await audit(deps, caller, "victim.read", "victim", victim_id, allowed=False, reason="not visible",
+                    owner=state.organisation if state else None)
+        raise NotFound("victim_not_found")
     data_key = None if state.erased else await deps.keyring.data_key(victim_id)
     if data_key is None:
-        await audit(deps, caller, "victim.read", "victim", victim_id, allowed=False, reason="erased")
-        raise Gone("this victim's data was erased")
+        await audit(deps, caller, "victim.read", "victim", victim_id, allowed=False, reason="erased",
+                    owner=state.organisation)
+        raise Gone("victim_erased")
     identity = open_identity(data_key, victim_id, await deps.identities.sealed(victim_id))
-    await audit(deps, caller, "victim.read", "victim", victim_id, allowed=True, purpose="case file")
+    await audit(deps, caller, "victim.read", "victim", victim_id, allowed=True, purpose="case file",
+                owner=state.organisation)
     return VictimFile(victim=state, identity=identity)
 
 
@@ -88,26 +90,30 @@ async def change_consent(deps: Deps, caller: Caller, victim_id: str, consent: Co
     decide = partial(victim_rules.change_consent, viewer=caller.viewer, consent=consent)
     committed = await deps.store.execute(VICTIM, victim_id, decide, context=caller.context,
                                          idempotency_key=_key(request_key, "consent", victim_id))
-    await audit(deps, caller, "victim.consent_changed", "victim", victim_id, allowed=True)
+    await audit(deps, caller, "victim.consent_changed", "victim", victim_id, allowed=True, owner=caller.organisation)
     return committed
 
 
 async def refer_victim(deps: Deps, caller: Caller, victim_id: str, *, needs: list[Need], urgency: Urgency,
-                       incident_ids: list[str], request_key: RequestKey | None) -> tuple[str, Committed[Victim]]:
-    """Refer a consenting victim to legal support; the name travels only as ciphertext."""
+                       incident_ids: list[str], receiving_organisation: str,
+                       request_key: RequestKey | None) -> tuple[str, Committed[Victim]]:
+    """Refer a consenting victim to a legal-aid organisation she agreed to share with; the name travels only as
+    ciphertext."""
     victim_rules.managed((await deps.store.load(VICTIM, victim_id)).state, caller.viewer)
     for index, incident_id in enumerate(incident_ids):
         try:
             await visible_incident(deps, caller.viewer, incident_id)
         except NotFound:
-            raise InvalidInput("no such incident", field=f"incident_ids.{index}") from None
+            raise InvalidInput("incident_not_found", field=f"incident_ids.{index}") from None
     referral_id = request_key.aggregate_id(f"referral:{victim_id}") if request_key else new_id()
     name_ciphertext = (await deps.identities.sealed(victim_id)).get("name")
     decide = partial(victim_rules.refer, viewer=caller.viewer, referral_id=referral_id, needs=needs,
-                     urgency=urgency, incident_ids=incident_ids, name_ciphertext=name_ciphertext)
+                     urgency=urgency, incident_ids=incident_ids, receiving_organisation=receiving_organisation,
+                     name_ciphertext=name_ciphertext)
     committed = await deps.store.execute(VICTIM, victim_id, decide, context=caller.context,
                                          idempotency_key=_key(request_key, "referral", victim_id))
-    await audit(deps, caller, "victim.referred", "victim", victim_id, allowed=True, purpose="legal_support")
+    await audit(deps, caller, "victim.referred", "victim", victim_id, allowed=True, purpose="legal_support",
+                reason=f"to {receiving_organisation}", owner=caller.organisation)
     return referral_id, committed
 
 
@@ -115,13 +121,14 @@ async def erase_victim(deps: Deps, caller: Caller, victim_id: str, reason: Erasu
     """Crypto-shred the victim (key, then ciphertexts), then record the erasure; a retry completes it."""
     state = (await deps.store.load(VICTIM, victim_id)).state
     if state is None or not manages_victim(caller.viewer, state.organisation):
-        raise NotFound("no such victim")
+        raise NotFound("victim_not_found")
     # The key goes first: if anything fails after this line, the data is already unreadable.
     await deps.keyring.shred(victim_id)
     await deps.identities.shred(victim_id)
     decide = partial(victim_rules.erase, viewer=caller.viewer, reason=reason, at=utcnow())
     committed = await deps.store.execute(VICTIM, victim_id, decide, context=caller.context)
-    await audit(deps, caller, "victim.erased", "victim", victim_id, allowed=True, reason=reason)
+    await audit(deps, caller, "victim.erased", "victim", victim_id, allowed=True, reason=reason,
+                owner=state.organisation)
     return committed
 
 

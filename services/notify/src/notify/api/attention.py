@@ -54,7 +54,7 @@ async def send_again(delivery_id: Id, body: SendAgain, principal: NotifyAdmin, d
     """Send an unknown delivery's message once more: 202 the first time, 200 with the same answer after."""
     original = (await deps.store.load(DELIVERY, delivery_id)).state
     if original is None:
-        raise NotFound("no such delivery")
+        raise NotFound("delivery_not_found")
     now, new_id = deps.clock(), resend_id(delivery_id)
     ctx = CommandContext(actor=principal.subject, correlation_id=delivery_id)
     decide = partial(lifecycle.resend, now=now, resend_delivery_id=new_id, reason=body.reason)

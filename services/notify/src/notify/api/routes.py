@@ -36,7 +36,7 @@ async def _audit(deps: AppDeps, principal: Principal, action: str, victim_id: st
     await deps.core.audit.record(AuditEntry(
         actor=principal.subject, actor_roles=sorted(principal.roles), organisation=principal.organisation,
         action=action, resource_type="victim", resource_id=victim_id, purpose="delivery follow-up",
-        reason=reason, outcome="allowed"))
+        reason=reason, outcome="allowed", owner_organisation=await deps.recipients.owner(victim_id)))
 
 
 def _public(doc: dict[str, Any]) -> dict[str, Any]:
@@ -56,7 +56,7 @@ async def delivery_detail(delivery_id: Id, principal: NotifyAdmin, deps: AppDeps
     """One delivery with its whole history (the read is audited against its victim)."""
     doc = await deps.history.one(delivery_id)
     if doc is None:
-        raise NotFound("no such delivery")
+        raise NotFound("delivery_not_found")
     await _audit(deps, principal, "delivery.read", doc["victim_id"], f"delivery {delivery_id}")
     return DeliveryDetail(**_public(doc), history=await deps.history.events_of(delivery_id))
 

@@ -35,29 +35,29 @@ async def _form(request: Request) -> FormData:
     try:
         return await request.form()
     except Exception:  # a malformed multipart body is the caller's error
-        raise InvalidInput("the body is not a form", field="body") from None
+        raise InvalidInput("body_not_form", field="body") from None
 
 
 def _parse(parser: Callable[..., Any], form: dict[str, str], provider: str) -> Any:
     try:
         return parser(form, provider=provider)
-    except ValueError as exc:
-        raise InvalidInput(str(exc), field="body") from None
+    except ValueError:
+        raise InvalidInput("callback_unreadable", field="body") from None
 
 
 def _at_account(deps: AppDeps, token: str | None) -> ProviderAccount:
     accounts, expected = deps.channels.accounts_of("africastalking"), deps.settings.callback_token
     if not accounts or expected is None:
-        raise NotFound("Africa's Talking callbacks are not configured")
+        raise NotFound("africastalking_callbacks_off")
     if not at.verify_callback_token(token, expected.get_secret_value()):
-        raise Forbidden("callback token missing or wrong")
+        raise Forbidden("callback_token_invalid")
     return accounts[0]
 
 
 def _twilio_account(deps: AppDeps, request: Request, form: FormData, signature: str | None) -> ProviderAccount:
     accounts = deps.channels.accounts_of("twilio")
     if not accounts:
-        raise NotFound("Twilio callbacks are not configured")
+        raise NotFound("twilio_callbacks_off")
     url = deps.settings.public_base_url.rstrip("/") + request.url.path
     if request.url.query:
         url += "?" + request.url.query
@@ -67,7 +67,7 @@ def _twilio_account(deps: AppDeps, request: Request, form: FormData, signature: 
     for account in accounts:
         if tw.validate_signature(url, params, signature, account.secret):
             return account
-    raise Forbidden("request signature missing or wrong")
+    raise Forbidden("signature_invalid")
 
 
 def _flat(form: FormData) -> dict[str, str]:

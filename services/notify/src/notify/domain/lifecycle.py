@@ -124,5 +124,5 @@ def resend(state: Delivery | None, *, now: datetime, resend_delivery_id: str,
     if state is not None and state.resent_as is not None:
         return []  # already sent again: the same new delivery answers every later request
     if state is None or state.status != "unknown":
-        raise Conflict("only a delivery whose outcome is unknown can be sent again", field="delivery_id")
+        raise Conflict("send_again_needs_unknown_outcome", field="delivery_id")
     return [DeliveryResent(**_outcome(state, now), resend_delivery_id=resend_delivery_id, reason=reason)]

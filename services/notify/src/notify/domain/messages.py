@@ -20,6 +20,9 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .review import review_problem
+from .wording import bambara_date, sms_spelling
+
 
 class MessageKind(StrEnum):
     """What a message tells the victim."""
@@ -70,6 +73,7 @@ class Template:
     body: string.Template
     shared_subject: string.Template
     shared_body: string.Template
+    review_status: str = "awaiting_review"  # domain/review.py: reviewed only with reviewer, date and text hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,7 @@ class RenderedMessage:
     shared_phone: bool
     subject: str
     body: str
+    sms_body: str = ""  # the body as an SMS: its own spelling, or the GSM-7 one when that keeps it to 2 parts
 
     @property
     def template_ref(self) -> str:
@@ -121,6 +126,8 @@ def _parse(kind: MessageKind, language: str, data: Mapping[str, Any]) -> Templat
     version = data.get("version")
     if not isinstance(version, int) or version < 1:
         raise TemplateError(f"{kind.value}.{language}: version must be a positive integer")
+    if problem := review_problem(data):
+        raise TemplateError(f"{kind.value}.{language}: {problem}")
     shared = data["shared_phone"]
     tpl = Template(
         kind=kind,
@@ -131,6 +138,7 @@ def _parse(kind: MessageKind, language: str, data: Mapping[str, Any]) -> Templat
         body=string.Template(data["body"]),
         shared_subject=string.Template(shared["email_subject"]),
         shared_body=string.Template(shared["body"]),
+        review_status=str(data["review"]["status"]),
     )
     _check_template(tpl)
     return tpl
@@ -198,6 +206,7 @@ def render(
         shared_phone=shared_phone,
         subject=subject.substitute(values),
         body=body.substitute(values),
+        sms_body=sms_spelling(body.substitute(values)),
     )
 
 
@@ -223,8 +232,8 @@ def format_when(when: datetime, language: str | None, tz: str = "Africa/Bamako")
     if language == "en":
         date = f"{_EN_DAYS[local.weekday()]} {local.day} {_EN_MONTHS[local.month - 1]} {local.year}"
         return {"date": date, "time": f"{local:%H:%M}"}
-    # Bambara: numeric date until native speakers confirm day and month names for SMS.
-    return {"date": f"{local:%d/%m/%Y}", "time": f"{local:%H:%M}"}
+    # Bambara: the date written out (wording.BM_DAYS / BM_MONTHS, under review like the templates).
+    return {"date": bambara_date(local), "time": f"{local:%H:%M}"}
 
 
 _HEARING_DETAILS = frozenset({MessageKind.HEARING_SCHEDULED, MessageKind.HEARING_RESCHEDULED,

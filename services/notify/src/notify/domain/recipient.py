@@ -13,6 +13,7 @@ from typing import Literal
 
 from .delivery import Channel
 from .safe_hours import DEFAULT_WINDOW, SafeWindow
+from .wording import place
 
 _HHMM = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 
@@ -46,7 +47,7 @@ class Recipient:
         return self.consent_version > 0
 
     def window(self) -> SafeWindow:
-        """The victim's safe window; the default 08:00-20:00 when theirs is missing or unusable."""
+        """The victim's safe window; the project default (servicekit.safe_hours) when theirs is missing or unusable."""
         start, end = parse_hhmm(self.safe_hours_start), parse_hhmm(self.safe_hours_end)
         if start is None or end is None or start == end:
             return DEFAULT_WINDOW
@@ -69,9 +70,8 @@ class Hearing:
     status: Literal["scheduled", "cancelled"]
     revision: str
     revised_at: datetime
+    court_code: str = ""
 
-    @property
-    def place(self) -> str:
-        """Where, as written in a message: the court and its city."""
-        place = self.court if not self.city or self.city.lower() in self.court.lower() else f"{self.court}, {self.city}"
-        return place[:120]
+    def place_in(self, language: str) -> str:
+        """Where, as written in a message in `language`: the court (Bambara-aware, else French) and its city."""
+        return place(self.court_code, self.court, self.city, language)

@@ -6,15 +6,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-DEFAULT_TZ = "Africa/Bamako"
+from servicekit.safe_hours import DEFAULT_SAFE_HOURS_END, DEFAULT_SAFE_HOURS_START, SAFE_HOURS_TZ
+
+DEFAULT_TZ = SAFE_HOURS_TZ
+# The project-wide default (servicekit.safe_hours), the same intake records for a victim without one.
+DEFAULT_START, DEFAULT_END = time.fromisoformat(DEFAULT_SAFE_HOURS_START), time.fromisoformat(DEFAULT_SAFE_HOURS_END)
 
 
 @dataclass(frozen=True, slots=True)
 class SafeWindow:
     """A daily window [start, end) in local time; start > end means it wraps past midnight."""
 
-    start: time = time(8, 0)
-    end: time = time(20, 0)
+    start: time = DEFAULT_START
+    end: time = DEFAULT_END
     tz: str = DEFAULT_TZ
 
     def __post_init__(self) -> None:

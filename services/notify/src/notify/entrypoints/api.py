@@ -21,7 +21,7 @@ ROUTERS = [attention_router, router, webhooks_router]
 def build_app(deps: Deps) -> FastAPI:
     """The notify app around already-built dependencies."""
     return service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
-                       routers=ROUTERS, metric_refreshers=[metrics.refresher(deps)])
+                       messages="notify", routers=ROUTERS, metric_refreshers=[metrics.refresher(deps)])
 
 
 def main() -> None:

@@ -44,7 +44,7 @@ class HearingStore:
         if doc is not None and (hearing.revision in seen or hearing.revised_at < _aware(doc["revised_at"])):
             return "outdated"
         new = {"_id": hearing.hearing_id, "case_id": hearing.case_id, "starts_at": hearing.starts_at,
-               "court": hearing.court, "city": hearing.city, "status": hearing.status,
+               "court": hearing.court, "court_code": hearing.court_code, "city": hearing.city, "status": hearing.status,
                "revision": hearing.revision, "revised_at": hearing.revised_at, "victim_ids": victim_ids,
                "seen_revisions": [*seen, hearing.revision][-REMEMBERED_REVISIONS:]}
         await self.hearings.replace_one({"_id": hearing.hearing_id}, new, upsert=True)
@@ -60,7 +60,7 @@ class HearingStore:
 def _to_hearing(doc: dict[str, Any]) -> Hearing:
     return Hearing(hearing_id=doc["_id"], case_id=doc.get("case_id"), starts_at=_aware(doc["starts_at"]),
                    court=doc.get("court", ""), city=doc.get("city", ""), status=doc.get("status", "scheduled"),
-                   revision=doc["revision"], revised_at=_aware(doc["revised_at"]))
+                   revision=doc["revision"], revised_at=_aware(doc["revised_at"]), court_code=doc.get("court_code", ""))
 
 
 def _aware(moment: datetime) -> datetime:

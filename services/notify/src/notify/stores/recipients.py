@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
+from servicekit.audit import MAX_ORGANISATION
 
 from ..domain.delivery import Channel
 from ..domain.recipient import Recipient
@@ -30,6 +31,12 @@ class RecipientStore:
         """The stored document, ciphertexts included (only the dispatcher needs those)."""
         return await self.recipients.find_one({"_id": victim_id})
 
+    async def owner(self, victim_id: str) -> str | None:
+        """The organisation that documented the victim, for the audit entries about her (None once erased)."""
+        doc = await self.recipients.find_one({"_id": victim_id}, {"organisation": 1})
+        owner = doc.get("organisation") if doc else None
+        return owner if isinstance(owner, str) and len(owner) <= MAX_ORGANISATION else None
+
     async def get(self, victim_id: str) -> Recipient | None:
         """What the rules need to decide, without the contact."""
         doc = await self.document(victim_id)
@@ -47,7 +54,7 @@ class RecipientStore:
         )
 
     async def register(self, victim_id: str, *, preferences: dict[str, Any], phone_ciphertext: str | None,
-                       email_ciphertext: str | None, now: datetime) -> bool:
+                       email_ciphertext: str | None, now: datetime, organisation: str | None = None) -> bool:
         """Record a registration; False when the victim was erased (nothing comes back).
 
         Consent is not part of a registration: until intake's consent event is applied, nobody is messaged.
@@ -56,7 +63,7 @@ class RecipientStore:
         if existing is not None and existing.get("erased"):
             return False
         update: dict[str, Any] = {"phone_ciphertext": phone_ciphertext, "email_ciphertext": email_ciphertext,
-                                  "updated_at": now}
+                                  "updated_at": now, **({"organisation": organisation} if organisation else {})}
         if existing is None or not existing.get("consent_version"):
             # A consent change already applied carries newer preferences than the registration.
             update |= {k: v for k, v in preferences.items() if v is not None}

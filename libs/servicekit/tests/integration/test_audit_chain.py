@@ -1,0 +1,121 @@
+"""The audit chain on the real store: concurrent writers keep one chain; every kind of tampering is detected."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from servicekit.audit import AuditEntry, AuditLog, seq_id
+from servicekit.audit_chain import AuditAnchor, verify_audit_log
+from servicekit.devtokens import ensure_dev_keypair, mint_token
+from servicekit.service import build_core, service_app, token_verifier
+from servicekit.settings import BaseServiceSettings
+from servicekit.testing import unique_name
+
+pytestmark = pytest.mark.integration
+
+
+def read_of(victim: str, actor: str = "lawyer-1", owner: str | None = "org-amdh") -> AuditEntry:
+    return AuditEntry(actor=actor, actor_roles=["lawyer"], organisation="org-legal", action="victim.name_read",
+                      resource_type="victim", resource_id=victim, purpose="legal_support", outcome="allowed",
+                      owner_organisation=owner)
+
+
+@pytest.fixture
+async def db(mongo: Any) -> AsyncIterator[Any]:
+    database = mongo[unique_name("auditchain")]
+    yield database
+    await mongo.drop_database(database.name)
+
+
+async def chain_of(db: Any, count: int) -> None:
+    log = AuditLog(db["audit_log"], db["audit_head"])
+    for n in range(count):
+        await log.record(read_of(f"v-{n}"))
+
+
+async def test_writers_in_two_processes_appending_at_once_keep_one_intact_chain(db):
+    api, worker = AuditLog(db["audit_log"], db["audit_head"]), AuditLog(db["audit_log"], db["audit_head"])
+    await asyncio.gather(*(log.record(read_of(f"v-{n}")) for n in range(25) for log in (api, worker)))
+    report = await verify_audit_log(db)
+    assert report.ok, report.problems
+    assert report.entries_checked == 50
+    assert report.head is not None and report.head.seq == 50
+
+
+async def test_an_edited_entry_is_detected(db):
+    await chain_of(db, 3)
+    await db["audit_log"].update_one({"_id": seq_id(2)}, {"$set": {"actor": "someone-else"}})
+    report = await verify_audit_log(db)
+    assert not report.ok
+    assert [(p.seq, p.problem) for p in report.problems] == [(2, "content does not match its hash (edited)")]
+
+
+async def test_a_deleted_entry_is_detected(db):
+    await chain_of(db, 3)
+    await db["audit_log"].delete_one({"_id": seq_id(2)})
+    report = await verify_audit_log(db)
+    assert [(p.seq, p.problem) for p in report.problems] == [(2, "missing entry (deleted)")]
+
+
+async def test_deleting_the_newest_entries_is_detected_by_the_head(db):
+    await chain_of(db, 4)
+    await db["audit_log"].delete_many({"_id": {"$in": [seq_id(3), seq_id(4)]}})
+    report = await verify_audit_log(db)
+    assert [(p.seq, p.problem) for p in report.problems] == [
+        (4, "the head is ahead of the chain (newest entries deleted)")]
+
+
+async def test_an_entry_slipped_in_beside_the_chain_is_detected(db):
+    await chain_of(db, 2)
+    forged = read_of("v-9").model_dump(mode="python")
+    await db["audit_log"].insert_one({**forged, "_id": forged.pop("id")})
+    report = await verify_audit_log(db)
+    assert [(p.seq, p.problem) for p in report.problems] == [
+        (None, "an entry outside the chain (no position or hash)")]
+
+
+async def test_a_chain_rewritten_with_recomputed_hashes_is_detected_against_an_anchor(db):
+    await chain_of(db, 3)
+    recorded = (await verify_audit_log(db)).head
+    assert recorded is not None
+    # A rewrite by someone who recomputes every hash: the chain alone looks intact again.
+    await db["audit_log"].delete_many({})
+    await db["audit_head"].delete_many({})
+    log = AuditLog(db["audit_log"], db["audit_head"])
+    for n in range(3):
+        await log.record(read_of(f"v-{n}", actor="cover-up"))
+    assert (await verify_audit_log(db)).ok
+    report = await verify_audit_log(db, anchor=AuditAnchor(seq=recorded.seq, hash=recorded.hash))
+    assert [(p.seq, p.problem) for p in report.problems] == [
+        (3, "differs from the anchor recorded earlier (rewritten)")]
+
+
+async def test_admins_verify_the_chain_over_http_and_others_may_not(infra, mongo, tmp_path):
+    key, jwks = ensure_dev_keypair(tmp_path / "keys")
+    settings = BaseServiceSettings(service_name="kit", mongo_url=infra.mongo_url, mongo_db=unique_name("audit"),
+                                   kafka_bootstrap=infra.kafka_bootstrap, auth_jwks_file=jwks)
+    core = build_core(settings)
+    await core.audit.record(read_of("v-1"))
+    app = service_app(core=core, deps=None, verifier=token_verifier(settings), title="kit", description="kit",
+                      routers=[])
+    admin = {"Authorization": f"Bearer {mint_token(key, subject='admin-1', roles=['admin'])}"}
+    officer = {"Authorization": "Bearer " + mint_token(key, subject="officer-1", roles=["documentation_officer"],
+                                                       org="org-amdh")}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kit") as client:
+        verified = await client.get("/audit/integrity", headers=admin)
+        assert verified.status_code == 200
+        assert (verified.json()["ok"], verified.json()["entries_checked"]) == (True, 1)
+        head = verified.json()["head"]
+        anchored = await client.get("/audit/integrity", params={"anchor_seq": head["seq"],
+                                                                "anchor_hash": head["hash"]}, headers=admin)
+        assert anchored.json()["ok"] is True
+        half = await client.get("/audit/integrity", params={"anchor_seq": 1}, headers=admin)
+        assert half.status_code == 422
+        assert half.json()["errors"] == [{"field": "query.anchor_hash", "code": "audit_anchor_incomplete",
+                                          "reason": "Indiquez à la fois anchor_seq et anchor_hash, ou aucun des deux."}]
+        assert (await client.get("/audit/integrity", headers=officer)).status_code == 403
+    await mongo.drop_database(settings.database_name)
