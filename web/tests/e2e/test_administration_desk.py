@@ -39,6 +39,7 @@ async def test_programme_staff_see_a_victims_delivery_status_and_never_the_messa
     await rows.first.wait_for()
     assert await page.get_by_test_id("providers").get_by_text("Envoi de SMS configuré.").count() == 1
     await page.get_by_test_id("template-preview").locator("blockquote").wait_for()
+    await page.get_by_test_id("unknown-deliveries").get_by_text("Aucun envoi à l'issue inconnue.").wait_for()
     text = await page.locator("main").inner_text()
     assert all(message not in text for message in sent)  # the status only, never what was sent
     await check_screen(page, "messages")

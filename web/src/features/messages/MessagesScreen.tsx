@@ -8,12 +8,14 @@ import { formatInstant } from "../../lib/i18n/dates";
 import { useI18n } from "../../lib/i18n/i18n";
 import type { Problem } from "../../lib/queue/model";
 import { TemplatePreview } from "./TemplatePreview";
+import { UnknownDeliveries } from "./UnknownDeliveries";
 import { providersHealth, victimDeliveries, type Delivery } from "./queries";
 
 export function MessagesScreen() {
   return (
     <section className="card">
       <PageTitle title="messages.title" intro="messages.intro" />
+      <UnknownDeliveries />
       <VictimHistory />
       <ProvidersPanel />
       <TemplatePreview />

@@ -21,3 +21,16 @@ export function providersHealth(clients: Clients) {
 export function previewTemplate(clients: Clients, kind: MessageKind, language: string) {
   return unwrap(clients.notify.GET("/templates/{kind}/{language}", { params: { path: { kind, language } } }));
 }
+
+export type SendAgainReason = components["schemas"]["SendAgain"]["reason"];
+export const SEND_AGAIN_REASONS: SendAgainReason[] = ["no_report_from_provider", "victim_says_not_received", "other"];
+
+/** Deliveries whose outcome is unknown and that nobody has sent again yet, oldest first. */
+export async function unknownDeliveries(clients: Clients): Promise<Delivery[]> {
+  return (await unwrap(clients.notify.GET("/deliveries", { params: { query: { status: "unknown" } } }))).deliveries;
+}
+
+export function sendAgain(clients: Clients, id: string, reason: SendAgainReason) {
+  return unwrap(clients.notify.POST("/deliveries/{delivery_id}/send-again",
+    { params: { path: { delivery_id: id } }, body: { reason } }));
+}
