@@ -8,21 +8,20 @@ import { useSession } from "../../lib/auth/session";
 import { formatInstant } from "../../lib/i18n/dates";
 import { useI18n, type MessageKey } from "../../lib/i18n/i18n";
 import type { Problem } from "../../lib/queue/model";
-import { SERVICES, checkIntegrity, queryAudit, type AuditFilter, type Integrity, type ServiceName } from "./queries";
+import { SERVICES, checkIntegrity, queryAudit, type AuditEntry, type AuditFilter, type Integrity,
+  type ServiceName } from "./queries";
 
 const EMPTY: AuditFilter = { actor: "", victim_id: "", since: "", until: "" };
 
 export function AuditScreen() {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const { clients } = useServices();
-  const code = useCodeLabel();
   const admin = useSession().hasRole("admin");
   const [service, setService] = useState<ServiceName>("casework");
   const [draft, setDraft] = useState<AuditFilter>(EMPTY);
   const [filter, setFilter] = useState<AuditFilter>(EMPTY);
   const found = useLoad(() => queryAudit(clients, service, filter), [clients, service, filter]);
   const problem = found.problem;
-  const headers = [t("audit.at"), t("audit.actor"), t("audit.action"), t("audit.resource"), t("audit.outcome")];
   const set = (change: Partial<AuditFilter>) => setDraft({ ...draft, ...change });
   return (
     <section className="card">
@@ -56,28 +55,36 @@ export function AuditScreen() {
       {problem && <ProblemView problem={problem} />}
       {!found.data && !problem && <Status kind="info">{t("common.loading")}</Status>}
       {found.data?.length === 0 && <p>{t("audit.none")}</p>}
-      {found.data && found.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="cards" data-testid="audit-entries">
-            <caption>{t("audit.entries", { service: t(`service.${service}` as MessageKey) })}</caption>
-            <thead><tr>{headers.map((h) => <th key={h} scope="col">{h}</th>)}</tr></thead>
-            <tbody>
-              {found.data.map((e) => (
-                <tr key={e.id} data-testid="audit-entry" data-action={e.action} data-resource-id={e.resource_id}>
-                  <td data-label={headers[0]}>{e.at ? formatInstant(e.at, language) : "—"}</td>
-                  <td data-label={headers[1]}><span><code title={e.actor}>{shortId(e.actor)}</code>
-                    {" "}{(e.actor_roles ?? []).map((r) => code("role", r)).join(", ")}</span></td>
-                  <td data-label={headers[2]}>{code("audit.do", e.action)}{e.purpose ? ` — ${code("audit.purpose", e.purpose)}` : ""}</td>
-                  <td data-label={headers[3]}><span>{code("audit.type", e.resource_type)} <code title={e.resource_id}>
-                    {shortId(e.resource_id)}</code></span></td>
-                  <td data-label={headers[4]}>{t(e.outcome === "allowed" ? "audit.allowed" : "audit.denied")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {found.data && found.data.length > 0 && <AuditTable entries={found.data} service={service} />}
     </section>
+  );
+}
+
+function AuditTable({ entries, service }: { entries: AuditEntry[]; service: ServiceName }) {
+  const { t, language } = useI18n();
+  const code = useCodeLabel();
+  const headers = [t("audit.at"), t("audit.actor"), t("audit.action"), t("audit.resource"), t("audit.outcome")];
+  return (
+    <div className="table-wrap">
+      <table className="cards" data-testid="audit-entries">
+        <caption>{t("audit.entries", { service: t(`service.${service}` as MessageKey) })}</caption>
+        <thead><tr>{headers.map((h) => <th key={h} scope="col">{h}</th>)}</tr></thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.id} data-testid="audit-entry" data-action={e.action} data-resource-id={e.resource_id}>
+              <td data-label={headers[0]}>{e.at ? formatInstant(e.at, language) : "—"}</td>
+              <td data-label={headers[1]}><span><code title={e.actor}>{shortId(e.actor)}</code>
+                {" "}{(e.actor_roles ?? []).map((r) => code("role", r)).join(", ")}</span></td>
+              <td data-label={headers[2]}>{code("audit.do", e.action)}
+                {e.purpose ? ` — ${code("audit.purpose", e.purpose)}` : ""}</td>
+              <td data-label={headers[3]}><span>{code("audit.type", e.resource_type)} <code title={e.resource_id}>
+                {shortId(e.resource_id)}</code></span></td>
+              <td data-label={headers[4]}>{t(e.outcome === "allowed" ? "audit.allowed" : "audit.denied")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
