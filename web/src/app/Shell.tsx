@@ -14,6 +14,7 @@ import { VictimForm } from "../features/victims/VictimForm";
 import { useSession } from "../lib/auth/session";
 import { useI18n, type MessageKey } from "../lib/i18n/i18n";
 import { unsynced, useDevice } from "../lib/queue/device";
+import { DESK_NAV, DeskScreen, isDeskPath } from "./desks";
 import { Link, match, useRouter } from "./router";
 
 interface NavEntry {
@@ -31,9 +32,10 @@ const NAV: NavEntry[] = [
   { to: "/outbox", label: "nav.outbox", roles: CAPTURE },
   { to: "/incidents", label: "nav.incidents", roles: CAPTURE },
   { to: "/incidents/import", label: "nav.import", roles: CAPTURE },
+  ...DESK_NAV,
 ];
 
-function screenFor(path: string): ReactNode {
+function screenFor(path: string, signedIn: boolean): ReactNode {
   const incident = match("/incidents/:id", path);
   if (path === "/incidents/new") return <IncidentForm />;
   if (path === "/incidents/import") return <ImportScreen />;
@@ -45,6 +47,7 @@ function screenFor(path: string): ReactNode {
   if (path === "/outbox") return <OutboxScreen />;
   if (path === "/device") return <DeviceScreen />;
   if (path === "/signout") return <SignOutScreen />;
+  if (isDeskPath(path)) return signedIn ? <DeskScreen path={path} /> : <Home />;
   return <Home />;
 }
 
@@ -55,7 +58,7 @@ export function Shell() {
   const { path, visit } = useRouter();
   const waiting = unsynced(device.items).length;
   const offlineCapture = session.status !== "signed-in" && device.vault === "unlocked";
-  const nav = NAV.filter((entry) => offlineCapture || session.hasRole(...entry.roles));
+  const nav = NAV.filter((entry) => session.hasRole(...entry.roles) || (offlineCapture && entry.roles === CAPTURE));
   return (
     <>
       <a className="skip" href="#main">{t("shell.skip")}</a>
@@ -88,7 +91,7 @@ export function Shell() {
           </ul>
         </nav>
       )}
-      <main id="main" tabIndex={-1} key={visit}>{screenFor(path)}</main>
+      <main id="main" tabIndex={-1} key={visit}>{screenFor(path, session.status === "signed-in")}</main>
     </>
   );
 }

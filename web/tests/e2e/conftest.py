@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -79,10 +79,27 @@ def issuer() -> str:
 
 
 @pytest.fixture(scope="session")
-def web_system(infra: Infra, issuer: str, web_origin: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The five services as processes, trusting the provider and allowing the app's origin."""
+def sms_gateway() -> Iterator[Any]:
+    """The carrier's side: a loopback SMS gateway speaking Africa's Talking's API (tests/security)."""
+    sys.path.append(str(ROOT / "tests" / "security"))
+    from security_sms_sink import SmsSink
+
+    with SmsSink() as sink:
+        yield sink
+
+
+@pytest.fixture(scope="session")
+def web_system(infra: Infra, issuer: str, web_origin: str, sms_gateway: Any,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The five services as processes, trusting the provider and allowing the app's origin; notify texts
+    through the loopback gateway."""
     extra = {s: {f"{s.upper()}_OIDC_ISSUER": issuer, f"{s.upper()}_CORS_ALLOWED_ORIGINS": json.dumps([web_origin])}
              for s in SERVICES}
+    extra["notify"].update({
+        "NOTIFY_SMS_PRIMARY_KIND": "africastalking", "NOTIFY_SMS_PRIMARY_BASE_URL": sms_gateway.url,
+        "NOTIFY_SMS_PRIMARY_ACCOUNT": "sandbox", "NOTIFY_SMS_PRIMARY_SECRET": "loopback-sink",
+        "NOTIFY_SMS_PRIMARY_SENDER": "REDRESS", "NOTIFY_CALLBACK_PHONE": "+223 20 22 33 44",
+        "NOTIFY_DISPATCHER_POLL_SECONDS": "0.5"})
     system = _system_fixtures().start_system(infra, SERVICES, tmp_path_factory.mktemp("web"), extra_env=extra)
     yield system
     for proc in system.processes.values():
@@ -99,25 +116,50 @@ def web_app(web_dist: Path, web_system: Any, web_origin: str, issuer: str) -> It
 
 
 @pytest.fixture(scope="session")
-async def playwright_browser(chromium_path: Path) -> AsyncIterator[Any]:
-    """One Chromium for the session, driven by Playwright's async API in the suite's event loop."""
+async def playwright_driver() -> AsyncIterator[Any]:
+    """Playwright's async API in the suite's event loop."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS,
-                                                   headless=True)
-        yield browser
-        await browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+async def playwright_browser(playwright_driver: Any, chromium_path: Path) -> AsyncIterator[Any]:
+    """One Chromium for the session."""
+    browser = await playwright_driver.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS,
+                                                      headless=True)
+    yield browser
+    await browser.close()
+
+
+CONTEXT_OPTIONS: dict[str, Any] = {"viewport": {"width": 360, "height": 780}, "locale": "fr-FR",
+                                   "timezone_id": "Africa/Bamako", "service_workers": "allow"}
 
 
 @pytest.fixture
 async def browser_context(playwright_browser: Any) -> AsyncIterator[Any]:
     """A fresh profile at 360 px, in French, on Bamako's clock."""
-    context = await playwright_browser.new_context(viewport={"width": 360, "height": 780}, locale="fr-FR",
-                                                   timezone_id="Africa/Bamako", service_workers="allow")
+    context = await playwright_browser.new_context(**CONTEXT_OPTIONS)
     context.set_default_timeout(20_000)
     yield context
     await context.close()
+
+
+@pytest.fixture
+async def new_context(playwright_browser: Any) -> AsyncIterator[Callable[[], Awaitable[Any]]]:
+    """Fresh profiles on demand, one per person of a journey (each signs in on its own), closed at the end."""
+    opened: list[Any] = []
+
+    async def make() -> Any:
+        context = await playwright_browser.new_context(**CONTEXT_OPTIONS)
+        context.set_default_timeout(20_000)
+        opened.append(context)
+        return context
+
+    yield make
+    for context in opened:
+        await context.close()
 
 
 @pytest.fixture

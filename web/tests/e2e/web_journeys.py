@@ -89,3 +89,14 @@ async def synced_ids(page: Page, kind: str) -> list[str]:
     """The service ids the queue screen shows for its synced items of one kind."""
     items = page.locator(f"li.queue-item[data-kind='{kind}'][data-state='done']")
     return [str(await items.nth(i).get_attribute("data-server-id")) for i in range(await items.count())]
+
+
+async def sign_in_at(page: Page, origin: str, path: str, username: str) -> None:
+    """Opening a link into the app signed out: the provider's login page, then straight to that screen."""
+    await page.goto(origin + path)
+    await page.get_by_role("button", name="Se connecter").click()
+    await page.wait_for_url(lambda url: not url.startswith(origin))
+    await page.locator("#username").fill(username)
+    await page.locator("#password").fill(PASSWORD)
+    await page.locator("#kc-login").click()
+    await page.wait_for_url(lambda url: url.startswith(origin + path))

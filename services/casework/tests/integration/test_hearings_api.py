@@ -135,6 +135,29 @@ async def test_court_calendar_shows_only_hearings_of_cases_the_caller_sees(cw):
     assert unknown.status_code == 422
 
 
+async def test_organisation_calendar_shows_the_hearings_of_the_organisations_cases_only(cw):
+    ours, _ = await cw.open_case(lawyers=("lawyer-org-1",), org="org-cal-1")
+    other, _ = await cw.open_case(lawyers=("lawyer-org-2",), org="org-cal-1")
+    theirs, _ = await cw.open_case(org="org-cal-2")
+    manager = cw.headers("case_manager", org="org-cal-1")
+    first = await cw.client.post(f"/cases/{ours}/hearings", json=hearing_body(), headers=manager)
+    second = await cw.client.post(f"/cases/{other}/hearings", headers=manager,
+                                  json=hearing_body(starts_at="2026-03-20T10:00:00", ends_at=None))
+    await cw.client.post(f"/cases/{theirs}/hearings", json=hearing_body(),
+                         headers=cw.headers("case_manager", org="org-cal-2"))
+    response = await cw.client.get("/calendar/organisation",
+                                   params={"start": "2026-03-01T00:00:00", "end": "2026-04-01T00:00:00"},
+                                   headers=manager)
+    assert [h["id"] for h in response.json()] == [first.json()["id"], second.json()["id"]]
+
+
+async def test_organisation_calendar_is_for_case_managers(cw):
+    response = await cw.client.get("/calendar/organisation",
+                                   params={"start": "2026-03-01T00:00:00", "end": "2026-04-01T00:00:00"},
+                                   headers=cw.headers(**LAWYER))
+    assert response.status_code == 403
+
+
 async def test_ics_calendar_has_the_hearing_and_no_victim_identity(cw):
     case_id, victim_id = await cw.open_case(lawyers=("lawyer-ics",))
     hearing = await cw.client.post(f"/cases/{case_id}/hearings", json=hearing_body(),

@@ -1,5 +1,6 @@
 // The first screen: sign in, or the desk of the signed-in role; offline capture stays reachable.
-import { Link } from "../../app/router";
+import { DESK_NAV } from "../../app/desks";
+import { Link, useRouter } from "../../app/router";
 import { PageTitle, Status } from "../../app/ui";
 import { useSession } from "../../lib/auth/session";
 import { isMessageKey, useI18n } from "../../lib/i18n/i18n";
@@ -9,6 +10,7 @@ export function Home() {
   const { t } = useI18n();
   const session = useSession();
   const device = useDevice();
+  const { path } = useRouter();
   if (session.status === "starting") return <Status kind="info">{t("home.starting")}</Status>;
   if (session.status !== "signed-in") {
     return (
@@ -17,7 +19,7 @@ export function Home() {
         {session.status === "expired" && <Status kind="warn">{t("home.expired")}</Status>}
         {session.error && <Status kind="error">{t("home.signInFailed")}</Status>}
         {device.online ? (
-          <button type="button" className="primary" onClick={() => void session.signIn("/")}>{t("home.signIn")}</button>
+          <button type="button" className="primary" onClick={() => void session.signIn(path)}>{t("home.signIn")}</button>
         ) : (
           <Status kind="warn">{t("home.offlineSignIn")}</Status>
         )}
@@ -42,7 +44,9 @@ export function Home() {
           <Link to="/referrals/new" className="tile">{t("nav.newReferral")}</Link>
           <Link to="/incidents" className="tile">{t("nav.incidents")}</Link>
         </>)}
-        {!session.hasRole("monitor", "documentation_officer") && <p>{t("home.partTwo")}</p>}
+        {DESK_NAV.filter((entry) => session.hasRole(...entry.roles)).map((entry) => (
+          <Link key={entry.to} to={entry.to} className="tile">{t(entry.label)}</Link>
+        ))}
       </div>
     </section>
   );

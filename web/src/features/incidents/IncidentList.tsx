@@ -6,6 +6,7 @@ import { Field, PageTitle, ProblemView, Status } from "../../app/ui";
 import { VocabSelect } from "../../app/VocabSelect";
 import type { components } from "../../lib/api/generated/intake";
 import { ApiError, problemOf } from "../../lib/api/problem";
+import { saveBlob } from "../../lib/download";
 import { formatDay } from "../../lib/i18n/dates";
 import { useI18n } from "../../lib/i18n/i18n";
 import type { Problem } from "../../lib/queue/model";
@@ -49,12 +50,7 @@ export function IncidentList() {
   const download = async (format: "csv" | "json") => {
     const response = await exportIncidents(config, requests, format, filters);
     if (!response.ok) return setProblem(await problemOf(response));
-    const url = URL.createObjectURL(await response.blob());
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = `incidents.${format}`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    saveBlob(await response.blob(), `incidents.${format}`);
   };
   const set = (name: keyof IncidentFilters) => (value: string) => setDraft({ ...draft, [name]: value });
   return (

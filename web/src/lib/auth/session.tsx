@@ -80,6 +80,8 @@ export function SessionProvider({ config, language, children }:
       .then((d) => completeSignIn(d, config.clientId, url))
       .then(({ tokens: next, returnTo }) => {
         history.replaceState(null, "", returnTo);
+        // The router read the callback's address at start: tell it the app is now at the screen asked for.
+        window.dispatchEvent(new PopStateEvent("popstate"));
         accept(next);
       })
       .catch((e: unknown) => {

@@ -16,6 +16,13 @@ describe("dates in Africa/Bamako, French formats", () => {
     expect(todayInBamako(new Date("2024-03-05T23:30:00Z"))).toBe("2024-03-05");
   });
 
+  it("writes the first of the month as an ordinal in French only", () => {
+    expect(formatDay("2021-01-01", "fr")).toBe("1er janvier 2021");
+    expect(formatInstant("2024-03-01T09:00:00Z", "fr")).toBe("1er mars 2024 à 09:00");
+    expect(formatDay("2024-03-11", "fr")).toBe("11 mars 2024");
+    expect(formatDay("2024-03-01", "en")).toBe("1 March 2024");
+  });
+
   it("writes English dates when English is chosen", () => {
     expect(formatDay("2024-03-05", "en")).toBe("5 March 2024");
   });

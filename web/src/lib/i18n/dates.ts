@@ -20,16 +20,21 @@ export function formatDay(iso: string, language: Language, precision = "day", un
     const end = new Date(`${until}T12:00:00Z`);
     if (!Number.isNaN(end.getTime())) return format.formatRange(date, end);
   }
-  return format.format(date);
+  return firstOfMonth(format.format(date), language);
+}
+
+/** French writes the first day of a month as an ordinal: "1er mars 2024", not "1 mars 2024". */
+function firstOfMonth(text: string, language: Language): string {
+  return language === "fr" ? text.replace(/(^|\s)1 (?=\p{L})/u, (_match, before: string) => `${before}1er `) : text;
 }
 
 /** An instant ("2024-03-05T14:03:00Z") in Bamako time: "5 mars 2024 à 14:03". */
 export function formatInstant(iso: string | number, language: Language): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(locale(language), {
+  return firstOfMonth(new Intl.DateTimeFormat(locale(language), {
     timeZone: ZONE, day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit",
-  }).format(date);
+  }).format(date), language);
 }
 
 /** Today's date in Bamako, as the date inputs want it. */

@@ -15,16 +15,18 @@ from servicekit.ids import derived_id
 
 from .. import handlers
 from ..bootstrap import Deps
+from ..domain.access import CASE_MANAGER
 from ..domain.common import to_bamako
 from ..domain.hearing import Hearing
 from ..feeds import MAX_FEEDS_PER_LAWYER
 from ..ics import render_calendar
 from ..vocabularies import require_court
-from .deps import AppDeps, CaseWorker, Lawyer, LawyerPathId
+from .deps import AppDeps, CaseManager, CaseWorker, Lawyer, LawyerPathId, organisation_of
 from .schemas import FeedCreated, FeedPublic, HearingPublic
 
 router = APIRouter(prefix="/calendar", tags=["calendar"])
 MAX_RANGE = timedelta(days=400)
+ORGANISATION_CASES = 500  # the cases whose hearings an organisation's calendar covers, latest opened first
 FEED_PAST, FEED_AHEAD = timedelta(days=60), timedelta(days=400)
 ICS = "text/calendar; charset=utf-8"
 Start = Annotated[datetime, Query(description="Range start (inclusive); without offset: Africa/Bamako time")]
@@ -64,6 +66,19 @@ async def lawyer_calendar(lawyer_id: LawyerPathId, start: Start, end: End, princ
     """A lawyer's hearings over a date range (within the cases the caller sees)."""
     start, end = checked_range(start, end)
     found = await lawyer_hearings(deps, principal, lawyer_id, start, end)
+    return [HearingPublic.model_validate(h, from_attributes=True) for h in found]
+
+
+@router.get("/organisation", response_model=list[HearingPublic], responses={401: {}, 403: {}, 422: {}})
+async def organisation_calendar(start: Start, end: End, principal: CaseManager, deps: AppDeps) -> list[HearingPublic]:
+    """Hearings of every case of the caller's organisation over a date range (case managers)."""
+    start, end = checked_range(start, end)
+    access = handlers.access_of(principal).only({CASE_MANAGER})
+    cases = await deps.queries.cases(access, limit=ORGANISATION_CASES)
+    await handlers.audit(deps, principal, action="calendar.read", resource_type="calendar",
+                         resource_id=derived_id("casework.organisation", organisation_of(principal)),
+                         purpose="organisation calendar", allowed=True)
+    found = await deps.queries.hearings_of_cases([c.id for c in cases], start=start, end=end)
     return [HearingPublic.model_validate(h, from_attributes=True) for h in found]
 
 
