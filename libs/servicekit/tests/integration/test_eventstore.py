@@ -14,7 +14,7 @@ from servicekit.ids import new_id
 from servicekit.integrity import verify_aggregate, verify_store
 from servicekit.kafka import ensure_topics, idempotent_producer
 from servicekit.relay import OutboxRelay
-from servicekit.testing import read_topic, unique_name
+from servicekit.testing import pending_commits, read_topic, unique_name
 from tally import increment, open_tally, tally_type
 
 pytestmark = pytest.mark.integration
@@ -49,7 +49,7 @@ async def test_commit_then_publish_once(infra, setup):
     assert result.version == 1 and result.state.label == "first"
     relay = OutboxRelay(db, producer)
     assert await drain(relay) == 1
-    assert await db.outbox.count_documents({}) == 0
+    assert await pending_commits(db) == 0
     records = await read_topic(infra.kafka_bootstrap, topic, expected=1)
     assert len(records) == 1
     env = Envelope.from_record(records[0].key, records[0].value, records[0].headers)
@@ -63,16 +63,12 @@ def run_killed_writer(infra, db_name: str, topic: str, aggregate_id: str, step: 
     return proc.returncode
 
 
-async def test_writer_killed_before_append_publishes_nothing(infra, setup):
+async def test_writer_killed_before_its_commit_publishes_nothing(infra, setup):
     db, topic, producer = setup
     tally_id = new_id()
-    assert run_killed_writer(infra, db.name, topic, tally_id, "after_outbox") == -9
-    assert await db.outbox.count_documents({}) == 1
-    relay = OutboxRelay(db, producer, abort_grace_seconds=0.5)
-    assert await relay.publish_pending() == 0  # within the grace period: the writer may be alive
-    await asyncio.sleep(0.6)
+    assert run_killed_writer(infra, db.name, topic, tally_id, "before_commit") == -9
+    relay = OutboxRelay(db, producer)
     assert await drain(relay) == 0
-    assert await db.outbox.count_documents({}) == 0  # judged aborted and removed
     assert await db.events.find_one({"_id": commit_id(tally_id, 1)}) is None
     assert await read_topic(infra.kafka_bootstrap, topic, idle=1.0) == []
 
@@ -82,9 +78,8 @@ async def test_writer_killed_after_append_is_published_once_after_restart(infra,
     tally_id = new_id()
     assert run_killed_writer(infra, db.name, topic, tally_id, "after_commit") == -9
     assert await db.tallies.find_one({"_id": tally_id}) is None  # died before the projection
-    relay = OutboxRelay(db, producer, abort_grace_seconds=0.5)
+    relay = OutboxRelay(db, producer)
     assert await drain(relay) == 1
-    await asyncio.sleep(0.6)
     assert await drain(relay) == 0
     records = await read_topic(infra.kafka_bootstrap, topic, expected=1)
     assert len(records) == 1
@@ -109,18 +104,16 @@ async def test_rule_refusal_on_a_stale_projection_is_decided_again_on_history(se
     assert result.version == 2 and result.state.total == 3
 
 
-async def test_slow_writer_after_relay_abort_requeues_its_event(infra, setup):
+async def test_relay_passes_while_a_writer_is_between_decision_and_commit_publish_its_commit_once(infra, setup):
     db, topic, producer = setup
     tally_id = new_id()
-    relay = OutboxRelay(db, producer, abort_grace_seconds=0.4)
+    relay = OutboxRelay(db, producer)
 
     async def pause_for_relay(step: str) -> None:
-        if step == "after_outbox":
-            await asyncio.sleep(0.5)
-            assert await relay.publish_pending() == 0  # relay judges the silent writer aborted
-            assert await db.outbox.count_documents({}) == 0
+        if step == "before_commit":
+            assert await relay.publish_pending() == 0  # nothing is pending before the commit point
 
-    store = EventStore(db, source="/redress/kit", abort_grace_seconds=0.4, fault_hook=pause_for_relay)
+    store = EventStore(db, source="/redress/kit", fault_hook=pause_for_relay)
     result = await store.execute(tally_type(topic), tally_id, open_tally("slow"), context=CTX)
     assert result.version == 1
     assert await drain(relay) == 1
@@ -160,7 +153,7 @@ async def test_redelivered_command_with_same_key_is_a_no_op(setup):
     again = await store.execute(agg, tally_id, increment(5), context=CTX, idempotency_key="cause-1")
     assert not first.duplicate and again.duplicate
     assert (await store.load(agg, tally_id)).state.total == 5
-    assert await db.outbox.count_documents({}) == 2
+    assert await pending_commits(db) == 2
 
 
 async def test_chain_verification_detects_edit_and_deletion(setup):
@@ -195,4 +188,4 @@ async def test_racing_writers_of_one_idempotent_command_commit_it_once(setup):
     assert sum(not r.duplicate for r in results) == 1  # one commit, every other racer sees it
     loaded = await store.load(agg, tally_id)
     assert loaded.version == 2 and loaded.state.total == 4
-    assert await db.outbox.count_documents({}) == 2
+    assert await pending_commits(db) == 2
