@@ -50,6 +50,7 @@ from paths import (
 )
 from pymongo import AsyncMongoClient
 from roofline import bench_bare_consume, bench_bare_http, bench_bare_insert, bench_bare_produce
+from servicekit.indexes import ensure_indexes
 from servicekit.service import build_core
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -109,6 +110,7 @@ class Run:
         """Seed every measured collection up to `tier` aggregates; how long it took and what it wrote."""
         started = time.perf_counter()
         if self.advocacy is None:
+            await ensure_indexes(self.kit.db, ())  # the relay's index, as a service creates it at start-up
             self.advocacy = await Advocacy.start(self.bootstrap, self.mongo_url, f"{self.prefix}_advocacy")
         written = await seed_things(self.kit, self.seeded, tier)
         written += await seed_intake(self.intake_db, self.seeded, tier)

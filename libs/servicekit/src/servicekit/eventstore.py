@@ -71,7 +71,7 @@ class EventStore:
         self.db = db
         self.source = source
         self.events = db["events"]
-        # Kept for settings compatibility: commits are their own outbox entries, nothing is ever aborted.
+        # Commits are their own outbox entries: nothing is aborted any more (kept for callers that pass it).
         self.abort_grace_seconds = abort_grace_seconds
         self.max_attempts = max_attempts
         self.topic_namespace = topic_namespace

@@ -83,7 +83,7 @@ class OutboxRelay:
         self.db = db
         self.events = db["events"]
         self.producer = producer
-        self.abort_grace_seconds = abort_grace_seconds  # unused since commits are their own outbox entries
+        self.abort_grace_seconds = abort_grace_seconds  # for entries of the former outbox only
         self.batch_size = batch_size
         self.poll_interval_seconds = poll_interval_seconds
         self.idle_poll_seconds = max(idle_poll_seconds, poll_interval_seconds)
@@ -95,10 +95,12 @@ class OutboxRelay:
         """Publish until `stop` is set; transient failures back off and retry, nothing is skipped."""
         woken = self.wake.subscribe() if self.wake is not None else asyncio.Event()
         stopper = asyncio.create_task(_relay_stop(stop, woken))
+        adopted = False
         idle = self.poll_interval_seconds
         try:
             while not stop.is_set():
                 woken.clear()
+                adopted = adopted or await self._adopt_legacy_outbox()
                 published, idle = await self._pass(idle)
                 if published == 0:
                     with contextlib.suppress(TimeoutError):
@@ -124,6 +126,32 @@ class OutboxRelay:
             else:
                 log.warning("relay waiting for the store or broker: %s", type(exc).__name__)
             return 0, min(max(idle, self.poll_interval_seconds) * 2, MAX_BACKOFF_SECONDS)
+
+    async def _adopt_legacy_outbox(self) -> bool:
+        """Publish what a kit that kept a separate outbox left queued; True once that outbox is empty.
+
+        Such an entry goes when its commit holds it; one without a commit past the grace period belonged
+        to a writer that lost its race or died before its commit point, and is dropped, as that kit did.
+        """
+        try:
+            entries = await self.db["outbox"].find({}).sort("created_at", 1).to_list()
+            if not entries:
+                return True
+            found = self.events.find({"_id": {"$in": sorted({e["commit_id"] for e in entries})}}, {"events.id": 1})
+            commits = {c["_id"]: {e["id"] for e in c["events"]} async for c in found}
+            ready = [e for e in entries if e["event_id"] in commits.get(e["commit_id"], set())]
+            futures = [await self.producer.send(e["topic"], value=e["value"].encode(), key=e["aggregate_id"].encode(),
+                                                headers=[(k, v.encode()) for k, v in e["headers"].items()])
+                       for e in ready]
+            await asyncio.gather(*futures)
+            stale, sent = time.time() - self.abort_grace_seconds, {e["_id"] for e in ready}
+            done = [e["_id"] for e in entries if e["_id"] in sent or e["created_at"] < stale]
+            await self.db["outbox"].delete_many({"_id": {"$in": done}})
+            return len(done) == len(entries)
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            return False
 
     async def _may_publish(self) -> bool:
         return self.lease is None or await self.lease.holds()
