@@ -79,7 +79,7 @@ class Flow:
     async def run(self) -> dict[str, float]:
         start = time.time()
         now = datetime.now(BAMAKO)
-        consent = {"legal_support": True, "notifications": {
+        consent = {"legal_support": True, "sharing": ["org-legal"], "notifications": {
             "granted": True, "channel": "sms", "language": "fr",
             "safe_hours_start": (now - timedelta(hours=1)).strftime("%H:%M"),
             "safe_hours_end": (now + timedelta(hours=3)).strftime("%H:%M")}}
@@ -87,7 +87,8 @@ class Flow:
                                                          "identity": {"phone": self.phone}, "consent": consent})
         t = self._hop("register (HTTP)", start)
         referral = await self._post("intake", f"/victims/{victim['id']}/referrals",
-                                    {"needs": ["legal_representation"], "urgency": "high"})
+                                    {"needs": ["legal_representation"], "urgency": "high",
+                                     "receiving_organisation": "org-legal"})
         t = self._hop("refer (HTTP)", t)
         arrived = await self.inbox.arrival(referral["referral_id"], self.deadline)
         self.hops["referral reaches casework's inbox"] = arrived - t
@@ -181,7 +182,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     inbox = Inbox(infra.kafka_bootstrap, services.namespace + "casework.cases")
     watcher = asyncio.create_task(inbox.run())
     clients = {
-        "intake": httpx.AsyncClient(base_url=services.url("intake"), headers=services.headers("monitor", "org-doc"),
+        "intake": httpx.AsyncClient(base_url=services.url("intake"), headers=services.headers("monitor", "org-amdh"),
                                     timeout=60),
         "casework_manager": httpx.AsyncClient(base_url=services.url("casework"), timeout=60,
                                               headers=services.headers("case_manager", "org-legal")),

@@ -80,7 +80,7 @@ class Worker:
         )
         try:
             tasks = [asyncio.create_task(relay.run(self.stop), name="relay"),
-                     asyncio.create_task(ensure_indexes_eventually(self.db, self.indexes, self.stop), name="indexes")]
+                     asyncio.create_task(self._indexes(), name="indexes")]
             for group in self.groups:
                 runner = ConsumerRunner(
                     bootstrap=s.kafka_bootstrap,
@@ -99,6 +99,11 @@ class Worker:
         finally:
             await relay.producer.stop()
             await producer.stop()
+
+    async def _indexes(self) -> None:
+        # Stays until stop like the other tasks: a worker ends when its first task ends.
+        await ensure_indexes_eventually(self.db, self.indexes, self.stop)
+        await self.stop.wait()
 
     async def serve(self) -> None:
         """Run with signal handling: SIGTERM/SIGINT stop gracefully."""
