@@ -59,8 +59,35 @@ What this means for shaping queries (issue 12, item 4):
   microseconds per stored document; on MongoDB it needs `{<equality fields>: 1, <sort field>: 1}`;
 - sorts on several keys (the audit log's `at`, `_id`) are done in memory on the local store: one decode
   per document the filter keeps;
-- the relay's `find({}).sort("created_at").limit(n)` over the outbox is sorted by SQLite on the local
-  store and only `n` entries are decoded, but every entry is still read by SQLite on each pass.
+- the relay's `find({outbox: "pending"}).sort("committed_at").limit(n)` searches the kit's index
+  `events.{outbox, committed_at}` on both stores: only pending commits are read, whatever the history's size.
+
+### The listings, their indexes and their plans
+
+Each service declares its indexes in `<service>/indexes.py`; the kit creates them at start-up.
+`tests/test_listing_plans.py` records the `find` each listing's own code sends and explains it: on the
+local store it checks that SQLite searches an index (passing here); on MongoDB it checks for an index
+scan without a COLLSCAN or a blocking SORT, and skips on FerretDB, because no `mongod` can run on the
+development machines (no Docker engine; MongoDB's binaries are not on a reachable registry). The
+MongoDB plans below are therefore expected, not measured: run the test against the compose MongoDB
+(`REDRESS_MONGO_URL=mongodb://...`) to check them.
+
+| listing (code) | query | declared index | expected MongoDB 7 plan | local store |
+|---|---|---|---|---|
+| intake incidents (`IncidentQueries.page`) | `organisation` (+ `confidentiality $ne`), sort `_id`, limit 51 | `{organisation, _id}` | IXSCAN, FETCH with the `$ne` filter, no SORT | walks `_id_`, SQLite filters each row |
+| ... by region | `+ region` | `{organisation, region, _id}` | IXSCAN on both equalities, no SORT | walks `_id_` |
+| ... by verification status, dates | `+ verification_status`, `occurred_*` ranges | `{organisation, verification_status, _id}` | IXSCAN, ranges in FETCH, no SORT | walks `_id_` |
+| ... by violation type | `+ violation_types $in [descendants]` (an array field) | `{organisation, violation_types, _id}` (multikey) | SORT_MERGE of one IXSCAN per type (a SORT if the list is long) | walks `_id_` |
+| casework inbox (`Queries.referrals`) | `status: pending`, `receiving_organisation $in [org, null]`, sort `referred_at` | `{status, receiving_organisation, referred_at}` | SORT_MERGE of two IXSCANs | `status` index lookup, SQLite sorts |
+| referrals decided | `status`, `organisation`, sort `referred_at` | `{organisation, status, referred_at}` | IXSCAN, no SORT | `organisation` index lookup |
+| a victim's referrals / cases | `victim_id` / `victim_ids` (array) | `{victim_id}` / `{victim_ids}` (multikey) | IXSCAN | index lookup (the array one through its element range) |
+| "my cases" (`Queries.cases`) | `$or [{lawyers}, {organisation}]` (+ `status`), sort `opened_on` desc | `{lawyers, opened_on: -1}`, `{organisation, opened_on: -1}` | OR / SORT_MERGE of the two IXSCANs | index lookups |
+| hearings at a court / of cases | `court_code` or `case_id $in`, `starts_at` range, sort `starts_at` | `{court_code, starts_at}`, `{case_id, starts_at}` | IXSCAN (SORT_MERGE for `$in`) | index lookup |
+| tasks, reparations, notes, feeds | `case_id` / `assignee` / `lawyer`, sort on a date | `{case_id, due_on}`... | IXSCAN, no SORT | index lookup |
+| advocacy actions, recommendations, reports | optional equality, sort on a date desc | `{taken_on: -1}`, `{target_body, taken_on: -1}`... | IXSCAN, no SORT | lookup when filtered, else SQLite sorts the collection |
+| education sessions | `held_on` range, `organisation` / `region` | `{organisation, held_on}`, `{region, held_on}`, `{held_on}` | IXSCAN | lookup when filtered |
+| notify history, attention, queue | `victim_id` sort `scheduled_at`; `status`, `resent_as` sort `updated_at`; `due_at <=` | `{victim_id, scheduled_at}`, `{status, resent_as, updated_at}`, `{due_at}` | IXSCAN, no SORT | lookup (`due_at` is a BSON date: filtered in Go) |
+| the relay | `outbox: pending`, sort `committed_at` | `events.{outbox, committed_at}` (the kit's) | IXSCAN, no SORT | index lookup, SQLite sorts the pending ones |
 """
 
 NOTES = """

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from servicekit.commits import envelopes
 from servicekit.envelope import Envelope
 from servicekit.eventstore import CommandContext, EventStore, commit_id
 from servicekit.ids import new_id
@@ -189,3 +191,27 @@ async def test_racing_writers_of_one_idempotent_command_commit_it_once(setup):
     loaded = await store.load(agg, tally_id)
     assert loaded.version == 2 and loaded.state.total == 4
     assert await pending_commits(db) == 2
+
+
+async def test_entries_left_in_the_former_outbox_are_published_once_after_an_upgrade(infra, setup):
+    db, topic, producer = setup
+    store = EventStore(db, source="/redress/kit")
+    result = await store.execute(tally_type(topic), new_id(), open_tally("old"), context=CTX)
+    commit = await db.events.find_one_and_update({"_id": commit_id(result.aggregate_id, 1)},
+                                                 {"$unset": {"outbox": ""}})  # as the former kit stored it
+    env = envelopes(commit)[0]
+    await db.outbox.insert_many([
+        {"_id": env.id, "event_id": env.id, "commit_id": commit["_id"], "aggregate_id": env.subject, "version": 1,
+         "seq": 0, "topic": topic, "headers": {k: v.decode() for k, v in env.headers()},
+         "value": env.value().decode(), "created_at": time.time()},
+        {"_id": "lost-race", "event_id": "lost-race", "commit_id": commit_id(new_id(), 1), "aggregate_id": "x",
+         "version": 1, "seq": 0, "topic": topic, "headers": {}, "value": "{}", "created_at": time.time() - 120},
+    ])
+    stop = asyncio.Event()
+    task = asyncio.create_task(OutboxRelay(db, producer).run(stop))
+    records = await read_topic(infra.kafka_bootstrap, topic, expected=1)
+    stop.set()
+    await task
+    assert [Envelope.from_record(r.key, r.value, r.headers).id for r in records] == list(result.event_ids)
+    assert await db.outbox.count_documents({}) == 0  # published, and the writer that never committed dropped
+    assert len(await read_topic(infra.kafka_bootstrap, topic, idle=1.0)) == 1  # once, not again by the new relay
