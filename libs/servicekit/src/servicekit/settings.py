@@ -49,8 +49,8 @@ class BaseServiceSettings(BaseSettings):
                                                       "(0: none); a stale entry costs a retry, never a wrong commit")
     relay_batch_size: int = Field(default=500, ge=1, le=5000, description="Pending commits per relay pass")
     relay_abort_grace_seconds: float = Field(
-        default=60.0, gt=0, description="Age after which an entry of the former outbox collection without its commit is dropped"
-    )
+        default=60.0, gt=0,
+        description="Age after which an entry of the former outbox collection without its commit is dropped")
     relay_lease_seconds: float = Field(default=10.0, gt=1, description="Length of a relay leadership slot")
     consumer_max_attempts: int = Field(
         default=5, ge=1, le=100, description="Attempts before a failing record goes to the dead-letter topic"
