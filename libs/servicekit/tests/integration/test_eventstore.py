@@ -215,3 +215,18 @@ async def test_entries_left_in_the_former_outbox_are_published_once_after_an_upg
     assert [Envelope.from_record(r.key, r.value, r.headers).id for r in records] == list(result.event_ids)
     assert await db.outbox.count_documents({}) == 0  # published, and the writer that never committed dropped
     assert len(await read_topic(infra.kafka_bootstrap, topic, idle=1.0)) == 1  # once, not again by the new relay
+
+
+async def test_an_idle_relay_is_woken_by_a_commit_of_its_own_process(infra, setup):
+    db, topic, producer = setup
+    store = EventStore(db, source="/redress/kit")
+    # Polls that would come only after the read below gave up: only the commit signal can wake it sooner.
+    relay = OutboxRelay(db, producer, poll_interval_seconds=60, idle_poll_seconds=60, wake=store.committed)
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    await asyncio.sleep(0.5)  # its first pass found nothing: it waits
+    result = await store.execute(tally_type(topic), new_id(), open_tally("woken"), context=CTX)
+    records = await read_topic(infra.kafka_bootstrap, topic, expected=1, timeout=30)
+    stop.set()
+    await task
+    assert [Envelope.from_record(r.key, r.value, r.headers).id for r in records] == list(result.event_ids)
