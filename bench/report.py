@@ -10,12 +10,14 @@ the comparison), store-ops-*.json (bench/store_ops.py, one per candidate store) 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from report_text import CHOICE, NOTES, SHAPES
 
 ROOT = Path(__file__).resolve().parents[1]
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 RESULTS = ROOT / "bench" / "results"
 ROWS = [
     ("bare_insert", "bare store insert by `_id`"),
@@ -136,7 +138,7 @@ def pipeline_table(pipeline: dict[str, Any]) -> list[str]:
         hops = " | ".join(f"{h.get('p50_s', '')} / {h.get('p99_s', '')}" for h in s["hops"].values())
         lines.append(f"| {s['offered_per_s']} | {s['started']} | {s['completed']} | {s['sustained_per_s']} | "
                      f"{s.get('load_average', '')} | {hops} |")
-    failures = sorted({f for s in pipeline["stages"] for f in s["failures"]})
+    failures = sorted({UUID.sub("<id>", f) for s in pipeline["stages"] for f in s["failures"]})
     if failures:
         lines += ["", "Failures seen: " + "; ".join(failures)]
     return lines
@@ -191,10 +193,11 @@ def targets(results: dict[str, Any], pipeline: dict[str, Any] | None) -> list[st
          top["advocacy_rebuild"]["throughput_per_s"] >= 1000),
     ]
     if pipeline:
-        # A stage counts when it completed every flow it offered; it sustains at most what was offered (a
-        # stage whose flows were held up and then ended in a burst does not sustain the burst's rate).
-        whole = [s for s in pipeline["stages"] if s["completed"] == s["started"]] or pipeline["stages"]
-        best = max(whole, key=lambda s: (min(s["sustained_per_s"], s["offered_per_s"]), -_worst_hop(s)))
+        # The highest offered rate the system kept up with (every flow completed, ended about as fast as
+        # offered) and its worst hop; a stage that fell behind is shown beside it, in the pipeline table.
+        kept = [s for s in pipeline["stages"] if s["completed"] == s["started"]
+                and s["sustained_per_s"] >= 0.9 * s["offered_per_s"]] or pipeline["stages"]
+        best = max(kept, key=lambda s: s["offered_per_s"])
         rate, hop_p99 = min(best["sustained_per_s"], best["offered_per_s"]), _worst_hop(best)
         rows.append(("pipeline >= 5 flows/s, every hop p99 < 2 s",
                      f"{rate} flows/s (offered {best['offered_per_s']}), worst hop p99 {hop_p99} s", "",
