@@ -90,17 +90,16 @@ class OutboxRelay:
         self.lease = lease
         self.renew_producer = renew_producer
         self.wake = wake
+        self._former_outbox_empty = False
 
     async def run(self, stop: asyncio.Event) -> None:
         """Publish until `stop` is set; transient failures back off and retry, nothing is skipped."""
         woken = self.wake.subscribe() if self.wake is not None else asyncio.Event()
         stopper = asyncio.create_task(_relay_stop(stop, woken))
-        adopted = False
         idle = self.poll_interval_seconds
         try:
             while not stop.is_set():
                 woken.clear()
-                adopted = adopted or await self._adopt_legacy_outbox()
                 published, idle = await self._pass(idle)
                 if published == 0:
                     with contextlib.suppress(TimeoutError):
@@ -115,7 +114,7 @@ class OutboxRelay:
     async def _pass(self, idle: float) -> tuple[int, float]:
         """One pass and the wait before the next: short after work, doubling while idle or failing."""
         try:
-            published = await self.publish_pending() if await self._may_publish() else 0
+            published = await self._publish() if await self._may_publish() else 0
             return published, self.poll_interval_seconds if published else min(idle * 2, self.idle_poll_seconds)
         except Exception as exc:
             if isinstance(exc, PRODUCER_LOST) and self.renew_producer is not None:
@@ -127,31 +126,35 @@ class OutboxRelay:
                 log.warning("relay waiting for the store or broker: %s", type(exc).__name__)
             return 0, min(max(idle, self.poll_interval_seconds) * 2, MAX_BACKOFF_SECONDS)
 
-    async def _adopt_legacy_outbox(self) -> bool:
-        """Publish what a kit that kept a separate outbox left queued; True once that outbox is empty.
+    async def _publish(self) -> int:
+        # What a kit with a separate outbox left queued goes first, so each aggregate keeps its order.
+        if not self._former_outbox_empty:
+            published, self._former_outbox_empty = await self._publish_former_outbox()
+            if not self._former_outbox_empty:
+                return published
+        return await self.publish_pending()
+
+    async def _publish_former_outbox(self) -> tuple[int, bool]:
+        """Publish a batch of the former `outbox` collection; (how many, whether it is empty now).
 
         Such an entry goes when its commit holds it; one without a commit past the grace period belonged
         to a writer that lost its race or died before its commit point, and is dropped, as that kit did.
         """
-        try:
-            entries = await self.db["outbox"].find({}).sort("created_at", 1).to_list()
-            if not entries:
-                return True
-            found = self.events.find({"_id": {"$in": sorted({e["commit_id"] for e in entries})}}, {"events.id": 1})
-            commits = {c["_id"]: {e["id"] for e in c["events"]} async for c in found}
-            ready = [e for e in entries if e["event_id"] in commits.get(e["commit_id"], set())]
-            futures = [await self.producer.send(e["topic"], value=e["value"].encode(), key=e["aggregate_id"].encode(),
-                                                headers=[(k, v.encode()) for k, v in e["headers"].items()])
-                       for e in ready]
-            await asyncio.gather(*futures)
-            stale, sent = time.time() - self.abort_grace_seconds, {e["_id"] for e in ready}
-            done = [e["_id"] for e in entries if e["_id"] in sent or e["created_at"] < stale]
-            await self.db["outbox"].delete_many({"_id": {"$in": done}})
-            return len(done) == len(entries)
-        except Exception as exc:
-            if not is_transient(exc):
-                raise
-            return False
+        former = self.db["outbox"]
+        entries = await former.find({}).sort("created_at", 1).limit(self.batch_size).to_list()
+        if not entries:
+            return 0, True
+        found = self.events.find({"_id": {"$in": sorted({e["commit_id"] for e in entries})}}, {"events.id": 1})
+        commits = {c["_id"]: {e["id"] for e in c["events"]} async for c in found}
+        ready = [e for e in entries if e["event_id"] in commits.get(e["commit_id"], set())]
+        futures = [await self.producer.send(e["topic"], value=e["value"].encode(), key=e["aggregate_id"].encode(),
+                                            headers=[(k, v.encode()) for k, v in e["headers"].items()])
+                   for e in ready]
+        await asyncio.gather(*futures)
+        stale, sent = time.time() - self.abort_grace_seconds, {e["_id"] for e in ready}
+        done = [e["_id"] for e in entries if e["_id"] in sent or e["created_at"] < stale]
+        await former.delete_many({"_id": {"$in": done}})
+        return len(ready), len(done) == len(entries) < self.batch_size
 
     async def _may_publish(self) -> bool:
         return self.lease is None or await self.lease.holds()
