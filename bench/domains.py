@@ -86,7 +86,8 @@ def referral(i: int) -> tuple[str, Commits]:
     received = casework_referral.receive(
         None, referral_id=referral_id, victim_id=stable_id("victim", i), needs=rng.sample(NEEDS, 2),
         urgency=rng.choice(["low", "medium", "high", "critical"]), incident_ids=[stable_id("incident", i)],
-        referring_organisation=DOCUMENTERS[i % len(DOCUMENTERS)], referred_at=Clock(rng).moment(), flags=[])
+        referring_organisation=DOCUMENTERS[i % len(DOCUMENTERS)], receiving_organisation=LEGAL_AID[i % len(LEGAL_AID)],
+        referred_at=Clock(rng).moment(), flags=[])
     commits: Commits = [received]
     outcome = rng.choices(["pending", "accepted", "declined"], weights=[1, 8, 1])[0]
     state = casework_referral.REFERRAL.fold(referral_id, None, received)

@@ -107,25 +107,6 @@ def casework_shapes(db: AsyncDatabase[Any]) -> tuple[Shapes, Shapes]:
     return inbox, cases
 
 
-# Indexes issue 12's item 4 would declare for casework's lists on MongoDB (equality fields, then the
-# sort key); the project's FerretDB build serves the equality part of them too.
-CASEWORK_INDEXES = {
-    REFERRAL.collection: [[("status", 1), ("referred_at", 1)]],
-    CASE.collection: [[("organisation", 1), ("opened_on", -1)], [("lawyers", 1), ("opened_on", -1)]],
-}
-
-
-async def declare_casework_indexes(db: AsyncDatabase[Any]) -> None:
-    for collection, indexes in CASEWORK_INDEXES.items():
-        for keys in indexes:
-            await db[collection].create_index(keys)
-
-
-async def drop_casework_indexes(db: AsyncDatabase[Any]) -> None:
-    for collection in CASEWORK_INDEXES:
-        await db[collection].drop_indexes()
-
-
 @dataclass
 class Advocacy:
     """Advocacy on its own database and topic namespace, fed with intake's events on the broker."""

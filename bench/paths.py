@@ -22,6 +22,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 from seed import COMMITS_PER_AGGREGATE, Commits, bulk_insert, outbox_backlog, seed_aggregates
 from servicekit.auth import Principal, require
+from servicekit.commits import OUTBOX_FIELD, PENDING
 from servicekit.consumer import ConsumedEvent, ConsumerRunner
 from servicekit.devtokens import ensure_dev_keypair, mint_token
 from servicekit.domain import AggregateState, AggregateType, DomainEvent
@@ -149,8 +150,13 @@ async def bench_command_path(core: Core, bootstrap: str, budget: Budget) -> tupl
 
 
 async def _outbox_busy(core: Core) -> bool:
-    """Is anything left in the outbox? One document at most is read (counting would read them all)."""
-    return await core.db.outbox.find_one({}, {"_id": 1}) is not None
+    """Is any commit still pending? One document at most is read (counting would read them all)."""
+    return await core.db.events.find_one({OUTBOX_FIELD: PENDING}, {"_id": 1}) is not None
+
+
+async def _forget_pending(core: Core) -> None:
+    """Unmark pending commits nobody will publish here, so the next measurement starts with none."""
+    await core.db.events.update_many({OUTBOX_FIELD: PENDING}, {"$unset": {OUTBOX_FIELD: ""}})
 
 
 def _header_time(record: Any) -> float:
@@ -159,15 +165,13 @@ def _header_time(record: Any) -> float:
 
 
 async def bench_relay_drain(core: Core, bootstrap: str, backlog: int, seconds: float) -> Measurement:
-    """A backlog of committed events in the outbox, drained by one relay: per-event time and elapsed."""
+    """A backlog of pending commits (one event each), drained by one relay: per-event time and elapsed."""
     topic = f"bench.drain.{uuid.uuid4().hex[:8]}"
     await ensure_topics(bootstrap, [topic], partitions=3)
     agg = thing_type(topic)
     ids = [f"drain-{uuid.uuid4()}" for _ in range(backlog)]
-    commits, entries = outbox_backlog(core.store, agg, ids, lambda i: ThingRecorded(region="gao",
-                                                                                    occurred_on="2024-01-01"))
+    commits = outbox_backlog(core.store, agg, ids, lambda i: ThingRecorded(region="gao", occurred_on="2024-01-01"))
     await bulk_insert(core.store.events, commits)
-    await bulk_insert(core.db.outbox, entries)
     producer = idempotent_producer(bootstrap, client_id="bench-drain")
     await producer.start()
     stop = asyncio.Event()
@@ -180,8 +184,8 @@ async def bench_relay_drain(core: Core, bootstrap: str, backlog: int, seconds: f
         elapsed = time.perf_counter() - started
         await stop_task(relay, stop)
         await producer.stop()
-    drained = backlog - await core.db.outbox.count_documents({})
-    await core.db.outbox.delete_many({})  # what the budget left undrained
+    drained = backlog - await core.db.events.count_documents({OUTBOX_FIELD: PENDING})
+    await _forget_pending(core)  # what the budget left undrained
     return [elapsed / max(drained, 1)] * drained, elapsed
 
 
@@ -218,7 +222,7 @@ async def bench_consumer_path(core: Core, bootstrap: str, budget: Budget) -> Mea
     elapsed = time.perf_counter() - started
     await stop_task(task, stop)
     await producer.stop()
-    await core.db.outbox.delete_many({})  # nobody publishes the effects' events here: keep the outbox empty
+    await _forget_pending(core)  # nobody publishes the effects' events here
     return latencies, elapsed
 
 
@@ -253,5 +257,5 @@ async def bench_http_command(core: Core, settings: BaseServiceSettings, budget: 
                                          headers=headers)
             assert response.status_code == 201, response.text
         measured = await measure(post, budget)
-    await core.db.outbox.delete_many({})  # no relay runs here: keep the outbox empty for the next measurement
+    await _forget_pending(core)  # no relay runs here
     return measured

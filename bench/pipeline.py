@@ -29,8 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
 from aiokafka import AIOKafkaConsumer
+from casework.indexes import INDEXES as CASEWORK_INDEXES
+from intake.indexes import INDEXES as INTAKE_INDEXES
 from listings import seed_casework, seed_intake
 from pymongo import AsyncMongoClient
+from servicekit.indexes import ensure_indexes
 from servicekit.testing import Infra
 from system import Services, SmsGateway
 
@@ -79,7 +82,7 @@ class Flow:
     async def run(self) -> dict[str, float]:
         start = time.time()
         now = datetime.now(BAMAKO)
-        consent = {"legal_support": True, "notifications": {
+        consent = {"legal_support": True, "sharing": ["org-legal"], "notifications": {
             "granted": True, "channel": "sms", "language": "fr",
             "safe_hours_start": (now - timedelta(hours=1)).strftime("%H:%M"),
             "safe_hours_end": (now + timedelta(hours=3)).strftime("%H:%M")}}
@@ -87,7 +90,8 @@ class Flow:
                                                          "identity": {"phone": self.phone}, "consent": consent})
         t = self._hop("register (HTTP)", start)
         referral = await self._post("intake", f"/victims/{victim['id']}/referrals",
-                                    {"needs": ["legal_representation"], "urgency": "high"})
+                                    {"needs": ["legal_representation"], "urgency": "high",
+                                     "receiving_organisation": "org-legal"})
         t = self._hop("refer (HTTP)", t)
         arrived = await self.inbox.arrival(referral["referral_id"], self.deadline)
         self.hops["referral reaches casework's inbox"] = arrived - t
@@ -161,6 +165,10 @@ async def seed(mongo_url: str, services: Services, records: int) -> float:
     try:
         await seed_intake(client[services.db("intake")], 0, records)
         await seed_casework(client[services.db("casework")], 0, records)
+        # The indexes the services create at start-up, built here as a running deployment has them already
+        # (else the first stage would wait for their build on the seeded collections).
+        await ensure_indexes(client[services.db("intake")], INTAKE_INDEXES)
+        await ensure_indexes(client[services.db("casework")], CASEWORK_INDEXES)
     finally:
         await client.close()
     return round(time.perf_counter() - started, 1)
@@ -181,7 +189,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     inbox = Inbox(infra.kafka_bootstrap, services.namespace + "casework.cases")
     watcher = asyncio.create_task(inbox.run())
     clients = {
-        "intake": httpx.AsyncClient(base_url=services.url("intake"), headers=services.headers("monitor", "org-doc"),
+        "intake": httpx.AsyncClient(base_url=services.url("intake"), headers=services.headers("monitor", "org-amdh"),
                                     timeout=60),
         "casework_manager": httpx.AsyncClient(base_url=services.url("casework"), timeout=60,
                                               headers=services.headers("case_manager", "org-legal")),

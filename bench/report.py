@@ -10,17 +10,19 @@ the comparison), store-ops-*.json (bench/store_ops.py, one per candidate store) 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from report_text import CHOICE, NOTES, SHAPES
 
 ROOT = Path(__file__).resolve().parents[1]
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 RESULTS = ROOT / "bench" / "results"
 ROWS = [
     ("bare_insert", "bare store insert by `_id`"),
     ("bare_http_insert", "bare FastAPI POST doing one insert (in-process ASGI)"),
-    ("kit_command_stored", "kit command: decided and committed (outbox, commit, projection)"),
+    ("kit_command_stored", "kit command: decided and committed (commit, projection)"),
     ("kit_command_published", "kit command until published (broker append - ce_time)"),
     ("kit_relay_drain", "relay drain of a 2,000-event backlog (per event)"),
     ("kit_consume", "kit consumer, one idempotent store effect per event"),
@@ -28,8 +30,6 @@ ROWS = [
     ("intake_listing", "intake incident listing (filters, sorted by `_id`, 50 a page)"),
     ("casework_inbox", "casework inbox (pending / decided referrals)"),
     ("casework_my_cases", "casework \"my cases\" (lawyer, case manager)"),
-    ("casework_inbox_indexed", "casework inbox, with the indexes item 4 would declare"),
-    ("casework_my_cases_indexed", "casework \"my cases\", with those indexes"),
     ("advocacy_indicators", "advocacy indicators (every fact folded)"),
 ]
 
@@ -138,7 +138,7 @@ def pipeline_table(pipeline: dict[str, Any]) -> list[str]:
         hops = " | ".join(f"{h.get('p50_s', '')} / {h.get('p99_s', '')}" for h in s["hops"].values())
         lines.append(f"| {s['offered_per_s']} | {s['started']} | {s['completed']} | {s['sustained_per_s']} | "
                      f"{s.get('load_average', '')} | {hops} |")
-    failures = sorted({f for s in pipeline["stages"] for f in s["failures"]})
+    failures = sorted({UUID.sub("<id>", f) for s in pipeline["stages"] for f in s["failures"]})
     if failures:
         lines += ["", "Failures seen: " + "; ".join(failures)]
     return lines
@@ -193,19 +193,27 @@ def targets(results: dict[str, Any], pipeline: dict[str, Any] | None) -> list[st
          top["advocacy_rebuild"]["throughput_per_s"] >= 1000),
     ]
     if pipeline:
-        best = max(pipeline["stages"], key=lambda s: s["sustained_per_s"])
-        hop_p99 = max((h.get("p99_s", 0) for name, h in best["hops"].items() if h and name != "whole flow"),
-                      default=0)
+        # The highest offered rate the system kept up with (every flow completed, ended about as fast as
+        # offered) and its worst hop; a stage that fell behind is shown beside it, in the pipeline table.
+        kept = [s for s in pipeline["stages"] if s["completed"] == s["started"]
+                and s["sustained_per_s"] >= 0.9 * s["offered_per_s"]] or pipeline["stages"]
+        best = max(kept, key=lambda s: s["offered_per_s"])
+        rate, hop_p99 = min(best["sustained_per_s"], best["offered_per_s"]), _worst_hop(best)
         rows.append(("pipeline >= 5 flows/s, every hop p99 < 2 s",
-                     f"{best['sustained_per_s']} flows/s, worst hop p99 {hop_p99} s", "",
-                     best["sustained_per_s"] >= 5 and hop_p99 < 2))
+                     f"{rate} flows/s (offered {best['offered_per_s']}), worst hop p99 {hop_p99} s", "",
+                     rate >= 5 and hop_p99 < 2))
     lines = ["| target (issue 12) | wall clock, this run | CPU per operation, this run | holds |",
              "|---|---:|---:|---|"]
     lines += [f"| {name} | {wall} | {cpu} | {'yes' if ok else 'no'} |" for name, wall, cpu, ok in rows]
     return lines
 
 
-GENERATED = ("Growing stores", "Before and after the store change", "Choosing the local store",
+def _worst_hop(stage: dict[str, Any]) -> float:
+    return max((h.get("p99_s", 0) for name, h in stage["hops"].items() if h and name != "whole flow"), default=0)
+
+
+GENERATED = ("Growing stores", "Before and after the store change",
+             "Before and after the write path and listings", "Choosing the local store",
              "Pipeline: the five services as processes", "Targets", "Which query shapes an index serves",
              "What limits the targets that do not hold", "Reading the figures", "Method")
 
@@ -241,9 +249,19 @@ def main() -> None:
     ops = store_ops_table()
     if ops:
         lines += ["## Choosing the local store", "", *ops, CHOICE]
+    part1 = load("part1-latest.json")
+    if part1:
+        lines += ["## Before and after the write path and listings", "",
+                  "Issue 12, part 2: commits that are their own outbox entries, a projection cache, a relay woken "
+                  "by local commits, indexes declared by each service, a bulk rebuild. Before: part 1's run (the "
+                  "patched store); after: this page's run. Both on the same shared machine, at different loads.",
+                  "", *before_after(part1, results), ""]
     pipeline = load("pipeline-latest.json")
     if pipeline:
         lines += ["## Pipeline: the five services as processes", "", *pipeline_table(pipeline), ""]
+        before_pipeline = load("part1-pipeline.json")
+        if before_pipeline:
+            lines += ["Before (part 1, the same bench):", "", *pipeline_table(before_pipeline), ""]
     lines += ["## Targets", "", *targets(results, pipeline), ""]
     page = ROOT / "docs/performance.md"
     page.write_text("\n".join(lines) + "\n" + SHAPES + NOTES + hand_kept(page))

@@ -59,35 +59,75 @@ What this means for shaping queries (issue 12, item 4):
   microseconds per stored document; on MongoDB it needs `{<equality fields>: 1, <sort field>: 1}`;
 - sorts on several keys (the audit log's `at`, `_id`) are done in memory on the local store: one decode
   per document the filter keeps;
-- the relay's `find({}).sort("created_at").limit(n)` over the outbox is sorted by SQLite on the local
-  store and only `n` entries are decoded, but every entry is still read by SQLite on each pass.
+- the relay's `find({outbox: "pending"}).sort("committed_at").limit(n)` searches the kit's index
+  `events.{outbox, committed_at}` on both stores: only pending commits are read, whatever the history's size.
+
+### The listings, their indexes and their plans
+
+Each service declares its indexes in `<service>/indexes.py`; the kit creates them at start-up.
+`tests/test_listing_plans.py` records the `find` each listing's own code sends and explains it: on the
+local store it checks that SQLite searches an index (passing here); on MongoDB it checks for an index
+scan without a COLLSCAN or a blocking SORT, and skips on FerretDB, because no `mongod` can run on the
+development machines (no Docker engine; MongoDB's binaries are not on a reachable registry). The
+MongoDB plans below are therefore expected, not measured: run the test against the compose MongoDB
+(`REDRESS_MONGO_URL=mongodb://...`) to check them.
+
+| listing (code) | query | declared index | expected MongoDB 7 plan | local store |
+|---|---|---|---|---|
+| intake incidents (`IncidentQueries.page`) | `organisation` (+ `confidentiality $ne`), sort `_id`, limit 51 | `{organisation, _id}` | IXSCAN, FETCH with the `$ne` filter, no SORT | walks `_id_`, SQLite filters each row |
+| ... by region | `+ region` | `{organisation, region, _id}` | IXSCAN on both equalities, no SORT | walks `_id_` |
+| ... by verification status, dates | `+ verification_status`, `occurred_*` ranges | `{organisation, verification_status, _id}` | IXSCAN, ranges in FETCH, no SORT | walks `_id_` |
+| ... by violation type | `+ violation_types $in [descendants]` (an array field) | `{organisation, violation_types, _id}` (multikey) | SORT_MERGE of one IXSCAN per type (a SORT if the list is long) | walks `_id_` |
+| casework inbox (`Queries.referrals`) | `status: pending`, `receiving_organisation $in [org, null]`, sort `referred_at` | `{status, receiving_organisation, referred_at}` | SORT_MERGE of two IXSCANs | `status` index lookup, SQLite sorts |
+| referrals decided | `status`, `organisation`, sort `referred_at` | `{organisation, status, referred_at}` | IXSCAN, no SORT | `organisation` index lookup |
+| a victim's referrals / cases | `victim_id` / `victim_ids` (array) | `{victim_id}` / `{victim_ids}` (multikey) | IXSCAN | index lookup (the array one through its element range) |
+| "my cases" (`Queries.cases`) | `$or [{lawyers}, {organisation}]` (+ `status`), sort `opened_on` desc | `{lawyers, opened_on: -1}`, `{organisation, opened_on: -1}` | OR / SORT_MERGE of the two IXSCANs | index lookups |
+| hearings at a court / of cases | `court_code` or `case_id $in`, `starts_at` range, sort `starts_at` | `{court_code, starts_at}`, `{case_id, starts_at}` | IXSCAN (SORT_MERGE for `$in`) | index lookup |
+| tasks, reparations, notes, feeds | `case_id` / `assignee` / `lawyer`, sort on a date | `{case_id, due_on}`... | IXSCAN, no SORT | index lookup |
+| advocacy actions, recommendations, reports | optional equality, sort on a date desc | `{taken_on: -1}`, `{target_body, taken_on: -1}`... | IXSCAN, no SORT | lookup when filtered, else SQLite sorts the collection |
+| education sessions | `held_on` range, `organisation` / `region` | `{organisation, held_on}`, `{region, held_on}`, `{held_on}` | IXSCAN | lookup when filtered |
+| notify history, attention, queue | `victim_id` sort `scheduled_at`; `status`, `resent_as` sort `updated_at`; `due_at <=` | `{victim_id, scheduled_at}`, `{status, resent_as, updated_at}`, `{due_at}` | IXSCAN, no SORT | lookup (`due_at` is a BSON date: filtered in Go) |
+| the relay | `outbox: pending`, sort `committed_at` | `events.{outbox, committed_at}` (the kit's) | IXSCAN, no SORT | index lookup, SQLite sorts the pending ones |
 """
 
 NOTES = """
 ## What limits the targets that do not hold
 
-- **Kit and HTTP command against bare operations.** With the `_id` paths indexed, a command costs the
-  same at 50k as on an empty store, but it is still about five store round trips plus the relay's
-  share (outbox read, commit check, delete): about 12 ms of CPU against 1.4 ms for a bare insert. Fewer
-  round trips per command and per relayed batch (issue 12, item 3) is what moves these ratios.
-- **Intake listing.** Rows come in `_id` order from the index and SQLite evaluates the filter on each
-  (about 18 microseconds of JSON per ~2 KB incident); a page stops after 51 matches. Cheap when the
-  filter matches many incidents, costly when it matches few: a filter matching under a page of the
-  50k incidents reads them all (about 0.9 s of CPU). The fix is an index lookup for selective
-  filters (SQLite would need statistics to choose it over the `_id` walk) or listing shapes whose
-  selective part is an indexed equality.
-- **Casework lists.** Sorted on dates, so every row is filtered by SQLite; the indexes item 4 would
-  declare halve the cost (status, organisation); `lawyers` is an array in every case, which the local
-  store cannot index (MongoDB's multikey index can).
-- **Advocacy.** The rebuild inserts one fact per replayed event (about 1.3 ms of CPU each), so it
-  stays under 1,000 events/s; inserting each fetched batch at once would lift it. The indicators read
-  and fold every fact on each request (seconds of CPU at 50k): they need running aggregates.
-- **Pipeline.** Every hop is sub-second except the referral reaching casework's inbox. Casework's
-  intake consumer group also receives each registration's `victim.consent_changed`, and handles it by
-  listing the victim's cases and referrals by `victim_ids` / `victim_id`: two full scans of 40-50k
-  documents per registration, ahead of the referral in the same partition order. An index on
-  `referrals.victim_id` serves one; `cases.victim_ids` (an array) needs a lookup by `_id` instead (a
-  victim -> cases document), or the handler can skip the lists when no flag changes.
+Part 2 of issue 12 (this run) against part 1 (the "Before and after the write path and listings" table):
+a command is three store round trips (projection read, commit, projection write; two when this process
+holds the aggregate's state), where it was five plus a per-commit check by the relay; a relay pass is two
+(pending commits read from an index, then unmarked), whatever the batch; the relay no longer polls at
+20 Hz (it doubles its wait up to `RELAY_IDLE_POLL_SECONDS`, 0.5 s, and a commit of its process wakes it).
+
+- **Kit and HTTP command against bare operations.** On wall time both ratios now hold at 50k (the table
+  above). On CPU, which this page judges by, a command still costs about four to five times a bare
+  insert: three round trips (the projection write is FerretDB's read-then-write of a whole document,
+  the dearest of them), a SHA-256 over the canonical JSON of the commit, pydantic validation of the state
+  and the events. What is left to take: the projection write (a `$set` of the changed fields instead of
+  a whole replacement) and the JSON of the hash.
+- **Relay drain.** Store-bound: unmarking a commit is an update of a whole commit document on FerretDB
+  (about 1.7 ms each when the machine is busy), so a drain runs at a few hundred events per second. A
+  separate, tiny pending marker would make that a delete, at the cost of a second insert per command.
+- **Intake listing.** MongoDB serves every shape from a declared compound index (`{organisation, ...,
+  _id}`), but the local store walks its `_id_` index for an `_id` sort and lets SQLite evaluate the
+  filter on each row (about 18 microseconds of JSON per ~2 KB incident), stopping after 51 matches: cheap
+  for a common filter, costly for a selective one (the region and date shapes read thousands of rows).
+  The fix is in the store patch (use a compound index whose last key is `_id` when its prefix is an
+  equality of the query), not in the service.
+- **Casework lists.** With the declared indexes the equality part is an index lookup on both stores
+  (part 1 measured without them); the rest is SQLite sorting what the lookup keeps (an organisation's
+  referrals, a third of the 50k) by date. The inbox's "decided by us" and the lawyer's lists stay in the
+  hundreds of milliseconds on the local store; MongoDB serves them from the index in order.
+- **Advocacy.** The rebuild now writes each broker batch of replayed facts in one unordered insert. The
+  indicators still read and fold every fact on each request (seconds of CPU at 50k): they need running
+  aggregates (not part of this issue's targets).
+- **Pipeline.** The referral reaching casework's inbox was slow because casework handled each
+  registration's `victim.consent_changed` by listing the victim's cases and referrals (two full scans of
+  50k documents on the local store, ahead of the referral in the same partition): a consent that was
+  never withdrawn has nothing to clear, so casework now skips them (and the lists are indexed for the
+  other cases). What is left is CPU: every flow is four HTTP commands and about ten consumed events over
+  five services, audited and encrypted, on 2 cores shared with other work (load average in the table);
+  beyond what the machine gives, the APIs' overload guard sheds with 503 + Retry-After, as designed.
 
 ## Reading the figures
 
@@ -98,15 +138,17 @@ NOTES = """
   the targets on growth and ratios are judged on it when the run measured it.
 - Every measurement is bounded in count and in seconds; `n` says how many operations were done. On a
   store that scans, operations at 50k take seconds each, so those rows have few samples.
-- A kit command is several store round trips (read the projection, insert the outbox entry, insert
-  the commit, replace the projection, probe for a newer commit) plus the relay's: with the `_id` paths
-  indexed none of them grows with the collections, which the CPU table shows. Fewer round trips per
-  command (issue 12, item 3) is what moves the ratio against a bare insert.
-- The relay drain is one relay publishing a backlog of 2,000 committed events: per pass it reads the
-  outbox sorted by `created_at` (by SQLite on the patched store), checks each commit by `_id`, publishes,
-  and deletes by `_id`.
+- A kit command is three store round trips (read the projection, insert the commit, write the
+  projection unless a newer one is stored; the first is skipped when the process holds the state), counted
+  by `libs/servicekit/tests/integration/test_round_trips.py`; with the `_id` paths indexed none of them
+  grows with the collections, which the CPU table shows. The bench's commands create new aggregates, so
+  they always read the projection.
+- The relay drain is one relay publishing a backlog of 2,000 pending commits: per pass it reads up to 500
+  pending commits from the kit's index (oldest first), publishes, and unmarks the delivered ones in one
+  update by `_id`.
 - The listings call the services' own query code (`IncidentQueries.page`, casework's `Queries`,
-  advocacy's `figures.snapshot`) on projections built by their domain code; the advocacy rebuild replays
+  advocacy's `figures.snapshot`) on projections built by their domain code, with the indexes the services
+  declare (created before measuring, as the services create them at start-up); the advocacy rebuild replays
   intake's `incident.documented` events from the broker with advocacy's own handlers.
 - No test asserts a time; the proof that the `_id` paths use the index is the store's query plan
   (`libs/servicekit/tests/integration/test_store_indexes.py`).
@@ -116,7 +158,7 @@ NOTES = """
 With the local stack up (`make infra-up`, `eval "$(deploy/local/env.sh)"`):
 
 ```sh
-uv run python bench/run.py                  # tiers 0, 10k, 50k (about an hour at load average 20-40)
+uv run python bench/run.py                  # tiers 0, 10k, 50k (about an hour at load average 20-40; --quick: a fifth)
 uv run python bench/pipeline.py             # five services, 50k seeded, flows at 1, 2, 5, 10 per second
 uv run python bench/store_ops.py --label "..."   # one candidate store's _id operations and listing
 uv run python bench/report.py               # this page

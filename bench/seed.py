@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
+from servicekit.commits import OUTBOX_FIELD, CommitHeader, commit_document
 from servicekit.domain import AggregateState, AggregateType, DomainEvent
 from servicekit.eventstore import GENESIS_HASH, CommandContext, EventStore
 
@@ -58,8 +59,8 @@ def history(store: EventStore, agg: AggregateType[Any], aggregate_id: str, commi
     prev_hash, keys = GENESIS_HASH, []
     for version, events in enumerate(commits, start=1):
         ids = [str(uuid.uuid4()) for _ in events]
-        # The kit's own builder (private on purpose: the bench must store the real shape, not a copy).
-        commit = store._commit_document(agg, aggregate_id, version, list(events), ids, prev_hash, context, None)
+        commit = kit_commit(store, agg, aggregate_id, version, list(events), ids, prev_hash, context)
+        del commit[OUTBOX_FIELD]  # seeded history was published long ago
         docs.append(commit)
         state = agg.fold(aggregate_id, state, events)
         prev_hash = commit["hash"]
@@ -94,19 +95,20 @@ async def seed_aggregates(store: EventStore, agg: AggregateType[Any], count: int
     return seeded
 
 
+def kit_commit(store: EventStore, agg: AggregateType[Any], aggregate_id: str, version: int,
+               events: list[DomainEvent], ids: list[str], prev_hash: str, context: CommandContext) -> dict[str, Any]:
+    """A commit document from the kit's own builder (the bench must store the real shape, not a copy)."""
+    header = CommitHeader(aggregate_id, agg.name, version, prev_hash, store.topic_namespace + agg.topic, store.source)
+    return commit_document(header, events, ids, context, None)
+
+
 def outbox_backlog(store: EventStore, agg: AggregateType[Any], aggregate_ids: Sequence[str],
-                   events: Callable[[int], DomainEvent]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Committed, not yet published events: one new commit per aggregate and its outbox entry."""
+                   events: Callable[[int], DomainEvent]) -> list[dict[str, Any]]:
+    """Committed, not yet published events: one new pending commit per aggregate."""
     context = CommandContext(actor="bench-seed")
-    commits, entries = [], []
-    for i, aggregate_id in enumerate(aggregate_ids):
-        decided = [events(i)]
-        ids = [str(uuid.uuid4())]
-        # Version 1000 + i never collides with the seeded history (versions 1..COMMITS_PER_AGGREGATE).
-        commit = store._commit_document(agg, aggregate_id, 1000, decided, ids, GENESIS_HASH, context, None)
-        commits.append(commit)
-        entries += store._outbox_documents(agg, commit, decided, ids, context)
-    return commits, entries
+    # Version 1000 + i never collides with the seeded history (versions 1..COMMITS_PER_AGGREGATE).
+    return [kit_commit(store, agg, aggregate_id, 1000, [events(i)], [str(uuid.uuid4())], GENESIS_HASH, context)
+            for i, aggregate_id in enumerate(aggregate_ids)]
 
 
 class Clock:

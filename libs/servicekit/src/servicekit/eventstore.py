@@ -1,70 +1,45 @@
-"""Event store on MongoDB or FerretDB 1.x: outbox first, commit by `_id`, projection last.
+"""Event store on MongoDB or FerretDB 1.x: commit by `_id`, the commit is its own outbox entry.
 
-The only atomic operation FerretDB guarantees is refusing a duplicate `_id`, so:
-1. load the projection (`_id` = aggregate id) and probe `events` for newer versions (repair);
-2. decide (domain code; rule violations raise before anything is written);
-3. insert the events into `outbox` (pending);
-4. insert one commit document `events/<aggregate id>:<version>`: the commit point and the
-   optimistic-concurrency guard; a loser deletes its outbox entries and retries;
-5. replace the projection (a stale one is repaired by step 1 on the next load).
-The relay publishes outbox entries whose commit exists (see relay.py).
+The only atomic operation FerretDB guarantees is refusing a duplicate `_id`, so a command:
+1. takes the aggregate's state from this process's cache, else from its projection (`_id` = aggregate
+   id); after a collision it reloads and probes `events` for newer versions (repair);
+2. decides (domain code; rule violations raise before anything is written);
+3. inserts one commit document `events/<aggregate id>:<version>`, marked pending for the relay: the
+   commit point and the optimistic-concurrency guard; a loser reloads and retries;
+4. replaces the projection unless a newer one is stored (projections.py).
+Three store round trips at most on the common path (load, commit, projection), two when the state is
+cached. The relay publishes pending commits and unmarks them (relay.py); a local commit wakes it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import random
-import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
+from .commits import (
+    GENESIS_HASH,
+    VERSION_WIDTH,
+    CommandContext,
+    CommitHeader,
+    canonical_hash,
+    commit_document,
+    commit_id,
+)
 from .domain import AggregateType, DomainEvent, S
-from .envelope import Envelope, utcnow
 from .errors import ConcurrencyConflict, DomainError
 from .ids import derived_id, new_id
-from .telemetry import current_traceparent
+from .projections import Loaded, ProjectionCache, from_projection, save_projection
+from .signals import CommitSignal
 from .transient import retry_transient, worth_retrying_now
 
-GENESIS_HASH = "0" * 64
-VERSION_WIDTH = 10
-
-
-def commit_id(aggregate_id: str, version: int) -> str:
-    """`_id` of a commit document; zero-padded so ids sort by version."""
-    return f"{aggregate_id}:{version:0{VERSION_WIDTH}d}"
-
-
-def canonical_hash(document: dict[str, Any]) -> str:
-    """SHA-256 over the canonical JSON of a commit (without its own hash)."""
-    body = {k: v for k, v in document.items() if k != "hash"}
-    raw = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class CommandContext:
-    """Who asked and why: stored with the commit and carried in the event headers."""
-
-    actor: str
-    correlation_id: str = field(default_factory=new_id)
-    causation_id: str | None = None
-    traceparent: str | None = None
-
-
-@dataclass(frozen=True)
-class Loaded(Generic[S]):
-    """An aggregate's current state as read from the store."""
-
-    state: S | None
-    version: int
-    last_hash: str
-    keys: tuple[str, ...]
+__all__ = ["GENESIS_HASH", "VERSION_WIDTH", "CommandContext", "Committed", "EventStore", "Loaded",
+           "canonical_hash", "commit_id"]
 
 
 @dataclass(frozen=True)
@@ -80,7 +55,7 @@ class Committed(Generic[S]):
 
 
 class EventStore:
-    """Append-only, hash-chained event history with a transactional outbox."""
+    """Append-only, hash-chained event history whose commits wait in it for the relay."""
 
     def __init__(
         self,
@@ -91,15 +66,17 @@ class EventStore:
         max_attempts: int = 25,
         topic_namespace: str = "",
         fault_hook: Callable[[str], Awaitable[None]] | None = None,
+        cache_size: int = 2000,
     ) -> None:
         self.db = db
         self.source = source
         self.events = db["events"]
-        self.outbox = db["outbox"]
-        self.verdicts = db["outbox_verdicts"]
+        # Commits are their own outbox entries: nothing is aborted any more (kept for callers that pass it).
         self.abort_grace_seconds = abort_grace_seconds
         self.max_attempts = max_attempts
         self.topic_namespace = topic_namespace
+        self.cache = ProjectionCache(cache_size)
+        self.committed = CommitSignal()
         # Fault-injection point for tests that kill a writer between steps; None in production.
         self.fault_hook = fault_hook
 
@@ -110,10 +87,8 @@ class EventStore:
         a stale projection makes its commit collide on `_id` and the retry probes.
         """
         doc = await retry_transient(lambda: self.db[agg.collection].find_one({"_id": aggregate_id}))
-        state = agg.state_type.model_validate(_strip(doc)) if doc else None
-        version = int(doc["_version"]) if doc else 0
-        last_hash = doc["_hash"] if doc else GENESIS_HASH
-        keys = list(doc.get("_keys", [])) if doc else []
+        loaded = from_projection(agg, doc, GENESIS_HASH)
+        state, version, last_hash, keys = loaded.state, loaded.version, loaded.last_hash, list(loaded.keys)
         while probe and (commit := await self._find_commit(commit_id(aggregate_id, version + 1))):
             state = agg.fold(aggregate_id, state, [agg.parse(e["type"], e["data"]) for e in commit["events"]])
             version, last_hash = commit["version"], commit["hash"]
@@ -133,7 +108,11 @@ class EventStore:
         """Run one command: load, decide, append atomically, retrying on concurrent writers."""
         for attempt in range(self.max_attempts):
             probed = attempt > 0
-            loaded = await self.load(agg, aggregate_id, probe=probed)
+            loaded = None if probed else self.cache.get(agg, aggregate_id)
+            if loaded is None:
+                loaded = await self.load(agg, aggregate_id, probe=probed)
+            if probed:
+                self.cache.put(agg, aggregate_id, loaded)
             if idempotency_key and idempotency_key in loaded.keys:
                 return Committed(aggregate_id, loaded.version, loaded.state, (), (), duplicate=True)
             try:
@@ -149,6 +128,7 @@ class EventStore:
             done = await self._try_append(agg, aggregate_id, loaded, events, context, idempotency_key)
             if done is not None:
                 return done
+            self.cache.forget(agg, aggregate_id)
             # Lost the race for this version: back off a little (jitter spreads writers), reload.
             await asyncio.sleep(random.uniform(0, 0.002 * (attempt + 1)))
         raise ConcurrencyConflict("concurrent_modification", aggregate=agg.name)
@@ -165,50 +145,22 @@ class EventStore:
         version = loaded.version + 1
         state = agg.fold(aggregate_id, loaded.state, events)
         ids = [derived_id(idempotency_key, str(i)) if idempotency_key else new_id() for i in range(len(events))]
-        commit = self._commit_document(
-            agg, aggregate_id, version, events, ids, loaded.last_hash, context, idempotency_key
-        )
-        outbox_docs = self._outbox_documents(agg, commit, events, ids, context)
-        started = time.monotonic()
-        if not await self._insert_outbox(outbox_docs):
-            # Another writer runs the same idempotent command (same derived event ids) and got here
-            # first. Its entries are not ours to delete: lose the race, reload, and find its commit.
-            return None
-        await self._fault("after_outbox")
+        header = CommitHeader(aggregate_id, agg.name, version, loaded.last_hash,
+                              self.topic_namespace + agg.topic, self.source)
+        commit = commit_document(header, events, ids, context, idempotency_key)
+        await self._fault("before_commit")
         if not await self._insert_commit(commit):
-            await retry_transient(lambda: self.outbox.delete_many({"_id": {"$in": [d["_id"] for d in outbox_docs]}}))
             return None
+        self.committed.notify()
         await self._fault("after_commit")
-        if time.monotonic() - started > self.abort_grace_seconds / 2:
-            await self._claim_outbox(outbox_docs)
-        await self._save_projection(agg, aggregate_id, state, commit, loaded.keys)
+        keys = (*loaded.keys, idempotency_key) if idempotency_key else loaded.keys
+        saved = Loaded(state=state, version=version, last_hash=commit["hash"], keys=keys)
+        await save_projection(self.db, agg, aggregate_id, saved)
+        self.cache.put(agg, aggregate_id, saved)
         return Committed(aggregate_id, version, state, events, ids)
 
     async def _find_commit(self, _id: str, projection: dict[str, int] | None = None) -> dict[str, Any] | None:
         return await retry_transient(lambda: self.events.find_one({"_id": _id}, projection))
-
-    async def _insert_outbox(self, docs: list[dict[str, Any]]) -> bool:
-        """Queue the events; False when another writer of the same command queued them first.
-
-        A quick transient failure is retried entry by entry, and a duplicate met on that retry is our
-        own earlier insert that landed before the connection dropped.
-        """
-        try:
-            await self.outbox.insert_many(docs, ordered=True)
-            return True
-        except (DuplicateKeyError, BulkWriteError) as exc:
-            if not _is_duplicate_key(exc):
-                raise
-            return False
-        except Exception as exc:
-            if not worth_retrying_now(exc):
-                raise
-        for doc in docs:
-            try:
-                await retry_transient(lambda doc=doc: self.outbox.insert_one(doc))  # type: ignore[misc]
-            except DuplicateKeyError:
-                pass
-        return True
 
     async def _insert_commit(self, commit: dict[str, Any]) -> bool:
         """Append the commit; False when another writer took this version.
@@ -237,109 +189,6 @@ class EventStore:
         if self.fault_hook is not None:
             await self.fault_hook(step)
 
-    def _commit_document(
-        self,
-        agg: AggregateType[S],
-        aggregate_id: str,
-        version: int,
-        events: list[DomainEvent],
-        ids: list[str],
-        prev_hash: str,
-        context: CommandContext,
-        idempotency_key: str | None,
-    ) -> dict[str, Any]:
-        now = utcnow().isoformat()
-        commit: dict[str, Any] = {
-            "_id": commit_id(aggregate_id, version),
-            "aggregate_id": aggregate_id,
-            "aggregate_type": agg.name,
-            "version": version,
-            "events": [
-                {"id": i, "type": e.event_type, "classification": e.classification, "data": e.model_dump(mode="json")}
-                for i, e in zip(ids, events, strict=True)
-            ],
-            "actor": context.actor,
-            "correlation_id": context.correlation_id,
-            "causation_id": context.causation_id,
-            "idempotency_key": idempotency_key,
-            "traceparent": context.traceparent or current_traceparent(),
-            "committed_at": now,
-            "prev_hash": prev_hash,
-        }
-        commit["hash"] = canonical_hash(commit)
-        return commit
-
-    def _outbox_documents(
-        self,
-        agg: AggregateType[S],
-        commit: dict[str, Any],
-        events: list[DomainEvent],
-        ids: list[str],
-        context: CommandContext,
-    ) -> list[dict[str, Any]]:
-        docs = []
-        for seq, stored in enumerate(commit["events"]):
-            env = Envelope(
-                id=stored["id"],
-                source=self.source,
-                type=stored["type"],
-                subject=commit["aggregate_id"],
-                time=utcnow(),
-                data=stored["data"],
-                classification=stored["classification"],
-                correlation_id=context.correlation_id,
-                causation_id=context.causation_id,
-                traceparent=commit["traceparent"],
-            )
-            docs.append(
-                {
-                    "_id": stored["id"],
-                    "event_id": stored["id"],
-                    "commit_id": commit["_id"],
-                    "aggregate_id": commit["aggregate_id"],
-                    "version": commit["version"],
-                    "seq": seq,
-                    "topic": self.topic_namespace + agg.topic,
-                    "headers": {k: v.decode() for k, v in env.headers()},
-                    "value": env.value().decode(),
-                    "created_at": time.time(),
-                }
-            )
-        return docs
-
-    async def _claim_outbox(self, outbox_docs: list[dict[str, Any]]) -> None:
-        """A slow writer tells the relay 'committed'; if the relay already judged it aborted, re-queue."""
-        for doc in outbox_docs:
-            try:
-                await self.verdicts.insert_one({"_id": doc["event_id"], "verdict": "committed"})
-            except DuplicateKeyError:
-                requeued = {**doc, "_id": f"{doc['event_id']}:requeued", "created_at": time.time()}
-                try:
-                    await self.outbox.insert_one(requeued)
-                except DuplicateKeyError:
-                    pass
-
-    async def _save_projection(self, agg: AggregateType[S], aggregate_id: str, state: S | None,
-                               commit: dict[str, Any], keys: tuple[str, ...]) -> None:
-        """Replace the projection by `_id` alone (the one update FerretDB plans as an index lookup)."""
-        if state is None:
-            return
-        await self._replace_projection(agg, aggregate_id, state, commit["version"], commit["hash"],
-                                       [*keys, commit["idempotency_key"]] if commit["idempotency_key"] else list(keys))
-        # A concurrent writer of the next version may have saved before us; if so, our replace put
-        # the projection back in time. Its commit is visible by now, so repair from the history.
-        if await self._find_commit(commit_id(aggregate_id, commit["version"] + 1), {"_id": 1}):
-            latest = await self.load(agg, aggregate_id)
-            if latest.state is not None:
-                await self._replace_projection(agg, aggregate_id, latest.state, latest.version, latest.last_hash,
-                                               list(latest.keys))
-
-    async def _replace_projection(self, agg: AggregateType[S], aggregate_id: str, state: S, version: int,
-                                  last_hash: str, keys: list[str]) -> None:
-        doc = state.model_dump(mode="json")
-        doc.update({"_id": aggregate_id, "_version": version, "_hash": last_hash, "_keys": keys})
-        await retry_transient(lambda: self.db[agg.collection].replace_one({"_id": aggregate_id}, doc, upsert=True))
-
     async def history(self, aggregate_id: str) -> list[dict[str, Any]]:
         """Every commit of one aggregate, in version order (the audit history)."""
         commits = []
@@ -348,14 +197,3 @@ class EventStore:
             commits.append(commit)
             version += 1
         return commits
-
-
-def _is_duplicate_key(exc: Exception) -> bool:
-    if isinstance(exc, DuplicateKeyError):
-        return True
-    errors = getattr(exc, "details", {}).get("writeErrors", [])
-    return bool(errors) and all(e.get("code") == 11000 for e in errors)
-
-
-def _strip(doc: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in doc.items() if not k.startswith("_")} | {"id": doc["_id"]}

@@ -1,18 +1,18 @@
-"""Outbox relay: publishes committed events in per-aggregate version order, then forgets them.
+"""Relay: publishes pending commits in per-aggregate version order, then unmarks them.
 
-An outbox entry is published only once its commit exists in `events` and contains it. An entry
-whose commit is missing past a grace period belongs to a writer that died (or lost its race): the
-relay claims the verdict "aborted" by inserting it under the event id (atomic duplicate-key guard)
-and deletes the entry. A slow writer that finds that verdict re-queues its entry (eventstore.py),
-so a committed event is never lost and an aborted one never published.
+A commit is inserted with `outbox: "pending"` (commits.py): it is its own outbox entry, so there is
+nothing to check against and nothing to abort. A pass reads a batch of pending commits (one query on
+an index, oldest first), publishes their events with an idempotent producer, awaits the delivery
+reports, and unmarks the delivered commits (one update by `_id`). When idle the relay backs off to a
+slow poll (commits of other processes); a commit of its own process wakes it at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,19 +22,21 @@ from opentelemetry import trace
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from .commits import OUTBOX_FIELD, PENDING, envelopes
+from .envelope import Envelope
 from .errors import is_transient
 from .ids import new_id
+from .signals import CommitSignal
 from .telemetry import context_from_traceparent, tracer
 
 log = logging.getLogger("servicekit.relay")
-# Capped low so the outbox drains within seconds of the broker's or the store's return.
+# Capped low so pending commits drain within seconds of the broker's or the store's return.
 MAX_BACKOFF_SECONDS = 2.0
 # After a broker restart an idempotent producer can lose its sequence for good (aiokafka does not reset
 # it): only a new producer publishes again. Re-sending what the old one may have delivered is harmless,
 # consumers are idempotent by event id.
 PRODUCER_LOST = (OutOfOrderSequenceNumber, InvalidProducerEpoch)
 ProducerRenewal = Callable[[AIOKafkaProducer], Awaitable[AIOKafkaProducer]]
-
 
 class RelayLease:
     """At most one publishing relay per service: time slots claimed by duplicate-key insert."""
@@ -72,115 +74,138 @@ class RelayLease:
 
 
 class OutboxRelay:
-    """Polls the outbox and publishes with an idempotent producer, awaiting each delivery report."""
+    """Publishes pending commits with an idempotent producer, awaiting each delivery report."""
 
     def __init__(self, db: AsyncDatabase[Any], producer: AIOKafkaProducer, *, abort_grace_seconds: float = 60.0,
-                 batch_size: int = 500, poll_interval_seconds: float = 0.05, lease: RelayLease | None = None,
-                 renew_producer: ProducerRenewal | None = None) -> None:
+                 batch_size: int = 500, poll_interval_seconds: float = 0.05, idle_poll_seconds: float = 0.5,
+                 lease: RelayLease | None = None, renew_producer: ProducerRenewal | None = None,
+                 wake: CommitSignal | None = None) -> None:
         self.db = db
-        self.outbox = db["outbox"]
         self.events = db["events"]
-        self.verdicts = db["outbox_verdicts"]
         self.producer = producer
-        self.abort_grace_seconds = abort_grace_seconds
+        self.abort_grace_seconds = abort_grace_seconds  # for entries of the former outbox only
         self.batch_size = batch_size
         self.poll_interval_seconds = poll_interval_seconds
+        self.idle_poll_seconds = max(idle_poll_seconds, poll_interval_seconds)
         self.lease = lease
         self.renew_producer = renew_producer
+        self.wake = wake
+        self._former_outbox_empty = False
 
     async def run(self, stop: asyncio.Event) -> None:
         """Publish until `stop` is set; transient failures back off and retry, nothing is skipped."""
-        backoff = self.poll_interval_seconds
-        while not stop.is_set():
-            try:
-                published = await self.publish_pending() if await self._may_publish() else 0
-                backoff = self.poll_interval_seconds
-            except Exception as exc:
-                if isinstance(exc, PRODUCER_LOST) and self.renew_producer is not None:
-                    log.warning("relay producer lost its sequence (%s); starting a new one", type(exc).__name__)
-                    self.producer = await self.renew_producer(self.producer)
-                elif not is_transient(exc):
-                    log.exception("relay pass failed")
-                else:
-                    log.warning("relay waiting for the store or broker: %s", type(exc).__name__)
-                published = 0
-                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
-            if published == 0:
-                try:
-                    await asyncio.wait_for(stop.wait(), timeout=backoff)
-                except TimeoutError:
-                    pass
+        woken = self.wake.subscribe() if self.wake is not None else asyncio.Event()
+        stopper = asyncio.create_task(_relay_stop(stop, woken))
+        idle = self.poll_interval_seconds
+        try:
+            while not stop.is_set():
+                woken.clear()
+                published, idle = await self._pass(idle)
+                if published == 0:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(woken.wait(), timeout=idle)
+                    if woken.is_set():
+                        idle = self.poll_interval_seconds
+        finally:
+            stopper.cancel()
+            if self.wake is not None:
+                self.wake.unsubscribe(woken)
+
+    async def _pass(self, idle: float) -> tuple[int, float]:
+        """One pass and the wait before the next: short after work, doubling while idle or failing."""
+        try:
+            published = await self._publish() if await self._may_publish() else 0
+            return published, self.poll_interval_seconds if published else min(idle * 2, self.idle_poll_seconds)
+        except Exception as exc:
+            if isinstance(exc, PRODUCER_LOST) and self.renew_producer is not None:
+                log.warning("relay producer lost its sequence (%s); starting a new one", type(exc).__name__)
+                self.producer = await self.renew_producer(self.producer)
+            elif not is_transient(exc):
+                log.exception("relay pass failed")
+            else:
+                log.warning("relay waiting for the store or broker: %s", type(exc).__name__)
+            return 0, min(max(idle, self.poll_interval_seconds) * 2, MAX_BACKOFF_SECONDS)
+
+    async def _publish(self) -> int:
+        # What a kit with a separate outbox left queued goes first, so each aggregate keeps its order.
+        if not self._former_outbox_empty:
+            published, self._former_outbox_empty = await self._publish_former_outbox()
+            if not self._former_outbox_empty:
+                return published
+        return await self.publish_pending()
+
+    async def _publish_former_outbox(self) -> tuple[int, bool]:
+        """Publish a batch of the former `outbox` collection; (how many, whether it is empty now).
+
+        Such an entry goes when its commit holds it; one without a commit past the grace period belonged
+        to a writer that lost its race or died before its commit point, and is dropped, as that kit did.
+        """
+        former = self.db["outbox"]
+        entries = await former.find({}).sort("created_at", 1).limit(self.batch_size).to_list()
+        if not entries:
+            return 0, True
+        found = self.events.find({"_id": {"$in": sorted({e["commit_id"] for e in entries})}}, {"events.id": 1})
+        commits = {c["_id"]: {e["id"] for e in c["events"]} async for c in found}
+        ready = [e for e in entries if e["event_id"] in commits.get(e["commit_id"], set())]
+        futures = [await self.producer.send(e["topic"], value=e["value"].encode(), key=e["aggregate_id"].encode(),
+                                            headers=[(k, v.encode()) for k, v in e["headers"].items()])
+                   for e in ready]
+        await asyncio.gather(*futures)
+        stale, sent = time.time() - self.abort_grace_seconds, {e["_id"] for e in ready}
+        done = [e["_id"] for e in entries if e["_id"] in sent or e["created_at"] < stale]
+        await former.delete_many({"_id": {"$in": done}})
+        return len(ready), len(done) == len(entries) < self.batch_size
 
     async def _may_publish(self) -> bool:
         return self.lease is None or await self.lease.holds()
 
     async def publish_pending(self) -> int:
-        """One pass over the outbox; returns how many events were published."""
-        # Oldest first: a later version of an aggregate is always queued after the earlier one.
-        entries = await self.outbox.find({}).sort("created_at", 1).limit(self.batch_size).to_list()
-        if not entries:
+        """One pass: a batch of pending commits published and unmarked; returns how many events went."""
+        # Oldest first: a later version of an aggregate is always committed after the earlier one.
+        pending = self.events.find({OUTBOX_FIELD: PENDING}).sort("committed_at", 1)
+        commits = await pending.limit(self.batch_size).batch_size(self.batch_size).to_list()  # one round trip
+        if not commits:
             return 0
-        by_aggregate: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for entry in entries:
-            by_aggregate[entry["aggregate_id"]].append(entry)
-        ready: list[dict[str, Any]] = []
-        for group in by_aggregate.values():
-            group.sort(key=lambda e: (e["version"], e["seq"]))
-            ready += await self._committed_prefix(group)
-        if not ready:
-            return 0
-        futures = [await self._send(entry) for entry in ready]
-        outcomes = await asyncio.gather(*futures, return_exceptions=True)
-        # Forget only what the broker acknowledged: re-sending an acknowledged event would double it.
-        delivered = [e for e, outcome in zip(ready, outcomes, strict=True) if not isinstance(outcome, BaseException)]
+        commits.sort(key=lambda c: (c["committed_at"], c["aggregate_id"], c["version"]))
+        commits = _in_version_order(commits)
+        sent = [(commit, [await self._send(commit, env) for env in envelopes(commit)]) for commit in commits]
+        flat = [f for _, futures in sent for f in futures]
+        outcomes = iter(await asyncio.gather(*flat, return_exceptions=True))
+        delivered, failures = [], []
+        for commit, futures in sent:
+            results = [next(outcomes) for _ in futures]
+            errors = [r for r in results if isinstance(r, BaseException)]
+            failures += errors
+            if not errors:
+                delivered.append(commit)
+        # Unmark only what the broker acknowledged whole: re-sending an acknowledged event would double it.
         if delivered:
-            await self.outbox.delete_many({"_id": {"$in": [e["_id"] for e in delivered]}})
-        failures = [o for o in outcomes if isinstance(o, BaseException)]
+            await self.events.update_many({"_id": {"$in": [c["_id"] for c in delivered]}},
+                                          {"$unset": {OUTBOX_FIELD: ""}})
         if failures:
             raise failures[0]
-        # Only a slow writer (past half the grace period) leaves a "committed" verdict: tidy those.
-        slow = [e["event_id"] for e in delivered if time.time() - e["created_at"] > self.abort_grace_seconds / 2 - 1]
-        if slow:
-            await self.verdicts.delete_many({"_id": {"$in": slow}, "verdict": "committed"})
-        return len(delivered)
+        return sum(len(c["events"]) for c in delivered)
 
-    async def _send(self, entry: dict[str, Any]) -> asyncio.Future[Any]:
-        """Hand one entry to the producer inside a span that continues the command's trace."""
-        headers = entry["headers"]
+    async def _send(self, commit: dict[str, Any], env: Envelope) -> asyncio.Future[Any]:
+        """Hand one event to the producer inside a span that continues the command's trace."""
         with tracer().start_as_current_span(
-                f"publish {headers.get('ce_type', '')}", context=context_from_traceparent(headers.get("traceparent")),
+                f"publish {env.type}", context=context_from_traceparent(env.traceparent),
                 kind=trace.SpanKind.PRODUCER,
-                attributes={"messaging.system": "kafka", "messaging.destination.name": entry["topic"],
-                            "messaging.message.id": entry["event_id"]}):
+                attributes={"messaging.system": "kafka", "messaging.destination.name": commit["topic"],
+                            "messaging.message.id": env.id}):
             future: asyncio.Future[Any] = await self.producer.send(
-                entry["topic"], value=entry["value"].encode(), key=entry["aggregate_id"].encode(),
-                headers=[(k, v.encode()) for k, v in headers.items()])
+                commit["topic"], value=env.value(), key=env.key(), headers=env.headers())
         return future
 
-    async def _committed_prefix(self, group: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The entries of one aggregate that can go now, in order; stops at an undecided one."""
-        ready: list[dict[str, Any]] = []
-        commits: dict[str, dict[str, Any] | None] = {}
-        for entry in group:
-            if entry["commit_id"] not in commits:
-                commits[entry["commit_id"]] = await self.events.find_one({"_id": entry["commit_id"]}, {"events.id": 1})
-            commit = commits[entry["commit_id"]]
-            if commit is not None and entry["event_id"] in {e["id"] for e in commit["events"]}:
-                ready.append(entry)
-            elif commit is not None:
-                await self.outbox.delete_one({"_id": entry["_id"]})  # the version went to another writer
-            elif time.time() - entry["created_at"] < self.abort_grace_seconds:
-                break  # a writer may still be between outbox insert and commit: keep order, wait
-            elif not await self._abort(entry):
-                break
-        return ready
 
-    async def _abort(self, entry: dict[str, Any]) -> bool:
-        """Claim 'aborted' for an entry whose writer vanished; False if the writer claimed it first."""
-        try:
-            await self.verdicts.insert_one({"_id": entry["event_id"], "verdict": "aborted", "at": time.time()})
-        except DuplicateKeyError:
-            return False  # the writer committed after all; its commit will be seen on the next pass
-        await self.outbox.delete_one({"_id": entry["_id"]})
-        log.warning("outbox entry aborted", extra={"event_id": entry["event_id"]})
-        return True
+def _in_version_order(commits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each aggregate's commits by version, aggregates in the order of their oldest pending commit."""
+    by_aggregate: dict[str, list[dict[str, Any]]] = {}
+    for commit in commits:
+        by_aggregate.setdefault(commit["aggregate_id"], []).append(commit)
+    return [c for group in by_aggregate.values() for c in sorted(group, key=lambda c: c["version"])]
+
+
+async def _relay_stop(stop: asyncio.Event, woken: asyncio.Event) -> None:
+    await stop.wait()
+    woken.set()

@@ -15,9 +15,11 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from .consumer import ConsumerRunner, Subscriptions
 from .domain import AggregateType
+from .indexes import Index, ensure_indexes_eventually
 from .kafka import ensure_topics, idempotent_producer
 from .relay import OutboxRelay, RelayLease
 from .settings import BaseServiceSettings
+from .signals import CommitSignal
 
 log = logging.getLogger("servicekit.runtime")
 
@@ -42,6 +44,9 @@ class Worker:
     deps: Any
     extra_tasks: Sequence[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = ()
     stop: asyncio.Event = field(default_factory=asyncio.Event)
+    # The event store's commit signal: this process's commits (its consumers') wake the relay at once.
+    wake: CommitSignal | None = None
+    indexes: Sequence[Index] = ()
 
     async def run(self) -> None:
         """Run until `stop` is set (SIGTERM/SIGINT set it in `serve`)."""
@@ -66,14 +71,16 @@ class Worker:
         relay = OutboxRelay(
             self.db,
             await renew(None),
-            abort_grace_seconds=s.relay_abort_grace_seconds,
             batch_size=s.relay_batch_size,
             poll_interval_seconds=s.relay_poll_interval_seconds,
+            idle_poll_seconds=s.relay_idle_poll_seconds,
             lease=RelayLease(self.db, seconds=s.relay_lease_seconds),
             renew_producer=renew,
+            wake=self.wake,
         )
         try:
-            tasks = [asyncio.create_task(relay.run(self.stop), name="relay")]
+            tasks = [asyncio.create_task(relay.run(self.stop), name="relay"),
+                     asyncio.create_task(self._indexes(), name="indexes")]
             for group in self.groups:
                 runner = ConsumerRunner(
                     bootstrap=s.kafka_bootstrap,
@@ -92,6 +99,11 @@ class Worker:
         finally:
             await relay.producer.stop()
             await producer.stop()
+
+    async def _indexes(self) -> None:
+        # Stays until stop like the other tasks: a worker ends when its first task ends.
+        await ensure_indexes_eventually(self.db, self.indexes, self.stop)
+        await self.stop.wait()
 
     async def serve(self) -> None:
         """Run with signal handling: SIGTERM/SIGINT stop gracefully."""

@@ -23,6 +23,7 @@ from .domain import AggregateType
 from .eventstore import EventStore
 from .health import ReadinessCheck
 from .i18n import catalogue
+from .indexes import Index, ensure_indexes_eventually
 from .kafka import kafka_reachable
 from .logging import configure_logging
 from .metrics import Refresher
@@ -52,8 +53,8 @@ def build_core(settings: BaseServiceSettings) -> Core:
     store = EventStore(
         db,
         source=f"/redress/{settings.service_name}",
-        abort_grace_seconds=settings.relay_abort_grace_seconds,
         topic_namespace=settings.topic_namespace,
+        cache_size=settings.projection_cache_size,
     )
     return Core(settings=settings, client=client, db=db, store=store,
                 audit=AuditLog(db["audit_log"], db["audit_head"]))
@@ -114,19 +115,23 @@ def service_app(
     upload_max_bytes: int | None = None,
     metric_refreshers: Sequence[Refresher] = (),
     messages: str | None = None,
+    indexes: Sequence[Index] = (),
 ) -> FastAPI:
     """A service's FastAPI app around already-built deps (reached by routes via `app.state.deps`).
 
-    `messages` names the package whose `locales/` hold the service's problem texts (usually itself).
+    `messages` names the package whose `locales/` hold the service's problem texts (usually itself);
+    `indexes` are those its listings need (created at start-up, in the background).
     """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
         watchdog = asyncio.create_task(store_watchdog(core).run(stop), name="store-watchdog")
+        indexing = asyncio.create_task(ensure_indexes_eventually(core.db, indexes, stop), name="indexes")
         yield
         stop.set()
         await watchdog
+        await asyncio.gather(indexing, return_exceptions=True)
         await core.client.close()
 
     app = create_app(
@@ -152,12 +157,14 @@ async def run_worker(
     aggregates: Sequence[AggregateType[Any]],
     groups: Sequence[ConsumerGroup],
     extra_tasks: Sequence[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = (),
+    indexes: Sequence[Index] = (),
 ) -> None:
     """The worker process body: relay plus consumer groups until SIGTERM/SIGINT."""
     tasks = [*extra_tasks, store_watchdog(core).run]
     try:
         await Worker(
-            settings=core.settings, db=core.db, aggregates=aggregates, groups=groups, deps=deps, extra_tasks=tasks
+            settings=core.settings, db=core.db, aggregates=aggregates, groups=groups, deps=deps, extra_tasks=tasks,
+            wake=core.store.committed, indexes=indexes,
         ).serve()
     finally:
         await core.client.close()

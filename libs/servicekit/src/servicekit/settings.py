@@ -39,11 +39,18 @@ class BaseServiceSettings(BaseSettings):
     )
     topic_partitions: int = Field(default=3, ge=1, le=64, description="Partitions of topics this service creates")
 
-    relay_poll_interval_seconds: float = Field(default=0.05, gt=0, le=5, description="Outbox poll interval when idle")
-    relay_batch_size: int = Field(default=500, ge=1, le=5000, description="Outbox entries per relay pass")
+    relay_poll_interval_seconds: float = Field(
+        default=0.05, gt=0, le=5, description="Relay's first wait when it finds nothing; doubles while idle")
+    relay_idle_poll_seconds: float = Field(
+        default=0.5, gt=0, le=30, description="Relay's longest idle wait (commits of other processes, e.g. the "
+                                              "API's, are seen within it; the worker's own wake it at once)")
+    projection_cache_size: int = Field(
+        default=2000, ge=0, le=1_000_000, description="Aggregates whose last state a process keeps in memory "
+                                                      "(0: none); a stale entry costs a retry, never a wrong commit")
+    relay_batch_size: int = Field(default=500, ge=1, le=5000, description="Pending commits per relay pass")
     relay_abort_grace_seconds: float = Field(
-        default=60.0, gt=0, description="Age after which an uncommitted outbox entry is judged aborted"
-    )
+        default=60.0, gt=0,
+        description="Age after which an entry of the former outbox collection without its commit is dropped")
     relay_lease_seconds: float = Field(default=10.0, gt=1, description="Length of a relay leadership slot")
     consumer_max_attempts: int = Field(
         default=5, ge=1, le=100, description="Attempts before a failing record goes to the dead-letter topic"

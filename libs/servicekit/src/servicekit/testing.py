@@ -16,6 +16,9 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
+from pymongo.asynchronous.database import AsyncDatabase
+
+from .commits import OUTBOX_FIELD, PENDING
 
 # Tokens from the real OpenID provider (docs/identity.md), offered here beside the other test helpers.
 from .providertokens import login_with_pkce, provider_token  # noqa: F401
@@ -320,7 +323,7 @@ async def in_process_service(service: str, infra: Infra, keys_dir: Path, **overr
     topics = {settings.topic_namespace + t for g in groups for t in g.topics}
     await ensure_topics(settings.kafka_bootstrap, topics, partitions=settings.topic_partitions)
     worker = Worker(settings=settings, db=deps.core.db, aggregates=modules["domain"].AGGREGATES, groups=groups,
-                    deps=deps)
+                    deps=deps, wake=deps.core.store.committed)
     task = asyncio.create_task(worker.run())
     producer = idempotent_producer(settings.kafka_bootstrap, client_id=f"{service}-test-publisher")
     await producer.start()
@@ -332,3 +335,8 @@ async def in_process_service(service: str, infra: Infra, keys_dir: Path, **overr
         await asyncio.wait_for(task, 30)
         await producer.stop()
         await deps.core.client.close()
+
+
+async def pending_commits(db: AsyncDatabase[Any], **criteria: Any) -> int:
+    """How many commits still wait for the relay (each commit is its own outbox entry)."""
+    return await db["events"].count_documents({OUTBOX_FIELD: PENDING, **criteria})

@@ -1,5 +1,5 @@
-"""A 15-second broker stop under a steady stream of commands: once the broker is back, the outbox
-drains and the consumer catches up on its own, with every event published and consumed once.
+"""A 15-second broker stop under a steady stream of commands: once the broker is back, the pending
+commits drain and the consumer catches up on its own, with every event published and consumed once.
 
 The recovery times are measured and written to REDRESS_FAULTS_RESULTS (docs/reliability.md), never
 asserted: the machine is shared, so a duration says nothing reliable in a test.
@@ -23,7 +23,7 @@ from servicekit.eventstore import CommandContext, EventStore
 from servicekit.ids import new_id
 from servicekit.kafka import ensure_topics, idempotent_producer
 from servicekit.relay import OutboxRelay
-from servicekit.testing import REPO_ROOT, read_topic, unique_name
+from servicekit.testing import REPO_ROOT, pending_commits, read_topic, unique_name
 from tally import increment, open_tally, tally_type
 
 pytestmark = pytest.mark.integration
@@ -90,7 +90,7 @@ async def test_outbox_drains_and_consumer_resumes_by_themselves_after_a_broker_r
             await asyncio.sleep(0.1)
         await asyncio.to_thread(kafka, "start")
         back = time.monotonic()
-        drained = await wait_for(lambda: _count(db.outbox, 0), 120)
+        drained = await wait_for(lambda: _none_pending(db), 120)
         caught_up = await wait_for(lambda: _count(db.consumed, commands), 120)
     finally:
         stop.set()
@@ -108,3 +108,7 @@ async def test_outbox_drains_and_consumer_resumes_by_themselves_after_a_broker_r
 
 async def _count(collection: Any, expected: int) -> bool:
     return bool(await collection.count_documents({}) == expected)
+
+
+async def _none_pending(db: Any) -> bool:
+    return await pending_commits(db) == 0

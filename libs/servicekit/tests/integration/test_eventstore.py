@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from servicekit.commits import envelopes
 from servicekit.envelope import Envelope
 from servicekit.eventstore import CommandContext, EventStore, commit_id
 from servicekit.ids import new_id
 from servicekit.integrity import verify_aggregate, verify_store
 from servicekit.kafka import ensure_topics, idempotent_producer
 from servicekit.relay import OutboxRelay
-from servicekit.testing import read_topic, unique_name
+from servicekit.testing import pending_commits, read_topic, unique_name
 from tally import increment, open_tally, tally_type
 
 pytestmark = pytest.mark.integration
@@ -49,7 +51,7 @@ async def test_commit_then_publish_once(infra, setup):
     assert result.version == 1 and result.state.label == "first"
     relay = OutboxRelay(db, producer)
     assert await drain(relay) == 1
-    assert await db.outbox.count_documents({}) == 0
+    assert await pending_commits(db) == 0
     records = await read_topic(infra.kafka_bootstrap, topic, expected=1)
     assert len(records) == 1
     env = Envelope.from_record(records[0].key, records[0].value, records[0].headers)
@@ -63,16 +65,12 @@ def run_killed_writer(infra, db_name: str, topic: str, aggregate_id: str, step: 
     return proc.returncode
 
 
-async def test_writer_killed_before_append_publishes_nothing(infra, setup):
+async def test_writer_killed_before_its_commit_publishes_nothing(infra, setup):
     db, topic, producer = setup
     tally_id = new_id()
-    assert run_killed_writer(infra, db.name, topic, tally_id, "after_outbox") == -9
-    assert await db.outbox.count_documents({}) == 1
-    relay = OutboxRelay(db, producer, abort_grace_seconds=0.5)
-    assert await relay.publish_pending() == 0  # within the grace period: the writer may be alive
-    await asyncio.sleep(0.6)
+    assert run_killed_writer(infra, db.name, topic, tally_id, "before_commit") == -9
+    relay = OutboxRelay(db, producer)
     assert await drain(relay) == 0
-    assert await db.outbox.count_documents({}) == 0  # judged aborted and removed
     assert await db.events.find_one({"_id": commit_id(tally_id, 1)}) is None
     assert await read_topic(infra.kafka_bootstrap, topic, idle=1.0) == []
 
@@ -82,9 +80,8 @@ async def test_writer_killed_after_append_is_published_once_after_restart(infra,
     tally_id = new_id()
     assert run_killed_writer(infra, db.name, topic, tally_id, "after_commit") == -9
     assert await db.tallies.find_one({"_id": tally_id}) is None  # died before the projection
-    relay = OutboxRelay(db, producer, abort_grace_seconds=0.5)
+    relay = OutboxRelay(db, producer)
     assert await drain(relay) == 1
-    await asyncio.sleep(0.6)
     assert await drain(relay) == 0
     records = await read_topic(infra.kafka_bootstrap, topic, expected=1)
     assert len(records) == 1
@@ -109,18 +106,16 @@ async def test_rule_refusal_on_a_stale_projection_is_decided_again_on_history(se
     assert result.version == 2 and result.state.total == 3
 
 
-async def test_slow_writer_after_relay_abort_requeues_its_event(infra, setup):
+async def test_relay_passes_while_a_writer_is_between_decision_and_commit_publish_its_commit_once(infra, setup):
     db, topic, producer = setup
     tally_id = new_id()
-    relay = OutboxRelay(db, producer, abort_grace_seconds=0.4)
+    relay = OutboxRelay(db, producer)
 
     async def pause_for_relay(step: str) -> None:
-        if step == "after_outbox":
-            await asyncio.sleep(0.5)
-            assert await relay.publish_pending() == 0  # relay judges the silent writer aborted
-            assert await db.outbox.count_documents({}) == 0
+        if step == "before_commit":
+            assert await relay.publish_pending() == 0  # nothing is pending before the commit point
 
-    store = EventStore(db, source="/redress/kit", abort_grace_seconds=0.4, fault_hook=pause_for_relay)
+    store = EventStore(db, source="/redress/kit", fault_hook=pause_for_relay)
     result = await store.execute(tally_type(topic), tally_id, open_tally("slow"), context=CTX)
     assert result.version == 1
     assert await drain(relay) == 1
@@ -160,7 +155,7 @@ async def test_redelivered_command_with_same_key_is_a_no_op(setup):
     again = await store.execute(agg, tally_id, increment(5), context=CTX, idempotency_key="cause-1")
     assert not first.duplicate and again.duplicate
     assert (await store.load(agg, tally_id)).state.total == 5
-    assert await db.outbox.count_documents({}) == 2
+    assert await pending_commits(db) == 2
 
 
 async def test_chain_verification_detects_edit_and_deletion(setup):
@@ -195,4 +190,43 @@ async def test_racing_writers_of_one_idempotent_command_commit_it_once(setup):
     assert sum(not r.duplicate for r in results) == 1  # one commit, every other racer sees it
     loaded = await store.load(agg, tally_id)
     assert loaded.version == 2 and loaded.state.total == 4
-    assert await db.outbox.count_documents({}) == 2
+    assert await pending_commits(db) == 2
+
+
+async def test_entries_left_in_the_former_outbox_are_published_once_after_an_upgrade(infra, setup):
+    db, topic, producer = setup
+    store = EventStore(db, source="/redress/kit")
+    result = await store.execute(tally_type(topic), new_id(), open_tally("old"), context=CTX)
+    commit = await db.events.find_one_and_update({"_id": commit_id(result.aggregate_id, 1)},
+                                                 {"$unset": {"outbox": ""}})  # as the former kit stored it
+    env = envelopes(commit)[0]
+    await db.outbox.insert_many([
+        {"_id": env.id, "event_id": env.id, "commit_id": commit["_id"], "aggregate_id": env.subject, "version": 1,
+         "seq": 0, "topic": topic, "headers": {k: v.decode() for k, v in env.headers()},
+         "value": env.value().decode(), "created_at": time.time()},
+        {"_id": "lost-race", "event_id": "lost-race", "commit_id": commit_id(new_id(), 1), "aggregate_id": "x",
+         "version": 1, "seq": 0, "topic": topic, "headers": {}, "value": "{}", "created_at": time.time() - 120},
+    ])
+    stop = asyncio.Event()
+    task = asyncio.create_task(OutboxRelay(db, producer).run(stop))
+    records = await read_topic(infra.kafka_bootstrap, topic, expected=1)
+    stop.set()
+    await task
+    assert [Envelope.from_record(r.key, r.value, r.headers).id for r in records] == list(result.event_ids)
+    assert await db.outbox.count_documents({}) == 0  # published, and the writer that never committed dropped
+    assert len(await read_topic(infra.kafka_bootstrap, topic, idle=1.0)) == 1  # once, not again by the new relay
+
+
+async def test_an_idle_relay_is_woken_by_a_commit_of_its_own_process(infra, setup):
+    db, topic, producer = setup
+    store = EventStore(db, source="/redress/kit")
+    # Polls that would come only after the read below gave up: only the commit signal can wake it sooner.
+    relay = OutboxRelay(db, producer, poll_interval_seconds=60, idle_poll_seconds=60, wake=store.committed)
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    await asyncio.sleep(0.5)  # its first pass found nothing: it waits
+    result = await store.execute(tally_type(topic), new_id(), open_tally("woken"), context=CTX)
+    records = await read_topic(infra.kafka_bootstrap, topic, expected=1, timeout=30)
+    stop.set()
+    await task
+    assert [Envelope.from_record(r.key, r.value, r.headers).id for r in records] == list(result.event_ids)

@@ -43,18 +43,20 @@ async def test_a_commit_whose_answer_was_lost_is_kept_once_with_its_events_queue
     assert committed.version == 2
     assert await db.events.count_documents({"aggregate_id": tally_id}) == 2
     assert (await store.load(agg, tally_id)).state.total == 5
-    queued = await db.outbox.find({"aggregate_id": tally_id, "version": 2}).to_list()
-    assert [e["event_id"] for e in queued] == list(committed.event_ids)  # still queued for the relay
+    queued = await db.events.find({"aggregate_id": tally_id, "version": 2, "outbox": "pending"}).to_list()
+    assert [[e["id"] for e in c["events"]] for c in queued] == [list(committed.event_ids)]  # once, for the relay
     await mongo.drop_database(db.name)
 
 
-async def test_outbox_entries_whose_answer_was_lost_are_queued_once(mongo):
+async def test_a_projection_whose_answer_was_lost_is_saved_once_and_the_command_succeeds(mongo):
     db = mongo[unique_name("retry")]
     store, agg, tally_id = EventStore(db, source="/redress/kit"), tally_type("kit.retry"), new_id()
-    store.outbox = DropsAfterWrite(store.outbox, "insert_many")  # type: ignore[assignment]
+    real = db[agg.collection]
+    store.db = {agg.collection: DropsAfterWrite(real, "replace_one")}  # type: ignore[assignment]
     committed = await store.execute(agg, tally_id, open_tally("t"), context=CommandContext(actor="t"))
-    assert store.outbox.dropped
+    assert store.db[agg.collection].dropped
     assert committed.version == 1
     assert await db.events.count_documents({"aggregate_id": tally_id}) == 1
-    assert await db.outbox.count_documents({"aggregate_id": tally_id}) == 1
+    projection = await real.find_one({"_id": tally_id})
+    assert projection["_version"] == 1 and projection["label"] == "t"
     await mongo.drop_database(db.name)

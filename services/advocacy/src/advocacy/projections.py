@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from .domain import facts as f
 
@@ -108,13 +108,38 @@ class FactLog:
             await self.db.drop_collection(collection_name(self.generation, kind))
 
 
+class BufferedFactLog(FactLog):
+    """A rebuild's fact log: records are kept in memory and written in bulk by `flush`."""
+
+    def __init__(self, db: AsyncDatabase[Any], generation: int) -> None:
+        super().__init__(db, generation)
+        self._pending: dict[str, list[dict[str, Any]]] = {}
+
+    async def record(self, collection: str, fact: FactRecord) -> bool:
+        """Keep a fact for the next flush (a repeated event is refused then, by its `_id`)."""
+        self._pending.setdefault(collection, []).append(fact.document())
+        return True
+
+    async def flush(self) -> None:
+        """Write what was kept, one unordered bulk insert per kind; repeated events change nothing."""
+        pending, self._pending = self._pending, {}
+        for collection, docs in pending.items():
+            try:
+                await self.db[collection_name(self.generation, collection)].insert_many(docs, ordered=False)
+            except BulkWriteError as exc:
+                if any(e.get("code") != 11000 for e in exc.details.get("writeErrors", [])):
+                    raise
+
+
 class Projections:
     """Which generation is live, and access to it; `pinned` fixes one generation (rebuilds)."""
 
-    def __init__(self, db: AsyncDatabase[Any], pinned: int | None = None) -> None:
+    def __init__(self, db: AsyncDatabase[Any], pinned: int | None = None,
+                 buffer: BufferedFactLog | None = None) -> None:
         self.db = db
         self.meta = db["projection_meta"]
-        self.pinned = pinned
+        self.pinned = buffer.generation if buffer is not None else pinned
+        self.buffer = buffer
 
     async def live_generation(self) -> int:
         """The generation readers and the live consumers use."""
@@ -125,6 +150,8 @@ class Projections:
 
     async def live(self) -> FactLog:
         """The fact log readers and consumers should use now."""
+        if self.buffer is not None:
+            return self.buffer
         return FactLog(self.db, await self.live_generation())
 
     def generation(self, generation: int) -> FactLog:
@@ -134,6 +161,10 @@ class Projections:
     def pinned_to(self, generation: int) -> Projections:
         """The same projections with one generation fixed (a rebuild writes there)."""
         return Projections(self.db, pinned=generation)
+
+    def buffered_into(self, buffer: BufferedFactLog) -> Projections:
+        """The same projections writing into a rebuild's buffer (its generation fixed)."""
+        return Projections(self.db, buffer=buffer)
 
     async def swap(self, generation: int, *, built_from: list[dict[str, Any]]) -> None:
         """Make a generation live (only the rebuild, under its lock, calls this)."""

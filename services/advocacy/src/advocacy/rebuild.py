@@ -29,7 +29,7 @@ from servicekit.errors import Conflict, DomainError
 from servicekit.runtime import ConsumerGroup
 
 from .bootstrap import Deps
-from .projections import FactLog
+from .projections import BufferedFactLog, FactLog
 
 log = logging.getLogger("advocacy.rebuild")
 LOCK_ID = "rebuild-lock"
@@ -54,11 +54,13 @@ async def rebuild(deps: Deps, groups: Sequence[ConsumerGroup], *, timeout: float
         previous = await deps.projections.live_generation()
         target = deps.projections.generation(previous + 1)
         await target.drop()  # leftovers of an interrupted rebuild
-        pinned = replace(deps, projections=deps.projections.pinned_to(target.generation))
+        # Replayed facts are kept in memory and written in bulk after each batch read from the broker.
+        buffer = BufferedFactLog(deps.core.db, target.generation)
+        pinned = replace(deps, projections=deps.projections.buffered_into(buffer))
         subscriptions = {t: hs for g in groups for t, hs in g.subscriptions.items()}
         topics = sorted({settings.topic_namespace + t for g in groups for t in g.topics})
         replay = _Replay(settings.kafka_bootstrap, topics, subscriptions, pinned, time.monotonic() + timeout,
-                         settings.kafka_options())
+                         settings.kafka_options(), buffer)
         async with replay:
             first = await replay.to_end()
             await deps.projections.swap(target.generation, built_from=first)
@@ -94,8 +96,9 @@ class _Replay:
     """Reads every partition of the topics from the beginning, applying the handlers."""
 
     def __init__(self, bootstrap: str, topics: list[str], subscriptions: dict[str, Any], deps: Deps,
-                 deadline: float, kafka_options: dict[str, Any]) -> None:
+                 deadline: float, kafka_options: dict[str, Any], buffer: BufferedFactLog) -> None:
         self.topics, self.subscriptions, self.deps, self.deadline = topics, subscriptions, deps, deadline
+        self.buffer = buffer
         self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
                                          auto_offset_reset="earliest", metadata_max_age_ms=1000, **kafka_options)
         self.partitions: list[TopicPartition] = []
@@ -122,10 +125,11 @@ class _Replay:
         while await self._behind(ends):
             if time.monotonic() > self.deadline:
                 raise TimeoutError("the rebuild did not reach the end of the topics in time")
-            batch = await self.consumer.getmany(*self.partitions, timeout_ms=500, max_records=500)
+            batch = await self.consumer.getmany(*self.partitions, timeout_ms=500, max_records=1000)
             for records in batch.values():
                 for record in records:
                     await self._apply(record)
+            await self.buffer.flush()
         return [{"topic": tp.topic, "partition": tp.partition, "offset": end} for tp, end in sorted(ends.items())]
 
     async def _behind(self, ends: dict[TopicPartition, int]) -> bool:

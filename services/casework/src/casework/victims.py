@@ -28,6 +28,7 @@ class VictimStatus:
     erased: bool
     sharing: tuple[str, ...] | None = None  # None: no consent event seen yet
     owner: str | None = None  # the organisation that documented (and referred) the victim
+    ever_withdrawn: bool = False  # a withdrawal was recorded once: her cases or referrals may carry the flag
 
     def shares_with(self, organisation: str) -> bool | None:
         """Whether the latest consent seen shares the file with the organisation (None: not known here)."""
@@ -64,7 +65,7 @@ class VictimRecords:
                             consent_as_of=datetime.fromisoformat(as_of) if as_of else None,
                             erased=bool(doc.get("erased")),
                             sharing=tuple(sharing) if isinstance(sharing, list) else None,
-                            owner=doc.get("owner"))
+                            owner=doc.get("owner"), ever_withdrawn=bool(doc.get("ever_withdrawn")))
 
     async def record_owner(self, victim_id: str, organisation: str) -> None:
         """Remember which organisation documented the victim, so audit entries about her name it."""
@@ -79,7 +80,8 @@ class VictimRecords:
             await self.statuses.update_one(
                 {"_id": victim_id, "$or": [{"consent_order": {"$lt": order}}, {"consent_order": {"$exists": False}}]},
                 {"$set": {"legal_support": legal_support, "consent_as_of": stamp, "consent_order": order,
-                          **({"sharing": sorted(set(sharing))} if sharing is not None else {})}},
+                          **({"sharing": sorted(set(sharing))} if sharing is not None else {}),
+                          **({"ever_withdrawn": True} if not legal_support else {})}},
                 upsert=True)
         except DuplicateKeyError:
             pass  # a newer consent is already recorded

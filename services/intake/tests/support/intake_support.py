@@ -96,7 +96,7 @@ class Intake:
 
     async def counts(self) -> dict[str, int]:
         """Documents per collection: 'nothing written' means none of these moved."""
-        names = ["events", "outbox", "incidents", "victims", "evidence", "victim_keys", "victim_identities",
+        names = ["events", "incidents", "victims", "evidence", "victim_keys", "victim_identities",
                  "evidence_chunks", "incident_locations", "import_jobs"]
         return {name: await self.db[name].count_documents({}) for name in names}
 
@@ -104,7 +104,7 @@ class Intake:
         return self.settings.topic_namespace + aggregate_topic
 
     async def publish_outbox(self) -> int:
-        """Run the relay until the outbox is empty (the worker's job, done here to observe the topics)."""
+        """Run the relay until no commit is pending (the worker's job, done here to observe the topics)."""
         await ensure_topics(self.infra.kafka_bootstrap, [self.topic(a.topic) for a in AGGREGATES])
         producer = idempotent_producer(self.infra.kafka_bootstrap, client_id="intake-test-relay")
         await producer.start()

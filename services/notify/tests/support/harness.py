@@ -103,7 +103,7 @@ class NotifyHarness:
             await self.producer.start()
             self._producer_started = True
         self._worker = Worker(settings=self.settings, db=self.deps.core.db, aggregates=AGGREGATES, groups=GROUPS,
-                              deps=self.deps)
+                              deps=self.deps, wake=self.deps.core.store.committed)
         self._task = asyncio.create_task(self._worker.run())
         return self
 

@@ -98,12 +98,16 @@ async def receive_referral(event: ConsumedEvent, deps: Deps) -> None:
 async def apply_consent_change(event: ConsumedEvent, deps: Deps) -> None:
     """Flag (or unflag) the victim's cases and pending referrals when legal-support consent changes."""
     data = ConsentChangedV1.model_validate(event.data)
+    before = await deps.victims.status(data.victim_id)
     await deps.victims.record_consent(data.victim_id, data.legal_support, as_of=event.envelope.time,
                                       version=data.version, sharing=data.sharing)
     # Act on the newest consent recorded, not on this event: a late, older event must not win.
-    withdrawn = (await deps.victims.status(data.victim_id)).legal_support is False
+    status = await deps.victims.status(data.victim_id)
+    withdrawn = status.legal_support is False
     # A key released for an organisation the victim no longer shares with must not outlive the change.
     deps.names.forget(data.victim_id)
+    if not withdrawn and not status.ever_withdrawn and before.legal_support is not False:
+        return  # never withdrawn (a registration's consent): no case or referral of hers carries the flag
     await _set_flag(event, deps, data.victim_id, "consent_withdrawn", on=withdrawn)
 
 

@@ -11,6 +11,7 @@ from ..api.routes import router
 from ..api.webhooks import router as webhooks_router
 from ..bootstrap import Deps, build_deps
 from ..config import Settings
+from ..indexes import INDEXES
 
 TITLE = "Redress notify"
 DESCRIPTION = ("SMS and e-mail to victims (hearing dates, referral accepted), in their language, only with "
@@ -21,7 +22,7 @@ ROUTERS = [attention_router, router, webhooks_router]
 def build_app(deps: Deps) -> FastAPI:
     """The notify app around already-built dependencies."""
     return service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
-                       messages="notify", routers=ROUTERS, metric_refreshers=[metrics.refresher(deps)])
+                       messages="notify", routers=ROUTERS, indexes=INDEXES, metric_refreshers=[metrics.refresher(deps)])
 
 
 def main() -> None:

@@ -13,13 +13,14 @@ from ..bootstrap import Deps, build_deps
 from ..config import Settings
 from ..dispatcher import Dispatcher
 from ..domain import AGGREGATES
+from ..indexes import INDEXES
 from ..reconciler import Reconciler
 from ..subscriptions import GROUPS
 
 
 async def serve(deps: Deps) -> None:
     """Run the worker until SIGTERM/SIGINT."""
-    await run_worker(deps.core, deps, aggregates=AGGREGATES, groups=GROUPS,
+    await run_worker(deps.core, deps, aggregates=AGGREGATES, groups=GROUPS, indexes=INDEXES,
                      extra_tasks=[Dispatcher(deps).run, Reconciler(deps).run])
 
 

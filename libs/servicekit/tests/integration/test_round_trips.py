@@ -1,0 +1,89 @@
+"""Store round trips of the write path and of a relay pass, counted by a PyMongo command listener.
+
+A count, never a time: the figures that matter on a shared machine are how many times the kit goes to
+the store, and that they do not grow with the number of events relayed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from pymongo import AsyncMongoClient, monitoring
+from servicekit.eventstore import CommandContext, EventStore
+from servicekit.ids import new_id
+from servicekit.kafka import ensure_topics, idempotent_producer
+from servicekit.relay import OutboxRelay
+from servicekit.testing import pending_commits, unique_name
+from tally import increment, open_tally, tally_type
+
+pytestmark = pytest.mark.integration
+CTX = CommandContext(actor="tester")
+
+
+class Commands(monitoring.CommandListener):
+    """The names of the commands a client sent to the store."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        self.names.append(event.command_name)
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+    def take(self) -> list[str]:
+        names, self.names = self.names, []
+        return names
+
+
+@pytest.fixture
+async def counted(infra) -> AsyncIterator[tuple[Commands, Any]]:
+    listener = Commands()
+    client: AsyncMongoClient = AsyncMongoClient(infra.mongo_url, event_listeners=[listener])
+    db = client[unique_name("trips")]
+    await db.command("ping")
+    listener.take()
+    yield listener, db
+    await client.drop_database(db.name)
+    await client.close()
+
+
+async def test_a_command_on_a_new_aggregate_takes_three_round_trips(counted):
+    listener, db = counted
+    store = EventStore(db, source="/redress/kit")
+    await store.execute(tally_type("kit.trips"), new_id(), open_tally("new"), context=CTX)
+    assert listener.take() == ["find", "insert", "update"]  # projection read, commit, projection write
+
+
+async def test_a_command_on_an_aggregate_this_process_wrote_takes_two_round_trips(counted):
+    listener, db = counted
+    store, agg, tally_id = EventStore(db, source="/redress/kit"), tally_type("kit.trips"), new_id()
+    await store.execute(agg, tally_id, open_tally("cached"), context=CTX)
+    listener.take()
+    result = await store.execute(agg, tally_id, increment(2), context=CTX)
+    assert result.version == 2 and result.state.total == 2
+    assert listener.take() == ["insert", "update"]  # commit, projection write: the state came from the cache
+
+
+async def test_a_relay_pass_takes_two_round_trips_whatever_the_number_of_commits(infra, counted):
+    listener, db = counted
+    topic = unique_name("kit.trips")
+    await ensure_topics(infra.kafka_bootstrap, [topic], partitions=3)
+    store, agg = EventStore(db, source="/redress/kit"), tally_type(topic)
+    for _ in range(120):
+        await store.execute(agg, new_id(), open_tally("batch"), context=CTX)
+    producer = idempotent_producer(infra.kafka_bootstrap, client_id="kit-trips")
+    await producer.start()
+    try:
+        listener.take()
+        assert await OutboxRelay(db, producer, batch_size=500).publish_pending() == 120
+        assert listener.take() == ["find", "update"]  # pending commits in one batch, unmarked in one update
+    finally:
+        await producer.stop()
+    assert await pending_commits(db) == 0

@@ -1,0 +1,22 @@
+"""The indexes intake's listings need (created at start-up by the kit, idempotently).
+
+Equality fields first, then the sort key `_id`, so MongoDB walks one index in page order (ESR);
+the local store serves `_id` order from its `_id_` index and evaluates the filter per row.
+"""
+
+from __future__ import annotations
+
+from servicekit.indexes import Index
+
+from .domain.incident import INCIDENT
+
+INDEXES = (
+    Index(INCIDENT.collection, (("organisation", 1), ("_id", 1)), "incident list, first pages"),
+    Index(INCIDENT.collection, (("organisation", 1), ("region", 1), ("_id", 1)), "incident list by region"),
+    Index(INCIDENT.collection, (("organisation", 1), ("verification_status", 1), ("_id", 1)),
+          "incident list by verification status"),
+    Index(INCIDENT.collection, (("organisation", 1), ("violation_types", 1), ("_id", 1)),
+          "incident list by violation type (multikey)"),
+    Index("victims", (("organisation", 1),), "victims with referrals of an organisation (referral answers)"),
+    Index("referral_answers", (("referral_id", 1),), "answers of some referrals"),
+)
