@@ -1,5 +1,5 @@
 """What the chart deploys for each service: two Deployments, probes, autoscaling, budgets, network
-policies, secrets by reference, TLS for a partner on the shared broker, the planned metrics/traces."""
+policies, secrets by reference, TLS for a partner on the shared broker, metrics and traces."""
 
 from __future__ import annotations
 
@@ -85,14 +85,22 @@ def _namespaces(peers):
 
 
 @pytest.mark.parametrize("service", ["casework", "advocacy", "education", "notify"])
-def test_api_is_reachable_from_the_ingress_controller_namespace_only(rendered, service):
-    assert _namespaces(_ingress_peers(rendered[service], service)) == {"ingress-nginx"}
-    assert find(rendered[service], "NetworkPolicy", f"{service}-worker")["spec"]["ingress"] == []
+def test_api_is_reachable_from_the_ingress_controller_and_the_scraper_only(rendered, service):
+    # Prometheus (namespace monitoring) scrapes /metrics on the API port; nobody else comes in.
+    assert _namespaces(_ingress_peers(rendered[service], service)) == {"ingress-nginx", "monitoring"}
+    worker_rules = find(rendered[service], "NetworkPolicy", f"{service}-worker")["spec"]["ingress"]
+    assert [rule["ports"] for rule in worker_rules] == [[{"port": "metrics", "protocol": "TCP"}]]
+
+
+def test_without_metrics_nothing_reaches_the_worker(helm_tools):
+    docs = render_with(helm_tools, "casework", sets=("metrics.enabled=false",))
+    assert _namespaces(_ingress_peers(docs, "casework")) == {"ingress-nginx"}
+    assert find(docs, "NetworkPolicy", "casework-worker")["spec"]["ingress"] == []
 
 
 def test_intake_key_release_is_reachable_by_casework_and_notify_pods(rendered):
     peers = _ingress_peers(rendered["intake"], "intake")
-    assert _namespaces(peers) == {"ingress-nginx", "redress-casework", "redress-notify"}
+    assert _namespaces(peers) == {"ingress-nginx", "monitoring", "redress-casework", "redress-notify"}
     callers = {p["podSelector"]["matchLabels"]["app.kubernetes.io/name"] for p in peers if "podSelector" in p}
     assert callers == {"casework", "notify"}
 
@@ -190,8 +198,8 @@ def test_traces_go_to_the_collector_with_headers_from_a_secret(rendered, service
     assert "OTEL_EXPORTER_OTLP_ENDPOINT" not in env(container(rendered[service], service, "api"))
 
 
-def test_metrics_when_enabled_are_scraped_on_the_api_port_and_the_worker_metrics_port(helm_tools):
-    docs = render_with(helm_tools, "notify", sets=("metrics.enabled=true",))
+def test_metrics_are_scraped_on_the_api_port_and_the_worker_metrics_port(helm_tools):
+    docs = render_with(helm_tools, "notify", sets=())
     worker = container(docs, "notify", "worker")
     assert worker["ports"] == [{"name": "metrics", "containerPort": 9464, "protocol": "TCP"}]
     assert worker["livenessProbe"]["httpGet"] == {"path": "/metrics", "port": "metrics"}

@@ -24,6 +24,7 @@ from pymongo.errors import DuplicateKeyError
 
 from .errors import is_transient
 from .ids import new_id
+from .metrics import observe_published
 from .telemetry import context_from_traceparent, tracer
 
 log = logging.getLogger("servicekit.relay")
@@ -129,10 +130,12 @@ class OutboxRelay:
             ready += await self._committed_prefix(group)
         if not ready:
             return 0
+        started = time.perf_counter()
         futures = [await self._send(entry) for entry in ready]
         outcomes = await asyncio.gather(*futures, return_exceptions=True)
         # Forget only what the broker acknowledged: re-sending an acknowledged event would double it.
         delivered = [e for e, outcome in zip(ready, outcomes, strict=True) if not isinstance(outcome, BaseException)]
+        observe_published(delivered, started)
         if delivered:
             await self.outbox.delete_many({"_id": {"$in": [e["_id"] for e in delivered]}})
         failures = [o for o in outcomes if isinstance(o, BaseException)]

@@ -25,8 +25,9 @@ from .health import ReadinessCheck
 from .i18n import catalogue
 from .kafka import kafka_reachable
 from .logging import configure_logging
-from .metrics import Refresher
+from .metrics import Refresher, serve_metrics
 from .mongo import mongo_client, store_reachable
+from .pipeline_metrics import pipeline_refreshers
 from .runtime import ConsumerGroup, Worker
 from .settings import BaseServiceSettings
 from .telemetry import console_exporter, instrument_pymongo, setup_tracing
@@ -138,11 +139,30 @@ def service_app(
         readiness_checks=readiness_checks(core),
         token_verifier=verifier,
         upload_max_bytes=upload_max_bytes,
-        metric_refreshers=metric_refreshers,
+        metric_refreshers=[*pipeline_refreshers(core.settings, core.db), *metric_refreshers],
         messages=catalogue(messages),
     )
     app.state.deps = deps
     return app
+
+
+def worker_metrics(core: Core, refreshers: Sequence[Refresher] = ()
+                   ) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
+    """The worker's metrics task: `/metrics` on `metrics_port` (none when it is 0)."""
+    s = core.settings
+    every = [*pipeline_refreshers(s, core.db), *refreshers]
+
+    async def serve(stop: asyncio.Event) -> None:
+        # A worker task that returns stops the worker: without a port this one just waits for the end.
+        if s.metrics_port:
+            try:
+                await serve_metrics(s.http_host, s.metrics_port, every, stop)
+            except OSError as exc:
+                # Metrics must never stop the pipeline; the liveness probe on the port tells the operator.
+                log.error("worker metrics not served on port %d: %s", s.metrics_port, type(exc).__name__)
+        await stop.wait()
+
+    return serve
 
 
 async def run_worker(
@@ -152,9 +172,10 @@ async def run_worker(
     aggregates: Sequence[AggregateType[Any]],
     groups: Sequence[ConsumerGroup],
     extra_tasks: Sequence[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = (),
+    metric_refreshers: Sequence[Refresher] = (),
 ) -> None:
-    """The worker process body: relay plus consumer groups until SIGTERM/SIGINT."""
-    tasks = [*extra_tasks, store_watchdog(core).run]
+    """The worker process body: relay, consumer groups and `/metrics` until SIGTERM/SIGINT."""
+    tasks = [*extra_tasks, store_watchdog(core).run, worker_metrics(core, metric_refreshers)]
     try:
         await Worker(
             settings=core.settings, db=core.db, aggregates=aggregates, groups=groups, deps=deps, extra_tasks=tasks

@@ -85,6 +85,8 @@ class BaseServiceSettings(BaseSettings):
     store_wedged_after_seconds: float = Field(
         default=30.0, gt=0, description="Exit (for a restart) when the store client fails this long while "
                                         "a fresh client reaches the store")
+    metrics_port: int = Field(default=9464, ge=0, le=65535,
+                              description="Port of the worker's /metrics, on HTTP_HOST (0 = not served)")
     log_level: str = Field(default="INFO", description="Log level (logs never carry PII or tokens)")
 
     @field_validator("oidc_issuer", "oidc_jwks_url")
