@@ -30,7 +30,7 @@ from .mongo import mongo_client, store_reachable
 from .pipeline_metrics import pipeline_refreshers
 from .runtime import ConsumerGroup, Worker
 from .settings import BaseServiceSettings
-from .telemetry import console_exporter, instrument_pymongo, setup_tracing
+from .telemetry import console_exporter, instrument_pymongo, otlp_exporter, setup_tracing
 
 log = logging.getLogger("servicekit.service")
 
@@ -93,9 +93,9 @@ def store_watchdog(core: Core) -> StoreWatchdog:
 
 
 def prepare_process(settings: BaseServiceSettings, *, console_spans: bool = False) -> None:
-    """JSON logs with redaction and tracing, once per process, before anything else runs."""
+    """JSON logs with redaction and tracing (OTLP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set), once per process."""
     configure_logging(settings.service_name, settings.log_level)
-    setup_tracing(settings.service_name, console_exporter() if console_spans else None)
+    setup_tracing(settings.service_name, console_exporter() if console_spans else otlp_exporter())
     instrument_pymongo()
 
 
