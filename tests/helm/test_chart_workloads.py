@@ -177,8 +177,16 @@ def test_a_partner_joins_the_shared_broker_as_its_own_principal_over_tls(rendere
     assert variables[f"{prefix}_MONGO_URL"]["secretKeyRef"] == {"name": "redress-mongo", "key": "url"}
 
 
+SASL_SSL = ("kafka.securityProtocol=SASL_SSL", "kafka.sasl.passwordSecret.name=education-kafka")
+
+
+def test_broker_certificates_without_sasl_ssl_are_refused_at_render(helm_tools):
+    with pytest.raises(chart_check.CheckError, match="SASL_SSL only"):
+        render_with(helm_tools, "education", sets=("kafka.tls.secretName=education-kafka-tls",))
+
+
 def test_mutual_tls_to_the_broker_mounts_the_client_certificate(helm_tools):
-    docs = render_with(helm_tools, "education", sets=("kafka.tls.secretName=education-kafka-tls",
+    docs = render_with(helm_tools, "education", sets=(*SASL_SSL, "kafka.tls.secretName=education-kafka-tls",
                                                       "kafka.tls.certKey=tls.crt", "kafka.tls.keyKey=tls.key"))
     variables = env(container(docs, "education", "api"))
     assert secret_file(docs, "education", "api", variables["EDUCATION_KAFKA_SSL_CERT_FILE"]) == (

@@ -48,7 +48,7 @@ class Core:
 
 def build_core(settings: BaseServiceSettings) -> Core:
     """Clients and the event store for one service (no I/O happens until first use)."""
-    client = mongo_client(settings.mongo_url, app_name=settings.service_name)
+    client = mongo_client(settings.mongo_url, app_name=settings.service_name, **settings.mongo_options())
     db = client[settings.database_name]
     store = EventStore(
         db,
@@ -89,7 +89,8 @@ def readiness_checks(core: Core) -> dict[str, ReadinessCheck]:
 
 def store_watchdog(core: Core) -> StoreWatchdog:
     """The watchdog that ends a process whose store client is wedged (its supervisor restarts it)."""
-    return StoreWatchdog(core.client, core.settings.mongo_url, wedged_after=core.settings.store_wedged_after_seconds)
+    return StoreWatchdog(core.client, core.settings.mongo_url, wedged_after=core.settings.store_wedged_after_seconds,
+                         options=core.settings.mongo_options())
 
 
 def prepare_process(settings: BaseServiceSettings, *, console_spans: bool = False) -> None:
