@@ -18,6 +18,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from prometheus_client import Gauge
 from pymongo.asynchronous.database import AsyncDatabase
 
+from .kafka import topic_partitions
 from .metrics import Refresher
 from .settings import BaseServiceSettings
 
@@ -59,7 +60,8 @@ def broker_refresher(settings: BaseServiceSettings) -> Refresher:
             await reader.start()
             groups = sorted(g for g, *_ in await admin.list_consumer_groups() if g.startswith(prefix))
             committed = {g: await admin.list_consumer_group_offsets(g) for g in groups}
-            await _publish(reader, committed, [f"{g}.dlq" for g in groups])
+            dlq_parts = await topic_partitions(admin, [f"{g}.dlq" for g in groups])
+            await _publish(reader, committed, [f"{g}.dlq" for g in groups], dlq_parts)
         finally:
             with contextlib.suppress(Exception):
                 await asyncio.gather(admin.close(), reader.stop())
@@ -68,10 +70,8 @@ def broker_refresher(settings: BaseServiceSettings) -> Refresher:
 
 
 async def _publish(reader: AIOKafkaConsumer, committed: dict[str, dict[TopicPartition, Any]],
-                   dlqs: list[str]) -> None:
+                   dlqs: list[str], dlq_parts: list[TopicPartition]) -> None:
     """Set the lag and dead-letter gauges from committed offsets and the partitions' end offsets."""
-    known = await reader.topics()
-    dlq_parts = [TopicPartition(t, p) for t in dlqs if t in known for p in reader.partitions_for_topic(t) or ()]
     wanted = {tp for offsets in committed.values() for tp in offsets} | set(dlq_parts)
     ends = await reader.end_offsets(list(wanted)) if wanted else {}
     starts = await reader.beginning_offsets(dlq_parts) if dlq_parts else {}
