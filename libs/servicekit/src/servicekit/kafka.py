@@ -69,7 +69,9 @@ async def kafka_reachable(bootstrap: str, timeout: float = 2.0, **options: Any) 
 
 async def topic_partitions(admin: AIOKafkaAdminClient, topics: Iterable[str]) -> list[TopicPartition]:
     """The partitions of the topics that exist (a missing one has none), read from the broker's metadata."""
-    wanted = sorted(set(topics))
+    # Only topics known to exist are described: a metadata request naming a missing topic makes a
+    # broker with auto.create.topics.enable (the local one) create it.
+    wanted = sorted(set(topics) & set(await admin.list_topics())) if topics else []
     if not wanted:
         return []
     described = await admin.describe_topics(wanted)

@@ -50,3 +50,26 @@ async def test_outbox_depth_and_oldest_age_come_from_the_store(mongo):
     await db["outbox"].delete_many({})
     await outbox_refresher(db)()
     assert REGISTRY.get_sample_value("redress_outbox_oldest_pending_age_seconds") == 0
+
+
+async def test_reading_dead_letter_depth_never_creates_a_missing_dead_letter_topic(infra):
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    ns = unique_name("pm").replace("_", "") + "."
+    group = f"{ns}kit.lonely"
+    await ensure_topics(infra.kafka_bootstrap, [f"{ns}kit.things"], partitions=1)
+    consumer = AIOKafkaConsumer(bootstrap_servers=infra.kafka_bootstrap, group_id=group, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign([TopicPartition(f"{ns}kit.things", 0)])
+        await consumer.commit({TopicPartition(f"{ns}kit.things", 0): 0})
+    finally:
+        await consumer.stop()
+    settings = BaseServiceSettings(service_name="kit", kafka_bootstrap=infra.kafka_bootstrap, topic_namespace=ns)
+    await broker_refresher(settings)()
+    admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap)
+    await admin.start()
+    try:
+        assert f"{group}.dlq" not in await admin.list_topics()
+    finally:
+        await admin.close()
