@@ -77,13 +77,14 @@ class Load:
         s, key = self.system, f"{self.run}-{flow.index}"
         victim = s.call(self.monitor, "POST", "/victims", headers={"Idempotency-Key": f"{key}-victim"}, json={
             "sex": "female", "age_band": "25-39", "region": "mopti", "identity": {"phone": flow.phone},
-            "consent": {"legal_support": True, "notifications": {"granted": True, "channel": "sms", "language": "fr",
-                                                                 **safe_hours_now()}}})
+            "consent": {"legal_support": True, "sharing": ["org-legal"],
+                        "notifications": {"granted": True, "channel": "sms", "language": "fr", **safe_hours_now()}}})
         assert victim.status_code in (200, 201), victim.text
         flow.victim_id = victim.json()["id"]
         referral = s.call(self.monitor, "POST", f"/victims/{flow.victim_id}/referrals",
                           headers={"Idempotency-Key": f"{key}-referral"},
-                          json={"needs": ["legal_representation"], "urgency": "high"})
+                          json={"needs": ["legal_representation"], "urgency": "high",
+                                "receiving_organisation": "org-legal"})
         assert referral.status_code in (200, 201), referral.text
         flow.referral_id = referral.json()["referral_id"]
 

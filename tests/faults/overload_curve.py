@@ -44,12 +44,14 @@ def one_flow(system: FaultSystem, monitor: httpx.Client, outcomes: dict[str, Any
     key = f"curve-{started:.0f}-{index}"
     victim = _patiently(monitor, "/victims", outcomes, time.monotonic() + patience, f"{key}-v", json={
         "sex": "female", "age_band": "25-39", "region": "mopti", "identity": {"phone": f"+2237{index:07d}"},
-        "consent": {"legal_support": True, "notifications": {"granted": True, "channel": "sms", **safe_hours_now()}}})
+        "consent": {"legal_support": True, "sharing": ["org-legal"],
+                    "notifications": {"granted": True, "channel": "sms", **safe_hours_now()}}})
     if victim is None:
         return
     referral = _patiently(monitor, f"/victims/{victim['id']}/referrals", outcomes, time.monotonic() + patience,
                           f"{key}-r",
-                          json={"needs": ["legal_representation"], "urgency": "high"})
+                          json={"needs": ["legal_representation"], "urgency": "high",
+                                "receiving_organisation": "org-legal"})
     if referral is not None:
         outcomes["admitted"][referral["referral_id"]] = started
         outcomes["answer_s"].append(time.monotonic() - started)
