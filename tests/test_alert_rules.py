@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import notify.metrics  # noqa: F401  # registers notify's gauges
-import servicekit.metrics  # noqa: F401
+import servicekit.metrics
 import servicekit.pipeline_metrics  # noqa: F401
 import yaml
 from prometheus_client import REGISTRY
