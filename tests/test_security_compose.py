@@ -63,7 +63,9 @@ def test_every_broker_listener_authenticates_and_the_authorizer_denies_by_defaul
     protocols = dict(pair.split(":") for pair in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
     listeners = [entry.split("://")[0] for entry in env["KAFKA_LISTENERS"].split(",")]
     assert all(protocols[listener].startswith("SASL_") for listener in listeners), protocols
-    assert env["KAFKA_LISTENER_NAME_SASL__PLAINTEXT_SASL_ENABLED_MECHANISMS"] == "SCRAM-SHA-512"
+    assert env["KAFKA_LISTENER_NAME_SASL__SSL_SASL_ENABLED_MECHANISMS"] == "SCRAM-SHA-512"
+    assert env["KAFKA_ADVERTISED_LISTENERS"].startswith("SASL_SSL://kafka:9092"), "services reach it over TLS"
+    assert env["KAFKA_LISTENER_NAME_SASL__SSL_SSL_TRUSTSTORE_LOCATION"] == "/run/secrets/tls_ca"
     assert env["KAFKA_AUTHORIZER_CLASS_NAME"] == "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
     assert env["KAFKA_SUPER_USERS"] == "User:admin"
     assert env["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
@@ -87,7 +89,7 @@ def test_each_service_authenticates_as_itself_with_only_its_own_password(merged,
     for name in (service, f"{service}-worker"):
         container = merged["services"][name]
         env = _env(container)
-        assert env[f"{prefix}_KAFKA_SECURITY_PROTOCOL"].startswith("SASL_")
+        assert env[f"{prefix}_KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL"
         assert env[f"{prefix}_KAFKA_SASL_MECHANISM"] == "SCRAM-SHA-512"
         assert env[f"{prefix}_KAFKA_SASL_USERNAME"] == service
         assert env[f"{prefix}_KAFKA_SASL_PASSWORD_FILE"] == f"/run/secrets/kafka_{service}_password"
@@ -132,6 +134,15 @@ def test_each_service_mounts_the_ca_and_only_its_own_client_certificate(merged, 
             assert env[f"{prefix}_{setting}"] == f"/run/secrets/{secret.format(s=service)}"
         tls = {s for s in _secrets(container) if s.startswith("tls_")}
         assert tls == {secret.format(s=service) for secret in TLS_FILES.values()}, f"{name}: its own key only"
+
+
+def test_the_store_accepts_tls_only_with_a_client_certificate(merged):
+    mongo = merged["services"]["mongo"]
+    command = mongo["command"]
+    assert command[command.index("--tlsMode") + 1] == "requireTLS"
+    assert command[command.index("--tlsCAFile") + 1] == "/run/secrets/tls_ca"
+    assert "--tlsAllowConnectionsWithoutCertificates" not in command
+    assert "--tlsCertificateKeyFile" in mongo["healthcheck"]["test"]
 
 
 def test_compose_secrets_makes_every_certificate_the_override_mounts(merged, tmp_path):

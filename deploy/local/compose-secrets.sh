@@ -16,24 +16,7 @@ for secret in intake.kek casework-notes.key; do
     (umask 077; venv_python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" > "$OUT/$secret")
   fi
 done
-# One development CA, kept (with its key) so later certificates (the broker's, the store's) come
-# from the same root; one client certificate per service, named after its principal. EC P-256.
-TLS="$OUT/tls"
-mkdir -p "$TLS"
-if [ ! -f "$TLS/ca.crt" ]; then
-  (umask 077; openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 825 \
-    -keyout "$TLS/ca.key" -out "$TLS/ca.crt" -subj "/O=redress/CN=Redress development CA" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null)
-fi
-for service in intake casework advocacy education notify; do
-  [ -f "$TLS/$service.pem" ] && continue
-  (umask 077
-   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$TLS/$service.key" \
-     -out "$TLS/$service.csr" -subj "/O=redress/CN=$service" 2>/dev/null
-   openssl x509 -req -in "$TLS/$service.csr" -CA "$TLS/ca.crt" -CAkey "$TLS/ca.key" -days 825 \
-     -set_serial "0x$(openssl rand -hex 16)" -out "$TLS/$service.crt" -extfile <(printf '%s\n' \
-     "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature" "extendedKeyUsage=clientAuth") 2>/dev/null
-   cat "$TLS/$service.crt" "$TLS/$service.key" > "$TLS/$service.pem"
-   rm -f "$TLS/$service.csr")
-done
+# One development CA, a server certificate for the broker and the store (names kafka, mongo), and one
+# client certificate per service named after its principal, plus `operator`: deploy/local/tls-certs.sh.
+REDRESS_TLS_SERVER_NAMES=localhost,kafka,mongo "$HERE/tls-certs.sh" "$OUT/tls" >/dev/null
 log "compose secrets ready in $OUT (tokens: uv run redress-token --keys-dir $OUT/devkeys ...)"

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # FerretDB (MongoDB wire protocol over SQLite) on loopback, built with the project's patch by install.sh.
 #   ferretdb.sh start|stop|status|wait|reset
+# FERRETDB_TLS_PORT (unset: none) adds a TLS listener with the development certificates of
+# deploy/local/tls-certs.sh in REDRESS_TLS_DIR (default .cache/tls); FerretDB then requires a client
+# certificate signed by that CA (mutual TLS), e.g. <service>.pem from the same directory.
 set -euo pipefail
 # shellcheck source=deploy/local/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -13,6 +16,8 @@ LOGFILE="$LOG_DIR/ferretdb.log"
 # from anything else that reused the pid.
 MARKER="--state-dir=$DIR/state"
 URL="mongodb://127.0.0.1:$FERRETDB_PORT/"
+TLS_PORT="${FERRETDB_TLS_PORT:-}"
+TLS_DIR="${REDRESS_TLS_DIR:-$CACHE_DIR/tls}"
 
 start() {
   [ -x "$FERRETDB_BIN" ] || die "FerretDB $FERRETDB_BUILD is not installed: run deploy/local/install.sh"
@@ -22,16 +27,22 @@ start() {
   if pid_running "$PIDFILE" "$MARKER"; then
     log "FerretDB already running (pid $(cat "$PIDFILE")) on $URL"
   else
-    for p in "$FERRETDB_PORT" "$FERRETDB_DEBUG_PORT"; do
-      port_open "$p" && die "port $p is already in use by another process (set FERRETDB_PORT/FERRETDB_DEBUG_PORT)"
+    for p in "$FERRETDB_PORT" "$FERRETDB_DEBUG_PORT" $TLS_PORT; do
+      port_open "$p" && die "port $p is already in use by another process (set FERRETDB_PORT/FERRETDB_DEBUG_PORT/FERRETDB_TLS_PORT)"
     done
-    log "starting FerretDB $FERRETDB_BUILD on $URL (log: $LOGFILE)"
+    local tls=()
+    if [ -n "$TLS_PORT" ]; then
+      "$(dirname "${BASH_SOURCE[0]}")/tls-certs.sh" "$TLS_DIR" >/dev/null
+      tls=(--listen-tls="127.0.0.1:$TLS_PORT" --listen-tls-cert-file="$TLS_DIR/server.crt"
+        --listen-tls-key-file="$TLS_DIR/server.key" --listen-tls-ca-file="$TLS_DIR/ca.crt")
+    fi
+    log "starting FerretDB $FERRETDB_BUILD on $URL${TLS_PORT:+ and TLS on 127.0.0.1:$TLS_PORT} (log: $LOGFILE)"
     # SQLite backend: no PostgreSQL needed. Telemetry off: the project never
     # phones home, and the machines could not reach the endpoint anyway.
     # setsid, no inherited stdio or lock fd: see kafka.sh.
     setsid "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$DATA/" \
       --listen-addr="127.0.0.1:$FERRETDB_PORT" --debug-addr="127.0.0.1:$FERRETDB_DEBUG_PORT" \
-      --telemetry=disable "$MARKER" --log-level="${FERRETDB_LOG_LEVEL:-warn}" \
+      --telemetry=disable "$MARKER" --log-level="${FERRETDB_LOG_LEVEL:-warn}" ${tls[@]+"${tls[@]}"} \
       </dev/null >>"$LOGFILE" 2>&1 9>&- &
     echo $! >"$PIDFILE"
   fi

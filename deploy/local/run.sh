@@ -3,7 +3,8 @@
 # start all five services (API and worker each) and the web app's server under a supervisor that
 # restarts any process that exits, run a short demo of the flow, print the URLs, and stop everything
 # on Ctrl-C or SIGTERM (also when started in the background).
-# Ports come from the environment: INTAKE_HTTP_PORT ... NOTIFY_HTTP_PORT (8001-8005),
+# Ports come from the environment: INTAKE_HTTP_PORT ... NOTIFY_HTTP_PORT (8001-8005; each worker's
+# /metrics on that port + 1000),
 # REDRESS_SMS_SINK_PORT (8009) and WEB_PORT (8090; list its origin in REDRESS_WEB_ORIGINS when it
 # changes); REDRESS_RUN_NAMESPACE (e.g. "t1.") gives topics and databases a prefix,
 # REDRESS_RUN_DEMO=0 skips the demo, REDRESS_RUN_LOGS moves the logs.
@@ -93,7 +94,8 @@ for svc in "${SERVICES[@]}"; do
     add_process "$svc-$kind" env "${PREFIX}_KAFKA_BOOTSTRAP=$REDRESS_KAFKA_BOOTSTRAP" \
       "${PREFIX}_MONGO_URL=$REDRESS_MONGO_URL" "${PREFIX}_MONGO_DB=${NAMESPACE//./_}$svc" \
       "${PREFIX}_TOPIC_NAMESPACE=$NAMESPACE" \
-      "${PREFIX}_HTTP_PORT=${PORTS[$svc]}" "${PREFIX}_AUTH_JWKS_FILE=$RUN_DIR/devkeys/dev-jwks.json" \
+      "${PREFIX}_HTTP_PORT=${PORTS[$svc]}" "${PREFIX}_METRICS_PORT=$((PORTS[$svc] + 1000))" \
+      "${PREFIX}_AUTH_JWKS_FILE=$RUN_DIR/devkeys/dev-jwks.json" \
       "${PREFIX}_DEV_SIGNING_KEY_FILE=$RUN_DIR/devkeys/dev-signing-key.pem" \
       "${PREFIX}_INTAKE_URL=http://127.0.0.1:${PORTS[intake]}" \
       "INTAKE_KEK_SOURCE=file:$RUN_DIR/intake.kek" "CASEWORK_NOTES_KEY_SOURCE=file:$RUN_DIR/casework-notes.key" \

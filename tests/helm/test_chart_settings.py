@@ -20,13 +20,11 @@ STRUCTURED = {
     "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD_FILE", "MONGO_URL", "MONGO_DB", "AUTH_ISSUER", "AUTH_AUDIENCE",
     "AUTH_JWKS_FILE", "AUTH_JWKS_URL", "DEV_SIGNING_KEY_FILE", "OAUTH_TOKEN_URL", "OAUTH_CLIENT_ID",
     "OAUTH_CLIENT_SECRET", "INTAKE_URL", "OIDC_ISSUER", "OIDC_JWKS_URL", "CORS_ALLOWED_ORIGINS",
+    "METRICS_PORT", "KAFKA_SSL_CA_FILE", "KAFKA_SSL_CERT_FILE", "KAFKA_SSL_KEY_FILE", "MONGO_TLS_CA_FILE",
+    "MONGO_TLS_CERT_KEY_FILE",
 }
 # Fixed by the code: a service is what it is.
 NEVER_SET = {"SERVICE_NAME"}
-# Named now for the kit's part of issue 15 (TLS options, worker metrics); the services ignore them
-# until then. Remove a name from here once servicekit's settings read it.
-PLANNED = {"KAFKA_SSL_CA_FILE", "KAFKA_SSL_CERT_FILE", "KAFKA_SSL_KEY_FILE", "MONGO_TLS_CA_FILE",
-           "MONGO_TLS_CERT_KEY_FILE", "METRICS_PORT"}
 
 
 def _settings_class(service: str) -> Any:
@@ -65,14 +63,16 @@ def test_values_hold_the_code_defaults(service):
 def test_every_structured_setting_is_rendered_from_its_value(helm_tools):
     full = render_with(helm_tools, "casework", sets=(
         "auth.devSigningKeySecret.name=dev-keys", "mongo.database=redress_casework",
-        "kafka.securityProtocol=SASL_PLAINTEXT", "kafka.sasl.passwordSecret.name=casework-kafka",
+        "kafka.securityProtocol=SASL_SSL", "kafka.sasl.passwordSecret.name=casework-kafka",
+        "kafka.tls.secretName=casework-kafka-tls", "kafka.tls.certKey=tls.crt", "kafka.tls.keyKey=tls.key",
+        "mongo.tls.secretName=casework-mongo-tls", "mongo.tls.certKeyKey=tls-combined.pem",
         "auth.serviceClient.tokenUrl=https://auth.redress.example/token",
         "auth.serviceClient.secret.name=casework-oauth", "auth.oidcIssuer=https://auth.redress.example/realms/redress",
         "auth.oidcJwksUrl=https://auth.redress.example/realms/redress/certs",
         "cors.allowedOrigins[0]=https://app.redress.example"))
     with_file = render_with(helm_tools, "casework", sets=("auth.jwksUrl=", "auth.jwksConfigMap.name=redress-jwks"))
-    names = {e["name"].removeprefix("CASEWORK_") for docs in (full, with_file)
-             for e in container(docs, "casework", "api")["env"]}
+    names = {e["name"].removeprefix("CASEWORK_") for docs in (full, with_file) for component in ("api", "worker")
+             for e in container(docs, "casework", component)["env"]}
     assert STRUCTURED - names == set()
 
 
@@ -86,7 +86,7 @@ def _rendered_env(docs, service: str, component: str) -> dict[str, str]:
 @pytest.mark.parametrize("scenario", chart_check.scenarios(), ids=lambda s: s.name)
 def test_rendered_variables_are_settings_the_service_reads(rendered, scenario):
     service = scenario.service
-    known = set(_fields(service)) | PLANNED
+    known = set(_fields(service))
     for component in ("api", "worker"):
         names = {name.removeprefix(service.upper() + "_") for name in _rendered_env(rendered[scenario.name], service,
                                                                                    component)}

@@ -1,5 +1,5 @@
 """What the chart deploys for each service: two Deployments, probes, autoscaling, budgets, network
-policies, secrets by reference, TLS for a partner on the shared broker, the planned metrics/traces."""
+policies, secrets by reference, TLS for a partner on the shared broker, metrics and traces."""
 
 from __future__ import annotations
 
@@ -85,14 +85,22 @@ def _namespaces(peers):
 
 
 @pytest.mark.parametrize("service", ["casework", "advocacy", "education", "notify"])
-def test_api_is_reachable_from_the_ingress_controller_namespace_only(rendered, service):
-    assert _namespaces(_ingress_peers(rendered[service], service)) == {"ingress-nginx"}
-    assert find(rendered[service], "NetworkPolicy", f"{service}-worker")["spec"]["ingress"] == []
+def test_api_is_reachable_from_the_ingress_controller_and_the_scraper_only(rendered, service):
+    # Prometheus (namespace monitoring) scrapes /metrics on the API port; nobody else comes in.
+    assert _namespaces(_ingress_peers(rendered[service], service)) == {"ingress-nginx", "monitoring"}
+    worker_rules = find(rendered[service], "NetworkPolicy", f"{service}-worker")["spec"]["ingress"]
+    assert [rule["ports"] for rule in worker_rules] == [[{"port": "metrics", "protocol": "TCP"}]]
+
+
+def test_without_metrics_nothing_reaches_the_worker(helm_tools):
+    docs = render_with(helm_tools, "casework", sets=("metrics.enabled=false",))
+    assert _namespaces(_ingress_peers(docs, "casework")) == {"ingress-nginx"}
+    assert find(docs, "NetworkPolicy", "casework-worker")["spec"]["ingress"] == []
 
 
 def test_intake_key_release_is_reachable_by_casework_and_notify_pods(rendered):
     peers = _ingress_peers(rendered["intake"], "intake")
-    assert _namespaces(peers) == {"ingress-nginx", "redress-casework", "redress-notify"}
+    assert _namespaces(peers) == {"ingress-nginx", "monitoring", "redress-casework", "redress-notify"}
     callers = {p["podSelector"]["matchLabels"]["app.kubernetes.io/name"] for p in peers if "podSelector" in p}
     assert callers == {"casework", "notify"}
 
@@ -169,8 +177,16 @@ def test_a_partner_joins_the_shared_broker_as_its_own_principal_over_tls(rendere
     assert variables[f"{prefix}_MONGO_URL"]["secretKeyRef"] == {"name": "redress-mongo", "key": "url"}
 
 
+SASL_SSL = ("kafka.securityProtocol=SASL_SSL", "kafka.sasl.passwordSecret.name=education-kafka")
+
+
+def test_broker_certificates_without_sasl_ssl_are_refused_at_render(helm_tools):
+    with pytest.raises(chart_check.CheckError, match="SASL_SSL only"):
+        render_with(helm_tools, "education", sets=("kafka.tls.secretName=education-kafka-tls",))
+
+
 def test_mutual_tls_to_the_broker_mounts_the_client_certificate(helm_tools):
-    docs = render_with(helm_tools, "education", sets=("kafka.tls.secretName=education-kafka-tls",
+    docs = render_with(helm_tools, "education", sets=(*SASL_SSL, "kafka.tls.secretName=education-kafka-tls",
                                                       "kafka.tls.certKey=tls.crt", "kafka.tls.keyKey=tls.key"))
     variables = env(container(docs, "education", "api"))
     assert secret_file(docs, "education", "api", variables["EDUCATION_KAFKA_SSL_CERT_FILE"]) == (
@@ -190,8 +206,8 @@ def test_traces_go_to_the_collector_with_headers_from_a_secret(rendered, service
     assert "OTEL_EXPORTER_OTLP_ENDPOINT" not in env(container(rendered[service], service, "api"))
 
 
-def test_metrics_when_enabled_are_scraped_on_the_api_port_and_the_worker_metrics_port(helm_tools):
-    docs = render_with(helm_tools, "notify", sets=("metrics.enabled=true",))
+def test_metrics_are_scraped_on_the_api_port_and_the_worker_metrics_port(helm_tools):
+    docs = render_with(helm_tools, "notify", sets=())
     worker = container(docs, "notify", "worker")
     assert worker["ports"] == [{"name": "metrics", "containerPort": 9464, "protocol": "TCP"}]
     assert worker["livenessProbe"]["httpGet"] == {"path": "/metrics", "port": "metrics"}

@@ -72,6 +72,10 @@ def scenarios() -> list[Scenario]:
         if service == "notify":
             partner.append(examples / "partner-notify-providers.yaml")
         found.append(Scenario(f"{service}-partner", service, tuple(partner)))
+    # Mutual TLS to the broker and the store with cert-manager's Secrets, on one service (same templates for all).
+    casework = (HELM_DIR / "values" / "casework.yaml", examples / "partner-shared-broker.yaml",
+                examples / "partner-key-release-client.yaml", examples / "partner-mutual-tls.yaml")
+    found.append(Scenario("casework-mutual-tls", "casework", casework))
     return found
 
 

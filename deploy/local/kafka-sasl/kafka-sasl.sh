@@ -12,6 +12,10 @@
 #
 # Overrides: REDRESS_STATE_DIR, REDRESS_LOG_DIR, KAFKA_SASL_PORT (19094), KAFKA_SASL_CONTROLLER_PORT
 # (19095), REDRESS_TOPIC_NAMESPACE (prefix of every topic and group, empty in production).
+# KAFKA_SASL_TLS_PORT (unset: none) adds a SASL_SSL listener (SCRAM inside TLS, what a shared broker on
+# a network offers) with the development certificates of deploy/local/tls-certs.sh in REDRESS_TLS_DIR
+# (default .cache/tls): the broker's key and certificate as a PEM keystore, the CA as a PEM truststore;
+# a client certificate signed by that CA is verified when one is presented (ssl.client.auth=requested).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=deploy/local/common.sh
@@ -27,6 +31,8 @@ CONTROLLER_PORT="${KAFKA_SASL_CONTROLLER_PORT:-19095}"
 NAMESPACE="${REDRESS_TOPIC_NAMESPACE:-}"
 MARKER="-Dredress.kafka-sasl.dir=$DIR"
 BOOTSTRAP="127.0.0.1:$PORT"
+TLS_PORT="${KAFKA_SASL_TLS_PORT:-}"
+TLS_DIR="${REDRESS_TLS_DIR:-$CACHE_DIR/tls}"
 SERVICE_USERS=(intake casework advocacy education notify)
 
 read -r -a HEAP <<<"${KAFKA_HEAP_OPTS:--Xmx512m -Xms256m}"
@@ -62,22 +68,34 @@ write_config() {
   # The admin password is not written into server.properties: Kafka's DirectoryConfigProvider reads
   # it from the credentials dir at start-up (the same mechanism docker-compose.secure.yml uses with
   # Docker secrets).
-  local admin_pw='${dir:'"$CREDS"':admin.password}'
+  local admin_pw='${dir:'"$CREDS"':admin.password}' tls_config=""
+  if [ -n "$TLS_PORT" ]; then
+    tls_config="$(cat <<TLS
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$admin_pw";
+listener.name.sasl_ssl.ssl.keystore.type=PEM
+listener.name.sasl_ssl.ssl.keystore.location=$TLS_DIR/server.pem
+listener.name.sasl_ssl.ssl.truststore.type=PEM
+listener.name.sasl_ssl.ssl.truststore.location=$TLS_DIR/ca.crt
+listener.name.sasl_ssl.ssl.client.auth=requested
+TLS
+)"
+  fi
   (umask 077; cat >"$DIR/server.properties" <<PROPS
 config.providers=dir
 config.providers.dir.class=org.apache.kafka.common.config.provider.DirectoryConfigProvider
 config.providers.dir.param.allowed.paths=$CREDS
 process.roles=broker,controller
 node.id=1
-listeners=SASL_PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
-advertised.listeners=SASL_PLAINTEXT://127.0.0.1:$PORT
+listeners=SASL_PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT${TLS_PORT:+,SASL_SSL://127.0.0.1:$TLS_PORT}
+advertised.listeners=SASL_PLAINTEXT://127.0.0.1:$PORT${TLS_PORT:+,SASL_SSL://127.0.0.1:$TLS_PORT}
 controller.listener.names=CONTROLLER
 # Every listener authenticates. (On a network, use SASL_SSL: SCRAM proves who is talking, TLS hides what is said.)
-listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
+listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT,SASL_SSL:SASL_SSL
 inter.broker.listener.name=SASL_PLAINTEXT
 sasl.enabled.mechanisms=SCRAM-SHA-512
 sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
 listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$admin_pw";
+$tls_config
 # KRaft controllers cannot use SCRAM (its credentials live in the metadata they serve): PLAIN, admin only.
 sasl.mechanism.controller.protocol=PLAIN
 listener.name.controller.sasl.enabled.mechanisms=PLAIN
@@ -143,13 +161,14 @@ start() {
   if pid_running "$PIDFILE" "$MARKER"; then
     log "SASL Kafka already running (pid $(cat "$PIDFILE")) on $BOOTSTRAP"
   else
-    for p in "$PORT" "$CONTROLLER_PORT"; do
-      port_open "$p" && die "port $p is already in use (set KAFKA_SASL_PORT/KAFKA_SASL_CONTROLLER_PORT)"
+    for p in "$PORT" "$CONTROLLER_PORT" $TLS_PORT; do
+      port_open "$p" && die "port $p is already in use (set KAFKA_SASL_PORT/KAFKA_SASL_CONTROLLER_PORT/KAFKA_SASL_TLS_PORT)"
     done
+    [ -z "$TLS_PORT" ] || "$HERE/../tls-certs.sh" "$TLS_DIR" >/dev/null
     ensure_credentials
     write_config
     format_once
-    log "starting SASL/SCRAM Kafka $KAFKA_VERSION with ACLs on $BOOTSTRAP (log: $LOGFILE)"
+    log "starting SASL/SCRAM Kafka $KAFKA_VERSION with ACLs on $BOOTSTRAP${TLS_PORT:+ and SASL_SSL on 127.0.0.1:$TLS_PORT} (log: $LOGFILE)"
     setsid "${JAVA[@]}" kafka.Kafka "$DIR/server.properties" </dev/null >>"$LOGFILE" 2>&1 9>&- &
     echo $! >"$PIDFILE"
   fi

@@ -95,6 +95,7 @@ its files, read-only mounts under /var/run/secrets/redress/<volume>/. Returned a
 {{- $mounts = append $mounts (dict "volume" "kafka-sasl" "secret" $kafka.sasl.passwordSecret.name "items" (list (dict "key" $kafka.sasl.passwordSecret.key "path" "password")) "env" (list (dict "name" "KAFKA_SASL_PASSWORD_FILE" "value" (printf "%s/kafka-sasl/password" $root)))) -}}
 {{- end -}}
 {{- if $kafka.tls.secretName -}}
+{{- if ne $kafka.securityProtocol "SASL_SSL" -}}{{- fail "kafka.tls is used with kafka.securityProtocol SASL_SSL only (the services refuse TLS files with another protocol)" -}}{{- end -}}
 {{- $items := list (dict "key" $kafka.tls.caKey "path" "ca.crt") -}}
 {{- $env := list (dict "name" "KAFKA_SSL_CA_FILE" "value" (printf "%s/kafka-tls/ca.crt" $root)) -}}
 {{- if or $kafka.tls.certKey $kafka.tls.keyKey -}}

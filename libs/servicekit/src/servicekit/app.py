@@ -14,7 +14,7 @@ from .cors import check_origin, with_cors
 from .docs import install_docs
 from .health import ReadinessCheck, health_router
 from .i18n import Catalogue, catalogue
-from .metrics import Refresher, metrics_router
+from .metrics import HttpMetrics, Refresher, metrics_router
 from .overload import Limits, OverloadGuard
 from .problems import InputGuard, NoStore, install_problem_handlers
 from .settings import BaseServiceSettings
@@ -39,6 +39,7 @@ def create_app(*, settings: BaseServiceSettings, title: str, description: str, r
     install_availability_handlers(app, retry_after=settings.unavailable_retry_after_seconds)
     app.add_middleware(InputGuard, max_body_bytes=settings.max_body_bytes, upload_max_bytes=upload_max_bytes)
     app.add_middleware(NoStore)
+    app.add_middleware(HttpMetrics)  # outermost of the app's own: input-guard refusals are counted too
     app.include_router(health_router())
     app.include_router(metrics_router(metric_refreshers))
     install_docs(app)

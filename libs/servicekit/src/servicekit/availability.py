@@ -70,9 +70,10 @@ class StoreWatchdog:
     """Ends the process when its store client stays unusable while a fresh client reaches the store."""
 
     def __init__(self, client: AsyncMongoClient[Any], url: str, *, interval: float = 5.0,
-                 wedged_after: float = 30.0, timeout: float = 3.0) -> None:
+                 wedged_after: float = 30.0, timeout: float = 3.0, options: dict[str, Any] | None = None) -> None:
         self.client = client
         self.url = url
+        self.options = options or {}  # the store client's TLS options, so the fresh client gets in too
         self.interval = interval
         self.wedged_after = wedged_after
         self.timeout = timeout
@@ -92,7 +93,7 @@ class StoreWatchdog:
 
     async def _fresh_client_reaches_store(self) -> bool:
         fresh: AsyncMongoClient[Any] = AsyncMongoClient(self.url, serverSelectionTimeoutMS=int(self.timeout * 1000),
-                                                        connectTimeoutMS=int(self.timeout * 1000))
+                                                        connectTimeoutMS=int(self.timeout * 1000), **self.options)
         try:
             return await ping(fresh, self.timeout)
         finally:

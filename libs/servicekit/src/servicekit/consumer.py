@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from .envelope import Envelope, InvalidEnvelope, utcnow
 from .errors import DomainError, is_transient
 from .ids import derived_id
+from .metrics import observe_consumed, observe_dead_letter
 from .telemetry import context_from_traceparent, tracer
 
 log = logging.getLogger("servicekit.consumer")
@@ -108,6 +109,7 @@ class ConsumerRunner:
             if not await self.process(record, stop):
                 consumer.seek(tp, record.offset)  # transient failure: read it again later
                 break
+            observe_consumed(self.group_id, record.topic)
             next_offset = record.offset + 1
         if next_offset is not None:
             try:
@@ -175,6 +177,7 @@ class ConsumerRunner:
         ]
         await self.dlq_producer.send_and_wait(f"{self.group_id}.dlq", value=record.value, key=record.key,
                                               headers=headers)
+        observe_dead_letter(self.group_id, record.topic)
         log.error("record dead-lettered by %s after %d attempts: %s", handler, attempts, type(exc).__name__,
                   extra={"topic": record.topic, "offset": record.offset})
 

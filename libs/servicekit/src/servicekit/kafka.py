@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -65,3 +65,15 @@ async def kafka_reachable(bootstrap: str, timeout: float = 2.0, **options: Any) 
             await asyncio.wait_for(admin.close(), timeout)
         except Exception:
             log.debug("closing readiness admin client failed")
+
+
+async def topic_partitions(admin: AIOKafkaAdminClient, topics: Iterable[str]) -> list[TopicPartition]:
+    """The partitions of the topics that exist (a missing one has none), read from the broker's metadata."""
+    # Only topics known to exist are described: a metadata request naming a missing topic makes a
+    # broker with auto.create.topics.enable (the local one) create it.
+    wanted = sorted(set(topics) & set(await admin.list_topics())) if topics else []
+    if not wanted:
+        return []
+    described = await admin.describe_topics(wanted)
+    return [TopicPartition(t["topic"], p["partition"]) for t in described if t.get("error_code", 0) == 0
+            for p in t.get("partitions", [])]

@@ -8,10 +8,13 @@ from typing import Any
 from pymongo import AsyncMongoClient
 
 
-def mongo_client(url: str, *, app_name: str) -> AsyncMongoClient[dict[str, Any]]:
-    """A client with short server-selection timeouts so readiness and retries react quickly."""
+def mongo_client(url: str, *, app_name: str, **options: Any) -> AsyncMongoClient[dict[str, Any]]:
+    """A client with short server-selection timeouts so readiness and retries react quickly.
+
+    `options` are the settings' `mongo_options()` (TLS CA and client certificate).
+    """
     return AsyncMongoClient(url, appname=app_name, serverSelectionTimeoutMS=3000, connectTimeoutMS=3000,
-                            tz_aware=True)
+                            tz_aware=True, **options)
 
 
 async def store_reachable(client: AsyncMongoClient[dict[str, Any]], timeout: float = 2.0) -> bool:

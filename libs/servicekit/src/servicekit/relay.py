@@ -14,6 +14,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
@@ -26,6 +27,7 @@ from .commits import OUTBOX_FIELD, PENDING, envelopes
 from .envelope import Envelope
 from .errors import is_transient
 from .ids import new_id
+from .metrics import observe_published
 from .signals import CommitSignal
 from .telemetry import context_from_traceparent, tracer
 
@@ -168,6 +170,7 @@ class OutboxRelay:
             return 0
         commits.sort(key=lambda c: (c["committed_at"], c["aggregate_id"], c["version"]))
         commits = _in_version_order(commits)
+        started = time.perf_counter()
         sent = [(commit, [await self._send(commit, env) for env in envelopes(commit)]) for commit in commits]
         flat = [f for _, futures in sent for f in futures]
         outcomes = iter(await asyncio.gather(*flat, return_exceptions=True))
@@ -178,6 +181,8 @@ class OutboxRelay:
             failures += errors
             if not errors:
                 delivered.append(commit)
+        observe_published([{"topic": c["topic"], "created_at": _epoch(c["committed_at"])}
+                           for c in delivered for _ in c["events"]], started)
         # Unmark only what the broker acknowledged whole: re-sending an acknowledged event would double it.
         if delivered:
             await self.events.update_many({"_id": {"$in": [c["_id"] for c in delivered]}},
@@ -209,3 +214,8 @@ def _in_version_order(commits: list[dict[str, Any]]) -> list[dict[str, Any]]:
 async def _relay_stop(stop: asyncio.Event, woken: asyncio.Event) -> None:
     await stop.wait()
     woken.set()
+
+
+def _epoch(committed_at: str) -> float:
+    """A commit's ISO timestamp as seconds since the epoch, for the relay-delay metric."""
+    return datetime.fromisoformat(committed_at).timestamp()

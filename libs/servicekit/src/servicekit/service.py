@@ -26,11 +26,12 @@ from .i18n import catalogue
 from .indexes import Index, ensure_indexes_eventually
 from .kafka import kafka_reachable
 from .logging import configure_logging
-from .metrics import Refresher
+from .metrics import Refresher, serve_metrics
 from .mongo import mongo_client, store_reachable
+from .pipeline_metrics import pipeline_refreshers
 from .runtime import ConsumerGroup, Worker
 from .settings import BaseServiceSettings
-from .telemetry import console_exporter, instrument_pymongo, setup_tracing
+from .telemetry import console_exporter, instrument_pymongo, otlp_exporter, setup_tracing
 
 log = logging.getLogger("servicekit.service")
 
@@ -48,7 +49,7 @@ class Core:
 
 def build_core(settings: BaseServiceSettings) -> Core:
     """Clients and the event store for one service (no I/O happens until first use)."""
-    client = mongo_client(settings.mongo_url, app_name=settings.service_name)
+    client = mongo_client(settings.mongo_url, app_name=settings.service_name, **settings.mongo_options())
     db = client[settings.database_name]
     store = EventStore(
         db,
@@ -89,13 +90,14 @@ def readiness_checks(core: Core) -> dict[str, ReadinessCheck]:
 
 def store_watchdog(core: Core) -> StoreWatchdog:
     """The watchdog that ends a process whose store client is wedged (its supervisor restarts it)."""
-    return StoreWatchdog(core.client, core.settings.mongo_url, wedged_after=core.settings.store_wedged_after_seconds)
+    return StoreWatchdog(core.client, core.settings.mongo_url, wedged_after=core.settings.store_wedged_after_seconds,
+                         options=core.settings.mongo_options())
 
 
 def prepare_process(settings: BaseServiceSettings, *, console_spans: bool = False) -> None:
-    """JSON logs with redaction and tracing, once per process, before anything else runs."""
+    """JSON logs with redaction and tracing (OTLP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set), once per process."""
     configure_logging(settings.service_name, settings.log_level)
-    setup_tracing(settings.service_name, console_exporter() if console_spans else None)
+    setup_tracing(settings.service_name, console_exporter() if console_spans else otlp_exporter())
     instrument_pymongo()
 
 
@@ -143,11 +145,30 @@ def service_app(
         readiness_checks=readiness_checks(core),
         token_verifier=verifier,
         upload_max_bytes=upload_max_bytes,
-        metric_refreshers=metric_refreshers,
+        metric_refreshers=[*pipeline_refreshers(core.settings, core.db), *metric_refreshers],
         messages=catalogue(messages),
     )
     app.state.deps = deps
     return app
+
+
+def worker_metrics(core: Core, refreshers: Sequence[Refresher] = ()
+                   ) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
+    """The worker's metrics task: `/metrics` on `metrics_port` (none when it is 0)."""
+    s = core.settings
+    every = [*pipeline_refreshers(s, core.db), *refreshers]
+
+    async def serve(stop: asyncio.Event) -> None:
+        # A worker task that returns stops the worker: without a port this one just waits for the end.
+        if s.metrics_port:
+            try:
+                await serve_metrics(s.http_host, s.metrics_port, every, stop)
+            except OSError as exc:
+                # Metrics must never stop the pipeline; the liveness probe on the port tells the operator.
+                log.error("worker metrics not served on port %d: %s", s.metrics_port, type(exc).__name__)
+        await stop.wait()
+
+    return serve
 
 
 async def run_worker(
@@ -158,9 +179,10 @@ async def run_worker(
     groups: Sequence[ConsumerGroup],
     extra_tasks: Sequence[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = (),
     indexes: Sequence[Index] = (),
+    metric_refreshers: Sequence[Refresher] = (),
 ) -> None:
-    """The worker process body: relay plus consumer groups until SIGTERM/SIGINT."""
-    tasks = [*extra_tasks, store_watchdog(core).run]
+    """The worker process body: relay, consumer groups and `/metrics` until SIGTERM/SIGINT."""
+    tasks = [*extra_tasks, store_watchdog(core).run, worker_metrics(core, metric_refreshers)]
     try:
         await Worker(
             settings=core.settings, db=core.db, aggregates=aggregates, groups=groups, deps=deps, extra_tasks=tasks,

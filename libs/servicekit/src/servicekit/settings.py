@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .cors import check_origin
@@ -28,7 +28,16 @@ class BaseServiceSettings(BaseSettings):
         default="SCRAM-SHA-512", description="SASL mechanism of this service's principal")
     kafka_sasl_username: str | None = Field(default=None, description="This service's Kafka principal")
     kafka_sasl_password_file: Path | None = Field(default=None, description="File holding the principal's password")
+    kafka_ssl_ca_file: Path | None = Field(
+        default=None, description="CA that signed the broker's certificate (PEM; SASL_SSL); default: the system's CAs")
+    kafka_ssl_cert_file: Path | None = Field(
+        default=None, description="This service's client certificate for mutual TLS with the broker (PEM)")
+    kafka_ssl_key_file: Path | None = Field(default=None, description="The client certificate's private key (PEM)")
     mongo_url: str = Field(default="mongodb://127.0.0.1:27117/", description="MongoDB (or FerretDB) URL")
+    mongo_tls_ca_file: Path | None = Field(
+        default=None, description="CA that signed the store's certificate (PEM); setting it turns TLS on")
+    mongo_tls_cert_key_file: Path | None = Field(
+        default=None, description="This service's client certificate and key in one PEM (mutual TLS; turns TLS on)")
     mongo_db: str = Field(default="", description="Database name; defaults to the service name")
     http_host: str = Field(default="127.0.0.1", description="Address the API listens on")
     http_port: int = Field(default=8000, description="Port the API listens on")
@@ -92,6 +101,8 @@ class BaseServiceSettings(BaseSettings):
     store_wedged_after_seconds: float = Field(
         default=30.0, gt=0, description="Exit (for a restart) when the store client fails this long while "
                                         "a fresh client reaches the store")
+    metrics_port: int = Field(default=9464, ge=0, le=65535,
+                              description="Port of the worker's /metrics, on HTTP_HOST (0 = not served)")
     log_level: str = Field(default="INFO", description="Log level (logs never carry PII or tokens)")
 
     @field_validator("oidc_issuer", "oidc_jwks_url")
@@ -101,6 +112,16 @@ class BaseServiceSettings(BaseSettings):
         if url is not None and not secure_url(url):
             raise ValueError("must be an https URL (http only on a loopback host)")
         return url
+
+    @model_validator(mode="after")
+    def _tls_files(self) -> BaseServiceSettings:
+        # A TLS file with a protocol that ignores it would leave the operator believing traffic is encrypted.
+        tls_files = (self.kafka_ssl_ca_file, self.kafka_ssl_cert_file, self.kafka_ssl_key_file)
+        if any(tls_files) and self.kafka_security_protocol != "SASL_SSL":
+            raise ValueError("kafka_ssl_* files need kafka_security_protocol SASL_SSL")
+        if (self.kafka_ssl_cert_file is None) != (self.kafka_ssl_key_file is None):
+            raise ValueError("kafka_ssl_cert_file and kafka_ssl_key_file go together")
+        return self
 
     @field_validator("cors_allowed_origins")
     @classmethod
@@ -121,10 +142,27 @@ class BaseServiceSettings(BaseSettings):
         if self.kafka_security_protocol == "SASL_SSL":
             from aiokafka.helpers import create_ssl_context
 
-            options["ssl_context"] = create_ssl_context()
+            options["ssl_context"] = create_ssl_context(
+                cafile=_path(self.kafka_ssl_ca_file), certfile=_path(self.kafka_ssl_cert_file),
+                keyfile=_path(self.kafka_ssl_key_file))
+        return options
+
+    def mongo_options(self) -> dict[str, Any]:
+        """TLS options of the store client (none unless a CA or a client certificate is given)."""
+        if self.mongo_tls_ca_file is None and self.mongo_tls_cert_key_file is None:
+            return {}
+        options: dict[str, Any] = {"tls": True}
+        if self.mongo_tls_ca_file is not None:
+            options["tlsCAFile"] = str(self.mongo_tls_ca_file)
+        if self.mongo_tls_cert_key_file is not None:
+            options["tlsCertificateKeyFile"] = str(self.mongo_tls_cert_key_file)
         return options
 
     @property
     def database_name(self) -> str:
         """The MongoDB database this service owns."""
         return self.mongo_db or self.service_name
+
+
+def _path(path: Path | None) -> str | None:
+    return None if path is None else str(path)

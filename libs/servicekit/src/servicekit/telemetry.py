@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from typing import Any
 
 from opentelemetry import context as otel_context
@@ -20,7 +22,9 @@ def setup_tracing(service_name: str, exporter: SpanExporter | None = None,
     """Install the process-wide tracer provider once; later calls add span processors to it."""
     provider = trace.get_tracer_provider()
     if not isinstance(provider, TracerProvider):
-        provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+        # OTEL_SERVICE_NAME wins over the code's name; the sampler comes from OTEL_TRACES_SAMPLER(_ARG).
+        name = os.environ.get("OTEL_SERVICE_NAME") or service_name
+        provider = TracerProvider(resource=Resource.create({"service.name": name}))
         trace.set_tracer_provider(provider)
     if processor is not None:
         provider.add_span_processor(processor)
@@ -32,6 +36,22 @@ def setup_tracing(service_name: str, exporter: SpanExporter | None = None,
 def console_exporter() -> SpanExporter:
     """Span exporter for development runs (spans carry ids and names, never PII)."""
     return ConsoleSpanExporter()
+
+
+def otlp_exporter(environ: Mapping[str, str] | None = None) -> SpanExporter | None:
+    """The OTLP (http/protobuf) exporter when the standard `OTEL_*` variables ask for one; None by default.
+
+    The exporter itself reads the endpoint (`/v1/traces` is appended), the headers, the timeout and
+    the certificate from `OTEL_EXPORTER_OTLP_*`; nothing is exported unless an endpoint is set.
+    """
+    env = os.environ if environ is None else environ
+    endpoint = env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    disabled = env.get("OTEL_SDK_DISABLED", "").lower() == "true" or env.get("OTEL_TRACES_EXPORTER") == "none"
+    if not endpoint or disabled:
+        return None
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+    return OTLPSpanExporter()
 
 
 def instrument_pymongo() -> None:

@@ -242,6 +242,7 @@ def service_env(service: str, infra: Infra, *, namespace: str, db: str, jwks_fil
         f"{prefix}AUTH_JWKS_FILE": str(jwks_file),
         f"{prefix}RELAY_ABORT_GRACE_SECONDS": "10",
         f"{prefix}LOG_LEVEL": "INFO",
+        f"{prefix}METRICS_PORT": "0",  # parallel test processes would fight over 9464; a test names its port
     })
     if port is not None:
         env[f"{prefix}HTTP_PORT"] = str(port)

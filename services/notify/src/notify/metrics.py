@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import Gauge
 from servicekit.metrics import Refresher
 
@@ -10,6 +12,8 @@ from .domain.delivery import DELIVERY
 
 unknown_deliveries = Gauge("redress_notify_deliveries_unknown",
                            "Deliveries whose outcome is unknown and that nobody sent again yet")
+deliveries = Gauge("redress_notify_deliveries", "Deliveries by channel, status and provider (none before a send)",
+                   ["channel", "status", "provider"])
 flagged_deliveries = Gauge("redress_notify_deliveries_flagged", "Deliveries flagged for staff, not yet settled",
                            ["reason"])
 
@@ -24,5 +28,18 @@ def refresher(deps: Deps) -> Refresher:
             count = await deliveries.count_documents({"flags": reason, "status": {"$nin": ["sent", "delivered"]},
                                                       "resent_as": None})
             flagged_deliveries.labels(reason=reason).set(count)
+        await refresh_by_status(deliveries)
 
     return refresh
+
+
+async def refresh_by_status(collection: Any) -> None:
+    """Counts per channel, status and provider (grouped by the store; a handful of rows)."""
+    rows = await (await collection.aggregate([
+        {"$group": {"_id": {"channel": "$channel", "status": "$status", "provider": "$provider"},
+                    "count": {"$sum": 1}}}])).to_list()
+    deliveries.clear()
+    for row in rows:
+        key = row["_id"]
+        deliveries.labels(channel=key.get("channel") or "", status=key.get("status") or "",
+                          provider=key.get("provider") or "none").set(row["count"])

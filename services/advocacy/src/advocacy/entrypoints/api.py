@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from servicekit.integrity_api import integrity_router
 from servicekit.service import prepare_process, serve_api, service_app
 
 from ..api import actions, admin, reports, routes
 from ..bootstrap import Deps, build_deps
 from ..config import Settings
+from ..domain import AGGREGATES
 from ..indexes import INDEXES
 
 TITLE = "Redress advocacy"
 DESCRIPTION = "Anonymised impunity indicators, advocacy actions and reports."
-ROUTERS = [routes.router, actions.router, reports.router, admin.router]
+# Who may verify the service's hash chains (advocacy officers answer for the published record), and admins.
+INTEGRITY_ROLES = {"advocacy_officer", "admin"}
+ROUTERS = [routes.router, actions.router, reports.router, admin.router,
+           integrity_router(AGGREGATES, roles=INTEGRITY_ROLES)]
 
 
 def build_app(deps: Deps) -> FastAPI:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from servicekit.integrity_api import integrity_router
 from servicekit.service import prepare_process, serve_api, service_app
 
 from ..api import routes, stats
 from ..bootstrap import Deps, build_deps
 from ..config import Settings
+from ..domain import AGGREGATES
 from ..indexes import INDEXES
 
 TITLE = "Redress education"
 DESCRIPTION = "Human-rights education: sessions and campaigns, reach by region and age, priority regions."
-ROUTERS = [routes.router, stats.router]
+# Who may verify the service's hash chains (educators keep the sessions' record), and admins.
+INTEGRITY_ROLES = {"educator", "admin"}
+ROUTERS = [routes.router, stats.router, integrity_router(AGGREGATES, roles=INTEGRITY_ROLES)]
 
 
 def build_app(deps: Deps) -> FastAPI:

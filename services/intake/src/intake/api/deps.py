@@ -26,7 +26,6 @@ Officer = Annotated[Principal, Depends(require(roles={"documentation_officer"}))
 # The non-identifying export is the only incident data analysts and advocacy officers get.
 ExportReader = Annotated[Principal, Depends(require(
     roles={"analyst", "advocacy_officer", "monitor", "documentation_officer", "admin"}))]
-IntegrityReader = Annotated[Principal, Depends(require(roles={"documentation_officer", "admin"}))]
 Admin = Annotated[Principal, Depends(require(roles={"admin"}))]
 KeyRequester = Annotated[Principal, Depends(require(scopes={"pii:decrypt"}))]
 Authenticated = Annotated[Principal, Depends(require())]

@@ -1,4 +1,4 @@
-"""Vocabularies, CSV imports and the service-wide integrity report."""
+"""Vocabularies and CSV imports."""
 
 from __future__ import annotations
 
@@ -6,22 +6,19 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, status
 from servicekit.errors import NotFound
-from servicekit.integrity import IntegrityReport, verify_store
 from servicekit.organisations import ORGANISATIONS, organisations, organisations_public
 from servicekit.problems import request_language
 
-from ..domain import AGGREGATES
 from ..handlers import imports as import_handlers
 from ..uploads import multipart_events
 from ..vocabularies import VOCABULARY_NAMES, vocabulary
-from .deps import AppDeps, Authenticated, Documenter, IntegrityReader, ResourceId, caller_of
+from .deps import AppDeps, Authenticated, Documenter, ResourceId, caller_of
 from .other_schemas import ImportJobPublic
 
 vocabularies_router = APIRouter(prefix="/vocabularies", tags=["vocabularies"])
 imports_router = APIRouter(prefix="/incidents/imports", tags=["incidents"])
 ImportKindQuery = Annotated[Literal["incidents", "victims", "acts"],
                             Query(description="What the file holds: incidents, victims (with consent) or acts")]
-integrity_router = APIRouter(tags=["integrity"])
 CSV_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"], "additionalProperties": False,
     "properties": {"file": {"type": "string", "format": "binary",
@@ -70,9 +67,3 @@ async def read_import(job_id: ResourceId, principal: Documenter, deps: AppDeps, 
     if job is None or job["organisation"] != caller.organisation:
         raise NotFound("import_not_found")
     return ImportJobPublic.of(job, request_language(request))
-
-
-@integrity_router.get("/integrity", response_model=IntegrityReport, responses={401: {}, 403: {}})
-async def service_integrity(principal: IntegrityReader, deps: AppDeps) -> IntegrityReport:
-    """Verify every hash chain of the service (a full scan: an administrative check)."""
-    return await verify_store(deps.store, AGGREGATES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from servicekit.integrity_api import integrity_router
 from servicekit.service import prepare_process, serve_api, service_app
 
 from .. import metrics
@@ -11,12 +12,15 @@ from ..api.routes import router
 from ..api.webhooks import router as webhooks_router
 from ..bootstrap import Deps, build_deps
 from ..config import Settings
+from ..domain import AGGREGATES
 from ..indexes import INDEXES
 
 TITLE = "Redress notify"
 DESCRIPTION = ("SMS and e-mail to victims (hearing dates, referral accepted), in their language, only with "
                "consent and inside their safe hours; delivery status, template previews, provider webhooks.")
-ROUTERS = [attention_router, router, webhooks_router]
+# Who may verify the service's hash chains (notify administrators answer for the delivery record), and admins.
+INTEGRITY_ROLES = {"notify_admin", "admin"}
+ROUTERS = [attention_router, router, webhooks_router, integrity_router(AGGREGATES, roles=INTEGRITY_ROLES)]
 
 
 def build_app(deps: Deps) -> FastAPI:

@@ -9,6 +9,7 @@ import asyncio
 
 from servicekit.service import prepare_process, run_worker
 
+from .. import metrics
 from ..bootstrap import Deps, build_deps
 from ..config import Settings
 from ..dispatcher import Dispatcher
@@ -21,7 +22,8 @@ from ..subscriptions import GROUPS
 async def serve(deps: Deps) -> None:
     """Run the worker until SIGTERM/SIGINT."""
     await run_worker(deps.core, deps, aggregates=AGGREGATES, groups=GROUPS, indexes=INDEXES,
-                     extra_tasks=[Dispatcher(deps).run, Reconciler(deps).run])
+                     extra_tasks=[Dispatcher(deps).run, Reconciler(deps).run],
+                     metric_refreshers=[metrics.refresher(deps)])
 
 
 def main() -> None:

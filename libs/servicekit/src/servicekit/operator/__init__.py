@@ -1,0 +1,1 @@
+"""The operator CLI `redress`: status, verify, replay-dlq, rebuild, rotate-keys, token."""
