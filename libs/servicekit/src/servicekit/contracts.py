@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from .audit_api import audit_router
 from .domain import AggregateType
 from .health import health_router
+from .webhooks import published_types, webhook_router
 
 SERVICES = ("intake", "casework", "advocacy", "education", "notify")
 REPO_ROOT = Path(__file__).resolve().parents[4]
@@ -47,6 +48,7 @@ def openapi(service: str) -> dict[str, Any]:
     app.include_router(audit_router(None, None))  # type: ignore[arg-type]  # routes only, never called
     for router in api.ROUTERS:
         app.include_router(router)
+    app.include_router(webhook_router(published_types(importlib.import_module(f"{service}.domain").AGGREGATES)))
     return app.openapi()
 
 

@@ -28,6 +28,7 @@ from .mongo import mongo_client, store_reachable
 from .runtime import ConsumerGroup, Worker
 from .settings import BaseServiceSettings
 from .telemetry import console_exporter, instrument_pymongo, setup_tracing
+from .webhooks import published_types, webhook_router, webhook_service
 
 log = logging.getLogger("servicekit.service")
 
@@ -106,10 +107,12 @@ def service_app(
     routers: Sequence[APIRouter],
     upload_max_bytes: int | None = None,
     messages: str | None = None,
+    aggregates: Sequence[AggregateType[Any]] = (),
 ) -> FastAPI:
     """A service's FastAPI app around already-built deps (reached by routes via `app.state.deps`).
 
-    `messages` names the package whose `locales/` hold the service's problem texts (usually itself).
+    `messages` names the package whose `locales/` hold the service's problem texts (usually itself);
+    `aggregates` are the service's own, whose events it offers to webhook subscriptions.
     """
 
     @asynccontextmanager
@@ -121,7 +124,7 @@ def service_app(
         settings=core.settings,
         title=title,
         description=description,
-        routers=[*routers, audit_router(core.audit, core.db)],
+        routers=[*routers, audit_router(core.audit, core.db), webhook_router(published_types(aggregates))],
         lifespan=lifespan,
         readiness_checks=readiness_checks(core),
         token_verifier=verifier,
@@ -129,6 +132,7 @@ def service_app(
         messages=catalogue(messages),
     )
     app.state.deps = deps
+    app.state.webhooks = webhook_service(core.settings, core.db, core.audit)
     return app
 
 

@@ -8,6 +8,7 @@ from servicekit.service import prepare_process, serve_api, service_app
 from ..api import calendar, cases, hearings, referrals, reparations, tasks, vocabularies
 from ..bootstrap import Deps, build_deps
 from ..config import Settings
+from ..domain import AGGREGATES
 
 TITLE = "Redress casework"
 DESCRIPTION = ("Legal support for victims: referral inbox, cases through the Malian procedure and international "
@@ -19,7 +20,7 @@ ROUTERS = [referrals.router, cases.router, hearings.router, calendar.router, rep
 def build_app(deps: Deps) -> FastAPI:
     """The casework app around already-built dependencies."""
     return service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
-                       messages="casework", routers=ROUTERS)
+                       messages="casework", routers=ROUTERS, aggregates=AGGREGATES)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from servicekit.service import prepare_process, serve_api, service_app
 from ..api import routes, stats
 from ..bootstrap import Deps, build_deps
 from ..config import Settings
+from ..domain import AGGREGATES
 
 TITLE = "Redress education"
 DESCRIPTION = "Human-rights education: sessions and campaigns, reach by region and age, priority regions."
@@ -17,7 +18,7 @@ ROUTERS = [routes.router, stats.router]
 def build_app(deps: Deps) -> FastAPI:
     """The education app around already-built dependencies."""
     return service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
-                       messages="education", routers=ROUTERS)
+                       messages="education", routers=ROUTERS, aggregates=AGGREGATES)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from ..api.victim_routes import keys_router
 from ..api.victim_routes import router as victim_router
 from ..bootstrap import Deps, build_deps
 from ..config import Settings
+from ..domain import AGGREGATES
 from ..domain.terms import unknown_term_problem
 from ..vocabularies import UnknownTerm
 
@@ -37,7 +38,8 @@ async def _unknown_term(request: Request, exc: Exception) -> JSONResponse:
 def build_app(deps: Deps) -> FastAPI:
     """The intake app around already-built dependencies."""
     app = service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
-                      messages="intake", routers=ROUTERS, upload_max_bytes=deps.settings.evidence_max_bytes)
+                      messages="intake", routers=ROUTERS, aggregates=AGGREGATES,
+                      upload_max_bytes=deps.settings.evidence_max_bytes)
     app.add_exception_handler(UnknownTerm, _unknown_term)
     return app
 

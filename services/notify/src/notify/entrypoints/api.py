@@ -9,6 +9,7 @@ from ..api.routes import router
 from ..api.webhooks import router as webhooks_router
 from ..bootstrap import Deps, build_deps
 from ..config import Settings
+from ..domain import AGGREGATES
 
 TITLE = "Redress notify"
 DESCRIPTION = ("SMS and e-mail to victims (hearing dates, referral accepted), in their language, only with "
@@ -19,7 +20,7 @@ ROUTERS = [router, webhooks_router]
 def build_app(deps: Deps) -> FastAPI:
     """The notify app around already-built dependencies."""
     return service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
-                       messages="notify", routers=ROUTERS)
+                       messages="notify", routers=ROUTERS, aggregates=AGGREGATES)
 
 
 def main() -> None:
