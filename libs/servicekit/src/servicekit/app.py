@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 
 from .auth import install_auth_handlers
+from .contract_shapes import with_problem_responses
 from .cors import install_cors
 from .docs import install_docs
 from .health import ReadinessCheck, health_router
@@ -42,5 +43,7 @@ def create_app(*, settings: BaseServiceSettings, title: str, description: str, r
     for router in routers:
         app.include_router(router)
     instrument_fastapi(app)
+    generate = app.openapi
+    app.openapi = lambda: with_problem_responses(generate())  # type: ignore[method-assign]
     return app
 
