@@ -57,7 +57,8 @@ def test_the_main_operations_carry_examples_that_their_schema_accepts(service):
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_published_event_schemas_let_consumers_ignore_unknown_fields(service):
-    closed = [t for t, schema in event_schemas(service).items() if '"additionalProperties": false' in json.dumps(schema)]
+    closed = [t for t, schema in event_schemas(service).items()
+              if '"additionalProperties": false' in json.dumps(schema)]
     assert not closed, closed
 
 
