@@ -10,6 +10,7 @@ SERVICES=(intake casework advocacy education notify)
 declare -A PORTS=([intake]=8001 [casework]=8002 [advocacy]=8003 [education]=8004 [notify]=8005)
 RUN_DIR="$CACHE_DIR/run"
 RUN_LOGS="$LOG_DIR/run"
+WEBHOOK_PORT="${WEBHOOK_PORT:-8010}"
 PIDS=()
 STARTED_STACK=0
 
@@ -36,7 +37,7 @@ fi
 "$HERE/stack.sh" up
 eval "$("$HERE/env.sh")"
 
-for port in "${PORTS[@]}" 8009; do
+for port in "${PORTS[@]}" 8009 "$WEBHOOK_PORT"; do
   if port_open "$port"; then die "port $port is already in use"; fi
 done
 
@@ -51,7 +52,16 @@ for secret in intake.kek casework-notes.key; do
   fi
 done
 
+if [ ! -f "$RUN_DIR/webhook.secret" ]; then
+  (umask 077; venv_python -c "from servicekit.webhooks import generate_secret; print(generate_secret())" \
+    > "$RUN_DIR/webhook.secret")
+fi
+
 UV="$(find_uv)"
+# The reference webhook receiver (a partner's endpoint): verifies signatures, records what it accepted.
+WEBHOOK_SECRET="$(cat "$RUN_DIR/webhook.secret")" "$UV" run --frozen --no-sync python "$HERE/webhook_receiver.py" \
+  --port "$WEBHOOK_PORT" --record "$RUN_DIR/webhooks-received.jsonl" >>"$RUN_LOGS/webhook-receiver.log" 2>&1 &
+PIDS+=("$!")
 # A local SMS gateway speaking Africa's Talking's API, so the demo's SMS never leave the machine.
 "$UV" run --frozen --no-sync python "$HERE/sms_sink.py" --port 8009 >>"$RUN_LOGS/sms-sink.log" 2>&1 &
 PIDS+=("$!")
@@ -75,6 +85,7 @@ for svc in "${SERVICES[@]}"; do
       "${PREFIX}_DEV_SIGNING_KEY_FILE=$RUN_DIR/devkeys/dev-signing-key.pem" \
       "${PREFIX}_INTAKE_URL=http://127.0.0.1:${PORTS[intake]}" \
       "INTAKE_KEK_SOURCE=file:$RUN_DIR/intake.kek" "CASEWORK_NOTES_KEY_SOURCE=file:$RUN_DIR/casework-notes.key" \
+      "${PREFIX}_WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true" \
       "${NOTIFY_ENV[@]}" "${IDP_ENV[@]}" \
       "$UV" run --frozen --no-sync python -m "$svc.entrypoints.$kind" >>"$RUN_LOGS/$svc-$kind.log" 2>&1 &
     PIDS+=("$!")
@@ -103,7 +114,8 @@ for svc in "${SERVICES[@]}"; do WEB_ARGS+=(--service "$svc=http://127.0.0.1:${PO
 PIDS+=("$!")
 
 log "running the demo scenario..."
-venv_python "$HERE/demo.py" --keys "$RUN_DIR/devkeys/dev-signing-key.pem" || log "the demo did not complete: see the logs in $RUN_LOGS"
+venv_python "$HERE/demo.py" --keys "$RUN_DIR/devkeys/dev-signing-key.pem" \
+  --webhook-secret-file "$RUN_DIR/webhook.secret" --webhook-url "http://127.0.0.1:$WEBHOOK_PORT/hooks" || log "the demo did not complete: see the logs in $RUN_LOGS"
 
 cat <<MSG
 
@@ -121,6 +133,7 @@ Sign-in: $REDRESS_OIDC_ISSUER (Keycloak; admin console http://127.0.0.1:$IDP_POR
   oumar advocacy_officer, mariam analyst (org-fidh); seydou educator (org-edu); admin admin (org-amdh)
 Tokens:  uv run redress-token --keys-dir $RUN_DIR/devkeys --role monitor --org org-amdh --sub alice
 SMS:     http://127.0.0.1:8009/messages (local sink; nothing leaves the machine)
+Webhooks: http://127.0.0.1:$WEBHOOK_PORT/received (reference receiver: what casework's signed webhooks delivered)
 Logs:    $RUN_LOGS
 Press Ctrl-C to stop everything.
 MSG
