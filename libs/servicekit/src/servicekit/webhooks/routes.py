@@ -95,12 +95,34 @@ async def _existing(service: WebhookService, sub_id: str) -> dict[str, Any]:
 def webhook_router(published: Mapping[str, str]) -> APIRouter:
     """The subscription routes over the event types (and their classifications) a service publishes."""
     router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+    _reads(router, published)
+    _changes(router, published)
+    return router
+
+
+def _reads(router: APIRouter, published: Mapping[str, str]) -> None:
+    """What an administrator looks at: the offered types, the subscriptions and their state."""
 
     @router.get("/event-types", response_model=list[EventTypeInfo], responses={401: {}, 403: {}})
     async def list_event_types(principal: Admin) -> list[EventTypeInfo]:
         """The event types of this service and whether a webhook may carry them."""
         return [EventTypeInfo(type=t, classification=c, subscribable=c != "confidential")
                 for t, c in sorted(published.items())]
+
+    @router.get("/subscriptions", response_model=list[SubscriptionPublic], responses={401: {}, 403: {}})
+    async def list_subscriptions(principal: Admin, service: Service) -> list[SubscriptionPublic]:
+        """Every subscription with its status and, when disabled, why."""
+        return [public(doc) for doc in await service.store.all()]
+
+    @router.get("/subscriptions/{subscription_id}", response_model=SubscriptionPublic, responses=ERRORS)
+    async def get_subscription(subscription_id: SubscriptionId, principal: Admin,
+                               service: Service) -> SubscriptionPublic:
+        """One subscription: status, last error, last success."""
+        return public(await _existing(service, subscription_id))
+
+
+def _changes(router: APIRouter, published: Mapping[str, str]) -> None:
+    """What an administrator does: register, pause or resume, delete, replay (each audited)."""
 
     @router.post("/subscriptions", status_code=201, response_model=SubscriptionCreated, responses=ERRORS)
     async def create_subscription(body: SubscriptionCreate, principal: Admin, service: Service) -> SubscriptionCreated:
@@ -117,17 +139,6 @@ def webhook_router(published: Mapping[str, str]) -> APIRouter:
                                          actor=principal.subject)
         await _audit(service, principal, "subscription_created", doc["_id"])
         return SubscriptionCreated(**public(doc).model_dump(), secret=secret)
-
-    @router.get("/subscriptions", response_model=list[SubscriptionPublic], responses={401: {}, 403: {}})
-    async def list_subscriptions(principal: Admin, service: Service) -> list[SubscriptionPublic]:
-        """Every subscription with its status and, when disabled, why."""
-        return [public(doc) for doc in await service.store.all()]
-
-    @router.get("/subscriptions/{subscription_id}", response_model=SubscriptionPublic, responses=ERRORS)
-    async def get_subscription(subscription_id: SubscriptionId, principal: Admin,
-                               service: Service) -> SubscriptionPublic:
-        """One subscription: status, last error, last success."""
-        return public(await _existing(service, subscription_id))
 
     @router.patch("/subscriptions/{subscription_id}", response_model=SubscriptionPublic, responses=ERRORS)
     async def update_subscription(subscription_id: SubscriptionId, body: SubscriptionUpdate, principal: Admin,
@@ -158,5 +169,3 @@ def webhook_router(published: Mapping[str, str]) -> APIRouter:
         requeued = await service.store.replay(subscription_id, body.since)
         await _audit(service, principal, "subscription_replayed", subscription_id)
         return ReplayAccepted(requeued=requeued)
-
-    return router
