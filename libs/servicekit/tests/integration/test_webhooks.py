@@ -254,3 +254,48 @@ async def test_only_administrators_manage_subscriptions(infra, tmp_path):
         denied = await client.get("/webhooks/subscriptions", headers=lawyer)
         anonymous = await client.get("/webhooks/subscriptions", headers={"Authorization": ""})
     assert (denied.status_code, anonymous.status_code) == (403, 401)
+
+
+class _Redirector:
+    """An endpoint that answers every POST with a redirect to `target`: the sender must not follow it."""
+
+    def __init__(self, target: str) -> None:
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("content-length") or 0))
+                self.send_response(307)
+                self.send_header("location", target)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+async def test_a_redirect_is_a_failed_attempt_and_is_never_followed(infra, tmp_path):
+    settings, key = kit_settings(infra, tmp_path)
+    target = Receiver(tmp_path / "target.jsonl").start()
+    redirector = _Redirector(target.url)
+    try:
+        async with kit_service(settings, key) as (core, client):
+            sub = await subscribe(client, target, url=redirector.url)
+            await write_tallies(core, [new_id()], increments=0)
+
+            async def failed() -> dict[str, Any] | None:
+                doc = (await client.get(f"/webhooks/subscriptions/{sub['id']}")).json()
+                return doc if doc["consecutive_failures"] >= 2 else None
+
+            shown = await eventually(failed)
+        reached = await asyncio.to_thread(target.received)
+    finally:
+        redirector.server.shutdown()
+        target.stop()
+    assert shown["last_error"] == "http_307"
+    assert reached == []
