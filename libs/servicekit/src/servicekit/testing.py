@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -131,13 +132,40 @@ def header(record: ConsumerRecord[bytes, bytes], name: str) -> str | None:
     return None
 
 
+# Ports handed out recently, shared by every test run on the machine: between free_port() and the
+# service's own bind() a process takes seconds to start, and another run's free_port() could hand
+# out the same port in that window (seen: intake's API lost its port to another run's service).
+PORT_CLAIMS = Path(os.environ.get("REDRESS_PORT_CLAIMS") or Path(tempfile.gettempdir()) / "redress-port-claims")
+PORT_CLAIM_SECONDS = 600.0
+
+
 def free_port() -> int:
-    """A TCP port nobody listens on right now (loopback)."""
+    """A TCP port nobody listens on right now (loopback) and no other test run claimed recently."""
     import socket
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    PORT_CLAIMS.mkdir(parents=True, exist_ok=True)
+    for _ in range(50):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if _claim(port):
+            return port
+    raise RuntimeError("no unclaimed free port after 50 tries")
+
+
+def _claim(port: int) -> bool:
+    """Claim `port` for PORT_CLAIM_SECONDS (a file created exclusively); False when another run holds it."""
+    claim = PORT_CLAIMS / str(port)
+    try:
+        if time.time() - claim.stat().st_mtime > PORT_CLAIM_SECONDS:
+            claim.unlink(missing_ok=True)  # an old claim: its run has long bound the port or given it up
+    except FileNotFoundError:
+        pass
+    try:
+        os.close(os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
 
 
 @dataclass
@@ -172,13 +200,20 @@ class ServiceProcess:
                 tail = self.log_path.read_text(errors="replace")[-2000:] if self.log_path.exists() else ""
                 raise RuntimeError(f"{self.service} {self.kind} exited; log tail:\n{tail}")
             try:
-                if httpx.get(f"{self.url}/healthz", timeout=1.0).status_code == 200:
+                if httpx.get(f"{self.url}/healthz", timeout=1.0).status_code == 200 and self._answers_itself():
                     return
             except httpx.TransportError:
                 pass
             time.sleep(0.2)
         tail = self.log_path.read_text(errors="replace")[-2000:] if self.log_path.exists() else ""
         raise TimeoutError(f"{self.service} API not healthy after {timeout}s; log tail:\n{tail}")
+
+    def _answers_itself(self) -> bool:
+        """Whether the service on the port is this one: another process holding the port would pass /healthz."""
+        import httpx
+
+        title = httpx.get(f"{self.url}/openapi.json", timeout=5.0).json().get("info", {}).get("title", "")
+        return bool(title.endswith(f" {self.service}"))
 
     def stop(self, timeout: float = 15.0) -> None:
         if self.proc is None or self.proc.poll() is not None:
