@@ -53,7 +53,7 @@ def cleared(subscription: Mapping[str, Any], envelope: Envelope) -> bool:
     """True when this subscription may receive this event (type, clearance, registered before it)."""
     if envelope.classification in NEVER_SENT or envelope.classification not in subscription["classifications"]:
         return False
-    if envelope.type not in subscription["event_types"] or subscription["status"] == "deleted":
+    if envelope.type not in subscription["event_types"]:
         return False
     return envelope.time >= _aware(subscription["created_at"])
 
