@@ -59,7 +59,7 @@ fi
 
 UV="$(find_uv)"
 # The reference webhook receiver (a partner's endpoint): verifies signatures, records what it accepted.
-WEBHOOK_SECRET="$(cat "$RUN_DIR/webhook.secret")" "$UV" run --frozen --no-sync python "$HERE/webhook_receiver.py" \
+"$UV" run --frozen --no-sync python "$HERE/webhook_receiver.py" --secret-file "$RUN_DIR/webhook.secret" \
   --port "$WEBHOOK_PORT" --record "$RUN_DIR/webhooks-received.jsonl" >>"$RUN_LOGS/webhook-receiver.log" 2>&1 &
 PIDS+=("$!")
 # A local SMS gateway speaking Africa's Talking's API, so the demo's SMS never leave the machine.

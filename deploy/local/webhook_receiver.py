@@ -8,6 +8,7 @@
 - answer 2xx quickly; anything else makes the sender retry later.
 
 Usage: WEBHOOK_SECRET=whsec_... python deploy/local/webhook_receiver.py --port 18490 --record received.jsonl
+   or: python deploy/local/webhook_receiver.py --secret-file secret.txt ...  (never the secret itself in argv)
 GET /received lists what was accepted (for the tests and the demo); GET /healthz says it is up.
 """
 
@@ -115,8 +116,10 @@ def main() -> None:
     parser.add_argument("--record", type=Path, default=Path("webhooks-received.jsonl"))
     parser.add_argument("--tolerance", type=int, default=300, help="seconds a timestamp may be off")
     parser.add_argument("--fail-status", type=int, default=None, help="answer every POST with this status")
+    parser.add_argument("--secret-file", type=Path, default=None, help="file holding the whsec_ secret")
     args = parser.parse_args()
-    secret = os.environ.get("WEBHOOK_SECRET", "")  # from the environment: argv is visible to every local user
+    # From a file or the environment, never argv: argv is visible to every local user.
+    secret = args.secret_file.read_text().strip() if args.secret_file else os.environ.get("WEBHOOK_SECRET", "")
     if not secret.startswith("whsec_"):
         sys.exit("WEBHOOK_SECRET must hold the subscription's whsec_ secret")
     server = ThreadingHTTPServer((args.host, args.port),
