@@ -1,5 +1,5 @@
 # Targets for developers and CI. `make test` is what .ci/run calls.
-.PHONY: install infra-up infra-down infra-status test run web bench
+.PHONY: install infra-up infra-down infra-status test run web faults bench
 
 # Extra pytest arguments, e.g. make test PYTEST_ARGS="-k compose -x"
 PYTEST_ARGS ?=
@@ -30,6 +30,14 @@ web:
 run:
 	deploy/local/run.sh
 
+# The system fault suite in full (every process killed under load, 15 s broker and 12 s store stops,
+# more flows) and the offered-versus-served curve; figures in tests/faults/results/ for docs/reliability.md.
+# `make test` runs its reduced form. About 15 minutes on two cores.
+faults: install
+	REDRESS_FAULTS=full REDRESS_FAULTS_RESULTS=$(CURDIR)/tests/faults/results/latest.json deploy/local/with-stack.sh uv run --frozen pytest -q tests/faults \
+		libs/servicekit/tests/integration/test_broker_restart_recovery.py $(PYTEST_ARGS)
+	deploy/local/with-stack.sh uv run --frozen python tests/faults/overload_curve.py
+
 # Benchmarks on growing stores, then the five services as processes at rising rates, then
 # docs/performance.md. Every measurement is bounded in count and time; the whole took about an hour
 # and a half on a shared 2-core machine (load average 20-40), seeding included.
@@ -39,4 +47,3 @@ PIPELINE_ARGS ?=
 bench: install
 	deploy/local/with-stack.sh sh -c 'uv run --frozen python bench/run.py $(BENCH_ARGS) && \
 		uv run --frozen python bench/pipeline.py $(PIPELINE_ARGS) && uv run --frozen python bench/report.py'
-

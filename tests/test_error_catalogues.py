@@ -24,7 +24,8 @@ SERVICES = ("intake", "casework", "advocacy", "education", "notify")
 RESERVED = {"type", "title", "status", "detail", "code", "errors"}
 # Calls whose first argument is not a literal but a code from a catalogued source.
 COMPUTED = {("errors.py", "from_validation"), ("problems.py", "_http_handler"),
-            ("problems.py", "auth_problem_response"), ("csv_rows.py", "row_errors"), ("imports.py", "run_import")}
+            ("problems.py", "auth_problem_response"), ("csv_rows.py", "row_errors"), ("imports.py", "run_import"),
+            ("overload.py", "_shed")}  # "overloaded" or "request_deadline", checked by test_overload.py
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def _sites() -> Iterator[Site]:
             name, position = _name(node), None
             if name in errors or name == "rule_error":
                 position = 0
-            elif (name == "problem_response" and path.name == "problems.py") or name == "RowError":
+            elif (name == "problem_response" and package == "servicekit") or name == "RowError":
                 position = 2  # RowError(row, field, code): an import's per-row refusal
             if position is None or len(node.args) <= position:
                 continue

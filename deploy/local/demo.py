@@ -10,6 +10,7 @@ through intake's key path; advocacy and education show what the coalition learns
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -20,8 +21,10 @@ from zoneinfo import ZoneInfo
 import httpx
 from servicekit.devtokens import mint_token
 
-URLS = {"intake": "http://127.0.0.1:8001", "casework": "http://127.0.0.1:8002", "advocacy": "http://127.0.0.1:8003",
-        "education": "http://127.0.0.1:8004", "notify": "http://127.0.0.1:8005", "sms": "http://127.0.0.1:8009"}
+PORTS = {"intake": "8001", "casework": "8002", "advocacy": "8003", "education": "8004", "notify": "8005"}
+# run.sh passes the ports it chose (INTAKE_HTTP_PORT ..., REDRESS_SMS_SINK_PORT).
+URLS = {name: f"http://127.0.0.1:{os.environ.get(f'{name.upper()}_HTTP_PORT', port)}" for name, port in PORTS.items()}
+URLS["sms"] = f"http://127.0.0.1:{os.environ.get('REDRESS_SMS_SINK_PORT', '8009')}"
 BAMAKO = ZoneInfo("Africa/Bamako")
 
 

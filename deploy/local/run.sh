@@ -1,31 +1,40 @@
 #!/usr/bin/env bash
-# `make run`: install what is missing, start Kafka, FerretDB and the OpenID provider, start all five
-# services (API and worker each), run a short demo of the flow, print the URLs, and stop everything on Ctrl-C.
+# `make run`: install what is missing, start Kafka, FerretDB and the OpenID provider, build the web app,
+# start all five services (API and worker each) and the web app's server under a supervisor that
+# restarts any process that exits, run a short demo of the flow, print the URLs, and stop everything
+# on Ctrl-C or SIGTERM (also when started in the background).
+# Ports come from the environment: INTAKE_HTTP_PORT ... NOTIFY_HTTP_PORT (8001-8005),
+# REDRESS_SMS_SINK_PORT (8009), REDRESS_WEBHOOK_RECEIVER_PORT (8010) and WEB_PORT (8090; list its origin
+# in REDRESS_WEB_ORIGINS when it changes); REDRESS_RUN_NAMESPACE (e.g. "t1.") gives topics and databases a prefix,
+# REDRESS_RUN_DEMO=0 skips the demo, REDRESS_RUN_LOGS moves the logs.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# A shell started in the background by a non-interactive one inherits SIGINT ignored and cannot trap it:
+# start again through python, which puts SIGINT back to its default before running this script.
+if [ -z "${REDRESS_RUN_SIGINT_RESET:-}" ]; then
+  export REDRESS_RUN_SIGINT_RESET=1
+  exec python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv("/usr/bin/env", ["env", "bash", *sys.argv[1:]])' "$0" "$@"
+fi
 # shellcheck source=common.sh
 . "$HERE/common.sh"
 
 SERVICES=(intake casework advocacy education notify)
-declare -A PORTS=([intake]=8001 [casework]=8002 [advocacy]=8003 [education]=8004 [notify]=8005)
+declare -A PORTS=([intake]="${INTAKE_HTTP_PORT:-8001}" [casework]="${CASEWORK_HTTP_PORT:-8002}"
+  [advocacy]="${ADVOCACY_HTTP_PORT:-8003}" [education]="${EDUCATION_HTTP_PORT:-8004}"
+  [notify]="${NOTIFY_HTTP_PORT:-8005}")
+SMS_PORT="${REDRESS_SMS_SINK_PORT:-8009}"
+WEBHOOK_PORT="${REDRESS_WEBHOOK_RECEIVER_PORT:-8010}"
+WEB_PORT="${WEB_PORT:-8090}"
+NAMESPACE="${REDRESS_RUN_NAMESPACE:-}"
 RUN_DIR="$CACHE_DIR/run"
-RUN_LOGS="$LOG_DIR/run"
-WEBHOOK_PORT="${WEBHOOK_PORT:-8010}"
-PIDS=()
+RUN_LOGS="${REDRESS_RUN_LOGS:-$LOG_DIR/run}"
 STARTED_STACK=0
 
-stop_all() {
-  trap - INT TERM EXIT
-  log "stopping the services..."
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
+# Until the supervisor takes over, a failed start stops the stack this script started.
+stop_stack() {
   if [ "$STARTED_STACK" = 1 ]; then "$HERE/stack.sh" down; fi
-  log "stopped."
 }
-trap stop_all EXIT
+trap stop_stack EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -37,7 +46,7 @@ fi
 "$HERE/stack.sh" up
 eval "$("$HERE/env.sh")"
 
-for port in "${PORTS[@]}" 8009 "$WEBHOOK_PORT"; do
+for port in "${PORTS[@]}" "$SMS_PORT" "$WEBHOOK_PORT" "$WEB_PORT"; do
   if port_open "$port"; then die "port $port is already in use"; fi
 done
 
@@ -51,27 +60,36 @@ for secret in intake.kek casework-notes.key; do
       > "$RUN_DIR/$secret")
   fi
 done
-
 if [ ! -f "$RUN_DIR/webhook.secret" ]; then
   (umask 077; venv_python -c "from servicekit.webhooks import generate_secret; print(generate_secret())" \
     > "$RUN_DIR/webhook.secret")
 fi
 
-UV="$(find_uv)"
-# The reference webhook receiver (a partner's endpoint): verifies signatures, records what it accepted.
-"$UV" run --frozen --no-sync python "$HERE/webhook_receiver.py" --secret-file "$RUN_DIR/webhook.secret" \
-  --port "$WEBHOOK_PORT" --record "$RUN_DIR/webhooks-received.jsonl" >>"$RUN_LOGS/webhook-receiver.log" 2>&1 &
-PIDS+=("$!")
+PY="$REDRESS_ROOT/.venv/bin/python"
+STATE="$RUN_DIR/${NAMESPACE:+${NAMESPACE%.}-}"  # per namespace: a test's run beside a developer's
+SPEC="${STATE}processes.tsv"
+: >"$SPEC"
+add_process() {  # name command... : one line of the supervisor's spec
+  local name="$1"; shift
+  printf '%s\t%s\t%s\n' "$name" "$RUN_LOGS/$name.log" "$(printf '%q ' "$@")" >>"$SPEC"
+}
 # A local SMS gateway speaking Africa's Talking's API, so the demo's SMS never leave the machine.
-"$UV" run --frozen --no-sync python "$HERE/sms_sink.py" --port 8009 >>"$RUN_LOGS/sms-sink.log" 2>&1 &
-PIDS+=("$!")
-NOTIFY_ENV=(NOTIFY_SMS_PRIMARY_KIND=africastalking NOTIFY_SMS_PRIMARY_BASE_URL=http://127.0.0.1:8009
+add_process sms-sink "$PY" "$HERE/sms_sink.py" --port "$SMS_PORT"
+# The reference webhook receiver (a partner's endpoint): verifies signatures, records what it accepted.
+add_process webhook-receiver "$PY" "$HERE/webhook_receiver.py" --secret-file "$RUN_DIR/webhook.secret" \
+  --port "$WEBHOOK_PORT" --record "${STATE}webhooks-received.jsonl"
+NOTIFY_ENV=(NOTIFY_SMS_PRIMARY_KIND=africastalking "NOTIFY_SMS_PRIMARY_BASE_URL=http://127.0.0.1:$SMS_PORT"
   NOTIFY_SMS_PRIMARY_ACCOUNT=sandbox NOTIFY_SMS_PRIMARY_SECRET=dev-sink NOTIFY_SMS_PRIMARY_SENDER=REDRESS
   "NOTIFY_CALLBACK_PHONE=+223 20 22 33 44" NOTIFY_DISPATCHER_POLL_SECONDS=0.5)
 # Every service trusts the OpenID provider (beside the dev issuer) and lets the web app's origins call it;
 # casework and notify get their key-release tokens from the provider by client credentials.
 WEB_ORIGINS_JSON="$(python3 -c 'import json, sys; print(json.dumps([o.strip() for o in sys.argv[1].split(",") if o.strip()]))' \
   "$REDRESS_WEB_ORIGINS")"
+case ",$REDRESS_WEB_ORIGINS," in
+  *",http://127.0.0.1:$WEB_PORT,"*) ;;
+  *) log "warning: http://127.0.0.1:$WEB_PORT is not in REDRESS_WEB_ORIGINS: sign-in and API calls from the web app will be refused" ;;
+esac
+READY=()
 for svc in "${SERVICES[@]}"; do
   PREFIX="${svc^^}"
   IDP_ENV=("${PREFIX}_OIDC_ISSUER=$REDRESS_OIDC_ISSUER" "${PREFIX}_CORS_ALLOWED_ORIGINS=$WEB_ORIGINS_JSON")
@@ -80,44 +98,29 @@ for svc in "${SERVICES[@]}"; do
       "${PREFIX}_OAUTH_CLIENT_ID=svc-$svc" "${PREFIX}_OAUTH_CLIENT_SECRET=svc-$svc-dev-secret")
   fi
   for kind in api worker; do
-    env "${PREFIX}_KAFKA_BOOTSTRAP=$REDRESS_KAFKA_BOOTSTRAP" "${PREFIX}_MONGO_URL=$REDRESS_MONGO_URL" \
+    add_process "$svc-$kind" env "${PREFIX}_KAFKA_BOOTSTRAP=$REDRESS_KAFKA_BOOTSTRAP" \
+      "${PREFIX}_MONGO_URL=$REDRESS_MONGO_URL" "${PREFIX}_MONGO_DB=${NAMESPACE//./_}$svc" \
+      "${PREFIX}_TOPIC_NAMESPACE=$NAMESPACE" \
       "${PREFIX}_HTTP_PORT=${PORTS[$svc]}" "${PREFIX}_AUTH_JWKS_FILE=$RUN_DIR/devkeys/dev-jwks.json" \
       "${PREFIX}_DEV_SIGNING_KEY_FILE=$RUN_DIR/devkeys/dev-signing-key.pem" \
       "${PREFIX}_INTAKE_URL=http://127.0.0.1:${PORTS[intake]}" \
       "INTAKE_KEK_SOURCE=file:$RUN_DIR/intake.kek" "CASEWORK_NOTES_KEY_SOURCE=file:$RUN_DIR/casework-notes.key" \
       "${PREFIX}_WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true" \
-      "${NOTIFY_ENV[@]}" "${IDP_ENV[@]}" \
-      "$UV" run --frozen --no-sync python -m "$svc.entrypoints.$kind" >>"$RUN_LOGS/$svc-$kind.log" 2>&1 &
-    PIDS+=("$!")
+      "${NOTIFY_ENV[@]}" "${IDP_ENV[@]}" "$PY" -m "$svc.entrypoints.$kind"
   done
-done
-
-log "waiting for the five services to answer /healthz..."
-for svc in "${SERVICES[@]}"; do
-  for i in $(seq 1 120); do
-    if venv_python -c "import httpx,sys; sys.exit(httpx.get('http://127.0.0.1:${PORTS[$svc]}/healthz').status_code != 200)" \
-      2>/dev/null; then break; fi
-    [ "$i" = 120 ] && die "$svc did not start: see $RUN_LOGS/$svc-api.log"
-    sleep 0.5
-  done
-  log "  $svc ready on http://127.0.0.1:${PORTS[$svc]}"
+  READY+=(--ready "http://127.0.0.1:${PORTS[$svc]}/healthz")
 done
 
 # The staff web app: built from web/, served with its CSP and a config.json naming these services.
-WEB_PORT="${WEB_PORT:-8090}"
-port_open "$WEB_PORT" && die "port $WEB_PORT (WEB_PORT) is already in use"
 log "building the web app (npm --prefix web run build)..."
-npm --prefix "$REDRESS_ROOT/web" run build >>"$RUN_LOGS/web-build.log" 2>&1 || die "the web app did not build: see $RUN_LOGS/web-build.log"
-WEB_ARGS=(--port "$WEB_PORT" --issuer "${REDRESS_OIDC_ISSUER:-http://127.0.0.1:18080/realms/redress}")
+npm --prefix "$REDRESS_ROOT/web" run build >>"$RUN_LOGS/web-build.log" 2>&1 ||
+  die "the web app did not build: see $RUN_LOGS/web-build.log"
+WEB_ARGS=(--port "$WEB_PORT" --issuer "$REDRESS_OIDC_ISSUER")
 for svc in "${SERVICES[@]}"; do WEB_ARGS+=(--service "$svc=http://127.0.0.1:${PORTS[$svc]}"); done
-"$UV" run --frozen --no-sync python "$HERE/web_server.py" "${WEB_ARGS[@]}" >>"$RUN_LOGS/web.log" 2>&1 &
-PIDS+=("$!")
+add_process web "$PY" "$HERE/web_server.py" "${WEB_ARGS[@]}"
+READY+=(--ready "http://127.0.0.1:$WEB_PORT/config.json")
 
-log "running the demo scenario..."
-venv_python "$HERE/demo.py" --keys "$RUN_DIR/devkeys/dev-signing-key.pem" \
-  --webhook-secret-file "$RUN_DIR/webhook.secret" --webhook-url "http://127.0.0.1:$WEBHOOK_PORT/hooks" || log "the demo did not complete: see the logs in $RUN_LOGS"
-
-cat <<MSG
+cat >"${STATE}banner.txt" <<MSG
 
 Redress is running.
 Web app:   http://127.0.0.1:${WEB_PORT}  (demo users awa, moussa, ... password redress-demo: demo only)
@@ -132,9 +135,21 @@ Sign-in: $REDRESS_OIDC_ISSUER (Keycloak; admin console http://127.0.0.1:$IDP_POR
   fatoumata lawyer, kadiatou case_manager, aminata notify_admin (org-legal); ibrahim lawyer (org-wildaf);
   oumar advocacy_officer, mariam analyst (org-fidh); seydou educator (org-edu); admin admin (org-amdh)
 Tokens:  uv run redress-token --keys-dir $RUN_DIR/devkeys --role monitor --org org-amdh --sub alice
-SMS:     http://127.0.0.1:8009/messages (local sink; nothing leaves the machine)
+SMS:     http://127.0.0.1:$SMS_PORT/messages (local sink; nothing leaves the machine)
 Webhooks: http://127.0.0.1:$WEBHOOK_PORT/received (reference receiver: what casework's signed webhooks delivered)
-Logs:    $RUN_LOGS
+Logs:    $RUN_LOGS (a process that exits is restarted; see its log)
 Press Ctrl-C to stop everything.
 MSG
-while true; do sleep 3600 & wait $!; done
+SUPERVISE=("$PY" "$HERE/supervise.py" --spec "$SPEC" --pids "${STATE}pids.json" --banner "${STATE}banner.txt"
+  "${READY[@]}")
+if [ "${REDRESS_RUN_DEMO:-1}" != 0 ]; then
+  export INTAKE_HTTP_PORT="${PORTS[intake]}" CASEWORK_HTTP_PORT="${PORTS[casework]}" NOTIFY_HTTP_PORT="${PORTS[notify]}"
+  export ADVOCACY_HTTP_PORT="${PORTS[advocacy]}" EDUCATION_HTTP_PORT="${PORTS[education]}" REDRESS_SMS_SINK_PORT="$SMS_PORT"
+  SUPERVISE+=(--after "$(printf '%q ' "$PY" "$HERE/demo.py" --keys "$RUN_DIR/devkeys/dev-signing-key.pem" \
+    --webhook-secret-file "$RUN_DIR/webhook.secret" --webhook-url "http://127.0.0.1:$WEBHOOK_PORT/hooks")")
+fi
+if [ "$STARTED_STACK" = 1 ]; then SUPERVISE+=(--on-exit "$(printf '%q ' "$HERE/stack.sh" down)"); fi
+log "starting the five services under the supervisor (logs in $RUN_LOGS)..."
+trap - EXIT INT TERM
+# The supervisor replaces this shell: it restarts what exits and stops everything on SIGINT/SIGTERM.
+exec "${SUPERVISE[@]}"

@@ -27,6 +27,7 @@ from .contract_shapes import (
 )
 from .domain import AggregateType
 from .health import health_router
+from .metrics import metrics_router
 from .webhooks import published_types, webhook_router
 
 SERVICES = ("intake", "casework", "advocacy", "education", "notify")
@@ -55,6 +56,7 @@ def openapi(service: str) -> dict[str, Any]:
     api = importlib.import_module(f"{service}.entrypoints.api")
     app = FastAPI(title=api.TITLE, description=api.DESCRIPTION, version="0.1.0")
     app.include_router(health_router())
+    app.include_router(metrics_router())  # served by every API (service_app): part of what a partner scrapes
     app.include_router(audit_router(None, None))  # type: ignore[arg-type]  # routes only, never called
     for router in api.ROUTERS:
         app.include_router(router)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp
 
-__all__ = ["ALLOWED_HEADERS", "EXPOSED_HEADERS", "check_origin", "install_cors"]
+__all__ = ["ALLOWED_HEADERS", "EXPOSED_HEADERS", "check_origin", "with_cors"]
 
 ALLOWED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 # What the web app sends: its token, JSON bodies, the idempotency key of a queued submission, trace ids.
@@ -35,11 +35,10 @@ def check_origin(origin: str) -> str:
     return origin
 
 
-def install_cors(app: FastAPI, origins: Iterable[str]) -> None:
-    """Answer preflights and tag answers for the listed origins only; other origins get no CORS headers."""
+def with_cors(app: ASGIApp, origins: Iterable[str]) -> ASGIApp:
+    """`app` answering preflights and tagging answers for the listed origins only; unchanged with no origin."""
     allowed = [check_origin(origin) for origin in origins]
     if not allowed:
-        return
-    app.add_middleware(CORSMiddleware, allow_origins=allowed, allow_methods=ALLOWED_METHODS,
-                       allow_headers=ALLOWED_HEADERS, expose_headers=EXPOSED_HEADERS, allow_credentials=False,
-                       max_age=PREFLIGHT_MAX_AGE_SECONDS)
+        return app
+    return CORSMiddleware(app, allow_origins=allowed, allow_methods=ALLOWED_METHODS, allow_headers=ALLOWED_HEADERS,
+                          expose_headers=EXPOSED_HEADERS, allow_credentials=False, max_age=PREFLIGHT_MAX_AGE_SECONDS)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-import httpx
-from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, RequestTimedOutError
 from pydantic import ValidationError
-from pymongo.errors import ConnectionFailure, NetworkTimeout, ServerSelectionTimeoutError, WTimeoutError
 
 from .i18n import DEFAULT_LANGUAGE, Catalogue, catalogue
+
+# Transient failures are classified in transient.py; re-exported here where services import them from.
+from .transient import TransientError, is_transient  # noqa: F401
 
 
 class DomainError(Exception):
@@ -74,35 +73,16 @@ class PayloadTooLarge(DomainError):
     status, title = 413, "Payload too large"
 
 
+class Unavailable(DomainError):
+    """A dependency (store, broker, another service) is away for now: the client retries after a while."""
+
+    status, title = 503, "Service unavailable"
+
+
 class ConcurrencyConflict(Conflict):
     """Too many concurrent writers on one aggregate; the client may retry."""
 
     title = "Concurrent modification"
-
-
-class TransientError(Exception):
-    """A dependency is temporarily unavailable; retry later, never dead-letter."""
-
-
-_TRANSIENT = (
-    TransientError,
-    ConnectionFailure,
-    NetworkTimeout,
-    ServerSelectionTimeoutError,
-    WTimeoutError,
-    KafkaConnectionError,
-    KafkaTimeoutError,
-    NodeNotReadyError,
-    RequestTimedOutError,
-    httpx.TransportError,
-    asyncio.TimeoutError,
-    ConnectionError,
-)
-
-
-def is_transient(exc: BaseException) -> bool:
-    """True when retrying later may succeed (store, broker or gateway unreachable)."""
-    return isinstance(exc, _TRANSIENT)
 
 
 def from_validation(exc: ValidationError) -> InvalidInput:

@@ -29,6 +29,7 @@ from .envelope import Envelope, utcnow
 from .errors import ConcurrencyConflict, DomainError
 from .ids import derived_id, new_id
 from .telemetry import current_traceparent
+from .transient import retry_transient, worth_retrying_now
 
 GENESIS_HASH = "0" * 64
 VERSION_WIDTH = 10
@@ -108,12 +109,12 @@ class EventStore:
         `probe=False` trusts the projection: a command may do that on its first attempt, because
         a stale projection makes its commit collide on `_id` and the retry probes.
         """
-        doc = await self.db[agg.collection].find_one({"_id": aggregate_id})
+        doc = await retry_transient(lambda: self.db[agg.collection].find_one({"_id": aggregate_id}))
         state = agg.state_type.model_validate(_strip(doc)) if doc else None
         version = int(doc["_version"]) if doc else 0
         last_hash = doc["_hash"] if doc else GENESIS_HASH
         keys = list(doc.get("_keys", [])) if doc else []
-        while probe and (commit := await self.events.find_one({"_id": commit_id(aggregate_id, version + 1)})):
+        while probe and (commit := await self._find_commit(commit_id(aggregate_id, version + 1))):
             state = agg.fold(aggregate_id, state, [agg.parse(e["type"], e["data"]) for e in commit["events"]])
             version, last_hash = commit["version"], commit["hash"]
             if commit.get("idempotency_key"):
@@ -169,25 +170,68 @@ class EventStore:
         )
         outbox_docs = self._outbox_documents(agg, commit, events, ids, context)
         started = time.monotonic()
-        try:
-            await self.outbox.insert_many(outbox_docs, ordered=True)
-        except (DuplicateKeyError, BulkWriteError) as exc:
-            if not _is_duplicate_key(exc):
-                raise
+        if not await self._insert_outbox(outbox_docs):
             # Another writer runs the same idempotent command (same derived event ids) and got here
             # first. Its entries are not ours to delete: lose the race, reload, and find its commit.
             return None
         await self._fault("after_outbox")
-        try:
-            await self.events.insert_one(commit)
-        except DuplicateKeyError:
-            await self.outbox.delete_many({"_id": {"$in": [d["_id"] for d in outbox_docs]}})
+        if not await self._insert_commit(commit):
+            await retry_transient(lambda: self.outbox.delete_many({"_id": {"$in": [d["_id"] for d in outbox_docs]}}))
             return None
         await self._fault("after_commit")
         if time.monotonic() - started > self.abort_grace_seconds / 2:
             await self._claim_outbox(outbox_docs)
         await self._save_projection(agg, aggregate_id, state, commit, loaded.keys)
         return Committed(aggregate_id, version, state, events, ids)
+
+    async def _find_commit(self, _id: str, projection: dict[str, int] | None = None) -> dict[str, Any] | None:
+        return await retry_transient(lambda: self.events.find_one({"_id": _id}, projection))
+
+    async def _insert_outbox(self, docs: list[dict[str, Any]]) -> bool:
+        """Queue the events; False when another writer of the same command queued them first.
+
+        A quick transient failure is retried entry by entry, and a duplicate met on that retry is our
+        own earlier insert that landed before the connection dropped.
+        """
+        try:
+            await self.outbox.insert_many(docs, ordered=True)
+            return True
+        except (DuplicateKeyError, BulkWriteError) as exc:
+            if not _is_duplicate_key(exc):
+                raise
+            return False
+        except Exception as exc:
+            if not worth_retrying_now(exc):
+                raise
+        for doc in docs:
+            try:
+                await retry_transient(lambda doc=doc: self.outbox.insert_one(doc))  # type: ignore[misc]
+            except DuplicateKeyError:
+                pass
+        return True
+
+    async def _insert_commit(self, commit: dict[str, Any]) -> bool:
+        """Append the commit; False when another writer took this version.
+
+        After a quick transient failure the insert is retried; a duplicate then may be our own commit
+        that landed before the connection dropped: it is ours when it holds our event ids (fresh ids, or
+        ids derived from the same idempotent command, whose other writer committed the same events).
+        """
+        try:
+            await self.events.insert_one(commit)
+            return True
+        except DuplicateKeyError:
+            return False
+        except Exception as exc:
+            if not worth_retrying_now(exc):
+                raise
+        try:
+            await retry_transient(lambda: self.events.insert_one(commit))
+            return True
+        except DuplicateKeyError:
+            existing = await self._find_commit(commit["_id"], {"events.id": 1})
+            ours = [e["id"] for e in commit["events"]]
+            return existing is not None and [e["id"] for e in existing["events"]] == ours
 
     async def _fault(self, step: str) -> None:
         if self.fault_hook is not None:
@@ -284,7 +328,7 @@ class EventStore:
                                        [*keys, commit["idempotency_key"]] if commit["idempotency_key"] else list(keys))
         # A concurrent writer of the next version may have saved before us; if so, our replace put
         # the projection back in time. Its commit is visible by now, so repair from the history.
-        if await self.events.find_one({"_id": commit_id(aggregate_id, commit["version"] + 1)}, {"_id": 1}):
+        if await self._find_commit(commit_id(aggregate_id, commit["version"] + 1), {"_id": 1}):
             latest = await self.load(agg, aggregate_id)
             if latest.state is not None:
                 await self._replace_projection(agg, aggregate_id, latest.state, latest.version, latest.last_hash,
@@ -294,7 +338,7 @@ class EventStore:
                                   last_hash: str, keys: list[str]) -> None:
         doc = state.model_dump(mode="json")
         doc.update({"_id": aggregate_id, "_version": version, "_hash": last_hash, "_keys": keys})
-        await self.db[agg.collection].replace_one({"_id": aggregate_id}, doc, upsert=True)
+        await retry_transient(lambda: self.db[agg.collection].replace_one({"_id": aggregate_id}, doc, upsert=True))
 
     async def history(self, aggregate_id: str) -> list[dict[str, Any]]:
         """Every commit of one aggregate, in version order (the audit history)."""

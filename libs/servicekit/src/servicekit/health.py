@@ -8,10 +8,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
+RETRY_AFTER_SECONDS = 5
 
 
 def health_router() -> APIRouter:
-    """`/healthz` answers while the process lives; `/readyz` is 503 while a dependency is down."""
+    """`/healthz` answers while the process lives; `/readyz` is 503 naming the dependencies that are down."""
     router = APIRouter(tags=["health"])
 
     @router.get("/healthz", summary="Liveness")
@@ -23,9 +24,12 @@ def health_router() -> APIRouter:
     async def readyz(request: Request) -> JSONResponse:
         checks: dict[str, ReadinessCheck] = getattr(request.app.state, "readiness_checks", {})
         results = {name: await check() for name, check in checks.items()}
-        ready = all(results.values())
-        body = {"status": "ready" if ready else "unavailable",
+        missing = [name for name, ok in results.items() if not ok]
+        body = {"status": "unavailable" if missing else "ready", "missing": missing,
                 "checks": {k: "ok" if v else "unreachable" for k, v in results.items()}}
-        return JSONResponse(body, status_code=200 if ready else 503)
+        if missing:
+            body["detail"] = f"Unreachable: {', '.join(missing)}."
+            return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        return JSONResponse(body)
 
     return router

@@ -18,13 +18,14 @@ import json
 import logging
 import re
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from opentelemetry import trace
 
-__all__ = ["JsonFormatter", "RedactionFilter", "configure_logging", "log_context", "redact_text",
+__all__ = ["JsonFormatter", "RedactionFilter", "RepeatFilter", "configure_logging", "log_context", "redact_text",
            "redact_value"]
 
 REDACTED = "[REDACTED]"
@@ -125,6 +126,37 @@ class RedactionFilter(logging.Filter):
             return f"{record.msg} [arguments withheld]"
 
 
+class RepeatFilter(logging.Filter):
+    """Lets one line of a repeated library message through per window, then says how many it held back.
+
+    While the broker is away its client library retries several times a second and logs each
+    failure (about 3,100 `Unable connect to node` lines in 45 s per worker), and an overloaded API
+    sheds many requests a second: the first line says what happened, the rest would only bury
+    everything else.
+    """
+
+    def __init__(self, prefixes: tuple[str, ...] = ("aiokafka", "kafka", "servicekit.overload"),
+                 window_seconds: float = 10.0) -> None:
+        super().__init__()
+        self.prefixes = prefixes
+        self.window_seconds = window_seconds
+        self._seen: dict[tuple[str, str], tuple[float, int]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for a repeat inside the window; the next line let through counts the ones held back."""
+        if not record.name.startswith(self.prefixes):
+            return True
+        key, now = (record.name, str(record.msg)), time.monotonic()
+        since, held = self._seen.get(key, (0.0, 0))
+        if now - since < self.window_seconds:
+            self._seen[key] = (since, held + 1)
+            return False
+        self._seen[key] = (now, 0)
+        if held:
+            record.repeats_suppressed = held
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line with the service name and trace/event context."""
 
@@ -179,6 +211,7 @@ def configure_logging(service: str, level: str = "INFO", stream: TextIO | None =
         root.removeHandler(existing)
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     handler.setFormatter(JsonFormatter(service))
+    handler.addFilter(RepeatFilter())
     handler.addFilter(RedactionFilter())
     handler._redress_json = True  # type: ignore[attr-defined]
     root.addHandler(handler)

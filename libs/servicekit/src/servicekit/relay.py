@@ -13,9 +13,11 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import InvalidProducerEpoch, OutOfOrderSequenceNumber
 from opentelemetry import trace
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -25,6 +27,13 @@ from .ids import new_id
 from .telemetry import context_from_traceparent, tracer
 
 log = logging.getLogger("servicekit.relay")
+# Capped low so the outbox drains within seconds of the broker's or the store's return.
+MAX_BACKOFF_SECONDS = 2.0
+# After a broker restart an idempotent producer can lose its sequence for good (aiokafka does not reset
+# it): only a new producer publishes again. Re-sending what the old one may have delivered is harmless,
+# consumers are idempotent by event id.
+PRODUCER_LOST = (OutOfOrderSequenceNumber, InvalidProducerEpoch)
+ProducerRenewal = Callable[[AIOKafkaProducer], Awaitable[AIOKafkaProducer]]
 
 
 class RelayLease:
@@ -66,7 +75,8 @@ class OutboxRelay:
     """Polls the outbox and publishes with an idempotent producer, awaiting each delivery report."""
 
     def __init__(self, db: AsyncDatabase[Any], producer: AIOKafkaProducer, *, abort_grace_seconds: float = 60.0,
-                 batch_size: int = 500, poll_interval_seconds: float = 0.05, lease: RelayLease | None = None) -> None:
+                 batch_size: int = 500, poll_interval_seconds: float = 0.05, lease: RelayLease | None = None,
+                 renew_producer: ProducerRenewal | None = None) -> None:
         self.db = db
         self.outbox = db["outbox"]
         self.events = db["events"]
@@ -76,6 +86,7 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_interval_seconds = poll_interval_seconds
         self.lease = lease
+        self.renew_producer = renew_producer
 
     async def run(self, stop: asyncio.Event) -> None:
         """Publish until `stop` is set; transient failures back off and retry, nothing is skipped."""
@@ -85,12 +96,15 @@ class OutboxRelay:
                 published = await self.publish_pending() if await self._may_publish() else 0
                 backoff = self.poll_interval_seconds
             except Exception as exc:
-                if not is_transient(exc):
+                if isinstance(exc, PRODUCER_LOST) and self.renew_producer is not None:
+                    log.warning("relay producer lost its sequence (%s); starting a new one", type(exc).__name__)
+                    self.producer = await self.renew_producer(self.producer)
+                elif not is_transient(exc):
                     log.exception("relay pass failed")
                 else:
                     log.warning("relay waiting for the store or broker: %s", type(exc).__name__)
                 published = 0
-                backoff = min(backoff * 2, 5.0)
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
             if published == 0:
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=backoff)

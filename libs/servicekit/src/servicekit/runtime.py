@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
 from .consumer import ConsumerRunner, Subscriptions
@@ -51,17 +53,27 @@ class Worker:
         consumed = {ns + t for g in self.groups for t in g.topics}
         options = s.kafka_options()
         await ensure_topics(s.kafka_bootstrap, own_topics | dlqs | consumed, partitions=s.topic_partitions, **options)
-        producer = idempotent_producer(s.kafka_bootstrap, client_id=f"{s.service_name}-relay", **options)
+        producer = idempotent_producer(s.kafka_bootstrap, client_id=f"{s.service_name}-dlq", **options)
         await producer.start()
+
+        async def renew(old: AIOKafkaProducer | None) -> AIOKafkaProducer:
+            if old is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(old.stop(), 10)
+            new = idempotent_producer(s.kafka_bootstrap, client_id=f"{s.service_name}-relay", **options)
+            await new.start()
+            return new
+
+        relay = OutboxRelay(
+            self.db,
+            await renew(None),
+            abort_grace_seconds=s.relay_abort_grace_seconds,
+            batch_size=s.relay_batch_size,
+            poll_interval_seconds=s.relay_poll_interval_seconds,
+            lease=RelayLease(self.db, seconds=s.relay_lease_seconds),
+            renew_producer=renew,
+        )
         try:
-            relay = OutboxRelay(
-                self.db,
-                producer,
-                abort_grace_seconds=s.relay_abort_grace_seconds,
-                batch_size=s.relay_batch_size,
-                poll_interval_seconds=s.relay_poll_interval_seconds,
-                lease=RelayLease(self.db, seconds=s.relay_lease_seconds),
-            )
             tasks = [asyncio.create_task(relay.run(self.stop), name="relay")]
             for group in self.groups:
                 runner = ConsumerRunner(
@@ -80,6 +92,7 @@ class Worker:
             tasks += [asyncio.create_task(t(self.stop)) for t in own_tasks]
             await _until_stopped_or_failed(self.stop, tasks)
         finally:
+            await relay.producer.stop()
             await producer.stop()
 
     async def serve(self) -> None:

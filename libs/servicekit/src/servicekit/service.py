@@ -18,12 +18,14 @@ from .app import create_app
 from .audit import AuditLog
 from .audit_api import audit_router
 from .auth import TokenVerifier, TrustedIssuer
+from .availability import StoreWatchdog
 from .domain import AggregateType
 from .eventstore import EventStore
 from .health import ReadinessCheck
 from .i18n import catalogue
 from .kafka import kafka_reachable
 from .logging import configure_logging
+from .metrics import Refresher
 from .mongo import mongo_client, store_reachable
 from .runtime import ConsumerGroup, Worker
 from .settings import BaseServiceSettings
@@ -85,6 +87,11 @@ def readiness_checks(core: Core) -> dict[str, ReadinessCheck]:
     return {"store": store, "broker": broker}
 
 
+def store_watchdog(core: Core) -> StoreWatchdog:
+    """The watchdog that ends a process whose store client is wedged (its supervisor restarts it)."""
+    return StoreWatchdog(core.client, core.settings.mongo_url, wedged_after=core.settings.store_wedged_after_seconds)
+
+
 def prepare_process(settings: BaseServiceSettings, *, console_spans: bool = False) -> None:
     """JSON logs with redaction and tracing, once per process, before anything else runs."""
     configure_logging(settings.service_name, settings.log_level)
@@ -106,6 +113,7 @@ def service_app(
     description: str,
     routers: Sequence[APIRouter],
     upload_max_bytes: int | None = None,
+    metric_refreshers: Sequence[Refresher] = (),
     messages: str | None = None,
     aggregates: Sequence[AggregateType[Any]] = (),
 ) -> FastAPI:
@@ -117,7 +125,11 @@ def service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        watchdog = asyncio.create_task(store_watchdog(core).run(stop), name="store-watchdog")
         yield
+        stop.set()
+        await watchdog
         await core.client.close()
 
     app = create_app(
@@ -129,6 +141,7 @@ def service_app(
         readiness_checks=readiness_checks(core),
         token_verifier=verifier,
         upload_max_bytes=upload_max_bytes,
+        metric_refreshers=metric_refreshers,
         messages=catalogue(messages),
     )
     app.state.deps = deps
@@ -145,9 +158,10 @@ async def run_worker(
     extra_tasks: Sequence[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = (),
 ) -> None:
     """The worker process body: relay plus consumer groups until SIGTERM/SIGINT."""
+    tasks = [*extra_tasks, store_watchdog(core).run]
     try:
         await Worker(
-            settings=core.settings, db=core.db, aggregates=aggregates, groups=groups, deps=deps, extra_tasks=extra_tasks
+            settings=core.settings, db=core.db, aggregates=aggregates, groups=groups, deps=deps, extra_tasks=tasks
         ).serve()
     finally:
         await core.client.close()

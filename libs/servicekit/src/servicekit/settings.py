@@ -86,6 +86,20 @@ class BaseServiceSettings(BaseSettings):
     webhook_poll_interval_seconds: float = Field(default=0.5, gt=0, le=10, description="Webhook queue poll interval")
 
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="Largest JSON body accepted (413 beyond)")
+
+    # Overload and outages (servicekit/overload.py, availability.py): shed with 503 + Retry-After.
+    http_max_concurrent_requests: int = Field(default=8, ge=1, le=1000, description="Requests at work at once")
+    http_max_waiting_requests: int = Field(default=32, ge=0, le=10_000,
+                                           description="Requests waiting for a slot; beyond them 503")
+    http_queue_wait_seconds: float = Field(default=2.0, gt=0, le=60, description="Longest wait for a slot")
+    http_request_deadline_seconds: float = Field(default=30.0, gt=0, le=600,
+                                                 description="A request running longer is cut with a 503")
+    http_overload_retry_after_seconds: int = Field(default=2, ge=1, le=600, description="Retry-After when shed")
+    unavailable_retry_after_seconds: int = Field(default=5, ge=1, le=600,
+                                                 description="Retry-After while the store or broker is away")
+    store_wedged_after_seconds: float = Field(
+        default=30.0, gt=0, description="Exit (for a restart) when the store client fails this long while "
+                                        "a fresh client reaches the store")
     log_level: str = Field(default="INFO", description="Log level (logs never carry PII or tokens)")
 
     @field_validator("oidc_issuer", "oidc_jwks_url")

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
+from servicekit import logging as kit_logging
 from servicekit.logging import RedactionFilter, configure_logging, log_context, redact_text
 
 JWT = "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJhbGljZSJ9.MEUCIQDx3w-_Vv0Xs"
@@ -169,3 +170,40 @@ def test_redaction_filter_works_on_any_handler() -> None:
 def test_redact_text_is_idempotent() -> None:
     once = redact_text(f"name=Awa {JWT} awa@example.org +223 76 12 34 56")
     assert redact_text(once) == once
+
+
+def test_a_library_message_repeated_during_an_outage_is_logged_once_per_window_with_a_count():
+    stream = io.StringIO()
+    handler = configure_logging("kit", stream=stream)
+    try:
+        noisy = logging.getLogger("aiokafka.client")
+        for _ in range(500):
+            noisy.error("Unable connect to node with id %s: %s", 1, "connection refused")
+        logging.getLogger("servicekit.relay").warning("relay waiting for the store or broker")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["logger"] for line in lines] == ["aiokafka.client", "servicekit.relay"]
+
+
+def test_a_repeated_broker_client_line_goes_out_once_per_window(stream):
+    for _ in range(50):
+        logging.getLogger("aiokafka.conn").error("Unable connect to node with id %s", 1)
+    logging.getLogger("intake.api").warning("something else")
+    assert [line["logger"] for line in lines(stream)] == ["aiokafka.conn", "intake.api"]
+
+
+def test_shed_requests_are_logged_once_per_window_then_with_the_count_held_back(monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr(kit_logging.time, "monotonic", lambda: now[0])
+    repeat = kit_logging.RepeatFilter(window_seconds=10.0)
+
+    def shed(path: str) -> logging.LogRecord:
+        return logging.LogRecord("servicekit.overload", logging.WARNING, __file__, 1,
+                                 "request shed, every slot busy: %s %s (%d waiting)", ("POST", path, 32), None)
+
+    passed = [repeat.filter(shed(f"/victims/{n}")) for n in range(5)]
+    now[0] += 11.0
+    after_window = shed("/victims/5")
+    assert passed == [True, False, False, False, False]
+    assert repeat.filter(after_window) and after_window.repeats_suppressed == 4

@@ -35,6 +35,8 @@ class Settings(BaseServiceSettings):
     key_release_ttl_seconds: int = Field(default=300, ge=10, le=3600,
                                          description="How long a caller may keep a released key in memory")
 
+    default_country_code: str = Field(default="223", pattern=r"^[1-9][0-9]{0,2}$",
+                                      description="Country code of phone numbers registered without one (E.164)")
     evidence_max_bytes: int = Field(default=50_000_000, ge=1024,
                                     description="Largest evidence upload (multipart body); beyond it 413")
     evidence_chunk_bytes: int = Field(default=255 * 1024, ge=1024, le=8_000_000,

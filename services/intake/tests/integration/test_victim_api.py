@@ -220,6 +220,23 @@ async def test_incident_acts_may_name_only_known_victims(intake):
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "acts.0.victim_ids.1"
 
 
+@pytest.mark.parametrize("typed", ["+223 75 69 94 68", "75 69 94 68", "00223 75-69-94-68"])
+async def test_a_phone_is_kept_in_e164_however_it_was_typed(intake, typed):
+    victim_id = await register(intake, victim_body(identity={"name": "Awa Coulibaly", "phone": typed}))
+    async with intake.client("monitor") as monitor:
+        read = await monitor.get(f"/victims/{victim_id}")
+    assert read.json()["identity"]["phone"] == "+22375699468"
+
+
+async def test_a_phone_that_cannot_be_e164_is_a_422_naming_the_field(intake):
+    body = victim_body(identity={"name": "Awa Coulibaly", "phone": "75 69 94"})
+    async with intake.client("monitor") as monitor:
+        refused = await monitor.post("/victims", json=body)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [{"field": "identity.phone", "reason": refused.json()["detail"],
+                                         "code": "phone_not_routable"}]
+
+
 async def test_an_organisation_claim_of_any_shape_is_audited_without_failing_the_registration(intake):
     async with intake.client("monitor", org="o") as monitor:
         registered = await monitor.post("/victims", json=victim_body())

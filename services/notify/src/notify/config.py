@@ -68,7 +68,8 @@ class Settings(BaseServiceSettings):
     urgent_kinds: list[str] = Field(default=[], description="Message kinds allowed outside safe hours")
     default_channel: Literal["sms", "email"] = Field(default="sms", description="Channel before preferences are known")
     default_country_code: str = Field(default="223", pattern=r"^[1-9][0-9]{0,2}$",
-                                      description="Country code of local numbers in STOP replies")
+                                      description="Country code of numbers given without one (sends in E.164, "
+                                                  "STOP replies, provider reports)")
 
     # Shared-phone wording: a neutral sender name and a number to call back.
     org_name: str = Field(default="Service d'information", min_length=1, max_length=60,
@@ -86,6 +87,14 @@ class Settings(BaseServiceSettings):
                                                 description="A send without an outcome after this is 'unknown'")
     recipient_wait_hours: float = Field(default=72.0, gt=0,
                                         description="How long a message waits for its recipient's registration")
+    reconcile_interval_seconds: float = Field(
+        default=60.0, gt=0, le=3600, description="How often unknown deliveries and hearing notices are checked")
+    unknown_flag_after_seconds: float = Field(
+        default=900.0, ge=0, description="An unknown delivery no provider report settled is flagged after this")
+    notice_check_lead_hours: float = Field(
+        default=24.0, ge=0, description="Hearing notices are checked this long before the first reminder is due")
+    notice_grace_seconds: float = Field(
+        default=600.0, ge=0, description="A notice still pending this long after its due time is flagged")
     key_cache_ttl_seconds: float = Field(default=300.0, gt=0, le=3600, description="Data keys kept in memory")
 
     @field_validator("reminder_offsets_hours")

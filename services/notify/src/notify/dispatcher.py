@@ -41,14 +41,25 @@ class Dispatcher:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll the queue until `stop` is set, then let sends in flight finish."""
-        while not stop.is_set():
-            try:
-                await self.tick()
-            except Exception as exc:  # the store is down: keep polling, nothing is lost
-                log.warning("dispatcher poll failed: %s", type(exc).__name__)
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.deps.settings.dispatcher_poll_seconds)
+        stopper = asyncio.ensure_future(stop.wait())
+        try:
+            while not stop.is_set():
+                if await self._tick_reports_backlog():
+                    # More is due than we hold: take the next as soon as a send finishes, not a poll later.
+                    await asyncio.wait([*self._in_flight.values(), stopper], return_when=asyncio.FIRST_COMPLETED)
+                    continue
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(stopper), self.deps.settings.dispatcher_poll_seconds)
+        finally:
+            stopper.cancel()
         await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
+
+    async def _tick_reports_backlog(self) -> bool:
+        try:
+            return len(await self.tick()) > 0 and len(self._in_flight) >= self.concurrency
+        except Exception as exc:  # the store is down: keep polling, nothing is lost
+            log.warning("dispatcher poll failed: %s", type(exc).__name__)
+            return False
 
     async def tick(self) -> list[asyncio.Task[None]]:
         """Start processing the due entries not already in flight."""
@@ -106,6 +117,9 @@ class Dispatcher:
         enqueued_at = entry.get("enqueued_at")
         if enqueued_at is None or now - enqueued_at > ORPHAN_GRACE:
             await self.deps.queue.remove(entry["_id"])
+            late = (await self.deps.store.load(DELIVERY, entry["_id"])).state
+            if late is not None:  # its writer committed meanwhile: keep it in the queue
+                await self.deps.queue.restore(late)
         else:
             await self.deps.queue.postpone(entry["_id"], now + ORPHAN_RECHECK)
 
@@ -121,6 +135,10 @@ class Dispatcher:
         await self.deps.queue.remove(delivery.id)
         log.warning("send interrupted, outcome unknown", extra={"delivery_id": delivery.id})
 
+    async def _original_arrived(self, original_id: str) -> bool:
+        original = (await self.deps.store.load(DELIVERY, original_id)).state
+        return original is not None and original.status in ("sent", "delivered")
+
     async def _decide(self, delivery: Delivery, now: datetime) -> None:
         deps = self.deps
         recipient = await deps.recipients.get(delivery.victim_id)
@@ -128,6 +146,8 @@ class Dispatcher:
         patience = timedelta(hours=deps.settings.recipient_wait_hours)
         verdict = assess(delivery, recipient, hearing, now, recipient_patience=patience)
         ctx = dispatcher_context(delivery.id)
+        if delivery.replaces and isinstance(verdict, Send) and await self._original_arrived(delivery.replaces):
+            verdict = Cancel(reason="superseded")  # a late report showed the original reached the victim
         match verdict:
             case Send():
                 assert recipient is not None

@@ -117,26 +117,32 @@ async def _hearing_set(event: ConsumedEvent, deps: Deps, kind: MessageKind) -> N
     hearing = Hearing(hearing_id=data.hearing_id, case_id=data.case_id, starts_at=data.starts_at, court=data.court,
                       city=data.city, status="scheduled", revision=event.id, revised_at=event.envelope.time,
                       court_code=data.court_code)
-    if not await deps.hearings.apply(hearing, data.victim_ids):
-        return  # a replay, or older than what notify already knows
+    if await deps.hearings.apply(hearing, data.victim_ids) == "outdated":
+        return  # older than what notify already knows; a redelivery of the current one plans what is missing
     ctx = consumer_context(event)
     await _cancel_outdated(deps, hearing.hearing_id, event.id, cancelled=False, ctx=ctx)
-    settings, now = deps.settings, deps.clock()
     for victim_id in dict.fromkeys(data.victim_ids):
-        audience = await audience_for(deps, victim_id)
-        if audience is not None:
-            await schedule(deps, plan_hearing_notice(
-                kind, audience, hearing, cause_event_id=event.id, now=now,
-                offsets_hours=settings.reminder_offsets_hours, min_lead_hours=settings.reminder_min_lead_hours,
-                urgent_kinds=settings.urgent_kinds), ctx)
+        await plan_hearing_messages(deps, kind, hearing, victim_id, ctx)
+
+
+async def plan_hearing_messages(deps: Deps, kind: MessageKind, hearing: Hearing, victim_id: str,
+                                ctx: CommandContext) -> None:
+    """The notice and reminders of a hearing's current revision for one victim (derived ids: never twice)."""
+    audience = await audience_for(deps, victim_id)
+    if audience is not None:
+        settings = deps.settings
+        await schedule(deps, plan_hearing_notice(
+            kind, audience, hearing, cause_event_id=hearing.revision, now=deps.clock(),
+            offsets_hours=settings.reminder_offsets_hours, min_lead_hours=settings.reminder_min_lead_hours,
+            urgent_kinds=settings.urgent_kinds), ctx)
 
 
 async def notify_hearing_cancelled(event: ConsumedEvent, deps: Deps) -> None:
     """Remove the hearing's pending notices and reminders, and tell the victims it is cancelled."""
     data = HearingCancelledV1.model_validate(_with_subject(event, "hearing_id"))
     hearing = _cancelled_hearing(data, await deps.hearings.get(data.hearing_id), event)
-    if hearing is None or not await deps.hearings.apply(hearing, data.victim_ids):
-        return  # no date to mention, or a replay / an event older than notify's copy
+    if hearing is None or await deps.hearings.apply(hearing, data.victim_ids) == "outdated":
+        return  # no date to mention, or an event older than notify's copy
     ctx = consumer_context(event)
     await _cancel_outdated(deps, hearing.hearing_id, event.id, cancelled=True, ctx=ctx)
     for victim_id in dict.fromkeys(data.victim_ids):
@@ -176,11 +182,25 @@ async def apply_delivery_report(deps: Deps, report: DeliveryReport) -> bool:
     """Apply an authenticated provider report to its delivery; False when the message is not ours."""
     delivery_id = await deps.providers.delivery_for(report.provider, report.provider_message_id)
     if delivery_id is None:
+        await _keep_unmatched(deps, report)
         return False
     decide = partial(lifecycle.apply_report, now=deps.clock(), provider=report.provider, status=report.status,
                      error_code=report.error_code)
     await deps.store.execute(DELIVERY, delivery_id, decide, context=CommandContext(actor=f"provider:{report.provider}"))
     return True
+
+
+async def _keep_unmatched(deps: Deps, report: DeliveryReport) -> None:
+    """A report for a message id we never linked may settle an interrupted send: keep it for the reconciler."""
+    secret = deps.settings.phone_index_key
+    if secret is None or report.to_number is None or report.status not in ("delivered", "failed"):
+        return
+    try:
+        key = phone_index_key(secret.get_secret_value().encode(), report.to_number, deps.settings.default_country_code)
+    except InvalidPhone:
+        return
+    await deps.providers.keep_unmatched(report.provider, report.provider_message_id, phone_key=key,
+                                        status=report.status, error_code=report.error_code, at=deps.clock())
 
 
 async def opt_out_by_reply(deps: Deps, inbound: InboundSms) -> int:

@@ -37,8 +37,12 @@ async def schedule(deps: Deps, planned: Iterable[Planned], ctx: CommandContext) 
     """Create each delivery once: the queue entry first, so a committed delivery is never forgotten."""
     for item in planned:
         await deps.queue.enqueue(item.delivery_id, item.event, now=deps.clock())
-        await deps.store.execute(DELIVERY, item.delivery_id, partial(lifecycle.schedule, event=item.event),
-                                 context=ctx)
+        committed = await deps.store.execute(DELIVERY, item.delivery_id, partial(lifecycle.schedule, event=item.event),
+                                             context=ctx)
+        if committed.state is not None and committed.state.status == "pending":
+            # A commit delayed past the orphan grace (a store outage between the two writes) may find its
+            # entry dropped by the dispatcher: queue it again (a no-op when it is still there).
+            await deps.queue.enqueue(item.delivery_id, item.event, now=deps.clock())
 
 
 ReasonFor = Callable[[Delivery], CancelReason | None]

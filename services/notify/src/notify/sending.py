@@ -25,7 +25,7 @@ from servicekit.keyclient import KeyUnavailable
 from .bootstrap import Deps
 from .channels.sms_router import RouteResult
 from .domain import lifecycle
-from .domain.contact import InvalidPhone, phone_index_key
+from .domain.contact import InvalidPhone, phone_index_key, to_e164
 from .domain.delivery import DELIVERY, CancelReason, Delivery
 from .domain.messages import RenderedMessage, TemplateError, message_variables, render
 from .domain.recipient import Hearing, Recipient
@@ -123,6 +123,14 @@ class Sender:
             return
         await self._audit_decryption(delivery)
         channels = self.deps.channels
+        if delivery.channel == "sms":
+            try:  # providers route E.164 only; contacts registered before normalisation are fixed here
+                contact = to_e164(contact, self.deps.settings.default_country_code)
+            except InvalidPhone:
+                await self._record_failure(delivery, "invalid_phone", provider=None, attempts=0)
+                return
+            # Indexed before the send: a STOP reply, or a report for a send interrupted right after it, is matched.
+            await _best_effort(self._index_phone(delivery.victim_id, contact))
         if delivery.channel == "sms" and channels.sms is not None:
             callbacks = channels.status_callbacks(self.deps.settings.public_base_url)
             result = await channels.sms.send(contact, message.sms_body, status_callbacks=callbacks)
@@ -157,8 +165,6 @@ class Sender:
                          segments=sms.segments if sms else None, encoding=sms.encoding if sms else None)
         await durably(lambda: deps.store.execute(DELIVERY, delivery.id, decide,
                                                  context=dispatcher_context(delivery.id)))
-        if delivery.channel == "sms":
-            await _best_effort(self._index_phone(delivery.victim_id, contact))
         await deps.queue.remove(delivery.id)
         log.info("delivery sent", extra={"delivery_id": delivery.id, "provider": result.provider,
                                          "attempts": len(result.attempts)})

@@ -9,6 +9,7 @@ from servicekit.envelope import utcnow
 from servicekit.errors import InvalidInput, NotFound
 from servicekit.eventstore import Committed
 from servicekit.ids import new_id
+from servicekit.phones import InvalidPhone, to_e164
 
 from ..bootstrap import Deps
 from ..domain import victim_rules
@@ -34,6 +35,7 @@ async def register_victim(deps: Deps, caller: Caller, profile: Profile, identity
                           request_key: RequestKey | None) -> Committed[Victim]:
     """Register a victim: key first, then the sealed identity, then the commit (a retry reuses all three)."""
     assert caller.organisation is not None
+    identity = with_e164_phone(identity, deps.settings.default_country_code)
     victim_id = request_key.aggregate_id("victim") if request_key else new_id()
     command_key = request_key.command_key("victim") if request_key else None
     loaded = await deps.store.load(VICTIM, victim_id)
@@ -52,6 +54,16 @@ async def register_victim(deps: Deps, caller: Caller, profile: Profile, identity
     committed = await create_once(deps, VICTIM, victim_id, decide, caller=caller, command_key=command_key)
     await audit(deps, caller, "victim.registered", "victim", victim_id, allowed=True, owner=caller.organisation)
     return committed
+
+
+def with_e164_phone(identity: VictimIdentity, default_country_code: str) -> VictimIdentity:
+    """The identity with its phone in E.164, the only form SMS providers route; 422 when it cannot be one."""
+    if identity.phone is None:
+        return identity
+    try:
+        return identity.model_copy(update={"phone": to_e164(identity.phone, default_country_code)})
+    except InvalidPhone:
+        raise InvalidInput("phone_not_routable", field="identity.phone") from None
 
 
 async def read_victim(deps: Deps, caller: Caller, victim_id: str) -> VictimFile:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from ..domain.delivery import Channel, DeliveryStatus
+from ..domain.delivery import Channel, DeliveryStatus, ResendReason
 from ..domain.messages import MessageKind
 
 
@@ -30,6 +30,8 @@ class DeliveryPublic(BaseModel):
     due_at: datetime
     dispatched_at: datetime | None = None
     updated_at: datetime | None = None
+    flags: list[str] = Field(default_factory=list, description="Why staff must look at it, if they must")
+    resent_as: str | None = Field(default=None, description="The delivery that sent it again, if staff chose to")
 
 
 class DeliveryStep(BaseModel):
@@ -104,3 +106,26 @@ class ProvidersHealth(BaseModel):
     sms_configured: bool
     email_configured: bool
     providers: list[ProviderHealth]
+
+
+class AttentionList(BaseModel):
+    """Deliveries that need a person, oldest first."""
+
+    deliveries: list[DeliveryPublic]
+
+
+class SendAgain(BaseModel):
+    """Staff's decision to send an unknown delivery's message once more."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: ResendReason = Field(description="Why: no report from the provider, the victim says it did not arrive, "
+                                             "or another reason recorded elsewhere (never free text)")
+
+
+class SendAgainAccepted(BaseModel):
+    """The delivery that sends the message again (the same one for every request about an original)."""
+
+    delivery_id: str
+    resend_delivery_id: str
+    first_request: bool = Field(description="False when an earlier request already asked for it")

@@ -7,7 +7,7 @@ provider text, because that text can echo the phone number or the message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from notify.domain.retry import SendStatus
@@ -44,6 +44,9 @@ class DeliveryReport:
     status: DeliveryStatus | None
     raw_status: str
     error_code: str | None = None
+    # The recipient's number as the provider reports it (PII: only ever hashed with the index key, never kept
+    # or logged), so a report for a send whose message id we never learned can still be matched.
+    to_number: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

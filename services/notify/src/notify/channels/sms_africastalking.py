@@ -178,6 +178,7 @@ def parse_delivery_report(form: Mapping[str, str], provider: str = "africastalki
         status=STATUS_MAP.get(raw.lower()),
         raw_status=raw,
         error_code=form.get("failureReason") or None,
+        to_number=form.get("phoneNumber") or None,
     )
 
 

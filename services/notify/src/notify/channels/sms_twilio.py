@@ -156,6 +156,7 @@ def parse_delivery_report(form: Mapping[str, str], provider: str = "twilio") -> 
         status=STATUS_MAP.get(raw),
         raw_status=raw,
         error_code=form.get("ErrorCode") or None,
+        to_number=form.get("To") or None,
     )
 
 

@@ -9,28 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 
-_SEPARATORS = re.compile(r"[\s().\-/]")
+from servicekit.phones import InvalidPhone, to_e164
 
-
-class InvalidPhone(ValueError):
-    """Not a phone number (the message never contains the value)."""
+__all__ = ["InvalidPhone", "normalise_phone", "phone_index_key", "to_e164"]
 
 
 def normalise_phone(raw: str, default_country_code: str = "223") -> str:
     """Digits with country code: "+223 70 00 00 01", "0022370000001" and "70000001" are one number."""
-    text = _SEPARATORS.sub("", raw.strip())
-    if text.startswith("+"):
-        digits = text[1:]
-    elif text.startswith("00"):
-        digits = text[2:]
-    else:
-        digits = text.lstrip("0") if len(text) > 8 else text
-        digits = default_country_code + digits if len(digits) <= 8 else digits
-    if not digits.isdigit() or not 8 <= len(digits) <= 15:
-        raise InvalidPhone("not a phone number")
-    return digits
+    return to_e164(raw, default_country_code)[1:]
 
 
 def phone_index_key(secret: bytes, raw: str, default_country_code: str = "223") -> str:

@@ -7,7 +7,8 @@ status only, never the message, the phone number or the address.
 
     pending --dispatched--> dispatching --sent--> sent --delivered--> delivered
        |                        |   \\--failed--> failed      \\--failed--> failed
-       |                        \\--interrupted--> unknown (no automatic resend, see README)
+       |                        \\--interrupted--> unknown (no automatic resend; reconciled with provider
+       |                                              reports, else flagged for staff, who may send it again)
        \\--cancelled--> cancelled (erased, no consent, opted out, hearing moved, no longer useful...)
 """
 
@@ -122,6 +123,28 @@ class DeliveryInterrupted(_Outcome):
     status: Literal["unknown"] = Field(default="unknown", description="Delivery status after this event")
 
 
+FlagReason = Literal["outcome_unknown", "notice_unconfirmed"]
+ResendReason = Literal["no_report_from_provider", "victim_says_not_received", "other"]
+
+
+class DeliveryFlagged(_Outcome):
+    """Staff must look at this delivery: its outcome stayed unknown, or a hearing notice is not confirmed."""
+
+    event_type: ClassVar[str] = "notify.delivery.flagged.v1"
+    reason: FlagReason = Field(description="outcome_unknown: no provider report settled an interrupted send; "
+                                           "notice_unconfirmed: a future hearing's notice is not confirmed "
+                                           "before its first reminder is due")
+    hearing_id: str | None = Field(default=None, description="Hearing concerned (casework id), if any")
+
+
+class DeliveryResent(_Outcome):
+    """Staff chose to send this message again (once): the new delivery carries the same message."""
+
+    event_type: ClassVar[str] = "notify.delivery.resent.v1"
+    resend_delivery_id: str = Field(description="The new delivery that sends the message again")
+    reason: ResendReason = Field(description="Why staff decided to send it again (a code, never free text)")
+
+
 class Delivery(AggregateState):
     """Current state of a delivery (the projection document)."""
 
@@ -148,6 +171,8 @@ class Delivery(AggregateState):
     sent_at: datetime | None = None
     failure_stage: str | None = None
     updated_at: datetime | None = None
+    flags: list[str] = Field(default_factory=list)
+    resent_as: str | None = None
 
 
 def evolve(state: Delivery | None, event: DomainEvent) -> Delivery:
@@ -180,12 +205,16 @@ def evolve(state: Delivery | None, event: DomainEvent) -> Delivery:
             return state.model_copy(update={"status": "cancelled", "reason": event.reason, "updated_at": event.at})
         case DeliveryInterrupted():
             return state.model_copy(update={"status": "unknown", "reason": "interrupted", "updated_at": event.at})
+        case DeliveryFlagged():
+            return state.model_copy(update={"flags": [*state.flags, event.reason]})
+        case DeliveryResent():
+            return state.model_copy(update={"resent_as": event.resend_delivery_id, "updated_at": event.at})
     raise ValueError(f"delivery cannot apply {type(event).__name__}")
 
 
 DELIVERY = AggregateType(
     name="delivery", topic="notify.deliveries", collection="deliveries", state_type=Delivery,
     events=(DeliveryScheduled, DeliveryDeferred, DeliveryDispatched, DeliverySent, DeliveryDelivered,
-            DeliveryFailed, DeliveryCancelled, DeliveryInterrupted),
+            DeliveryFailed, DeliveryCancelled, DeliveryInterrupted, DeliveryFlagged, DeliveryResent),
     evolve=evolve,
 )

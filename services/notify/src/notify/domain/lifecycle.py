@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from servicekit.domain import DomainEvent
+from servicekit.errors import Conflict
 
 from .delivery import (
     CancelReason,
@@ -19,9 +20,13 @@ from .delivery import (
     DeliveryDelivered,
     DeliveryDispatched,
     DeliveryFailed,
+    DeliveryFlagged,
     DeliveryInterrupted,
+    DeliveryResent,
     DeliveryScheduled,
     DeliverySent,
+    FlagReason,
+    ResendReason,
 )
 
 ReportStatus = Literal["queued", "sent", "delivered", "failed"]
@@ -104,3 +109,20 @@ def interrupt(state: Delivery | None, *, now: datetime, stale_after: timedelta) 
     if now - state.dispatched_at < stale_after:
         return []
     return [DeliveryInterrupted(**_outcome(state, now))]
+
+
+def flag(state: Delivery | None, *, now: datetime, reason: FlagReason) -> list[DomainEvent]:
+    """Raise a flag for staff once per reason; a delivery that reached the victim's phone needs none."""
+    if state is None or reason in state.flags or state.status in ("sent", "delivered"):
+        return []
+    return [DeliveryFlagged(**_outcome(state, now), reason=reason, hearing_id=state.hearing_id)]
+
+
+def resend(state: Delivery | None, *, now: datetime, resend_delivery_id: str,
+           reason: ResendReason) -> list[DomainEvent]:
+    """Staff's deliberate "send again" of an unknown delivery: once, whoever asks and however often."""
+    if state is not None and state.resent_as is not None:
+        return []  # already sent again: the same new delivery answers every later request
+    if state is None or state.status != "unknown":
+        raise Conflict("send_again_needs_unknown_outcome", field="delivery_id")
+    return [DeliveryResent(**_outcome(state, now), resend_delivery_id=resend_delivery_id, reason=reason)]

@@ -97,6 +97,22 @@ def plan_replacement(delivery: Delivery, audience: Audience, now: datetime) -> P
     return Planned(derived_id("notify.delivery.replacement", delivery.id, audience.channel), event)
 
 
+def plan_resend(delivery: Delivery, now: datetime) -> Planned:
+    """The same message again, as staff asked for an unknown delivery (one id per original: never twice)."""
+    event = DeliveryScheduled(
+        victim_id=delivery.victim_id, kind=delivery.kind, channel=delivery.channel,
+        template_version=delivery.template_version, cause_event_id=delivery.cause_event_id,
+        case_id=delivery.case_id, hearing_id=delivery.hearing_id, reminder_offset_hours=delivery.reminder_offset_hours,
+        scheduled_at=now, due_at=now, expires_at=delivery.expires_at, urgent=delivery.urgent, replaces=delivery.id,
+    )
+    return Planned(resend_id(delivery.id), event)
+
+
+def resend_id(original_id: str) -> str:
+    """The one delivery that may send an original again."""
+    return derived_id("notify.delivery.resend", original_id)
+
+
 def stage_is_notified(to_stage: str, notified_stages: Sequence[str]) -> bool:
     """Whether victims hear about a case reaching this stage (the message never names it)."""
     return to_stage.strip().lower() in {stage.strip().lower() for stage in notified_stages}

@@ -1,4 +1,4 @@
-"""Notify worker process: outbox relay, consumers, and the dispatcher that sends due messages.
+"""Notify worker process: outbox relay, consumers, the dispatcher that sends due messages, the reconciler.
 
 `python -m notify.entrypoints.worker`
 """
@@ -13,12 +13,14 @@ from ..bootstrap import Deps, build_deps
 from ..config import Settings
 from ..dispatcher import Dispatcher
 from ..domain import AGGREGATES
+from ..reconciler import Reconciler
 from ..subscriptions import GROUPS
 
 
 async def serve(deps: Deps) -> None:
     """Run the worker until SIGTERM/SIGINT."""
-    await run_worker(deps.core, deps, aggregates=AGGREGATES, groups=GROUPS, extra_tasks=[Dispatcher(deps).run])
+    await run_worker(deps.core, deps, aggregates=AGGREGATES, groups=GROUPS,
+                     extra_tasks=[Dispatcher(deps).run, Reconciler(deps).run])
 
 
 def main() -> None:

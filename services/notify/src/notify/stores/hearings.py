@@ -9,13 +9,14 @@ the last events applied, so a replay is recognised even when two events share a 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from ..domain.recipient import Hearing
 
 REMEMBERED_REVISIONS = 50
+Applied = Literal["applied", "current", "outdated"]
 
 
 class HearingStore:
@@ -29,18 +30,32 @@ class HearingStore:
         doc = await self.hearings.find_one({"_id": hearing_id})
         return None if doc is None else _to_hearing(doc)
 
-    async def apply(self, hearing: Hearing, victim_ids: list[str]) -> bool:
-        """Store a newer state of the hearing; False when the event is a replay or older than the copy."""
+    async def apply(self, hearing: Hearing, victim_ids: list[str]) -> Applied:
+        """Store a newer state of the hearing.
+
+        "applied": it is news; "current": it is the event the copy already reflects (a redelivery,
+        maybe after a crash between recording it and planning its messages: plan again, the ids are
+        derived so nothing is doubled); "outdated": an older or superseded event, to be ignored.
+        """
         doc = await self.hearings.find_one({"_id": hearing.hearing_id})
         seen = list(doc.get("seen_revisions", [])) if doc else []
+        if doc is not None and doc.get("revision") == hearing.revision:
+            return "current"
         if doc is not None and (hearing.revision in seen or hearing.revised_at < _aware(doc["revised_at"])):
-            return False
+            return "outdated"
         new = {"_id": hearing.hearing_id, "case_id": hearing.case_id, "starts_at": hearing.starts_at,
                "court": hearing.court, "court_code": hearing.court_code, "city": hearing.city, "status": hearing.status,
                "revision": hearing.revision, "revised_at": hearing.revised_at, "victim_ids": victim_ids,
                "seen_revisions": [*seen, hearing.revision][-REMEMBERED_REVISIONS:]}
         await self.hearings.replace_one({"_id": hearing.hearing_id}, new, upsert=True)
-        return True
+        return "applied"
+
+    async def upcoming(self, now: datetime, until: datetime) -> list[tuple[Hearing, list[str], bool]]:
+        """Scheduled hearings starting between `now` and `until`, their victims, and whether they were moved."""
+        cursor = self.hearings.find({"status": "scheduled", "starts_at": {"$gt": now, "$lte": until}})
+        return [(_to_hearing(doc), list(doc.get("victim_ids", [])), len(doc.get("seen_revisions", [])) > 1)
+                async for doc in cursor]
+
 
 def _to_hearing(doc: dict[str, Any]) -> Hearing:
     return Hearing(hearing_id=doc["_id"], case_id=doc.get("case_id"), starts_at=_aware(doc["starts_at"]),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -10,11 +10,13 @@ from pymongo.errors import DuplicateKeyError
 
 
 class ProviderRecords:
-    """`provider_messages` (`_id` = "<provider>:<message id>") and `provider_health` (`_id` = provider)."""
+    """`provider_messages` (`_id` = "<provider>:<message id>"), `provider_health` (`_id` = provider) and
+    `provider_reports_unmatched`: reports for message ids we never linked (the send was interrupted)."""
 
     def __init__(self, db: AsyncDatabase[Any]) -> None:
         self.messages = db["provider_messages"]
         self.health = db["provider_health"]
+        self.unmatched = db["provider_reports_unmatched"]
 
     async def link(self, provider: str, message_id: str, delivery_id: str) -> None:
         """Remember which delivery a provider message is, for its delivery reports."""
@@ -41,3 +43,28 @@ class ProviderRecords:
         """Recorded counters and last outcomes of one provider (empty when never used)."""
         doc = await self.health.find_one({"_id": provider}) or {}
         return {k: v for k, v in doc.items() if k != "_id"}
+
+    async def keep_unmatched(self, provider: str, message_id: str, *, phone_key: str, status: str,
+                             error_code: str | None, at: datetime) -> None:
+        """Keep a report we could not place, keyed by the number's keyed hash, for the reconciler."""
+        doc = {"_id": f"{provider}:{message_id}", "provider": provider, "message_id": message_id,
+               "phone_key": phone_key, "status": status, "error_code": error_code, "received_at": at}
+        await self.unmatched.replace_one({"_id": doc["_id"]}, doc, upsert=True)
+
+    async def unmatched_for(self, phone_keys: list[str], since: datetime) -> list[dict[str, Any]]:
+        """Unplaced reports for these numbers received since a moment."""
+        if not phone_keys:
+            return []
+        cursor = self.unmatched.find({"phone_key": {"$in": phone_keys}, "received_at": {"$gte": since}})
+        return [doc async for doc in cursor]
+
+    async def placed(self, report_id: str) -> None:
+        """A kept report was matched to its delivery."""
+        await self.unmatched.delete_one({"_id": report_id})
+
+    async def forget_unmatched_before(self, moment: datetime) -> None:
+        """Reports nobody claimed are kept for a few days only."""
+        await self.unmatched.delete_many({"received_at": {"$lt": moment}})
+
+
+UNMATCHED_KEPT = timedelta(days=3)

@@ -14,7 +14,7 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from ..domain.delivery import DeliveryScheduled
+from ..domain.delivery import Delivery, DeliveryScheduled
 
 
 class DeliveryQueue:
@@ -40,6 +40,15 @@ class DeliveryQueue:
     async def postpone(self, delivery_id: str, until: datetime) -> None:
         """Look at a delivery again at `until`."""
         await self.entries.update_one({"_id": delivery_id}, {"$set": {"due_at": until}})
+
+    async def restore(self, delivery: Delivery) -> None:
+        """Put a committed, unfinished delivery back in the queue (a no-op for one that is there)."""
+        doc = {"_id": delivery.id, "due_at": delivery.due_at, "victim_id": delivery.victim_id,
+               "hearing_id": delivery.hearing_id, "enqueued_at": delivery.scheduled_at}
+        try:
+            await self.entries.insert_one(doc)
+        except DuplicateKeyError:
+            pass
 
     async def remove(self, delivery_id: str) -> None:
         """The delivery is finished (or never existed)."""

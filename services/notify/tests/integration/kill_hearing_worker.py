@@ -1,0 +1,43 @@
+"""A notify worker that is killed (SIGKILL) right after it recorded a hearing as seen, before planning.
+
+Run by test_crash_safety.py: python kill_hearing_worker.py <bootstrap> <mongo url> <db> <namespace> <jwks file>
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from dataclasses import replace
+from typing import Any
+
+from notify.bootstrap import build_deps
+from notify.config import Settings
+from notify.domain import AGGREGATES
+from notify.stores.hearings import Applied, HearingStore
+from notify.subscriptions import GROUPS
+from servicekit.runtime import Worker
+
+
+class DiesAfterRecordingTheHearing(HearingStore):
+    """The real hearing store; the process dies the moment a new hearing revision is written."""
+
+    async def apply(self, hearing: Any, victim_ids: list[str]) -> Applied:
+        outcome = await super().apply(hearing, victim_ids)
+        if outcome == "applied":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return outcome
+
+
+async def main(bootstrap: str, mongo_url: str, db: str, namespace: str, jwks: str) -> None:
+    settings = Settings(_env_file=None, kafka_bootstrap=bootstrap, mongo_url=mongo_url,  # type: ignore[call-arg]
+                        mongo_db=db, topic_namespace=namespace, topic_partitions=2, relay_abort_grace_seconds=10,
+                        auth_jwks_file=jwks)
+    deps = build_deps(settings)
+    deps = replace(deps, hearings=DiesAfterRecordingTheHearing(deps.core.db))
+    await Worker(settings=settings, db=deps.core.db, aggregates=AGGREGATES, groups=GROUPS, deps=deps).run()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(*sys.argv[1:6]))
