@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from ..audit import AuditEntry, AuditLog
 from ..auth import Principal, require
-from ..errors import DomainError, InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound, Unavailable
 from .models import (
     ReplayAccepted,
     ReplayRequest,
@@ -46,16 +46,10 @@ class EventTypeInfo(BaseModel):
     subscribable: bool = Field(description="False for confidential events: they never leave by webhook")
 
 
-class WebhooksUnavailable(DomainError):
-    """No key to encrypt secrets with: the operator has not configured webhooks on this service."""
-
-    status, title = 503, "Service unavailable"
-
-
 def _service(request: Request) -> WebhookService:
     service = getattr(request.app.state, "webhooks", None)
-    if service is None:
-        raise WebhooksUnavailable("webhooks_not_configured")
+    if service is None:  # no key to encrypt secrets with: the operator has not configured webhooks
+        raise Unavailable("webhooks_not_configured")
     return service
 
 

@@ -20,7 +20,8 @@ from typing import Any
 import httpx
 from pymongo.asynchronous.database import AsyncDatabase
 
-from ..errors import DomainError
+from ..crypto import DecryptionError
+from ..errors import DomainError, is_transient
 from ..relay import RelayLease
 from .backoff import retry_delay
 from .dispatch import CLOUDEVENTS_JSON
@@ -30,6 +31,7 @@ from .urlguard import guard_url
 
 log = logging.getLogger("servicekit.webhooks")
 DISABLED_REASON = "retry_window_exhausted"
+MAX_PAUSE_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -68,13 +70,22 @@ class WebhookSender:
                                         timeout=httpx.Timeout(policy.timeout_seconds))
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Deliver until `stop` is set."""
+        """Deliver until `stop` is set; a store that is away pauses the sender, it never ends the worker."""
+        pause = self.policy.poll_interval_seconds
         try:
             while not stop.is_set():
-                if self.lease is None or await self.lease.holds():
-                    await self.deliver_due()
                 try:
-                    await asyncio.wait_for(stop.wait(), self.policy.poll_interval_seconds)
+                    if self.lease is None or await self.lease.holds():
+                        await self.deliver_due()
+                    pause = self.policy.poll_interval_seconds
+                except Exception as exc:  # like the relay: log, back off, try again
+                    if is_transient(exc):
+                        log.warning("webhook sender waiting for the store: %s", type(exc).__name__)
+                    else:
+                        log.exception("webhook sender pass failed")
+                    pause = min(pause * 2, MAX_PAUSE_SECONDS)
+                try:
+                    await asyncio.wait_for(stop.wait(), pause)
                 except TimeoutError:
                     pass
         finally:
@@ -127,7 +138,11 @@ class WebhookSender:
             await guard_url(subscription["url"], allow_private=self.policy.allow_private_addresses)
         except DomainError as refusal:
             return refusal.code
-        headers = signed_headers(self.store.secret_of(subscription), webhook_id, int(time.time()), body)
+        try:
+            secret = self.store.secret_of(subscription)
+        except DecryptionError:  # the key that encrypted it is gone: say so on the subscription
+            return "secret_undecryptable"
+        headers = signed_headers(secret, webhook_id, int(time.time()), body)
         headers.update({"content-type": CLOUDEVENTS_JSON, "user-agent": self.user_agent})
         try:
             async with self.client.stream("POST", subscription["url"], content=body, headers=headers) as response:
