@@ -70,7 +70,8 @@ def make_run(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     namespace = unique_name("mr").replace("_", "") + "."
     logs = tmp_path_factory.mktemp("make-run")
     env |= {f"{s.upper()}_HTTP_PORT": str(p) for s, p in ports.items()} | {
-        "REDRESS_SMS_SINK_PORT": str(free_port()), "WEB_PORT": str(web_port), "REDRESS_RUN_NAMESPACE": namespace,
+        "REDRESS_SMS_SINK_PORT": str(free_port()), "REDRESS_WEBHOOK_RECEIVER_PORT": str(free_port()),
+        "WEB_PORT": str(web_port), "REDRESS_RUN_NAMESPACE": namespace,
         "REDRESS_RUN_DEMO": "0",
         "REDRESS_RUN_LOGS": str(logs)}
     env.pop("REDRESS_RUN_SIGINT_RESET", None)
@@ -113,7 +114,7 @@ def test_make_run_serves_the_web_app_configured_for_its_services(make_run: MakeR
 
 def test_make_run_started_in_the_background_stops_everything_on_sigint(make_run: MakeRun) -> None:
     pids = make_run.pids()
-    assert len(pids) == 12  # ten service processes, the SMS sink and the web app's server
+    assert len(pids) == 13  # ten service processes, the SMS sink, the webhook receiver and the web app's server
     os.killpg(make_run.proc.pid, signal.SIGINT)  # what Ctrl-C does to the foreground group
     assert make_run.proc.wait(60) != 0
     assert [name for name, pid in pids.items() if alive(pid)] == []

@@ -129,11 +129,14 @@ async def test_a_subscriber_reads_a_topic_that_a_non_subscriber_cannot(secure_ka
     assert await _read_all(secure_kafka, "education", "intake.victims", seconds=4.0) == 0
 
 
-async def test_a_producer_cannot_read_back_its_own_topic_when_it_does_not_subscribe(secure_kafka):
-    """intake consumes nothing, so even its own victims topic is write-only for it."""
+async def test_a_producer_reads_back_its_own_topic_for_its_webhooks_but_not_another_services(secure_kafka):
+    """intake's webhooks group reads its own topics; a casework topic it does not subscribe to stays closed."""
     await _produce(secure_kafka, "intake", "intake.victims")
-    with pytest.raises(TopicAuthorizationFailedError):
-        await _read_all(secure_kafka, "intake", "intake.victims")
+    assert await _read_all(secure_kafka, "intake", "intake.victims") > 0
+    assert "casework.hearings" not in acl_spec.service_topics("intake").consumed
+    await _produce(secure_kafka, "casework", "casework.hearings")
+    assert await _read_all(secure_kafka, "casework", "casework.hearings") > 0  # control: the record is there
+    assert await _read_all(secure_kafka, "intake", "casework.hearings", seconds=4.0) == 0
 
 
 async def test_a_principal_cannot_join_another_services_consumer_group(secure_kafka):

@@ -2,8 +2,9 @@
 
 A monitor documents incidents and registers a victim who consents to legal support and to SMS;
 the victim is referred; a case manager accepts and a lawyer schedules a hearing; notify sends the
-victim two SMS (through the local SMS sink); the lawyer reads the victim's name through intake's
-key path; advocacy and education show what the coalition learns, with small cells suppressed.
+victim two SMS (through the local SMS sink); a partner's court-monitoring endpoint (the reference
+webhook receiver) gets the hearing by signed webhook, without names; the lawyer reads the victim's name
+through intake's key path; advocacy and education show what the coalition learns, small cells suppressed.
 """
 
 from __future__ import annotations
@@ -56,6 +57,27 @@ def eventually(check: Callable[[], Any], what: str, timeout: float = 60.0) -> An
             return result
         time.sleep(0.5)
     raise RuntimeError(f"timed out waiting for {what}")
+
+
+def received_by_partner(url: str) -> list[dict[str, Any]]:
+    """What the reference receiver accepted so far (its journal outlives a run)."""
+    return httpx.get(url.rsplit("/", 1)[0] + "/received", timeout=5).json()  # type: ignore[no-any-return]
+
+
+def subscribe_partner(demo: Demo, url: str, secret: str) -> int:
+    admin = demo.client("casework", "admin", org="org-legal")
+    ok(admin.post("/webhooks/subscriptions", json={
+        "url": url, "event_types": ["casework.hearing.scheduled.v1", "casework.hearing.rescheduled.v1"],
+        "classifications": ["public", "internal"], "secret": secret}))
+    say("an administrator of casework subscribed a court-monitoring partner's endpoint to hearings (webhook)")
+    return len(received_by_partner(url))
+
+
+def partner_received(url: str, before: int) -> None:
+    record = eventually(lambda: received_by_partner(url)[before:], "the webhook")[0]
+    event = record["event"]
+    say(f"the partner's endpoint verified the signature of {event['type']} (webhook-id {record['webhook_id'][:8]}…) "
+        f"and got the hearing's court and date, no name: {sorted(event['data'])}")
 
 
 def document(demo: Demo) -> None:
@@ -132,12 +154,16 @@ def indicators(demo: Demo) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keys", type=Path, required=True, help="dev signing key (PEM)")
+    parser.add_argument("--webhook-secret-file", type=Path, required=True, help="the partner endpoint's secret")
+    parser.add_argument("--webhook-url", required=True, help="the reference receiver's URL")
     args = parser.parse_args()
     demo = Demo(args.keys)
     print("Demo: from testimony to the courtroom", flush=True)
+    before = subscribe_partner(demo, args.webhook_url, args.webhook_secret_file.read_text().strip())
     document(demo)
     victim_id, referral_id = register_and_refer(demo)
     open_case(demo, victim_id, referral_id)
+    partner_received(args.webhook_url, before)
     notifications(demo, victim_id)
     indicators(demo)
 

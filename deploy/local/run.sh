@@ -4,9 +4,9 @@
 # restarts any process that exits, run a short demo of the flow, print the URLs, and stop everything
 # on Ctrl-C or SIGTERM (also when started in the background).
 # Ports come from the environment: INTAKE_HTTP_PORT ... NOTIFY_HTTP_PORT (8001-8005; each worker's
-# /metrics on that port + 1000),
-# REDRESS_SMS_SINK_PORT (8009) and WEB_PORT (8090; list its origin in REDRESS_WEB_ORIGINS when it
-# changes); REDRESS_RUN_NAMESPACE (e.g. "t1.") gives topics and databases a prefix,
+# /metrics on that port + 1000), REDRESS_SMS_SINK_PORT (8009), REDRESS_WEBHOOK_RECEIVER_PORT (8010) and
+# WEB_PORT (8090; list its origin in REDRESS_WEB_ORIGINS when it changes); REDRESS_RUN_NAMESPACE (e.g. "t1.")
+# gives topics and databases a prefix,
 # REDRESS_RUN_DEMO=0 skips the demo, REDRESS_RUN_LOGS moves the logs.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,6 +24,7 @@ declare -A PORTS=([intake]="${INTAKE_HTTP_PORT:-8001}" [casework]="${CASEWORK_HT
   [advocacy]="${ADVOCACY_HTTP_PORT:-8003}" [education]="${EDUCATION_HTTP_PORT:-8004}"
   [notify]="${NOTIFY_HTTP_PORT:-8005}")
 SMS_PORT="${REDRESS_SMS_SINK_PORT:-8009}"
+WEBHOOK_PORT="${REDRESS_WEBHOOK_RECEIVER_PORT:-8010}"
 WEB_PORT="${WEB_PORT:-8090}"
 NAMESPACE="${REDRESS_RUN_NAMESPACE:-}"
 RUN_DIR="$CACHE_DIR/run"
@@ -46,7 +47,7 @@ fi
 "$HERE/stack.sh" up
 eval "$("$HERE/env.sh")"
 
-for port in "${PORTS[@]}" "$SMS_PORT" "$WEB_PORT"; do
+for port in "${PORTS[@]}" "$SMS_PORT" "$WEBHOOK_PORT" "$WEB_PORT"; do
   if port_open "$port"; then die "port $port is already in use"; fi
 done
 
@@ -60,6 +61,10 @@ for secret in intake.kek casework-notes.key; do
       > "$RUN_DIR/$secret")
   fi
 done
+if [ ! -f "$RUN_DIR/webhook.secret" ]; then
+  (umask 077; venv_python -c "from servicekit.webhooks import generate_secret; print(generate_secret())" \
+    > "$RUN_DIR/webhook.secret")
+fi
 
 PY="$REDRESS_ROOT/.venv/bin/python"
 STATE="$RUN_DIR/${NAMESPACE:+${NAMESPACE%.}-}"  # per namespace: a test's run beside a developer's
@@ -71,6 +76,9 @@ add_process() {  # name command... : one line of the supervisor's spec
 }
 # A local SMS gateway speaking Africa's Talking's API, so the demo's SMS never leave the machine.
 add_process sms-sink "$PY" "$HERE/sms_sink.py" --port "$SMS_PORT"
+# The reference webhook receiver (a partner's endpoint): verifies signatures, records what it accepted.
+add_process webhook-receiver "$PY" "$HERE/webhook_receiver.py" --secret-file "$RUN_DIR/webhook.secret" \
+  --port "$WEBHOOK_PORT" --record "${STATE}webhooks-received.jsonl"
 NOTIFY_ENV=(NOTIFY_SMS_PRIMARY_KIND=africastalking "NOTIFY_SMS_PRIMARY_BASE_URL=http://127.0.0.1:$SMS_PORT"
   NOTIFY_SMS_PRIMARY_ACCOUNT=sandbox NOTIFY_SMS_PRIMARY_SECRET=dev-sink NOTIFY_SMS_PRIMARY_SENDER=REDRESS
   "NOTIFY_CALLBACK_PHONE=+223 20 22 33 44" NOTIFY_DISPATCHER_POLL_SECONDS=0.5)
@@ -99,6 +107,7 @@ for svc in "${SERVICES[@]}"; do
       "${PREFIX}_DEV_SIGNING_KEY_FILE=$RUN_DIR/devkeys/dev-signing-key.pem" \
       "${PREFIX}_INTAKE_URL=http://127.0.0.1:${PORTS[intake]}" \
       "INTAKE_KEK_SOURCE=file:$RUN_DIR/intake.kek" "CASEWORK_NOTES_KEY_SOURCE=file:$RUN_DIR/casework-notes.key" \
+      "${PREFIX}_WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true" \
       "${NOTIFY_ENV[@]}" "${IDP_ENV[@]}" "$PY" -m "$svc.entrypoints.$kind"
   done
   READY+=(--ready "http://127.0.0.1:${PORTS[$svc]}/healthz")
@@ -129,6 +138,7 @@ Sign-in: $REDRESS_OIDC_ISSUER (Keycloak; admin console http://127.0.0.1:$IDP_POR
   oumar advocacy_officer, mariam analyst (org-fidh); seydou educator (org-edu); admin admin (org-amdh)
 Tokens:  uv run redress-token --keys-dir $RUN_DIR/devkeys --role monitor --org org-amdh --sub alice
 SMS:     http://127.0.0.1:$SMS_PORT/messages (local sink; nothing leaves the machine)
+Webhooks: http://127.0.0.1:$WEBHOOK_PORT/received (reference receiver: what casework's signed webhooks delivered)
 Logs:    $RUN_LOGS (a process that exits is restarted; see its log)
 Press Ctrl-C to stop everything.
 MSG
@@ -137,7 +147,8 @@ SUPERVISE=("$PY" "$HERE/supervise.py" --spec "$SPEC" --pids "${STATE}pids.json" 
 if [ "${REDRESS_RUN_DEMO:-1}" != 0 ]; then
   export INTAKE_HTTP_PORT="${PORTS[intake]}" CASEWORK_HTTP_PORT="${PORTS[casework]}" NOTIFY_HTTP_PORT="${PORTS[notify]}"
   export ADVOCACY_HTTP_PORT="${PORTS[advocacy]}" EDUCATION_HTTP_PORT="${PORTS[education]}" REDRESS_SMS_SINK_PORT="$SMS_PORT"
-  SUPERVISE+=(--after "$(printf '%q ' "$PY" "$HERE/demo.py" --keys "$RUN_DIR/devkeys/dev-signing-key.pem")")
+  SUPERVISE+=(--after "$(printf '%q ' "$PY" "$HERE/demo.py" --keys "$RUN_DIR/devkeys/dev-signing-key.pem" \
+    --webhook-secret-file "$RUN_DIR/webhook.secret" --webhook-url "http://127.0.0.1:$WEBHOOK_PORT/hooks")")
 fi
 if [ "$STARTED_STACK" = 1 ]; then SUPERVISE+=(--on-exit "$(printf '%q ' "$HERE/stack.sh" down)"); fi
 log "starting the five services under the supervisor (logs in $RUN_LOGS)..."

@@ -1,8 +1,9 @@
 """The Kafka ACLs of each service principal, derived from the services' own code.
 
 Each service writes only its own topics (every topic, DLQ included, starts with `<service>.`) and
-reads only the topics its consumer groups subscribe to (`subscriptions.py` GROUPS) plus its own
-groups' dead-letter topics; it may join only its own consumer groups (`<service>.<purpose>`).
+reads only the topics its consumer groups subscribe to (`subscriptions.py` GROUPS), its own topics
+(read back by the kit's `<service>.webhooks` group, which turns them into webhook deliveries) and its
+own groups' dead-letter topics; it may join only its own consumer groups (`<service>.<purpose>`).
 Printed as tab-separated lines that SaslAdmin.java applies with the Kafka Admin API:
 
     topic   <name>                     (a topic to pre-create: services must not create others' topics)
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 SERVICES = ("intake", "casework", "advocacy", "education", "notify")
+WEBHOOKS_PURPOSE = "webhooks"  # servicekit.webhooks.wiring.PURPOSE
 
 
 @dataclass(frozen=True)
@@ -38,11 +40,13 @@ class ServiceTopics:
 def service_topics(service: str) -> ServiceTopics:
     aggregates = importlib.import_module(f"{service}.domain").AGGREGATES
     groups = importlib.import_module(f"{service}.subscriptions").GROUPS
+    owned = frozenset(aggregate.topic for aggregate in aggregates)
     return ServiceTopics(
         service=service,
-        owned=frozenset(aggregate.topic for aggregate in aggregates),
-        consumed=frozenset(topic for group in groups for topic in group.topics),
-        groups=frozenset(f"{service}.{group.purpose}" for group in groups),
+        owned=owned,
+        # The kit's webhooks group reads the service's own topics (servicekit.webhooks).
+        consumed=frozenset(topic for group in groups for topic in group.topics) | owned,
+        groups=frozenset(f"{service}.{purpose}" for purpose in [*(g.purpose for g in groups), WEBHOOKS_PURPOSE]),
     )
 
 

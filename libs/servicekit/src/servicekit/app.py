@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 
 from .auth import install_auth_handlers
 from .availability import install_availability_handlers
+from .contract_shapes import with_problem_responses
 from .cors import check_origin, with_cors
 from .docs import install_docs
 from .health import ReadinessCheck, health_router
@@ -46,6 +47,8 @@ def create_app(*, settings: BaseServiceSettings, title: str, description: str, r
     for router in routers:
         app.include_router(router)
     instrument_fastapi(app)
+    generate = app.openapi
+    app.openapi = lambda: with_problem_responses(generate())  # type: ignore[method-assign]
     wrap_outside(app, overload_limits(settings), settings.cors_allowed_origins)
     return app
 

@@ -15,9 +15,20 @@ from typing import Any
 from fastapi import FastAPI
 
 from .audit_api import audit_router
+from .contract_shapes import (
+    SECURITY_SCHEMES,
+    SERVERS,
+    channel_bindings,
+    message_bindings,
+    message_headers,
+    open_schema,
+    operation_bindings,
+    with_problem_responses,
+)
 from .domain import AggregateType
 from .health import health_router
 from .metrics import metrics_router
+from .webhooks import published_types, webhook_router
 
 SERVICES = ("intake", "casework", "advocacy", "education", "notify")
 REPO_ROOT = Path(__file__).resolve().parents[4]
@@ -49,7 +60,8 @@ def openapi(service: str) -> dict[str, Any]:
     app.include_router(audit_router(None, None))  # type: ignore[arg-type]  # routes only, never called
     for router in api.ROUTERS:
         app.include_router(router)
-    return app.openapi()
+    app.include_router(webhook_router(published_types(importlib.import_module(f"{service}.domain").AGGREGATES)))
+    return with_problem_responses(app.openapi())
 
 
 def event_schemas(service: str) -> dict[str, dict[str, Any]]:
@@ -58,7 +70,7 @@ def event_schemas(service: str) -> dict[str, dict[str, Any]]:
     schemas = {}
     for agg in aggregates:
         for event in agg.events:
-            schema = event.model_json_schema()
+            schema = open_schema(event.model_json_schema())
             schema["$id"] = f"urn:redress:event:{event.event_type}"
             schema["title"] = event.event_type
             schema["x-redress"] = {"topic": agg.topic, "aggregate": agg.name, "classification": event.classification}
@@ -78,11 +90,13 @@ def asyncapi(service: str, schemas: dict[str, dict[str, Any]]) -> dict[str, Any]
             "name": event_type,
             "title": event_type,
             "contentType": "application/json",
-            "headers": CE_HEADERS_SCHEMA,
+            "headers": message_headers(CE_HEADERS_SCHEMA, event_type, schema["x-redress"]["classification"]),
             "payload": {"$ref": f"events/{event_type}.json"},
             "description": schema.get("description", ""),
+            "bindings": message_bindings(),
         }
-        channel = channels.setdefault(_key(topic), {"address": topic, "messages": {}})
+        channel = channels.setdefault(_key(topic), {"address": topic, "messages": {},
+                                                    "bindings": channel_bindings(topic)})
         channel["messages"][key] = {"$ref": f"#/components/messages/{key}"}
     for channel_id in channels:
         operations[f"send_{channel_id}"] = {"action": "send", "channel": {"$ref": f"#/channels/{channel_id}"}}
@@ -90,15 +104,21 @@ def asyncapi(service: str, schemas: dict[str, dict[str, Any]]) -> dict[str, Any]
     for group in subscriptions.GROUPS:
         for topic in group.topics:
             channel_id = _key(topic)
-            channels.setdefault(channel_id, {"address": topic, "description": "Owned by another service"})
+            channels.setdefault(channel_id, {"address": topic, "description": "Owned by another service",
+                                             "bindings": channel_bindings(topic)})
             operations[f"receive_{channel_id}_{group.purpose}"] = {
                 "action": "receive",
                 "channel": {"$ref": f"#/channels/{channel_id}"},
                 "description": f"consumer group {service}.{group.purpose}: " + ", ".join(sorted(group.subscriptions)),
+                "bindings": operation_bindings(f"{service}.{group.purpose}"),
             }
+    components["securitySchemes"] = SECURITY_SCHEMES
     return {
         "asyncapi": "3.0.0",
-        "info": {"title": f"Redress {service} events", "version": "0.1.0"},
+        "info": {"title": f"Redress {service} events", "version": "0.1.0",
+                 "description": "CloudEvents 1.0 in Kafka binary mode: the record value is the JSON data, the "
+                                "attributes travel in ce_* headers, the record key is the aggregate id."},
+        "servers": SERVERS,
         "defaultContentType": "application/json",
         "channels": channels,
         "operations": operations,

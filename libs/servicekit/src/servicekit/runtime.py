@@ -20,6 +20,7 @@ from .kafka import ensure_topics, idempotent_producer
 from .relay import OutboxRelay, RelayLease
 from .settings import BaseServiceSettings
 from .signals import CommitSignal
+from .webhooks import webhook_tasks
 
 log = logging.getLogger("servicekit.runtime")
 
@@ -53,7 +54,7 @@ class Worker:
         s = self.settings
         ns = s.topic_namespace
         own_topics = {ns + a.topic for a in self.aggregates}
-        dlqs = {f"{ns}{s.service_name}.{g.purpose}.dlq" for g in self.groups}
+        dlqs = {f"{ns}{s.service_name}.{p}.dlq" for p in [*(g.purpose for g in self.groups), "webhooks"]}
         consumed = {ns + t for g in self.groups for t in g.topics}
         options = s.kafka_options()
         await ensure_topics(s.kafka_bootstrap, own_topics | dlqs | consumed, partitions=s.topic_partitions, **options)
@@ -94,7 +95,8 @@ class Worker:
                     client_options=options,
                 )
                 tasks.append(asyncio.create_task(runner.run(self.stop), name=f"consumer:{group.purpose}"))
-            tasks += [asyncio.create_task(t(self.stop)) for t in self.extra_tasks]
+            own_tasks = [*webhook_tasks(s, self.db, self.aggregates, producer), *self.extra_tasks]
+            tasks += [asyncio.create_task(t(self.stop)) for t in own_tasks]
             await _until_stopped_or_failed(self.stop, tasks)
         finally:
             await relay.producer.stop()

@@ -32,6 +32,7 @@ from .pipeline_metrics import pipeline_refreshers
 from .runtime import ConsumerGroup, Worker
 from .settings import BaseServiceSettings
 from .telemetry import console_exporter, instrument_pymongo, otlp_exporter, setup_tracing
+from .webhooks import published_types, webhook_router, webhook_service
 
 log = logging.getLogger("servicekit.service")
 
@@ -118,11 +119,13 @@ def service_app(
     metric_refreshers: Sequence[Refresher] = (),
     messages: str | None = None,
     indexes: Sequence[Index] = (),
+    aggregates: Sequence[AggregateType[Any]] = (),
 ) -> FastAPI:
     """A service's FastAPI app around already-built deps (reached by routes via `app.state.deps`).
 
     `messages` names the package whose `locales/` hold the service's problem texts (usually itself);
     `indexes` are those its listings need (created at start-up, in the background).
+    `aggregates` are the service's own, whose events it offers to webhook subscriptions.
     """
 
     @asynccontextmanager
@@ -140,7 +143,7 @@ def service_app(
         settings=core.settings,
         title=title,
         description=description,
-        routers=[*routers, audit_router(core.audit, core.db)],
+        routers=[*routers, audit_router(core.audit, core.db), webhook_router(published_types(aggregates))],
         lifespan=lifespan,
         readiness_checks=readiness_checks(core),
         token_verifier=verifier,
@@ -149,6 +152,7 @@ def service_app(
         messages=catalogue(messages),
     )
     app.state.deps = deps
+    app.state.webhooks = webhook_service(core.settings, core.db, core.audit)
     return app
 
 

@@ -86,6 +86,21 @@ class BaseServiceSettings(BaseSettings):
     oauth_client_secret: SecretStr | None = Field(default=None, description="This service's client secret")
     intake_url: str = Field(default="http://127.0.0.1:8001", description="Intake, the custodian of data keys")
 
+    webhook_key_source: SecretStr | None = Field(
+        default=None, description="KEK encrypting webhook signing secrets: 'file:/path' or 'base64:<32 bytes>'; "
+                                  "without it webhooks are off (development derives one from the dev signing key)")
+    webhook_allow_private_addresses: bool = Field(
+        default=False, description="Let webhooks reach private, loopback and link-local addresses (development only)")
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=30, description="Timeout of one webhook attempt")
+    webhook_retry_base_seconds: float = Field(default=5.0, gt=0, description="First webhook retry delay")
+    webhook_retry_max_delay_seconds: float = Field(default=3600.0, gt=0, description="Longest webhook retry delay")
+    webhook_retry_window_seconds: float = Field(
+        default=86400.0, gt=0, description="How long a failing delivery is retried before its subscription is "
+                                           "disabled (24 h or more in production)")
+    webhook_response_max_bytes: int = Field(default=4096, ge=0, le=65536,
+                                            description="Most bytes read of a receiver's answer")
+    webhook_poll_interval_seconds: float = Field(default=0.5, gt=0, le=10, description="Webhook queue poll interval")
+
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="Largest JSON body accepted (413 beyond)")
 
     # Overload and outages (servicekit/overload.py, availability.py): shed with 503 + Retry-After.

@@ -50,6 +50,16 @@ class CitedIndicator(PeriodQuery):
 class ActionCreate(Input):
     """What an advocacy officer records about an action taken."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"target_body": "un_human_rights_council",
+         "action_type": "submission",
+         "taken_on": "2025-03-10",
+         "title": "Written statement on impunity in central Mali",
+         "cited_indicators": [{"indicator": "incidents_by_region",
+                               "period_start": "2015-01-01",
+                               "period_end": "2015-12-31"}]}
+    ]})
+
     target_body: str = Field(max_length=64, description="Code from the target_bodies vocabulary")
     action_type: str = Field(max_length=64, description="Code from the action_types vocabulary")
     taken_on: date

@@ -24,7 +24,7 @@ def build_app(deps: Deps) -> FastAPI:
     """The advocacy app around already-built dependencies."""
     assert deps.verifier is not None, "an API verifies tokens: build its deps with authenticate=True"
     return service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
-                       messages="advocacy", routers=ROUTERS, indexes=INDEXES)
+                       messages="advocacy", routers=ROUTERS, indexes=INDEXES, aggregates=AGGREGATES)
 
 
 def main() -> None:

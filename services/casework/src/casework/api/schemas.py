@@ -32,6 +32,8 @@ class ReferralAccept(Input):
     """Accept a referral: either open a new case (lawyers who take it, the court if already known), or, with
     `case_id`, add the victim to an existing open case of the caller's organisation (e.g. a collective complaint)."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"lawyers": ["lawyer-1"]}]})
+
     lawyers: list[LawyerId] = Field(default_factory=list, max_length=MAX_LAWYERS,
                                     description="Lawyers assigned to the new case (at least one); omitted with case_id")
     court: Code | None = Field(default=None, description="Court code (GET /vocabularies/courts); omitted with case_id")
@@ -54,6 +56,8 @@ class ReferralDecline(Input):
 
 class StageChange(Input):
     """Move one track of a case to its next stage."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"to_stage": "complaint_civil_party"}]})
 
     to_stage: Code = Field(description="Target stage (GET /vocabularies/procedure)")
     track: Code = Field(default=DOMESTIC, description="'domestic' or an international track")
@@ -84,6 +88,12 @@ class NoteCreate(Input):
 
 class HearingCreate(Input):
     """Schedule a hearing; a date-time without offset is read as Africa/Bamako time."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"court": "ml-tgi-bamako-c1",
+         "starts_at": "2026-03-10T09:30:00+00:00",
+         "purpose": "civil_party_hearing"}
+    ]})
 
     court: Code
     chamber: Chamber | None = None

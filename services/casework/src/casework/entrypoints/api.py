@@ -24,7 +24,7 @@ ROUTERS = [referrals.router, cases.router, hearings.router, calendar.router, rep
 def build_app(deps: Deps) -> FastAPI:
     """The casework app around already-built dependencies."""
     return service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
-                       messages="casework", routers=ROUTERS, indexes=INDEXES)
+                       messages="casework", routers=ROUTERS, indexes=INDEXES, aggregates=AGGREGATES)
 
 
 def main() -> None:

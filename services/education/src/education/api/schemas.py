@@ -26,6 +26,15 @@ class Input(BaseModel):
 class SessionCreate(Input):
     """A session that was held. Participants are counted, never named."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"held_on": "2024-05-12",
+         "region": "mopti",
+         "venue": "school",
+         "topics": ["victims_rights"],
+         "audience": [{"sex": "female", "age_band": "15_17", "count": 22},
+                      {"sex": "male", "age_band": "15_17", "count": 19}]}
+    ]})
+
     held_on: date
     region: Code = Field(description="Region code")
     cercle: Code | None = Field(default=None, description="Cercle code (region/cercle)")

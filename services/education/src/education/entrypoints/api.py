@@ -22,7 +22,7 @@ ROUTERS = [routes.router, stats.router, integrity_router(AGGREGATES, roles=INTEG
 def build_app(deps: Deps) -> FastAPI:
     """The education app around already-built dependencies."""
     return service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
-                       messages="education", routers=ROUTERS, indexes=INDEXES)
+                       messages="education", routers=ROUTERS, indexes=INDEXES, aggregates=AGGREGATES)
 
 
 def main() -> None:

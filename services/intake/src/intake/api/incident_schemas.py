@@ -16,6 +16,13 @@ from ..domain.narrative_rules import MAX_ACCOUNTS, NarrativeInput, SourceAccount
 class IncidentCreate(IncidentDraft):
     """What a monitor sends to document an incident, with its narrative and sources' accounts if known."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"occurred_on": "2024-03-02",
+         "region": "mopti",
+         "violation_types": ["killings"],
+         "sources": [{"kind": "victim_testimony", "reliability": "B"}]}
+    ]})
+
     narrative: Text | None = Field(default=None, min_length=1, max_length=20_000,
                                    description="What happened, in the documenter's words: encrypted at rest under "
                                                "the incident's key, never in an event (GET .../narrative to read)")

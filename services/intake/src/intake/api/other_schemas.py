@@ -22,7 +22,13 @@ IncidentId = Annotated[str, StringConstraints(pattern=PSEUDONYMOUS_ID)]
 class VictimCreate(BaseModel):
     """A victim to register: statistics in clear, identity encrypted at rest, consent per purpose."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"sex": "female",
+         "age_band": "25-39",
+         "region": "mopti",
+         "identity": {"name": "Nom fictif"},
+         "consent": {"legal_support": True, "sharing": ["org-legal"]}}
+    ]})
 
     sex: Sex
     age_band: AgeBand
@@ -57,7 +63,9 @@ class ConsentChanged(BaseModel):
 class ReferralCreate(BaseModel):
     """A referral to legal support."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"needs": ["legal_representation"], "urgency": "high", "receiving_organisation": "org-legal"}
+    ]})
 
     needs: list[Need] = Field(min_length=1, max_length=8, description="What the victim needs")
     urgency: Urgency = Field(description="How urgent")

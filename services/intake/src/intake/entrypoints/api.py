@@ -42,7 +42,7 @@ async def _unknown_term(request: Request, exc: Exception) -> JSONResponse:
 def build_app(deps: Deps) -> FastAPI:
     """The intake app around already-built dependencies."""
     app = service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
-                      messages="intake", routers=ROUTERS, indexes=INDEXES,
+                      messages="intake", routers=ROUTERS, indexes=INDEXES, aggregates=AGGREGATES,
                       upload_max_bytes=deps.settings.evidence_max_bytes)
     app.add_exception_handler(UnknownTerm, _unknown_term)
     return app

@@ -26,7 +26,8 @@ ROUTERS = [attention_router, router, webhooks_router, integrity_router(AGGREGATE
 def build_app(deps: Deps) -> FastAPI:
     """The notify app around already-built dependencies."""
     return service_app(core=deps.core, deps=deps, verifier=deps.verifier, title=TITLE, description=DESCRIPTION,
-                       messages="notify", routers=ROUTERS, indexes=INDEXES, metric_refreshers=[metrics.refresher(deps)])
+                       messages="notify", routers=ROUTERS, indexes=INDEXES, aggregates=AGGREGATES,
+                       metric_refreshers=[metrics.refresher(deps)])
 
 
 def main() -> None:
