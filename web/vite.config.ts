@@ -48,5 +48,8 @@ export default defineConfig({
     environment: "node",
     include: ["src/**/*.test.ts"],
     setupFiles: ["src/test-setup.ts"],
+    // The vault derives its key with PBKDF2 at full strength on purpose; on a busy 2-core CI machine
+    // one derivation can take seconds, and the 5 s default failed a correct test.
+    testTimeout: 30_000,
   },
 });
