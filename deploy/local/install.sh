@@ -137,11 +137,25 @@ install_helm_tools() {
   "$REDRESS_ROOT/deploy/helm/tools/install.sh"
 }
 
+# openssl makes the development certificates of the TLS broker and store (tls-certs.sh).
+install_openssl() {
+  command -v openssl >/dev/null && return 0
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    log "installing openssl (apt-get)..."
+    apt-get install -y -q openssl >"$LOG_DIR/install-openssl.log" 2>&1 ||
+      { apt-get update -q >>"$LOG_DIR/install-openssl.log" 2>&1 && apt-get install -y -q openssl >>"$LOG_DIR/install-openssl.log" 2>&1; } ||
+      die "cannot install openssl (see $LOG_DIR/install-openssl.log)"
+  else
+    die "openssl is required for the TLS tests' certificates"
+  fi
+}
+
 mkdir -p "$CACHE_DIR" "$LOG_DIR"
 # `make test` and a test fixture may both call this at once: one at a time.
 exec 8>"$CACHE_DIR/.install.lock"
 flock -w 600 8 || die "timed out waiting for another install.sh"
 install_uv
+install_openssl
 sync_venv
 install_kafka
 install_ferretdb
