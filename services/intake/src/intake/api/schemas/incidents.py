@@ -1,16 +1,16 @@
-"""Incident request and response schemas (XCreate / XUpdate / XPublic)."""
+"""Incident requests and responses (XCreate / XUpdate / XPublic), listing rows and export rows."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..domain.incident import EXTERNAL_REFERENCE, Incident, IncidentFacts, NarrativeErasureReason
-from ..domain.incident_facts import Act, Confidentiality, Coordinates, DatePrecision, Source
-from ..domain.incident_rules import IncidentDraft
-from ..domain.narrative_rules import MAX_ACCOUNTS, NarrativeInput, SourceAccountInput, Text
+from ...domain.incident import EXTERNAL_REFERENCE, Incident, IncidentFacts
+from ...domain.incident_facts import Act, Confidentiality, Coordinates, DatePrecision, Source
+from ...domain.incident_rules import IncidentDraft
+from ...domain.narrative_rules import MAX_ACCOUNTS, NarrativeInput, SourceAccountInput, Text
 
 
 class IncidentCreate(IncidentDraft):
@@ -163,31 +163,3 @@ class ExportRow(BaseModel):
         return cls(latitude=point.lat if point else None, longitude=point.lon if point else None,
                    victim_count=len(incident.victim_ids()), source_count=len(incident.sources),
                    **incident.model_dump(include=set(cls.model_fields) - {"latitude", "longitude"}))
-
-
-class AccountPublic(BaseModel):
-    """One source's account, decrypted for a cleared reader."""
-
-    source: int = Field(description="Position of the source in the incident's sources")
-    given_by_victim: str | None = Field(description="The registered victim who gave it, if any")
-    text: str | None = Field(description="The account; none when erased or unavailable")
-    status: Literal["readable", "erased", "unavailable"] = Field(
-        description="erased: its key was destroyed (the narrative's erasure, or the victim's)")
-
-
-class NarrativePublic(BaseModel):
-    """An incident's narrative and accounts, for a reader cleared for its confidentiality (the read is audited)."""
-
-    incident_id: str
-    narrative: str | None
-    narrative_status: Literal["none", "readable", "erased", "unavailable"]
-    source_accounts: list[AccountPublic]
-    erased_at: datetime | None = Field(description="When the texts were last erased, if ever")
-
-
-class NarrativeErasure(BaseModel):
-    """Why the incident's texts are erased (a category: the reason itself could identify)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    reason: NarrativeErasureReason
