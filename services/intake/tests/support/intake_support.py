@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import os
 from dataclasses import dataclass
@@ -121,14 +120,3 @@ class Intake:
         return await read_topic(self.infra.kafka_bootstrap, self.topic(aggregate_topic), expected=expected,
                                 timeout=20.0)
 
-
-async def wait_for(predicate: Any, timeout: float = 20.0, interval: float = 0.05) -> Any:
-    """Poll an async predicate until it returns something truthy, or fail after the deadline."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await predicate()
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met before the deadline")
-        await asyncio.sleep(interval)
