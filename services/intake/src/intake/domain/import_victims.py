@@ -133,7 +133,7 @@ def _victim(row: int, values: dict[str, str], matches: Matches) -> VictimRow:
     return VictimRow(row, values["reference"], profile, identity, consent)
 
 
-def _roots() -> list[Any]:
+def _roots() -> tuple[Any, ...]:
     from ..vocabularies import vocabulary
 
     return vocabulary("regions").roots()
