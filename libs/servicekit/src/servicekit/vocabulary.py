@@ -169,9 +169,13 @@ def load_vocabulary(package: str, name: str) -> Vocabulary:
                       MappingProxyType({k: v for k, v in raw.items() if k not in FILE_KEYS}))
 
 
-def require_code(vocab: Vocabulary, code: object, *, field: str) -> Term:
-    """The term, or a 422 (`UnknownTerm`) naming the input field, the vocabulary and the allowed codes."""
+def require_code(vocab: Vocabulary, code: object, *, field: str, among: Iterable[Term] | None = None) -> Term:
+    """The term, or a 422 (`UnknownTerm`) naming the input field, the vocabulary and the allowed codes.
+
+    `among` narrows what this field accepts to some of the terms (a region's cercles) and the 422 offers those.
+    """
     term = vocab.get(code)
-    if term is None:
-        raise UnknownTerm(field, code, vocab.allowed_for(code), vocabulary=vocab.name)
+    allowed = None if among is None else tuple(t.code for t in among)
+    if term is None or (allowed is not None and term.code not in allowed):
+        raise UnknownTerm(field, code, vocab.allowed_for(code) if allowed is None else allowed, vocabulary=vocab.name)
     return term

@@ -82,7 +82,7 @@ class ActRow:
 
 def imported_victim_id(organisation: str, reference: str) -> str:
     """The id an imported victim always gets, so importing the file again never doubles anyone."""
-    # The same id a registration with Idempotency-Key "import:<reference>" gets (handlers.common.RequestKey).
+    # The same id a registration with Idempotency-Key "import:<reference>" gets (servicekit.api.RequestKey).
     return derived_id(organisation, "victim", f"import:{reference}")
 
 

@@ -59,23 +59,14 @@ def require_location(region: str, cercle: str | None = None,
     The first bad field is named, with the codes allowed there (the region's cercles, the cercle's communes).
     """
     regions = vocabulary("regions")
-    region_term = _among(regions, regions.roots(), region, "region")
-    if cercle is None:
-        if commune is not None:
-            raise UnknownTerm("cercle", None, [t.code for t in regions.children(region)], vocabulary="regions")
+    region_term = require_code(regions, region, field="region", among=regions.roots())
+    if cercle is None and commune is None:
         return region_term, None, None
-    cercle_term = _among(regions, regions.children(region), cercle, "cercle")
+    cercle_term = require_code(regions, cercle, field="cercle", among=regions.children(region))
     if commune is None:
         return region_term, cercle_term, None
-    return region_term, cercle_term, _among(regions, regions.children(cercle), commune, "commune")
-
-
-def _among(regions: Vocabulary, allowed: tuple[Term, ...], code: str, field: str) -> Term:
-    """The term `code` when it is one of `allowed`, else the 422 naming `field` with those codes."""
-    term = regions.get(code)
-    if term is None or term not in allowed:
-        raise UnknownTerm(field, code, [t.code for t in allowed], vocabulary="regions")
-    return term
+    return region_term, cercle_term, require_code(regions, commune, field="commune",
+                                                      among=regions.children(cercle_term.code))
 
 
 def is_valid_location(region: str, cercle: str | None, commune: str | None) -> bool:
