@@ -40,3 +40,9 @@ def test_the_public_form_nests_children_under_their_parent_and_is_a_fresh_copy()
     assert mopti == {"code": "mopti", "label_fr": "Mopti", "label_en": "Mopti", "parent": None}
     public["terms"].clear()
     assert PLACES.to_public()["terms"]
+
+
+def test_a_field_narrowed_to_some_terms_refuses_a_known_code_outside_them():
+    with pytest.raises(UnknownTerm) as refused:
+        require_code(PLACES, "segou/niono", field="cercle", among=PLACES.children("mopti"))
+    assert refused.value.field == "cercle" and refused.value.allowed == ()
