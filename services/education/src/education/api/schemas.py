@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from servicekit.api import DEFAULT_PAGE, PageCursor, PageLimit
 from servicekit.i18n import rule_error
 
-from ..domain.campaign import CampaignDraft, RegionTarget
+from ..domain.campaign import Campaign, CampaignDraft
 from ..domain.fields import Code
-from ..domain.session import AudienceCount, QuizAverages, SessionDraft
+from ..domain.session import Session, SessionDraft
 
 
 class Input(BaseModel):
@@ -33,21 +33,11 @@ class SessionCreate(SessionDraft):
     ]})
 
 
-class SessionPublic(BaseModel):
+class SessionPublic(Session):
     """A recorded session."""
 
-    id: str
-    organisation: str
-    facilitating_organisation: str
-    held_on: date
-    region: str
-    cercle: str | None
-    venue: str
-    topics: list[str]
-    audience: list[AudienceCount]
-    materials: list[str]
-    quiz: QuizAverages | None
-    campaign_id: str | None
+    # Every field is in every answer (null when absent): the schema says so to the generated clients.
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
 
 class Period(Input):
@@ -77,17 +67,8 @@ class CampaignCreate(CampaignDraft):
     """A campaign to launch."""
 
 
-class CampaignPublic(BaseModel):
+class CampaignPublic(Campaign):
     """A launched campaign."""
-
-    id: str
-    organisation: str
-    name: str
-    goals: list[str]
-    topics: list[str]
-    period_start: date
-    period_end: date
-    targets: list[RegionTarget]
 
 
 class CampaignProgress(CampaignPublic):
