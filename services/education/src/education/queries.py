@@ -1,4 +1,4 @@
-"""Every read education's API makes beyond loading one record: pages of sessions and campaigns, periods of sessions."""
+"""Every read education's API makes beyond loading one record: pages, sessions of a period, incident density."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from servicekit.api import Listing, Page, read_page
 from servicekit.domain import AggregateState
 
 from .domain.campaign import CAMPAIGN, Campaign
+from .domain.density import documented_by_region
 from .domain.session import SESSION, Session
+from .projections import INCIDENT_FACTS
 
 S = TypeVar("S", bound=AggregateState)
 NEWEST_SESSIONS_FIRST = Listing("held_on", descending=True)
@@ -55,3 +57,8 @@ async def campaign_page(db: AsyncDatabase[Any], *, cursor: str | None,
     docs, next_cursor = await read_page(db[CAMPAIGN.collection], {}, listing=NEWEST_CAMPAIGNS_FIRST,
                                         cursor=cursor, limit=limit)
     return Page(items=[_state(Campaign, doc) for doc in docs], next_cursor=next_cursor)
+
+
+async def incidents_by_region(db: AsyncDatabase[Any], start: date | None, end: date | None) -> dict[str, int]:
+    """Documented incidents per region in a period, folded from every incident fact kept (a few fields each)."""
+    return documented_by_region([fact async for fact in db[INCIDENT_FACTS].find({})], start, end)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from education.projections import INCIDENT_FACTS
 from servicekit.ids import new_id
 
 pytestmark = pytest.mark.integration
@@ -171,7 +172,7 @@ async def test_an_incident_rejected_by_verification_no_longer_counts_towards_pri
                                 {"previous_status": "pending", "status": "rejected", "reason": "not corroborated"})
                 for e in documented[:3]]
     await education.publish_twice("intake.incidents", *documented, *rejected)
-    facts = education.deps.core.db["incident_facts"]
+    facts = education.deps.core.db[INCIDENT_FACTS]
     # "<5" alone is also true while some documented incidents are still on their way (6 - 3 = 3):
     # wait until every event, sent twice, has been folded once.
     await education.eventually(
@@ -204,7 +205,7 @@ async def test_the_store_keeps_the_region_and_date_of_incidents_and_nothing_abou
         "acts": [{"violation_type": "abduction", "victim_ids": [victim_id],
                   "perpetrators": [{"category": "jihadist_armed_groups", "involvement": "carried_out"}]}]})
     await education.publish_twice("intake.incidents", documented)
-    facts = education.deps.core.db["incident_facts"]
+    facts = education.deps.core.db[INCIDENT_FACTS]
 
     async def stored() -> bool:
         return await facts.count_documents({"subject": documented.subject}) == 1

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from ..domain.places import region_codes
 from ..domain.reach import priority_regions, reach_by_region, totals
-from ..queries import sessions_in
+from ..queries import incidents_by_region, sessions_in
 from .deps import AggregateReader, AppDeps
 from .schemas import Period
 
@@ -28,7 +28,7 @@ async def reach(principal: AggregateReader, deps: AppDeps, query: PeriodQuery) -
 @router.get("/priority-regions", responses={401: {}, 403: {}, 422: {}})
 async def priority(principal: AggregateReader, deps: AppDeps, query: PeriodQuery) -> dict[str, Any]:
     """Regions ranked by documented incidents (from intake's events) per young person reached."""
-    incidents = await deps.incidents.by_region(query.period_start, query.period_end)
+    incidents = await incidents_by_region(deps.core.db, query.period_start, query.period_end)
     sessions = await sessions_in(deps.core.db, query.period_start, query.period_end)
     youth = {region: reached.youth for region, reached in reach_by_region(sessions).items()}
     return {"period": query.model_dump(mode="json"), "k": deps.suppression_k,
