@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from pydantic import TypeAdapter
-from servicekit.api import DEFAULT_PAGE, IdempotencyKey, Page, PageCursor, PageLimit, RequestKey, caller_of
+from servicekit.api import DEFAULT_PAGE, IdempotencyKey, PageCursor, PageLimit, RequestKey, caller_of
 from servicekit.integrity import IntegrityReport, verify_aggregate
 
 from ..domain.incident import INCIDENT
@@ -24,6 +24,7 @@ from .schemas.incidents import (
     ExportRow,
     IncidentCreate,
     IncidentCreated,
+    IncidentPage,
     IncidentPublic,
     IncidentSummary,
     IncidentUpdate,
@@ -57,18 +58,18 @@ def incident_filter(region: CodeFilter = None, violation_type: CodeFilter = None
                           verification_status=verification_status, date_from=date_from, date_to=date_to)
 
 
-@router.get("", response_model=Page[IncidentSummary], responses=DENIALS)
+@router.get("", response_model=IncidentPage, responses=DENIALS)
 async def list_incidents(principal: Documenter, deps: AppDeps, request: Request,
                          region: CodeFilter = None, violation_type: CodeFilter = None,
                          perpetrator_category: CodeFilter = None, verification_status: CodeFilter = None,
                          date_from: date | None = None, date_to: date | None = None,
-                         cursor: PageCursor = None, limit: PageLimit = DEFAULT_PAGE) -> Page[IncidentSummary]:
+                         cursor: PageCursor = None, limit: PageLimit = DEFAULT_PAGE) -> IncidentPage:
     """The caller's organisation's incidents, filtered, a page at a time (confidential ones for officers only)."""
     caller = caller_of(principal, request)
     selection = incident_filter(region, violation_type, perpetrator_category, verification_status, date_from, date_to)
     items, next_cursor = await deps.incidents.page(viewer(caller), selection, cursor=cursor,
                                                    limit=min(limit, deps.settings.list_max_page_size))
-    return Page(items=[IncidentSummary.of(i) for i in items], next_cursor=next_cursor)
+    return IncidentPage(items=[IncidentSummary.of(i) for i in items], next_cursor=next_cursor)
 
 
 @router.get("/export", responses={401: {}, 403: {}, 422: {}},

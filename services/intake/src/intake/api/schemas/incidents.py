@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from servicekit.api import Page
 
 from ...domain.incident import EXTERNAL_REFERENCE, Incident, IncidentFacts
 from ...domain.incident_facts import Act, Confidentiality, Coordinates, DatePrecision, Source
@@ -105,13 +106,6 @@ class IncidentSummary(BaseModel):
         return cls(victim_count=len(incident.victim_ids()), **incident.model_dump(include=set(cls.model_fields)))
 
 
-class IncidentPage(BaseModel):
-    """One page of a listing; pass `next_cursor` as `cursor` to get the next one."""
-
-    items: list[IncidentSummary]
-    next_cursor: str | None
-
-
 class VerificationChange(BaseModel):
     """A step of the verification workflow, with the reason for it."""
 
@@ -163,3 +157,9 @@ class ExportRow(BaseModel):
         return cls(latitude=point.lat if point else None, longitude=point.lon if point else None,
                    victim_count=len(incident.victim_ids()), source_count=len(incident.sources),
                    **incident.model_dump(include=set(cls.model_fields) - {"latitude", "longitude"}))
+
+
+class IncidentPage(Page[IncidentSummary]):
+    """One page of incidents: the kit's page, with `next_cursor` required as intake's published contract has it."""
+
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
