@@ -102,9 +102,10 @@ async def test_accepting_an_unknown_referral_is_not_found(cw):
     assert response.status_code == 404
 
 
-async def test_the_inbox_is_for_case_managers_with_a_token(cw):
+async def test_the_inbox_is_for_case_managers_and_lawyers_with_a_token(cw):
     assert (await cw.client.get("/referrals")).status_code == 401
-    assert (await cw.client.get("/referrals", headers=cw.headers("lawyer"))).status_code == 403
+    assert (await cw.client.get("/referrals", headers=cw.headers("monitor"))).status_code == 403
+    assert (await cw.client.get("/referrals", headers=cw.headers("lawyer"))).status_code == 200
 
 
 async def test_a_referral_whose_victim_withdrew_consent_cannot_be_accepted(cw):

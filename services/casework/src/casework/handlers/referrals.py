@@ -51,7 +51,8 @@ async def accept_referral_into_case(deps: Deps, ctx: CommandContext, access: Acc
         await open_case_of_referral(deps, ctx, referral_id)  # a retry: only completes a join that died half-way
         return case_id
     case = (await deps.store.load(CASE, case_id)).state
-    if case is None or not access.manages(case):
+    # A case manager of the organisation, or a lawyer of it assigned to the case; anyone else: not found.
+    if case is None or not access.sees(case) or case.organisation != organisation:
         raise case_not_found()
     join_victim(case, victim_id=found.victim_id, referral_id=referral_id)  # refusals only: nothing written yet
     # The referral takes the case's lawyers and court; lawyers and court are changed on the case itself.
