@@ -99,7 +99,9 @@ def web_system(infra: Infra, issuer: str, web_origin: str, sms_gateway: Any,
         "NOTIFY_SMS_PRIMARY_KIND": "africastalking", "NOTIFY_SMS_PRIMARY_BASE_URL": sms_gateway.url,
         "NOTIFY_SMS_PRIMARY_ACCOUNT": "sandbox", "NOTIFY_SMS_PRIMARY_SECRET": "loopback-sink",
         "NOTIFY_SMS_PRIMARY_SENDER": "REDRESS", "NOTIFY_CALLBACK_PHONE": "+223 20 22 33 44",
-        "NOTIFY_DISPATCHER_POLL_SECONDS": "0.5"})
+        "NOTIFY_DISPATCHER_POLL_SECONDS": "0.5",
+        # A send left without an outcome by a dead worker is settled `unknown` after this (the send-again journey).
+        "NOTIFY_DISPATCH_STALE_AFTER_SECONDS": "5"})
     system = _system_fixtures().start_system(infra, SERVICES, tmp_path_factory.mktemp("web"), extra_env=extra)
     yield system
     for proc in system.processes.values():
