@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from servicekit.testing import Infra
-from web_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, PageWatch
+from web_browser import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_ENV, ROOT, PageWatch
 from web_host import SERVICES, serve
 
 DEFAULT_ORIGINS = "http://127.0.0.1:8090,http://localhost:8090"
@@ -130,7 +130,7 @@ async def playwright_driver() -> AsyncIterator[Any]:
 async def playwright_browser(playwright_driver: Any, chromium_path: Path) -> AsyncIterator[Any]:
     """One Chromium for the session."""
     browser = await playwright_driver.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS,
-                                                      headless=True)
+                                                      headless=True, env={**os.environ, **CHROMIUM_ENV})
     yield browser
     await browser.close()
 
