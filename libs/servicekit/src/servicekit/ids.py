@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 # Fixed namespace so every instance of every service derives the same id from the same cause.
 REDRESS_NAMESPACE = uuid.UUID("6f1c2b8e-53a4-4f0c-9a53-7d8e2f1b9c40")
@@ -16,3 +17,20 @@ def new_id() -> str:
 def derived_id(*parts: str) -> str:
     """A UUID5 derived from its causes, e.g. (consumed event id, handler name)."""
     return str(uuid.uuid5(REDRESS_NAMESPACE, "|".join(parts)))
+
+
+# A client's command key is `<request>~<fingerprint of the body>` (servicekit.api.idempotency); the
+# separator never occurs in a derived id, and keys without it (consumers' effects) carry no fingerprint.
+KEY_SEPARATOR = "~"
+
+
+def request_part(command_key: str) -> str | None:
+    """The request a command key belongs to, or None for a key that carries no fingerprint."""
+    request, separator, _ = command_key.rpartition(KEY_SEPARATOR)
+    return request if separator else None
+
+
+def reused_with_other_body(command_key: str, recorded: Iterable[str]) -> bool:
+    """True when the request of `command_key` is already recorded with another body's fingerprint."""
+    request = request_part(command_key)
+    return request is not None and any(k != command_key and request_part(k) == request for k in recorded)

@@ -19,6 +19,7 @@ from .audit import AuditLog
 from .audit_api import audit_router
 from .auth import TokenVerifier, TrustedIssuer
 from .availability import StoreWatchdog
+from .commands import Clock, utc_now
 from .domain import AggregateType
 from .eventstore import EventStore
 from .health import ReadinessCheck
@@ -46,6 +47,8 @@ class Core:
     db: AsyncDatabase[dict[str, Any]]
     store: EventStore
     audit: AuditLog
+    # The one clock of the service: handlers ask it the time, tests replace it (dataclasses.replace).
+    clock: Clock = utc_now
 
 
 def build_core(settings: BaseServiceSettings) -> Core:

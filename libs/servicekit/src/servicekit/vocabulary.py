@@ -8,20 +8,26 @@ loader is shared.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from types import MappingProxyType
 from typing import Any
 
+from .errors import InvalidInput
 
-class UnknownTerm(ValueError):
-    """A code that is not in the named vocabulary; the API turns it into a 4xx naming the field."""
 
-    def __init__(self, field: str, value: str, allowed: tuple[str, ...]) -> None:
-        super().__init__(f"{value!r} is not a known {field}; allowed: {', '.join(allowed)}")
-        self.field, self.value, self.allowed = field, value, allowed
+class UnknownTerm(InvalidInput):
+    """A code that is not in the named vocabulary: the one 422 every service answers for it.
+
+    The problem names the input field, the vocabulary and the allowed codes; the value the client sent
+    stays out of the body (it may be anything, even a name).
+    """
+
+    def __init__(self, field: str, value: str, allowed: Iterable[str], *, vocabulary: str | None = None) -> None:
+        self.value, self.allowed = value, tuple(allowed)
+        super().__init__("unknown_term", field=field, vocabulary=vocabulary or field, allowed=list(self.allowed))
 
 
 @dataclass(frozen=True)
@@ -80,8 +86,8 @@ def load_vocabulary(package: str, name: str) -> Vocabulary:
 
 
 def require_code(vocab: Vocabulary, code: str, *, field: str) -> Term:
-    """The term, or UnknownTerm naming the input field and the allowed codes."""
+    """The term, or a 422 (`UnknownTerm`) naming the input field, the vocabulary and the allowed codes."""
     term = vocab.get(code)
     if term is None:
-        raise UnknownTerm(field, code, vocab.codes())
+        raise UnknownTerm(field, code, vocab.codes(), vocabulary=vocab.name)
     return term

@@ -3,7 +3,7 @@
 import os
 import socket
 
-from servicekit import testing
+from servicekit.testing import infra as testing
 
 
 def test_a_port_claimed_by_one_run_is_refused_to_the_next(tmp_path, monkeypatch):

@@ -1,24 +1,8 @@
-"""Intake worker process (outbox relay and consumers): `python -m intake.entrypoints.worker`."""
+"""Intake worker process (outbox relay, consumers): `python -m intake.entrypoints.worker`."""
 
 from __future__ import annotations
 
-import asyncio
-
-from servicekit.service import prepare_process, run_worker
-
-from ..bootstrap import build_deps
-from ..config import Settings
-from ..domain import AGGREGATES
-from ..indexes import INDEXES
-from ..subscriptions import GROUPS
-
-
-def main() -> None:
-    settings = Settings()  # type: ignore[call-arg]  # the KEK source comes from the environment
-    prepare_process(settings)
-    deps = build_deps(settings)
-    asyncio.run(run_worker(deps.core, deps, aggregates=AGGREGATES, groups=GROUPS, indexes=INDEXES))
-
+from ..spec import SPEC
 
 if __name__ == "__main__":
-    main()
+    SPEC.worker_main()

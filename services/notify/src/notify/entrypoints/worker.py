@@ -1,36 +1,8 @@
-"""Notify worker process: outbox relay, consumers, the dispatcher that sends due messages, the reconciler.
-
-`python -m notify.entrypoints.worker`
-"""
+"""Notify worker process (outbox relay, consumers, dispatcher, reconciler): `python -m notify.entrypoints.worker`."""
 
 from __future__ import annotations
 
-import asyncio
-
-from servicekit.service import prepare_process, run_worker
-
-from .. import metrics
-from ..bootstrap import Deps, build_deps
-from ..config import Settings
-from ..dispatcher import Dispatcher
-from ..domain import AGGREGATES
-from ..indexes import INDEXES
-from ..reconciler import Reconciler
-from ..subscriptions import GROUPS
-
-
-async def serve(deps: Deps) -> None:
-    """Run the worker until SIGTERM/SIGINT."""
-    await run_worker(deps.core, deps, aggregates=AGGREGATES, groups=GROUPS, indexes=INDEXES,
-                     extra_tasks=[Dispatcher(deps).run, Reconciler(deps).run],
-                     metric_refreshers=[metrics.refresher(deps)])
-
-
-def main() -> None:
-    settings = Settings()
-    prepare_process(settings)
-    asyncio.run(serve(build_deps(settings)))
-
+from ..spec import SPEC
 
 if __name__ == "__main__":
-    main()
+    SPEC.worker_main()

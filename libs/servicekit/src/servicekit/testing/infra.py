@@ -1,4 +1,4 @@
-"""Test helpers: the real infrastructure (never mocks), topic readers, unique names."""
+"""The real infrastructure for tests (never mocks): broker and store, ports, service processes, topic readers."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,12 +16,12 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 from pymongo.asynchronous.database import AsyncDatabase
 
-from .commits import OUTBOX_FIELD, PENDING
+from ..commits import OUTBOX_FIELD, PENDING
 
 # Tokens from the real OpenID provider (docs/identity.md), offered here beside the other test helpers.
-from .providertokens import login_with_pkce, provider_token  # noqa: F401
+from ..providertokens import login_with_pkce, provider_token  # noqa: F401
 
-REPO_ROOT = Path(__file__).resolve().parents[4]
+REPO_ROOT = Path(__file__).resolve().parents[5]
 
 
 @dataclass(frozen=True)
@@ -248,94 +246,6 @@ def service_env(service: str, infra: Infra, *, namespace: str, db: str, jwks_fil
         env[f"{prefix}HTTP_PORT"] = str(port)
     env.update(extra or {})
     return env
-
-
-@dataclass
-class InProcessService:
-    """A service's worker and app running in the test process on the real broker and store."""
-
-    name: str
-    settings: Any
-    deps: Any
-    app: Any
-    producer: Any
-    private_key: Path
-
-    def client(self, role: str, org: str = "org-amdh", sub: str | None = None) -> Any:
-        """An httpx client of the app with a dev token for `role`."""
-        import httpx
-
-        from .devtokens import mint_token
-
-        token = mint_token(self.private_key, subject=sub or f"{role}-1", roles=[role], org=org)
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url=f"http://{self.name}",
-                                 headers={"Authorization": f"Bearer {token}"})
-
-    async def publish(self, topic: str, envelope: Any) -> None:
-        """Send one event to the namespaced topic, exactly as its producer's relay would."""
-        await self.producer.send_and_wait(self.settings.topic_namespace + topic, envelope.value(),
-                                          key=envelope.key(), headers=envelope.headers())
-
-    async def publish_twice(self, topic: str, *envelopes: Any) -> None:
-        """Every event is delivered twice (a relay that crashed before deleting its outbox entry)."""
-        for envelope in [*envelopes, *envelopes]:
-            await self.publish(topic, envelope)
-
-    @staticmethod
-    def event(event_type: str, subject: str, data: dict[str, Any], *, at: Any = None) -> Any:
-        """A correctly enveloped event from the service the type names."""
-        from datetime import UTC, datetime
-
-        from .envelope import Envelope
-        from .ids import new_id
-
-        return Envelope(id=new_id(), source=f"/redress/{event_type.split('.')[0]}", type=event_type,
-                        subject=subject, time=at or datetime.now(UTC), data=data)
-
-    @staticmethod
-    async def eventually(check: Any, timeout: float = 30.0) -> None:
-        """Poll until the async check passes, failing after a deadline."""
-        deadline = time.monotonic() + timeout
-        while not await check():
-            assert time.monotonic() < deadline, "condition not reached in time"
-            await asyncio.sleep(0.2)
-
-
-@asynccontextmanager
-async def in_process_service(service: str, infra: Infra, keys_dir: Path, **overrides: Any,
-                             ) -> AsyncIterator[InProcessService]:
-    """Start `service`'s worker in this event loop and build its app, on a fresh namespace and database."""
-    import importlib
-
-    from .devtokens import ensure_dev_keypair
-    from .kafka import ensure_topics, idempotent_producer
-    from .runtime import Worker
-
-    modules = {name: importlib.import_module(f"{service}.{name}")
-               for name in ("config", "bootstrap", "domain", "subscriptions", "entrypoints.api")}
-    private_key, jwks = ensure_dev_keypair(keys_dir)
-    settings = modules["config"].Settings(**{
-        "kafka_bootstrap": infra.kafka_bootstrap, "mongo_url": infra.mongo_url, "mongo_db": unique_name(service),
-        "topic_namespace": unique_name(service[0]).replace("_", "") + ".", "auth_jwks_file": jwks,
-        "relay_abort_grace_seconds": 10, "consumer_backoff_max_seconds": 0.2, "consumer_max_attempts": 2,
-        "topic_partitions": 2, **overrides})
-    deps = modules["bootstrap"].build_deps(settings)
-    groups = modules["subscriptions"].GROUPS
-    topics = {settings.topic_namespace + t for g in groups for t in g.topics}
-    await ensure_topics(settings.kafka_bootstrap, topics, partitions=settings.topic_partitions)
-    worker = Worker(settings=settings, db=deps.core.db, aggregates=modules["domain"].AGGREGATES, groups=groups,
-                    deps=deps, wake=deps.core.store.committed)
-    task = asyncio.create_task(worker.run())
-    producer = idempotent_producer(settings.kafka_bootstrap, client_id=f"{service}-test-publisher")
-    await producer.start()
-    try:
-        yield InProcessService(service, settings, deps, modules["entrypoints.api"].build_app(deps), producer,
-                               private_key)
-    finally:
-        worker.stop.set()
-        await asyncio.wait_for(task, 30)
-        await producer.stop()
-        await deps.core.client.close()
 
 
 async def pending_commits(db: AsyncDatabase[Any], **criteria: Any) -> int:

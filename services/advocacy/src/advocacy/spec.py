@@ -1,0 +1,26 @@
+"""Advocacy, declared once: what its API, worker, contracts and test harness are made of."""
+
+from __future__ import annotations
+
+from servicekit.spec import ServiceSpec
+
+from .api import actions, admin, reports, routes
+from .bootstrap import build_deps
+from .config import Settings
+from .domain import AGGREGATES
+from .indexes import INDEXES
+from .subscriptions import GROUPS
+
+SPEC = ServiceSpec(
+    name="advocacy",
+    title="Redress advocacy",
+    description="Anonymised impunity indicators, advocacy actions and reports.",
+    settings=Settings,
+    build_deps=build_deps,
+    routers=[routes.router, actions.router, reports.router, admin.router],
+    aggregates=AGGREGATES,
+    groups=GROUPS,
+    indexes=INDEXES,
+    # Advocacy officers answer for the published record. (Admins always may.)
+    integrity_roles=frozenset({"advocacy_officer"}),
+)
