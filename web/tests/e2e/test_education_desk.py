@@ -4,13 +4,12 @@ education ranks as priorities, and only those."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 from web_browser import PageWatch, check_screen
 from web_journeys import sign_in
-from web_seed import BAMAKO, key, until
+from web_seed import BAMAKO, one_incident_in, until
 
 REGION = "kayes"
 
@@ -80,13 +79,7 @@ async def test_a_session_recorded_for_a_campaign_moves_its_progress_towards_the_
 
 async def test_the_map_marks_the_regions_education_ranks_as_priorities_and_only_those(
         new_context: Any, web_app: str, web_system: Any, watch: PageWatch) -> None:
-    monitor = web_system.client("intake", "monitor", org="org-amdh")
-    documented = monitor.post("/incidents", headers=key(), json={
-        "occurred_on": "2022-03-14", "region": "menaka", "external_reference": f"E2E-{uuid.uuid4().hex[:8]}",
-        "acts": [{"violation_type": "torture", "perpetrators": [
-            {"category": "community_militias", "involvement": "carried_out"}]}],
-        "sources": [{"kind": "witness_testimony", "reliability": "B", "credibility": "2"}]})
-    assert documented.status_code == 201, documented.text
+    one_incident_in(web_system, "menaka", occurred_on="2022-03-14")
     educator = web_system.client("education", "educator", org="org-edu")
     ranked = lambda: educator.get("/priority-regions").json()["regions"]  # noqa: E731
     await until(lambda: any(r["region"] == "menaka" and r["priority"] for r in ranked()))

@@ -13,7 +13,7 @@ from typing import Any
 
 from web_browser import PageWatch, check_screen
 from web_journeys import sign_in, sign_in_at
-from web_seed import BAMAKO, SUBJECTS, mali_phone, referred_victim, sms_to, until
+from web_seed import BAMAKO, SUBJECTS, case_for_fatoumata, mali_phone, referred_victim, sms_to, until
 
 COURT = "ml-tgi-mopti"
 COURT_NAME = "Tribunal de grande instance de Mopti"
@@ -90,10 +90,7 @@ async def test_referral_reaches_the_lawyers_inbox_is_accepted_moves_one_stage_an
 async def test_a_lawyer_of_another_organisation_is_told_the_case_is_not_found(
         new_context: Any, web_app: str, web_system: Any, watch: PageWatch) -> None:
     referral = referred_victim(web_system, "Awa Canari", mali_phone())
-    manager = web_system.client("casework", "case_manager", org="org-legal")
-    await until(lambda: manager.get(f"/referrals/{referral['referral_id']}").status_code == 200)
-    accepted = manager.post(f"/referrals/{referral['referral_id']}/accept", json={"lawyers": [SUBJECTS["fatoumata"]]})
-    case_id = accepted.json()["case_id"]
+    case_id = await case_for_fatoumata(web_system, referral)
     page = await (await new_context()).new_page()
     watch.attach(page)
     answers: list[int] = []

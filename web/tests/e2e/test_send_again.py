@@ -10,8 +10,8 @@ import uuid
 from typing import Any
 
 from web_browser import PageWatch, check_screen
-from web_journeys import sign_in
-from web_seed import SUBJECTS, mali_phone, referred_victim, sms_to, until
+from web_journeys import audit_entry, sign_in
+from web_seed import SUBJECTS, case_for_fatoumata, mali_phone, referred_victim, sms_to, until
 
 
 def unknown_delivery(web_system: Any) -> str | None:
@@ -39,10 +39,7 @@ async def test_an_administrator_sends_an_unknown_delivery_again_and_the_carrier_
     sms_gateway.hold(phone)
     referral = referred_victim(web_system, f"Sira Canari-{uuid.uuid4().hex[:6]}", phone)
     victim_id = referral["victim_id"]
-    manager = web_system.client("casework", "case_manager", org="org-legal")
-    await until(lambda: manager.get(f"/referrals/{referral['referral_id']}").status_code == 200)
-    accepted = manager.post(f"/referrals/{referral['referral_id']}/accept", json={"lawyers": [SUBJECTS["fatoumata"]]})
-    assert accepted.status_code == 201, accepted.text
+    await case_for_fatoumata(web_system, referral)
     await die_while_sending(web_system, sms_gateway, phone)
     delivery_id = await until(lambda: unknown_delivery(web_system), timeout=90)
     staff = web_system.client("notify", "notify_admin", org="org-legal")
@@ -72,14 +69,7 @@ async def test_an_administrator_sends_an_unknown_delivery_again_and_the_carrier_
     again = sms_to(sms_gateway, phone)
     assert again == first * 2, again  # the same message, once more, exactly once
 
-    await page.get_by_role("link", name="Journal d'audit").first.click()
-    filters = page.get_by_role("form", name="Filtres du journal")
-    await filters.get_by_label("Service").select_option("notify")
-    await filters.get_by_label("Victime").fill(victim_id)
-    await filters.get_by_role("button", name="Rechercher").click()
-    entry = page.locator("[data-testid='audit-entry'][data-action='delivery.send_again']"
-                         f"[data-resource-id='{victim_id}']")
-    await entry.wait_for()
+    entry = await audit_entry(page, "notify", victim_id, "delivery.send_again")
     assert SUBJECTS["admin"][:8] in await entry.inner_text()
     await check_screen(page, "audit-send-again")
     assert watch.csp_violations == [] and watch.errors == []
