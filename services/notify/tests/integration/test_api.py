@@ -92,7 +92,7 @@ async def test_delivery_history_is_for_notify_admins_and_every_read_is_audited(
     assert (await api.get(f"/victims/{victim}/deliveries", headers=token("lawyer"))).status_code == 403
     answer = await api.get(f"/victims/{victim}/deliveries", headers=token("notify_admin", sub="admin-7"))
     assert answer.status_code == 200
-    assert [(d["id"], d["status"]) for d in answer.json()["deliveries"]] == [(delivery_id, "sent")]
+    assert [(d["id"], d["status"]) for d in answer.json()["items"]] == [(delivery_id, "sent")]
     entries = await notify.deps.core.audit.query(resource_id=victim)
     reads = [e for e in entries if e.action == "deliveries.read"]
     assert [(e.actor, e.outcome) for e in reads] == [("admin-7", "allowed")]

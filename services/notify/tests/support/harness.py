@@ -22,30 +22,22 @@ from notify.config import Settings
 from notify.dispatcher import Dispatcher
 from notify.domain import AGGREGATES
 from notify.domain.delivery import DELIVERY, Delivery
+from notify.queries import victim_deliveries
 from notify.subscriptions import GROUPS
+from servicekit.api import MAX_PAGE
 from servicekit.envelope import Envelope
 from servicekit.ids import new_id
 from servicekit.kafka import ensure_topics, idempotent_producer
 from servicekit.runtime import Worker
-from servicekit.testing import unique_name
+from servicekit.testing import FakeClock, unique_name
 
 CONSUMED_TOPICS = ("intake.victims", "casework.cases", "casework.hearings")
 
 
-class FakeClock:
-    """A clock the test sets; every part of notify reads time through it."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, moment: datetime) -> None:
-        self.now = moment
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
+def notify_deps(settings: Settings, clock: FakeClock) -> Deps:
+    """Notify's wiring with the test's clock as the one clock of the service."""
+    deps = build_deps(settings)
+    return replace(deps, core=replace(deps.core, clock=clock))
 
 
 def harness_settings(infra: Any, *, keys_url: str, jwks: Path, private_key: Path, gateway: Any = None,
@@ -86,7 +78,7 @@ class NotifyHarness:
     _task: asyncio.Task[None] | None = None
 
     def __post_init__(self) -> None:
-        self.deps = replace(build_deps(self.settings), clock=self.clock)
+        self.deps = notify_deps(self.settings, self.clock)
         self.dispatcher = Dispatcher(self.deps)
         self.producer = idempotent_producer(self.settings.kafka_bootstrap, client_id="notify-test-publisher")
         self._producer_started = False
@@ -211,15 +203,21 @@ class NotifyHarness:
                 "organisation": "org-aj", "lawyers": ["lawyer-1"], "court": None}
         return await self.feed("casework.cases", "casework.referral.accepted.v1", "case-1", data)
 
+    def another_instance(self) -> Deps:
+        """The wiring of a second notify instance on the same store and clock (its client is the caller's to close)."""
+        return notify_deps(self.settings, self.clock)
+
     async def tick(self) -> int:
         """One dispatcher pass at the current (fake) time."""
         return await self.dispatcher.run_once()
 
     async def delivery(self, delivery_id: str) -> Delivery | None:
+        """A delivery's state as its events made it."""
         return (await self.deps.store.load(DELIVERY, delivery_id)).state
 
     async def deliveries_of(self, victim_id: str) -> list[Delivery]:
-        docs = await self.deps.history.of_victim(victim_id)
+        """Every delivery to one victim, oldest first."""
+        docs, _ = await victim_deliveries(self.deps.core.db, victim_id, cursor=None, limit=MAX_PAGE)
         return [(await self.deps.store.load(DELIVERY, doc["_id"])).state for doc in docs]  # type: ignore[misc]
 
 
