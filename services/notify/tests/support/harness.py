@@ -8,10 +8,10 @@ Consumed events are published to real topics with the CloudEvents headers intake
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from servicekit.envelope import Envelope
 from servicekit.ids import new_id
 from servicekit.kafka import ensure_topics, idempotent_producer
 from servicekit.runtime import Worker
-from servicekit.testing import FakeClock, unique_name
+from servicekit.testing import FakeClock, eventually, unique_name
 
 CONSUMED_TOPICS = ("intake.victims", "casework.cases", "casework.hearings")
 
@@ -129,19 +129,19 @@ class NotifyHarness:
         admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap)
         await admin.start()
         try:
-            deadline = time.monotonic() + timeout
             for record in records:
                 group = f"{self.settings.topic_namespace}notify.{purposes[record.topic.split('.', 1)[1]]}"
-                while True:
-                    offsets = await admin.list_consumer_group_offsets(group)
-                    committed = {(tp.topic, tp.partition): meta.offset for tp, meta in offsets.items()}
-                    if committed.get((record.topic, record.partition), -1) > record.offset:
-                        break
-                    assert time.monotonic() < deadline, f"{record.topic} not consumed in time"
-                    assert self._task is not None and not self._task.done(), "the worker stopped"
-                    await asyncio.sleep(0.1)
+                await eventually(partial(self._consumed_past, admin, group, record), f"{record.topic} consumed",
+                                 timeout=timeout, interval=0.1)
         finally:
             await admin.close()
+
+    async def _consumed_past(self, admin: AIOKafkaAdminClient, group: str, record: RecordMetadata) -> bool:
+        """Whether `group` committed past `record` (failing at once when the worker stopped)."""
+        assert self._task is not None and not self._task.done(), "the worker stopped"
+        offsets = await admin.list_consumer_group_offsets(group)
+        committed = {(tp.topic, tp.partition): meta.offset for tp, meta in offsets.items()}
+        return committed.get((record.topic, record.partition), -1) > record.offset
 
     async def replay(self, topic: str, envelope: Envelope) -> None:
         """Publish an already published event again (a relay replaying after a crash) and wait for it."""
