@@ -16,7 +16,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from servicekit.audit import AuditEntry
+from servicekit.commands import audit_entry
 from servicekit.crypto import DecryptionError
 from servicekit.errors import TransientError, is_transient
 from servicekit.eventstore import CommandContext
@@ -30,7 +30,7 @@ from .domain.delivery import DELIVERY, CancelReason, Delivery
 from .domain.messages import RenderedMessage, TemplateError, message_variables, render
 from .domain.recipient import Hearing, Recipient
 from .domain.sms import analyze
-from .handlers.scheduling import ACTOR, always, cancel_pending
+from .handlers.scheduling import ACTOR, acting, always, cancel_pending
 
 log = logging.getLogger("notify.sending")
 T = TypeVar("T")
@@ -142,10 +142,10 @@ class Sender:
         await self._record(delivery, result, message, contact)
 
     async def _audit_decryption(self, delivery: Delivery) -> None:
-        entry = AuditEntry(actor=ACTOR, action="contact.decrypted", resource_type="victim",
-                           resource_id=delivery.victim_id, purpose=f"notification {delivery.kind.value}",
-                           reason=f"delivery {delivery.id}", outcome="allowed", correlation_id=delivery.id,
-                           owner_organisation=await self.deps.recipients.owner(delivery.victim_id))
+        entry = audit_entry(acting(dispatcher_context(delivery.id)), "contact.decrypted", "victim", delivery.victim_id,
+                            allowed=True, purpose=f"notification {delivery.kind.value}",
+                            reason=f"delivery {delivery.id}",
+                            owner=await self.deps.recipients.owner(delivery.victim_id))
         await durably(lambda: self.deps.core.audit.record(entry))
 
     async def _record(self, delivery: Delivery, result: RouteResult, message: RenderedMessage, contact: str) -> None:

@@ -14,13 +14,12 @@ from ..domain import lifecycle
 from ..domain.contact import InvalidPhone, phone_index_key
 from ..domain.delivery import DELIVERY
 from ..domain.opt_out import is_opt_out
-from .scheduling import always, cancel_pending
+from .scheduling import acting, always, cancel_pending
 
 
 def provider_caller(provider: str) -> Caller:
-    """A provider calling a webhook, as the actor of what its call changes (no roles, no organisation)."""
-    return Caller(subject=f"provider:{provider}", roles=frozenset(), organisation=None, is_service=True,
-                  context=CommandContext(actor=f"provider:{provider}"))
+    """A provider calling a webhook, as the actor of what its call changes."""
+    return acting(CommandContext(actor=f"provider:{provider}"))
 
 
 async def apply_delivery_report(deps: Deps, report: DeliveryReport) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
+from servicekit.api import Caller
 from servicekit.consumer import ConsumedEvent
 from servicekit.eventstore import CommandContext
 
@@ -16,6 +17,11 @@ from ..domain.planning import Audience, Planned
 
 # Who notify's own commands are recorded as (consumers, dispatcher and reconciler).
 ACTOR = "svc-notify"
+
+
+def acting(context: CommandContext) -> Caller:
+    """Notify itself or a provider as the actor of an audit entry (no roles, no organisation)."""
+    return Caller(subject=context.actor, roles=frozenset(), organisation=None, is_service=True, context=context)
 
 
 def with_subject(event: ConsumedEvent, field: str) -> dict[str, Any]:
