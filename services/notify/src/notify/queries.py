@@ -15,17 +15,18 @@ BY_SCHEDULE = Listing("scheduled_at")
 BY_UPDATE = Listing("updated_at")
 # Only these outcomes wait for a person; any other asked status lists the unknown ones.
 ATTENTION_STATUSES = ("unknown", "failed")
-Page = tuple[list[dict[str, Any]], str | None]
+# One page of stored documents and the cursor of the next one (None on the last).
+DocumentPage = tuple[list[dict[str, Any]], str | None]
 
 
-async def victim_deliveries(db: AsyncDatabase[Any], victim_id: str, *, cursor: str | None, limit: int) -> Page:
+async def victim_deliveries(db: AsyncDatabase[Any], victim_id: str, *, cursor: str | None, limit: int) -> DocumentPage:
     """One page of the deliveries to one victim, oldest first."""
     return await read_page(db[DELIVERY.collection], {"victim_id": victim_id}, listing=BY_SCHEDULE, cursor=cursor,
                            limit=limit)
 
 
 async def deliveries_needing_attention(db: AsyncDatabase[Any], *, status: DeliveryStatus, flagged: bool,
-                                       cursor: str | None, limit: int) -> Page:
+                                       cursor: str | None, limit: int) -> DocumentPage:
     """One page of the unknown (or failed) deliveries nobody sent again yet, longest-waiting first."""
     criteria: dict[str, Any] = {"status": status if status in ATTENTION_STATUSES else "unknown", "resent_as": None}
     if flagged:
