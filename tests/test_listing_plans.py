@@ -28,8 +28,8 @@ from intake.domain.access import Viewer
 from intake.incident_queries import IncidentFilter, IncidentQueries
 from intake.indexes import INDEXES as INTAKE
 from notify.indexes import INDEXES as NOTIFY
-from notify.stores.history import DeliveryHistory
-from notify.stores.queue import DeliveryQueue
+from notify.projections.queue import DeliveryQueue
+from notify.queries import deliveries_needing_attention, victim_deliveries
 from pymongo import AsyncMongoClient, monitoring
 from servicekit.indexes import Index, ensure_indexes
 from servicekit.testing import unique_name
@@ -77,7 +77,9 @@ LISTINGS: dict[str, tuple[tuple[Index, ...], Listing, bool]] = {
     "education sessions of every organisation": (EDUCATION, lambda db: session_page(
         db, None, None, organisation=None, region=None, cursor=None, limit=50), False),
     "education campaigns": (EDUCATION, lambda db: campaign_page(db, cursor=None, limit=50), False),
-    "notify a victim's deliveries": (NOTIFY, lambda db: DeliveryHistory(db, None).of_victim("victim-1"), True),  # type: ignore[arg-type]
+    "notify a victim's deliveries": (NOTIFY, lambda db: victim_deliveries(db, "victim-1", cursor=None, limit=50), True),
+    "notify deliveries needing attention": (NOTIFY, lambda db: deliveries_needing_attention(
+        db, status="unknown", flagged=False, cursor=None, limit=50), True),
     "notify due messages": (NOTIFY, lambda db: DeliveryQueue(db).due(WINDOW[0], 50), False),
     "notify a hearing's queued messages": (NOTIFY, lambda db: DeliveryQueue(db).ids_for_hearing("hearing-1"), True),
 }
