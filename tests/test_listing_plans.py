@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -22,13 +21,13 @@ from casework.indexes import INDEXES as CASEWORK
 from casework.notes import NotesVault
 from casework.queries import Queries
 from education.indexes import INDEXES as EDUCATION
-from education.queries import sessions_in
+from education.queries import campaign_page, session_page
 from intake.domain.access import Viewer
 from intake.incident_queries import IncidentFilter, IncidentQueries
 from intake.indexes import INDEXES as INTAKE
 from notify.indexes import INDEXES as NOTIFY
-from notify.stores.history import DeliveryHistory
-from notify.stores.queue import DeliveryQueue
+from notify.projections.queue import DeliveryQueue
+from notify.queries import deliveries_needing_attention, victim_deliveries
 from pymongo import AsyncMongoClient, monitoring
 from servicekit.indexes import Index, ensure_indexes
 from servicekit.testing import unique_name
@@ -39,10 +38,6 @@ LAWYER_ACCESS = Access(subject="lawyer-1", roles=frozenset({LAWYER}), organisati
 MANAGER_ACCESS = Access(subject="manager-1", roles=frozenset({CASE_MANAGER}), organisation="org-legal")
 MONITOR = Viewer.of("org-amdh", {"monitor"})
 WINDOW = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC))
-
-
-def _deps(db: Any) -> Any:
-    return SimpleNamespace(core=SimpleNamespace(db=db))
 
 
 # (service indexes, listing, whether the local store serves it from an index)
@@ -71,9 +66,14 @@ LISTINGS: dict[str, tuple[tuple[Index, ...], Listing, bool]] = {
     "advocacy recommendations by status": (ADVOCACY, lambda db: advocacy_queries.recommendations(
         db, status="accepted"), True),
     "advocacy reports": (ADVOCACY, lambda db: advocacy_queries.reports(db), False),
-    "education an organisation's sessions": (EDUCATION, lambda db: sessions_in(
-        _deps(db), date(2025, 1, 1), date(2025, 12, 31), organisation="org-edu"), True),
-    "notify a victim's deliveries": (NOTIFY, lambda db: DeliveryHistory(db, None).of_victim("victim-1"), True),  # type: ignore[arg-type]
+    "education an organisation's sessions": (EDUCATION, lambda db: session_page(
+        db, date(2025, 1, 1), date(2025, 12, 31), organisation="org-edu", region=None, cursor=None, limit=50), True),
+    "education sessions of every organisation": (EDUCATION, lambda db: session_page(
+        db, None, None, organisation=None, region=None, cursor=None, limit=50), False),
+    "education campaigns": (EDUCATION, lambda db: campaign_page(db, cursor=None, limit=50), False),
+    "notify a victim's deliveries": (NOTIFY, lambda db: victim_deliveries(db, "victim-1", cursor=None, limit=50), True),
+    "notify deliveries needing attention": (NOTIFY, lambda db: deliveries_needing_attention(
+        db, status="unknown", flagged=False, cursor=None, limit=50), True),
     "notify due messages": (NOTIFY, lambda db: DeliveryQueue(db).due(WINDOW[0], 50), False),
     "notify a hearing's queued messages": (NOTIFY, lambda db: DeliveryQueue(db).ids_for_hearing("hearing-1"), True),
 }
