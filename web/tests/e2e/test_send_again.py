@@ -18,7 +18,7 @@ def unknown_delivery(web_system: Any) -> str | None:
     """The one delivery whose outcome notify records as unknown, once it does (the listing staff use, which
     audits a victim only when she appears in it: polling her history would audit every poll)."""
     staff = web_system.client("notify", "notify_admin", org="org-legal")
-    found = staff.get("/deliveries", params={"status": "unknown"}).json()["deliveries"]
+    found = staff.get("/deliveries", params={"status": "unknown"}).json()["items"]
     assert len(found) <= 1, found  # nothing else in this system leaves a send without its outcome
     return found[0]["id"] if found else None
 
@@ -43,7 +43,7 @@ async def test_an_administrator_sends_an_unknown_delivery_again_and_the_carrier_
     await die_while_sending(web_system, sms_gateway, phone)
     delivery_id = await until(lambda: unknown_delivery(web_system), timeout=90)
     staff = web_system.client("notify", "notify_admin", org="org-legal")
-    history = staff.get(f"/victims/{victim_id}/deliveries").json()["deliveries"]
+    history = staff.get(f"/victims/{victim_id}/deliveries").json()["items"]
     assert [(d["kind"], d["status"]) for d in history if d["id"] == delivery_id] == [("referral_accepted", "unknown")]
     first = sms_to(sms_gateway, phone)
     assert len(first) == 1  # the carrier did receive it: only notify cannot know
