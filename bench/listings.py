@@ -27,7 +27,7 @@ from casework.domain.referral import REFERRAL
 from casework.queries import Queries
 from intake.domain.access import Viewer
 from intake.domain.incident import INCIDENT
-from intake.incident_queries import IncidentFilter, IncidentQueries
+from intake.queries import IncidentFilter, IncidentQueries
 from paths import Budget, Measurement, measure
 from pymongo.asynchronous.database import AsyncDatabase
 from seed import seed_aggregates
@@ -65,9 +65,9 @@ def intake_shapes(db: AsyncDatabase[Any]) -> Shapes:
     officer = Viewer.of(domains.DOCUMENTERS[1], {"documentation_officer"})
 
     async def second_page() -> None:
-        first = await queries.page(monitor, IncidentFilter(), cursor=None, limit=50)
-        if first.next_cursor:
-            await queries.page(monitor, IncidentFilter(), cursor=first.next_cursor, limit=50)
+        _, next_cursor = await queries.page(monitor, IncidentFilter(), cursor=None, limit=50)
+        if next_cursor:
+            await queries.page(monitor, IncidentFilter(), cursor=next_cursor, limit=50)
 
     return [
         ("first page", lambda: queries.page(monitor, IncidentFilter(), cursor=None, limit=50)),

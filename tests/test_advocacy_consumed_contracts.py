@@ -13,7 +13,7 @@ from advocacy import consumed as a
 from advocacy.subscriptions import GROUPS as ADVOCACY_GROUPS
 from education import consumed as e
 from education.subscriptions import GROUPS as EDUCATION_GROUPS
-from intake.handlers import answers as i
+from intake import consumed as i
 from intake.subscriptions import GROUPS as INTAKE_GROUPS
 from pydantic import BaseModel
 from servicekit.testing import REPO_ROOT

@@ -111,8 +111,9 @@ def test_the_referring_organisation_sees_its_referral_accepted_and_the_case_open
     manager = system.client("casework", "case_manager", org="org-legal")
     eventually_sync(lambda: manager.get(f"/referrals/{referral_id}").status_code == 200)
     case_id = manager.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-e2e"]}).json()["case_id"]
-    answered = eventually_sync(lambda: [s for s in monitor.get("/referrals", params={"status": "accepted"}).json()
-                                   if s["referral_id"] == referral_id and s["case_opened"]])
+    answered = eventually_sync(lambda: [
+        s for s in monitor.get("/referrals", params={"status": "accepted"}).json()["items"]
+        if s["referral_id"] == referral_id and s["case_opened"]])
     assert (answered[0]["decided_by"], answered[0]["case_id"]) == ("org-legal", case_id)
     assert system.client("intake", "monitor", org="org-fidh").get(f"/victims/{victim_id}/referrals").status_code == 404
 

@@ -1,21 +1,27 @@
 """Controlled vocabularies shipped by a service as versioned JSON with French and English labels.
 
 A service keeps its own files (`<service>/vocabularies/<name>.json`, top level `{"vocabulary",
-"version", "terms": [{"code", "label_fr", "label_en", ...}]}`) and evolves its terms alone; only this
-loader is shared.
+"version", "notes"?, "terms": [{"code", "label_fr", "label_en", "children"?, ...}]}`) and evolves its
+terms alone; only this loader is shared. A hierarchical vocabulary nests terms under `children`; it is
+flattened depth first, each term knowing its `parent`. Any other key of the file is kept in `extra`.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from types import MappingProxyType
 from typing import Any
 
 from .errors import InvalidInput
+
+TERM_KEYS = frozenset({"code", "label_fr", "label_en", "children"})
+FILE_KEYS = frozenset({"vocabulary", "version", "notes", "terms"})
 
 
 class UnknownTerm(InvalidInput):
@@ -25,7 +31,7 @@ class UnknownTerm(InvalidInput):
     stays out of the body (it may be anything, even a name).
     """
 
-    def __init__(self, field: str, value: str, allowed: Iterable[str], *, vocabulary: str | None = None) -> None:
+    def __init__(self, field: str, value: object, allowed: Iterable[str], *, vocabulary: str | None = None) -> None:
         self.value, self.allowed = value, tuple(allowed)
         super().__init__("unknown_term", field=field, vocabulary=vocabulary or field, allowed=list(self.allowed))
 
@@ -38,6 +44,7 @@ class Term:
     label_fr: str
     label_en: str
     attributes: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    parent: str | None = None
 
     def label(self, language: str = "fr") -> str:
         """The label in `language` ("fr" or "en"), French otherwise."""
@@ -46,28 +53,105 @@ class Term:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """A named, versioned list of terms."""
+    """A named, versioned list of terms (flattened depth first when the file nests them)."""
 
     name: str
     version: str
     terms: tuple[Term, ...]
+    notes: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @cached_property
+    def _by_code(self) -> dict[str, Term]:
+        return {t.code: t for t in self.terms}
+
+    @cached_property
+    def _children(self) -> dict[str | None, tuple[Term, ...]]:
+        children: dict[str | None, list[Term]] = {}
+        for term in self.terms:
+            children.setdefault(term.parent, []).append(term)
+        return {parent: tuple(terms) for parent, terms in children.items()}
 
     def codes(self) -> tuple[str, ...]:
-        """Codes in the order the file lists them."""
+        """Codes in the order the file lists them (depth first)."""
         return tuple(t.code for t in self.terms)
 
-    def get(self, code: str) -> Term | None:
+    def get(self, code: object) -> Term | None:
         """The term with this code, or None."""
-        return next((t for t in self.terms if t.code == code), None)
+        return self._by_code.get(code) if isinstance(code, str) else None
 
     def __contains__(self, code: object) -> bool:
-        return any(t.code == code for t in self.terms)
+        return isinstance(code, str) and code in self._by_code
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    @property
+    def hierarchical(self) -> bool:
+        """Whether any term nests under another."""
+        return any(t.parent is not None for t in self.terms)
+
+    def roots(self) -> tuple[Term, ...]:
+        """The top-level terms, in file order."""
+        return self._children.get(None, ())
+
+    def children(self, code: str) -> tuple[Term, ...]:
+        """The terms directly under `code`, in file order (none for a leaf or an unknown code)."""
+        return self._children.get(code, ())
+
+    def descendants(self, code: str) -> list[Term]:
+        """Every term below `code`, depth first."""
+        return [d for child in self.children(code) for d in (child, *self.descendants(child.code))]
+
+    def ancestors(self, code: str) -> list[Term]:
+        """Parent, grandparent, ... of `code` (nearest first; none for a root or an unknown code)."""
+        found: list[Term] = []
+        term = self.get(code)
+        while term is not None and term.parent is not None:
+            term = self._by_code[term.parent]
+            found.append(term)
+        return found
+
+    def allowed_for(self, value: object) -> tuple[str, ...]:
+        """The codes to offer when `value` is refused: every code of a flat vocabulary; in a hierarchy whose
+        codes are paths (`segou/niono/niono`), the terms under the nearest known ancestor, else the roots,
+        so a refused commune lists its cercle's communes rather than the whole country's."""
+        if not self.hierarchical:
+            return self.codes()
+        prefix = value if isinstance(value, str) else ""
+        while "/" in prefix:
+            prefix = prefix.rsplit("/", 1)[0]
+            if prefix in self:
+                return tuple(t.code for t in self.children(prefix))
+        return tuple(t.code for t in self.roots())
 
     def to_public(self) -> dict[str, Any]:
-        """JSON-ready form, in the same shape as the shipped file."""
-        return {"vocabulary": self.name, "version": self.version,
-                "terms": [{"code": t.code, "label_fr": t.label_fr, "label_en": t.label_en, **t.attributes}
-                          for t in self.terms]}
+        """JSON-ready form, in the shape of the shipped file without its notes (nested terms carry their `parent`).
+
+        A fresh copy every time: callers may change it."""
+        document: dict[str, Any] = {"vocabulary": self.name, "version": self.version}
+        document.update(copy.deepcopy(dict(self.extra)))
+        document["terms"] = [self._public(t) for t in (self.roots() if self.hierarchical else self.terms)]
+        return document
+
+    def _public(self, term: Term) -> dict[str, Any]:
+        public: dict[str, Any] = {"code": term.code, "label_fr": term.label_fr, "label_en": term.label_en}
+        if self.hierarchical:
+            public["parent"] = term.parent
+        public.update(copy.deepcopy(dict(term.attributes)))
+        if children := self.children(term.code):
+            public["children"] = [self._public(child) for child in children]
+        return public
+
+
+def _flatten(raw_terms: list[dict[str, Any]], parent: str | None) -> list[Term]:
+    """The file's terms depth first, each with its parent."""
+    flat: list[Term] = []
+    for raw in raw_terms:
+        attributes = MappingProxyType({k: v for k, v in raw.items() if k not in TERM_KEYS})
+        flat.append(Term(raw["code"], raw["label_fr"], raw["label_en"], attributes, parent))
+        flat.extend(_flatten(raw.get("children", []), raw["code"]))
+    return flat
 
 
 @cache
@@ -77,17 +161,21 @@ def load_vocabulary(package: str, name: str) -> Vocabulary:
     if not resource.is_file():
         raise LookupError(f"no vocabulary named {name!r}")
     raw = json.loads(resource.read_text(encoding="utf-8"))
-    terms = tuple(
-        Term(t["code"], t["label_fr"], t["label_en"],
-             MappingProxyType({k: v for k, v in t.items() if k not in ("code", "label_fr", "label_en")}))
-        for t in raw["terms"]
-    )
-    return Vocabulary(raw["vocabulary"], raw["version"], terms)
+    terms = tuple(_flatten(raw["terms"], None))
+    duplicates = sorted(code for code, count in Counter(t.code for t in terms).items() if count > 1)
+    if duplicates:
+        raise ValueError(f"vocabulary {name!r} repeats codes: {', '.join(duplicates)}")
+    return Vocabulary(raw["vocabulary"], raw["version"], terms, raw.get("notes"),
+                      MappingProxyType({k: v for k, v in raw.items() if k not in FILE_KEYS}))
 
 
-def require_code(vocab: Vocabulary, code: str, *, field: str) -> Term:
-    """The term, or a 422 (`UnknownTerm`) naming the input field, the vocabulary and the allowed codes."""
+def require_code(vocab: Vocabulary, code: object, *, field: str, among: Iterable[Term] | None = None) -> Term:
+    """The term, or a 422 (`UnknownTerm`) naming the input field, the vocabulary and the allowed codes.
+
+    `among` narrows what this field accepts to some of the terms (a region's cercles) and the 422 offers those.
+    """
     term = vocab.get(code)
-    if term is None:
-        raise UnknownTerm(field, code, vocab.codes(), vocabulary=vocab.name)
+    allowed = None if among is None else tuple(t.code for t in among)
+    if term is None or (allowed is not None and term.code not in allowed):
+        raise UnknownTerm(field, code, vocab.allowed_for(code) if allowed is None else allowed, vocabulary=vocab.name)
     return term

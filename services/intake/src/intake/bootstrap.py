@@ -14,14 +14,14 @@ from servicekit.service import Core, build_core, token_verifier
 
 from .config import Settings
 from .domain.incident import INCIDENT
+from .domain.victim import VICTIM
 from .evidence_files import EvidenceFiles
 from .identities import VictimIdentities
-from .imports import ImportJobs
-from .incident_queries import IncidentQueries
 from .keyring import VictimKeyring
 from .locations import IncidentLocations
 from .narratives import IncidentTexts
-from .referral_answers import ReferralAnswers
+from .projections import ImportJobs, ReferralAnswers
+from .queries import IncidentQueries, ReferralQueries
 
 log = logging.getLogger("intake.background")
 
@@ -63,12 +63,14 @@ class Deps:
     locations: IncidentLocations
     evidence_files: EvidenceFiles
     incidents: IncidentQueries
+    referrals: ReferralQueries
     imports: ImportJobs
     background: BackgroundTasks
     answers: ReferralAnswers
 
     @property
     def store(self) -> EventStore:
+        """The event store of intake's aggregates."""
         return self.core.store
 
 
@@ -76,19 +78,22 @@ def build_deps(settings: Settings) -> Deps:
     """Build intake's dependencies from its settings (loading the KEKs fails fast on a bad source)."""
     core = build_core(settings)
     db = core.db
+    answers = ReferralAnswers(db["referral_answers"])
     return Deps(
         core=core,
         verifier=token_verifier(settings),
         settings=settings,
-        keyring=VictimKeyring.from_sources(db["victim_keys"], settings.kek_source, settings.kek_previous_sources),
+        keyring=VictimKeyring.from_sources(db["victim_keys"], settings.kek_source, settings.kek_previous_sources,
+                                           core.clock),
         incident_keys=VictimKeyring.from_sources(db["incident_keys"], settings.kek_source,
-                                                 settings.kek_previous_sources),
+                                                 settings.kek_previous_sources, core.clock),
         texts=IncidentTexts(db["incident_texts"]),
         identities=VictimIdentities(db["victim_identities"]),
         locations=IncidentLocations(db["incident_locations"]),
         evidence_files=EvidenceFiles(db["evidence_chunks"], settings.evidence_chunk_bytes),
         incidents=IncidentQueries(db[INCIDENT.collection]),
-        imports=ImportJobs(db["import_jobs"]),
+        referrals=ReferralQueries(db[VICTIM.collection], answers),
+        imports=ImportJobs(db["import_jobs"], core.clock),
         background=BackgroundTasks(),
-        answers=ReferralAnswers(db["referral_answers"], db["victims"]),
+        answers=answers,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from servicekit.indexes import Index
 
 from .domain.incident import INCIDENT
+from .domain.victim import VICTIM
 
 INDEXES = (
     Index(INCIDENT.collection, (("organisation", 1), ("_id", 1)), "incident list, first pages"),
@@ -17,6 +18,6 @@ INDEXES = (
           "incident list by verification status"),
     Index(INCIDENT.collection, (("organisation", 1), ("violation_types", 1), ("_id", 1)),
           "incident list by violation type (multikey)"),
-    Index("victims", (("organisation", 1),), "victims with referrals of an organisation (referral answers)"),
+    Index(VICTIM.collection, (("organisation", 1), ("_id", 1)), "referral list: an organisation's victims, by page"),
     Index("referral_answers", (("referral_id", 1),), "answers of some referrals"),
 )

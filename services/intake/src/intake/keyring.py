@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import SecretStr
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
+from servicekit.commands import Clock, utc_now
 from servicekit.crypto import (
     DecryptionError,
     KeyEncryptionKey,
@@ -24,7 +25,6 @@ from servicekit.crypto import (
     unwrap_key,
     wrap_key,
 )
-from servicekit.envelope import utcnow
 from servicekit.errors import Conflict
 
 log = logging.getLogger("intake.keyring")
@@ -49,23 +49,24 @@ class VictimKeyring:
     """Creates, unwraps, rotates and destroys victims' data keys."""
 
     def __init__(self, collection: AsyncCollection[dict[str, Any]], current: KeyEncryptionKey,
-                 previous: Sequence[KeyEncryptionKey] = ()) -> None:
+                 previous: Sequence[KeyEncryptionKey] = (), clock: Clock = utc_now) -> None:
         self.collection = collection
+        self.clock = clock
         self.current = current
         self.keks = {kek.key_id: kek for kek in previous} | {current.key_id: current}
 
     @classmethod
     def from_sources(cls, collection: AsyncCollection[dict[str, Any]], current: SecretStr,
-                     previous: Sequence[SecretStr]) -> VictimKeyring:
+                     previous: Sequence[SecretStr], clock: Clock = utc_now) -> VictimKeyring:
         """Load the KEKs from their sources (fails fast on a bad source, never echoing it)."""
         return cls(collection, load_kek(current.get_secret_value()),
-                   [load_kek(source.get_secret_value()) for source in previous])
+                   [load_kek(source.get_secret_value()) for source in previous], clock)
 
     async def create_or_get(self, victim_id: str) -> bytes:
         """The victim's data key, created on first use; a retried registration gets the same key."""
         data_key = generate_data_key()
         document = {"_id": victim_id, "wrapped": wrap_key(self.current, data_key, subject_id=victim_id),
-                    "created_at": utcnow()}
+                    "created_at": self.clock()}
         try:
             await self.collection.insert_one(document)
             return data_key
@@ -103,7 +104,7 @@ class VictimKeyring:
                 continue
             # By `_id` alone (FerretDB indexes nothing else); no upsert, so a key shredded meanwhile stays gone.
             result = await self.collection.update_one({"_id": document["_id"]},
-                                                      {"$set": {"wrapped": fresh, "rotated_at": utcnow()}})
+                                                      {"$set": {"wrapped": fresh, "rotated_at": self.clock()}})
             rewrapped += result.modified_count
         return RotationReport(rewrapped=rewrapped, already_current=current, failed=failed,
                               kek_id=self.current.key_id)

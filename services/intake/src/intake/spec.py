@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from servicekit.spec import ServiceSpec
 
-from .api.evidence_routes import router as evidence_router
-from .api.incident_routes import router as incident_router
-from .api.narrative_routes import router as narrative_router
-from .api.reference_routes import imports_router, vocabularies_router
-from .api.referral_routes import router as referral_router
-from .api.victim_routes import keys_router
-from .api.victim_routes import router as victim_router
+from .api import evidence, imports, incidents, keys, narratives, referrals, victims, vocabularies
 from .bootstrap import build_deps
 from .config import Settings
 from .domain import AGGREGATES
@@ -25,8 +19,8 @@ SPEC = ServiceSpec(
     settings=Settings,
     build_deps=build_deps,
     # Imports before incidents: /incidents/imports must not be read as an incident id.
-    routers=[imports_router, incident_router, narrative_router, victim_router, referral_router, evidence_router,
-             keys_router, vocabularies_router],
+    routers=[imports.router, incidents.router, narratives.router, victims.router, referrals.router, evidence.router,
+             keys.router, vocabularies.router],
     aggregates=AGGREGATES,
     groups=GROUPS,
     indexes=INDEXES,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from servicekit.runtime import ConsumerGroup
 
-from .handlers.answers import (
+from .handlers.referrals import (
     record_acceptance,
     record_case_joined,
     record_case_left,

@@ -6,8 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
-from intake_support import wait_for
 from openpyxl import Workbook
+from servicekit.testing import eventually
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 SETS = {"fr": ("incidents.fr.csv", "victimes.fr.csv", "actes.fr.csv"),
@@ -26,7 +26,7 @@ async def imported(client, name: str, content: bytes, kind: str) -> dict:
     async def done():
         job = (await client.get(f"/incidents/imports/{started.json()['id']}")).json()
         return job if job["status"] != "running" else None
-    return await wait_for(done)
+    return await eventually(done, "the import job to finish", timeout=20)
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

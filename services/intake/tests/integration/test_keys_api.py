@@ -6,7 +6,7 @@ import base64
 
 import pytest
 from intake.entrypoints.rotate_keys import rotate
-from intake_support import Intake, incident_body, random_kek, victim_body
+from intake_support import IntakeApp, incident_body, random_kek, victim_body
 from pydantic import SecretStr
 from servicekit.crypto import decrypt_field
 
@@ -126,7 +126,7 @@ async def test_rotation_rewraps_every_key_and_leaves_field_ciphertexts_untouched
     rotating = on_old.model_copy(update={"kek_source": SecretStr(new_kek),
                                          "kek_previous_sources": [SecretStr(old_kek)]})
     on_new = on_old.model_copy(update={"kek_source": SecretStr(new_kek)})
-    old, middle, new = (Intake.build(intake.infra, s, intake.private_key) for s in (on_old, rotating, on_new))
+    old, middle, new = (IntakeApp(s, intake) for s in (on_old, rotating, on_new))
     victim_id = await register(old)
     sealed_before = await old.db["victim_identities"].find_one({"_id": victim_id})
     async with middle.client("admin", org=None) as admin:
@@ -150,7 +150,7 @@ async def test_the_rotation_command_rewraps_keys_like_the_endpoint(intake):
     old_kek, new_kek = random_kek(), random_kek()
     on_old = intake.settings.model_copy(update={"mongo_db": intake.settings.mongo_db + "_cmd",
                                                 "kek_source": SecretStr(old_kek)})
-    old = Intake.build(intake.infra, on_old, intake.private_key)
+    old = IntakeApp(on_old, intake)
     victim_id = await register(old)
     report = await rotate(on_old.model_copy(update={"kek_source": SecretStr(new_kek),
                                                     "kek_previous_sources": [SecretStr(old_kek)]}))
@@ -168,7 +168,7 @@ async def test_rotation_rewraps_incidents_keys_too_and_their_narratives_stay_rea
     rotating = on_old.model_copy(update={"kek_source": SecretStr(new_kek),
                                          "kek_previous_sources": [SecretStr(old_kek)]})
     on_new = on_old.model_copy(update={"kek_source": SecretStr(new_kek)})
-    old, middle, new = (Intake.build(intake.infra, s, intake.private_key) for s in (on_old, rotating, on_new))
+    old, middle, new = (IntakeApp(s, intake) for s in (on_old, rotating, on_new))
     async with old.client("monitor") as monitor:
         incident_id = (await monitor.post("/incidents", json=incident_body(narrative="Récit du témoin."))).json()["id"]
     async with middle.client("admin", org=None) as admin:

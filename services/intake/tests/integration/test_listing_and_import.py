@@ -7,7 +7,8 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from intake_support import incident_body, wait_for
+from intake_support import incident_body
+from servicekit.testing import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -114,7 +115,7 @@ async def finished(intake, client, job_id: str):
     async def done():
         job = (await client.get(f"/incidents/imports/{job_id}")).json()
         return job if job["status"] != "running" else None
-    return await wait_for(done)
+    return await eventually(done, "the import job to finish", timeout=20)
 
 
 async def test_a_file_with_a_refused_row_imports_nothing_and_reports_every_row(intake):

@@ -33,7 +33,7 @@ async def test_every_published_event_matches_its_committed_schema(intake):
         evidence_id = (await officer.post("/evidence", files={"file": ("p.png", PNG, "image/png")})).json()["id"]
         await officer.post(f"/evidence/{evidence_id}/custody", json={"step": "transferred", "to": "icc-otp"})
         await officer.post(f"/victims/{victim_id}/erasure", json={"reason": "consent_withdrawn"})
-    await intake.publish_outbox()
+    await intake.published()
     topics = ("intake.incidents", "intake.victims", "intake.evidence")
     seen: dict[str, set[str]] = {}
     for records in await asyncio.gather(*(intake.records(topic) for topic in topics)):
@@ -58,7 +58,7 @@ async def test_a_redelivered_create_command_is_committed_and_published_once(inta
     assert first.json() == second.json() and second.headers["Idempotent-Replayed"] == "true"
     incident_id = first.json()["id"]
     assert await intake.db["events"].find_one({"_id": f"{incident_id}:0000000002"}) is None
-    await intake.publish_outbox()
+    await intake.published()
     published = [e for e in envelopes(await intake.records("intake.incidents")) if e.subject == incident_id]
     assert [e.type for e in published] == ["intake.incident.documented.v1"]
 
@@ -82,7 +82,7 @@ async def test_a_redelivered_victim_registration_keeps_one_victim_one_key_one_ev
     assert first.json() == second.json() and read.json()["identity"]["name"] == "Aïssata N'Diaye"
     victim_id = first.json()["id"]
     assert await intake.db["events"].find_one({"_id": f"{victim_id}:0000000002"}) is None
-    await intake.publish_outbox()
+    await intake.published()
     published = [e.type for e in envelopes(await intake.records("intake.victims")) if e.subject == victim_id]
     assert published == ["intake.victim.registered.v1", "intake.victim.consent_changed.v1"]
 

@@ -71,7 +71,7 @@ async def test_the_organisations_listing_shows_a_declined_referral_with_its_reas
 
     async def declined() -> list[dict]:
         async with intake.client("documentation_officer") as officer:
-            return (await officer.get("/referrals", params={"status": "declined"})).json()
+            return (await officer.get("/referrals", params={"status": "declined"})).json()["items"]
 
     await intake.eventually(declined)
     [status] = await declined()
@@ -83,7 +83,7 @@ async def test_another_organisation_does_not_see_the_referrals_answers(intake):
     victim_id, _ = await referred(intake, sharing=["org-legal"])
     assert await statuses(intake, victim_id, org="org-fidh") == [{"http": 404}]
     async with intake.client("monitor", org="org-fidh") as other:
-        assert (await other.get("/referrals")).json() == []
+        assert (await other.get("/referrals")).json() == {"items": [], "next_cursor": None}
 
 
 async def test_the_referring_organisation_sees_its_victim_leave_a_collective_case(intake):

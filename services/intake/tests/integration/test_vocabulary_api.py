@@ -49,5 +49,6 @@ async def test_an_unknown_vocabulary_is_404_naming_the_known_ones(intake):
 
 
 async def test_vocabularies_need_a_token(intake):
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=intake.app), base_url="http://intake") as anonymous:
+    transport = httpx.ASGITransport(app=intake.service.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://intake") as anonymous:
         assert (await anonymous.get("/vocabularies")).status_code == 401

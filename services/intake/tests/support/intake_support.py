@@ -1,24 +1,18 @@
-"""Factories and an in-process intake (real FerretDB and Kafka) for intake's integration tests."""
+"""Factories, and what intake's integration tests look at around the kit's in-process service."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
-from intake.bootstrap import Deps, build_deps
+from intake.bootstrap import build_deps
 from intake.config import Settings
-from intake.domain import AGGREGATES
-from intake.entrypoints.api import build_app
-from pydantic import SecretStr
+from intake.spec import SPEC
 from servicekit.devtokens import mint_token
-from servicekit.kafka import ensure_topics, idempotent_producer
-from servicekit.relay import OutboxRelay
-from servicekit.testing import Infra, read_topic, unique_name
+from servicekit.testing import InProcessService, eventually, pending_commits, read_topic
 
 ORG = "org-amdh"
 OTHER_ORG = "org-fidh"
@@ -27,6 +21,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + os.urandom(64)
 
 
 def random_kek() -> str:
+    """A fresh key-encryption key source."""
     return "base64:" + base64.b64encode(os.urandom(32)).decode()
 
 
@@ -49,50 +44,38 @@ def victim_body(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-def settings_for(infra: Infra, jwks: Path, **overrides: Any) -> Settings:
-    """Settings of an intake with its own database and topic namespace."""
-    values: dict[str, Any] = {
-        "kafka_bootstrap": infra.kafka_bootstrap, "mongo_url": infra.mongo_url,
-        "mongo_db": unique_name("intake"), "topic_namespace": unique_name("t").replace("_", "") + ".",
-        "auth_jwks_file": jwks, "kek_source": SecretStr(random_kek()), "evidence_max_bytes": 300_000,
-        "evidence_chunk_bytes": 4096, "import_max_rows": 50, "import_max_bytes": 20_000,
-    }
-    values.update(overrides)
-    return Settings(**values)
+# Small limits so the tests reach them with small files.
+SETTINGS: dict[str, Any] = {"evidence_max_bytes": 300_000, "evidence_chunk_bytes": 4096, "import_max_rows": 50,
+                            "import_max_bytes": 20_000}
 
 
 @dataclass
 class Intake:
-    """An intake app in this process, on the real store; clients carry development tokens."""
+    """The kit's in-process intake (worker and app, real store and broker), with the probes intake's tests use."""
 
-    infra: Infra
-    settings: Settings
-    deps: Deps
-    private_key: Path
+    service: InProcessService
 
-    def __post_init__(self) -> None:
-        self.app = build_app(self.deps)
+    @property
+    def settings(self) -> Settings:
+        return self.service.settings  # type: ignore[no-any-return]
 
-    @classmethod
-    def build(cls, infra: Infra, settings: Settings, private_key: Path) -> Intake:
-        return cls(infra=infra, settings=settings, deps=build_deps(settings), private_key=private_key)
-
-    async def close(self) -> None:
-        await self.deps.background.drain()
-        await self.deps.core.client.close()
+    @property
+    def deps(self) -> Any:
+        return self.service.deps
 
     @property
     def db(self) -> Any:
-        return self.deps.core.db
+        return self.service.deps.core.db
 
     def token(self, role: str = "monitor", *, org: str | None = ORG, sub: str | None = None,
               scopes: tuple[str, ...] = (), service: bool = False) -> str:
-        return mint_token(self.private_key, subject=sub or f"{role}-1", roles=[role] if role else [], org=org,
-                          scopes=scopes, service=service)
+        """A development token; service accounts and scopes too (the key release needs them)."""
+        return mint_token(self.service.private_key, subject=sub or f"{role}-1", roles=[role] if role else [],
+                          org=org, scopes=scopes, service=service)
 
     def client(self, role: str = "monitor", **claims: Any) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://intake",
-                                 headers={"Authorization": f"Bearer {self.token(role, **claims)}"}, timeout=30.0)
+        """An httpx client of the app carrying a token for `role` and `claims`."""
+        return client_of(self.service.app, self.token(role, **claims))
 
     async def counts(self) -> dict[str, int]:
         """Documents per collection: 'nothing written' means none of these moved."""
@@ -100,35 +83,42 @@ class Intake:
                  "evidence_chunks", "incident_locations", "import_jobs"]
         return {name: await self.db[name].count_documents({}) for name in names}
 
-    def topic(self, aggregate_topic: str) -> str:
-        return self.settings.topic_namespace + aggregate_topic
-
-    async def publish_outbox(self) -> int:
-        """Run the relay until no commit is pending (the worker's job, done here to observe the topics)."""
-        await ensure_topics(self.infra.kafka_bootstrap, [self.topic(a.topic) for a in AGGREGATES])
-        producer = idempotent_producer(self.infra.kafka_bootstrap, client_id="intake-test-relay")
-        await producer.start()
-        total = 0
-        try:
-            relay = OutboxRelay(self.db, producer)
-            while published := await relay.publish_pending():
-                total += published
-        finally:
-            await producer.stop()
-        return total
+    async def published(self) -> None:
+        """Wait until the worker's relay has published every commit."""
+        async def relayed() -> bool:
+            return await pending_commits(self.db) == 0
+        await eventually(relayed, "the relay to publish every commit", timeout=20)
 
     async def records(self, aggregate_topic: str, expected: int | None = None) -> list[Any]:
-        return await read_topic(self.infra.kafka_bootstrap, self.topic(aggregate_topic), expected=expected,
-                                timeout=20.0)
+        """Every record of one of intake's topics."""
+        return await read_topic(self.settings.kafka_bootstrap, self.settings.topic_namespace + aggregate_topic,
+                                expected=expected, timeout=20.0)
 
 
-async def wait_for(predicate: Any, timeout: float = 20.0, interval: float = 0.05) -> Any:
-    """Poll an async predicate until it returns something truthy, or fail after the deadline."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await predicate()
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met before the deadline")
-        await asyncio.sleep(interval)
+@dataclass
+class IntakeApp:
+    """Another intake API (no worker) on given settings: the key rotation's before, during and after."""
+
+    settings: Settings
+    tokens: Intake
+
+    def __post_init__(self) -> None:
+        self.deps = build_deps(self.settings)
+        self.app = SPEC.build_app(self.deps)
+
+    @property
+    def db(self) -> Any:
+        return self.deps.core.db
+
+    def client(self, role: str = "monitor", **claims: Any) -> httpx.AsyncClient:
+        """A client of this app with a token signed like the main intake's."""
+        return client_of(self.app, self.tokens.token(role, **claims))
+
+    async def close(self) -> None:
+        await self.deps.core.client.close()
+
+
+def client_of(app: Any, token: str) -> httpx.AsyncClient:
+    """An httpx client of an in-process app."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake",
+                             headers={"Authorization": f"Bearer {token}"}, timeout=30.0)

@@ -74,7 +74,7 @@ class ParsedFile:
 def labels(vocabulary_name: str, codes: list[str] | None = None) -> dict[str, tuple[str, ...]]:
     """Codes of a vocabulary (or of the given codes) with their French and English labels."""
     vocab = vocabulary(vocabulary_name)
-    terms = vocab.terms() if codes is None else [vocab.get(code) for code in codes]
+    terms = vocab.terms if codes is None else [term for code in codes if (term := vocab.get(code)) is not None]
     return {term.code: (term.label_fr, term.label_en) for term in terms}
 
 

@@ -51,6 +51,11 @@ def record(state: Evidence | None, *, evidence_id: str, organisation: str, incid
                              holder=organisation, confidentiality=confidentiality)]
 
 
+def record_again(state: Evidence | None) -> list[DomainEvent]:
+    """A retried upload whose Idempotency-Key matched no earlier request: the item exists, so it is refused."""
+    raise Conflict("evidence_already_recorded")
+
+
 def visible(state: Evidence | None, viewer: Viewer) -> Evidence:
     """The item if the viewer may see it; 404 otherwise (its existence is sensitive)."""
     if state is None or not sees_evidence(viewer, state.organisation, state.confidentiality):

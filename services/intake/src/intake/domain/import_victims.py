@@ -82,7 +82,7 @@ class ActRow:
 
 def imported_victim_id(organisation: str, reference: str) -> str:
     """The id an imported victim always gets, so importing the file again never doubles anyone."""
-    # The same id a registration with Idempotency-Key "import:<reference>" gets (handlers.common.RequestKey).
+    # The same id a registration with Idempotency-Key "import:<reference>" gets (servicekit.api.RequestKey).
     return derived_id(organisation, "victim", f"import:{reference}")
 
 
@@ -133,7 +133,7 @@ def _victim(row: int, values: dict[str, str], matches: Matches) -> VictimRow:
     return VictimRow(row, values["reference"], profile, identity, consent)
 
 
-def _roots() -> list[Any]:
+def _roots() -> tuple[Any, ...]:
     from ..vocabularies import vocabulary
 
     return vocabulary("regions").roots()

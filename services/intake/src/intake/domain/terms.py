@@ -1,29 +1,13 @@
-"""Vocabulary checks for the domain: an unknown term becomes a 422 naming the field and the allowed codes."""
+"""Vocabulary checks for the domain: an unknown term is the kit's 422 naming the field and the allowed codes."""
 
 from __future__ import annotations
 
-from servicekit.errors import InvalidInput
-
-from ..vocabularies import UnknownTerm, require_location, require_term, vocabulary
-
-# Bamako's and the big regions' commune lists are long; the problem stays readable with a cap.
-MAX_ALLOWED_SHOWN = 400
-
-
-def unknown_term_problem(exc: UnknownTerm, field: str | None = None) -> InvalidInput:
-    """The 422 for an unknown vocabulary term: field, vocabulary and allowed codes, never the input."""
-    name = field or exc.field
-    allowed = exc.allowed[:MAX_ALLOWED_SHOWN]
-    # The one place intake's unknown term becomes a 422.
-    return InvalidInput("unknown_term", field=name, vocabulary=exc.vocabulary, allowed=allowed)
+from ..vocabularies import require_location, require_term, vocabulary
 
 
 def check_term(vocabulary_name: str, code: str, *, field: str) -> str:
     """`code` if it belongs to the vocabulary, else a 422 for `field`."""
-    try:
-        require_term(vocabulary_name, code, field=field)
-    except UnknownTerm as exc:
-        raise unknown_term_problem(exc, field) from None
+    require_term(vocabulary_name, code, field=field)
     return code
 
 
@@ -36,16 +20,12 @@ def check_terms(vocabulary_name: str, codes: list[str], *, field: str) -> list[s
 
 def check_location(region: str, cercle: str | None, commune: str | None) -> None:
     """Region, cercle and commune from the 2023 map, each inside its parent."""
-    try:
-        require_location(region, cercle, commune)
-    except UnknownTerm as exc:
-        raise unknown_term_problem(exc) from None
+    require_location(region, cercle, commune)
 
 
 def with_descendants(vocabulary_name: str, code: str) -> list[str]:
     """A code and every code below it (a filter on 'killings' also finds 'massacre')."""
-    vocab = vocabulary(vocabulary_name)
-    return [code, *(term.code for term in vocab.descendants(code))]
+    return [code, *(term.code for term in vocabulary(vocabulary_name).descendants(code))]
 
 
 def credibility_codes() -> list[str]:

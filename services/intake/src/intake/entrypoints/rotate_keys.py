@@ -12,28 +12,30 @@ import json
 import sys
 from dataclasses import asdict
 
-from servicekit.audit import AuditEntry
+from servicekit.api import Caller
+from servicekit.eventstore import CommandContext
 from servicekit.service import prepare_process
 
 from ..bootstrap import build_deps
 from ..config import Settings
+from ..handlers.keys import rotate_kek
+
+# The operator's command acts as itself: the audit entry names it, as the route names the admin.
+OPERATOR = Caller(subject="intake-rotate-keys-command", roles=frozenset(), organisation=None, is_service=True,
+                  context=CommandContext(actor="intake-rotate-keys-command"))
 
 
 async def rotate(settings: Settings) -> dict[str, object]:
     """One rotation pass, audited as an administrative action of the operator's command."""
     deps = build_deps(settings)
     try:
-        report = await deps.keyring.rotate() + await deps.incident_keys.rotate()
-        await deps.core.audit.record(AuditEntry(
-            actor="intake-rotate-keys-command", action="keys.rotated", resource_type="keyring",
-            resource_id="victim_keys", outcome="allowed",
-            reason=f"rewrapped {report.rewrapped}, failed {report.failed}"))
-        return asdict(report)
+        return asdict(await rotate_kek(deps, OPERATOR))
     finally:
         await deps.core.client.close()
 
 
 def main() -> None:
+    """Run one rotation pass with the environment's settings; exit 1 when any key failed."""
     settings = Settings()  # type: ignore[call-arg]  # the KEK sources come from the environment
     prepare_process(settings)
     report = asyncio.run(rotate(settings))

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from servicekit.api import Caller, RequestKey, command_key
+from servicekit.commands import audit
 from servicekit.eventstore import Committed
 from servicekit.integrity import verify_commits
 
@@ -17,7 +19,7 @@ from ..domain import evidence_rules
 from ..domain.errors import EvidenceCorrupted
 from ..domain.evidence import EVIDENCE, Evidence
 from ..domain.evidence_rules import StepRequest
-from .common import Caller, RequestKey, audit
+from . import viewer
 
 log = logging.getLogger("intake.evidence")
 
@@ -33,7 +35,7 @@ STEP_NAMES = {
 
 async def visible_evidence(deps: Deps, caller: Caller, evidence_id: str) -> Evidence:
     """The item if the caller may see it (404 otherwise)."""
-    return evidence_rules.visible((await deps.store.load(EVIDENCE, evidence_id)).state, caller.viewer)
+    return evidence_rules.visible((await deps.store.load(EVIDENCE, evidence_id)).state, viewer(caller))
 
 
 async def verified_evidence(deps: Deps, caller: Caller, evidence_id: str, *, during: str) -> Evidence:
@@ -55,9 +57,9 @@ async def verified_evidence(deps: Deps, caller: Caller, evidence_id: str, *, dur
 async def open_evidence(deps: Deps, caller: Caller, evidence_id: str) -> tuple[Evidence, AsyncIterator[bytes]]:
     """Verify, record the access, and stream the file (re-hashed once more as it goes out)."""
     item = await verified_evidence(deps, caller, evidence_id, during="accessed")
-    decide = partial(evidence_rules.accessed, viewer=caller.viewer, verified_sha256=item.sha256)
+    decide = partial(evidence_rules.accessed, viewer=viewer(caller), verified_sha256=item.sha256)
     await deps.store.execute(EVIDENCE, evidence_id, decide, context=caller.context)
-    await audit(deps, caller, "evidence.read", "evidence", evidence_id, allowed=True, purpose="download",
+    await audit(deps.core.audit, caller, "evidence.read", "evidence", evidence_id, allowed=True, purpose="download",
                 owner=item.organisation)
     return item, _rehashed(deps, item)
 
@@ -77,9 +79,9 @@ async def record_custody(deps: Deps, caller: Caller, evidence_id: str, request: 
                          request_key: RequestKey | None) -> Committed[Evidence]:
     """Copy, transfer or submission to a court, with the hash verified at that moment."""
     item = await verified_evidence(deps, caller, evidence_id, during=request.step)
-    decide = partial(evidence_rules.custody_step, viewer=caller.viewer, request=request, verified_sha256=item.sha256)
-    key = request_key.command_key(f"custody:{evidence_id}") if request_key else None
-    return await deps.store.execute(EVIDENCE, evidence_id, decide, context=caller.context, idempotency_key=key)
+    decide = partial(evidence_rules.custody_step, viewer=viewer(caller), request=request, verified_sha256=item.sha256)
+    return await deps.store.execute(EVIDENCE, evidence_id, decide, context=caller.context,
+                                    idempotency_key=command_key(request_key, f"custody:{evidence_id}"))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 from functools import partial
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from servicekit.errors import Conflict, InvalidInput, NotFound, from_validation
+from servicekit.api import Caller, RequestKey, command_key
+from servicekit.errors import InvalidInput, NotFound, from_validation
 from servicekit.eventstore import Committed
 from servicekit.ids import new_id
 
@@ -19,7 +20,6 @@ from ..domain.incident_facts import PSEUDONYMOUS_ID, Confidentiality
 from ..domain.media_types import SNIFF_BYTES, check_content, check_declared
 from ..evidence_files import ChunkWriter
 from ..uploads import Event, PartData, PartEnd, PartStart, read_field
-from .common import Caller, RequestKey, create_once
 from .incidents import visible_incident
 
 
@@ -33,25 +33,22 @@ class EvidenceForm(BaseModel):
 
 
 async def receive_evidence(deps: Deps, caller: Caller, events: AsyncIterator[Event],
-                           request_key: RequestKey | None) -> Committed[Evidence]:
-    """Store the streamed file chunk by chunk, hashing it, then record it; a refused upload leaves nothing."""
+                           idempotency_key: str | None) -> Committed[Evidence]:
+    """Store the streamed file chunk by chunk, hashing it, then record it; a refused upload leaves nothing.
+
+    The body's fingerprint is known only once the file has streamed: the request key is made of the form
+    fields and the file's SHA-256, so a retry of the same upload answers as the first time and the same key
+    with another file or other fields is refused (409) by the store, like every command.
+    """
     assert caller.organisation is not None
-    evidence_id = request_key.aggregate_id("evidence") if request_key else new_id()
-    existing = (await deps.store.load(EVIDENCE, evidence_id)).state
-    if existing is not None:
-        return await _replayed_upload(existing, caller, events)
+    new_record = RequestKey.of(caller, idempotency_key, None)
+    evidence_id = new_record.aggregate_id("evidence") if new_record else new_id()
+    if (await deps.store.load(EVIDENCE, evidence_id)).state is not None:
+        fields, sha256 = await _hash_retried_upload(events)
+        return await _record(deps, caller, evidence_id, idempotency_key, fields, sha256, receipt=None)
     try:
         fields, receipt = await _read_upload(events, deps.evidence_files.writer(evidence_id))
-        form = _form(fields)
-        if form.incident_id is not None:
-            try:
-                await visible_incident(deps, caller.viewer, form.incident_id)
-            except NotFound:
-                raise InvalidInput("incident_not_found", field="incident_id") from None
-        decide = partial(evidence_rules.record, evidence_id=evidence_id, organisation=caller.organisation,
-                         incident_id=form.incident_id, receipt=receipt, confidentiality=form.confidentiality)
-        return await create_once(deps, EVIDENCE, evidence_id, decide, caller=caller,
-                                 command_key=request_key.command_key("evidence") if request_key else None)
+        return await _record(deps, caller, evidence_id, idempotency_key, fields, receipt.sha256, receipt=receipt)
     except Exception:
         # Remove what was streamed in, unless the commit happened after all (then the file is evidence).
         if (await deps.store.load(EVIDENCE, evidence_id)).state is None:
@@ -108,18 +105,35 @@ def _form(fields: dict[str, str]) -> EvidenceForm:
         raise from_validation(exc) from None
 
 
-async def _replayed_upload(existing: Evidence, caller: Caller, events: AsyncIterator[Event]) -> Committed[Evidence]:
-    """A retried upload (same Idempotency-Key): hash its file without storing it; the same file answers as before."""
+async def _record(deps: Deps, caller: Caller, evidence_id: str, idempotency_key: str | None,
+                  fields: dict[str, str], sha256: str, *, receipt: Receipt | None) -> Committed[Evidence]:
+    """Record the received item; `receipt` is None for a retry, which the store answers from its key or refuses."""
+    assert caller.organisation is not None
+    form = _form(fields)
+    request_key = RequestKey.of(caller, idempotency_key, {**form.model_dump(), "sha256": sha256})
+    if receipt is not None and form.incident_id is not None:
+        try:
+            await visible_incident(deps, caller, form.incident_id)
+        except NotFound:
+            raise InvalidInput("incident_not_found", field="incident_id") from None
+    decide = evidence_rules.record_again if receipt is None else partial(
+        evidence_rules.record, evidence_id=evidence_id, organisation=caller.organisation,
+        incident_id=form.incident_id, receipt=receipt, confidentiality=form.confidentiality)
+    return await deps.store.execute(EVIDENCE, evidence_id, decide, context=caller.context,
+                                    idempotency_key=command_key(request_key, "evidence"))
+
+
+async def _hash_retried_upload(events: AsyncIterator[Event]) -> tuple[dict[str, str], str]:
+    """The form fields and the file's SHA-256 of a retried upload, read without storing anything."""
+    fields: dict[str, str] = {}
     hasher, in_file = hashlib.sha256(), False
     async for event in events:
         if isinstance(event, PartStart):
             in_file = event.filename is not None
+            if not in_file:
+                fields[event.name] = await read_field(events, event.name)
         elif isinstance(event, PartEnd):
             in_file = False
-        elif in_file:
+        elif in_file and isinstance(event, PartData):
             hasher.update(event.data)
-    if existing.organisation != caller.organisation:
-        raise NotFound("evidence_not_found")
-    if hasher.hexdigest() != existing.sha256:
-        raise Conflict("idempotency_key_reused", field="Idempotency-Key")
-    return Committed(existing.id, 0, existing, (), (), duplicate=True)
+    return fields, hasher.hexdigest()

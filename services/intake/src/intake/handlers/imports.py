@@ -7,11 +7,13 @@ organisation and each row's reference, so an interrupted job is completed by upl
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Literal
 
-from servicekit.errors import DomainError, InvalidInput, NotFound, PayloadTooLarge
+from servicekit.api import Caller, RequestKey
+from servicekit.errors import Conflict, DomainError, InvalidInput, NotFound, PayloadTooLarge
 from servicekit.eventstore import Committed
 from servicekit.ids import new_id
 
@@ -22,9 +24,8 @@ from ..domain.import_cells import Matches, read_table
 from ..domain.import_victims import ActRow, VictimRow, acts_by_incident, imported_victim_id, parse_acts, parse_victims
 from ..domain.incident import IncidentDocumented
 from ..domain.victim import VICTIM
-from ..imports import Outcome
+from ..projections import Outcome
 from ..uploads import Event, PartData, PartEnd, PartStart
-from .common import Caller, RequestKey
 from .incidents import import_row, imported_incident_id, today, update_incident, visible_incident
 from .victims import change_consent, register_victim
 
@@ -53,19 +54,36 @@ async def read_csv_upload(events: AsyncIterator[Event], max_bytes: int) -> bytes
     return bytes(raw)
 
 
-async def start_import(deps: Deps, caller: Caller, raw: bytes, kind: ImportKind = "incidents") -> dict[str, Any]:
+async def start_import(deps: Deps, caller: Caller, raw: bytes, kind: ImportKind = "incidents",
+                       idempotency_key: str | None = None) -> dict[str, Any]:
     """Check the whole file (422 for an unreadable file or header), record the report, import if all rows pass."""
     assert caller.organisation is not None
+    request_key = RequestKey.of(caller, idempotency_key, {"kind": kind, "sha256": hashlib.sha256(raw).hexdigest()})
+    job_id = request_key.aggregate_id("import") if request_key else new_id()
+    if request_key is not None and (earlier := await deps.imports.get(job_id)) is not None:
+        return _same_request(earlier, request_key)
     table = read_table(raw, max_rows=deps.settings.import_max_rows)
     matches = Matches()
     steps, errors = await _plan(deps, caller, kind, table, matches)
-    job_id = new_id()
-    job = await deps.imports.create(job_id, organisation=caller.organisation, actor=caller.subject, kind=kind,
-                                    total=len(table.rows), accepted=0 if errors else len(steps), errors=errors,
-                                    reading={"file_format": table.file_format, "encoding": table.encoding,
-                                             **matches.public()})
+    job, created = await deps.imports.create(
+        job_id, organisation=caller.organisation, actor=caller.subject, kind=kind, total=len(table.rows),
+        accepted=0 if errors else len(steps), errors=errors, request=request_key.fingerprint if request_key else None,
+        reading={"file_format": table.file_format, "encoding": table.encoding, **matches.public()})
+    if not created and request_key is not None:
+        return _same_request(job, request_key)  # a concurrent retry recorded the job first
     if steps and not errors:
         deps.background.spawn(run_import(deps, job_id, steps), name=f"import:{job_id}")
+    return job
+
+
+def _same_request(job: dict[str, Any], request_key: RequestKey) -> dict[str, Any]:
+    """The job a retried request started; 409 when the key came with another file or kind.
+
+    Import jobs are working documents, not event-sourced records, so the kit's policy (same key and body:
+    the first answer; same key, other body: 409) is applied here on the job the key names.
+    """
+    if job.get("request") != request_key.fingerprint:
+        raise Conflict("idempotency_key_reused", field="Idempotency-Key")
     return job
 
 
@@ -81,7 +99,7 @@ async def _plan(deps: Deps, caller: Caller, kind: ImportKind, table: Any,
         errors += await _missing_references(deps, caller, acts)
         return [(rows[0].row, _acts_step(deps, caller, ref, rows)) for ref, rows in acts_by_incident(acts).items()], \
             errors
-    parsed = csv_rows.parse(table, today=today(), matches=matches)
+    parsed = csv_rows.parse(table, today=today(deps), matches=matches)
     return [(row.row, _incident_step(deps, caller, row.draft)) for row in parsed.accepted], parsed.errors
 
 
@@ -91,7 +109,7 @@ async def _missing_references(deps: Deps, caller: Caller, acts: list[ActRow]) ->
     errors = []
     for act in acts:
         try:
-            await visible_incident(deps, caller.viewer, imported_incident_id(caller.organisation,
+            await visible_incident(deps, caller, imported_incident_id(caller.organisation,
                                                                              act.incident_reference))
         except NotFound:
             errors.append(RowError(act.row, "incident_reference", "row_incident_unknown"))

@@ -8,6 +8,8 @@ to share with. Every release and every refusal is audited.
 
 from __future__ import annotations
 
+from servicekit.api import Caller
+from servicekit.commands import audit
 from servicekit.errors import DomainError, Forbidden, NotFound
 from servicekit.organisations import is_legal_aid
 
@@ -16,7 +18,6 @@ from ..config import KeyPurpose
 from ..domain.errors import Gone
 from ..domain.victim import VICTIM, Victim
 from ..keyring import RotationReport
-from .common import Caller, audit
 
 
 def consent_covers(victim: Victim, purpose: KeyPurpose) -> bool:
@@ -41,11 +42,12 @@ async def release_key(deps: Deps, caller: Caller, victim_id: str, purpose: KeyPu
         victim = (await deps.store.load(VICTIM, victim_id)).state
         data_key = await _releasable_key(deps, victim, victim_id, purpose, organisation)
     except DomainError as refusal:
-        await audit(deps, caller, "key.refused", "victim", victim_id, allowed=False, purpose=purpose,
+        await audit(deps.core.audit, caller, "key.refused", "victim", victim_id, allowed=False, purpose=purpose,
                     reason=f"{refusal.code} {acting_for or ''}".strip()[:200],
                     owner=victim.organisation if victim else None)
         raise
-    await audit(deps, caller, "key.released", "victim", victim_id, allowed=True, purpose=purpose, reason=acting_for,
+    await audit(deps.core.audit, caller, "key.released", "victim", victim_id, allowed=True, purpose=purpose,
+                reason=acting_for,
                 owner=victim.organisation if victim else None)
     return data_key
 
@@ -77,6 +79,6 @@ async def rotate_kek(deps: Deps, caller: Caller) -> RotationReport:
     """Re-wrap every data key (victims' and incidents') under the current KEK; audited as one administrative
     action."""
     report = await deps.keyring.rotate() + await deps.incident_keys.rotate()
-    await audit(deps, caller, "keys.rotated", "keyring", "victim_keys", allowed=True,
+    await audit(deps.core.audit, caller, "keys.rotated", "keyring", "victim_keys", allowed=True,
                 reason=f"rewrapped {report.rewrapped}, failed {report.failed}")
     return report

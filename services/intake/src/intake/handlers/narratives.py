@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Literal
 
-from servicekit.envelope import utcnow
+from servicekit.api import Caller, RequestKey, command_key
+from servicekit.commands import audit
 from servicekit.errors import InvalidInput, NotFound
 from servicekit.eventstore import Committed
 
@@ -17,7 +18,7 @@ from ..domain.incident import INCIDENT, AccountDigest, Incident, IncidentNarrati
 from ..domain.narrative_rules import NarrativeInput, SourceAccountInput
 from ..domain.victim import VICTIM
 from ..narratives import NARRATIVE, account_field, seal
-from .common import Caller, RequestKey, audit
+from . import viewer
 
 TextStatus = Literal["readable", "erased", "unavailable"]
 
@@ -81,7 +82,7 @@ async def _victim_key(deps: Deps, caller: Caller, index: int, account: SourceAcc
     assert account.given_by_victim is not None
     victim = (await deps.store.load(VICTIM, account.given_by_victim)).state
     key = None
-    if victim is not None and not victim.erased and sees_victim(caller.viewer, victim.organisation,
+    if victim is not None and not victim.erased and sees_victim(viewer(caller), victim.organisation,
                                                                 victim.consent.sharing):
         key = await deps.keyring.data_key(account.given_by_victim)
     if key is None:
@@ -92,14 +93,13 @@ async def _victim_key(deps: Deps, caller: Caller, index: int, account: SourceAcc
 async def write_narrative(deps: Deps, caller: Caller, incident_id: str, texts: NarrativeInput,
                           request_key: RequestKey | None) -> Committed[Incident]:
     """Replace the incident's narrative and accounts (a new version when anything changed)."""
-    incident = narrative_rules.readable((await deps.store.load(INCIDENT, incident_id)).state, caller.viewer)
+    incident = narrative_rules.readable((await deps.store.load(INCIDENT, incident_id)).state, viewer(caller))
     recorded = await seal_texts(deps, caller, incident_id, texts, len(incident.sources), current=incident)
-    decide = partial(narrative_rules.record, viewer=caller.viewer, narrative_sha256=recorded.narrative_sha256,
+    decide = partial(narrative_rules.record, viewer=viewer(caller), narrative_sha256=recorded.narrative_sha256,
                      accounts=list(recorded.accounts))
     committed = await deps.store.execute(INCIDENT, incident_id, decide, context=caller.context,
-                                         idempotency_key=request_key.command_key(f"narrative:{incident_id}")
-                                         if request_key else None)
-    await audit(deps, caller, "incident.narrative_written", "incident", incident_id, allowed=True,
+                                         idempotency_key=command_key(request_key, f"narrative:{incident_id}"))
+    await audit(deps.core.audit, caller, "incident.narrative_written", "incident", incident_id, allowed=True,
                 owner=incident.organisation)
     return committed
 
@@ -108,9 +108,9 @@ async def read_narrative(deps: Deps, caller: Caller, incident_id: str) -> Narrat
     """The texts of an incident for a reader cleared for its confidentiality; audited, allowed or not."""
     state = (await deps.store.load(INCIDENT, incident_id)).state
     try:
-        incident = narrative_rules.readable(state, caller.viewer)
+        incident = narrative_rules.readable(state, viewer(caller))
     except NotFound:
-        await audit(deps, caller, "incident.narrative_read", "incident", incident_id, allowed=False,
+        await audit(deps.core.audit, caller, "incident.narrative_read", "incident", incident_id, allowed=False,
                     reason="not cleared", owner=state.organisation if state else None)
         raise
     key = await deps.incident_keys.data_key(incident_id)
@@ -118,7 +118,7 @@ async def read_narrative(deps: Deps, caller: Caller, incident_id: str) -> Narrat
     if incident.narrative_sha256 is not None:
         narrative = await deps.texts.open(key, incident_id, NARRATIVE, incident.narrative_sha256)
     accounts = [await _account(deps, incident_id, key, digest) for digest in incident.source_accounts]
-    await audit(deps, caller, "incident.narrative_read", "incident", incident_id, allowed=True,
+    await audit(deps.core.audit, caller, "incident.narrative_read", "incident", incident_id, allowed=True,
                 purpose="incident file", owner=incident.organisation)
     return NarrativeView(
         incident_id=incident_id, narrative=narrative,
@@ -140,15 +140,17 @@ def _status(text: str | None, key: bytes | None) -> TextStatus:
     return "erased" if key is None else "unavailable"
 
 
-async def erase_narrative(deps: Deps, caller: Caller, incident_id: str,
-                          reason: NarrativeErasureReason) -> Committed[Incident]:
+async def erase_narrative(deps: Deps, caller: Caller, incident_id: str, reason: NarrativeErasureReason,
+                          request_key: RequestKey | None = None) -> Committed[Incident]:
     """Crypto-shred the incident's texts (key, then ciphertexts), then record it; a retry completes it."""
-    incident = narrative_rules.readable((await deps.store.load(INCIDENT, incident_id)).state, caller.viewer)
+    incident = narrative_rules.readable((await deps.store.load(INCIDENT, incident_id)).state, viewer(caller))
     # The key goes first: if anything fails after this line, the texts are already unreadable.
     await deps.incident_keys.shred(incident_id)
     await deps.texts.shred(incident_id)
-    decide = partial(narrative_rules.erase, viewer=caller.viewer, reason=reason, at=utcnow())
-    committed = await deps.store.execute(INCIDENT, incident_id, decide, context=caller.context)
-    await audit(deps, caller, "incident.narrative_erased", "incident", incident_id, allowed=True, reason=reason,
+    decide = partial(narrative_rules.erase, viewer=viewer(caller), reason=reason, at=deps.core.clock())
+    committed = await deps.store.execute(INCIDENT, incident_id, decide, context=caller.context,
+                                         idempotency_key=command_key(request_key, f"narrative-erasure:{incident_id}"))
+    await audit(deps.core.audit, caller, "incident.narrative_erased", "incident", incident_id, allowed=True,
+                reason=reason,
                 owner=incident.organisation)
     return committed

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from servicekit.envelope import utcnow
+from servicekit.api import Caller, RequestKey, command_key
+from servicekit.commands import audit
 from servicekit.errors import InvalidInput, NotFound
 from servicekit.eventstore import Committed
 from servicekit.ids import new_id
@@ -19,7 +20,7 @@ from ..domain.errors import Gone
 from ..domain.victim import VICTIM, ErasureReason, Need, Urgency, Victim
 from ..domain.victim_rules import Profile, SealedContacts
 from ..identities import VictimIdentity, open_identity, seal_identity
-from .common import Caller, RequestKey, audit, create_once
+from . import viewer
 from .incidents import visible_incident
 
 
@@ -37,7 +38,6 @@ async def register_victim(deps: Deps, caller: Caller, profile: Profile, identity
     assert caller.organisation is not None
     identity = with_e164_phone(identity, deps.settings.default_country_code)
     victim_id = request_key.aggregate_id("victim") if request_key else new_id()
-    command_key = request_key.command_key("victim") if request_key else None
     loaded = await deps.store.load(VICTIM, victim_id)
     if loaded.state is None:
         # Every rule passes before a key or a ciphertext is written.
@@ -48,11 +48,13 @@ async def register_victim(deps: Deps, caller: Caller, profile: Profile, identity
         await deps.identities.save(victim_id, sealed)
         contacts = SealedContacts(phone=sealed.get("phone"), email=sealed.get("email"))
     else:
-        contacts = SealedContacts(phone=None, email=None)  # create_once answers a retry or refuses a reuse
+        contacts = SealedContacts(phone=None, email=None)  # the store answers a retry or refuses a reused key
     decide = partial(victim_rules.register, victim_id=victim_id, organisation=caller.organisation, profile=profile,
                      contacts=contacts, consent=consent)
-    committed = await create_once(deps, VICTIM, victim_id, decide, caller=caller, command_key=command_key)
-    await audit(deps, caller, "victim.registered", "victim", victim_id, allowed=True, owner=caller.organisation)
+    committed = await deps.store.execute(VICTIM, victim_id, decide, context=caller.context,
+                                         idempotency_key=command_key(request_key, "victim"))
+    await audit(deps.core.audit, caller, "victim.registered", "victim", victim_id, allowed=True,
+                owner=caller.organisation)
     return committed
 
 
@@ -69,17 +71,17 @@ def with_e164_phone(identity: VictimIdentity, default_country_code: str) -> Vict
 async def read_victim(deps: Deps, caller: Caller, victim_id: str) -> VictimFile:
     """The victim with decrypted identity, for its organisation or one it consented to share with; audited."""
     state = (await deps.store.load(VICTIM, victim_id)).state
-    if state is None or not sees_victim(caller.viewer, state.organisation, state.consent.sharing):
-        await audit(deps, caller, "victim.read", "victim", victim_id, allowed=False, reason="not visible",
+    if state is None or not sees_victim(viewer(caller), state.organisation, state.consent.sharing):
+        await audit(deps.core.audit, caller, "victim.read", "victim", victim_id, allowed=False, reason="not visible",
                     owner=state.organisation if state else None)
         raise NotFound("victim_not_found")
     data_key = None if state.erased else await deps.keyring.data_key(victim_id)
     if data_key is None:
-        await audit(deps, caller, "victim.read", "victim", victim_id, allowed=False, reason="erased",
+        await audit(deps.core.audit, caller, "victim.read", "victim", victim_id, allowed=False, reason="erased",
                     owner=state.organisation)
         raise Gone("victim_erased")
     identity = open_identity(data_key, victim_id, await deps.identities.sealed(victim_id))
-    await audit(deps, caller, "victim.read", "victim", victim_id, allowed=True, purpose="case file",
+    await audit(deps.core.audit, caller, "victim.read", "victim", victim_id, allowed=True, purpose="case file",
                 owner=state.organisation)
     return VictimFile(victim=state, identity=identity)
 
@@ -87,10 +89,11 @@ async def read_victim(deps: Deps, caller: Caller, victim_id: str) -> VictimFile:
 async def change_consent(deps: Deps, caller: Caller, victim_id: str, consent: Consent,
                          request_key: RequestKey | None) -> Committed[Victim]:
     """Record the victim's new consent as the next version."""
-    decide = partial(victim_rules.change_consent, viewer=caller.viewer, consent=consent)
+    decide = partial(victim_rules.change_consent, viewer=viewer(caller), consent=consent)
     committed = await deps.store.execute(VICTIM, victim_id, decide, context=caller.context,
-                                         idempotency_key=_key(request_key, "consent", victim_id))
-    await audit(deps, caller, "victim.consent_changed", "victim", victim_id, allowed=True, owner=caller.organisation)
+                                         idempotency_key=command_key(request_key, f"consent:{victim_id}"))
+    await audit(deps.core.audit, caller, "victim.consent_changed", "victim", victim_id, allowed=True,
+                owner=caller.organisation)
     return committed
 
 
@@ -99,38 +102,37 @@ async def refer_victim(deps: Deps, caller: Caller, victim_id: str, *, needs: lis
                        request_key: RequestKey | None) -> tuple[str, Committed[Victim]]:
     """Refer a consenting victim to a legal-aid organisation she agreed to share with; the name travels only as
     ciphertext."""
-    victim_rules.managed((await deps.store.load(VICTIM, victim_id)).state, caller.viewer)
+    victim_rules.managed((await deps.store.load(VICTIM, victim_id)).state, viewer(caller))
     for index, incident_id in enumerate(incident_ids):
         try:
-            await visible_incident(deps, caller.viewer, incident_id)
+            await visible_incident(deps, caller, incident_id)
         except NotFound:
             raise InvalidInput("incident_not_found", field=f"incident_ids.{index}") from None
     referral_id = request_key.aggregate_id(f"referral:{victim_id}") if request_key else new_id()
     name_ciphertext = (await deps.identities.sealed(victim_id)).get("name")
-    decide = partial(victim_rules.refer, viewer=caller.viewer, referral_id=referral_id, needs=needs,
+    decide = partial(victim_rules.refer, viewer=viewer(caller), referral_id=referral_id, needs=needs,
                      urgency=urgency, incident_ids=incident_ids, receiving_organisation=receiving_organisation,
                      name_ciphertext=name_ciphertext)
     committed = await deps.store.execute(VICTIM, victim_id, decide, context=caller.context,
-                                         idempotency_key=_key(request_key, "referral", victim_id))
-    await audit(deps, caller, "victim.referred", "victim", victim_id, allowed=True, purpose="legal_support",
+                                         idempotency_key=command_key(request_key, f"referral:{victim_id}"))
+    await audit(deps.core.audit, caller, "victim.referred", "victim", victim_id, allowed=True, purpose="legal_support",
                 reason=f"to {receiving_organisation}", owner=caller.organisation)
     return referral_id, committed
 
 
-async def erase_victim(deps: Deps, caller: Caller, victim_id: str, reason: ErasureReason) -> Committed[Victim]:
+async def erase_victim(deps: Deps, caller: Caller, victim_id: str, reason: ErasureReason,
+                       request_key: RequestKey | None = None) -> Committed[Victim]:
     """Crypto-shred the victim (key, then ciphertexts), then record the erasure; a retry completes it."""
     state = (await deps.store.load(VICTIM, victim_id)).state
-    if state is None or not manages_victim(caller.viewer, state.organisation):
+    if state is None or not manages_victim(viewer(caller), state.organisation):
         raise NotFound("victim_not_found")
     # The key goes first: if anything fails after this line, the data is already unreadable.
     await deps.keyring.shred(victim_id)
     await deps.identities.shred(victim_id)
-    decide = partial(victim_rules.erase, viewer=caller.viewer, reason=reason, at=utcnow())
-    committed = await deps.store.execute(VICTIM, victim_id, decide, context=caller.context)
-    await audit(deps, caller, "victim.erased", "victim", victim_id, allowed=True, reason=reason,
+    decide = partial(victim_rules.erase, viewer=viewer(caller), reason=reason, at=deps.core.clock())
+    committed = await deps.store.execute(VICTIM, victim_id, decide, context=caller.context,
+                                         idempotency_key=command_key(request_key, f"erasure:{victim_id}"))
+    await audit(deps.core.audit, caller, "victim.erased", "victim", victim_id, allowed=True, reason=reason,
                 owner=state.organisation)
     return committed
 
-
-def _key(request_key: RequestKey | None, kind: str, aggregate_id: str) -> str | None:
-    return request_key.command_key(f"{kind}:{aggregate_id}") if request_key else None

@@ -1,52 +1,36 @@
-"""Victim routes: register, read (audited), consent, referral to legal support, erasure; key release."""
+"""Victim routes: register, read (audited), consent, referral to legal support, erasure."""
 
 from __future__ import annotations
 
-import base64
-
 from fastapi import APIRouter, Request, Response, status
+from servicekit.api import IdempotencyKey, RequestKey, caller_of
 
 from ..domain.consent import Consent
 from ..domain.victim_rules import Profile
-from ..handlers import keys as key_handlers
 from ..handlers import victims as handlers
-from .deps import (
-    Admin,
-    AppDeps,
-    Documenter,
-    IdempotencyKey,
-    KeyRequester,
-    Officer,
-    ResourceId,
-    caller_of,
-    request_key,
-)
-from .other_schemas import (
+from .deps import DENIALS, AppDeps, Documenter, Officer, ResourceId
+from .schemas.victims import (
     ConsentChanged,
     ErasureDone,
     ErasureRequest,
-    KeyReleased,
-    KeyReleaseRequest,
     ReferralCreate,
     ReferralCreated,
-    RotationDone,
     VictimCreate,
     VictimCreated,
     VictimPublic,
 )
 
 router = APIRouter(prefix="/victims", tags=["victims"])
-keys_router = APIRouter(tags=["keys"])
-DENIALS: dict[int | str, dict[str, str]] = {401: {}, 403: {}, 404: {}, 410: {}, 422: {}}
+VICTIM_DENIALS: dict[int | str, dict[str, str]] = {**DENIALS, 410: {}}
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=VictimCreated,
-             responses={**DENIALS, 409: {}})
+             responses={**VICTIM_DENIALS, 409: {}})
 async def register_victim(body: VictimCreate, principal: Documenter, deps: AppDeps, request: Request,
                           response: Response, idempotency_key: IdempotencyKey = None) -> VictimCreated:
     """Register a victim; the identity is encrypted under the victim's own key before it is stored."""
     caller = caller_of(principal, request)
-    key = request_key(caller, idempotency_key, body.model_dump(mode="json"))
+    key = RequestKey.of(caller, idempotency_key, body.model_dump(mode="json"))
     committed = await handlers.register_victim(
         deps, caller, Profile(sex=body.sex, age_band=body.age_band, region=body.region), body.identity,
         body.consent, key)
@@ -55,7 +39,7 @@ async def register_victim(body: VictimCreate, principal: Documenter, deps: AppDe
     return VictimCreated(id=committed.aggregate_id)
 
 
-@router.get("/{victim_id}", response_model=VictimPublic, responses=DENIALS)
+@router.get("/{victim_id}", response_model=VictimPublic, responses=VICTIM_DENIALS)
 async def read_victim(victim_id: ResourceId, principal: Documenter, deps: AppDeps, request: Request) -> VictimPublic:
     """A victim's file with the decrypted identity (its organisation, or one it shares with); audited."""
     found = await handlers.read_victim(deps, caller_of(principal, request), victim_id)
@@ -65,20 +49,20 @@ async def read_victim(victim_id: ResourceId, principal: Documenter, deps: AppDep
                         consent_version=victim.consent_version, referrals=victim.referrals)
 
 
-@router.put("/{victim_id}/consent", response_model=ConsentChanged, responses=DENIALS)
+@router.put("/{victim_id}/consent", response_model=ConsentChanged, responses={**VICTIM_DENIALS, 409: {}})
 async def change_consent(victim_id: ResourceId, body: Consent, principal: Documenter, deps: AppDeps,
                          request: Request, idempotency_key: IdempotencyKey = None) -> ConsentChanged:
     """Replace the victim's consent (every purpose at once); a new version when anything changed."""
     caller = caller_of(principal, request)
     committed = await handlers.change_consent(deps, caller, victim_id, body,
-                                              request_key(caller, idempotency_key, body.model_dump()))
+                                              RequestKey.of(caller, idempotency_key, body.model_dump()))
     assert committed.state is not None
     return ConsentChanged(victim_id=victim_id, consent_version=committed.state.consent_version)
 
 
 @router.post("/{victim_id}/referrals", status_code=status.HTTP_201_CREATED, response_model=ReferralCreated,
-             responses={**DENIALS, 409: {"description": "The victim has not consented to legal support, or to share "
-                                                        "with the receiving organisation"}})
+             responses={**VICTIM_DENIALS, 409: {"description": "The victim has not consented to legal support, "
+                                                               "or to share with the receiving organisation"}})
 async def refer_victim(victim_id: ResourceId, body: ReferralCreate, principal: Documenter, deps: AppDeps,
                        request: Request, idempotency_key: IdempotencyKey = None) -> ReferralCreated:
     """Refer the victim to a legal-aid organisation (409 without the victim's consent to legal support or to share
@@ -87,32 +71,15 @@ async def refer_victim(victim_id: ResourceId, body: ReferralCreate, principal: D
     referral_id, _ = await handlers.refer_victim(
         deps, caller, victim_id, needs=list(body.needs), urgency=body.urgency, incident_ids=list(body.incident_ids),
         receiving_organisation=body.receiving_organisation,
-        request_key=request_key(caller, idempotency_key, body.model_dump()))
+        request_key=RequestKey.of(caller, idempotency_key, body.model_dump()))
     return ReferralCreated(referral_id=referral_id, victim_id=victim_id)
 
 
-@router.post("/{victim_id}/erasure", response_model=ErasureDone, responses=DENIALS)
+@router.post("/{victim_id}/erasure", response_model=ErasureDone, responses={**VICTIM_DENIALS, 409: {}})
 async def erase_victim(victim_id: ResourceId, body: ErasureRequest, principal: Officer, deps: AppDeps,
-                       request: Request) -> ErasureDone:
+                       request: Request, idempotency_key: IdempotencyKey = None) -> ErasureDone:
     """Erase the victim's identifying data and key (crypto-shredding); the audit fact stays."""
-    committed = await handlers.erase_victim(deps, caller_of(principal, request), victim_id, body.reason)
+    caller = caller_of(principal, request)
+    committed = await handlers.erase_victim(deps, caller, victim_id, body.reason,
+                                            RequestKey.of(caller, idempotency_key, body.model_dump()))
     return ErasureDone(victim_id=victim_id, erased_at=committed.state.erased_at if committed.state else None)
-
-
-@keys_router.post("/internal/keys/{victim_id}/release", response_model=KeyReleased, responses=DENIALS)
-async def release_key(victim_id: ResourceId, body: KeyReleaseRequest, principal: KeyRequester, deps: AppDeps,
-                      request: Request, response: Response) -> KeyReleased:
-    """A victim's data key for a service whose purpose the victim consented to (audited)."""
-    caller = caller_of(principal, request, needs_organisation=False)
-    data_key = await key_handlers.release_key(deps, caller, victim_id, body.purpose, body.organisation)
-    response.headers["Cache-Control"] = "no-store"
-    return KeyReleased(victim_id=victim_id, data_key=base64.urlsafe_b64encode(data_key).decode().rstrip("="),
-                       expires_in=deps.settings.key_release_ttl_seconds)
-
-
-@keys_router.post("/admin/keys/rotate", response_model=RotationDone, responses={401: {}, 403: {}})
-async def rotate_keys(principal: Admin, deps: AppDeps, request: Request) -> RotationDone:
-    """Re-wrap every victim's data key under the current KEK (after adding a new one)."""
-    report = await key_handlers.rotate_kek(deps, caller_of(principal, request, needs_organisation=False))
-    return RotationDone(rewrapped=report.rewrapped, already_current=report.already_current, failed=report.failed,
-                        kek_id=report.kek_id)

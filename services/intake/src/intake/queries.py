@@ -1,25 +1,28 @@
-"""Reading incident projections: filtered, cursor-paginated listings and the non-identifying export.
+"""Every read the API makes beyond a single load: incident pages and export, the organisation's referrals.
 
 Every query is built here, with the viewer's organisation and confidentiality rule always part of
-it, so no route can forget them. Pages are ordered by `_id` (stable under concurrent inserts); the
-cursor is the last `_id` seen, opaque to clients.
+it, so no route can forget them. Pages are the kit's keyset pages (`read_page`), ordered by `_id`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
+from servicekit.api import Listing, read_page
 from servicekit.errors import InvalidInput
 
 from .domain.access import Viewer
 from .domain.incident import Incident
+from .domain.referral_status import ReferralStatus
 from .domain.terms import check_location, check_term, with_descendants
+from .domain.victim import Victim
+from .projections import ReferralAnswers
+
+BY_ID = Listing("_id")
 
 
 @dataclass(frozen=True)
@@ -59,56 +62,52 @@ class IncidentFilter:
         return query
 
 
-def encode_cursor(last_id: str) -> str:
-    return base64.urlsafe_b64encode(last_id.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> str:
-    """The `_id` a cursor stands for; 422 when it is not one we issued."""
-    try:
-        last_id = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InvalidInput("cursor_invalid", field="cursor") from None
-    if not last_id or len(last_id) > 80 or not last_id.replace("-", "").isalnum():
-        raise InvalidInput("cursor_invalid", field="cursor")
-    return last_id
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of incidents and the cursor of the next one (None on the last page)."""
-
-    items: list[Incident]
-    next_cursor: str | None
-
-
 class IncidentQueries:
     """All reads of the incident projection that are not a single `_id` lookup."""
 
     def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
         self.collection = collection
 
-    async def page(self, viewer: Viewer, selection: IncidentFilter, *, cursor: str | None, limit: int) -> Page:
-        """The viewer's organisation's incidents it may see, filtered, one page."""
-        query = selection.query()
-        query["organisation"] = viewer.organisation
+    async def page(self, viewer: Viewer, selection: IncidentFilter, *, cursor: str | None,
+                   limit: int) -> tuple[list[Incident], str | None]:
+        """The viewer's organisation's incidents it may see, filtered, one page and the next page's cursor."""
+        criteria = selection.query()
+        criteria["organisation"] = viewer.organisation
         if not viewer.is_officer:
-            query["confidentiality"] = {"$ne": "confidential"}
-        if cursor is not None:
-            query["_id"] = {"$gt": decode_cursor(cursor)}
-        documents = await self.collection.find(query).sort("_id", 1).limit(limit + 1).to_list()
-        items = [_incident(document) for document in documents[:limit]]
-        next_cursor = encode_cursor(items[-1].id) if len(documents) > limit and items else None
-        return Page(items=items, next_cursor=next_cursor)
+            criteria["confidentiality"] = {"$ne": "confidential"}
+        documents, next_cursor = await read_page(self.collection, criteria, listing=BY_ID, cursor=cursor, limit=limit)
+        return [_model(Incident, document) for document in documents], next_cursor
 
     async def exportable(self, selection: IncidentFilter) -> AsyncIterator[Incident]:
         """Every non-confidential incident of every organisation, filtered (for the non-identifying export)."""
         query = selection.query()
         query["confidentiality"] = {"$ne": "confidential"}
         async for document in self.collection.find(query).sort("_id", 1):
-            yield _incident(document)
+            yield _model(Incident, document)
 
 
-def _incident(document: dict[str, Any]) -> Incident:
+class ReferralQueries:
+    """The referrals an organisation made, read from its victims' projections and casework's answers."""
+
+    def __init__(self, victims: AsyncCollection[dict[str, Any]], answers: ReferralAnswers) -> None:
+        self.victims = victims
+        self.answers = answers
+
+    async def page(self, organisation: str, *, status: str | None, cursor: str | None,
+                   limit: int) -> tuple[list[ReferralStatus], str | None]:
+        """The referrals of one page of the organisation's referred victims, filtered by status.
+
+        The page is a page of victims (a status is folded from answers, so it cannot be a store criterion);
+        a page may hold fewer referrals than `limit`, and the cursor goes on while victims remain.
+        """
+        criteria = {"organisation": organisation, "referrals": {"$ne": []}}
+        documents, next_cursor = await read_page(self.victims, criteria, listing=BY_ID, cursor=cursor, limit=limit)
+        victims = [_model(Victim, document) for document in documents]
+        found = await self.answers.statuses_of(victims)
+        return [s for s in found if status is None or s.status == status], next_cursor
+
+
+def _model(model: type[Any], document: dict[str, Any]) -> Any:
+    """A projection document as its model (`_id` becomes `id`; the store's own fields are dropped)."""
     fields = {key: value for key, value in document.items() if not key.startswith("_")}
-    return Incident.model_validate({**fields, "id": document["_id"]})
+    return model.model_validate({**fields, "id": document["_id"]})

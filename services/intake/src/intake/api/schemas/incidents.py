@@ -1,16 +1,17 @@
-"""Incident request and response schemas (XCreate / XUpdate / XPublic)."""
+"""Incident requests and responses (XCreate / XUpdate / XPublic), listing rows and export rows."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from servicekit.api import Page
 
-from ..domain.incident import EXTERNAL_REFERENCE, Incident, IncidentFacts, NarrativeErasureReason
-from ..domain.incident_facts import Act, Confidentiality, Coordinates, DatePrecision, Source
-from ..domain.incident_rules import IncidentDraft
-from ..domain.narrative_rules import MAX_ACCOUNTS, NarrativeInput, SourceAccountInput, Text
+from ...domain.incident import EXTERNAL_REFERENCE, Incident, IncidentFacts
+from ...domain.incident_facts import Act, Confidentiality, Coordinates, DatePrecision, Source
+from ...domain.incident_rules import IncidentDraft
+from ...domain.narrative_rules import MAX_ACCOUNTS, NarrativeInput, SourceAccountInput, Text
 
 
 class IncidentCreate(IncidentDraft):
@@ -105,13 +106,6 @@ class IncidentSummary(BaseModel):
         return cls(victim_count=len(incident.victim_ids()), **incident.model_dump(include=set(cls.model_fields)))
 
 
-class IncidentPage(BaseModel):
-    """One page of a listing; pass `next_cursor` as `cursor` to get the next one."""
-
-    items: list[IncidentSummary]
-    next_cursor: str | None
-
-
 class VerificationChange(BaseModel):
     """A step of the verification workflow, with the reason for it."""
 
@@ -165,29 +159,7 @@ class ExportRow(BaseModel):
                    **incident.model_dump(include=set(cls.model_fields) - {"latitude", "longitude"}))
 
 
-class AccountPublic(BaseModel):
-    """One source's account, decrypted for a cleared reader."""
+class IncidentPage(Page[IncidentSummary]):
+    """One page of incidents: the kit's page, with `next_cursor` required as intake's published contract has it."""
 
-    source: int = Field(description="Position of the source in the incident's sources")
-    given_by_victim: str | None = Field(description="The registered victim who gave it, if any")
-    text: str | None = Field(description="The account; none when erased or unavailable")
-    status: Literal["readable", "erased", "unavailable"] = Field(
-        description="erased: its key was destroyed (the narrative's erasure, or the victim's)")
-
-
-class NarrativePublic(BaseModel):
-    """An incident's narrative and accounts, for a reader cleared for its confidentiality (the read is audited)."""
-
-    incident_id: str
-    narrative: str | None
-    narrative_status: Literal["none", "readable", "erased", "unavailable"]
-    source_accounts: list[AccountPublic]
-    erased_at: datetime | None = Field(description="When the texts were last erased, if ever")
-
-
-class NarrativeErasure(BaseModel):
-    """Why the incident's texts are erased (a category: the reason itself could identify)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    reason: NarrativeErasureReason
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")

@@ -11,13 +11,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from pydantic import TypeAdapter
+from servicekit.api import DEFAULT_PAGE, IdempotencyKey, PageCursor, PageLimit, RequestKey, caller_of
 from servicekit.integrity import IntegrityReport, verify_aggregate
 
 from ..domain.incident import INCIDENT
 from ..handlers import incidents as handlers
-from ..incident_queries import IncidentFilter
-from .deps import AppDeps, Documenter, ExportReader, IdempotencyKey, Officer, ResourceId, caller_of, request_key
-from .incident_schemas import (
+from ..handlers import viewer
+from ..queries import IncidentFilter
+from .deps import DENIALS, AppDeps, Documenter, ExportReader, Officer, ResourceId
+from .schemas.incidents import (
     CommitPublic,
     ExportRow,
     IncidentCreate,
@@ -30,7 +32,6 @@ from .incident_schemas import (
 )
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
-DENIALS: dict[int | str, dict[str, str]] = {401: {}, 403: {}, 404: {}, 422: {}}
 CodeFilter = Annotated[str | None, Query(max_length=192)]
 EXPORT_ROWS = TypeAdapter(list[ExportRow])
 
@@ -41,7 +42,7 @@ async def document_incident(body: IncidentCreate, principal: Documenter, deps: A
                             response: Response, idempotency_key: IdempotencyKey = None) -> IncidentCreated:
     """Document an incident for the caller's organisation."""
     caller = caller_of(principal, request)
-    key = request_key(caller, idempotency_key, body.model_dump(mode="json"))
+    key = RequestKey.of(caller, idempotency_key, body.model_dump(mode="json"))
     await handlers.check_victims(deps, caller, body.acts)
     committed = await handlers.document_incident(deps, caller, body.draft(), key, body.texts())
     if committed.duplicate:
@@ -52,6 +53,7 @@ async def document_incident(body: IncidentCreate, principal: Documenter, deps: A
 def incident_filter(region: CodeFilter = None, violation_type: CodeFilter = None,
                     perpetrator_category: CodeFilter = None, verification_status: CodeFilter = None,
                     date_from: date | None = None, date_to: date | None = None) -> IncidentFilter:
+    """What the query narrows the incidents by."""
     return IncidentFilter(region=region, violation_type=violation_type, perpetrator_category=perpetrator_category,
                           verification_status=verification_status, date_from=date_from, date_to=date_to)
 
@@ -61,14 +63,13 @@ async def list_incidents(principal: Documenter, deps: AppDeps, request: Request,
                          region: CodeFilter = None, violation_type: CodeFilter = None,
                          perpetrator_category: CodeFilter = None, verification_status: CodeFilter = None,
                          date_from: date | None = None, date_to: date | None = None,
-                         cursor: Annotated[str | None, Query(max_length=200)] = None,
-                         limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> IncidentPage:
+                         cursor: PageCursor = None, limit: PageLimit = DEFAULT_PAGE) -> IncidentPage:
     """The caller's organisation's incidents, filtered, a page at a time (confidential ones for officers only)."""
     caller = caller_of(principal, request)
     selection = incident_filter(region, violation_type, perpetrator_category, verification_status, date_from, date_to)
-    page = await deps.incidents.page(caller.viewer, selection, cursor=cursor,
-                                     limit=min(limit, deps.settings.list_max_page_size))
-    return IncidentPage(items=[IncidentSummary.of(i) for i in page.items], next_cursor=page.next_cursor)
+    items, next_cursor = await deps.incidents.page(viewer(caller), selection, cursor=cursor,
+                                                   limit=min(limit, deps.settings.list_max_page_size))
+    return IncidentPage(items=[IncidentSummary.of(i) for i in items], next_cursor=next_cursor)
 
 
 @router.get("/export", responses={401: {}, 403: {}, 422: {}},
@@ -88,6 +89,7 @@ async def export_incidents(principal: ExportReader, deps: AppDeps,
 
 
 async def _csv(rows: list[ExportRow]) -> AsyncIterator[str]:
+    """The rows as one CSV document (lists joined with '|')."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(list(ExportRow.model_fields))
@@ -102,7 +104,7 @@ async def read_incident(incident_id: ResourceId, principal: Documenter, deps: Ap
                         request: Request) -> IncidentPublic:
     """An incident of the caller's organisation, with its exact point."""
     caller = caller_of(principal, request)
-    incident, exact = await handlers.read_incident(deps, caller.viewer, incident_id)
+    incident, exact = await handlers.read_incident(deps, caller, incident_id)
     version = (await deps.store.load(INCIDENT, incident_id)).version
     return IncidentPublic.of(incident, exact, version)
 
@@ -115,7 +117,7 @@ async def update_incident(incident_id: ResourceId, body: IncidentUpdate, princip
     changes = body.model_dump(mode="json", exclude_unset=True)
     if body.acts is not None:
         await handlers.check_victims(deps, caller, body.acts)
-    await handlers.update_incident(deps, caller, incident_id, changes, request_key(caller, idempotency_key, changes))
+    await handlers.update_incident(deps, caller, incident_id, changes, RequestKey.of(caller, idempotency_key, changes))
     return await read_incident(incident_id, principal, deps, request)
 
 
@@ -126,7 +128,7 @@ async def change_verification(incident_id: ResourceId, body: VerificationChange,
     """Move the incident along the verification workflow (documentation officers), saying why."""
     caller = caller_of(principal, request)
     await handlers.change_verification(deps, caller, incident_id, body.status, body.reason,
-                                       request_key(caller, idempotency_key, body.model_dump()))
+                                       RequestKey.of(caller, idempotency_key, body.model_dump()))
     return await read_incident(incident_id, principal, deps, request)
 
 
@@ -134,7 +136,7 @@ async def change_verification(incident_id: ResourceId, body: VerificationChange,
 async def incident_history(incident_id: ResourceId, principal: Documenter, deps: AppDeps,
                            request: Request) -> list[CommitPublic]:
     """Every change of the incident: who, when, what (its audit history)."""
-    await handlers.visible_incident(deps, caller_of(principal, request).viewer, incident_id)
+    await handlers.visible_incident(deps, caller_of(principal, request), incident_id)
     return [CommitPublic.of(commit) for commit in await deps.store.history(incident_id)]
 
 
@@ -142,5 +144,5 @@ async def incident_history(incident_id: ResourceId, principal: Documenter, deps:
 async def incident_integrity(incident_id: ResourceId, principal: Documenter, deps: AppDeps,
                              request: Request) -> IntegrityReport:
     """Whether the incident's hash chain is intact (no edited or deleted history)."""
-    await handlers.visible_incident(deps, caller_of(principal, request).viewer, incident_id)
+    await handlers.visible_incident(deps, caller_of(principal, request), incident_id)
     return await verify_aggregate(deps.store, INCIDENT, incident_id)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import StreamingResponse
+from servicekit.api import IdempotencyKey, RequestKey, caller_of
 
 from ..domain.evidence_rules import StepRequest
 from ..domain.media_types import EXTENSIONS, SIGNATURES
 from ..handlers import evidence as handlers
 from ..handlers.evidence_upload import receive_evidence
 from ..uploads import multipart_events
-from .deps import AppDeps, Documenter, IdempotencyKey, Officer, ResourceId, caller_of, request_key
-from .other_schemas import CustodyReportPublic, CustodyStepCreate, EvidencePublic
+from .deps import DENIALS, AppDeps, Documenter, Officer, ResourceId
+from .schemas.evidence import CustodyReportPublic, CustodyStepCreate, EvidencePublic
 
 router = APIRouter(prefix="/evidence", tags=["evidence"])
-DENIALS: dict[int | str, dict[str, str]] = {401: {}, 403: {}, 404: {}, 422: {}}
 UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"], "additionalProperties": False,
     "properties": {
@@ -32,7 +32,7 @@ async def upload_evidence(principal: Documenter, deps: AppDeps, request: Request
     """Receive a file as it streams: SHA-256 while streaming, type checked by magic bytes, size limited (413)."""
     caller = caller_of(principal, request)
     events = multipart_events(request.stream(), request.headers.get("content-type"))
-    committed = await receive_evidence(deps, caller, events, request_key(caller, idempotency_key, None))
+    committed = await receive_evidence(deps, caller, events, idempotency_key)
     if committed.duplicate:
         response.headers["Idempotent-Replayed"] = "true"
     assert committed.state is not None
@@ -65,7 +65,7 @@ async def record_custody(evidence_id: ResourceId, body: CustodyStepCreate, princ
     caller = caller_of(principal, request)
     step = StepRequest(step=body.step, to=body.to, case_reference=body.case_reference)
     committed = await handlers.record_custody(deps, caller, evidence_id, step,
-                                              request_key(caller, idempotency_key, body.model_dump()))
+                                              RequestKey.of(caller, idempotency_key, body.model_dump()))
     assert committed.state is not None
     return EvidencePublic.of(committed.state)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from fastapi import APIRouter, Request
+from servicekit.api import IdempotencyKey, RequestKey, caller_of
 
 from ..domain.narrative_rules import NarrativeInput
 from ..handlers import narratives as handlers
-from .deps import AppDeps, Documenter, IdempotencyKey, Officer, ResourceId, caller_of, request_key
-from .incident_schemas import NarrativeErasure, NarrativePublic
+from .deps import DENIALS, AppDeps, Documenter, Officer, ResourceId
+from .schemas.narratives import NarrativeErasure, NarrativePublic
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
-DENIALS: dict[int | str, dict[str, str]] = {401: {}, 403: {}, 404: {}, 422: {}}
 
 
 @router.get("/{incident_id}/narrative", response_model=NarrativePublic, responses=DENIALS)
@@ -24,21 +24,23 @@ async def read_narrative(incident_id: ResourceId, principal: Documenter, deps: A
     return NarrativePublic.model_validate(asdict(view))
 
 
-@router.put("/{incident_id}/narrative", response_model=NarrativePublic, responses=DENIALS)
+@router.put("/{incident_id}/narrative", response_model=NarrativePublic, responses={**DENIALS, 409: {}})
 async def write_narrative(incident_id: ResourceId, body: NarrativeInput, principal: Documenter, deps: AppDeps,
                           request: Request, idempotency_key: IdempotencyKey = None) -> NarrativePublic:
     """Replace the narrative and accounts; they are encrypted before they are stored, and events carry only the
     digests of their ciphertexts."""
     caller = caller_of(principal, request)
     await handlers.write_narrative(deps, caller, incident_id, body,
-                                   request_key(caller, idempotency_key, body.model_dump()))
+                                   RequestKey.of(caller, idempotency_key, body.model_dump()))
     return await read_narrative(incident_id, principal, deps, request)
 
 
-@router.post("/{incident_id}/narrative/erasure", response_model=NarrativePublic, responses=DENIALS)
+@router.post("/{incident_id}/narrative/erasure", response_model=NarrativePublic, responses={**DENIALS, 409: {}})
 async def erase_narrative(incident_id: ResourceId, body: NarrativeErasure, principal: Officer, deps: AppDeps,
-                          request: Request) -> NarrativePublic:
+                          request: Request, idempotency_key: IdempotencyKey = None) -> NarrativePublic:
     """Erase the narrative and accounts (the incident's key is destroyed; the facts stay); documentation
     officers only."""
-    await handlers.erase_narrative(deps, caller_of(principal, request), incident_id, body.reason)
+    caller = caller_of(principal, request)
+    await handlers.erase_narrative(deps, caller, incident_id, body.reason,
+                                   RequestKey.of(caller, idempotency_key, body.model_dump()))
     return await read_narrative(incident_id, principal, deps, request)
