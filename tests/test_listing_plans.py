@@ -23,8 +23,8 @@ from casework.queries import Queries
 from education.indexes import INDEXES as EDUCATION
 from education.queries import campaign_page, session_page
 from intake.domain.access import Viewer
-from intake.queries import IncidentFilter, IncidentQueries
 from intake.indexes import INDEXES as INTAKE
+from intake.queries import IncidentFilter, IncidentQueries
 from notify.indexes import INDEXES as NOTIFY
 from notify.projections.queue import DeliveryQueue
 from notify.queries import deliveries_needing_attention, victim_deliveries
