@@ -84,9 +84,9 @@ MongoDB plans below are therefore expected, not measured: run the test against t
 | "my cases" (`Queries.cases`) | `$or [{lawyers}, {organisation}]` (+ `status`), sort `opened_on` desc | `{lawyers, opened_on: -1}`, `{organisation, opened_on: -1}` | OR / SORT_MERGE of the two IXSCANs | index lookups |
 | hearings at a court / of cases | `court_code` or `case_id $in`, `starts_at` range, sort `starts_at` | `{court_code, starts_at}`, `{case_id, starts_at}` | IXSCAN (SORT_MERGE for `$in`) | index lookup |
 | tasks, reparations, notes, feeds | `case_id` / `assignee` / `lawyer`, sort on a date | `{case_id, due_on}`... | IXSCAN, no SORT | index lookup |
-| advocacy actions, recommendations, reports | optional equality, sort on a date desc | `{taken_on: -1}`, `{target_body, taken_on: -1}`... | IXSCAN, no SORT | lookup when filtered, else SQLite sorts the collection |
+| advocacy actions, recommendations, reports (`advocacy.queries`, pages) | optional equality, sort on a date desc then `_id` | `{taken_on: -1, _id: -1}`, `{target_body, taken_on: -1, _id: -1}`... | IXSCAN, no SORT | lookup when filtered, else SQLite sorts the collection |
 | education sessions (`session_page`), campaigns | `held_on` range, `organisation` / `region`, sort `held_on` desc then `_id`; campaigns sort `period_start` desc then `_id` | `{organisation, held_on, _id}`, `{region, held_on, _id}`, `{held_on, _id}`, `{period_start: -1, _id: -1}` | IXSCAN, no SORT | lookup when filtered, else SQLite sorts the collection |
-| notify history, attention, queue | `victim_id` sort `scheduled_at`; `status`, `resent_as` sort `updated_at`; `due_at <=` | `{victim_id, scheduled_at}`, `{status, resent_as, updated_at}`, `{due_at}` | IXSCAN, no SORT | lookup (`due_at` is a BSON date: filtered in Go) |
+| notify history, attention (pages), queue | `victim_id` sort `scheduled_at`, `_id`; `status`, `resent_as` sort `updated_at`, `_id`; `due_at <=` | `{victim_id, scheduled_at, _id}`, `{status, resent_as, updated_at, _id}`, `{due_at}` | IXSCAN, no SORT | lookup (`due_at` is a BSON date: filtered in Go) |
 | the relay | `outbox: pending`, sort `committed_at` | `events.{outbox, committed_at}` (the kit's) | IXSCAN, no SORT | index lookup, SQLite sorts the pending ones |
 """
 
