@@ -78,7 +78,7 @@ async def test_a_hearing_is_recorded_held_only_once_its_time_has_come(cw):
     early = await cw.client.post(f"/hearings/{hearing['id']}/held", json={"outcome": "testimony_heard"},
                                  headers=cw.headers(**LAWYER))
     assert early.status_code == 409
-    cw.clock.now += timedelta(days=9)
+    cw.clock.advance(timedelta(days=9))
     held = await cw.client.post(f"/hearings/{hearing['id']}/held", json={"outcome": "testimony_heard"},
                                 headers=cw.headers(**LAWYER))
     assert (held.json()["status"], held.json()["outcome"]) == ("held", "testimony_heard")

@@ -147,7 +147,7 @@ async def test_the_joined_victim_withdrawing_consent_leaves_the_case_with_her_no
     texts = [n["text"] for n in (await cw.client.get(f"/cases/{case_id}/notes", headers=cw.headers(**LAWYER))).json()]
     assert NOTE_ABOUT_HER not in texts and NOTE_ABOUT_FIRST in texts
     # Renewed consent does not put her back: she is referred again to rejoin.
-    cw.clock.now = cw.clock.now.replace(hour=10)
+    cw.clock.set(cw.clock().replace(hour=10))
     await cw.deliver(cw.intake_event("intake.victim.consent_changed.v1", second,
                                      {"victim_id": second, "legal_support": True}, at=cw.clock()))
     case = (await cw.client.get(f"/cases/{case_id}", headers=cw.headers(**LAWYER))).json()
