@@ -165,3 +165,16 @@ async def test_a_join_whose_victim_never_reached_the_case_is_healed_by_the_worke
         return await running.count("cases", {"_id": case_id, "victim_ids": second}) == 1
 
     await eventually(joined, "the victim joined by the worker")
+
+
+async def test_a_retried_keyed_hearing_is_published_once(running):
+    case_id, _ = await running.open_case()
+    keyed = running.headers("case_manager") | {"Idempotency-Key": f"key-{new_id()}"}
+    body = {"court": "ml-ca-mopti", "starts_at": "2026-03-20T08:00:00", "purpose": "appeal_hearing"}
+    first = await running.client.post(f"/cases/{case_id}/hearings", headers=keyed, json=body)
+    again = await running.client.post(f"/cases/{case_id}/hearings", headers=keyed, json=body)
+    assert (first.status_code, again.json()) == (201, first.json())
+    ns, bootstrap = running.deps.core.settings.topic_namespace, running.deps.core.settings.kafka_bootstrap
+    records = [r for r in await read_topic(bootstrap, ns + "casework.hearings", timeout=20, idle=2.0)
+               if header(r, "ce_subject") == first.json()["id"]]
+    assert [header(r, "ce_type") for r in records] == ["casework.hearing.scheduled.v1"]
