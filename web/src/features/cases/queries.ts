@@ -9,7 +9,7 @@ export type Note = components["schemas"]["NotePublic"];
 const at = (case_id: string) => ({ params: { path: { case_id } } });
 
 export function listCases(clients: Clients, status?: "open" | "closed") {
-  return unwrap(clients.casework.GET("/cases", { params: { query: status ? { status } : {} } }));
+  return unwrap(clients.casework.GET("/cases", { params: { query: status ? { status } : {} } })).then((page) => page.items);
 }
 
 export function readCase(clients: Clients, id: string) {

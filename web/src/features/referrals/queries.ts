@@ -7,7 +7,7 @@ export type ReferralAccept = components["schemas"]["ReferralAccept"];
 export type InboxStatus = "pending" | "accepted" | "declined";
 
 export function inbox(clients: Clients, status: InboxStatus) {
-  return unwrap(clients.casework.GET("/referrals", { params: { query: { status } } }));
+  return unwrap(clients.casework.GET("/referrals", { params: { query: { status } } })).then((page) => page.items);
 }
 
 export function acceptReferral(clients: Clients, id: string, body: ReferralAccept) {

@@ -10,7 +10,7 @@ export function caseTasks(clients: Clients, caseId: string) {
 }
 
 export function myTasks(clients: Clients, status?: "open" | "done") {
-  return unwrap(clients.casework.GET("/tasks", { params: { query: status ? { status } : {} } }));
+  return unwrap(clients.casework.GET("/tasks", { params: { query: status ? { status } : {} } })).then((page) => page.items);
 }
 
 export function createTask(clients: Clients, caseId: string, body: TaskCreate) {
