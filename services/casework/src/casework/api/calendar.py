@@ -24,7 +24,7 @@ from ..ics import render_calendar
 from ..projections import MAX_FEEDS_PER_LAWYER
 from ..vocabularies import require_court
 from .deps import AppDeps, CaseManager, CaseWorker, Lawyer, LawyerPathId
-from .schemas import FeedCreated, FeedPublic, HearingPublic
+from .schemas import FeedCreated, FeedPublic, HearingPublic, public
 
 router = APIRouter(prefix="/calendar", tags=["calendar"])
 MAX_RANGE = timedelta(days=400)
@@ -61,7 +61,7 @@ async def lawyer_hearings(deps: Deps, caller: Caller, lawyer_id: str, start: dat
 
 
 def publics(hearings: list[Hearing]) -> list[HearingPublic]:
-    return [HearingPublic.model_validate(h, from_attributes=True) for h in hearings]
+    return [public(HearingPublic, h) for h in hearings]
 
 
 @router.get("/lawyers/{lawyer_id}", response_model=list[HearingPublic], responses={401: {}, 403: {}, 422: {}})

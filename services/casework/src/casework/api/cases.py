@@ -23,6 +23,7 @@ from .schemas import (
     NotePublic,
     StageChange,
     VictimNamePublic,
+    public,
 )
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -32,8 +33,7 @@ NO_STORE = "no-store"
 
 def case_public(case: Case) -> CasePublic:
     """A case with the next stages allowed on each track, by the procedure and by its victims' consent."""
-    allowed = {code: moves_allowed(case, code) for code in tracks()}
-    return CasePublic.model_validate({**case.model_dump(), "allowed_next": allowed})
+    return public(CasePublic, case, allowed_next={code: moves_allowed(case, code) for code in tracks()})
 
 
 @router.get("", response_model=Page[CasePublic], responses={401: {}, 403: {}, 422: {}})

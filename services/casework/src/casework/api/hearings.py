@@ -6,16 +6,11 @@ from fastapi import APIRouter, Request, status
 from servicekit.api import IdempotencyKey, caller_of
 
 from .. import handlers
-from ..domain.hearing import Hearing
 from .deps import WRITE_ERRORS, AppDeps, CaseId, CaseWorker, HearingId, keyed
-from .schemas import HearingCancel, HearingCreate, HearingHeldRecord, HearingPublic, HearingReschedule
+from .schemas import HearingCancel, HearingCreate, HearingHeldRecord, HearingPublic, HearingReschedule, public
 
 router = APIRouter(tags=["hearings"])
 ERRORS = WRITE_ERRORS
-
-
-def public(hearing: Hearing) -> HearingPublic:
-    return HearingPublic.model_validate(hearing, from_attributes=True)
 
 
 @router.post("/cases/{case_id}/hearings", status_code=status.HTTP_201_CREATED, response_model=HearingPublic,
@@ -26,7 +21,7 @@ async def schedule_hearing(case_id: CaseId, body: HearingCreate, principal: Case
     caller, key = keyed(principal, request, idempotency_key, body.model_dump(mode="json"))
     hearing = await handlers.schedule_hearing(deps, caller, key, case_id, court=body.court, chamber=body.chamber,
                                               starts_at=body.starts_at, ends_at=body.ends_at, purpose=body.purpose)
-    return public(hearing)
+    return public(HearingPublic, hearing)
 
 
 @router.get("/cases/{case_id}/hearings", response_model=list[HearingPublic], responses={401: {}, 403: {}, 404: {}})
@@ -35,14 +30,14 @@ async def list_case_hearings(case_id: CaseId, principal: CaseWorker, deps: AppDe
     """Every hearing of a case. Audited as a read of the case."""
     await handlers.read_case(deps, caller_of(principal, request, needs_organisation=False), case_id,
                              purpose="case hearings")
-    return [public(h) for h in await deps.queries.hearings_of_case(case_id)]
+    return [public(HearingPublic, h) for h in await deps.queries.hearings_of_case(case_id)]
 
 
 @router.get("/hearings/{hearing_id}", response_model=HearingPublic, responses={401: {}, 403: {}, 404: {}})
 async def read_hearing(hearing_id: HearingId, principal: CaseWorker, deps: AppDeps, request: Request) -> HearingPublic:
     """One hearing of a case the caller works on."""
     caller = caller_of(principal, request, needs_organisation=False)
-    return public(await handlers.read_hearing(deps, caller, hearing_id, purpose="hearing"))
+    return public(HearingPublic, await handlers.read_hearing(deps, caller, hearing_id, purpose="hearing"))
 
 
 @router.post("/hearings/{hearing_id}/reschedule", response_model=HearingPublic, responses=ERRORS)
@@ -52,7 +47,7 @@ async def reschedule_hearing(hearing_id: HearingId, body: HearingReschedule, pri
     caller, key = keyed(principal, request, idempotency_key, body.model_dump(mode="json"))
     hearing = await handlers.reschedule_hearing(deps, caller, key, hearing_id, starts_at=body.starts_at,
                                                 ends_at=body.ends_at, reason=body.reason)
-    return public(hearing)
+    return public(HearingPublic, hearing)
 
 
 @router.post("/hearings/{hearing_id}/held", response_model=HearingPublic, responses=ERRORS)
@@ -60,7 +55,8 @@ async def record_hearing_held(hearing_id: HearingId, body: HearingHeldRecord, pr
                               deps: AppDeps, request: Request, idempotency_key: IdempotencyKey = None) -> HearingPublic:
     """Record that a hearing took place (once its start has passed), with its outcome code."""
     caller, key = keyed(principal, request, idempotency_key, body.model_dump(mode="json"))
-    return public(await handlers.record_hearing_held(deps, caller, key, hearing_id, outcome=body.outcome))
+    held = await handlers.record_hearing_held(deps, caller, key, hearing_id, outcome=body.outcome)
+    return public(HearingPublic, held)
 
 
 @router.post("/hearings/{hearing_id}/cancel", response_model=HearingPublic, responses=ERRORS)
@@ -68,4 +64,4 @@ async def cancel_hearing(hearing_id: HearingId, body: HearingCancel, principal: 
                          request: Request, idempotency_key: IdempotencyKey = None) -> HearingPublic:
     """Cancel a hearing still to come, with a reason code."""
     caller, key = keyed(principal, request, idempotency_key, body.model_dump(mode="json"))
-    return public(await handlers.cancel_hearing(deps, caller, key, hearing_id, reason=body.reason))
+    return public(HearingPublic, await handlers.cancel_hearing(deps, caller, key, hearing_id, reason=body.reason))

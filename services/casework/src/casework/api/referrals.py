@@ -19,7 +19,7 @@ from ..domain import referral as rules
 from ..domain.access import CASE_MANAGER
 from ..domain.referral import REFERRAL, Referral
 from .deps import WRITE_ERRORS, AppDeps, CaseManager, CaseWorker, ReferralId
-from .schemas import CaseOpenedPublic, ReferralAccept, ReferralDecline, ReferralPublic, ReferralTransfer
+from .schemas import CaseOpenedPublic, ReferralAccept, ReferralDecline, ReferralPublic, ReferralTransfer, public
 
 router = APIRouter(prefix="/referrals", tags=["referrals"])
 Status = Annotated[Literal["pending", "accepted", "declined"], Query(alias="status")]
@@ -29,8 +29,7 @@ ERRORS = WRITE_ERRORS
 async def referral_public(deps: Deps, found: Referral) -> ReferralPublic:
     """A referral with the organisations it may be passed on to (from the victim's latest consent)."""
     sharing = (await deps.victims.status(found.victim_id)).sharing if found.status == "pending" else None
-    return ReferralPublic.model_validate({**found.model_dump(),
-                                          "can_transfer_to": rules.transfer_targets(found, sharing)})
+    return public(ReferralPublic, found, can_transfer_to=rules.transfer_targets(found, sharing))
 
 
 def lawyers_of_new_case(caller: Caller, lawyers: list[str]) -> list[str]:

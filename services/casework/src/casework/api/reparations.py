@@ -6,16 +6,11 @@ from fastapi import APIRouter, Request, status
 from servicekit.api import IdempotencyKey, caller_of
 
 from .. import handlers
-from ..domain.reparation import Reparation
 from .deps import WRITE_ERRORS, AppDeps, CaseId, CaseWorker, ReparationId, keyed
-from .schemas import PaymentCreate, ReparationAward, ReparationCreate, ReparationPublic
+from .schemas import PaymentCreate, ReparationAward, ReparationCreate, ReparationPublic, public
 
 router = APIRouter(tags=["reparations"])
 ERRORS = WRITE_ERRORS
-
-
-def public(reparation: Reparation) -> ReparationPublic:
-    return ReparationPublic.model_validate(reparation, from_attributes=True)
 
 
 @router.post("/cases/{case_id}/reparations", status_code=status.HTTP_201_CREATED, response_model=ReparationPublic,
@@ -26,7 +21,7 @@ async def request_reparation(case_id: CaseId, body: ReparationCreate, principal:
     caller, key = keyed(principal, request, idempotency_key, body.model_dump(mode="json"))
     found = await handlers.request_reparation(deps, caller, key, case_id, measure=body.measure,
                                               requested_amount_xof=body.requested_amount_xof)
-    return public(found)
+    return public(ReparationPublic, found)
 
 
 @router.get("/cases/{case_id}/reparations", response_model=list[ReparationPublic],
@@ -36,7 +31,7 @@ async def list_case_reparations(case_id: CaseId, principal: CaseWorker, deps: Ap
     """Every reparation of a case. Audited as a read of the case."""
     await handlers.read_case(deps, caller_of(principal, request, needs_organisation=False), case_id,
                              purpose="case reparations")
-    return [public(r) for r in await deps.queries.reparations_of_case(case_id)]
+    return [public(ReparationPublic, r) for r in await deps.queries.reparations_of_case(case_id)]
 
 
 @router.get("/reparations/{reparation_id}", response_model=ReparationPublic, responses={401: {}, 403: {}, 404: {}})
@@ -44,7 +39,7 @@ async def read_reparation(reparation_id: ReparationId, principal: CaseWorker, de
                           request: Request) -> ReparationPublic:
     """One reparation of a case the caller works on."""
     caller = caller_of(principal, request, needs_organisation=False)
-    return public(await handlers.read_reparation(deps, caller, reparation_id, purpose="reparation"))
+    return public(ReparationPublic, await handlers.read_reparation(deps, caller, reparation_id, purpose="reparation"))
 
 
 @router.post("/reparations/{reparation_id}/award", response_model=ReparationPublic, responses=ERRORS)
@@ -54,7 +49,7 @@ async def award_reparation(reparation_id: ReparationId, body: ReparationAward, p
     caller, key = keyed(principal, request, idempotency_key, body.model_dump(mode="json"))
     found = await handlers.award_reparation(deps, caller, key, reparation_id, amount_xof=body.amount_xof,
                                             awarded_by=body.awarded_by, awarded_on=body.awarded_on)
-    return public(found)
+    return public(ReparationPublic, found)
 
 
 @router.post("/reparations/{reparation_id}/payments", response_model=ReparationPublic, responses=ERRORS)
@@ -64,4 +59,4 @@ async def record_payment(reparation_id: ReparationId, body: PaymentCreate, princ
     caller, key = keyed(principal, request, idempotency_key, body.model_dump(mode="json"))
     found = await handlers.record_payment(deps, caller, key, reparation_id, payment_status=body.payment_status,
                                           amount_xof=body.amount_xof, paid_on=body.paid_on)
-    return public(found)
+    return public(ReparationPublic, found)

@@ -11,15 +11,14 @@ from servicekit.commands import audit_reads, today_in_bamako
 from .. import handlers
 from ..domain.task import Task
 from .deps import WRITE_ERRORS, AppDeps, CaseId, CaseWorker, TaskId, keyed
-from .schemas import LawyerId, TaskComplete, TaskCreate, TaskPublic
+from .schemas import LawyerId, TaskComplete, TaskCreate, TaskPublic, public
 
 router = APIRouter(tags=["tasks"])
 ERRORS = WRITE_ERRORS
 
 
-def public(task: Task, deps: AppDeps) -> TaskPublic:
-    overdue = task.overdue(today_in_bamako(deps.core.clock))
-    return TaskPublic.model_validate({**task.model_dump(), "is_overdue": overdue})
+def task_public(task: Task, deps: AppDeps) -> TaskPublic:
+    return public(TaskPublic, task, is_overdue=task.overdue(today_in_bamako(deps.core.clock)))
 
 
 @router.post("/cases/{case_id}/tasks", status_code=status.HTTP_201_CREATED, response_model=TaskPublic,
@@ -30,7 +29,7 @@ async def create_task(case_id: CaseId, body: TaskCreate, principal: CaseWorker, 
     caller, key = keyed(principal, request, idempotency_key, body.model_dump(mode="json"))
     found = await handlers.create_task(deps, caller, key, case_id, assignee=body.assignee, kind=body.kind,
                                        due_on=body.due_on)
-    return public(found, deps)
+    return task_public(found, deps)
 
 
 @router.get("/cases/{case_id}/tasks", response_model=list[TaskPublic], responses={401: {}, 403: {}, 404: {}})
@@ -38,7 +37,7 @@ async def list_case_tasks(case_id: CaseId, principal: CaseWorker, deps: AppDeps,
     """Every task of a case, by deadline. Audited as a read of the case."""
     await handlers.read_case(deps, caller_of(principal, request, needs_organisation=False), case_id,
                              purpose="case deadlines")
-    return [public(t, deps) for t in await deps.queries.tasks_of_case(case_id)]
+    return [task_public(t, deps) for t in await deps.queries.tasks_of_case(case_id)]
 
 
 @router.get("/tasks", response_model=Page[TaskPublic], responses={401: {}, 403: {}, 422: {}})
@@ -54,7 +53,7 @@ async def list_lawyer_tasks(principal: CaseWorker, deps: AppDeps, request: Reque
                                                             limit=limit)
     await audit_reads(deps.core.audit, caller, "case.read", "case", sorted({t.case_id for t in found}),
                       purpose="deadlines of a lawyer")
-    return Page(items=[public(t, deps) for t in found], next_cursor=next_cursor)
+    return Page(items=[task_public(t, deps) for t in found], next_cursor=next_cursor)
 
 
 @router.post("/tasks/{task_id}/complete", response_model=TaskPublic, responses=ERRORS)
@@ -62,4 +61,5 @@ async def complete_task(task_id: TaskId, body: TaskComplete, principal: CaseWork
                         request: Request, idempotency_key: IdempotencyKey = None) -> TaskPublic:
     """Mark a task done."""
     caller, key = keyed(principal, request, idempotency_key, body.model_dump(mode="json"))
-    return public(await handlers.complete_task(deps, caller, key, task_id, completed_on=body.completed_on), deps)
+    done = await handlers.complete_task(deps, caller, key, task_id, completed_on=body.completed_on)
+    return task_public(done, deps)
