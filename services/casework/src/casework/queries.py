@@ -1,7 +1,7 @@
 """Casework's read queries over its projections (all filtering lives here, never in routes).
 
-The lists a client pages through (cases, the referral inbox, a lawyer's deadlines) are the kit's keyset
-pages (`read_page`): `(items, next cursor)`.
+The lists a client pages through (cases, the referral inbox, deadlines, a case's hearings and reparations)
+are the kit's keyset pages (`read_page`): `(items, next cursor)`. Calendars are bounded by their date range.
 
 Projections are the event store's documents (`state` + `_id`, `_version`, ...). Only `_id` lookups are
 indexed on FerretDB; these list queries scan, which suits an organisation's caseload. Decisions never
@@ -30,6 +30,8 @@ MAX_LISTED = 500
 NEWEST_CASES = Listing("opened_on", descending=True)
 OLDEST_REFERRALS = Listing("referred_at")
 BY_DEADLINE = Listing("due_on")
+IN_TIME_ORDER = Listing("starts_at")
+BY_REQUEST = Listing("requested_on")
 
 
 def _state(agg: AggregateType[S], doc: dict[str, Any]) -> S:
@@ -105,17 +107,20 @@ class Queries:
         """Hearings before one court starting in [start, end), every organisation's (filter before showing)."""
         return await self._find(HEARING, {"court_code": court, **_window(start, end)}, "starts_at")
 
-    async def hearings_of_case(self, case_id: str) -> list[Hearing]:
-        """Every hearing of one case."""
-        return await self._find(HEARING, {"case_id": case_id}, "starts_at")
+    async def hearings_of_case(self, case_id: str, *, cursor: str | None = None,
+                               limit: int = DEFAULT_PAGE) -> tuple[list[Hearing], str | None]:
+        """A page of the hearings of one case, in time order."""
+        return await self._page(HEARING, {"case_id": case_id}, IN_TIME_ORDER, cursor, limit)
 
-    async def reparations_of_case(self, case_id: str) -> list[Reparation]:
-        """Every reparation of one case."""
-        return await self._find(REPARATION, {"case_id": case_id}, "requested_on")
+    async def reparations_of_case(self, case_id: str, *, cursor: str | None = None,
+                                  limit: int = DEFAULT_PAGE) -> tuple[list[Reparation], str | None]:
+        """A page of the reparations of one case, in the order they were requested."""
+        return await self._page(REPARATION, {"case_id": case_id}, BY_REQUEST, cursor, limit)
 
-    async def tasks_of_case(self, case_id: str) -> list[Task]:
-        """Every task of one case, by deadline."""
-        return await self._find(TASK, {"case_id": case_id}, "due_on")
+    async def tasks_of_case(self, case_id: str, *, cursor: str | None = None,
+                            limit: int = DEFAULT_PAGE) -> tuple[list[Task], str | None]:
+        """A page of the tasks of one case, by deadline."""
+        return await self._page(TASK, {"case_id": case_id}, BY_DEADLINE, cursor, limit)
 
     async def tasks_of_lawyer(self, lawyer: str, case_ids: list[str], *, status: str | None, cursor: str | None,
                               limit: int) -> tuple[list[Task], str | None]:

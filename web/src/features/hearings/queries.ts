@@ -10,7 +10,8 @@ export type Feed = components["schemas"]["FeedPublic"];
 const hearing = (hearing_id: string) => ({ params: { path: { hearing_id } } });
 
 export function caseHearings(clients: Clients, caseId: string) {
-  return unwrap(clients.casework.GET("/cases/{case_id}/hearings", { params: { path: { case_id: caseId } } }));
+  return unwrap(clients.casework.GET("/cases/{case_id}/hearings", { params: { path: { case_id: caseId } } }))
+    .then((page) => page.items);
 }
 
 export function scheduleHearing(clients: Clients, caseId: string, body: HearingCreate) {

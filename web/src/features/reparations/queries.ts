@@ -10,7 +10,8 @@ export type PaymentCreate = components["schemas"]["PaymentCreate"];
 const one = (reparation_id: string) => ({ params: { path: { reparation_id } } });
 
 export function caseReparations(clients: Clients, caseId: string) {
-  return unwrap(clients.casework.GET("/cases/{case_id}/reparations", { params: { path: { case_id: caseId } } }));
+  return unwrap(clients.casework.GET("/cases/{case_id}/reparations", { params: { path: { case_id: caseId } } }))
+    .then((page) => page.items);
 }
 
 export function requestReparation(clients: Clients, caseId: string, body: ReparationCreate) {

@@ -6,7 +6,8 @@ export type Task = components["schemas"]["TaskPublic"];
 export type TaskCreate = components["schemas"]["TaskCreate"];
 
 export function caseTasks(clients: Clients, caseId: string) {
-  return unwrap(clients.casework.GET("/cases/{case_id}/tasks", { params: { path: { case_id: caseId } } }));
+  return unwrap(clients.casework.GET("/cases/{case_id}/tasks", { params: { path: { case_id: caseId } } }))
+    .then((page) => page.items);
 }
 
 export function myTasks(clients: Clients, status?: "open" | "done") {

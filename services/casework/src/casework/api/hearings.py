@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
-from servicekit.api import IdempotencyKey, caller_of
+from servicekit.api import IdempotencyKey, Page, PageCursor, PageLimit, caller_of
 
 from .. import handlers
 from .deps import WRITE_ERRORS, AppDeps, CaseId, CaseWorker, HearingId, keyed
@@ -24,13 +24,15 @@ async def schedule_hearing(case_id: CaseId, body: HearingCreate, principal: Case
     return public(HearingPublic, hearing)
 
 
-@router.get("/cases/{case_id}/hearings", response_model=list[HearingPublic], responses={401: {}, 403: {}, 404: {}})
-async def list_case_hearings(case_id: CaseId, principal: CaseWorker, deps: AppDeps,
-                             request: Request) -> list[HearingPublic]:
-    """Every hearing of a case. Audited as a read of the case."""
+@router.get("/cases/{case_id}/hearings", response_model=Page[HearingPublic],
+            responses={401: {}, 403: {}, 404: {}, 422: {}})
+async def list_case_hearings(case_id: CaseId, principal: CaseWorker, deps: AppDeps, request: Request,
+                             limit: PageLimit = 50, cursor: PageCursor = None) -> Page[HearingPublic]:
+    """A page of the hearings of a case, in time order. Audited as a read of the case."""
     await handlers.read_case(deps, caller_of(principal, request, needs_organisation=False), case_id,
                              purpose="case hearings")
-    return [public(HearingPublic, h) for h in await deps.queries.hearings_of_case(case_id)]
+    found, next_cursor = await deps.queries.hearings_of_case(case_id, cursor=cursor, limit=limit)
+    return Page(items=[public(HearingPublic, h) for h in found], next_cursor=next_cursor)
 
 
 @router.get("/hearings/{hearing_id}", response_model=HearingPublic, responses={401: {}, 403: {}, 404: {}})

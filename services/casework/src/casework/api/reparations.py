@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
-from servicekit.api import IdempotencyKey, caller_of
+from servicekit.api import IdempotencyKey, Page, PageCursor, PageLimit, caller_of
 
 from .. import handlers
 from .deps import WRITE_ERRORS, AppDeps, CaseId, CaseWorker, ReparationId, keyed
@@ -24,14 +24,15 @@ async def request_reparation(case_id: CaseId, body: ReparationCreate, principal:
     return public(ReparationPublic, found)
 
 
-@router.get("/cases/{case_id}/reparations", response_model=list[ReparationPublic],
-            responses={401: {}, 403: {}, 404: {}})
-async def list_case_reparations(case_id: CaseId, principal: CaseWorker, deps: AppDeps,
-                                request: Request) -> list[ReparationPublic]:
-    """Every reparation of a case. Audited as a read of the case."""
+@router.get("/cases/{case_id}/reparations", response_model=Page[ReparationPublic],
+            responses={401: {}, 403: {}, 404: {}, 422: {}})
+async def list_case_reparations(case_id: CaseId, principal: CaseWorker, deps: AppDeps, request: Request,
+                                limit: PageLimit = 50, cursor: PageCursor = None) -> Page[ReparationPublic]:
+    """A page of the reparations of a case, in the order requested. Audited as a read of the case."""
     await handlers.read_case(deps, caller_of(principal, request, needs_organisation=False), case_id,
                              purpose="case reparations")
-    return [public(ReparationPublic, r) for r in await deps.queries.reparations_of_case(case_id)]
+    found, next_cursor = await deps.queries.reparations_of_case(case_id, cursor=cursor, limit=limit)
+    return Page(items=[public(ReparationPublic, r) for r in found], next_cursor=next_cursor)
 
 
 @router.get("/reparations/{reparation_id}", response_model=ReparationPublic, responses={401: {}, 403: {}, 404: {}})

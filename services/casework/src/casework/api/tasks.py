@@ -32,12 +32,14 @@ async def create_task(case_id: CaseId, body: TaskCreate, principal: CaseWorker, 
     return task_public(found, deps)
 
 
-@router.get("/cases/{case_id}/tasks", response_model=list[TaskPublic], responses={401: {}, 403: {}, 404: {}})
-async def list_case_tasks(case_id: CaseId, principal: CaseWorker, deps: AppDeps, request: Request) -> list[TaskPublic]:
-    """Every task of a case, by deadline. Audited as a read of the case."""
+@router.get("/cases/{case_id}/tasks", response_model=Page[TaskPublic], responses={401: {}, 403: {}, 404: {}, 422: {}})
+async def list_case_tasks(case_id: CaseId, principal: CaseWorker, deps: AppDeps, request: Request,
+                          limit: PageLimit = 50, cursor: PageCursor = None) -> Page[TaskPublic]:
+    """A page of the tasks of a case, by deadline. Audited as a read of the case."""
     await handlers.read_case(deps, caller_of(principal, request, needs_organisation=False), case_id,
                              purpose="case deadlines")
-    return [task_public(t, deps) for t in await deps.queries.tasks_of_case(case_id)]
+    found, next_cursor = await deps.queries.tasks_of_case(case_id, cursor=cursor, limit=limit)
+    return Page(items=[task_public(t, deps) for t in found], next_cursor=next_cursor)
 
 
 @router.get("/tasks", response_model=Page[TaskPublic], responses={401: {}, 403: {}, 422: {}})
