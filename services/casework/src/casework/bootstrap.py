@@ -10,7 +10,6 @@ from pathlib import Path
 
 from servicekit.auth import TokenVerifier
 from servicekit.crypto import KeyEncryptionKey, load_kek
-from servicekit.eventstore import EventStore
 from servicekit.keyclient import KeyClient, service_token_provider
 from servicekit.service import Core, build_core, token_verifier
 
@@ -34,10 +33,6 @@ class Deps:
     victims: VictimRecords
     queries: Queries
     feeds: CalendarFeeds
-
-    @property
-    def store(self) -> EventStore:
-        return self.core.store
 
 
 def notes_kek(settings: Settings) -> KeyEncryptionKey:

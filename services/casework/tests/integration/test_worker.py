@@ -90,7 +90,7 @@ async def test_an_acceptance_whose_case_was_never_opened_is_healed_by_the_worker
     decide = partial(referral.accept, case_id=case_id_for(referral_id), organisation="org-legal",
                      lawyers=["lawyer-a"], court=None)
     # As if the API process died between accepting the referral and opening its case.
-    await running.deps.store.execute(REFERRAL, referral_id, decide, context=CommandContext(actor="cm-1"))
+    await running.deps.core.store.execute(REFERRAL, referral_id, decide, context=CommandContext(actor="cm-1"))
 
     async def opened() -> bool:
         return await running.count("cases", {"_id": case_id_for(referral_id)}) == 1
@@ -159,7 +159,7 @@ async def test_a_join_whose_victim_never_reached_the_case_is_healed_by_the_worke
     referral_id, second = await running.refer()
     decide = partial(referral.accept, case_id=case_id, organisation="org-legal", lawyers=["lawyer-a"], court=None)
     # As if the API process died between accepting the referral into the case and adding its victim.
-    await running.deps.store.execute(REFERRAL, referral_id, decide, context=CommandContext(actor="cm-1"))
+    await running.deps.core.store.execute(REFERRAL, referral_id, decide, context=CommandContext(actor="cm-1"))
 
     async def joined() -> bool:
         return await running.count("cases", {"_id": case_id, "victim_ids": second}) == 1

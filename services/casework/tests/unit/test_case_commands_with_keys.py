@@ -25,7 +25,7 @@ async def casework_with_a_case() -> SimpleNamespace:
     await store.execute(CASE, "case-1", partial(
         open_case, case_id="case-1", referral_id="ref-1", organisation="org-legal", victim_id="vic-1",
         incident_ids=[], lawyers=["lawyer-a"], court=None, today=TODAY), context=CommandContext(actor="cm-1"))
-    return SimpleNamespace(store=store, core=SimpleNamespace(clock=FakeClock(NOW)))
+    return SimpleNamespace(core=SimpleNamespace(store=store, clock=FakeClock(NOW)))
 
 
 async def move(deps: SimpleNamespace, key: RequestKey | None, *, caller: Caller = LAWYER,
@@ -39,7 +39,7 @@ async def test_a_stage_move_retried_with_its_key_is_stored_once():
     key = RequestKey.of(LAWYER, "key-move-1", MOVE)
     await move(deps, key)
     await move(deps, key)
-    assert [e.event_type for e in deps.store.events_of(CASE, "case-1")] == [
+    assert [e.event_type for e in deps.core.store.events_of(CASE, "case-1")] == [
         "casework.case.opened.v1", "casework.case.stage_changed.v1"]
 
 
@@ -49,7 +49,7 @@ async def test_the_key_of_a_stage_move_reused_for_another_stage_is_refused_and_n
     with pytest.raises(Conflict) as refused:
         await move(deps, RequestKey.of(LAWYER, "key-move-2", MOVE | {"to_stage": "closed"}), to_stage="closed")
     assert (refused.value.code, refused.value.field) == ("idempotency_key_reused", "Idempotency-Key")
-    assert len(deps.store.history(CASE, "case-1")) == 2
+    assert len(deps.core.store.history(CASE, "case-1")) == 2
 
 
 async def test_a_lawyer_not_on_the_case_moving_it_finds_no_case():
@@ -58,5 +58,5 @@ async def test_a_lawyer_not_on_the_case_moving_it_finds_no_case():
                       context=CommandContext(actor="lawyer-z"))
     with pytest.raises(NotFound):
         await move(deps, None, caller=stranger)
-    assert len(deps.store.history(CASE, "case-1")) == 1
+    assert len(deps.core.store.history(CASE, "case-1")) == 1
 

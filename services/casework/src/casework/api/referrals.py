@@ -59,7 +59,7 @@ async def read_referral(referral_id: ReferralId, principal: CaseWorker, deps: Ap
                         request: Request) -> ReferralPublic:
     """One referral: pending ones to their addressee, decided ones to the deciding organisation."""
     caller = caller_of(principal, request, needs_organisation=False)
-    found = (await deps.store.load(REFERRAL, referral_id)).state
+    found = (await deps.core.store.load(REFERRAL, referral_id)).state
     if found is None or not rules.sees(found, caller.organisation):
         raise NotFound("referral_not_found")
     # Audited for the organisation that referred the victim to see.

@@ -19,7 +19,7 @@ async def read_case(deps: Deps, caller: Caller, case_id: str, *, purpose: str = 
                     access: Access | None = None) -> Case:
     """Load a case the caller may see, auditing the read; someone else's case is a 404 (audited as denied)."""
     access = access or access_of(caller)
-    case = (await deps.store.load(CASE, case_id)).state
+    case = (await deps.core.store.load(CASE, case_id)).state
     if case is None or not access.sees(case):
         if case is not None:
             await audit(deps.core.audit, caller, "case.read", "case", case_id, purpose=purpose, allowed=False,

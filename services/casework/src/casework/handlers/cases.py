@@ -25,7 +25,7 @@ CaseDecision = Callable[[Case], Sequence[DomainEvent]]
 
 async def _run(deps: Deps, caller: Caller, access: Access, case_id: str, decide: CaseDecision,
                key: str | None) -> Case:
-    committed = await deps.store.execute(CASE, case_id, visible_to(access, decide), context=caller.context,
+    committed = await deps.core.store.execute(CASE, case_id, visible_to(access, decide), context=caller.context,
                                          idempotency_key=key)
     assert committed.state is not None
     return committed.state

@@ -40,7 +40,7 @@ async def read_hearing(deps: Deps, caller: Caller, hearing_id: str, *, purpose: 
 
 
 async def _hearing_of_case(deps: Deps, caller: Caller, hearing_id: str, *, purpose: str) -> tuple[Hearing, Case]:
-    found = (await deps.store.load(HEARING, hearing_id)).state
+    found = (await deps.core.store.load(HEARING, hearing_id)).state
     if found is None:
         raise NotFound("hearing_not_found")
     try:
@@ -79,6 +79,6 @@ async def cancel_hearing(deps: Deps, caller: Caller, key: RequestKey | None, hea
 
 
 async def _run(deps: Deps, caller: Caller, hearing_id: str, decide: HearingDecision, key: str | None) -> Hearing:
-    committed = await deps.store.execute(HEARING, hearing_id, decide, context=caller.context, idempotency_key=key)
+    committed = await deps.core.store.execute(HEARING, hearing_id, decide, context=caller.context, idempotency_key=key)
     assert committed.state is not None
     return committed.state

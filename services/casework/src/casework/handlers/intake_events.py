@@ -55,7 +55,7 @@ async def receive_referral(event: ConsumedEvent, deps: Deps) -> None:
                      referring_organisation=data.referring_organisation,
                      receiving_organisation=data.receiving_organisation, referred_at=referred_at,
                      flags=flags_at_receipt(status, referred_at))
-    await deps.store.execute(REFERRAL, data.referral_id, decide, context=consumer_context(event, actor=ACTOR),
+    await deps.core.store.execute(REFERRAL, data.referral_id, decide, context=consumer_context(event, actor=ACTOR),
                              idempotency_key=event.effect_key("receive_referral"))
 
 
@@ -91,9 +91,9 @@ async def _set_flag(event: ConsumedEvent, deps: Deps, victim_id: str, flag: Flag
         if on:
             await leave_case(deps, ctx, case_id, victim_id, flag, idempotency_key=key)
         else:
-            await deps.store.execute(CASE, case_id, partial(case_commands.clear_flag, victim_id=victim_id, flag=flag),
-                                     context=ctx, idempotency_key=key)
+            clear = partial(case_commands.clear_flag, victim_id=victim_id, flag=flag)
+            await deps.core.store.execute(CASE, case_id, clear, context=ctx, idempotency_key=key)
     referral_decide = referral.flag if on else referral.clear_flag
     for referral_id in await deps.queries.referral_ids_of_victim(victim_id):
-        await deps.store.execute(REFERRAL, referral_id, partial(referral_decide, flag=flag), context=ctx,
+        await deps.core.store.execute(REFERRAL, referral_id, partial(referral_decide, flag=flag), context=ctx,
                                  idempotency_key=derived_id(event.effect_key("flag_referral"), referral_id))

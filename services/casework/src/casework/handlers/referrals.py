@@ -24,7 +24,7 @@ from .intake_events import ACTOR, flags_at_receipt
 
 async def shares_with(deps: Deps, referral_id: str, organisation: str) -> bool | None:
     """Whether the referral's victim shares her file with the organisation, as casework last saw her consent."""
-    found = (await deps.store.load(REFERRAL, referral_id)).state
+    found = (await deps.core.store.load(REFERRAL, referral_id)).state
     if found is None:
         return None
     return (await deps.victims.status(found.victim_id)).shares_with(organisation)
@@ -41,7 +41,7 @@ async def accept_referral(deps: Deps, caller: Caller, key: RequestKey | None, *,
     case_id, organisation = case_id_for(referral_id), caller.organisation or ""
     decide = partial(referral.accept, case_id=case_id, organisation=organisation, lawyers=lawyers, court=court,
                      shares=await shares_with(deps, referral_id, organisation))
-    await deps.store.execute(REFERRAL, referral_id, decide, context=caller.context,
+    await deps.core.store.execute(REFERRAL, referral_id, decide, context=caller.context,
                              idempotency_key=accept_key(key, referral_id))
     await open_case_of_referral(deps, caller.context, referral_id)
     return case_id
@@ -54,7 +54,7 @@ async def accept_referral_into_case(deps: Deps, caller: Caller, key: RequestKey 
     Every refusal comes before anything is written; the same acceptance retried changes nothing.
     """
     organisation = caller.organisation or ""
-    loaded = await deps.store.load(REFERRAL, referral_id)
+    loaded = await deps.core.store.load(REFERRAL, referral_id)
     found = loaded.state
     if found is None or not referral.sees(found, organisation):
         raise NotFound("referral_not_found")
@@ -63,7 +63,7 @@ async def accept_referral_into_case(deps: Deps, caller: Caller, key: RequestKey 
             found.status == "accepted" and found.case_id == case_id and found.organisation == organisation):
         await open_case_of_referral(deps, caller.context, referral_id)  # only completes a join that died half-way
         return case_id
-    case = (await deps.store.load(CASE, case_id)).state
+    case = (await deps.core.store.load(CASE, case_id)).state
     # A case manager of the organisation, or a lawyer of it assigned to the case; anyone else: not found.
     access = access_of(caller).only({CASE_MANAGER, LAWYER})
     if case is None or not access.sees(case) or case.organisation != organisation:
@@ -72,7 +72,7 @@ async def accept_referral_into_case(deps: Deps, caller: Caller, key: RequestKey 
     # The referral takes the case's lawyers and court; lawyers and court are changed on the case itself.
     decide = partial(referral.accept, case_id=case_id, organisation=organisation, lawyers=case.lawyers,
                      court=case.court, shares=(await deps.victims.status(found.victim_id)).shares_with(organisation))
-    await deps.store.execute(REFERRAL, referral_id, decide, context=caller.context,
+    await deps.core.store.execute(REFERRAL, referral_id, decide, context=caller.context,
                              idempotency_key=accept_key(key, referral_id))
     await open_case_of_referral(deps, caller.context, referral_id)
     return case_id
@@ -91,17 +91,17 @@ async def decline_referral(deps: Deps, caller: Caller, key: RequestKey | None, *
                            reason: str) -> None:
     """Decline a pending referral with a reason code."""
     decide = partial(referral.decline, organisation=caller.organisation or "", reason=reason)
-    await deps.store.execute(REFERRAL, referral_id, decide, context=caller.context,
+    await deps.core.store.execute(REFERRAL, referral_id, decide, context=caller.context,
                              idempotency_key=command_key(key, f"decline:{referral_id}"))
 
 
 async def transfer_referral(deps: Deps, caller: Caller, key: RequestKey | None, *, referral_id: str,
                             to: str) -> Referral:
     """Pass a pending referral on to another legal-aid organisation the victim consented to share with."""
-    found = (await deps.store.load(REFERRAL, referral_id)).state
+    found = (await deps.core.store.load(REFERRAL, referral_id)).state
     sharing = (await deps.victims.status(found.victim_id)).sharing if found else None
     decide = partial(referral.transfer, organisation=caller.organisation or "", to=to, sharing=sharing)
-    committed = await deps.store.execute(REFERRAL, referral_id, decide, context=caller.context,
+    committed = await deps.core.store.execute(REFERRAL, referral_id, decide, context=caller.context,
                                          idempotency_key=command_key(key, f"transfer:{referral_id}"))
     assert committed.state is not None
     return committed.state
@@ -110,7 +110,7 @@ async def transfer_referral(deps: Deps, caller: Caller, key: RequestKey | None, 
 async def open_case_of_referral(deps: Deps, ctx: CommandContext, referral_id: str) -> None:
     """Open the case of an accepted referral (or add its victim to the case it joined) unless done already,
     carrying the victim's flags over."""
-    accepted = (await deps.store.load(REFERRAL, referral_id)).state
+    accepted = (await deps.core.store.load(REFERRAL, referral_id)).state
     if accepted is None or accepted.status != "accepted" or accepted.case_id is None:
         return
     if accepted.case_id == case_id_for(referral_id):
@@ -123,7 +123,7 @@ async def open_case_of_referral(deps: Deps, ctx: CommandContext, referral_id: st
     # No idempotency key on purpose: the API and the healing consumer may open the same case at once, and
     # a key would give both the same event ids, colliding in the outbox (kit: a BulkWriteError, not a lost
     # race). With random ids the loser loses on the commit `_id`, reloads, finds the case and does nothing.
-    await deps.store.execute(CASE, accepted.case_id, decide, context=ctx)
+    await deps.core.store.execute(CASE, accepted.case_id, decide, context=ctx)
     # Read the victim's status only after the victim is in the case: a consent or erasure handler that scanned
     # for cases before it was wrote that status first, so one of the two always flags the case.
     status = await deps.victims.status(accepted.victim_id)

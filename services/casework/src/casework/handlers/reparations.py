@@ -36,7 +36,7 @@ async def request_reparation(deps: Deps, caller: Caller, key: RequestKey | None,
 
 async def read_reparation(deps: Deps, caller: Caller, reparation_id: str, *, purpose: str) -> Reparation:
     """A reparation of a case the caller may see (else 404)."""
-    found = (await deps.store.load(REPARATION, reparation_id)).state
+    found = (await deps.core.store.load(REPARATION, reparation_id)).state
     if found is None:
         raise NotFound("reparation_not_found")
     try:
@@ -66,7 +66,7 @@ async def record_payment(deps: Deps, caller: Caller, key: RequestKey | None, rep
 
 async def _run(deps: Deps, caller: Caller, reparation_id: str, decide: ReparationDecision,
                key: str | None) -> Reparation:
-    committed = await deps.store.execute(REPARATION, reparation_id, decide, context=caller.context,
+    committed = await deps.core.store.execute(REPARATION, reparation_id, decide, context=caller.context,
                                          idempotency_key=key)
     assert committed.state is not None
     return committed.state

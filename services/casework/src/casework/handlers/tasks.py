@@ -26,7 +26,7 @@ async def create_task(deps: Deps, caller: Caller, key: RequestKey | None, case_i
     task_id = key.aggregate_id(request_kind) if key else new_id()
     decide = partial(task.create, task_id=task_id, case_id=case_id, case_lawyers=case.lawyers, assignee=assignee,
                      kind=kind, due_on=due_on, today=today_in_bamako(deps.core.clock))
-    committed = await deps.store.execute(TASK, task_id, decide, context=caller.context,
+    committed = await deps.core.store.execute(TASK, task_id, decide, context=caller.context,
                                          idempotency_key=command_key(key, request_kind))
     assert committed.state is not None
     return committed.state
@@ -35,7 +35,7 @@ async def create_task(deps: Deps, caller: Caller, key: RequestKey | None, case_i
 async def complete_task(deps: Deps, caller: Caller, key: RequestKey | None, task_id: str, *,
                         completed_on: date | None) -> Task:
     """Mark a task of a visible case done."""
-    found = (await deps.store.load(TASK, task_id)).state
+    found = (await deps.core.store.load(TASK, task_id)).state
     if found is None:
         raise NotFound("task_not_found")
     try:
@@ -44,7 +44,7 @@ async def complete_task(deps: Deps, caller: Caller, key: RequestKey | None, task
         raise NotFound("task_not_found") from None
     day = today_in_bamako(deps.core.clock)
     decide = partial(task.complete, completed_on=completed_on or day, today=day)
-    committed = await deps.store.execute(TASK, task_id, decide, context=caller.context,
+    committed = await deps.core.store.execute(TASK, task_id, decide, context=caller.context,
                                          idempotency_key=command_key(key, f"complete:{task_id}"))
     assert committed.state is not None
     return committed.state
