@@ -16,6 +16,8 @@ from servicekit.testing import FakeClock, MemoryEventStore
 
 LAWYER = Caller(subject="lawyer-a", roles=frozenset({"lawyer"}), organisation="org-legal", is_service=False,
                 context=CommandContext(actor="lawyer-a"))
+STRANGER = Caller(subject="lawyer-z", roles=frozenset({"lawyer"}), organisation="org-legal", is_service=False,
+                  context=CommandContext(actor="lawyer-z"))
 MOVE = {"track": "domestic", "to_stage": "complaint_civil_party"}
 
 
@@ -54,9 +56,15 @@ async def test_the_key_of_a_stage_move_reused_for_another_stage_is_refused_and_n
 
 async def test_a_lawyer_not_on_the_case_moving_it_finds_no_case():
     deps = await casework_with_a_case()
-    stranger = Caller(subject="lawyer-z", roles=frozenset({"lawyer"}), organisation="org-legal", is_service=False,
-                      context=CommandContext(actor="lawyer-z"))
     with pytest.raises(NotFound):
-        await move(deps, None, caller=stranger)
+        await move(deps, None, caller=STRANGER)
     assert len(deps.core.store.history(CASE, "case-1")) == 1
+
+
+async def test_a_colleague_replaying_a_key_on_a_case_they_do_not_see_finds_no_case():
+    deps = await casework_with_a_case()
+    await move(deps, RequestKey.of(LAWYER, "key-move-3", MOVE))
+    # Keys are the organisation's: the colleague's replay matches, but must not show the case.
+    with pytest.raises(NotFound):
+        await move(deps, RequestKey.of(STRANGER, "key-move-3", MOVE), caller=STRANGER)
 

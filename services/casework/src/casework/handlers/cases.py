@@ -14,7 +14,7 @@ from servicekit.ids import new_id
 
 from ..bootstrap import Deps
 from ..domain import case_commands
-from ..domain.access import LAWYER, Access, visible_to
+from ..domain.access import LAWYER, Access, case_not_found, visible_to
 from ..domain.case import CASE, Case
 from ..names import Gone
 from ..notes import Note
@@ -26,8 +26,10 @@ CaseDecision = Callable[[Case], Sequence[DomainEvent]]
 async def _run(deps: Deps, caller: Caller, access: Access, case_id: str, decide: CaseDecision,
                key: str | None) -> Case:
     committed = await deps.core.store.execute(CASE, case_id, visible_to(access, decide), context=caller.context,
-                                         idempotency_key=key)
-    assert committed.state is not None
+                                              idempotency_key=key)
+    # A replayed key skips `decide`, and with it the visibility check: the answer still shows only a visible case.
+    if committed.state is None or not access.sees(committed.state):
+        raise case_not_found()
     return committed.state
 
 

@@ -56,7 +56,7 @@ async def receive_referral(event: ConsumedEvent, deps: Deps) -> None:
                      receiving_organisation=data.receiving_organisation, referred_at=referred_at,
                      flags=flags_at_receipt(status, referred_at))
     await deps.core.store.execute(REFERRAL, data.referral_id, decide, context=consumer_context(event, actor=ACTOR),
-                             idempotency_key=event.effect_key("receive_referral"))
+                                  idempotency_key=event.effect_key("receive_referral"))
 
 
 async def apply_consent_change(event: ConsumedEvent, deps: Deps) -> None:
@@ -96,4 +96,4 @@ async def _set_flag(event: ConsumedEvent, deps: Deps, victim_id: str, flag: Flag
     referral_decide = referral.flag if on else referral.clear_flag
     for referral_id in await deps.queries.referral_ids_of_victim(victim_id):
         await deps.core.store.execute(REFERRAL, referral_id, partial(referral_decide, flag=flag), context=ctx,
-                                 idempotency_key=derived_id(event.effect_key("flag_referral"), referral_id))
+                                      idempotency_key=derived_id(event.effect_key("flag_referral"), referral_id))

@@ -42,7 +42,7 @@ async def accept_referral(deps: Deps, caller: Caller, key: RequestKey | None, *,
     decide = partial(referral.accept, case_id=case_id, organisation=organisation, lawyers=lawyers, court=court,
                      shares=await shares_with(deps, referral_id, organisation))
     await deps.core.store.execute(REFERRAL, referral_id, decide, context=caller.context,
-                             idempotency_key=accept_key(key, referral_id))
+                                  idempotency_key=accept_key(key, referral_id))
     await open_case_of_referral(deps, caller.context, referral_id)
     return case_id
 
@@ -73,7 +73,7 @@ async def accept_referral_into_case(deps: Deps, caller: Caller, key: RequestKey 
     decide = partial(referral.accept, case_id=case_id, organisation=organisation, lawyers=case.lawyers,
                      court=case.court, shares=(await deps.victims.status(found.victim_id)).shares_with(organisation))
     await deps.core.store.execute(REFERRAL, referral_id, decide, context=caller.context,
-                             idempotency_key=accept_key(key, referral_id))
+                                  idempotency_key=accept_key(key, referral_id))
     await open_case_of_referral(deps, caller.context, referral_id)
     return case_id
 
@@ -92,7 +92,7 @@ async def decline_referral(deps: Deps, caller: Caller, key: RequestKey | None, *
     """Decline a pending referral with a reason code."""
     decide = partial(referral.decline, organisation=caller.organisation or "", reason=reason)
     await deps.core.store.execute(REFERRAL, referral_id, decide, context=caller.context,
-                             idempotency_key=command_key(key, f"decline:{referral_id}"))
+                                  idempotency_key=command_key(key, f"decline:{referral_id}"))
 
 
 async def transfer_referral(deps: Deps, caller: Caller, key: RequestKey | None, *, referral_id: str,
@@ -102,7 +102,7 @@ async def transfer_referral(deps: Deps, caller: Caller, key: RequestKey | None, 
     sharing = (await deps.victims.status(found.victim_id)).sharing if found else None
     decide = partial(referral.transfer, organisation=caller.organisation or "", to=to, sharing=sharing)
     committed = await deps.core.store.execute(REFERRAL, referral_id, decide, context=caller.context,
-                                         idempotency_key=command_key(key, f"transfer:{referral_id}"))
+                                              idempotency_key=command_key(key, f"transfer:{referral_id}"))
     assert committed.state is not None
     return committed.state
 

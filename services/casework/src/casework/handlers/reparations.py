@@ -67,6 +67,6 @@ async def record_payment(deps: Deps, caller: Caller, key: RequestKey | None, rep
 async def _run(deps: Deps, caller: Caller, reparation_id: str, decide: ReparationDecision,
                key: str | None) -> Reparation:
     committed = await deps.core.store.execute(REPARATION, reparation_id, decide, context=caller.context,
-                                         idempotency_key=key)
+                                              idempotency_key=key)
     assert committed.state is not None
     return committed.state

@@ -27,7 +27,7 @@ async def create_task(deps: Deps, caller: Caller, key: RequestKey | None, case_i
     decide = partial(task.create, task_id=task_id, case_id=case_id, case_lawyers=case.lawyers, assignee=assignee,
                      kind=kind, due_on=due_on, today=today_in_bamako(deps.core.clock))
     committed = await deps.core.store.execute(TASK, task_id, decide, context=caller.context,
-                                         idempotency_key=command_key(key, request_kind))
+                                              idempotency_key=command_key(key, request_kind))
     assert committed.state is not None
     return committed.state
 
@@ -45,6 +45,6 @@ async def complete_task(deps: Deps, caller: Caller, key: RequestKey | None, task
     day = today_in_bamako(deps.core.clock)
     decide = partial(task.complete, completed_on=completed_on or day, today=day)
     committed = await deps.core.store.execute(TASK, task_id, decide, context=caller.context,
-                                         idempotency_key=command_key(key, f"complete:{task_id}"))
+                                              idempotency_key=command_key(key, f"complete:{task_id}"))
     assert committed.state is not None
     return committed.state
