@@ -1,5 +1,5 @@
 # Targets for developers and CI. `make test` is what .ci/run calls.
-.PHONY: install infra-up infra-down infra-status test run web faults bench
+.PHONY: install infra-up infra-down infra-status check test run web faults bench
 
 # Extra pytest arguments, e.g. make test PYTEST_ARGS="-k compose -x"
 PYTEST_ARGS ?=
@@ -16,9 +16,14 @@ infra-down:
 infra-status:
 	deploy/local/stack.sh status
 
+# Lint and type check: any finding fails the build (CI runs it first, through `make test`).
+check: install
+	uv run --frozen ruff check .
+	uv run --frozen mypy libs/servicekit/src services/*/src
+
 # The stack is started around the whole run and stopped after it (unless it
 # was already up), so the integration tests meet a real Kafka and FerretDB.
-test: install web
+test: install check web
 	deploy/local/with-stack.sh uv run --frozen pytest -q $(PYTEST_ARGS)
 
 # The web app: typed clients generated from the contracts, type check, build, then its unit tests.

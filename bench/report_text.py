@@ -85,7 +85,7 @@ MongoDB plans below are therefore expected, not measured: run the test against t
 | hearings at a court / of cases | `court_code` or `case_id $in`, `starts_at` range, sort `starts_at` | `{court_code, starts_at}`, `{case_id, starts_at}` | IXSCAN (SORT_MERGE for `$in`) | index lookup |
 | tasks, reparations, notes, feeds | `case_id` / `assignee` / `lawyer`, sort on a date | `{case_id, due_on}`... | IXSCAN, no SORT | index lookup |
 | advocacy actions, recommendations, reports | optional equality, sort on a date desc | `{taken_on: -1}`, `{target_body, taken_on: -1}`... | IXSCAN, no SORT | lookup when filtered, else SQLite sorts the collection |
-| education sessions | `held_on` range, `organisation` / `region` | `{organisation, held_on}`, `{region, held_on}`, `{held_on}` | IXSCAN | lookup when filtered |
+| education sessions (`session_page`), campaigns | `held_on` range, `organisation` / `region`, sort `held_on` desc then `_id`; campaigns sort `period_start` desc then `_id` | `{organisation, held_on, _id}`, `{region, held_on, _id}`, `{held_on, _id}`, `{period_start: -1, _id: -1}` | IXSCAN, no SORT | lookup when filtered, else SQLite sorts the collection |
 | notify history, attention, queue | `victim_id` sort `scheduled_at`; `status`, `resent_as` sort `updated_at`; `due_at <=` | `{victim_id, scheduled_at}`, `{status, resent_as, updated_at}`, `{due_at}` | IXSCAN, no SORT | lookup (`due_at` is a BSON date: filtered in Go) |
 | the relay | `outbox: pending`, sort `committed_at` | `events.{outbox, committed_at}` (the kit's) | IXSCAN, no SORT | index lookup, SQLite sorts the pending ones |
 """

@@ -8,32 +8,20 @@ advocacy's store, through the one-way keys it derives.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
-import time
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from servicekit.kafka import idempotent_producer
-from servicekit.testing import read_topic
+from servicekit.testing import eventually, read_topic
 
 pytestmark = pytest.mark.integration
 
 TOPICS = ("intake.incidents", "intake.victims", "casework.cases", "casework.hearings")
 YEAR = {"period_start": "2013-01-01", "period_end": "2013-12-31"}
-
-
-async def eventually(probe: Callable[[], Awaitable[Any]], timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (result := await probe()):
-        assert time.monotonic() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.3)
-    return result
 
 
 def client(system, service: str, role: str, org: str = "org-amdh") -> httpx.AsyncClient:

@@ -8,27 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
-from typing import Any
 
 import httpx
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from servicekit.kafka import idempotent_producer
-from servicekit.testing import header, read_topic
+from servicekit.testing import eventually_sync, header, read_topic
 
 pytestmark = pytest.mark.integration
 
 NAME = "Kadiatou Coulibaly"
-
-
-def eventually(probe: Callable[[], Any], *, timeout: float = 45.0) -> Any:
-    """Poll until `probe` returns something truthy; fail at the deadline."""
-    deadline = time.monotonic() + timeout
-    while not (result := probe()):
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.3)
-    return result
 
 
 async def _redeliver(bootstrap: str, topic: str, key: str, wanted_type: str) -> list[str]:
@@ -98,15 +87,15 @@ def referred_victim(system, infra) -> tuple[str, str]:
 def test_a_referral_documented_in_intake_becomes_exactly_one_case(system, infra, referred_victim):
     victim_id, referral_id = referred_victim
     manager = system.client("casework", "case_manager", org="org-legal")
-    entry = eventually(lambda: (r := manager.get(f"/referrals/{referral_id}")).status_code == 200 and r.json())
+    entry = eventually_sync(lambda: (r := manager.get(f"/referrals/{referral_id}")).status_code == 200 and r.json())
     assert (entry["victim_id"], entry["urgency"], entry["needs"]) == (victim_id, "high", ["legal_representation"])
     accepted = manager.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-e2e"]})
     assert accepted.status_code == 201, accepted.text
     case_id = accepted.json()["case_id"]
-    eventually(lambda: consumed_everything(system, infra))
+    eventually_sync(lambda: consumed_everything(system, infra))
     cases = [c for c in manager.get("/cases", params={"limit": 200}).json()["items"] if victim_id in c["victim_ids"]]
     assert [c["id"] for c in cases] == [case_id]
-    assert eventually(lambda: casework_event_types(system, infra, case_id)) == ["casework.case.opened.v1"]
+    assert eventually_sync(lambda: casework_event_types(system, infra, case_id)) == ["casework.case.opened.v1"]
     assert casework_event_types(system, infra, referral_id) == ["casework.referral.accepted.v1",
                                                                 "casework.referral.received.v1"]
     lawyer = system.client("casework", "lawyer", sub="lawyer-e2e", org="org-legal")
@@ -120,9 +109,9 @@ def test_the_referring_organisation_sees_its_referral_accepted_and_the_case_open
     [pending] = monitor.get(f"/victims/{victim_id}/referrals").json()
     assert (pending["status"], pending["receiving_organisation"]) == ("pending", "org-legal")
     manager = system.client("casework", "case_manager", org="org-legal")
-    eventually(lambda: manager.get(f"/referrals/{referral_id}").status_code == 200)
+    eventually_sync(lambda: manager.get(f"/referrals/{referral_id}").status_code == 200)
     case_id = manager.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-e2e"]}).json()["case_id"]
-    answered = eventually(lambda: [s for s in monitor.get("/referrals", params={"status": "accepted"}).json()
+    answered = eventually_sync(lambda: [s for s in monitor.get("/referrals", params={"status": "accepted"}).json()
                                    if s["referral_id"] == referral_id and s["case_opened"]])
     assert (answered[0]["decided_by"], answered[0]["case_id"]) == ("org-legal", case_id)
     assert system.client("intake", "monitor", org="org-fidh").get(f"/victims/{victim_id}/referrals").status_code == 404
@@ -132,21 +121,21 @@ def test_withdrawal_then_erasure_in_intake_flag_the_case_once_each_and_hide_the_
                                                                                     referred_victim):
     victim_id, referral_id = referred_victim
     manager = system.client("casework", "case_manager", org="org-legal")
-    eventually(lambda: manager.get(f"/referrals/{referral_id}").status_code == 200)
+    eventually_sync(lambda: manager.get(f"/referrals/{referral_id}").status_code == 200)
     case_id = manager.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-e2e"]}).json()["case_id"]
     lawyer = system.client("casework", "lawyer", sub="lawyer-e2e", org="org-legal")
     path = f"/cases/{case_id}/victims/{victim_id}/name"
     intake = system.client("intake", "documentation_officer", org="org-doc")
     assert intake.put(f"/victims/{victim_id}/consent", json={"legal_support": False}).status_code == 200
     redeliver(system, infra, victim_id, "intake.victim.consent_changed.v1")
-    eventually(lambda: lawyer.get(f"/cases/{case_id}").json()["flags"] == ["consent_withdrawn"])
+    eventually_sync(lambda: lawyer.get(f"/cases/{case_id}").json()["flags"] == ["consent_withdrawn"])
     assert lawyer.get(path).status_code == 403
     assert intake.post(f"/victims/{victim_id}/erasure", json={"reason": "legal_request"}).status_code == 200
     redeliver(system, infra, victim_id, "intake.victim.erased.v1")
-    eventually(lambda: "victim_erased" in lawyer.get(f"/cases/{case_id}").json()["flags"])
-    eventually(lambda: consumed_everything(system, infra))
+    eventually_sync(lambda: "victim_erased" in lawyer.get(f"/cases/{case_id}").json()["flags"])
+    eventually_sync(lambda: consumed_everything(system, infra))
     assert lawyer.get(path).status_code == 410
-    types = eventually(lambda: (t := casework_event_types(system, infra, case_id)).count(
+    types = eventually_sync(lambda: (t := casework_event_types(system, infra, case_id)).count(
         "casework.case.flagged.v1") == 2 and t)
     assert types == ["casework.case.flagged.v1", "casework.case.flagged.v1", "casework.case.opened.v1"]
 

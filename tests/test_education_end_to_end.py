@@ -6,25 +6,13 @@ Other system tests share these services, so everything here happens in 2012, a p
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 import httpx
 import pytest
+from servicekit.testing import eventually
 
 pytestmark = pytest.mark.integration
 
 PERIOD = {"period_start": "2012-01-01", "period_end": "2012-12-31"}
-
-
-async def eventually(probe: Callable[[], Awaitable[Any]], timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (result := await probe()):
-        assert time.monotonic() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.3)
-    return result
 
 
 def client(system, service: str, role: str, org: str = "org-amdh") -> httpx.AsyncClient:

@@ -23,7 +23,7 @@ from casework.indexes import INDEXES as CASEWORK
 from casework.notes import NotesVault
 from casework.queries import Queries
 from education.indexes import INDEXES as EDUCATION
-from education.queries import sessions_in
+from education.queries import campaign_page, session_page
 from intake.domain.access import Viewer
 from intake.incident_queries import IncidentFilter, IncidentQueries
 from intake.indexes import INDEXES as INTAKE
@@ -72,8 +72,11 @@ LISTINGS: dict[str, tuple[tuple[Index, ...], Listing, bool]] = {
     "advocacy recommendations by status": (ADVOCACY, lambda db: list_recommendations(
         None, _deps(db), status="accepted"), True),  # type: ignore[arg-type]
     "advocacy reports": (ADVOCACY, lambda db: list_reports(None, _deps(db)), False),  # type: ignore[arg-type]
-    "education an organisation's sessions": (EDUCATION, lambda db: sessions_in(
-        _deps(db), date(2025, 1, 1), date(2025, 12, 31), organisation="org-edu"), True),
+    "education an organisation's sessions": (EDUCATION, lambda db: session_page(
+        db, date(2025, 1, 1), date(2025, 12, 31), organisation="org-edu", region=None, cursor=None, limit=50), True),
+    "education sessions of every organisation": (EDUCATION, lambda db: session_page(
+        db, None, None, organisation=None, region=None, cursor=None, limit=50), False),
+    "education campaigns": (EDUCATION, lambda db: campaign_page(db, cursor=None, limit=50), False),
     "notify a victim's deliveries": (NOTIFY, lambda db: DeliveryHistory(db, None).of_victim("victim-1"), True),  # type: ignore[arg-type]
     "notify due messages": (NOTIFY, lambda db: DeliveryQueue(db).due(WINDOW[0], 50), False),
     "notify a hearing's queued messages": (NOTIFY, lambda db: DeliveryQueue(db).ids_for_hearing("hearing-1"), True),

@@ -8,7 +8,6 @@ import json
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
-from servicekit.testing import REPO_ROOT, Infra, free_port, unique_name
+from servicekit.testing import REPO_ROOT, Infra, eventually_sync, free_port, unique_name
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]  # ten processes start on a shared machine
 SERVICES = ("intake", "casework", "advocacy", "education", "notify")
@@ -38,13 +37,6 @@ class MakeRun:
             return httpx.get(f"http://127.0.0.1:{self.ports[service]}/healthz", timeout=1).status_code == 200
         except httpx.TransportError:
             return False
-
-
-def wait_until(check, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"{what} not reached in {timeout:.0f}s"
-        time.sleep(0.5)
 
 
 def alive(pid: int) -> bool:
@@ -84,7 +76,7 @@ def make_run(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     run = MakeRun(proc, ports, web_port, REPO_ROOT / ".cache/run" / f"{namespace.rstrip('.')}-pids.json", output)
     try:
         # The web app is built before the supervisor starts: on a loaded machine that takes minutes.
-        wait_until(lambda: all(run.answers(s) for s in SERVICES), 420, "all five APIs answering")
+        eventually_sync(lambda: all(run.answers(s) for s in SERVICES), "all five APIs answering", 420)
         yield run
     finally:
         if proc.poll() is None:
@@ -96,15 +88,16 @@ def test_make_run_restarts_a_service_process_that_was_killed(make_run: MakeRun) 
     before = make_run.pids()
     os.kill(before["intake-api"], signal.SIGKILL)
     os.kill(before["notify-worker"], signal.SIGKILL)
-    wait_until(lambda: make_run.pids().get("intake-api") not in (None, before["intake-api"]), 30, "a new intake-api")
-    wait_until(lambda: make_run.answers("intake"), 120, "intake answering again")
+    eventually_sync(lambda: make_run.pids().get("intake-api") not in (None, before["intake-api"]),
+                    "a new intake-api", 30)
+    eventually_sync(lambda: make_run.answers("intake"), "intake answering again", 120)
     restarted_worker = make_run.pids()["notify-worker"]
     assert restarted_worker != before["notify-worker"] and alive(restarted_worker)
     assert "intake-api exited with code -9" in make_run.output.read_text()
 
 
 def test_make_run_serves_the_web_app_configured_for_its_services(make_run: MakeRun) -> None:
-    wait_until(lambda: "web" in make_run.pids(), 30, "the web app's server supervised")
+    eventually_sync(lambda: "web" in make_run.pids(), "the web app's server supervised", 30)
     config = httpx.get(f"http://127.0.0.1:{make_run.web_port}/config.json", timeout=5).json()
     assert config["services"] == {s: f"http://127.0.0.1:{port}" for s, port in make_run.ports.items()}
     page = httpx.get(f"http://127.0.0.1:{make_run.web_port}/", timeout=5)

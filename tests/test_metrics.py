@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import base64
 import os
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from servicekit.devtokens import ensure_dev_keypair, mint_token
-from servicekit.testing import REPO_ROOT, ServiceProcess, free_port, service_env, unique_name
+from servicekit.testing import REPO_ROOT, ServiceProcess, eventually_sync, free_port, service_env, unique_name
 
 pytestmark = pytest.mark.integration
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -31,13 +30,6 @@ def value(samples: Samples, name: str, **labels: str) -> float:
     """Sum of the samples named `name` whose labels include `labels`."""
     wanted = set(labels.items())
     return sum(v for (n, lab), v in samples.items() if n == name and wanted <= lab)
-
-
-def eventually(check: Callable[[], bool], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "the metric never moved"
-        time.sleep(0.5)
 
 
 class Flow:
@@ -68,7 +60,7 @@ def flow(infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flow]:
         flow.start(infra, "advocacy", "worker", {"ADVOCACY_METRICS_PORT": str(flow.advocacy_metrics)})
         api.wait_healthy(timeout=120)
         for port in (flow.intake_metrics, flow.advocacy_metrics):
-            eventually(lambda port=port: _answers(f"http://127.0.0.1:{port}/healthz"), timeout=120)
+            eventually_sync(lambda port=port: _answers(f"http://127.0.0.1:{port}/healthz"), timeout=120)
         yield flow
     finally:
         for process in flow.processes:
@@ -103,17 +95,19 @@ def test_api_and_workers_metrics_move_with_an_incident(flow: Flow):
                  route="/incidents/{incident_id}") >= 1
     assert incident_id not in "".join(str(labels) for _, labels in after_api), "an id reached a label"
 
-    eventually(lambda: value(scrape(intake_worker), "redress_relay_published_events_total", topic=topic)
+    eventually_sync(lambda: value(scrape(intake_worker), "redress_relay_published_events_total", topic=topic)
                > value(before_relay, "redress_relay_published_events_total", topic=topic))
     relay = scrape(intake_worker)
     assert value(relay, "redress_relay_publish_duration_seconds_count") >= 1
     assert value(relay, "redress_relay_event_delay_seconds_count") >= 1
-    eventually(lambda: value(scrape(intake_worker), "redress_outbox_pending_events") == 0)
+    eventually_sync(lambda: value(scrape(intake_worker), "redress_outbox_pending_events") == 0)
 
-    eventually(lambda: value(scrape(advocacy_worker), "redress_consumer_records_total", group=group, topic=topic) >= 1)
-    eventually(lambda: any(n == "redress_consumer_lag_records" and ("group", group) in lab
-                           for n, lab in scrape(advocacy_worker)))
-    eventually(lambda: value(scrape(advocacy_worker), "redress_consumer_lag_records", group=group, topic=topic) == 0)
+    eventually_sync(lambda: value(scrape(advocacy_worker), "redress_consumer_records_total",
+                                  group=group, topic=topic) >= 1)
+    eventually_sync(lambda: any(n == "redress_consumer_lag_records" and ("group", group) in lab
+                                for n, lab in scrape(advocacy_worker)))
+    eventually_sync(lambda: value(scrape(advocacy_worker), "redress_consumer_lag_records",
+                                  group=group, topic=topic) == 0)
     # The API reads the same broker and store: an operator without access to workers sees the pipeline too.
     assert any(n == "redress_outbox_pending_events" for n, _ in scrape(api))
 

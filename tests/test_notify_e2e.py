@@ -14,8 +14,7 @@ import importlib.util
 import json
 import os
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
@@ -27,7 +26,16 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from servicekit.devtokens import ensure_dev_keypair
 from servicekit.kafka import idempotent_producer
-from servicekit.testing import REPO_ROOT, ServiceProcess, free_port, header, read_topic, service_env, unique_name
+from servicekit.testing import (
+    REPO_ROOT,
+    ServiceProcess,
+    eventually_sync,
+    free_port,
+    header,
+    read_topic,
+    service_env,
+    unique_name,
+)
 
 from tests.conftest import System
 
@@ -46,15 +54,6 @@ def _gateway_module() -> ModuleType:
         sys.modules[name] = module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
     return sys.modules[name]
-
-
-def eventually(probe: Callable[[], Any], *, timeout: float = 45.0) -> Any:
-    """Poll until `probe` returns something truthy; fail at the deadline."""
-    deadline = time.monotonic() + timeout
-    while not (result := probe()):
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.3)
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -188,7 +187,7 @@ def case(stack: Any, infra: Any) -> dict[str, str]:
     assert referral.status_code == 201, referral.text
     manager = stack.client("casework", "case_manager", org="org-legal")
     referral_id = referral.json()["referral_id"]
-    eventually(lambda: manager.get(f"/referrals/{referral_id}").status_code == 200)
+    eventually_sync(lambda: manager.get(f"/referrals/{referral_id}").status_code == 200)
     accepted = manager.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-e2e"]})
     assert accepted.status_code == 201, accepted.text
     return {"victim_id": victim_id, "referral_id": referral_id, "case_id": accepted.json()["case_id"]}
@@ -206,12 +205,12 @@ def test_referral_and_hearing_each_reach_the_victim_exactly_once(stack: Any, inf
     hearing = lawyer.post(f"/cases/{case['case_id']}/hearings", json={
         "court": "ml-tgi-bamako-c1", "starts_at": starts_at.isoformat(), "purpose": "civil_party_hearing"})
     assert hearing.status_code == 201, hearing.text
-    eventually(lambda: len(sms_to(gateway, PHONE)) == 2)
+    eventually_sync(lambda: len(sms_to(gateway, PHONE)) == 2)
     assert republish(stack, infra, "intake.victims", case["victim_id"]) >= 2
     assert republish(stack, infra, "casework.cases", case["referral_id"]) >= 1
     assert republish(stack, infra, "casework.hearings", hearing.json()["id"]) == 1
-    eventually(lambda: notify_consumed_everything(stack, infra))
-    done = eventually(lambda: settled(stack, case["victim_id"]))
+    eventually_sync(lambda: notify_consumed_everything(stack, infra))
+    done = eventually_sync(lambda: settled(stack, case["victim_id"]))
     bodies = [r.form["message"] for r in sms_to(gateway, PHONE)]
     assert len(bodies) == 2
     # The referral notice and the hearing notice are independent deliveries, both due at once: either may go first.
@@ -224,7 +223,7 @@ def test_referral_and_hearing_each_reach_the_victim_exactly_once(stack: Any, inf
 
 def test_notify_events_on_the_bus_never_carry_the_number_or_the_message(stack: Any, infra: Any, gateway: Any,
                                                                        case: dict[str, str]) -> None:
-    eventually(lambda: sms_to(gateway, PHONE))
+    eventually_sync(lambda: sms_to(gateway, PHONE))
     records = asyncio.run(read_topic(infra.kafka_bootstrap, stack.namespace + "notify.deliveries", timeout=15))
     assert {header(r, "ce_type") for r in records} >= {"notify.delivery.scheduled.v1", "notify.delivery.sent.v1"}
     text = " ".join(r.value.decode() + json.dumps([[k, v.decode()] for k, v in r.headers]) for r in records)
@@ -233,7 +232,7 @@ def test_notify_events_on_the_bus_never_carry_the_number_or_the_message(stack: A
 
 def test_a_stop_reply_through_the_real_api_stops_every_later_message(stack: Any, infra: Any, gateway: Any,
                                                                      case: dict[str, str]) -> None:
-    eventually(lambda: sms_to(gateway, PHONE))
+    eventually_sync(lambda: sms_to(gateway, PHONE))
     before = len(sms_to(gateway, PHONE))
     url = stack.url("notify") + "/webhooks/africastalking/inbound?token=e2e-callback-token"
     reply = asyncio.run(gateway.post_inbound_sms("africastalking", url, from_number=PHONE.replace(" ", ""),
@@ -244,8 +243,8 @@ def test_a_stop_reply_through_the_real_api_stops_every_later_message(stack: Any,
     hearing = lawyer.post(f"/cases/{case['case_id']}/hearings", json={
         "court": "ml-tgi-bamako-c1", "starts_at": starts_at.isoformat(), "purpose": "civil_party_hearing"})
     assert hearing.status_code == 201, hearing.text
-    eventually(lambda: notify_consumed_everything(stack, infra))
-    eventually(lambda: settled(stack, case["victim_id"]))
+    eventually_sync(lambda: notify_consumed_everything(stack, infra))
+    eventually_sync(lambda: settled(stack, case["victim_id"]))
     assert len(sms_to(gateway, PHONE)) == before
     assert {d["reason"] for d in deliveries(stack, case["victim_id"]) if d["status"] == "cancelled"} == {"opted_out"}
 

@@ -6,22 +6,13 @@ proxies may keep them for other users. Every answer below must say `Cache-Contro
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 import security_seed
+from servicekit.testing import eventually_sync
 
 pytestmark = pytest.mark.integration
-
-
-def eventually(probe: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (result := probe()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.5)
-    return result
 
 
 def assert_not_stored(response: Any) -> None:
@@ -50,7 +41,7 @@ def test_key_release_is_not_stored(security_system, victim):
 def test_the_victims_name_revealed_to_her_lawyer_is_not_stored(security_system, victim):
     with security_system.client("casework", "lawyer", org="org-legal", sub="lawyer-cache") as lawyer:
         path = f"/cases/{victim['case_id']}/victims/{victim['victim_id']}/name"
-        assert_not_stored(eventually(lambda: (r := lawyer.get(path)).status_code == 200 and r, "the name"))
+        assert_not_stored(eventually_sync(lambda: (r := lawyer.get(path)).status_code == 200 and r, "the name"))
 
 
 def test_lawyers_notes_are_not_stored(security_system, victim):

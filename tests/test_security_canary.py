@@ -17,8 +17,6 @@ cannot match.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,22 +25,13 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 import security_canary as canary
-from servicekit.testing import header
+from servicekit.testing import eventually_sync, header
 
 from tests.conftest import SERVICES as ALL_SERVICES
 
 pytestmark = pytest.mark.integration
 
 BAMAKO = ZoneInfo("Africa/Bamako")
-
-
-def eventually(probe: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
-    """Poll until `probe` returns something truthy (bounded)."""
-    deadline = time.monotonic() + timeout
-    while not (result := probe()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.5)
-    return result
 
 
 @dataclass(frozen=True)
@@ -89,7 +78,7 @@ def planted(security_stack) -> Planted:
         "receiving_organisation": "org-legal"}), 201)["referral_id"]
 
     manager = system.client("casework", "case_manager", org="org-legal", sub="manager-canary")
-    eventually(lambda: manager.get(f"/referrals/{referral_id}").status_code == 200, "the referral in casework")
+    eventually_sync(lambda: manager.get(f"/referrals/{referral_id}").status_code == 200, "the referral in casework")
     case_id = _ok(manager.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-canary"]}), 201)["case_id"]
     lawyer = system.client("casework", "lawyer", org="org-legal", sub="lawyer-canary")
     starts_at = (now + timedelta(days=10)).replace(hour=9, minute=30, second=0, microsecond=0)
@@ -98,8 +87,9 @@ def planted(security_stack) -> Planted:
     # Lawyers write names into notes: the note is a canary too.
     _ok(lawyer.post(f"/cases/{case_id}/notes", json={
         "text": f"Entretien avec {identity['name']} ({identity['phone']}, {identity['email']})."}), 201)
-    revealed = eventually(lambda: (r := lawyer.get(f"/cases/{case_id}/victims/{victim_id}/name")).status_code == 200
-                          and r.json(), "the victim's name through the key path")
+    name_path = f"/cases/{case_id}/victims/{victim_id}/name"
+    revealed = eventually_sync(lambda: (r := lawyer.get(name_path)).status_code == 200 and r.json(),
+                               "the victim's name through the key path")
     assert revealed["name"] == identity["name"], "the key path must give the assigned lawyer the real name"
     # The data key as notify would get it: it must never be written anywhere either.
     released = _release(system, victim_id, "svc-notify", "notifications")
@@ -116,12 +106,12 @@ def _digits(text: str) -> str:
 def test_notify_texted_the_victims_real_number_in_victim_safe_words(security_stack, planted):
     """The carrier is the one party that gets the number: notify decrypted it through the key path."""
     wanted = _digits(planted.identity["phone"])
-    sent = eventually(lambda: [m for m in security_stack.sink.messages() if _digits(m.to).endswith(wanted[-8:])],
+    sent = eventually_sync(lambda: [m for m in security_stack.sink.messages() if _digits(m.to).endswith(wanted[-8:])],
                       "an SMS to the victim", timeout=90.0)
     for message in sent:
         assert not [n for n in canary.needles(planted.identity) if n in message.message], message.message
     admin = security_stack.system.client("notify", "notify_admin", org="org-legal")
-    deliveries = eventually(lambda: admin.get(f"/victims/{planted.victim_id}/deliveries").json()["deliveries"],
+    deliveries = eventually_sync(lambda: admin.get(f"/victims/{planted.victim_id}/deliveries").json()["deliveries"],
                             "notify's delivery record")
     assert deliveries and all(planted.identity["phone"] not in str(d) for d in deliveries)
 
@@ -140,7 +130,7 @@ def test_every_read_of_her_data_is_audited_by_the_service_that_served_it(securit
         assert notify_admin.get(f"/victims/{victim_id}/deliveries").status_code == 200
     expected = {"intake": "officer-reader", "casework": "lawyer-canary", "notify": "notify-reader"}
     for service, reader in expected.items():
-        entries = eventually(lambda s=service, r=reader: [e for e in _audited(system, s, victim_id)
+        entries = eventually_sync(lambda s=service, r=reader: [e for e in _audited(system, s, victim_id)
                                                           if e["actor"] == r], f"{service}'s audit of {reader}")
         assert all(e["outcome"] == "allowed" for e in entries), entries
         assert not [n for n in canary.needles(planted.identity) if n in str(entries)]
@@ -154,7 +144,7 @@ def test_a_documentation_officer_reads_who_touched_her_organisations_victim_in_i
                                    ("casework", "victim.name_read", "lawyer-canary")):
         with system.client(service, "documentation_officer", org="org-amdh", sub="officer-oversight") as officer:
             resource = planted.incident_id if action.startswith("incident") else victim_id
-            entries = eventually(lambda o=officer, r=resource, a=action: [
+            entries = eventually_sync(lambda o=officer, r=resource, a=action: [
                 e for e in _ok(o.get("/audit", params={"resource_id": r}), 200)["entries"] if e["action"] == a],
                 f"{service}'s entries about org-amdh's record")
             assert {(e["actor"], e["owner_organisation"]) for e in entries} == {(actor, "org-amdh")}
@@ -172,7 +162,7 @@ def test_every_services_audit_chain_verifies_after_the_flow(security_stack, plan
 @pytest.fixture(scope="module")
 def erased(security_stack, planted: Planted) -> Planted:
     """A documentation officer erases the victim (consent withdrawn), after notify has texted her."""
-    eventually(lambda: any(_digits(m.to).endswith(_digits(planted.identity["phone"])[-8:])
+    eventually_sync(lambda: any(_digits(m.to).endswith(_digits(planted.identity["phone"])[-8:])
                            for m in security_stack.sink.messages()), "the SMS before erasure", timeout=90.0)
     officer = security_stack.system.client("intake", "documentation_officer", org="org-amdh", sub="officer-canary")
     _ok(officer.post(f"/victims/{planted.victim_id}/erasure", json={"reason": "consent_withdrawn"}), 200)
@@ -205,7 +195,7 @@ async def test_after_erasure_no_service_can_decrypt_the_ciphertext_that_remains(
                for _, r in records), "the erasure is announced on the bus"
     # Casework held her key in memory (the lawyer read her name): the erasure event must make it forget.
     lawyer = system.client("casework", "lawyer", org="org-legal", sub="lawyer-canary")
-    refused = eventually(lambda: (r := lawyer.get(f"/cases/{erased.case_id}/victims/{victim_id}/name"))
+    refused = eventually_sync(lambda: (r := lawyer.get(f"/cases/{erased.case_id}/victims/{victim_id}/name"))
                          .status_code != 200 and r, "casework to drop the cached key", timeout=60.0)
     assert refused.status_code in (404, 410) and erased.identity["name"] not in refused.text
     # Intake itself no longer shows an identity, nor the account she gave (sealed under her key); the
@@ -241,7 +231,7 @@ async def test_no_canary_or_secret_on_any_topic_log_line_span_or_store(security_
     assert len(secrets) >= 6, "tokens, a released data key, the KEK and the notes key are all looked for"
     wanted = canary.needles(erased.identity) | set(erased.texts.values()) | secrets
     # Let the erasure's consequences settle in every consumer before the stores are read.
-    eventually(lambda: _release(system, erased.victim_id, "svc-notify", "notifications").status_code == 410,
+    eventually_sync(lambda: _release(system, erased.victim_id, "svc-notify", "notifications").status_code == 410,
                "the erasure to be visible")
     topics = await canary.namespace_topics(infra.kafka_bootstrap, system.namespace)
     records = await canary.kafka_records(infra.kafka_bootstrap, topics)

@@ -8,24 +8,13 @@ cache would expire on its own.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import Any
-
 import httpx
 import pytest
 import security_seed
+from servicekit.testing import eventually_sync
 
 pytestmark = pytest.mark.integration
 NAME = "Fanta Consentement"
-
-
-def eventually(probe: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (result := probe()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.5)
-    return result
 
 
 def test_withdrawing_legal_support_consent_stops_the_lawyers_access_to_the_name(security_system):
@@ -33,7 +22,7 @@ def test_withdrawing_legal_support_consent_stops_the_lawyers_access_to_the_name(
     ids = security_seed.victim_with_case(security_system, tag="consent", identity={"name": NAME}, consent=consent)
     path = f"/cases/{ids['case_id']}/victims/{ids['victim_id']}/name"
     with security_system.client("casework", "lawyer", org="org-legal", sub="lawyer-consent") as lawyer:
-        revealed = eventually(lambda: (r := lawyer.get(path)).status_code == 200 and r, "the name (control)")
+        revealed = eventually_sync(lambda: (r := lawyer.get(path)).status_code == 200 and r, "the name (control)")
         assert revealed.json()["name"] == NAME  # casework now holds her key in memory
 
         with security_system.client("intake", "monitor", org="org-amdh", sub="monitor-consent") as monitor:
@@ -48,6 +37,6 @@ def test_withdrawing_legal_support_consent_stops_the_lawyers_access_to_the_name(
         assert release.status_code == 403, release.text  # the custodian refuses at once
 
         # Far less than the cache's five minutes: the event, not the expiry, must end the access.
-        refused = eventually(lambda: (r := lawyer.get(path)).status_code != 200 and r,
+        refused = eventually_sync(lambda: (r := lawyer.get(path)).status_code != 200 and r,
                              "casework to drop the key after the consent change", timeout=60.0)
         assert refused.status_code in (403, 404, 410) and NAME not in refused.text

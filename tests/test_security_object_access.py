@@ -9,25 +9,16 @@ Denials are 404 where existence itself is sensitive.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
+from servicekit.testing import eventually_sync
 
 pytestmark = pytest.mark.integration
 
 COURT = "ml-tgi-bamako-c1"
 HEARING_DAY = "2031-03-04"
 WHOLE_DAY = {"start": f"{HEARING_DAY}T00:00:00+00:00", "end": f"{HEARING_DAY}T23:59:00+00:00"}
-
-
-def eventually(probe: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (result := probe()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.5)
-    return result
 
 
 def created(response: Any) -> dict[str, Any]:
@@ -94,7 +85,7 @@ def test_a_lawyer_sees_only_the_cases_assigned_to_them(security_system, victim_i
         referral = created(monitor.post(f"/victims/{victim_id}/referrals", json={
             "needs": ["legal_advice"], "urgency": "medium", "receiving_organisation": "org-legal"}))["referral_id"]
     with security_system.client("casework", "case_manager", org="org-legal", sub="manager-objects") as manager:
-        eventually(lambda: manager.get(f"/referrals/{referral}").status_code == 200, "the referral in casework")
+        eventually_sync(lambda: manager.get(f"/referrals/{referral}").status_code == 200, "the referral in casework")
         case = created(manager.post(f"/referrals/{referral}/accept", json={"lawyers": ["lawyer-assigned"]}))["case_id"]
         hearing = created(manager.post(f"/cases/{case}/hearings", json={
             "court": COURT, "starts_at": f"{HEARING_DAY}T09:00:00+00:00", "purpose": "civil_party_hearing"}))["id"]
@@ -126,7 +117,7 @@ def test_a_pending_referral_is_seen_and_decided_only_by_the_organisation_it_is_a
         referral = created(monitor.post(f"/victims/{victim}/referrals", json={
             "needs": ["legal_advice"], "urgency": "medium", "receiving_organisation": "org-wildaf"}))["referral_id"]
     with security_system.client("casework", "case_manager", org="org-wildaf", sub="manager-wildaf") as addressee:
-        eventually(lambda: addressee.get(f"/referrals/{referral}").status_code == 200, "the referral in casework")
+        eventually_sync(lambda: addressee.get(f"/referrals/{referral}").status_code == 200, "the referral in casework")
     with security_system.client("casework", "case_manager", org="org-legal", sub="manager-objects") as other:
         assert other.get(f"/referrals/{referral}").status_code == 404
         assert referral not in [r["id"] for r in other.get("/referrals").json()["items"]]

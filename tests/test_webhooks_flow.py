@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 import security_canary as canary
+from servicekit.testing import eventually_sync
 from servicekit.webhooks import sign
 from webhook_support import Receiver
 
@@ -22,14 +23,6 @@ pytestmark = pytest.mark.integration
 FAST = {"WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "true", "WEBHOOK_RETRY_BASE_SECONDS": "0.2",
         "WEBHOOK_RETRY_MAX_DELAY_SECONDS": "1.0", "WEBHOOK_POLL_INTERVAL_SECONDS": "0.1"}
 HEARING_TYPES = ["casework.hearing.scheduled.v1", "casework.hearing.rescheduled.v1"]
-
-
-def eventually(probe: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (result := probe()):
-        assert time.monotonic() < deadline, f"{what}: not reached in time"
-        time.sleep(0.3)
-    return result
 
 
 def ok(response: httpx.Response, status: int) -> Any:
@@ -63,7 +56,7 @@ def open_case(system: Any, identity: dict[str, Any]) -> str:
         "needs": ["legal_representation"], "urgency": "high", "receiving_organisation": "org-legal"}),
         201)["referral_id"]
     manager = system.client("casework", "case_manager", org="org-legal")
-    eventually(lambda: manager.get(f"/referrals/{referral_id}").status_code == 200, "the referral in casework")
+    eventually_sync(lambda: manager.get(f"/referrals/{referral_id}").status_code == 200, "the referral in casework")
     return ok(manager.post(f"/referrals/{referral_id}/accept", json={"lawyers": ["lawyer-wh"]}),  # type: ignore[no-any-return]
               201)["case_id"]
 
@@ -111,8 +104,8 @@ def test_a_flow_reaches_the_receiver_exactly_as_subscribed_without_pii(webhook_s
         case_id = open_case(webhook_system, identity)
         hearing_id = schedule(webhook_system, case_id, days=10)
         reschedule(webhook_system, hearing_id, days=17)
-        got = eventually(lambda: len(hearings.received()) >= 2 and hearings.received(), "two hearing events")
-        intake_got = eventually(lambda: documentation.received(), "intake's events")
+        got = eventually_sync(lambda: len(hearings.received()) >= 2 and hearings.received(), "two hearing events")
+        intake_got = eventually_sync(lambda: documentation.received(), "intake's events")
         time.sleep(2.0)  # anything that should not come has had time to come
         got, intake_got = hearings.received(), documentation.received()
     finally:
@@ -138,7 +131,7 @@ def test_a_receiver_down_gets_every_hearing_after_it_comes_back_in_order_per_hea
     time.sleep(2.0)  # deliveries fail while nobody listens
     receiver.start()
     try:
-        got = eventually(lambda: len(receiver.received()) >= 6 and receiver.received(), "six hearing events")
+        got = eventually_sync(lambda: len(receiver.received()) >= 6 and receiver.received(), "six hearing events")
     finally:
         receiver.stop()
     by_hearing = {h: [r["event"]["type"].split(".")[2] for r in got if r["event"]["subject"] == h]

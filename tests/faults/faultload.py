@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from faultsystem import BAMAKO, REQUEST_PATIENCE, FaultSystem, safe_hours_now, wait_until
+from faultsystem import BAMAKO, REQUEST_PATIENCE, FaultSystem, safe_hours_now
+from servicekit.testing import eventually_sync
 
 
 @dataclass
@@ -90,8 +91,8 @@ class Load:
 
     def _accept(self, flow: Flow) -> None:
         s = self.system
-        wait_until(lambda: s.call(self.manager, "GET", f"/referrals/{flow.referral_id}").status_code == 200,
-                   REQUEST_PATIENCE, "referral in casework's inbox", pause=0.3)
+        eventually_sync(lambda: s.call(self.manager, "GET", f"/referrals/{flow.referral_id}").status_code == 200,
+                        "referral in casework's inbox", REQUEST_PATIENCE, interval=0.3)
         flow.in_inbox = time.monotonic()
         accepted = s.call(self.manager, "POST", f"/referrals/{flow.referral_id}/accept",
                           json={"lawyers": ["lawyer-faults"]})

@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from servicekit.devtokens import ensure_dev_keypair, mint_token
-from servicekit.testing import REPO_ROOT, Infra, free_port, service_env, unique_name
+from servicekit.testing import REPO_ROOT, Infra, eventually_sync, free_port, service_env, unique_name
 
 SERVICES = ("intake", "casework", "advocacy", "education", "notify")
 FULL = os.environ.get("REDRESS_FAULTS") == "full"  # `make faults`; the reduced form runs in `make test`
@@ -78,7 +77,7 @@ class FaultSystem:
             [sys.executable, str(REPO_ROOT / "deploy/local/supervise.py"), "--spec", str(spec), "--pids",
              str(self.pids_file), *ready], stdout=(self.root / "supervisor.out").open("wb"),
             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-        wait_until(lambda: all(self.answers(s) for s in SERVICES), 240, "every API answering")
+        eventually_sync(lambda: all(self.answers(s) for s in SERVICES), "every API answering", 240)
         return self
 
     def _extra(self, service: str) -> dict[str, str]:
@@ -121,9 +120,9 @@ class FaultSystem:
         before = self.pids()[process]
         os.kill(before, signal.SIGKILL)
         started = time.monotonic()
-        wait_until(lambda: self.pids().get(process) not in (None, before), 60, f"{process} restarted")
+        eventually_sync(lambda: self.pids().get(process) not in (None, before), f"{process} restarted", 60)
         if process.endswith("-api"):
-            wait_until(lambda: self.answers(process.split("-")[0]), 120, f"{process} answering")
+            eventually_sync(lambda: self.answers(process.split("-")[0]), f"{process} answering", 120)
         return time.monotonic() - started
 
     def token(self, role: str, org: str, sub: str | None = None) -> str:
@@ -172,14 +171,6 @@ class FaultSystem:
 
     def sms_count(self, phone: str) -> int:
         return len([r for r in self.gateway.requests() if r.form.get("to") == phone])
-
-
-def wait_until(check: Callable[[], bool], timeout: float, what: str, pause: float = 0.5) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{what}: not reached in {timeout:.0f}s")
-        time.sleep(pause)
 
 
 def write_results(name: str, figures: dict[str, Any]) -> None:

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from faultchecks import count_everything, exactly_once, settle_notices
 from faultload import Load
-from faultsystem import FULL, SERVICES, FaultSystem, wait_until, write_results
-from servicekit.testing import REPO_ROOT
+from faultsystem import FULL, SERVICES, FaultSystem, write_results
+from servicekit.testing import REPO_ROOT, eventually_sync
 
 # A full run (`make faults`) takes minutes per scenario on a busy machine: more than the default 300 s.
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(1200)]
@@ -66,7 +66,7 @@ def outage(system: FaultSystem, part: str, figures: dict[str, Any]) -> None:
     figures["back_at"] = back
     ready: dict[str, float] = {}
     for service in SERVICES:
-        wait_until(lambda s=service: system.answers(s, "/readyz"), 120, f"{service} ready")
+        eventually_sync(lambda s=service: system.answers(s, "/readyz"), f"{service} ready", 120)
         ready[service] = round(time.monotonic() - back, 1)
     figures["ready_after_s"] = ready
     figures["processes_restarted"] = sorted(n for n, pid in system.pids().items() if pids.get(n) != pid)

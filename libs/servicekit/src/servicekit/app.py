@@ -15,9 +15,10 @@ from .cors import check_origin, with_cors
 from .docs import install_docs
 from .health import ReadinessCheck, health_router
 from .i18n import Catalogue, catalogue
+from .input_guard import InputGuard, NoStore
 from .metrics import HttpMetrics, Refresher, metrics_router
 from .overload import Limits, OverloadGuard
-from .problems import InputGuard, NoStore, install_problem_handlers
+from .problems import install_problem_handlers
 from .settings import BaseServiceSettings
 from .telemetry import instrument_fastapi
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from servicekit.kafka import idempotent_producer
 from servicekit.runtime import Worker
 from servicekit.service import Core, build_core, service_app, token_verifier
 from servicekit.settings import BaseServiceSettings
-from servicekit.testing import unique_name
+from servicekit.testing import eventually, unique_name
 from tally import increment, open_tally, tally_type
 from webhook_support import Receiver
 
@@ -69,14 +69,6 @@ async def subscribe(client: httpx.AsyncClient, receiver: Receiver, **fields: Any
     created = await client.post("/webhooks/subscriptions", json=body)
     assert created.status_code == 201, created.text
     return created.json()  # type: ignore[no-any-return]
-
-
-async def eventually(probe: Callable[[], Any], timeout: float = 60.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not (result := await probe()):
-        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.2)
-    return result
 
 
 async def received(receiver: Receiver, count: int) -> list[dict[str, Any]]:

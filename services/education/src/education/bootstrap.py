@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from servicekit.auth import TokenVerifier
-from servicekit.eventstore import EventStore
 from servicekit.service import Core, build_core, token_verifier
 
 from .config import Settings
-from .projections import IncidentDensity
+from .projections import INCIDENT_FACTS, IncidentFacts
 
 
 @dataclass(frozen=True)
@@ -18,16 +17,12 @@ class Deps:
 
     core: Core
     verifier: TokenVerifier
-    incidents: IncidentDensity
+    incidents: IncidentFacts
     suppression_k: int
-
-    @property
-    def store(self) -> EventStore:
-        return self.core.store
 
 
 def build_deps(settings: Settings) -> Deps:
     """Build education's dependencies from its settings."""
     core = build_core(settings)
-    return Deps(core=core, verifier=token_verifier(settings), incidents=IncidentDensity(core.db["incident_facts"]),
+    return Deps(core=core, verifier=token_verifier(settings), incidents=IncidentFacts(core.db[INCIDENT_FACTS]),
                 suppression_k=settings.suppression_k)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from servicekit.spec import ServiceSpec
 
-from .api import routes, stats
+from .api import campaigns, sessions, statistics, vocabularies
 from .bootstrap import build_deps
 from .config import Settings
 from .domain import AGGREGATES
@@ -17,7 +17,7 @@ SPEC = ServiceSpec(
     description="Human-rights education: sessions and campaigns, reach by region and age, priority regions.",
     settings=Settings,
     build_deps=build_deps,
-    routers=[routes.router, stats.router],
+    routers=[sessions.router, campaigns.router, statistics.router, vocabularies.router],
     aggregates=AGGREGATES,
     groups=GROUPS,
     indexes=INDEXES,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from servicekit.runtime import ConsumerGroup
 
-from .handlers import count_incident_documented, count_incident_updated, follow_incident_verification
+from .handlers.incidents import count_incident_documented, count_incident_updated, follow_incident_verification
 
 INCIDENT_DENSITY = ConsumerGroup(
     purpose="incident-density",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from education.domain.vocabulary import UnknownTerm, require_term, vocabulary, youth_bands
+from education.domain.vocabularies import require_codes, vocabulary, youth_bands
+from servicekit.vocabulary import UnknownTerm
 
 NAMES = ("topics", "venues", "age_bands")
 
@@ -38,8 +39,9 @@ def test_age_bands_are_contiguous_and_youth_means_under_25() -> None:
     assert youth_bands() == {"under_15", "15_17", "18_24"}
 
 
-def test_unknown_topic_names_the_field() -> None:
+def test_an_unknown_topic_is_the_kit_s_422_naming_the_field_and_not_the_value() -> None:
     with pytest.raises(UnknownTerm) as caught:
-        require_term("topics", "astrology", field="topics[0]")
-    assert caught.value.field == "topics[0]" and "fight_against_impunity" in caught.value.allowed
-    assert "astrology" in str(caught.value)
+        require_codes("topics", ["victims_rights", "astrology"], field="topics")
+    problem = caught.value.problem()
+    assert (caught.value.status, caught.value.field, problem["vocabulary"]) == (422, "topics.1", "topics")
+    assert "fight_against_impunity" in problem["allowed"] and "astrology" not in str(problem)

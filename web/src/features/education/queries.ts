@@ -5,6 +5,7 @@ import type { components } from "../../lib/api/generated/education";
 export type Session = components["schemas"]["SessionPublic"];
 export type SessionCreate = components["schemas"]["SessionCreate"];
 export type Campaign = components["schemas"]["CampaignPublic"];
+type CampaignPage = components["schemas"]["Page_CampaignPublic_"];
 export const SEXES = ["female", "male"] as const;
 
 export interface RegionReach {
@@ -37,8 +38,9 @@ export interface Progress {
   sessions_held: number;
 }
 
-export function listSessions(clients: Clients) {
-  return unwrap(clients.education.GET("/sessions"));
+/** One page of the organisation's sessions, newest first; pass the page's `next_cursor` for the next one. */
+export function listSessions(clients: Clients, cursor?: string) {
+  return unwrap(clients.education.GET("/sessions", { params: { query: cursor ? { cursor } : {} } }));
 }
 
 export function recordSession(clients: Clients, body: SessionCreate, key: string) {
@@ -54,9 +56,22 @@ export async function loadPriorities(clients: Clients): Promise<Priority[]> {
   return (found as unknown as { regions: Priority[] }).regions;
 }
 
+/** Every campaign, page after page (the service answers a page at a time). */
+async function allCampaigns(clients: Clients): Promise<Campaign[]> {
+  const campaigns: Campaign[] = [];
+  let cursor: string | null | undefined = null;
+  do {
+    const page: CampaignPage = await unwrap(clients.education.GET("/campaigns",
+      { params: { query: cursor ? { limit: 200, cursor } : { limit: 200 } } }));
+    campaigns.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return campaigns;
+}
+
 /** Every campaign with its progress per target region. */
 export async function loadCampaigns(clients: Clients): Promise<(Campaign & { progress: Progress[] })[]> {
-  const campaigns = await unwrap(clients.education.GET("/campaigns"));
+  const campaigns = await allCampaigns(clients);
   return Promise.all(campaigns.map(async (c) => {
     const found = await unwrap(clients.education.GET("/campaigns/{campaign_id}",
       { params: { path: { campaign_id: c.id } } }));

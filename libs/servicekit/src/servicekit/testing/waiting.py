@@ -10,7 +10,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-async def eventually(probe: Callable[[], Awaitable[T]], what: str = "the condition", *, timeout: float = 30.0,
+async def eventually(probe: Callable[[], Awaitable[T]], what: str = "the condition", timeout: float = 60.0, *,
                      interval: float = 0.2) -> T:
     """Await `probe` until it returns something truthy and return that; fail naming `what` after `timeout`."""
     deadline = time.monotonic() + timeout
@@ -20,7 +20,7 @@ async def eventually(probe: Callable[[], Awaitable[T]], what: str = "the conditi
     return result
 
 
-def eventually_sync(probe: Callable[[], T], what: str = "the condition", *, timeout: float = 30.0,
+def eventually_sync(probe: Callable[[], T], what: str = "the condition", timeout: float = 60.0, *,
                     interval: float = 0.5) -> T:
     """`eventually` for a blocking probe (tests that drive service processes over HTTP)."""
     deadline = time.monotonic() + timeout

@@ -3,30 +3,27 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from servicekit.api import DEFAULT_PAGE, PageCursor, PageLimit
 from servicekit.i18n import rule_error
 
-from ..domain.campaign import RegionTarget
-from ..domain.session import AudienceCount, QuizAverages
-
-Code = Annotated[str, Field(min_length=1, max_length=64)]
-ShortText = Annotated[str, Field(min_length=1, max_length=200)]
-OrganisationName = Annotated[str, Field(pattern=r"^[^\x00-\x1f\x7f]{1,120}$",
-                                        description="An organisation, never a person")]
+from ..domain.campaign import Campaign, CampaignDraft
+from ..domain.fields import Code
+from ..domain.session import Session, SessionDraft
 
 
 class Input(BaseModel):
-    """Base of request bodies and query models."""
+    """Base of query models: unknown parameters are refused."""
 
     model_config = ConfigDict(extra="forbid")
 
 
-class SessionCreate(Input):
+class SessionCreate(SessionDraft):
     """A session that was held. Participants are counted, never named."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={"examples": [
         {"held_on": "2024-05-12",
          "region": "mopti",
          "venue": "school",
@@ -35,35 +32,12 @@ class SessionCreate(Input):
                       {"sex": "male", "age_band": "15_17", "count": 19}]}
     ]})
 
-    held_on: date
-    region: Code = Field(description="Region code")
-    cercle: Code | None = Field(default=None, description="Cercle code (region/cercle)")
-    venue: Code = Field(description="Venue code (vocabulary venues)")
-    topics: list[Code] = Field(min_length=1, max_length=20, description="Topic codes (vocabulary topics)")
-    audience: list[AudienceCount] = Field(min_length=1, max_length=20,
-                                          description="Participants by sex and age band")
-    facilitating_organisation: OrganisationName | None = Field(
-        default=None, description="Facilitating organisation, if not the caller's own")
-    materials: list[ShortText] = Field(default_factory=list, max_length=30)
-    quiz: QuizAverages | None = None
-    campaign_id: Code | None = Field(default=None, description="Campaign the session counts towards")
 
-
-class SessionPublic(BaseModel):
+class SessionPublic(Session):
     """A recorded session."""
 
-    id: str
-    organisation: str
-    facilitating_organisation: str
-    held_on: date
-    region: str
-    cercle: str | None
-    venue: str
-    topics: list[str]
-    audience: list[AudienceCount]
-    materials: list[str]
-    quiz: QuizAverages | None
-    campaign_id: str | None
+    # Every field is in every answer (null when absent): the schema says so to the generated clients.
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
 
 class Period(Input):
@@ -82,33 +56,19 @@ class Period(Input):
 
 
 class SessionFilter(Period):
-    """Which sessions to list."""
+    """Which sessions to list, and which page."""
 
     region: Code | None = None
+    limit: PageLimit = DEFAULT_PAGE
+    cursor: PageCursor = None
 
 
-class CampaignCreate(Input):
+class CampaignCreate(CampaignDraft):
     """A campaign to launch."""
 
-    name: ShortText
-    goals: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(min_length=1, max_length=20)
-    topics: list[Code] = Field(min_length=1, max_length=20)
-    period_start: date
-    period_end: date
-    targets: list[RegionTarget] = Field(min_length=1, max_length=25)
 
-
-class CampaignPublic(BaseModel):
+class CampaignPublic(Campaign):
     """A launched campaign."""
-
-    id: str
-    organisation: str
-    name: str
-    goals: list[str]
-    topics: list[str]
-    period_start: date
-    period_end: date
-    targets: list[RegionTarget]
 
 
 class CampaignProgress(CampaignPublic):

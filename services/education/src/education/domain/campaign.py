@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from servicekit.domain import AggregateState, AggregateType, DomainEvent
 from servicekit.errors import Conflict, InvalidInput
 
+from .fields import Code, ShortText
 from .places import check_place
-from .terms import check_terms
+from .vocabularies import require_codes
 
 
 class RegionTarget(BaseModel):
@@ -21,6 +22,19 @@ class RegionTarget(BaseModel):
     region: str = Field(description="Region code (2023 administrative map)")
     youth_target: int = Field(ge=0, le=10_000_000, description="Young people (under 25) to reach")
     sessions_target: int = Field(ge=0, le=100_000, description="Sessions to hold")
+
+
+class CampaignDraft(BaseModel):
+    """A campaign to launch (the command): goals and per-region targets over a period."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: ShortText
+    goals: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(min_length=1, max_length=20)
+    topics: list[Code] = Field(min_length=1, max_length=20)
+    period_start: date
+    period_end: date
+    targets: list[RegionTarget] = Field(min_length=1, max_length=25)
 
 
 class CampaignLaunched(DomainEvent):
@@ -66,19 +80,16 @@ CAMPAIGN = AggregateType(name="campaign", topic="education.campaigns", collectio
                          state_type=Campaign, events=(CampaignLaunched,), evolve=evolve)
 
 
-def launch(state: Campaign | None, *, organisation: str, name: str, goals: list[str], topics: list[str],
-           period_start: date, period_end: date, targets: list[RegionTarget]) -> list[DomainEvent]:
+def launch(state: Campaign | None, draft: CampaignDraft, *, organisation: str) -> list[DomainEvent]:
     """Decide to launch a campaign: a real period, known topics and regions, one target per region."""
     if state is not None:
         raise Conflict("campaign_already_launched")
-    if period_end < period_start:
+    if draft.period_end < draft.period_start:
         raise InvalidInput("campaign_reversed", field="period_end")
-    check_terms("topics", topics, field="topics")
-    if not targets:
-        raise InvalidInput("campaign_target_required", field="targets")
-    for n, target in enumerate(targets):
+    require_codes("topics", draft.topics, field="topics")
+    for n, target in enumerate(draft.targets):
         check_place(target.region, None, field=f"targets.{n}.region")
-    if len({t.region for t in targets}) != len(targets):
+    if len({t.region for t in draft.targets}) != len(draft.targets):
         raise InvalidInput("region_target_twice", field="targets")
-    return [CampaignLaunched(organisation=organisation, name=name, goals=goals, topics=sorted(set(topics)),
-                             period_start=period_start, period_end=period_end, targets=targets)]
+    return [CampaignLaunched(**draft.model_dump(exclude={"topics", "targets"}), organisation=organisation,
+                             topics=sorted(set(draft.topics)), targets=draft.targets)]

@@ -7,8 +7,9 @@ Each term is a region (or the Bamako district); its `cercles` attribute lists th
 from __future__ import annotations
 
 from servicekit.errors import InvalidInput
+from servicekit.vocabulary import require_code
 
-from .vocabulary import vocabulary
+from .vocabularies import vocabulary
 
 
 def region_codes() -> tuple[str, ...]:
@@ -16,16 +17,9 @@ def region_codes() -> tuple[str, ...]:
     return vocabulary("regions").codes()
 
 
-def cercle_codes(region: str) -> tuple[str, ...]:
-    """The cercle codes of a region (empty for an unknown region)."""
-    term = vocabulary("regions").get(region)
-    return tuple(c["code"] for c in term.attributes.get("cercles", ())) if term else ()
-
-
 def check_place(region: str, cercle: str | None, *, field: str = "region") -> None:
     """A known region, and a cercle of that region when one is given."""
-    if region not in vocabulary("regions"):
-        raise InvalidInput("unknown_term", field=field, vocabulary="regions", allowed=list(region_codes()))
-    if cercle is not None and cercle not in cercle_codes(region):
-        raise InvalidInput("cercle_not_in_region", field="cercle", region=region,
-                           allowed=list(cercle_codes(region)))
+    term = require_code(vocabulary("regions"), region, field=field)
+    cercles = [c["code"] for c in term.attributes.get("cercles", ())]
+    if cercle is not None and cercle not in cercles:
+        raise InvalidInput("cercle_not_in_region", field="cercle", region=region, allowed=cercles)

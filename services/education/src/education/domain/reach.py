@@ -12,7 +12,7 @@ from typing import Any
 
 from .campaign import Campaign
 from .session import Session
-from .vocabulary import youth_bands
+from .vocabularies import youth_bands
 
 
 @dataclass

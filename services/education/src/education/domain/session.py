@@ -8,9 +8,12 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from servicekit.domain import AggregateState, AggregateType, DomainEvent
 from servicekit.errors import Conflict, InvalidInput
+from servicekit.vocabulary import require_code
 
+from .campaign import Campaign
+from .fields import Code, OrganisationName, ShortText
 from .places import check_place
-from .terms import check_term, check_terms
+from .vocabularies import require_codes, vocabulary
 
 Sex = Literal["female", "male"]
 
@@ -33,6 +36,25 @@ class QuizAverages(BaseModel):
     pre_average: float = Field(ge=0, le=100, description="Average score before the session")
     post_average: float = Field(ge=0, le=100, description="Average score after the session")
     respondents: int = Field(ge=1, description="How many participants took both quizzes")
+
+
+class SessionDraft(BaseModel):
+    """What an educator records of a session held (the command); participants are counted, never named."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    held_on: date
+    region: Code = Field(description="Region code")
+    cercle: Code | None = Field(default=None, description="Cercle code (region/cercle)")
+    venue: Code = Field(description="Venue code (vocabulary venues)")
+    topics: list[Code] = Field(min_length=1, max_length=20, description="Topic codes (vocabulary topics)")
+    audience: list[AudienceCount] = Field(min_length=1, max_length=20,
+                                          description="Participants by sex and age band")
+    facilitating_organisation: OrganisationName | None = Field(
+        default=None, description="Facilitating organisation, if not the caller's own")
+    materials: list[ShortText] = Field(default_factory=list, max_length=30)
+    quiz: QuizAverages | None = None
+    campaign_id: Code | None = Field(default=None, description="Campaign the session counts towards")
 
 
 class SessionHeld(DomainEvent):
@@ -89,7 +111,7 @@ SESSION = AggregateType(name="session", topic="education.sessions", collection="
 def check_audience(audience: list[AudienceCount], quiz: QuizAverages | None) -> None:
     """Known age bands, one count per sex and band, someone present, quiz respondents among them."""
     for n, cell in enumerate(audience):
-        check_term("age_bands", cell.age_band, field=f"audience.{n}.age_band")
+        require_code(vocabulary("age_bands"), cell.age_band, field=f"audience.{n}.age_band")
     if len({(c.sex, c.age_band) for c in audience}) != len(audience):
         raise InvalidInput("audience_counted_twice", field="audience")
     total = sum(c.count for c in audience)
@@ -99,18 +121,29 @@ def check_audience(audience: list[AudienceCount], quiz: QuizAverages | None) -> 
         raise InvalidInput("quiz_respondents_exceed", field="quiz.respondents")
 
 
-def hold(state: Session | None, *, organisation: str, facilitating_organisation: str, held_on: date, today: date,
-         region: str, cercle: str | None, venue: str, topics: list[str], audience: list[AudienceCount],
-         materials: list[str], quiz: QuizAverages | None, campaign_id: str | None) -> list[DomainEvent]:
-    """Decide to record a held session; rules fail before anything is written."""
+def check_campaign(draft: SessionDraft, organisation: str, campaign: Campaign | None) -> None:
+    """A session may count towards a campaign of its organisation that covers its region and date."""
+    if draft.campaign_id is None:
+        return
+    if campaign is None or campaign.organisation != organisation:
+        raise InvalidInput("campaign_not_of_organisation", field="campaign_id")
+    if not campaign.covers(draft.region, draft.held_on):
+        raise InvalidInput("campaign_not_covering", field="campaign_id")
+
+
+def hold(state: Session | None, draft: SessionDraft, *, organisation: str, today: date,
+         campaign: Campaign | None) -> list[DomainEvent]:
+    """Decide to record a held session (`campaign` is the one it names, if found); rules fail before any write."""
     if state is not None:
         raise Conflict("session_already_recorded")
-    if held_on > today:
+    if draft.held_on > today:
         raise InvalidInput("session_in_future", field="held_on")
-    check_place(region, cercle)
-    check_term("venues", venue, field="venue")
-    check_terms("topics", topics, field="topics")
-    check_audience(audience, quiz)
-    return [SessionHeld(organisation=organisation, facilitating_organisation=facilitating_organisation,
-                        held_on=held_on, region=region, cercle=cercle, venue=venue, topics=sorted(set(topics)),
-                        audience=audience, materials=materials, quiz=quiz, campaign_id=campaign_id)]
+    check_place(draft.region, draft.cercle)
+    require_code(vocabulary("venues"), draft.venue, field="venue")
+    require_codes("topics", draft.topics, field="topics")
+    check_audience(draft.audience, draft.quiz)
+    check_campaign(draft, organisation, campaign)
+    facts = draft.model_dump(exclude={"facilitating_organisation", "topics", "audience", "quiz"})
+    return [SessionHeld(**facts, organisation=organisation, topics=sorted(set(draft.topics)),
+                        facilitating_organisation=draft.facilitating_organisation or organisation,
+                        audience=draft.audience, quiz=draft.quiz)]

@@ -1,0 +1,1 @@
+"""Education's command handlers (sessions, campaigns) and consumed-event handlers (incident facts)."""
