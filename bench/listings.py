@@ -19,7 +19,7 @@ from advocacy import figures
 from advocacy.bootstrap import Deps as AdvocacyDeps
 from advocacy.bootstrap import build_deps as advocacy_deps
 from advocacy.config import Settings as AdvocacySettings
-from advocacy.rebuild import rebuild
+from advocacy.replay import rebuild
 from advocacy.subscriptions import GROUPS as ADVOCACY_GROUPS
 from casework.domain.access import CASE_MANAGER, LAWYER, Access
 from casework.domain.case import CASE

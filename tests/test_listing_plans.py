@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from advocacy.api.actions import list_actions, list_recommendations
-from advocacy.api.reports import list_reports
+from advocacy import queries as advocacy_queries
 from advocacy.indexes import INDEXES as ADVOCACY
 from casework.domain.access import CASE_MANAGER, LAWYER, Access
 from casework.indexes import INDEXES as CASEWORK
@@ -28,8 +26,8 @@ from intake.domain.access import Viewer
 from intake.incident_queries import IncidentFilter, IncidentQueries
 from intake.indexes import INDEXES as INTAKE
 from notify.indexes import INDEXES as NOTIFY
-from notify.stores.history import DeliveryHistory
-from notify.stores.queue import DeliveryQueue
+from notify.projections.queue import DeliveryQueue
+from notify.queries import deliveries_needing_attention, victim_deliveries
 from pymongo import AsyncMongoClient, monitoring
 from servicekit.indexes import Index, ensure_indexes
 from servicekit.testing import unique_name
@@ -40,10 +38,6 @@ LAWYER_ACCESS = Access(subject="lawyer-1", roles=frozenset({LAWYER}), organisati
 MANAGER_ACCESS = Access(subject="manager-1", roles=frozenset({CASE_MANAGER}), organisation="org-legal")
 MONITOR = Viewer.of("org-amdh", {"monitor"})
 WINDOW = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC))
-
-
-def _deps(db: Any) -> Any:
-    return SimpleNamespace(core=SimpleNamespace(db=db))
 
 
 # (service indexes, listing, whether the local store serves it from an index)
@@ -66,18 +60,20 @@ LISTINGS: dict[str, tuple[tuple[Index, ...], Listing, bool]] = {
         "ml-tgi-bamako-c1", start=WINDOW[0], end=WINDOW[1]), True),
     "casework tasks of a case": (CASEWORK, lambda db: Queries(db).tasks_of_case("case-1"), True),
     "casework notes of a case": (CASEWORK, lambda db: NotesVault(db, None).read_all("case-1"), True),  # type: ignore[arg-type]
-    "advocacy actions": (ADVOCACY, lambda db: list_actions(None, _deps(db)), False),  # type: ignore[arg-type]
-    "advocacy actions towards a body": (ADVOCACY, lambda db: list_actions(
-        None, _deps(db), target_body="un_human_rights_council"), True),  # type: ignore[arg-type]
-    "advocacy recommendations by status": (ADVOCACY, lambda db: list_recommendations(
-        None, _deps(db), status="accepted"), True),  # type: ignore[arg-type]
-    "advocacy reports": (ADVOCACY, lambda db: list_reports(None, _deps(db)), False),  # type: ignore[arg-type]
+    "advocacy actions": (ADVOCACY, lambda db: advocacy_queries.actions(db), False),
+    "advocacy actions towards a body": (ADVOCACY, lambda db: advocacy_queries.actions(
+        db, target_body="un_human_rights_council"), True),
+    "advocacy recommendations by status": (ADVOCACY, lambda db: advocacy_queries.recommendations(
+        db, status="accepted"), True),
+    "advocacy reports": (ADVOCACY, lambda db: advocacy_queries.reports(db), False),
     "education an organisation's sessions": (EDUCATION, lambda db: session_page(
         db, date(2025, 1, 1), date(2025, 12, 31), organisation="org-edu", region=None, cursor=None, limit=50), True),
     "education sessions of every organisation": (EDUCATION, lambda db: session_page(
         db, None, None, organisation=None, region=None, cursor=None, limit=50), False),
     "education campaigns": (EDUCATION, lambda db: campaign_page(db, cursor=None, limit=50), False),
-    "notify a victim's deliveries": (NOTIFY, lambda db: DeliveryHistory(db, None).of_victim("victim-1"), True),  # type: ignore[arg-type]
+    "notify a victim's deliveries": (NOTIFY, lambda db: victim_deliveries(db, "victim-1", cursor=None, limit=50), True),
+    "notify deliveries needing attention": (NOTIFY, lambda db: deliveries_needing_attention(
+        db, status="unknown", flagged=False, cursor=None, limit=50), True),
     "notify due messages": (NOTIFY, lambda db: DeliveryQueue(db).due(WINDOW[0], 50), False),
     "notify a hearing's queued messages": (NOTIFY, lambda db: DeliveryQueue(db).ids_for_hearing("hearing-1"), True),
 }

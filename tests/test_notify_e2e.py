@@ -195,7 +195,7 @@ def case(stack: Any, infra: Any) -> dict[str, str]:
 
 def deliveries(stack: Any, victim_id: str) -> list[dict[str, Any]]:
     admin = stack.client("notify", "notify_admin", org="org-legal")
-    return admin.get(f"/victims/{victim_id}/deliveries").json()["deliveries"]
+    return admin.get(f"/victims/{victim_id}/deliveries").json()["items"]
 
 
 def test_referral_and_hearing_each_reach_the_victim_exactly_once(stack: Any, infra: Any, gateway: Any,

@@ -111,7 +111,7 @@ def test_notify_texted_the_victims_real_number_in_victim_safe_words(security_sta
     for message in sent:
         assert not [n for n in canary.needles(planted.identity) if n in message.message], message.message
     admin = security_stack.system.client("notify", "notify_admin", org="org-legal")
-    deliveries = eventually_sync(lambda: admin.get(f"/victims/{planted.victim_id}/deliveries").json()["deliveries"],
+    deliveries = eventually_sync(lambda: admin.get(f"/victims/{planted.victim_id}/deliveries").json()["items"],
                             "notify's delivery record")
     assert deliveries and all(planted.identity["phone"] not in str(d) for d in deliveries)
 

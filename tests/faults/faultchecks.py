@@ -13,7 +13,7 @@ from faultsystem import FaultSystem
 def notify_view(system: FaultSystem, flows: list[Flow]) -> dict[str, list[dict[str, Any]]]:
     """Each victim's deliveries as notify's staff API shows them."""
     admin = system.client("notify", "notify_admin", "org-legal")
-    return {f.victim_id: system.call(admin, "GET", f"/victims/{f.victim_id}/deliveries").json()["deliveries"]
+    return {f.victim_id: system.call(admin, "GET", f"/victims/{f.victim_id}/deliveries").json()["items"]
             for f in flows if f.victim_id}
 
 
@@ -39,7 +39,7 @@ def settle_notices(system: FaultSystem, flows: list[Flow], timeout: float = 240.
     if unknown:
         system.report_deliveries()  # the provider's delivery reports reach notify
         time.sleep(6)  # two reconciliation passes
-        still = system.call(admin, "GET", "/deliveries", params={"status": "unknown"}).json()["deliveries"]
+        still = system.call(admin, "GET", "/deliveries", params={"status": "unknown", "limit": 200}).json()["items"]
         figures["settled_by_report"] = len(unknown) - len(still)
         for delivery in still:
             answer = system.call(admin, "POST", f"/deliveries/{delivery['id']}/send-again",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from servicekit.auth import TokenVerifier
-from servicekit.eventstore import EventStore
 from servicekit.service import Core, build_core, token_verifier
 
 from .config import Settings
@@ -24,10 +23,6 @@ class Deps:
     keys: Pseudonymizer
     report_files: ReportFiles
     suppression_k: int
-
-    @property
-    def store(self) -> EventStore:
-        return self.core.store
 
 
 def build_deps(settings: Settings, *, authenticate: bool = True) -> Deps:

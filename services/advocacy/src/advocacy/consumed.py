@@ -1,7 +1,7 @@
 """Advocacy's own copies of the fields it reads from other services' events (unknown fields ignored).
 
 Each model keeps only what an indicator counts. Victim ids are read here only to be turned into
-one-way keys at once (see projectors.py); names, contacts and narratives are never modelled, so
+one-way keys at once (see projections/recorders.py); names, contacts and narratives are never modelled, so
 they cannot be stored even if a producer sent them.
 """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from .bootstrap import Deps
@@ -56,7 +56,7 @@ async def snapshot(deps: Deps, *, period_start: date | None = None, period_end: 
     chosen = list(sections or published.SECTIONS)
     generation, inputs = await load_inputs(deps, period_start=period_start, period_end=period_end,
                                            verified_only=verified_only, sections=chosen)
-    return Snapshot(generation=generation, computed_at=datetime.now(UTC), parameters=parameters_of(inputs),
+    return Snapshot(generation=generation, computed_at=deps.core.clock(), parameters=parameters_of(inputs),
                     indicators=published.publish(inputs, chosen))
 
 

@@ -1,4 +1,7 @@
-"""The indexes advocacy's lists need (created at start-up by the kit, idempotently): equality, then sort (ESR)."""
+"""The indexes advocacy's lists need (created at start-up by the kit, idempotently): equality, then sort (ESR).
+
+Every listing is a keyset page ordered by its field and then `_id` (queries.py), so `_id` ends each index.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,12 @@ from .domain.recommendation import RECOMMENDATION
 from .domain.report import REPORT
 
 INDEXES = (
-    Index(ACTION.collection, (("taken_on", -1),), "actions, newest first"),
-    Index(ACTION.collection, (("target_body", 1), ("taken_on", -1)), "actions towards one body"),
-    Index(ACTION.collection, (("organisation", 1), ("taken_on", -1)), "actions of one organisation"),
-    Index(RECOMMENDATION.collection, (("made_on", -1),), "recommendations, newest first"),
-    Index(RECOMMENDATION.collection, (("status", 1), ("made_on", -1)), "recommendations by status"),
-    Index(RECOMMENDATION.collection, (("addressee", 1), ("made_on", -1)), "recommendations by addressee"),
-    Index(REPORT.collection, (("period_end", -1),), "reports, newest first"),
+    Index(ACTION.collection, (("taken_on", -1), ("_id", -1)), "actions, newest first"),
+    Index(ACTION.collection, (("target_body", 1), ("taken_on", -1), ("_id", -1)), "actions towards one body"),
+    Index(ACTION.collection, (("organisation", 1), ("taken_on", -1), ("_id", -1)), "actions of one organisation"),
+    Index(RECOMMENDATION.collection, (("made_on", -1), ("_id", -1)), "recommendations, newest first"),
+    Index(RECOMMENDATION.collection, (("status", 1), ("made_on", -1), ("_id", -1)), "recommendations by status"),
+    Index(RECOMMENDATION.collection, (("addressee", 1), ("made_on", -1), ("_id", -1)),
+          "recommendations by addressee"),
+    Index(REPORT.collection, (("period_end", -1), ("_id", -1)), "reports, newest first"),
 )

@@ -24,8 +24,8 @@ from .domain import published
 from .domain.report import ReportFile
 from .domain.vocabulary import vocabulary
 from .exports import render_indicators_csv
+from .report_charts import ReportIndicators, ReportMeta, render_charts, say
 from .report_html import render_html, render_pdf
-from .reports import ReportIndicators, ReportMeta, render_charts, say
 
 log = logging.getLogger("advocacy.reports")
 

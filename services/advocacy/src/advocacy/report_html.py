@@ -20,7 +20,7 @@ from typing import Any
 import matplotlib
 
 from advocacy.domain.disclosure import Cell, SuppressedSeries, SuppressedTable
-from advocacy.reports import ReportIndicators, ReportMeta, label, say
+from advocacy.report_charts import ReportIndicators, ReportMeta, label, say
 
 _CHARTS = ("incidents_over_time", "incidents_by_region", "case_pipeline")
 _CSS = """body{font-family:"DejaVu Sans",Arial,sans-serif;color:#222;max-width:1100px;margin:2rem auto;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from servicekit.spec import ServiceSpec
 
-from .api import actions, admin, reports, routes
+from .api import actions, indicators, projections, recommendations, reports, vocabularies
 from .bootstrap import build_deps
 from .config import Settings
 from .domain import AGGREGATES
@@ -17,7 +17,8 @@ SPEC = ServiceSpec(
     description="Anonymised impunity indicators, advocacy actions and reports.",
     settings=Settings,
     build_deps=build_deps,
-    routers=[routes.router, actions.router, reports.router, admin.router],
+    routers=[indicators.router, actions.router, recommendations.router, reports.router, projections.router,
+             vocabularies.router],
     aggregates=AGGREGATES,
     groups=GROUPS,
     indexes=INDEXES,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from servicekit.runtime import ConsumerGroup
 
-from . import projectors as p
+from .projections import recorders as p
 
 # Every topic the indicators are built from; the rebuild replays exactly these.
 INDICATORS = ConsumerGroup(

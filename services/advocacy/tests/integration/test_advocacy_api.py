@@ -68,8 +68,36 @@ async def test_retrying_an_action_with_its_idempotency_key_logs_it_once(advocacy
         first = await officer.post("/actions", json={**ACTION, "cited_indicators": []}, headers=key)
         second = await officer.post("/actions", json={**ACTION, "cited_indicators": []}, headers=key)
         listed = (await officer.get("/actions", params={"organisation": "org-retry"})).json()
-    assert first.json()["id"] == second.json()["id"]
-    assert len(listed) == 1
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert second.json() == first.json()
+    assert [a["id"] for a in listed["items"]] == [first.json()["id"]]
+
+
+async def test_an_idempotency_key_reused_with_another_body_is_refused_and_logs_nothing(advocacy):
+    key = {"Idempotency-Key": f"reuse-{new_id()}"}
+    async with advocacy.client("advocacy_officer", org="org-reuse") as officer:
+        first = await officer.post("/actions", json={**ACTION, "cited_indicators": []}, headers=key)
+        other = await officer.post("/actions", json={**ACTION, "cited_indicators": [], "title": "Another"},
+                                   headers=key)
+        listed = (await officer.get("/actions", params={"organisation": "org-reuse"})).json()
+    assert first.status_code == 201
+    assert other.status_code == 409 and other.headers["content-type"].startswith("application/problem+json")
+    assert (other.json()["code"], other.json()["errors"][0]["field"]) == ("idempotency_key_reused", "Idempotency-Key")
+    assert [a["title"] for a in listed["items"]] == [ACTION["title"]]
+
+
+async def test_actions_are_listed_a_page_at_a_time_newest_first(advocacy):
+    async with advocacy.client("advocacy_officer", org="org-pages") as officer:
+        for day in ("2025-01-01", "2025-01-03", "2025-01-02"):
+            assert (await officer.post("/actions", json={**ACTION, "cited_indicators": [],
+                                                        "taken_on": day})).status_code == 201
+        first = (await officer.get("/actions", params={"organisation": "org-pages", "limit": 2})).json()
+        rest = (await officer.get("/actions", params={"organisation": "org-pages", "limit": 2,
+                                                      "cursor": first["next_cursor"]})).json()
+        forged = await officer.get("/actions", params={"cursor": "not-a-cursor"})
+    assert [a["taken_on"] for a in first["items"] + rest["items"]] == ["2025-01-03", "2025-01-02", "2025-01-01"]
+    assert rest["next_cursor"] is None
+    assert forged.status_code == 422 and forged.json()["errors"][0]["field"] == "cursor"
 
 
 async def test_analysts_read_but_do_not_write_advocacy_records(advocacy):
@@ -153,3 +181,15 @@ async def test_a_report_whose_period_ends_before_it_starts_is_refused(advocacy):
                                                         "period_end": "2014-01-01"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "body.period_end"
+
+
+async def test_a_report_retried_with_its_idempotency_key_is_published_and_stored_once(advocacy):
+    key = {"Idempotency-Key": f"report-{new_id()}"}
+    body = {"title": "Retried report", "period_start": "2012-01-01", "period_end": "2012-12-31"}
+    async with advocacy.client("advocacy_officer", org="org-report-retry") as officer:
+        first = await officer.post("/reports", json=body, headers=key)
+        again = await officer.post("/reports", json=body, headers=key)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    stored = await advocacy.deps.core.db["report_files"].count_documents({"_id": {"$regex": f"^{first.json()['id']}:"}})
+    assert stored == len(first.json()["files"])

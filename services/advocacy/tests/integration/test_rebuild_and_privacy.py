@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 import pytest
-from advocacy.rebuild import rebuild
+from advocacy.replay import rebuild
 from advocacy.subscriptions import GROUPS
 from servicekit.ids import new_id
 
@@ -122,7 +122,7 @@ async def test_the_rebuild_command_replays_the_topics_with_the_service_settings(
     s = advocacy.settings
     env = {**os.environ, "ADVOCACY_KAFKA_BOOTSTRAP": s.kafka_bootstrap, "ADVOCACY_MONGO_URL": s.mongo_url,
            "ADVOCACY_MONGO_DB": s.mongo_db, "ADVOCACY_TOPIC_NAMESPACE": s.topic_namespace}
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "advocacy.rebuild", env=env,
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "advocacy.entrypoints.rebuild", env=env,
                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
     out, _ = await asyncio.wait_for(process.communicate(), 120)
     assert process.returncode == 0

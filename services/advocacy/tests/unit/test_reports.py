@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime
 import pytest
 from advocacy.domain.disclosure import CountTable, protect_figure, suppress_series, suppress_table
 from advocacy.exports import render_indicators_csv
+from advocacy.report_charts import ReportIndicators, ReportMeta, label, render_charts
 from advocacy.report_html import render_csv, render_html, render_json, render_pdf
-from advocacy.reports import ReportIndicators, ReportMeta, label, render_charts
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from advocacy.domain.vocabulary import UnknownTerm, allowed_transitions, require_term, vocabulary
+from advocacy.domain.action import require_terms
+from advocacy.domain.vocabulary import allowed_transitions, vocabulary
+from servicekit.errors import InvalidInput
+from servicekit.vocabulary import UnknownTerm
 
 NAMES = ("target_bodies", "action_types", "recommendation_statuses", "report_labels")
 
@@ -47,13 +50,12 @@ def test_get_returns_the_term_or_none() -> None:
     assert "tweet" not in vocabulary("action_types")
 
 
-def test_require_term_names_the_field_and_the_allowed_codes() -> None:
+def test_an_unknown_action_type_is_the_kits_one_422_naming_the_field_and_the_allowed_codes() -> None:
     with pytest.raises(UnknownTerm) as caught:
-        require_term("action_types", "tweet", field="action_type")
+        require_terms(target_body="un_upr", action_type="tweet")
+    assert isinstance(caught.value, InvalidInput) and caught.value.code == "unknown_term"
     assert caught.value.field == "action_type" and caught.value.value == "tweet"
     assert caught.value.allowed == vocabulary("action_types").codes()
-    assert issubclass(UnknownTerm, ValueError)
-    assert require_term("action_types", "letter", field="action_type").code == "letter"
 
 
 def test_unknown_vocabulary_is_a_lookup_error() -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from servicekit.auth import TokenVerifier
 from servicekit.eventstore import EventStore
@@ -13,19 +11,12 @@ from servicekit.service import Core, build_core, token_verifier
 from .channels.setup import Channels, build_channels
 from .config import Settings
 from .keys import ContactKeys, build_key_client
-from .stores import DeliveryHistory, DeliveryQueue, HearingStore, ProviderRecords, RecipientStore
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    """The real clock (tests inject their own)."""
-    return datetime.now(UTC)
+from .projections import DeliveryQueue, HearingStore, ProviderRecords, RecipientStore
 
 
 @dataclass(frozen=True)
 class Deps:
-    """Everything handlers, the dispatcher and routes need; tests replace the clock, keys or channels."""
+    """Everything handlers, the dispatcher and routes need; tests replace the clock (`core`), keys or channels."""
 
     core: Core
     verifier: TokenVerifier
@@ -36,8 +27,6 @@ class Deps:
     providers: ProviderRecords
     keys: ContactKeys
     channels: Channels
-    history: DeliveryHistory
-    clock: Clock = utc_now
 
     @property
     def store(self) -> EventStore:
@@ -50,5 +39,4 @@ def build_deps(settings: Settings) -> Deps:
     return Deps(core=core, verifier=token_verifier(settings), settings=settings,
                 recipients=RecipientStore(core.db, default_channel=settings.default_channel),
                 hearings=HearingStore(core.db), queue=DeliveryQueue(core.db), providers=ProviderRecords(core.db),
-                keys=build_key_client(settings), channels=build_channels(settings),
-                history=DeliveryHistory(core.db, core.store))
+                keys=build_key_client(settings), channels=build_channels(settings))

@@ -20,7 +20,7 @@ from .domain import lifecycle
 from .domain.delivery import DELIVERY, TERMINAL, Delivery
 from .domain.dispatch_rules import Cancel, Defer, Reroute, Send, Wait, assess
 from .domain.planning import Audience, plan_replacement
-from .scheduling import always, cancel_pending, schedule
+from .handlers.scheduling import always, cancel_pending, schedule
 from .sending import Sender, dispatcher_context
 
 log = logging.getLogger("notify.dispatcher")
@@ -68,7 +68,7 @@ class Dispatcher:
             return []
         limit = min(self.deps.settings.dispatcher_batch_size, free + len(self._in_flight))
         started = []
-        for entry in await self.deps.queue.due(self.deps.clock(), limit):
+        for entry in await self.deps.queue.due(self.deps.core.clock(), limit):
             delivery_id = entry["_id"]
             if delivery_id in self._in_flight or len(self._in_flight) >= self.concurrency:
                 continue
@@ -95,11 +95,11 @@ class Dispatcher:
             level = logging.WARNING if is_transient(exc) else logging.ERROR
             log.log(level, "delivery not processed: %s", type(exc).__name__, extra={"delivery_id": delivery_id})
             with contextlib.suppress(Exception):
-                await self.deps.queue.postpone(delivery_id, self.deps.clock() + ERROR_RECHECK)
+                await self.deps.queue.postpone(delivery_id, self.deps.core.clock() + ERROR_RECHECK)
 
     async def process(self, entry: dict[str, Any]) -> None:
         """Decide about one queue entry."""
-        deps, now, delivery_id = self.deps, self.deps.clock(), entry["_id"]
+        deps, now, delivery_id = self.deps, self.deps.core.clock(), entry["_id"]
         state = (await deps.store.load(DELIVERY, delivery_id)).state
         if state is None:
             await self._orphan(entry, now)

@@ -28,8 +28,8 @@ from .domain.messages import MessageKind
 from .domain.planning import HEARING_NOTICES
 from .domain.recipient import Hearing
 from .handlers import apply_delivery_report, plan_hearing_messages
+from .projections.providers import UNMATCHED_KEPT
 from .sending import dispatcher_context
-from .stores.providers import UNMATCHED_KEPT
 
 log = logging.getLogger("notify.reconciler")
 CONFIRMED = frozenset({"sent", "delivered"})
@@ -58,7 +58,7 @@ class Reconciler:
 
     async def run_once(self) -> None:
         """One pass: unknown deliveries first, then upcoming hearings' notices."""
-        now = self.deps.clock()
+        now = self.deps.core.clock()
         cursor = self.deliveries.find({"status": "unknown"}, {"_id": 1}).limit(BATCH)
         for doc in [d async for d in cursor]:
             delivery = (await self.deps.store.load(DELIVERY, doc["_id"])).state

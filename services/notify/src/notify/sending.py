@@ -16,7 +16,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from servicekit.audit import AuditEntry
+from servicekit.commands import audit_entry
 from servicekit.crypto import DecryptionError
 from servicekit.errors import TransientError, is_transient
 from servicekit.eventstore import CommandContext
@@ -30,7 +30,7 @@ from .domain.delivery import DELIVERY, CancelReason, Delivery
 from .domain.messages import RenderedMessage, TemplateError, message_variables, render
 from .domain.recipient import Hearing, Recipient
 from .domain.sms import analyze
-from .scheduling import ACTOR, always, cancel_pending
+from .handlers.scheduling import ACTOR, acting, always, cancel_pending
 
 log = logging.getLogger("notify.sending")
 T = TypeVar("T")
@@ -80,7 +80,7 @@ class Sender:
 
     async def send(self, delivery: Delivery, recipient: Recipient, hearing: Hearing | None) -> None:
         """Send a delivery whose checks passed, unless something it needs is missing."""
-        deps, now = self.deps, self.deps.clock()
+        deps, now = self.deps, self.deps.core.clock()
         try:
             message = self._render(delivery, recipient, hearing) if self._channel_ready(delivery) else None
         except TemplateError as exc:
@@ -142,14 +142,14 @@ class Sender:
         await self._record(delivery, result, message, contact)
 
     async def _audit_decryption(self, delivery: Delivery) -> None:
-        entry = AuditEntry(actor=ACTOR, action="contact.decrypted", resource_type="victim",
-                           resource_id=delivery.victim_id, purpose=f"notification {delivery.kind.value}",
-                           reason=f"delivery {delivery.id}", outcome="allowed", correlation_id=delivery.id,
-                           owner_organisation=await self.deps.recipients.owner(delivery.victim_id))
+        entry = audit_entry(acting(dispatcher_context(delivery.id)), "contact.decrypted", "victim", delivery.victim_id,
+                            allowed=True, purpose=f"notification {delivery.kind.value}",
+                            reason=f"delivery {delivery.id}",
+                            owner=await self.deps.recipients.owner(delivery.victim_id))
         await durably(lambda: self.deps.core.audit.record(entry))
 
     async def _record(self, delivery: Delivery, result: RouteResult, message: RenderedMessage, contact: str) -> None:
-        deps, now = self.deps, self.deps.clock()
+        deps, now = self.deps, self.deps.core.clock()
         for attempt in result.attempts:
             await _best_effort(deps.providers.record_attempt(
                 attempt.provider, ok=attempt.status == "accepted", error=attempt.error, at=now))
@@ -171,7 +171,7 @@ class Sender:
 
     async def _record_failure(self, delivery: Delivery, reason: str, *, provider: str | None, attempts: int) -> None:
         deps = self.deps
-        decide = partial(lifecycle.record_send_failure, now=deps.clock(), reason=reason, provider=provider,
+        decide = partial(lifecycle.record_send_failure, now=deps.core.clock(), reason=reason, provider=provider,
                          attempts=attempts)
         await durably(lambda: deps.store.execute(DELIVERY, delivery.id, decide,
                                                  context=dispatcher_context(delivery.id)))

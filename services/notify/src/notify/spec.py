@@ -5,9 +5,7 @@ from __future__ import annotations
 from servicekit.spec import ServiceSpec
 
 from . import metrics
-from .api.attention import router as attention_router
-from .api.routes import router
-from .api.webhooks import router as webhooks_router
+from .api import deliveries, providers, templates, webhooks
 from .bootstrap import build_deps
 from .config import Settings
 from .dispatcher import Dispatcher
@@ -23,7 +21,7 @@ SPEC = ServiceSpec(
                "consent and inside their safe hours; delivery status, template previews, provider webhooks."),
     settings=Settings,
     build_deps=build_deps,
-    routers=[attention_router, router, webhooks_router],
+    routers=[deliveries.router, templates.router, providers.router, webhooks.router],
     aggregates=AGGREGATES,
     groups=GROUPS,
     indexes=INDEXES,

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from servicekit.devtokens import ensure_dev_keypair
+from servicekit.testing import FakeClock
 
 
 def load_support(name: str) -> ModuleType:
@@ -68,7 +69,7 @@ async def notify(infra: Any, dev_keys: tuple[Path, Path], key_server: Any, sms_g
     sms_gateway.reset()
     settings = harness_support.harness_settings(infra, keys_url=key_server.url, jwks=dev_keys[1],
                                                 private_key=dev_keys[0], gateway=sms_gateway, smtp=smtp_server)
-    harness = harness_support.NotifyHarness(settings, harness_support.FakeClock(START), key_server)
+    harness = harness_support.NotifyHarness(settings, FakeClock(START), key_server)
     await harness.start()
     yield harness
     await harness.close()
@@ -101,7 +102,7 @@ async def bare_notify(infra: Any, dev_keys: tuple[Path, Path], key_server: Any) 
     """Notify with no SMS provider, no SMTP server and no callback number: as the system tests start it."""
     settings = harness_support.harness_settings(infra, keys_url=key_server.url, jwks=dev_keys[1],
                                                 private_key=dev_keys[0], callback_phone=None)
-    harness = harness_support.NotifyHarness(settings, harness_support.FakeClock(START), key_server)
+    harness = harness_support.NotifyHarness(settings, FakeClock(START), key_server)
     await harness.start()
     yield harness
     await harness.close()

@@ -15,7 +15,7 @@ from typing import Any
 from notify.bootstrap import build_deps
 from notify.config import Settings
 from notify.domain import AGGREGATES
-from notify.stores.hearings import Applied, HearingStore
+from notify.projections.hearings import Applied, HearingStore
 from notify.subscriptions import GROUPS
 from servicekit.runtime import Worker
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 import sys
+import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -92,13 +94,29 @@ async def test_delivery_history_is_for_notify_admins_and_every_read_is_audited(
     assert (await api.get(f"/victims/{victim}/deliveries", headers=token("lawyer"))).status_code == 403
     answer = await api.get(f"/victims/{victim}/deliveries", headers=token("notify_admin", sub="admin-7"))
     assert answer.status_code == 200
-    assert [(d["id"], d["status"]) for d in answer.json()["deliveries"]] == [(delivery_id, "sent")]
+    assert [(d["id"], d["status"]) for d in answer.json()["items"]] == [(delivery_id, "sent")]
     entries = await notify.deps.core.audit.query(resource_id=victim)
     reads = [e for e in entries if e.action == "deliveries.read"]
     assert [(e.actor, e.outcome) for e in reads] == [("admin-7", "allowed")]
     assert any(e.action == "contact.decrypted" for e in entries)
     # Each entry names the organisation that documented her, whose officers may read it.
     assert {e.owner_organisation for e in entries} == {"org-amdh"}
+
+
+async def test_a_victims_deliveries_come_in_pages_that_show_each_once(notify: Any, api: Any, token: Any) -> None:
+    victim = await notify.register(phone=new_phone())
+    await notify.hearing_event("scheduled", f"h-{uuid.uuid4()}", [victim], notify.clock() + timedelta(days=10))
+    url, admin = f"/victims/{victim}/deliveries", token("notify_admin")
+    first = (await api.get(url, params={"limit": 2}, headers=admin)).json()
+    second = (await api.get(url, params={"limit": 2, "cursor": first["next_cursor"]}, headers=admin)).json()
+    listed = [d["id"] for d in first["items"] + second["items"]]
+    assert (len(first["items"]), len(second["items"]), second["next_cursor"]) == (2, 1, None)
+    assert listed == [d.id for d in await notify.deliveries_of(victim)]
+
+
+async def test_a_cursor_notify_never_issued_is_a_422_naming_it(api: Any, token: Any) -> None:
+    answer = await api.get("/deliveries", params={"cursor": "not-a-cursor"}, headers=token("notify_admin"))
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "cursor"
 
 
 async def test_one_delivery_shows_its_history(notify: Any, api: Any, sms_gateway: Any, token: Any) -> None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 import sys
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import httpx
@@ -21,23 +18,9 @@ from notify.domain.messages import MessageKind, render
 from notify.domain.opt_out import is_opt_out
 from notify.domain.retry import RetryPolicy
 
-
-def _load_support(name: str) -> ModuleType:
-    """Import tests/support/<name>.py by path (pytest runs with --import-mode=importlib)."""
-    module_name = f"notify_test_support_{name}"
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    path = Path(__file__).resolve().parents[1] / "support" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-gateway_support = _load_support("gateway")
-smtp_support = _load_support("smtp")
+# The support modules conftest.py loaded (by path: pytest runs with --import-mode=importlib).
+gateway_support = sys.modules["notify_test_support_gateway"]
+smtp_support = sys.modules["notify_test_support_smtp"]
 
 # aiosmtpd warns on AUTH without TLS; the local server is loopback-only and plain on purpose.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")

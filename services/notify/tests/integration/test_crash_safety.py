@@ -93,7 +93,7 @@ async def test_an_unknown_delivery_nobody_settles_is_flagged_listed_and_counted(
     await Reconciler(notify.deps).run_once()
     assert (await notify.delivery(delivery_id)).flags == ["outcome_unknown"]
     listed = await api.get("/deliveries?status=unknown&flagged=true", headers=token("notify_admin"))
-    assert delivery_id in [d["id"] for d in listed.json()["deliveries"]]
+    assert delivery_id in [d["id"] for d in listed.json()["items"]]
     metrics = (await api.get("/metrics")).text
     assert 'redress_notify_deliveries_flagged{reason="outcome_unknown"}' in metrics
     history = [e["type"] for e in (await api.get(f"/deliveries/{delivery_id}", headers=token("notify_admin"))
@@ -115,6 +115,39 @@ async def test_send_again_sends_an_unknown_message_once_however_often_it_is_aske
     assert len([r for r in sms_gateway.requests() if r.form.get("to") == phone]) == 1
     audit = await notify.deps.core.db["audit_log"].count_documents({"action": "delivery.send_again"})
     assert audit == 2
+
+
+async def test_send_again_retried_with_its_idempotency_key_answers_as_the_first_time_and_sends_once(
+        notify: Any, api: Any, token: Any, sms_gateway: Any) -> None:
+    phone = new_phone()
+    _, delivery_id = await unknown_delivery(notify, phone)
+    headers = {**token("notify_admin"), "Idempotency-Key": f"send-again-{uuid.uuid4()}"}
+    body = {"reason": "no_report_from_provider"}
+    first = await api.post(f"/deliveries/{delivery_id}/send-again", json=body, headers=headers)
+    retried = await api.post(f"/deliveries/{delivery_id}/send-again", json=body, headers=headers)
+    await notify.tick()
+    assert (first.status_code, retried.status_code) == (202, 202)
+    assert retried.json() == first.json() and first.json()["first_request"] is True
+    resent = [e for c in await notify.deps.store.history(delivery_id) for e in c["events"]
+              if e["type"] == "notify.delivery.resent.v1"]
+    assert len(resent) == 1
+    assert len([r for r in sms_gateway.requests() if r.form.get("to") == phone]) == 1
+
+
+async def test_send_again_with_a_used_idempotency_key_and_another_body_is_a_409_that_changes_nothing(
+        notify: Any, api: Any, token: Any) -> None:
+    _, delivery_id = await unknown_delivery(notify, new_phone())
+    headers = {**token("notify_admin"), "Idempotency-Key": f"send-again-{uuid.uuid4()}"}
+    first = await api.post(f"/deliveries/{delivery_id}/send-again", json={"reason": "other"}, headers=headers)
+    reused = await api.post(f"/deliveries/{delivery_id}/send-again", json={"reason": "victim_says_not_received"},
+                            headers=headers)
+    assert first.status_code == 202
+    assert reused.status_code == 409 and reused.headers["content-type"] == "application/problem+json"
+    assert reused.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert reused.json()["code"] == "idempotency_key_reused"
+    commits = await notify.deps.store.history(delivery_id)
+    assert [e["data"]["reason"] for c in commits for e in c["events"] if e["type"] == "notify.delivery.resent.v1"] \
+        == ["other"]
 
 
 async def test_send_again_is_refused_for_a_delivery_that_was_sent(notify: Any, api: Any, token: Any) -> None:

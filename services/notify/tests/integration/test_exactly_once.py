@@ -5,18 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-import time
-from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
 import pytest
-from notify.bootstrap import build_deps
 from notify.dispatcher import Dispatcher
 from notify.domain import lifecycle
 from notify.domain.delivery import DELIVERY
 from servicekit.eventstore import CommandContext
+from servicekit.testing import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -44,7 +42,7 @@ async def test_two_dispatchers_racing_for_one_delivery_send_it_once(notify: Any,
     phone = new_phone()
     victim = await notify.register(phone=phone)
     await notify.referral_accepted(victim)
-    other_deps = replace(build_deps(notify.settings), clock=notify.clock)  # a second worker instance
+    other_deps = notify.another_instance()  # a second worker instance
     try:
         await asyncio.gather(notify.tick(), Dispatcher(other_deps).run_once())
     finally:
@@ -57,7 +55,7 @@ async def test_concurrent_claims_of_one_delivery_have_exactly_one_winner(notify:
     victim = await notify.register(phone=new_phone())
     await notify.referral_accepted(victim)
     (delivery,) = await notify.deliveries_of(victim)
-    instances = [replace(build_deps(notify.settings), clock=notify.clock) for _ in range(5)]
+    instances = [notify.another_instance() for _ in range(5)]
     claim = partial(lifecycle.dispatch, now=notify.clock())
     try:
         results = await asyncio.gather(*(deps.store.execute(DELIVERY, delivery.id, claim,
@@ -71,13 +69,6 @@ async def test_concurrent_claims_of_one_delivery_have_exactly_one_winner(notify:
     assert types == ["notify.delivery.scheduled.v1", "notify.delivery.dispatched.v1"]
 
 
-async def wait_for_request(gateway: Any, phone: str, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not sms_to(gateway, phone):
-        assert time.monotonic() < deadline, "the gateway was never called"
-        await asyncio.sleep(0.02)
-
-
 async def test_a_send_interrupted_before_the_answer_becomes_unknown_and_is_never_resent(
         notify: Any, sms_gateway: Any) -> None:
     phone = new_phone()
@@ -85,7 +76,11 @@ async def test_a_send_interrupted_before_the_answer_becomes_unknown_and_is_never
     await notify.referral_accepted(victim)
     sms_gateway.script("africastalking", ["timeout"])  # the gateway hangs: the worker dies waiting
     dispatching = asyncio.create_task(notify.tick())
-    await wait_for_request(sms_gateway, phone)
+
+    async def called() -> list[Any]:
+        return sms_to(sms_gateway, phone)
+
+    await eventually(called, "the gateway's call", timeout=10, interval=0.02)
     dispatching.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await dispatching

@@ -16,7 +16,6 @@ import hmac
 import secrets
 import socket
 import threading
-import time
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from servicekit.testing import eventually_sync
 
 Provider = Literal["africastalking", "twilio"]
 Step = int | str
@@ -105,11 +105,13 @@ class LocalGateway:
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
         self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("local gateway did not start")
-            time.sleep(0.01)
+        server, thread = self._server, self._thread
+
+        def started() -> bool:
+            assert thread.is_alive(), "the local gateway's server stopped"
+            return bool(server.started)
+
+        eventually_sync(started, "the local gateway's start", timeout=10, interval=0.01)
         return self
 
     def stop(self) -> None:

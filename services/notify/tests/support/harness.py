@@ -8,10 +8,10 @@ Consumed events are published to real topics with the CloudEvents headers intake
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,30 +22,22 @@ from notify.config import Settings
 from notify.dispatcher import Dispatcher
 from notify.domain import AGGREGATES
 from notify.domain.delivery import DELIVERY, Delivery
+from notify.queries import victim_deliveries
 from notify.subscriptions import GROUPS
+from servicekit.api import MAX_PAGE
 from servicekit.envelope import Envelope
 from servicekit.ids import new_id
 from servicekit.kafka import ensure_topics, idempotent_producer
 from servicekit.runtime import Worker
-from servicekit.testing import unique_name
+from servicekit.testing import FakeClock, eventually, unique_name
 
 CONSUMED_TOPICS = ("intake.victims", "casework.cases", "casework.hearings")
 
 
-class FakeClock:
-    """A clock the test sets; every part of notify reads time through it."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, moment: datetime) -> None:
-        self.now = moment
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
+def notify_deps(settings: Settings, clock: FakeClock) -> Deps:
+    """Notify's wiring with the test's clock as the one clock of the service."""
+    deps = build_deps(settings)
+    return replace(deps, core=replace(deps.core, clock=clock))
 
 
 def harness_settings(infra: Any, *, keys_url: str, jwks: Path, private_key: Path, gateway: Any = None,
@@ -86,7 +78,7 @@ class NotifyHarness:
     _task: asyncio.Task[None] | None = None
 
     def __post_init__(self) -> None:
-        self.deps = replace(build_deps(self.settings), clock=self.clock)
+        self.deps = notify_deps(self.settings, self.clock)
         self.dispatcher = Dispatcher(self.deps)
         self.producer = idempotent_producer(self.settings.kafka_bootstrap, client_id="notify-test-publisher")
         self._producer_started = False
@@ -137,19 +129,19 @@ class NotifyHarness:
         admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap)
         await admin.start()
         try:
-            deadline = time.monotonic() + timeout
             for record in records:
                 group = f"{self.settings.topic_namespace}notify.{purposes[record.topic.split('.', 1)[1]]}"
-                while True:
-                    offsets = await admin.list_consumer_group_offsets(group)
-                    committed = {(tp.topic, tp.partition): meta.offset for tp, meta in offsets.items()}
-                    if committed.get((record.topic, record.partition), -1) > record.offset:
-                        break
-                    assert time.monotonic() < deadline, f"{record.topic} not consumed in time"
-                    assert self._task is not None and not self._task.done(), "the worker stopped"
-                    await asyncio.sleep(0.1)
+                await eventually(partial(self._consumed_past, admin, group, record), f"{record.topic} consumed",
+                                 timeout=timeout, interval=0.1)
         finally:
             await admin.close()
+
+    async def _consumed_past(self, admin: AIOKafkaAdminClient, group: str, record: RecordMetadata) -> bool:
+        """Whether `group` committed past `record` (failing at once when the worker stopped)."""
+        assert self._task is not None and not self._task.done(), "the worker stopped"
+        offsets = await admin.list_consumer_group_offsets(group)
+        committed = {(tp.topic, tp.partition): meta.offset for tp, meta in offsets.items()}
+        return committed.get((record.topic, record.partition), -1) > record.offset
 
     async def replay(self, topic: str, envelope: Envelope) -> None:
         """Publish an already published event again (a relay replaying after a crash) and wait for it."""
@@ -211,15 +203,21 @@ class NotifyHarness:
                 "organisation": "org-aj", "lawyers": ["lawyer-1"], "court": None}
         return await self.feed("casework.cases", "casework.referral.accepted.v1", "case-1", data)
 
+    def another_instance(self) -> Deps:
+        """The wiring of a second notify instance on the same store and clock (its client is the caller's to close)."""
+        return notify_deps(self.settings, self.clock)
+
     async def tick(self) -> int:
         """One dispatcher pass at the current (fake) time."""
         return await self.dispatcher.run_once()
 
     async def delivery(self, delivery_id: str) -> Delivery | None:
+        """A delivery's state as its events made it."""
         return (await self.deps.store.load(DELIVERY, delivery_id)).state
 
     async def deliveries_of(self, victim_id: str) -> list[Delivery]:
-        docs = await self.deps.history.of_victim(victim_id)
+        """Every delivery to one victim, oldest first."""
+        docs, _ = await victim_deliveries(self.deps.core.db, victim_id, cursor=None, limit=MAX_PAGE)
         return [(await self.deps.store.load(DELIVERY, doc["_id"])).state for doc in docs]  # type: ignore[misc]
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import socket
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from fastapi.responses import JSONResponse
 from servicekit.auth import AuthError, TokenVerifier, TrustedIssuer
 from servicekit.crypto import encrypt_field, generate_data_key
 from servicekit.devtokens import DEV_AUDIENCE, DEV_ISSUER
+from servicekit.testing import eventually_sync
 
 
 class KeyReleaseServer:
@@ -68,11 +68,8 @@ class KeyReleaseServer:
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
         self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("key-release server did not start")
-            time.sleep(0.01)
+        server = self._server
+        eventually_sync(lambda: server.started, "the key-release server's start", timeout=10, interval=0.01)
         return self
 
     def stop(self) -> None:

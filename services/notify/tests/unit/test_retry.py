@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 import pytest
 from notify.domain.retry import (
@@ -13,14 +14,12 @@ from notify.domain.retry import (
     decide,
     is_retryable_http_status,
 )
+from servicekit.testing import FakeClock
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+def seconds_of(clock: FakeClock) -> float:
+    """The fake clock read as the bucket's monotonic seconds."""
+    return clock().timestamp()
 
 
 @pytest.mark.parametrize(
@@ -80,18 +79,18 @@ def test_invalid_policies_are_refused() -> None:
 
 def test_token_bucket_allows_a_burst_then_refills_at_rate() -> None:
     clock = FakeClock()
-    bucket = TokenBucket(rate=2.0, capacity=3, clock=clock)
+    bucket = TokenBucket(rate=2.0, capacity=3, clock=lambda: seconds_of(clock))
     assert [bucket.try_acquire() for _ in range(4)] == [True, True, True, False]
     assert bucket.wait_time() == pytest.approx(0.5)
-    clock.now += 0.5
+    clock.advance(timedelta(seconds=0.5))
     assert bucket.try_acquire()
     assert not bucket.try_acquire()
 
 
 def test_token_bucket_never_exceeds_capacity() -> None:
     clock = FakeClock()
-    bucket = TokenBucket(rate=10.0, capacity=2, clock=clock)
-    clock.now += 100
+    bucket = TokenBucket(rate=10.0, capacity=2, clock=lambda: seconds_of(clock))
+    clock.advance(timedelta(seconds=100))
     assert bucket.tokens == 2
 
 

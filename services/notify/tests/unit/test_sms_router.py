@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from datetime import timedelta
 
 import pytest
 from notify.channels import SendResult, SendStatus
 from notify.channels.sms_router import SmsRouter
 from notify.domain.retry import RetryPolicy, TokenBucket
+from servicekit.testing import FakeClock
 
 
-class FakeClock:
+class Sleeps:
+    """The router's sleep on the kit's fake clock: instant, recorded, and moving the clock on."""
+
     def __init__(self) -> None:
-        self.now = 0.0
+        self.clock = FakeClock()
         self.sleeps: list[float] = []
 
-    def __call__(self) -> float:
-        return self.now
+    def seconds(self) -> float:
+        """The clock as the token bucket's monotonic seconds."""
+        return self.clock().timestamp()
 
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
-        self.now += seconds
+        self.clock.advance(timedelta(seconds=seconds))
 
 
 class ScriptedProvider:
@@ -39,12 +44,12 @@ class ScriptedProvider:
         return SendResult(status, self.name, message_id, http, None if http == 201 else f"http:{http}", fault)
 
 
-def router(*providers: ScriptedProvider, clock: FakeClock, **kwargs: object) -> SmsRouter:
+def router(*providers: ScriptedProvider, clock: Sleeps, **kwargs: object) -> SmsRouter:
     return SmsRouter(providers, sleep=clock.sleep, rng=random.Random(3), **kwargs)  # type: ignore[arg-type]
 
 
 async def test_503_503_200_makes_three_attempts_then_accepted() -> None:
-    clock = FakeClock()
+    clock = Sleeps()
     primary = ScriptedProvider("at", [("retryable", 503, False), ("retryable", 503, False)])
     result = await router(primary, clock=clock).send("+22370000000", "hello")
     assert result.status == "accepted"
@@ -54,7 +59,7 @@ async def test_503_503_200_makes_three_attempts_then_accepted() -> None:
 
 
 async def test_400_is_one_attempt_and_failed_without_failover() -> None:
-    clock = FakeClock()
+    clock = Sleeps()
     primary = ScriptedProvider("at", [("rejected", 400, False)])
     backup = ScriptedProvider("twilio")
     result = await router(primary, backup, clock=clock).send("+22370000000", "hello")
@@ -64,14 +69,14 @@ async def test_400_is_one_attempt_and_failed_without_failover() -> None:
 
 
 async def test_429_and_timeouts_are_retried() -> None:
-    clock = FakeClock()
+    clock = Sleeps()
     primary = ScriptedProvider("at", [("retryable", 429, False), ("retryable", None, False)])
     result = await router(primary, clock=clock).send("+22370000000", "hello")
     assert result.status == "accepted" and len(primary.calls) == 3
 
 
 async def test_fails_over_after_max_attempts() -> None:
-    clock = FakeClock()
+    clock = Sleeps()
     primary = ScriptedProvider("at", [("retryable", 503, False)] * 3)
     backup = ScriptedProvider("twilio")
     result = await router(primary, backup, clock=clock, policy=RetryPolicy(max_attempts=3)).send("+223", "x")
@@ -81,7 +86,7 @@ async def test_fails_over_after_max_attempts() -> None:
 
 
 async def test_provider_fault_fails_over_at_once() -> None:
-    clock = FakeClock()
+    clock = Sleeps()
     primary = ScriptedProvider("at", [("rejected", 401, True)])
     backup = ScriptedProvider("twilio")
     result = await router(primary, backup, clock=clock).send("+223", "x")
@@ -89,7 +94,7 @@ async def test_provider_fault_fails_over_at_once() -> None:
 
 
 async def test_all_providers_exhausted_is_failed() -> None:
-    clock = FakeClock()
+    clock = Sleeps()
     primary = ScriptedProvider("at", [("retryable", 503, False)] * 2)
     backup = ScriptedProvider("twilio", [("retryable", 502, False)] * 2)
     result = await router(primary, backup, clock=clock, policy=RetryPolicy(max_attempts=2)).send("+223", "x")
@@ -98,15 +103,15 @@ async def test_all_providers_exhausted_is_failed() -> None:
 
 
 async def test_status_callback_goes_to_the_matching_provider() -> None:
-    clock = FakeClock()
+    clock = Sleeps()
     primary = ScriptedProvider("at")
     await router(primary, clock=clock).send("+223", "x", status_callbacks={"at": "https://cb/at"})
     assert primary.calls == [("+223", "https://cb/at")]
 
 
 async def test_token_bucket_spaces_out_sends() -> None:
-    clock = FakeClock()
-    bucket = TokenBucket(rate=1.0, capacity=1, clock=clock)
+    clock = Sleeps()
+    bucket = TokenBucket(rate=1.0, capacity=1, clock=clock.seconds)
     primary = ScriptedProvider("at")
     r = router(primary, clock=clock, rate_limits={"at": bucket})
     for _ in range(3):

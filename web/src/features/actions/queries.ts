@@ -1,6 +1,7 @@
 // Advocacy actions and recommendations through the generated client.
 import { unwrap, type Clients } from "../../lib/api/client";
 import type { components } from "../../lib/api/generated/advocacy";
+import { everyItem } from "../../lib/api/pages";
 
 export type Action = components["schemas"]["ActionPublic"];
 export type ActionCreate = components["schemas"]["ActionCreate"];
@@ -10,16 +11,20 @@ export type StatusChange = components["schemas"]["StatusChange"];
 
 const keyed = (key: string) => ({ header: { "Idempotency-Key": key } });
 
-export function listActions(clients: Clients) {
-  return unwrap(clients.advocacy.GET("/actions", { params: { query: {} } }));
+// The screen shows the whole log: every page, the largest the service serves.
+const PAGE = 200;
+
+export function listActions(clients: Clients): Promise<Action[]> {
+  return everyItem((cursor) => unwrap(clients.advocacy.GET("/actions", { params: { query: { limit: PAGE, cursor } } })));
 }
 
 export function logAction(clients: Clients, body: ActionCreate, key: string) {
   return unwrap(clients.advocacy.POST("/actions", { params: keyed(key), body }));
 }
 
-export function listRecommendations(clients: Clients) {
-  return unwrap(clients.advocacy.GET("/recommendations", { params: { query: {} } }));
+export function listRecommendations(clients: Clients): Promise<Recommendation[]> {
+  return everyItem((cursor) =>
+    unwrap(clients.advocacy.GET("/recommendations", { params: { query: { limit: PAGE, cursor } } })));
 }
 
 export function makeRecommendation(clients: Clients, body: RecommendationCreate, key: string) {

@@ -8,10 +8,27 @@ export const KINDS: MessageKind[] = ["referral_accepted", "hearing_scheduled", "
   "hearing_reminder", "case_stage_changed"];
 export const TEMPLATE_LANGUAGES = ["fr", "bm", "en"] as const;
 
-export async function victimDeliveries(clients: Clients, victimId: string): Promise<Delivery[]> {
-  const found = await unwrap(clients.notify.GET("/victims/{victim_id}/deliveries",
-    { params: { path: { victim_id: victimId } } }));
-  return found.deliveries;
+// Notify lists in pages; these screens show a whole (short) list, read page after page up to a bound.
+const PAGE = 200;
+const MAX_PAGES = 10;
+
+type Page<T> = { items: T[]; next_cursor?: string | null };
+
+async function allPages<T>(page: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (let n = 0; n < MAX_PAGES; n++) {
+    const found = await page(cursor);
+    items.push(...found.items);
+    if (!found.next_cursor) break;
+    cursor = found.next_cursor;
+  }
+  return items;
+}
+
+export function victimDeliveries(clients: Clients, victimId: string): Promise<Delivery[]> {
+  return allPages((cursor) => unwrap(clients.notify.GET("/victims/{victim_id}/deliveries",
+    { params: { path: { victim_id: victimId }, query: { limit: PAGE, ...(cursor ? { cursor } : {}) } } })));
 }
 
 export function providersHealth(clients: Clients) {
@@ -26,8 +43,9 @@ export type SendAgainReason = components["schemas"]["SendAgain"]["reason"];
 export const SEND_AGAIN_REASONS: SendAgainReason[] = ["no_report_from_provider", "victim_says_not_received", "other"];
 
 /** Deliveries whose outcome is unknown and that nobody has sent again yet, oldest first. */
-export async function unknownDeliveries(clients: Clients): Promise<Delivery[]> {
-  return (await unwrap(clients.notify.GET("/deliveries", { params: { query: { status: "unknown" } } }))).deliveries;
+export function unknownDeliveries(clients: Clients): Promise<Delivery[]> {
+  return allPages((cursor) => unwrap(clients.notify.GET("/deliveries",
+    { params: { query: { status: "unknown", limit: PAGE, ...(cursor ? { cursor } : {}) } } })));
 }
 
 export function sendAgain(clients: Clients, id: string, reason: SendAgainReason) {

@@ -2,12 +2,14 @@
 import { authorisedFetch, unwrap, type Clients, type RequestContext } from "../../lib/api/client";
 import { ApiError, problemOf } from "../../lib/api/problem";
 import type { components } from "../../lib/api/generated/advocacy";
+import { everyItem } from "../../lib/api/pages";
 
 export type Report = components["schemas"]["ReportPublic"];
 export type ReportCreate = components["schemas"]["ReportCreate"];
 
-export function listReports(clients: Clients) {
-  return unwrap(clients.advocacy.GET("/reports")) as Promise<Report[]>;
+export function listReports(clients: Clients): Promise<Report[]> {
+  // Every page, the largest the service serves: the screen lists every published report.
+  return everyItem((cursor) => unwrap(clients.advocacy.GET("/reports", { params: { query: { limit: 200, cursor } } })));
 }
 
 export function publishReport(clients: Clients, body: ReportCreate, key: string) {

@@ -1,40 +1,19 @@
-"""FastAPI dependency aliases for advocacy's routes."""
+"""FastAPI dependency aliases for advocacy's routes: its wiring, its callers' roles and its path ids."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Path
+from servicekit.api import app_deps
 from servicekit.auth import Principal, require
-from servicekit.errors import Forbidden
-from servicekit.eventstore import CommandContext
-from servicekit.telemetry import current_traceparent
 
 from ..bootstrap import Deps
 
-
-def get_deps(request: Request) -> Deps:
-    return request.app.state.deps  # type: ignore[no-any-return]
-
-
-AppDeps = Annotated[Deps, Depends(get_deps)]
+AppDeps = Annotated[Deps, Depends(app_deps)]
 # Analysts read aggregates only: indicators, reports and the institutional records of advocacy.
 AggregateReader = Annotated[Principal, Depends(require(roles={"analyst", "advocacy_officer", "admin"}))]
 Officer = Annotated[Principal, Depends(require(roles={"advocacy_officer"}))]
 Admin = Annotated[Principal, Depends(require(roles={"admin"}))]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", pattern=r"^[A-Za-z0-9_.:-]{8,100}$",
-                                               description="Retrying with the same key creates nothing new")]
-
-
-def command_context(principal: Principal, request: Request) -> CommandContext:
-    """Who is acting, with the request's correlation id when the caller sent one."""
-    correlation = request.headers.get("x-correlation-id")
-    kwargs = {"correlation_id": correlation} if correlation and len(correlation) <= 64 else {}
-    return CommandContext(actor=principal.subject, traceparent=current_traceparent(), **kwargs)
-
-
-def organisation_of(principal: Principal) -> str:
-    """The caller's organisation: every record belongs to one."""
-    if not principal.organisation:
-        raise Forbidden("organisation_missing")
-    return principal.organisation
+AnyUser = Annotated[Principal, Depends(require())]
+PathId = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,64}$")]

@@ -5,45 +5,45 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response, status
+from servicekit.api import IdempotencyKey, Page, PageCursor, PageLimit, RequestKey, caller_of
 from servicekit.errors import NotFound
 
-from .. import handlers
+from .. import queries
+from ..bootstrap import Deps
 from ..domain.report import FILE_NAME, REPORT, Report
-from .deps import AggregateReader, AppDeps, IdempotencyKey, Officer, command_context, organisation_of
+from ..handlers import reports
+from .deps import AggregateReader, AppDeps, Officer, PathId
 from .schemas import ReportCreate, ReportPublic
 
 router = APIRouter(prefix="/reports", tags=["reports"])
-PathId = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,64}$")]
 FileName = Annotated[str, Path(pattern=FILE_NAME)]
-LIST_LIMIT = 500
 
 
-async def _published(deps: Any, report_id: str) -> Report:
-    report = (await deps.store.load(REPORT, report_id)).state
+async def _published(deps: Deps, report_id: str) -> Report:
+    report = (await deps.core.store.load(REPORT, report_id)).state
     if report is None:
         raise NotFound("report_not_found")
-    return report  # type: ignore[no-any-return]
+    return report
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ReportPublic,
-             responses={401: {}, 403: {}, 422: {}})
+             responses={401: {}, 403: {}, 409: {}, 422: {}})
 async def publish_report(body: ReportCreate, principal: Officer, deps: AppDeps, request: Request,
-                         idempotency_key: IdempotencyKey = None) -> ReportPublic:
+                         idempotency_key: IdempotencyKey = None) -> Any:
     """Publish a report on a period in French or English: HTML with charts, the same as PDF, CSV and JSON,
     frozen with their SHA-256."""
-    report = await handlers.publish_report(
-        deps, command_context(principal, request), organisation=organisation_of(principal),
-        idempotency_key=idempotency_key, title=body.title, period_start=body.period_start,
-        period_end=body.period_end, verified_only=body.verified_only, language=body.language,
-        csv_excel=body.csv_excel)
-    return ReportPublic.model_validate(report.model_dump())
+    caller = caller_of(principal, request)
+    return await reports.publish_report(
+        deps, caller, RequestKey.of(caller, idempotency_key, body.model_dump(mode="json")), title=body.title,
+        period_start=body.period_start, period_end=body.period_end, verified_only=body.verified_only,
+        language=body.language, csv_excel=body.csv_excel)
 
 
-@router.get("", response_model=list[ReportPublic], responses={401: {}, 403: {}})
-async def list_reports(principal: AggregateReader, deps: AppDeps) -> list[Any]:
-    """Published reports, latest period first."""
-    docs = deps.core.db[REPORT.collection].find({}, sort=[("period_end", -1)], limit=LIST_LIMIT)
-    return [Report.model_validate({**doc, "id": doc["_id"]}) async for doc in docs]
+@router.get("", response_model=Page[ReportPublic], responses={401: {}, 403: {}, 422: {}})
+async def list_reports(principal: AggregateReader, deps: AppDeps, cursor: PageCursor = None,
+                       limit: PageLimit = queries.DEFAULT_PAGE) -> Any:
+    """Published reports, latest period first, a page at a time."""
+    return await queries.reports(deps.core.db, cursor=cursor, limit=limit)
 
 
 @router.get("/{report_id}", response_model=ReportPublic, responses={401: {}, 403: {}, 404: {}})

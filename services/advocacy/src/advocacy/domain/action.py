@@ -8,8 +8,9 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 from servicekit.domain import AggregateState, AggregateType, DomainEvent
 from servicekit.errors import Conflict, InvalidInput
+from servicekit.vocabulary import require_code
 
-from .vocabulary import UnknownTerm, require_term
+from .vocabulary import vocabulary
 
 # A document id of a partner's archive, or an https URL: attachments travel by reference only.
 REFERENCE = r"^(https://[^\s]{1,500}|[A-Za-z0-9][A-Za-z0-9_.:/-]{0,199})$"
@@ -82,13 +83,10 @@ ACTION = AggregateType(name="action", topic="advocacy.actions", collection="acti
                        events=(ActionLogged,), evolve=evolve)
 
 
-def check_term(vocabulary: str, code: str, *, field: str) -> None:
-    """A vocabulary code, or a 422 naming the field and the allowed codes."""
-    try:
-        require_term(vocabulary, code, field=field)
-    except UnknownTerm as exc:
-        # The one place this loader's unknown term becomes a 422.
-        raise InvalidInput("unknown_term", field=field, vocabulary=vocabulary, allowed=list(exc.allowed)) from exc
+def require_terms(*, target_body: str, action_type: str) -> None:
+    """The action's two codes, or the kit's 422 naming the field at fault and its allowed codes."""
+    require_code(vocabulary("target_bodies"), target_body, field="target_body")
+    require_code(vocabulary("action_types"), action_type, field="action_type")
 
 
 def log(state: Action | None, *, organisation: str, target_body: str, action_type: str, taken_on: date,
@@ -97,8 +95,7 @@ def log(state: Action | None, *, organisation: str, target_body: str, action_typ
     """Decide to log an action; rules fail before anything is written."""
     if state is not None:
         raise Conflict("action_already_logged")
-    check_term("target_bodies", target_body, field="target_body")
-    check_term("action_types", action_type, field="action_type")
+    require_terms(target_body=target_body, action_type=action_type)
     if taken_on > today:
         raise InvalidInput("action_before_taken", field="taken_on")
     if len({a.reference for a in attachments}) != len(attachments):

@@ -8,9 +8,9 @@ from typing import ClassVar
 from pydantic import BaseModel, Field
 from servicekit.domain import AggregateState, AggregateType, DomainEvent
 from servicekit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from servicekit.vocabulary import require_code
 
-from .action import check_term
-from .vocabulary import allowed_transitions
+from .vocabulary import allowed_transitions, vocabulary
 
 INITIAL_STATUS = "made"
 
@@ -85,7 +85,7 @@ def make(state: Recommendation | None, *, organisation: str, addressee: str, tex
     """Decide to record a new recommendation."""
     if state is not None:
         raise Conflict("recommendation_already_exists")
-    check_term("target_bodies", addressee, field="addressee")
+    require_code(vocabulary("target_bodies"), addressee, field="addressee")
     if made_on > today:
         raise InvalidInput("recommendation_before_made", field="made_on")
     return [RecommendationMade(organisation=organisation, addressee=addressee, text=text, made_on=made_on,
@@ -99,7 +99,7 @@ def change_status(state: Recommendation | None, *, organisation: str, to_status:
         raise NotFound("recommendation_not_found")
     if state.organisation != organisation:
         raise Forbidden("recommendation_other_organisation")
-    check_term("recommendation_statuses", to_status, field="to_status")
+    require_code(vocabulary("recommendation_statuses"), to_status, field="to_status")
     if to_status not in allowed_transitions(state.status):
         raise Conflict("recommendation_move_not_allowed", field="to_status", from_status=state.status,
                        to_status=to_status,

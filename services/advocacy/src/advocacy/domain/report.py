@@ -102,3 +102,8 @@ def publish(state: Report | None, *, organisation: str, title: str, period_start
                             period_end=period_end, verified_only=verified_only, suppression_k=suppression_k,
                             generation=generation, files=files, sha256=manifest_sha256(files),
                             published_on=today, language=language)]
+
+
+def refuse_republishing(state: Report | None) -> list[DomainEvent]:
+    """A report is published once: another request for the same report id is refused."""
+    raise Conflict("report_already_published")

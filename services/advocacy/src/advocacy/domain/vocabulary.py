@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from servicekit.vocabulary import Term, UnknownTerm, Vocabulary, load_vocabulary, require_code
-
-__all__ = ["Term", "UnknownTerm", "Vocabulary", "allowed_transitions", "require_term", "vocabulary"]
+from servicekit.vocabulary import Vocabulary, load_vocabulary
 
 
 def vocabulary(name: str) -> Vocabulary:
     """One of advocacy's shipped vocabularies."""
     return load_vocabulary("advocacy", name)
-
-
-def require_term(name: str, code: str, *, field: str) -> Term:
-    """The term, or UnknownTerm naming the input field and the allowed codes."""
-    return require_code(vocabulary(name), code, field=field)
 
 
 def allowed_transitions(status: str) -> tuple[str, ...]:

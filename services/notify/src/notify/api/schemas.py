@@ -49,13 +49,6 @@ class DeliveryDetail(DeliveryPublic):
     history: list[DeliveryStep]
 
 
-class VictimDeliveries(BaseModel):
-    """Every delivery to one victim, oldest first."""
-
-    victim_id: str
-    deliveries: list[DeliveryPublic]
-
-
 class TemplatePublic(BaseModel):
     """A shipped template."""
 
@@ -108,12 +101,6 @@ class ProvidersHealth(BaseModel):
     providers: list[ProviderHealth]
 
 
-class AttentionList(BaseModel):
-    """Deliveries that need a person, oldest first."""
-
-    deliveries: list[DeliveryPublic]
-
-
 class SendAgain(BaseModel):
     """Staff's decision to send an unknown delivery's message once more."""
 
@@ -128,4 +115,5 @@ class SendAgainAccepted(BaseModel):
 
     delivery_id: str
     resend_delivery_id: str
-    first_request: bool = Field(description="False when an earlier request already asked for it")
+    first_request: bool = Field(description="False when an earlier request (with another Idempotency-Key or none) "
+                                            "already asked for it")

@@ -16,10 +16,10 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from servicekit.errors import Forbidden, InvalidInput, NotFound
 from starlette.datastructures import FormData
 
-from .. import handlers
 from ..channels import sms_africastalking as at
 from ..channels import sms_twilio as tw
 from ..channels.setup import ProviderAccount
+from ..handlers import apply_delivery_report, opt_out_by_reply
 from .deps import AppDeps
 
 router = APIRouter(prefix="/webhooks", tags=["provider webhooks"])
@@ -79,7 +79,7 @@ async def africastalking_delivery_report(request: Request, deps: AppDeps, token:
     """Africa's Talking delivery report (token in the URL); idempotent and monotonic."""
     account = _at_account(deps, token)
     report = _parse(at.parse_delivery_report, _flat(await _form(request)), account.name)
-    await handlers.apply_delivery_report(deps, report)
+    await apply_delivery_report(deps, report)
     return {"status": "ok"}
 
 
@@ -88,7 +88,7 @@ async def africastalking_inbound(request: Request, deps: AppDeps, token: Token =
     """Africa's Talking incoming SMS: a STOP / ARRET / DABILA reply opts the number out."""
     account = _at_account(deps, token)
     inbound = _parse(at.parse_inbound_sms, _flat(await _form(request)), account.name)
-    await handlers.opt_out_by_reply(deps, inbound)
+    await opt_out_by_reply(deps, inbound)
     return {"status": "ok"}
 
 
@@ -98,7 +98,7 @@ async def twilio_status_callback(request: Request, deps: AppDeps, signature: Sig
     form = await _form(request)
     account = _twilio_account(deps, request, form, signature)
     report = _parse(tw.parse_delivery_report, _flat(form), account.name)
-    await handlers.apply_delivery_report(deps, report)
+    await apply_delivery_report(deps, report)
     return {"status": "ok"}
 
 
@@ -109,6 +109,6 @@ async def twilio_inbound(request: Request, deps: AppDeps, signature: Signature =
     form = await _form(request)
     account = _twilio_account(deps, request, form, signature)
     inbound = _parse(tw.parse_inbound_sms, _flat(form), account.name)
-    await handlers.opt_out_by_reply(deps, inbound)
+    await opt_out_by_reply(deps, inbound)
     return Response(EMPTY_TWIML, media_type="text/xml")
 

@@ -10,23 +10,15 @@ shared secret token that `verify_callback_token` checks.
 from __future__ import annotations
 
 import hmac
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from notify.channels import (
-    DeliveryReport,
-    DeliveryStatus,
-    InboundSms,
-    SendResult,
-    network_failure,
-)
+from notify.channels import DeliveryReport, DeliveryStatus, InboundSms, SendResult
+from notify.channels.http_sms import HttpSmsAdapter
 from notify.domain.retry import classify_http_status
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.africastalking.com"
 SANDBOX_BASE_URL = "https://api.sandbox.africastalking.com"
@@ -81,14 +73,12 @@ class AfricasTalkingConfig:
             raise ValueError("Africa's Talking username and api_key are required")
 
 
-class AfricasTalkingSms:
+class AfricasTalkingSms(HttpSmsAdapter):
     """Sends SMS through an Africa's Talking-compatible messaging API."""
 
     def __init__(self, config: AfricasTalkingConfig, client: httpx.AsyncClient | None = None) -> None:
+        super().__init__(config.name, client)
         self.config = config
-        self.name = config.name
-        self._client = client or httpx.AsyncClient()
-        self._owns_client = client is None
 
     @property
     def messaging_url(self) -> str:
@@ -103,35 +93,9 @@ class AfricasTalkingSms:
 
     async def send_sms(self, to: str, body: str, *, status_callback_url: str | None = None) -> SendResult:
         """Send one SMS; the delivery-report URL is set in the dashboard, so the argument is unused."""
-        try:
-            response = await self._client.post(
-                self.messaging_url,
-                data=self._form(to, body),
-                headers={"apiKey": self.config.api_key, "Accept": "application/json"},
-                timeout=self.config.timeout,
-            )
-        except httpx.TransportError as exc:
-            logger.warning("sms send got no answer", extra={"provider": self.name, "error": type(exc).__name__})
-            return network_failure(self.name, exc)
-        result = parse_send_response(self.name, response.status_code, _json(response))
-        logger.info(
-            "sms send answered",
-            extra={"provider": self.name, "http_status": result.http_status, "status": result.status},
-        )
-        return result
-
-    async def aclose(self) -> None:
-        """Close the HTTP client if this adapter created it."""
-        if self._owns_client:
-            await self._client.aclose()
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        payload = response.json()
-    except ValueError:
-        return {}
-    return payload if isinstance(payload, dict) else {}
+        return await self._post(self.messaging_url, parse_send_response, timeout=self.config.timeout,
+                                data=self._form(to, body),
+                                headers={"apiKey": self.config.api_key, "Accept": "application/json"})
 
 
 def _first_recipient(payload: Mapping[str, Any]) -> Mapping[str, Any] | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,16 +17,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from notify.channels import (
-    DeliveryReport,
-    DeliveryStatus,
-    InboundSms,
-    SendResult,
-    network_failure,
-)
+from notify.channels import DeliveryReport, DeliveryStatus, InboundSms, SendResult
+from notify.channels.http_sms import HttpSmsAdapter
 from notify.domain.retry import classify_http_status
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.twilio.com"
 SIGNATURE_HEADER = "X-Twilio-Signature"
@@ -70,14 +62,12 @@ class TwilioConfig:
             raise ValueError("Twilio needs a from_number or a messaging_service_sid")
 
 
-class TwilioSms:
+class TwilioSms(HttpSmsAdapter):
     """Sends SMS through a Twilio-compatible Messages API."""
 
     def __init__(self, config: TwilioConfig, client: httpx.AsyncClient | None = None) -> None:
+        super().__init__(config.name, client)
         self.config = config
-        self.name = config.name
-        self._client = client or httpx.AsyncClient()
-        self._owns_client = client is None
 
     @property
     def messages_url(self) -> str:
@@ -97,36 +87,10 @@ class TwilioSms:
 
     async def send_sms(self, to: str, body: str, *, status_callback_url: str | None = None) -> SendResult:
         """Create one Message; never raises for gateway or network failures."""
-        try:
-            response = await self._client.post(
-                self.messages_url,
-                data=self._form(to, body, status_callback_url),
-                auth=(self.config.account_sid, self.config.auth_token),
-                headers={"Accept": "application/json"},
-                timeout=self.config.timeout,
-            )
-        except httpx.TransportError as exc:
-            logger.warning("sms send got no answer", extra={"provider": self.name, "error": type(exc).__name__})
-            return network_failure(self.name, exc)
-        result = parse_send_response(self.name, response.status_code, _json(response))
-        logger.info(
-            "sms send answered",
-            extra={"provider": self.name, "http_status": result.http_status, "status": result.status},
-        )
-        return result
-
-    async def aclose(self) -> None:
-        """Close the HTTP client if this adapter created it."""
-        if self._owns_client:
-            await self._client.aclose()
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        payload = response.json()
-    except ValueError:
-        return {}
-    return payload if isinstance(payload, dict) else {}
+        return await self._post(self.messages_url, parse_send_response, timeout=self.config.timeout,
+                                data=self._form(to, body, status_callback_url),
+                                auth=(self.config.account_sid, self.config.auth_token),
+                                headers={"Accept": "application/json"})
 
 
 def parse_send_response(provider: str, http_status: int, payload: Mapping[str, Any]) -> SendResult:

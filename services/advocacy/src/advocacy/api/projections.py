@@ -1,25 +1,21 @@
-"""Operating the read model (admins) and the vocabularies (any signed-in user)."""
+"""Operating the indicators' read model (admins): its live generation, and a rebuild by replay."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, status
-from servicekit.auth import Principal, require
-from servicekit.errors import Conflict, NotFound
+from fastapi import APIRouter, Request, status
+from servicekit.errors import Conflict
 
-from ..domain.vocabulary import vocabulary
-from ..rebuild import rebuild
+from ..replay import rebuild
 from ..subscriptions import GROUPS
 from .deps import Admin, AppDeps
 
-router = APIRouter(tags=["operations"])
-AnyUser = Annotated[Principal, Depends(require())]
-VOCABULARIES = ("target_bodies", "action_types", "recommendation_statuses", "report_labels")
+router = APIRouter(prefix="/admin/projections", tags=["operations"])
 
 
-@router.get("/admin/projections", responses={401: {}, 403: {}})
+@router.get("", responses={401: {}, 403: {}})
 async def projection_status(principal: Admin, deps: AppDeps, request: Request) -> dict[str, Any]:
     """The live projection generation, its records, and the last rebuild started here."""
     task: asyncio.Task[Any] | None = getattr(request.app.state, "rebuild_task", None)
@@ -34,20 +30,13 @@ async def projection_status(principal: Admin, deps: AppDeps, request: Request) -
     return {**await deps.projections.status(), "rebuild": last}
 
 
-@router.post("/admin/projections/rebuild", status_code=status.HTTP_202_ACCEPTED, responses={401: {}, 403: {},
-                                                                                          409: {}})
+@router.post("/rebuild", status_code=status.HTTP_202_ACCEPTED, responses={401: {}, 403: {}, 409: {}})
 async def start_rebuild(principal: Admin, deps: AppDeps, request: Request) -> dict[str, str]:
     """Replay the consumed topics into fresh projections, then swap them in (follow it on GET)."""
+    # No Idempotency-Key: this operates the read model and records nothing. A repeat while a rebuild runs is
+    # a 409, a repeat after it replays the same topics into the same figures.
     task: asyncio.Task[Any] | None = getattr(request.app.state, "rebuild_task", None)
     if task is not None and not task.done():
         raise Conflict("rebuild_running")
     request.app.state.rebuild_task = asyncio.create_task(rebuild(deps, GROUPS))
     return {"state": "started"}
-
-
-@router.get("/vocabularies/{name}", responses={401: {}, 404: {}})
-async def read_vocabulary(name: str, principal: AnyUser) -> dict[str, Any]:
-    """A controlled vocabulary with French and English labels."""
-    if name not in VOCABULARIES:
-        raise NotFound("vocabulary_not_found", allowed=list(VOCABULARIES))
-    return vocabulary(name).to_public()

@@ -12,9 +12,9 @@ from typing import Any
 
 from servicekit.consumer import ConsumedEvent
 
-from . import consumed as c
-from .bootstrap import Deps
-from .projections import FactRecord
+from .. import consumed as c
+from ..bootstrap import Deps
+from .generations import FactRecord
 
 
 async def _record(event: ConsumedEvent, deps: Deps, collection: str, kind: str, subject: str,

@@ -4,22 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
+from typing import Any
 
+from servicekit.api import Caller
 from servicekit.consumer import ConsumedEvent
 from servicekit.eventstore import CommandContext
 
-from .bootstrap import Deps
-from .domain import lifecycle
-from .domain.delivery import DELIVERY, TERMINAL, CancelReason, Delivery
-from .domain.planning import Audience, Planned
+from ..bootstrap import Deps
+from ..domain import lifecycle
+from ..domain.delivery import DELIVERY, TERMINAL, CancelReason, Delivery
+from ..domain.planning import Audience, Planned
 
+# Who notify's own commands are recorded as (consumers, dispatcher and reconciler).
 ACTOR = "svc-notify"
 
 
-def consumer_context(event: ConsumedEvent) -> CommandContext:
-    """The causing event's ids and trace carried into notify's own events."""
-    return CommandContext(actor=ACTOR, correlation_id=event.envelope.correlation_id or event.id,
-                          causation_id=event.id, traceparent=event.envelope.traceparent)
+def acting(context: CommandContext) -> Caller:
+    """Notify itself or a provider as the actor of an audit entry (no roles, no organisation)."""
+    return Caller(subject=context.actor, roles=frozenset(), organisation=None, is_service=True, context=context)
+
+
+def with_subject(event: ConsumedEvent, field: str) -> dict[str, Any]:
+    """The event data, with the aggregate id from the envelope when the data omits it."""
+    return {field: event.envelope.subject, **event.data}
 
 
 async def audience_for(deps: Deps, victim_id: str) -> Audience | None:
@@ -36,13 +43,13 @@ async def audience_for(deps: Deps, victim_id: str) -> Audience | None:
 async def schedule(deps: Deps, planned: Iterable[Planned], ctx: CommandContext) -> None:
     """Create each delivery once: the queue entry first, so a committed delivery is never forgotten."""
     for item in planned:
-        await deps.queue.enqueue(item.delivery_id, item.event, now=deps.clock())
+        await deps.queue.enqueue(item.delivery_id, item.event, now=deps.core.clock())
         committed = await deps.store.execute(DELIVERY, item.delivery_id, partial(lifecycle.schedule, event=item.event),
                                              context=ctx)
         if committed.state is not None and committed.state.status == "pending":
             # A commit delayed past the orphan grace (a store outage between the two writes) may find its
             # entry dropped by the dispatcher: queue it again (a no-op when it is still there).
-            await deps.queue.enqueue(item.delivery_id, item.event, now=deps.clock())
+            await deps.queue.enqueue(item.delivery_id, item.event, now=deps.core.clock())
 
 
 ReasonFor = Callable[[Delivery], CancelReason | None]
@@ -63,7 +70,7 @@ async def cancel_pending(deps: Deps, delivery_ids: Iterable[str], reason_for: Re
         if reason is None:
             continue
         committed = await deps.store.execute(
-            DELIVERY, delivery_id, partial(lifecycle.cancel, now=deps.clock(), reason=reason), context=ctx)
+            DELIVERY, delivery_id, partial(lifecycle.cancel, now=deps.core.clock(), reason=reason), context=ctx)
         cancelled += len(committed.events)
         if committed.state is not None and committed.state.status in TERMINAL:
             await deps.queue.remove(delivery_id)

@@ -1,4 +1,4 @@
-"""Rebuild the indicator projections from the topics: `python -m advocacy.rebuild`.
+"""Rebuild the indicator projections by replaying the topics (the command: `python -m advocacy.entrypoints.rebuild`).
 
 1. Take the rebuild lock (a document inserted by `_id`: the one atomic guard FerretDB offers).
 2. Assign every partition of the consumed topics (no consumer group, so live offsets are untouched),
@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import logging
 import time
 from collections.abc import Sequence
@@ -152,31 +150,3 @@ class _Replay:
                 self.skipped += 1  # can never succeed: the live consumer dead-letters these
                 continue
         self.replayed += 1
-
-
-def main() -> None:
-    """Command line: rebuild advocacy's projections with the service's own settings."""
-    from servicekit.service import prepare_process
-
-    from .bootstrap import build_deps
-    from .config import Settings
-    from .subscriptions import GROUPS
-
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
-    settings = Settings()
-    prepare_process(settings)
-    deps = build_deps(settings, authenticate=False)
-
-    async def run() -> None:
-        try:
-            result = await rebuild(deps, GROUPS)
-            print(f"generation {result.previous_generation} -> {result.generation}: replayed {result.replayed}, "
-                  f"skipped {result.skipped}, records {result.records}")
-        finally:
-            await deps.core.client.close()
-
-    asyncio.run(run())
-
-
-if __name__ == "__main__":
-    main()

@@ -7,7 +7,7 @@ a subject's records in source order (domain/facts.py), so the figures do not dep
 in which different topics are delivered.
 
 Records live in collections of one *generation* (`g0001_incidents`, ...). A rebuild replays the
-topics into the next generation and then moves the `live` pointer (see rebuild.py). A record keeps
+topics into the next generation and then moves the `live` pointer (see replay.py). A record keeps
 only the fields that indicators count; victims appear only under a one-way key.
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from .domain import facts as f
+from ..domain import facts as f
 
 KINDS = ("incidents", "victims", "referrals", "cases", "hearings", "reparations", "sessions")
 POINTER = "live"
