@@ -29,7 +29,7 @@ const ANALYSIS = ["analyst", "advocacy_officer", "admin"];
 
 /** The navigation entries of the desks, by role. */
 export const DESK_NAV: DeskEntry[] = [
-  { to: "/referrals", label: "nav.inbox", roles: ["case_manager"] },
+  { to: "/referrals", label: "nav.inbox", roles: CASEWORK },
   { to: "/cases", label: "nav.cases", roles: CASEWORK },
   { to: "/tasks", label: "nav.tasks", roles: LAWYER },
   { to: "/calendar", label: "nav.calendar", roles: CASEWORK },

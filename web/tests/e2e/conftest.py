@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from servicekit.testing import Infra
-from web_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, PageWatch
+from web_browser import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_ENV, ROOT, PageWatch
 from web_host import SERVICES, serve
 
 DEFAULT_ORIGINS = "http://127.0.0.1:8090,http://localhost:8090"
@@ -99,7 +99,9 @@ def web_system(infra: Infra, issuer: str, web_origin: str, sms_gateway: Any,
         "NOTIFY_SMS_PRIMARY_KIND": "africastalking", "NOTIFY_SMS_PRIMARY_BASE_URL": sms_gateway.url,
         "NOTIFY_SMS_PRIMARY_ACCOUNT": "sandbox", "NOTIFY_SMS_PRIMARY_SECRET": "loopback-sink",
         "NOTIFY_SMS_PRIMARY_SENDER": "REDRESS", "NOTIFY_CALLBACK_PHONE": "+223 20 22 33 44",
-        "NOTIFY_DISPATCHER_POLL_SECONDS": "0.5"})
+        "NOTIFY_DISPATCHER_POLL_SECONDS": "0.5",
+        # A send left without an outcome by a dead worker is settled `unknown` after this (the send-again journey).
+        "NOTIFY_DISPATCH_STALE_AFTER_SECONDS": "5"})
     system = _system_fixtures().start_system(infra, SERVICES, tmp_path_factory.mktemp("web"), extra_env=extra)
     yield system
     for proc in system.processes.values():
@@ -128,7 +130,7 @@ async def playwright_driver() -> AsyncIterator[Any]:
 async def playwright_browser(playwright_driver: Any, chromium_path: Path) -> AsyncIterator[Any]:
     """One Chromium for the session."""
     browser = await playwright_driver.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS,
-                                                      headless=True)
+                                                      headless=True, env={**os.environ, **CHROMIUM_ENV})
     yield browser
     await browser.close()
 

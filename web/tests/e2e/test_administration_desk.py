@@ -9,17 +9,14 @@ from typing import Any
 
 from web_browser import PageWatch, check_screen
 from web_journeys import sign_in
-from web_seed import BAMAKO, SUBJECTS, key, mali_phone, referred_victim, sms_to, until
+from web_seed import BAMAKO, SUBJECTS, case_for_fatoumata, key, mali_phone, referred_victim, sms_to, until
 
 
 async def test_programme_staff_see_a_victims_delivery_status_and_never_the_message(
         new_context: Any, web_app: str, web_system: Any, sms_gateway: Any, watch: PageWatch) -> None:
     phone = mali_phone()
     referral = referred_victim(web_system, f"Fanta Diarra-{uuid.uuid4().hex[:6]}", phone)
-    manager = web_system.client("casework", "case_manager", org="org-legal")
-    await until(lambda: manager.get(f"/referrals/{referral['referral_id']}").status_code == 200)
-    case_id = manager.post(f"/referrals/{referral['referral_id']}/accept",
-                           json={"lawyers": [SUBJECTS["fatoumata"]]}).json()["case_id"]
+    case_id = await case_for_fatoumata(web_system, referral)
     lawyer = web_system.client("casework", "lawyer", sub=SUBJECTS["fatoumata"], org="org-legal")
     starts = (datetime.now(BAMAKO) + timedelta(days=20)).replace(hour=10, minute=0, second=0, microsecond=0)
     hearing = lawyer.post(f"/cases/{case_id}/hearings", headers=key(), json={

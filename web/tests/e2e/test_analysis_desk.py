@@ -10,20 +10,9 @@ from typing import Any
 
 from web_browser import PageWatch, check_screen
 from web_journeys import sign_in
-from web_seed import key, until
+from web_seed import one_incident_in, until
 
 REGION = "taoudenit"  # no other journey documents an incident there: its count stays below 5
-
-
-def one_incident_in(web_system: Any, region: str) -> None:
-    """A single incident a monitor documented in `region`, which advocacy counts from intake's events."""
-    monitor = web_system.client("intake", "monitor", org="org-amdh")
-    response = monitor.post("/incidents", headers=key(), json={
-        "occurred_on": "2021-06-02", "region": region, "external_reference": f"E2E-{uuid.uuid4().hex[:8]}",
-        "acts": [{"violation_type": "torture", "perpetrators": [
-            {"category": "community_militias", "involvement": "carried_out"}]}],
-        "sources": [{"kind": "witness_testimony", "reliability": "B", "credibility": "2"}]})
-    assert response.status_code == 201, response.text
 
 
 async def test_the_analyst_sees_a_small_count_withheld_and_the_chart_draws_no_bar_for_it(

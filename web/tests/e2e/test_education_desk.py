@@ -1,5 +1,6 @@
 """The educator's desk, signed in through the provider: a session recorded with its audience counted by
-sex and age band (no names) changes the reach shown for its region."""
+sex and age band (no names) changes the reach shown for its region; the schematic map marks the regions
+education ranks as priorities, and only those."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from web_browser import PageWatch, check_screen
 from web_journeys import sign_in
-from web_seed import BAMAKO
+from web_seed import BAMAKO, one_incident_in, until
 
 REGION = "kayes"
 
@@ -73,4 +74,27 @@ async def test_a_session_recorded_for_a_campaign_moves_its_progress_towards_the_
     campaign = page.get_by_test_id("campaign").filter(has_text=name)
     await campaign.get_by_text("10 jeunes sur 40 visés, 1 séance(s) sur 4").wait_for()
     await check_screen(page, "education-campaign")
+    assert watch.csp_violations == [] and watch.errors == []
+
+
+async def test_the_map_marks_the_regions_education_ranks_as_priorities_and_only_those(
+        new_context: Any, web_app: str, web_system: Any, watch: PageWatch) -> None:
+    one_incident_in(web_system, "menaka", occurred_on="2022-03-14")
+    educator = web_system.client("education", "educator", org="org-edu")
+    ranked = lambda: educator.get("/priority-regions").json()["regions"]  # noqa: E731
+    await until(lambda: any(r["region"] == "menaka" and r["priority"] for r in ranked()))
+    priorities = {r["region"] for r in ranked() if r["priority"]}
+
+    page = await (await new_context()).new_page()
+    watch.attach(page)
+    await sign_in(page, web_app, "seydou")
+    await page.get_by_role("link", name="Sensibilisation").first.click()
+    tiles = page.get_by_test_id("region-map").get_by_test_id("map-region")
+    await tiles.first.wait_for()
+    shown = {str(await tiles.nth(i).get_attribute("data-region")): await tiles.nth(i).get_attribute("data-priority")
+             for i in range(await tiles.count())}
+    assert set(shown) == {r["region"] for r in ranked()}  # every region of the vocabulary has its tile
+    assert {region for region, flag in shown.items() if flag == "true"} == priorities
+    await page.get_by_test_id("region-map").scroll_into_view_if_needed()
+    await check_screen(page, "education-map")
     assert watch.csp_violations == [] and watch.errors == []

@@ -10,16 +10,13 @@ from typing import Any
 
 from web_browser import PageWatch, check_screen
 from web_journeys import sign_in, sign_in_at
-from web_seed import BAMAKO, SUBJECTS, key, mali_phone, referred_victim, until
+from web_seed import BAMAKO, SUBJECTS, case_for_fatoumata, key, mali_phone, referred_victim
 
 
 async def test_a_lawyer_reschedules_and_holds_a_hearing_sets_a_deadline_and_requests_a_reparation(
         new_context: Any, web_app: str, web_system: Any, watch: PageWatch) -> None:
     referral = referred_victim(web_system, "Aïssata Canari", mali_phone())
-    manager = web_system.client("casework", "case_manager", org="org-legal")
-    await until(lambda: manager.get(f"/referrals/{referral['referral_id']}").status_code == 200)
-    case_id = manager.post(f"/referrals/{referral['referral_id']}/accept",
-                           json={"lawyers": [SUBJECTS["fatoumata"]]}).json()["case_id"]
+    case_id = await case_for_fatoumata(web_system, referral)
     lawyer = web_system.client("casework", "lawyer", sub=SUBJECTS["fatoumata"], org="org-legal")
     now = datetime.now(BAMAKO)
     starts = (now + timedelta(hours=2)).replace(second=0, microsecond=0)

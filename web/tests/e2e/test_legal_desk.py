@@ -1,7 +1,8 @@
-"""The legal desk, signed in through the provider as each person: a monitor's referral reaches the case
-manager's inbox and is accepted for a lawyer, who moves the case one stage (only the service's moves are
-offered) and schedules a hearing whose SMS reaches the victim's gateway exactly once; a lawyer of another
-organisation gets "not found" where casework answers 404."""
+"""The legal desk, signed in through the provider as each person: a monitor's referral reaches the inbox of
+a lawyer of the organisation, who accepts it into a case of her own, moves the case one stage (only the
+service's moves are offered) and schedules a hearing whose SMS reaches the victim's gateway exactly once;
+a lawyer of another organisation gets "not found" where casework answers 404; a case manager passes a
+referral on."""
 
 from __future__ import annotations
 
@@ -12,46 +13,45 @@ from typing import Any
 
 from web_browser import PageWatch, check_screen
 from web_journeys import sign_in, sign_in_at
-from web_seed import BAMAKO, SUBJECTS, mali_phone, referred_victim, sms_to, until
+from web_seed import BAMAKO, SUBJECTS, case_for_fatoumata, mali_phone, referred_victim, sms_to, until
 
 COURT = "ml-tgi-mopti"
 COURT_NAME = "Tribunal de grande instance de Mopti"
 
 
-async def accept_for_fatoumata(new_context: Any, web_app: str, web_system: Any, watch: PageWatch,
-                               referral: dict[str, str]) -> str:
-    """Kadiatou, case manager of org-legal, accepts the referral into a new case for fatoumata."""
-    manager = web_system.client("casework", "case_manager", org="org-legal")
-    await until(lambda: manager.get(f"/referrals/{referral['referral_id']}").status_code == 200)
-    page = await (await new_context()).new_page()
-    watch.attach(page)
-    await sign_in(page, web_app, "kadiatou")
+async def take_from_the_inbox(page: Any, web_app: str, web_system: Any, referral: dict[str, str]) -> str:
+    """Fatoumata, lawyer of org-legal, accepts the referral from her organisation's inbox into a new case."""
+    lawyer = web_system.client("casework", "lawyer", sub=SUBJECTS["fatoumata"], org="org-legal")
+    await until(lambda: lawyer.get(f"/referrals/{referral['referral_id']}").status_code == 200)
+    await sign_in(page, web_app, "fatoumata")
     await page.get_by_role("link", name="Orientations reçues").first.click()
     item = page.locator(f"[data-testid='referral'][data-referral-id='{referral['referral_id']}']")
     await item.wait_for()
-    await check_screen(page, "inbox")
+    assert await item.get_by_role("button", name="Transférer").count() == 0  # casework keeps that for managers
+    await check_screen(page, "inbox-lawyer")
     await item.get_by_role("button", name="Accepter").click()
-    await item.get_by_label("Avocat·es").fill(SUBJECTS["fatoumata"])
+    await item.get_by_text("Le nouveau dossier vous sera affecté").wait_for()
+    assert await item.get_by_label("Avocat·es").count() == 0
     await item.get_by_label("Juridiction").select_option(COURT)
-    await check_screen(page, "inbox-accept")
+    await check_screen(page, "inbox-lawyer-accept")
     await item.get_by_role("button", name="Confirmer l'acceptation").click()
     await item.get_by_text("Orientation acceptée.").wait_for()
     await item.get_by_role("link", name="Ouvrir le dossier").click()
     case = page.get_by_test_id("case")
     await case.wait_for()
-    await check_screen(page, "case-manager-case")
-    return str(await case.get_attribute("data-case-id"))
+    case_id = str(await case.get_attribute("data-case-id"))
+    assert lawyer.get(f"/cases/{case_id}").json()["lawyers"] == [SUBJECTS["fatoumata"]]
+    return case_id
 
 
-async def test_referral_reaches_the_inbox_is_accepted_moves_one_stage_and_its_hearing_texts_the_victim_once(
+async def test_referral_reaches_the_lawyers_inbox_is_accepted_moves_one_stage_and_its_hearing_texts_the_victim_once(
         new_context: Any, web_app: str, web_system: Any, sms_gateway: Any, watch: PageWatch) -> None:
     phone = mali_phone()
     referral = referred_victim(web_system, f"Oumou Canari-{uuid.uuid4().hex[:6]}", phone)
-    case_id = await accept_for_fatoumata(new_context, web_app, web_system, watch, referral)
-
     page = await (await new_context()).new_page()
     watch.attach(page)
-    await sign_in(page, web_app, "fatoumata")
+    case_id = await take_from_the_inbox(page, web_app, web_system, referral)
+
     await page.get_by_role("link", name="Dossiers").first.click()
     await page.locator(f"[data-testid='case-row'][data-case-id='{case_id}']").wait_for()
     await check_screen(page, "cases-mine")
@@ -90,10 +90,7 @@ async def test_referral_reaches_the_inbox_is_accepted_moves_one_stage_and_its_he
 async def test_a_lawyer_of_another_organisation_is_told_the_case_is_not_found(
         new_context: Any, web_app: str, web_system: Any, watch: PageWatch) -> None:
     referral = referred_victim(web_system, "Awa Canari", mali_phone())
-    manager = web_system.client("casework", "case_manager", org="org-legal")
-    await until(lambda: manager.get(f"/referrals/{referral['referral_id']}").status_code == 200)
-    accepted = manager.post(f"/referrals/{referral['referral_id']}/accept", json={"lawyers": [SUBJECTS["fatoumata"]]})
-    case_id = accepted.json()["case_id"]
+    case_id = await case_for_fatoumata(web_system, referral)
     page = await (await new_context()).new_page()
     watch.attach(page)
     answers: list[int] = []

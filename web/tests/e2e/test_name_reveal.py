@@ -8,18 +8,15 @@ import uuid
 from typing import Any
 
 from web_browser import PageWatch, check_screen, device_storage_text
-from web_journeys import sign_in, sign_in_at
-from web_seed import SUBJECTS, mali_phone, referred_victim, until
+from web_journeys import audit_entry, sign_in, sign_in_at
+from web_seed import SUBJECTS, case_for_fatoumata, mali_phone, referred_victim
 
 
 async def test_the_revealed_name_is_audited_for_the_administrator_and_absent_from_every_browser_store(
         new_context: Any, web_app: str, web_system: Any, watch: PageWatch) -> None:
     name = f"Kadidia Traoré-{uuid.uuid4().hex[:6]}"
     referral = referred_victim(web_system, name, mali_phone())
-    manager = web_system.client("casework", "case_manager", org="org-legal")
-    await until(lambda: manager.get(f"/referrals/{referral['referral_id']}").status_code == 200)
-    accepted = manager.post(f"/referrals/{referral['referral_id']}/accept", json={"lawyers": [SUBJECTS["fatoumata"]]})
-    case_id, victim_id = accepted.json()["case_id"], referral["victim_id"]
+    case_id, victim_id = await case_for_fatoumata(web_system, referral), referral["victim_id"]
 
     lawyer = await (await new_context()).new_page()
     watch.attach(lawyer)
@@ -37,14 +34,7 @@ async def test_the_revealed_name_is_audited_for_the_administrator_and_absent_fro
     admin = await (await new_context()).new_page()
     watch.attach(admin)
     await sign_in(admin, web_app, "admin")
-    await admin.get_by_role("link", name="Journal d'audit").first.click()
-    filters = admin.get_by_role("form", name="Filtres du journal")
-    await filters.get_by_label("Service").select_option("casework")
-    await filters.get_by_label("Victime").fill(victim_id)
-    await filters.get_by_role("button", name="Rechercher").click()
-    entry = admin.locator("[data-testid='audit-entry'][data-action='victim.name_read']"
-                          f"[data-resource-id='{victim_id}']")
-    await entry.wait_for()
+    entry = await audit_entry(admin, "casework", victim_id, "victim.name_read")
     assert SUBJECTS["fatoumata"][:8] in await entry.inner_text()
     await admin.get_by_role("button", name="Vérifier l'intégrité du journal").click()
     await admin.get_by_test_id("integrity").get_by_text("Journal intact").wait_for()

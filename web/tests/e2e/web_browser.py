@@ -14,6 +14,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium floods this closed network with update checks.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--lang=fr-FR"]
+# On Linux Chromium takes its own locale, which formats native date inputs (jj/mm/aaaa), from LANGUAGE (or
+# LANG), not from --lang, the document's lang nor the context's locale: those alone left mm/dd/yyyy.
+CHROMIUM_ENV = {"LANGUAGE": "fr"}
 SCREENS = ROOT / "web" / "test-results" / "screens"
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (360, 1280)

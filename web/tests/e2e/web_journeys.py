@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 import zlib
 
-from playwright.async_api import Page
+from playwright.async_api import Locator, Page
 from servicekit.testing import header, read_topic
 
 PASSWORD = "redress-demo"  # the demo users' password (demo realm only)
@@ -100,3 +100,16 @@ async def sign_in_at(page: Page, origin: str, path: str, username: str) -> None:
     await page.locator("#password").fill(PASSWORD)
     await page.locator("#kc-login").click()
     await page.wait_for_url(lambda url: url.startswith(origin + path))
+
+
+async def audit_entry(page: Page, service: str, victim_id: str, action: str) -> Locator:
+    """From anywhere in the app: the administrator's audit screen filtered on one service and one victim,
+    and the entry of `action` about her, once shown."""
+    await page.get_by_role("link", name="Journal d'audit").first.click()
+    filters = page.get_by_role("form", name="Filtres du journal")
+    await filters.get_by_label("Service").select_option(service)
+    await filters.get_by_label("Victime").fill(victim_id)
+    await filters.get_by_role("button", name="Rechercher").click()
+    entry = page.locator(f"[data-testid='audit-entry'][data-action='{action}'][data-resource-id='{victim_id}']")
+    await entry.wait_for()
+    return entry

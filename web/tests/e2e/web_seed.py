@@ -63,3 +63,23 @@ def sms_to(gateway: Any, phone: str) -> list[str]:
     """The messages the gateway received for one number."""
     digits = phone.replace(" ", "")
     return [m.message for m in gateway.messages() if m.to.replace(" ", "") == digits]
+
+
+async def case_for_fatoumata(system: Any, referral: dict[str, str]) -> str:
+    """The referral, once in casework, accepted by org-legal's case manager into a case for fatoumata."""
+    manager = system.client("casework", "case_manager", org="org-legal")
+    await until(lambda: manager.get(f"/referrals/{referral['referral_id']}").status_code == 200)
+    accepted = manager.post(f"/referrals/{referral['referral_id']}/accept", json={"lawyers": [SUBJECTS["fatoumata"]]})
+    assert accepted.status_code == 201, accepted.text
+    return str(accepted.json()["case_id"])
+
+
+def one_incident_in(system: Any, region: str, occurred_on: str = "2021-06-02") -> None:
+    """A single incident a monitor documented in `region` (advocacy and education count it from intake's events)."""
+    monitor = system.client("intake", "monitor", org="org-amdh")
+    response = monitor.post("/incidents", headers=key(), json={
+        "occurred_on": occurred_on, "region": region, "external_reference": f"E2E-{uuid.uuid4().hex[:8]}",
+        "acts": [{"violation_type": "torture", "perpetrators": [
+            {"category": "community_militias", "involvement": "carried_out"}]}],
+        "sources": [{"kind": "witness_testimony", "reliability": "B", "credibility": "2"}]})
+    assert response.status_code == 201, response.text

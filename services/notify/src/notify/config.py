@@ -53,8 +53,10 @@ class Settings(BaseServiceSettings):
     smtp_validate_certs: bool = Field(default=True, description="Verify the server certificate")
     smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=120, description="SMTP timeout")
 
-    # Retries: per provider, only on timeouts, 5xx and 429.
-    send_max_attempts: int = Field(default=3, ge=1, le=10, description="Calls per provider on 5xx/429/timeouts")
+    # Retries: per provider, only on 5xx, 429 and a connection that never opened. A timeout after the
+    # request left is not retried: the gateway may have the message (the delivery becomes `unknown`).
+    send_max_attempts: int = Field(default=3, ge=1, le=10,
+                                   description="Calls per provider on 5xx, 429 or no connection")
     retry_base_delay_seconds: float = Field(default=1.0, ge=0, le=60, description="First backoff (jittered)")
     retry_max_delay_seconds: float = Field(default=30.0, ge=0, le=600, description="Longest backoff")
 

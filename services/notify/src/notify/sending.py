@@ -3,7 +3,8 @@
 Order matters for "exactly once": the claim (`dispatched`, guarded by the aggregate version) is
 committed before the provider is called, and the contact is decrypted only after the claim. A
 crash after the claim leaves the delivery `dispatching`, which the dispatcher later marks
-`unknown` instead of sending it again. The outcome, once known, is recorded with retries.
+`unknown` instead of sending it again; so does a send whose request may have reached the provider
+without an answer (a read timeout, a dropped connection). The outcome, once known, is recorded with retries.
 """
 
 from __future__ import annotations
@@ -153,6 +154,9 @@ class Sender:
         for attempt in result.attempts:
             await _best_effort(deps.providers.record_attempt(
                 attempt.provider, ok=attempt.status == "accepted", error=attempt.error, at=now))
+        if result.status == "unknown":
+            await self._record_unknown(delivery, result.error)
+            return
         if result.status != "accepted" or result.provider is None:
             await self._record_failure(delivery, result.error or "failed", provider=result.provider,
                                        attempts=len(result.attempts))
@@ -168,6 +172,15 @@ class Sender:
         await deps.queue.remove(delivery.id)
         log.info("delivery sent", extra={"delivery_id": delivery.id, "provider": result.provider,
                                          "attempts": len(result.attempts)})
+
+    async def _record_unknown(self, delivery: Delivery, error: str | None) -> None:
+        """No answer after the request left: staff decide (send again) once the reconciler flags it."""
+        deps = self.deps
+        decide = partial(lifecycle.record_unknown_outcome, now=deps.core.clock())
+        await durably(lambda: deps.store.execute(DELIVERY, delivery.id, decide,
+                                                 context=dispatcher_context(delivery.id)))
+        await deps.queue.remove(delivery.id)
+        log.warning("send outcome unknown", extra={"delivery_id": delivery.id, "error": error})
 
     async def _record_failure(self, delivery: Delivery, reason: str, *, provider: str | None, attempts: int) -> None:
         deps = self.deps

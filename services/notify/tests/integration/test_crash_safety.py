@@ -51,6 +51,22 @@ async def test_a_local_number_with_spaces_reaches_the_provider_in_e164(notify: A
             if r.form.get("to") == expected] == [expected]
 
 
+async def test_a_send_the_gateway_never_answers_is_unknown_and_never_sent_twice(notify: Any, sms_gateway: Any) -> None:
+    sms_gateway.script("africastalking", ["timeout"])  # the request arrives, the answer comes too late
+    hang, sms_gateway.hang_seconds = sms_gateway.hang_seconds, notify.settings.sms_timeout_seconds + 2
+    phone = new_phone()
+    victim = await notify.register(phone=phone)
+    await notify.referral_accepted(victim)
+    try:
+        await notify.tick()
+    finally:
+        sms_gateway.hang_seconds = hang
+    [delivery] = await notify.deliveries_of(victim)
+    assert (await notify.delivery(delivery.id)).status == "unknown"
+    await notify.tick()
+    assert len([r for r in sms_gateway.requests() if r.form.get("to") == phone]) == 1
+
+
 async def unknown_delivery(notify: Any, phone: str) -> tuple[str, str]:
     """A victim whose referral notice was claimed, sent, and whose outcome was never recorded."""
     victim = await notify.register(phone=phone)

@@ -52,6 +52,11 @@ def test_accepted_is_done() -> None:
     assert decide("accepted", 2, RetryPolicy()) == "done"
 
 
+def test_an_unknown_outcome_stops_without_retry_or_failover() -> None:
+    # The provider may have the message: another call could text the victim twice.
+    assert [decide("unknown", attempt, RetryPolicy()) for attempt in (1, 2, 3)] == ["done"] * 3
+
+
 def test_single_attempt_policy_fails_over_at_once() -> None:
     assert decide("retryable", 1, RetryPolicy(max_attempts=1)) == "failover"
 

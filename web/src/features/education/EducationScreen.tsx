@@ -11,6 +11,7 @@ import { CellText } from "../indicators/Tables";
 import { CampaignForm } from "./CampaignForm";
 import { SessionForm } from "./SessionForm";
 import { loadCampaigns, loadPriorities, loadReach, type Priority, type Reach } from "./queries";
+import { RegionMap } from "./RegionMap";
 
 export function EducationScreen() {
   const { t } = useI18n();
@@ -110,6 +111,7 @@ function Priorities({ found }: { found: Loaded<Priority[]> }) {
   return (<>
     <h2>{t("education.priorities")}</h2>
     <p className="hint">{t("education.prioritiesHint")}</p>
+    <RegionMap ranked={found.data} labelOf={(code) => labelIn(regions, code, language)} />
     <div className="table-wrap">
       <table className="cards" data-testid="priorities">
         <caption className="sr-only">{t("education.priorities")}</caption>

@@ -1,5 +1,6 @@
 // Deciding a referral: accept into a new case (lawyers, court if known) or into an open case of the
-// organisation; decline with one of casework's reason codes. The service decides what is allowed.
+// organisation; decline with one of casework's reason codes. The service decides what is allowed: a lawyer
+// takes the new case for themselves (casework assigns it to the caller) and joins only a case of theirs.
 import { useState } from "react";
 import { useServices } from "../../app/context";
 import { Link } from "../../app/router";
@@ -7,6 +8,7 @@ import { Field, FormProblem, Status, errorFor, useCodeLabel } from "../../app/ui
 import { useLoad } from "../../lib/api/load";
 import { useSubmit } from "../../lib/api/submit";
 import { formatDay } from "../../lib/i18n/dates";
+import { useSession } from "../../lib/auth/session";
 import { useI18n } from "../../lib/i18n/i18n";
 import { labelIn, useList, useProcedure } from "../../lib/vocab/terms";
 import { listCases } from "../cases/queries";
@@ -26,6 +28,7 @@ export function splitIds(text: string): string[] {
 export function AcceptForm({ referral, onCancel, onDone }: Props) {
   const { t, language } = useI18n();
   const { clients } = useServices();
+  const manager = useSession().hasRole("case_manager");
   const courts = useList(clients, "casework:courts");
   const procedure = useProcedure(clients);
   const stages = procedure.find((track) => track.code === "domestic")?.stages ?? [];
@@ -38,7 +41,7 @@ export function AcceptForm({ referral, onCancel, onDone }: Props) {
   const known = [...new Set((open.data ?? []).flatMap((c) => c.lawyers))];
 
   const { problem, busy, submit } = useSubmit(() => acceptReferral(clients, referral.id,
-    into === "new" ? { lawyers: splitIds(lawyers), court: court || null } : { case_id: caseId }),
+    into === "new" ? { lawyers: manager ? splitIds(lawyers) : [], court: court || null } : { case_id: caseId }),
   (answer) => { setOpened(answer.case_id); onDone(); });
   if (opened) {
     return (
@@ -55,16 +58,18 @@ export function AcceptForm({ referral, onCancel, onDone }: Props) {
         <label className="check"><input type="radio" name={`into-${referral.id}`} checked={into === "new"}
           onChange={() => setInto("new")} /> {t("inbox.intoNew")}</label>
         <label className="check"><input type="radio" name={`into-${referral.id}`} checked={into === "existing"}
-          onChange={() => setInto("existing")} /> {t("inbox.intoExisting")}</label>
+          onChange={() => setInto("existing")} /> {t(manager ? "inbox.intoExisting" : "inbox.intoMine")}</label>
       </fieldset>
       {into === "new" ? (<>
-        <Field label={t("field.lawyers")} hint={t("inbox.lawyersHint")} error={errorFor(problem, "lawyers")}>
-          {(id, d) => (<>
-            <input id={id} aria-describedby={d} value={lawyers} required list={`${id}-known`} autoComplete="off"
-              onChange={(e) => setLawyers(e.target.value)} />
-            <datalist id={`${id}-known`}>{known.map((l) => <option key={l} value={l} />)}</datalist>
-          </>)}
-        </Field>
+        {manager ? (
+          <Field label={t("field.lawyers")} hint={t("inbox.lawyersHint")} error={errorFor(problem, "lawyers")}>
+            {(id, d) => (<>
+              <input id={id} aria-describedby={d} value={lawyers} required list={`${id}-known`} autoComplete="off"
+                onChange={(e) => setLawyers(e.target.value)} />
+              <datalist id={`${id}-known`}>{known.map((l) => <option key={l} value={l} />)}</datalist>
+            </>)}
+          </Field>
+        ) : <p className="hint">{t("inbox.assignedToYou")}</p>}
         <Field label={t("field.court")} hint={t("inbox.courtHint")} error={errorFor(problem, "court")}>
           {(id, d) => (
             <select id={id} aria-describedby={d} value={court} onChange={(e) => setCourt(e.target.value)}>

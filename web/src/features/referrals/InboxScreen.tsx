@@ -1,11 +1,12 @@
-// The case manager's referral inbox: victims referred to the organisation (pseudonymous ids only),
-// accepted into a new case or an existing one, or declined with a reason code from casework.
+// The organisation's referral inbox, for its case managers and lawyers: victims referred to it (pseudonymous
+// ids only), accepted into a new case or an existing one, or declined with a reason code from casework.
 import { useState } from "react";
 import { useServices } from "../../app/context";
 import { Link } from "../../app/router";
 import { Choice, PageTitle, ProblemView, Status, shortId, useCodeLabel } from "../../app/ui";
 import { useLoad } from "../../lib/api/load";
 import { formatInstant } from "../../lib/i18n/dates";
+import { useSession } from "../../lib/auth/session";
 import { useI18n } from "../../lib/i18n/i18n";
 import { labelIn, useList } from "../../lib/vocab/terms";
 import { AcceptForm, DeclineForm, TransferForm } from "./InboxForms";
@@ -38,6 +39,8 @@ function ReferralItem({ referral }: { referral: Referral }) {
   const { t, language } = useI18n();
   const code = useCodeLabel();
   const { clients } = useServices();
+  // Casework lets only case managers pass a referral on; a lawyer is not offered what would be refused.
+  const manager = useSession().hasRole("case_manager");
   const reasons = useList(clients, "casework:decline_reasons");
   const [acting, setActing] = useState<"accept" | "decline" | "transfer" | null>(null);
   const [declined, setDeclined] = useState(false);
@@ -65,7 +68,7 @@ function ReferralItem({ referral }: { referral: Referral }) {
         <p className="actions">
           <button type="button" className="primary" onClick={() => setActing("accept")}>{t("inbox.accept")}</button>
           <button type="button" onClick={() => setActing("decline")}>{t("inbox.decline")}</button>
-          {(referral.can_transfer_to ?? []).length > 0 && (
+          {manager && (referral.can_transfer_to ?? []).length > 0 && (
             <button type="button" onClick={() => setActing("transfer")}>{t("inbox.transfer")}</button>
           )}
         </p>

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from servicekit.i18n import rule_error
+from pydantic import BaseModel, ConfigDict, Field
+from servicekit.api import Period
 
 from ..domain.action import REFERENCE, AttachmentRef, IndicatorSnapshot
 from ..domain.published import INDICATORS
@@ -25,20 +25,10 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class PeriodQuery(Input):
+class PeriodQuery(Period):
     """A period and whether to count verified incidents only."""
 
-    period_start: date | None = Field(default=None, description="First day of the period (open if absent)")
-    period_end: date | None = Field(default=None, description="Last day of the period (open if absent)")
     verified_only: bool = Field(default=False, description="Count verified incidents only")
-
-    @field_validator("period_end")
-    @classmethod
-    def _ends_after_start(cls, end: date | None, info: ValidationInfo) -> date | None:
-        start = info.data.get("period_start")
-        if start and end and end < start:
-            raise rule_error("period_reversed")
-        return end
 
 
 class CitedIndicator(PeriodQuery):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
-from servicekit.api import DEFAULT_PAGE, PageCursor, PageLimit
-from servicekit.i18n import rule_error
+from pydantic import BaseModel, ConfigDict
+from servicekit.api import DEFAULT_PAGE, PageCursor, PageLimit, Period
 
 from ..domain.campaign import Campaign, CampaignDraft
 from ..domain.fields import Code
@@ -40,19 +38,6 @@ class SessionPublic(Session):
     model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
 
-class Period(Input):
-    """An inclusive period; an absent bound is open."""
-
-    period_start: date | None = None
-    period_end: date | None = None
-
-    @field_validator("period_end")
-    @classmethod
-    def _ends_after_start(cls, end: date | None, info: ValidationInfo) -> date | None:
-        start = info.data.get("period_start")
-        if start and end and end < start:
-            raise rule_error("period_reversed")
-        return end
 
 
 class SessionFilter(Period):

@@ -80,9 +80,14 @@ class EmailSender(Protocol):
         ...
 
 
-def network_failure(provider: str, exc: BaseException) -> SendResult:
-    """A send that got no answer (connection refused, timeout): retryable, named by exception class."""
-    return SendResult("retryable", provider, None, None, f"network:{type(exc).__name__}")
+def network_failure(provider: str, exc: BaseException, *, request_sent: bool = False) -> SendResult:
+    """A send that got no answer, named by exception class.
+
+    Retryable when the request cannot have reached the provider (no connection); `unknown` when it may
+    have (`request_sent`): retrying then could deliver the message twice.
+    """
+    status: SendStatus = "unknown" if request_sent else "retryable"
+    return SendResult(status, provider, None, None, f"network:{type(exc).__name__}")
 
 
 def merge_status(current: DeliveryStatus | None, incoming: DeliveryStatus | None) -> DeliveryStatus | None:

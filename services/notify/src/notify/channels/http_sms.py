@@ -11,6 +11,8 @@ import httpx
 from notify.channels import SendResult, network_failure
 
 logger = logging.getLogger(__name__)
+# Failures before the request left this process: the provider cannot have the message, so a retry is safe.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Maps a provider's answer (provider name, HTTP status, JSON body) to a send result.
 ParseAnswer = Callable[[str, int, Mapping[str, Any]], SendResult]
 
@@ -24,12 +26,12 @@ class HttpSmsAdapter:
         self._owns_client = client is None
 
     async def _post(self, url: str, parse: ParseAnswer, *, timeout: float, **request: Any) -> SendResult:
-        """POST one send and map the answer; a network failure is a retryable result, never an exception."""
+        """POST one send and map the answer; a network failure is a result (retryable, unknown), never raised."""
         try:
             response = await self._client.post(url, timeout=timeout, **request)
         except httpx.TransportError as exc:
             logger.warning("sms send got no answer", extra={"provider": self.name, "error": type(exc).__name__})
-            return network_failure(self.name, exc)
+            return network_failure(self.name, exc, request_sent=not isinstance(exc, NOT_SENT))
         result = parse(self.name, response.status_code, json_object(response))
         logger.info("sms send answered",
                     extra={"provider": self.name, "http_status": result.http_status, "status": result.status})

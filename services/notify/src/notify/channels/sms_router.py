@@ -30,9 +30,9 @@ class Attempt:
 
 @dataclass(frozen=True, slots=True)
 class RouteResult:
-    """Final outcome over all providers: accepted by one of them, or failed."""
+    """Final outcome over all providers: accepted by one of them, unknown (it may have been), or failed."""
 
-    status: Literal["accepted", "failed"]
+    status: Literal["accepted", "unknown", "failed"]
     provider: str | None
     provider_message_id: str | None
     attempts: tuple[Attempt, ...]
@@ -99,4 +99,6 @@ class SmsRouter:
         assert last is not None  # providers is never empty
         if last.status == "accepted":
             return RouteResult("accepted", last.provider, last.provider_message_id, tuple(attempts), last.error)
+        if last.status == "unknown":
+            return RouteResult("unknown", last.provider, None, tuple(attempts), last.error)
         return RouteResult("failed", last.provider, None, tuple(attempts), last.error)

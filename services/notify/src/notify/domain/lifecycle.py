@@ -102,6 +102,13 @@ def cancel(state: Delivery | None, *, now: datetime, reason: CancelReason) -> li
     return [DeliveryCancelled(**_outcome(state, now), reason=reason)]
 
 
+def record_unknown_outcome(state: Delivery | None, *, now: datetime) -> list[DomainEvent]:
+    """The provider may have the message but never answered: `unknown`, never resent blindly."""
+    if state is None or state.status != "dispatching":
+        return []
+    return [DeliveryInterrupted(**_outcome(state, now))]
+
+
 def interrupt(state: Delivery | None, *, now: datetime, stale_after: timedelta) -> list[DomainEvent]:
     """Mark a send whose outcome never got recorded as `unknown` (it will not be resent blindly)."""
     if state is None or state.status != "dispatching" or state.dispatched_at is None:

@@ -8,7 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-SendStatus = Literal["accepted", "rejected", "retryable"]
+# "unknown": the request may have reached the provider but no answer came (a read timeout, a dropped
+# connection): sending again could text the victim twice, so the send stops and stays unknown.
+SendStatus = Literal["accepted", "rejected", "retryable", "unknown"]
 Decision = Literal["done", "retry", "failover", "fail"]
 
 
@@ -48,7 +50,7 @@ def decide(status: SendStatus, attempt: int, policy: RetryPolicy, *, provider_fa
     """
     if attempt < 1:
         raise ValueError("attempt numbers start at 1")
-    if status == "accepted":
+    if status in ("accepted", "unknown"):
         return "done"
     if status == "retryable":
         return "retry" if attempt < policy.max_attempts else "failover"
