@@ -125,7 +125,7 @@ def test_a_pending_referral_is_seen_and_decided_only_by_the_organisation_it_is_a
         assert other.post(f"/referrals/{referral}/transfer", json={"organisation": "org-legal"}).status_code == 404
     with security_system.client("casework", "lawyer", org="org-legal", sub="lawyer-objects") as elsewhere:
         assert elsewhere.get(f"/referrals/{referral}").status_code == 404
-        assert referral not in [r["id"] for r in elsewhere.get("/referrals").json()]
+        assert referral not in [r["id"] for r in elsewhere.get("/referrals").json()["items"]]
         assert elsewhere.post(f"/referrals/{referral}/accept", json={}).status_code == 404
         assert elsewhere.post(f"/referrals/{referral}/decline", json={"reason": "no_capacity"}).status_code == 404
     with security_system.client("casework", "lawyer", org="org-wildaf", sub="lawyer-wildaf") as addressed_lawyer:
