@@ -55,7 +55,7 @@ async def open_cases(system, victims: list[str]) -> list[str]:
     """Casework accepts each referral; six cases file a complaint in 2013, five reach judgment."""
     async with client(system, "casework", "case_manager", org="org-legal") as casework:
         async def referrals() -> list[dict]:
-            listed = (await casework.get("/referrals")).json()
+            listed = (await casework.get("/referrals", params={"limit": 200})).json()["items"]
             mine = [r for r in listed if r.get("victim_id") in victims and r.get("status") == "pending"]
             return mine if len(mine) == len(victims) else []
 

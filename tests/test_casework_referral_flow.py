@@ -93,7 +93,7 @@ def test_a_referral_documented_in_intake_becomes_exactly_one_case(system, infra,
     assert accepted.status_code == 201, accepted.text
     case_id = accepted.json()["case_id"]
     eventually_sync(lambda: consumed_everything(system, infra))
-    cases = [c for c in manager.get("/cases").json() if victim_id in c["victim_ids"]]
+    cases = [c for c in manager.get("/cases", params={"limit": 200}).json()["items"] if victim_id in c["victim_ids"]]
     assert [c["id"] for c in cases] == [case_id]
     assert eventually_sync(lambda: casework_event_types(system, infra, case_id)) == ["casework.case.opened.v1"]
     assert casework_event_types(system, infra, referral_id) == ["casework.referral.accepted.v1",

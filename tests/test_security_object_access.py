@@ -92,13 +92,13 @@ def test_a_lawyer_sees_only_the_cases_assigned_to_them(security_system, victim_i
     with security_system.client("casework", "lawyer", org="org-legal", sub="lawyer-assigned") as assigned:
         assert assigned.get(f"/cases/{case}").status_code == 200  # control
         assert hearing in [h["id"] for h in assigned.get(f"/calendar/courts/{COURT}", params=WHOLE_DAY).json()]
-        assert case in [c["id"] for c in assigned.get("/cases").json()]
+        assert case in [c["id"] for c in assigned.get("/cases").json()["items"]]
     with security_system.client("casework", "lawyer", org="org-legal", sub="lawyer-not-assigned") as other:
         assert other.get(f"/cases/{case}").status_code == 404
         assert other.get(f"/cases/{case}/notes").status_code == 404
         assert other.get(f"/cases/{case}/hearings").status_code == 404
         assert other.get(f"/cases/{case}/victims/{victim_id}/name").status_code in (403, 404)
-        assert case not in [c["id"] for c in other.get("/cases").json()]
+        assert case not in [c["id"] for c in other.get("/cases").json()["items"]]
         assert other.get(f"/hearings/{hearing}").status_code == 404
         # Calendars list only hearings of cases the caller may see.
         for path in (f"/calendar/courts/{COURT}", "/calendar/lawyers/lawyer-assigned"):
@@ -120,12 +120,12 @@ def test_a_pending_referral_is_seen_and_decided_only_by_the_organisation_it_is_a
         eventually_sync(lambda: addressee.get(f"/referrals/{referral}").status_code == 200, "the referral in casework")
     with security_system.client("casework", "case_manager", org="org-legal", sub="manager-objects") as other:
         assert other.get(f"/referrals/{referral}").status_code == 404
-        assert referral not in [r["id"] for r in other.get("/referrals").json()]
+        assert referral not in [r["id"] for r in other.get("/referrals").json()["items"]]
         assert other.post(f"/referrals/{referral}/accept", json={"lawyers": ["lawyer-x"]}).status_code == 404
         assert other.post(f"/referrals/{referral}/transfer", json={"organisation": "org-legal"}).status_code == 404
     with security_system.client("casework", "lawyer", org="org-legal", sub="lawyer-objects") as elsewhere:
         assert elsewhere.get(f"/referrals/{referral}").status_code == 404
-        assert referral not in [r["id"] for r in elsewhere.get("/referrals").json()]
+        assert referral not in [r["id"] for r in elsewhere.get("/referrals").json()["items"]]
         assert elsewhere.post(f"/referrals/{referral}/accept", json={}).status_code == 404
         assert elsewhere.post(f"/referrals/{referral}/decline", json={"reason": "no_capacity"}).status_code == 404
     with security_system.client("casework", "lawyer", org="org-wildaf", sub="lawyer-wildaf") as addressed_lawyer:

@@ -56,7 +56,7 @@ def count_everything(system: FaultSystem, flows: list[Flow]) -> dict[str, Any]:
     view = notify_view(system, flows)
     per_flow = []
     for f in flows:
-        hearings = system.call(lawyer, "GET", f"/cases/{f.case_id}/hearings").json() if f.case_id else []
+        hearings = system.call(lawyer, "GET", f"/cases/{f.case_id}/hearings").json()["items"] if f.case_id else []
         kinds = Counter(d["kind"] for d in view.get(f.victim_id or "", []) if d["status"] in ("sent", "delivered"))
         per_flow.append({
             "victim": system.call(monitor, "GET", f"/victims/{f.victim_id}").status_code if f.victim_id else None,

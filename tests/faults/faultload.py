@@ -110,7 +110,7 @@ class Load:
             if listed.status_code == 404:  # an acceptance cut between its two writes: casework's worker opens it
                 time.sleep(1.0)
                 continue
-            existing = listed.json()
+            existing = listed.json()["items"]
             if existing:  # no Idempotency-Key on this route: look before repeating an unanswered write
                 flow.hearing_id = existing[0]["id"]
                 return

@@ -27,7 +27,7 @@ async def test_a_lawyer_sees_a_past_deadline_flagged_overdue_and_records_a_begun
                                               starts_at=(now - timedelta(hours=3)).replace(second=0, microsecond=0))
     finally:
         await past.close()
-    tasks = lawyer.get(f"/cases/{case_id}/tasks").json()
+    tasks = lawyer.get(f"/cases/{case_id}/tasks").json()["items"]
     assert [t["is_overdue"] for t in tasks if t["id"] == task_id] == [True]  # the service's flag, shown as is
 
     page = await (await new_context()).new_page()

@@ -5,36 +5,26 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from servicekit.auth import TokenVerifier
 from servicekit.crypto import KeyEncryptionKey, load_kek
-from servicekit.eventstore import EventStore
 from servicekit.keyclient import KeyClient, service_token_provider
 from servicekit.service import Core, build_core, token_verifier
 
 from .config import Settings
-from .feeds import CalendarFeeds
 from .names import KeyPathNames, VictimNames
 from .notes import NotesVault
+from .projections import CalendarFeeds, VictimRecords
 from .queries import Queries
-from .victims import VictimRecords
 
 log = logging.getLogger("casework.bootstrap")
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    """The current time, timezone-aware."""
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
 class Deps:
-    """Everything handlers and routes need; tests build it with fakes for the ports."""
+    """Everything handlers and routes need (the clock is `core.clock`); tests replace the ports with fakes."""
 
     core: Core
     verifier: TokenVerifier
@@ -43,11 +33,6 @@ class Deps:
     victims: VictimRecords
     queries: Queries
     feeds: CalendarFeeds
-    clock: Clock = utc_now
-
-    @property
-    def store(self) -> EventStore:
-        return self.core.store
 
 
 def notes_kek(settings: Settings) -> KeyEncryptionKey:

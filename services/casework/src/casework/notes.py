@@ -42,13 +42,23 @@ class NotesVault:
         self.kek = kek
 
     async def add(self, *, case_id: str, note_id: str, author: str, text: str, at: datetime,
-                  victim_id: str | None = None) -> None:
-        """Encrypt and store one note (about one victim of the case, or the collective proceedings)."""
+                  victim_id: str | None = None, request: str | None = None) -> None:
+        """Encrypt and store one note (about one victim of the case, or the collective proceedings).
+
+        `request` is the Idempotency-Key's command key the note id was derived from: the same request again
+        stores nothing, the same key with another body is a 409 (a note is not an event, so the vault keeps it).
+        """
         key = await self._case_key(case_id, victim_id, create=True)
         assert key is not None
         ciphertext = encrypt_field(key, text, subject_id=case_id, field=f"note:{note_id}")
-        await self.notes.insert_one({"_id": note_id, "case_id": case_id, "victim_id": victim_id, "author": author,
-                                     "created_at": at.isoformat(), "ciphertext": ciphertext})
+        try:
+            await self.notes.insert_one({"_id": note_id, "case_id": case_id, "victim_id": victim_id,
+                                         "author": author, "created_at": at.isoformat(), "ciphertext": ciphertext,
+                                         "request": request})
+        except DuplicateKeyError:
+            stored = await self.notes.find_one({"_id": note_id}, {"request": 1})
+            if request is None or stored is None or stored.get("request") != request:
+                raise Conflict("idempotency_key_reused", field="Idempotency-Key") from None
 
     async def read_all(self, case_id: str) -> list[Note]:
         """Every note of a case still readable, oldest first, decrypted."""

@@ -1,5 +1,8 @@
 """Casework's read queries over its projections (all filtering lives here, never in routes).
 
+The lists a client pages through (cases, the referral inbox, deadlines, a case's hearings and reparations)
+are the kit's keyset pages (`read_page`): `(items, next cursor)`. Calendars are bounded by their date range.
+
 Projections are the event store's documents (`state` + `_id`, `_version`, ...). Only `_id` lookups are
 indexed on FerretDB; these list queries scan, which suits an organisation's caseload. Decisions never
 read from here: commands load the aggregate through the event store.
@@ -11,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
+from servicekit.api import DEFAULT_PAGE, Listing, read_page
 from servicekit.domain import AggregateType, S
 from servicekit.organisations import is_legal_aid
 
@@ -23,6 +27,11 @@ from .domain.reparation import REPARATION, Reparation
 from .domain.task import TASK, Task
 
 MAX_LISTED = 500
+NEWEST_CASES = Listing("opened_on", descending=True)
+OLDEST_REFERRALS = Listing("referred_at")
+BY_DEADLINE = Listing("due_on")
+IN_TIME_ORDER = Listing("starts_at")
+BY_REQUEST = Listing("requested_on")
 
 
 def _state(agg: AggregateType[S], doc: dict[str, Any]) -> S:
@@ -41,18 +50,30 @@ class Queries:
         cursor = self.db[agg.collection].find(criteria).sort(sort, -1 if descending else 1).limit(limit)
         return [_state(agg, doc) async for doc in cursor]
 
-    async def cases(self, access: Access, *, status: str | None = None, lawyer: str | None = None,
-                    limit: int = 100) -> list[Case]:
-        """Cases the caller sees: assigned ones for a lawyer, the organisation's for a case manager."""
+    async def _page(self, agg: AggregateType[S], criteria: dict[str, Any], listing: Listing, cursor: str | None,
+                    limit: int) -> tuple[list[S], str | None]:
+        documents, next_cursor = await read_page(self.db[agg.collection], criteria, listing=listing, cursor=cursor,
+                                                 limit=limit)
+        return [_state(agg, doc) for doc in documents], next_cursor
+
+    async def cases(self, access: Access, *, status: str | None = None, cursor: str | None = None,
+                    limit: int = DEFAULT_PAGE) -> tuple[list[Case], str | None]:
+        """A page of the cases the caller sees (assigned ones for a lawyer, the organisation's for a case
+        manager), latest opened first."""
+        scope = visible_scope(access)
+        if not scope:
+            return [], None
+        criteria: dict[str, Any] = {"$or": scope, **({"status": status} if status is not None else {})}
+        return await self._page(CASE, criteria, NEWEST_CASES, cursor, limit)
+
+    async def visible_case_ids(self, access: Access, *, lawyer: str | None = None) -> list[str]:
+        """The ids of the latest MAX_LISTED cases the caller sees (of one lawyer when `lawyer` is set)."""
         scope = visible_scope(access)
         if not scope:
             return []
-        criteria: dict[str, Any] = {"$or": scope}
-        if status is not None:
-            criteria["status"] = status
-        if lawyer is not None:
-            criteria["lawyers"] = lawyer
-        return await self._find(CASE, criteria, "opened_on", limit, descending=True)
+        criteria: dict[str, Any] = {"$or": scope, **({"lawyers": lawyer} if lawyer is not None else {})}
+        cursor = self.db[CASE.collection].find(criteria, {"_id": 1}).sort("opened_on", -1).limit(MAX_LISTED)
+        return [doc["_id"] async for doc in cursor]
 
     async def case_ids_of_victim(self, victim_id: str) -> list[str]:
         """Every case representing a victim, whoever holds it."""
@@ -62,17 +83,19 @@ class Queries:
         """Every inbox entry of a victim."""
         return [doc["_id"] async for doc in self.db[REFERRAL.collection].find({"victim_id": victim_id}, {"_id": 1})]
 
-    async def referrals(self, *, status: str, organisation: str | None, limit: int = 100) -> list[Referral]:
-        """The organisation's inbox (pending referrals addressed to it), or the referrals it decided."""
+    async def referrals(self, *, status: str, organisation: str | None, cursor: str | None = None,
+                        limit: int = DEFAULT_PAGE) -> tuple[list[Referral], str | None]:
+        """A page of the organisation's inbox (pending referrals addressed to it) or of the referrals it
+        decided, oldest first."""
         if organisation is None:
-            return []
+            return [], None
         criteria: dict[str, Any] = {"status": status}
         if status != "pending":
             criteria["organisation"] = organisation
         else:
             addressees: list[str | None] = [organisation, *([None] if is_legal_aid(organisation) else [])]
             criteria["receiving_organisation"] = {"$in": addressees}
-        return await self._find(REFERRAL, criteria, "referred_at", limit)
+        return await self._page(REFERRAL, criteria, OLDEST_REFERRALS, cursor, limit)
 
     async def hearings_of_cases(self, case_ids: list[str], *, start: datetime, end: datetime) -> list[Hearing]:
         """Hearings of some cases starting in [start, end), in time order."""
@@ -84,24 +107,28 @@ class Queries:
         """Hearings before one court starting in [start, end), every organisation's (filter before showing)."""
         return await self._find(HEARING, {"court_code": court, **_window(start, end)}, "starts_at")
 
-    async def hearings_of_case(self, case_id: str) -> list[Hearing]:
-        """Every hearing of one case."""
-        return await self._find(HEARING, {"case_id": case_id}, "starts_at")
+    async def hearings_of_case(self, case_id: str, *, cursor: str | None = None,
+                               limit: int = DEFAULT_PAGE) -> tuple[list[Hearing], str | None]:
+        """A page of the hearings of one case, in time order."""
+        return await self._page(HEARING, {"case_id": case_id}, IN_TIME_ORDER, cursor, limit)
 
-    async def reparations_of_case(self, case_id: str) -> list[Reparation]:
-        """Every reparation of one case."""
-        return await self._find(REPARATION, {"case_id": case_id}, "requested_on")
+    async def reparations_of_case(self, case_id: str, *, cursor: str | None = None,
+                                  limit: int = DEFAULT_PAGE) -> tuple[list[Reparation], str | None]:
+        """A page of the reparations of one case, in the order they were requested."""
+        return await self._page(REPARATION, {"case_id": case_id}, BY_REQUEST, cursor, limit)
 
-    async def tasks_of_case(self, case_id: str) -> list[Task]:
-        """Every task of one case, by deadline."""
-        return await self._find(TASK, {"case_id": case_id}, "due_on")
+    async def tasks_of_case(self, case_id: str, *, cursor: str | None = None,
+                            limit: int = DEFAULT_PAGE) -> tuple[list[Task], str | None]:
+        """A page of the tasks of one case, by deadline."""
+        return await self._page(TASK, {"case_id": case_id}, BY_DEADLINE, cursor, limit)
 
-    async def tasks_of_lawyer(self, lawyer: str, *, status: str | None) -> list[Task]:
-        """A lawyer's tasks across cases, by deadline."""
-        criteria: dict[str, Any] = {"assignee": lawyer}
+    async def tasks_of_lawyer(self, lawyer: str, case_ids: list[str], *, status: str | None, cursor: str | None,
+                              limit: int) -> tuple[list[Task], str | None]:
+        """A page of a lawyer's tasks in some cases (those the caller sees), by deadline."""
+        criteria: dict[str, Any] = {"assignee": lawyer, "case_id": {"$in": case_ids}}
         if status is not None:
             criteria["status"] = status
-        return await self._find(TASK, criteria, "due_on")
+        return await self._page(TASK, criteria, BY_DEADLINE, cursor, limit)
 
     async def cases_by_id(self, case_ids: list[str]) -> dict[str, Case]:
         """Some cases by id (for filtering lists by visibility)."""

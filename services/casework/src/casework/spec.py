@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from servicekit.spec import ServiceSpec
 
-from .api import calendar, cases, hearings, referrals, reparations, tasks, vocabularies
+from .api import calendars, cases, hearings, referrals, reparations, tasks, vocabularies
 from .bootstrap import build_deps
 from .config import Settings
 from .domain import AGGREGATES
@@ -18,7 +18,7 @@ SPEC = ServiceSpec(
                "tracks, hearings and calendars, reparations, deadlines and privileged notes."),
     settings=Settings,
     build_deps=build_deps,
-    routers=[referrals.router, cases.router, hearings.router, calendar.router, reparations.router, tasks.router,
+    routers=[referrals.router, cases.router, hearings.router, calendars.router, reparations.router, tasks.router,
              vocabularies.router],
     aggregates=AGGREGATES,
     groups=GROUPS,

@@ -23,4 +23,4 @@ def _clock_at_start(request):
     if "cw" in request.fixturenames:
         from casework_support import START
 
-        request.getfixturevalue("cw").clock.now = START
+        request.getfixturevalue("cw").clock.set(START)

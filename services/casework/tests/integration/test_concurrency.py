@@ -21,12 +21,12 @@ async def test_concurrent_stage_changes_keep_a_contiguous_history(cw):
                                        for m in moves))
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [200, 200, 409, 409, 409, 409, 409, 409]
-    history = await cw.deps.store.history(case_id)
+    history = await cw.deps.core.store.history(case_id)
     assert [c["version"] for c in history] == list(range(1, len(history) + 1))
     changes = [e["data"] for c in history for e in c["events"] if e["type"] == "casework.case.stage_changed.v1"]
     assert sorted((c["track"], c["from_stage"], c["to_stage"]) for c in changes) == [
         ("domestic", "referral_accepted", "complaint_civil_party"), ("icc", "not_started", "communication_submitted")]
-    assert (await verify_aggregate(cw.deps.store, CASE, case_id)).ok
+    assert (await verify_aggregate(cw.deps.core.store, CASE, case_id)).ok
 
 
 async def test_a_chain_of_concurrent_advances_never_skips_a_stage(cw):
@@ -36,8 +36,8 @@ async def test_a_chain_of_concurrent_advances_never_skips_a_stage(cw):
     for _ in range(3):
         await asyncio.gather(*(cw.client.post(f"/cases/{case_id}/stage", json={"to_stage": s}, headers=headers)
                                for s in path))
-    steps = [(s.from_stage, s.to_stage) for s in (await cw.deps.store.load(CASE, case_id)).state.history]
+    steps = [(s.from_stage, s.to_stage) for s in (await cw.deps.core.store.load(CASE, case_id)).state.history]
     assert steps[0] == ("referral_accepted", "complaint_civil_party")
     assert all(prev[1] == nxt[0] for prev, nxt in itertools.pairwise(steps))
     assert all(to in tracks()["domestic"].allowed_next(source) for source, to in steps)
-    assert (await verify_aggregate(cw.deps.store, CASE, case_id)).ok
+    assert (await verify_aggregate(cw.deps.core.store, CASE, case_id)).ok

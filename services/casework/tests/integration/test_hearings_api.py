@@ -50,11 +50,28 @@ async def test_bad_hearing_input_is_422_naming_the_field_and_nothing_is_written(
     assert await cw.count("hearings") == before
 
 
+async def test_a_cases_hearings_come_a_page_at_a_time_in_time_order(cw):
+    case_id, _ = await cw.open_case()
+    days = ["2026-03-12T09:00:00", "2026-03-10T09:00:00", "2026-03-11T09:00:00"]
+    ids = {day: (await schedule(cw, case_id, starts_at=day, ends_at=None))["id"] for day in days}
+    path = f"/cases/{case_id}/hearings"
+    first = (await cw.client.get(path, params={"limit": 2}, headers=cw.headers(**LAWYER))).json()
+    rest = (await cw.client.get(path, params={"limit": 2, "cursor": first["next_cursor"]},
+                                headers=cw.headers(**LAWYER))).json()
+    assert [h["id"] for h in first["items"] + rest["items"]] == [ids[day] for day in sorted(days)]
+    assert rest["next_cursor"] is None
+
+
+async def test_a_cursor_casework_never_issued_is_422_naming_it(cw):
+    listed = await cw.client.get("/cases", params={"cursor": "not-a-cursor"}, headers=cw.headers("case_manager"))
+    assert (listed.status_code, listed.json()["errors"][0]["field"]) == (422, "cursor")
+
+
 async def test_hearings_of_a_case_are_listed_and_read_only_by_its_workers(cw):
     case_id, _ = await cw.open_case()
     hearing = await schedule(cw, case_id)
     listed = await cw.client.get(f"/cases/{case_id}/hearings", headers=cw.headers(**LAWYER))
-    assert [h["id"] for h in listed.json()] == [hearing["id"]]
+    assert (listed.json()["items"][0]["id"], len(listed.json()["items"])) == (hearing["id"], 1)
     one = await cw.client.get(f"/hearings/{hearing['id']}", headers=cw.headers("case_manager"))
     assert one.json()["purpose"] == "trial"
     other = await cw.client.get(f"/hearings/{hearing['id']}", headers=cw.headers("lawyer", sub="lawyer-b"))
@@ -78,7 +95,7 @@ async def test_a_hearing_is_recorded_held_only_once_its_time_has_come(cw):
     early = await cw.client.post(f"/hearings/{hearing['id']}/held", json={"outcome": "testimony_heard"},
                                  headers=cw.headers(**LAWYER))
     assert early.status_code == 409
-    cw.clock.now += timedelta(days=9)
+    cw.clock.advance(timedelta(days=9))
     held = await cw.client.post(f"/hearings/{hearing['id']}/held", json={"outcome": "testimony_heard"},
                                 headers=cw.headers(**LAWYER))
     assert (held.json()["status"], held.json()["outcome"]) == ("held", "testimony_heard")

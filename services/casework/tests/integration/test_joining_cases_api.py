@@ -21,7 +21,7 @@ LAWYER = {"role": "lawyer", "sub": "lawyer-a"}
 
 async def events_of(cw, aggregate_id):
     """Every event of one aggregate, in order (type and data)."""
-    return [e for commit in await cw.deps.store.history(aggregate_id) for e in commit["events"]]
+    return [e for commit in await cw.deps.core.store.history(aggregate_id) for e in commit["events"]]
 
 
 async def joins(cw, case_id):
@@ -55,7 +55,7 @@ async def test_a_second_referral_joins_the_first_case_and_the_case_lists_both_vi
     assert [e["type"] for e in events] == ["casework.case.opened.v1", "casework.case.victim_joined.v1"]
     assert await joins(cw, case_id) == [{"case_id": case_id, "victim_id": second, "referral_id": referral_id}]
     assert "Oumou" not in str(events)
-    assert (await verify_aggregate(cw.deps.store, CASE, case_id)).ok
+    assert (await verify_aggregate(cw.deps.core.store, CASE, case_id)).ok
 
 
 async def test_a_retried_acceptance_into_the_case_changes_nothing(cw):
@@ -147,7 +147,7 @@ async def test_the_joined_victim_withdrawing_consent_leaves_the_case_with_her_no
     texts = [n["text"] for n in (await cw.client.get(f"/cases/{case_id}/notes", headers=cw.headers(**LAWYER))).json()]
     assert NOTE_ABOUT_HER not in texts and NOTE_ABOUT_FIRST in texts
     # Renewed consent does not put her back: she is referred again to rejoin.
-    cw.clock.now = cw.clock.now.replace(hour=10)
+    cw.clock.set(cw.clock().replace(hour=10))
     await cw.deliver(cw.intake_event("intake.victim.consent_changed.v1", second,
                                      {"victim_id": second, "legal_support": True}, at=cw.clock()))
     case = (await cw.client.get(f"/cases/{case_id}", headers=cw.headers(**LAWYER))).json()
@@ -227,14 +227,14 @@ async def test_a_join_that_died_after_the_referral_is_completed_by_the_consumer(
     case_id, first = await cw.open_case()
     referral_id, second = await cw.refer()
     ctx = CommandContext(actor="case_manager-1")
-    accepted = await cw.deps.store.execute(REFERRAL, referral_id, partial(
+    accepted = await cw.deps.core.store.execute(REFERRAL, referral_id, partial(
         referral.accept, case_id=case_id, organisation="org-legal", lawyers=["lawyer-a"], court=None), context=ctx)
     envelope = Envelope(id=accepted.event_ids[0], source="/redress/casework", type="casework.referral.accepted.v1",
                         subject=referral_id, time=cw.clock(), data=accepted.events[0].model_dump(mode="json"),
                         classification="confidential")
     for _ in range(2):
         await handlers.ensure_case_opened(ConsumedEvent(envelope, topic="test", partition=0, offset=0), cw.deps)
-    case = (await cw.deps.store.load(CASE, case_id)).state
+    case = (await cw.deps.core.store.load(CASE, case_id)).state
     assert case is not None and case.victim_ids == [first, second]
     assert await joins(cw, case_id) == [{"case_id": case_id, "victim_id": second, "referral_id": referral_id}]
 

@@ -19,9 +19,8 @@ async def audited(cw, referral_id: str, actor: str) -> list[tuple[str, str]]:
 
 async def test_a_lawyer_of_the_addressee_lists_and_reads_the_inbox_and_both_reads_are_audited(cw):
     referral_id, victim_id = await cw.refer(to="org-legal", name="Fatoumata Diarra")
-    listed = await cw.client.get("/referrals", headers=lawyer(cw))
-    assert listed.status_code == 200
-    assert referral_id in {r["id"] for r in listed.json()} and "Fatoumata" not in listed.text
+    items = await cw.listed("/referrals", lawyer(cw))
+    assert referral_id in {r["id"] for r in items} and "Fatoumata" not in str(items)
     read = await cw.client.get(f"/referrals/{referral_id}", headers=lawyer(cw))
     assert (read.status_code, read.json()["victim_id"]) == (200, victim_id)
     assert await audited(cw, referral_id, "lawyer-inbox") == [("referral.read", "allowed")] * 2
@@ -78,7 +77,7 @@ async def test_a_lawyer_declines_a_referral_with_a_reason_code(cw):
 async def test_a_lawyer_of_another_organisation_cannot_see_or_decide_the_referral(cw):
     referral_id, _ = await cw.refer(to="org-legal")
     other = lawyer(cw, sub="lawyer-wildaf", org="org-wildaf")
-    assert referral_id not in {r["id"] for r in (await cw.client.get("/referrals", headers=other)).json()}
+    assert referral_id not in {r["id"] for r in await cw.listed("/referrals", other)}
     assert (await cw.client.get(f"/referrals/{referral_id}", headers=other)).status_code == 404
     accepted = await cw.client.post(f"/referrals/{referral_id}/accept", json={}, headers=other)
     declined = await cw.client.post(f"/referrals/{referral_id}/decline", json={"reason": "no_capacity"},

@@ -33,7 +33,7 @@ async def test_a_compensation_is_requested_awarded_and_paid_in_part_then_in_full
                                                           "paid_on": "2026-03-02"}, headers=cw.headers(**LAWYER))
     assert (full.json()["status"], full.json()["total_paid_xof"]) == ("paid_in_full", 3_000_000)
     listed = await cw.client.get(f"/cases/{case_id}/reparations", headers=cw.headers("case_manager"))
-    assert [r["status"] for r in listed.json()] == ["paid_in_full"]
+    assert [r["status"] for r in listed.json()["items"]] == ["paid_in_full"]
 
 
 @pytest.mark.parametrize("amount", [-1, 0, 1.5, "1000", 10**12])
@@ -73,15 +73,15 @@ async def test_a_lawyers_deadlines_are_listed_with_overdue_flagged_until_done(cw
                                    json={"assignee": "lawyer-task", "kind": "appeal_deadline", "due_on": "2026-03-12"},
                                    headers=cw.headers("case_manager"))
     assert created.status_code == 201 and created.json()["is_overdue"] is False
-    cw.clock.now += timedelta(days=11)
-    listed = await cw.client.get("/tasks", headers=cw.headers("lawyer", sub="lawyer-task"))
-    assert [(t["id"], t["is_overdue"]) for t in listed.json()] == [(created.json()["id"], True)]
+    cw.clock.advance(timedelta(days=11))
+    listed = await cw.listed("/tasks", cw.headers("lawyer", sub="lawyer-task"))
+    assert [(t["id"], t["is_overdue"]) for t in listed] == [(created.json()["id"], True)]
     done = await cw.client.post(f"/tasks/{created.json()['id']}/complete", json={},
                                 headers=cw.headers("lawyer", sub="lawyer-task"))
     assert (done.json()["status"], done.json()["is_overdue"]) == ("done", False)
-    assert (await cw.client.get("/tasks", headers=cw.headers("lawyer", sub="lawyer-task"))).json() == []
+    assert await cw.listed("/tasks", cw.headers("lawyer", sub="lawyer-task")) == []
     per_case = await cw.client.get(f"/cases/{case_id}/tasks", headers=cw.headers("case_manager"))
-    assert [t["status"] for t in per_case.json()] == ["done"]
+    assert [t["status"] for t in per_case.json()["items"]] == ["done"]
 
 
 async def test_a_deadline_for_someone_off_the_case_or_in_the_past_is_422(cw):

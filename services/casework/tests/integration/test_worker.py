@@ -2,54 +2,37 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 from collections.abc import AsyncIterator
 from functools import partial
 
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
-from casework.domain import AGGREGATES, referral
+from casework.domain import referral
 from casework.domain.case import case_id_for
 from casework.domain.referral import REFERRAL
-from casework.subscriptions import GROUPS
-from casework_support import Casework, start_casework
-from servicekit.envelope import Envelope
+from casework_support import START, Casework, notes_key
 from servicekit.eventstore import CommandContext
 from servicekit.ids import new_id
-from servicekit.kafka import ensure_topics, idempotent_producer
-from servicekit.runtime import Worker
-from servicekit.testing import header, read_topic
+from servicekit.testing import FakeClock, InProcessService, eventually, header, in_process_service, read_topic
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-async def running(infra, tmp_path_factory) -> AsyncIterator[Casework]:
+async def service(infra, tmp_path_factory) -> AsyncIterator[InProcessService]:
     """Casework with its worker (relay and consumer groups) running against the real broker."""
-    app = await start_casework(infra, tmp_path_factory.mktemp("worker"))
-    settings = app.deps.core.settings
-    ns = settings.topic_namespace
-    await ensure_topics(infra.kafka_bootstrap, [ns + "intake.referrals", ns + "intake.victims"], partitions=3)
-    worker = Worker(settings=settings, db=app.deps.core.db, aggregates=AGGREGATES, groups=GROUPS, deps=app.deps)
-    task = asyncio.create_task(worker.run())
+    async with in_process_service("casework", infra, tmp_path_factory.mktemp("worker"), clock=FakeClock(START),
+                                  notes_key_source=notes_key()) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+async def running(service) -> AsyncIterator[Casework]:
+    """The helpers that act like intake and users, over the running service."""
+    app = Casework.of(service, service.deps.core.clock)
     yield app
-    worker.stop.set()
-    await asyncio.wait_for(task, timeout=30)
     await app.client.aclose()
-    await app.deps.core.client.close()
-
-
-async def publish(app: Casework, topic: str, *envelopes: Envelope) -> None:
-    producer = idempotent_producer(app.deps.core.settings.kafka_bootstrap, client_id="casework-test-intake")
-    await producer.start()
-    try:
-        for env in envelopes:
-            await producer.send_and_wait(app.deps.core.settings.topic_namespace + topic, env.value(), key=env.key(),
-                                         headers=env.headers())
-    finally:
-        await producer.stop()
 
 
 async def committed(app: Casework, topic: str) -> int:
@@ -64,29 +47,24 @@ async def committed(app: Casework, topic: str) -> int:
     return sum(meta.offset for tp, meta in offsets.items() if tp.topic == settings.topic_namespace + topic)
 
 
-async def until(predicate, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not await predicate():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.2)
-
-
-async def test_a_referral_delivered_twice_and_re_emitted_is_one_inbox_entry(running):
+async def test_a_referral_delivered_twice_and_re_emitted_is_one_inbox_entry(service, running):
     envelope = running.referral_event()
     re_emitted = running.intake_event(envelope.type, envelope.subject, envelope.data)  # same referral, new event id
     other_type = running.intake_event("intake.victim.registered.v1", envelope.data["victim_id"], {"x": 1})
-    await publish(running, "intake.referrals", envelope, envelope, re_emitted)
-    await publish(running, "intake.victims", other_type)
+    for delivered in (envelope, envelope, re_emitted):
+        await service.publish("intake.referrals", delivered)
+    await service.publish("intake.victims", other_type)
 
     async def arrived() -> bool:
         return await running.count("referrals", {"_id": envelope.subject}) == 1
 
-    await until(arrived)
+    await eventually(arrived, "the referral in the inbox")
 
     async def all_three_consumed() -> bool:
         return await committed(running, "intake.referrals") == 3
 
-    await until(all_three_consumed)  # the duplicates too: they must have changed nothing
+    # The duplicates too: they must have changed nothing.
+    await eventually(all_three_consumed, "the three deliveries consumed")
     assert await running.count("events", {"aggregate_id": envelope.subject}) == 1
 
 
@@ -112,12 +90,12 @@ async def test_an_acceptance_whose_case_was_never_opened_is_healed_by_the_worker
     decide = partial(referral.accept, case_id=case_id_for(referral_id), organisation="org-legal",
                      lawyers=["lawyer-a"], court=None)
     # As if the API process died between accepting the referral and opening its case.
-    await running.deps.store.execute(REFERRAL, referral_id, decide, context=CommandContext(actor="cm-1"))
+    await running.deps.core.store.execute(REFERRAL, referral_id, decide, context=CommandContext(actor="cm-1"))
 
     async def opened() -> bool:
         return await running.count("cases", {"_id": case_id_for(referral_id)}) == 1
 
-    await until(opened)
+    await eventually(opened, "the case opened by the worker")
 
 
 async def test_hearing_events_carry_what_notify_needs_and_no_name(running):
@@ -139,18 +117,18 @@ async def test_hearing_events_carry_what_notify_needs_and_no_name(running):
     assert "Aminata" not in records[0].value.decode()
 
 
-async def test_a_referral_as_intake_publishes_it_on_the_victims_topic_reaches_the_inbox(running):
+async def test_a_referral_as_intake_publishes_it_on_the_victims_topic_reaches_the_inbox(service, running):
     """Intake's own shape: subject = victim id, on intake.victims, its urgency codes, no referred_at."""
     victim_id, referral_id = new_id(), new_id()
     data = {"referral_id": referral_id, "victim_id": victim_id, "needs": ["civil_party_filing"],
             "urgency": "critical", "incident_ids": [], "referring_organisation": "org-doc",
             "name_ciphertext": running.names.enrol(victim_id, "Oumar Maïga")}
-    await publish(running, "intake.victims", running.intake_event("intake.victim.referred.v1", victim_id, data))
+    await service.publish("intake.victims", running.intake_event("intake.victim.referred.v1", victim_id, data))
 
     async def arrived() -> bool:
         return await running.count("referrals", {"_id": referral_id, "urgency": "critical"}) == 1
 
-    await until(arrived)
+    await eventually(arrived, "the referral in the inbox")
 
 
 async def test_joining_a_case_publishes_the_join_once_and_hearings_name_both_victims(running):
@@ -181,9 +159,22 @@ async def test_a_join_whose_victim_never_reached_the_case_is_healed_by_the_worke
     referral_id, second = await running.refer()
     decide = partial(referral.accept, case_id=case_id, organisation="org-legal", lawyers=["lawyer-a"], court=None)
     # As if the API process died between accepting the referral into the case and adding its victim.
-    await running.deps.store.execute(REFERRAL, referral_id, decide, context=CommandContext(actor="cm-1"))
+    await running.deps.core.store.execute(REFERRAL, referral_id, decide, context=CommandContext(actor="cm-1"))
 
     async def joined() -> bool:
         return await running.count("cases", {"_id": case_id, "victim_ids": second}) == 1
 
-    await until(joined)
+    await eventually(joined, "the victim joined by the worker")
+
+
+async def test_a_retried_keyed_hearing_is_published_once(running):
+    case_id, _ = await running.open_case()
+    keyed = running.headers("case_manager") | {"Idempotency-Key": f"key-{new_id()}"}
+    body = {"court": "ml-ca-mopti", "starts_at": "2026-03-20T08:00:00", "purpose": "appeal_hearing"}
+    first = await running.client.post(f"/cases/{case_id}/hearings", headers=keyed, json=body)
+    again = await running.client.post(f"/cases/{case_id}/hearings", headers=keyed, json=body)
+    assert (first.status_code, again.json()) == (201, first.json())
+    ns, bootstrap = running.deps.core.settings.topic_namespace, running.deps.core.settings.kafka_bootstrap
+    records = [r for r in await read_topic(bootstrap, ns + "casework.hearings", timeout=20, idle=2.0)
+               if header(r, "ce_subject") == first.json()["id"]]
+    assert [header(r, "ce_type") for r in records] == ["casework.hearing.scheduled.v1"]

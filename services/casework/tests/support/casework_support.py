@@ -21,19 +21,9 @@ from servicekit.crypto import decrypt_field, encrypt_field, generate_data_key
 from servicekit.devtokens import ensure_dev_keypair, mint_token
 from servicekit.envelope import Envelope
 from servicekit.ids import new_id
-from servicekit.testing import Infra, unique_name
+from servicekit.testing import FakeClock, Infra, InProcessService, unique_name
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@dataclass
-class MutableClock:
-    """A clock tests move forward (hearings held, deadlines overdue)."""
-
-    now: datetime = START
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
@@ -60,13 +50,18 @@ class FakeNames:
         self.forgotten.append(victim_id)
 
 
+def notes_key() -> str:
+    """A fresh KEK for privileged notes, as the setting takes it."""
+    return "base64:" + base64.b64encode(os.urandom(32)).decode()
+
+
 def settings_for(infra: Infra, jwks_file: Path, **overrides: Any) -> Settings:
     """Settings pointed at the real stack, with a unique database and topic namespace."""
     values: dict[str, Any] = {
         "kafka_bootstrap": infra.kafka_bootstrap, "mongo_url": infra.mongo_url,
         "mongo_db": unique_name("casework"), "auth_jwks_file": jwks_file,
         "topic_namespace": unique_name("cw").replace("_", "") + ".",
-        "notes_key_source": "base64:" + base64.b64encode(os.urandom(32)).decode(),
+        "notes_key_source": notes_key(),
         "relay_abort_grace_seconds": 10, "consumer_backoff_max_seconds": 0.2, "consumer_max_attempts": 2,
     }
     return Settings(**(values | overrides))
@@ -79,8 +74,14 @@ class Casework:
     deps: Deps
     client: httpx.AsyncClient
     key_file: Path
-    clock: MutableClock
+    clock: FakeClock
     names: FakeNames
+
+    @classmethod
+    def of(cls, service: InProcessService, clock: FakeClock) -> Casework:
+        """Helpers over the kit's in-process casework (its worker running; names through the real key path)."""
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=service.app), base_url="http://casework")
+        return cls(deps=service.deps, client=client, key_file=service.private_key, clock=clock, names=FakeNames())
 
     def headers(self, role: str, sub: str | None = None, org: str | None = "org-legal") -> dict[str, str]:
         token = mint_token(self.key_file, subject=sub or f"{role}-1", roles=[role] if role else [], org=org)
@@ -133,6 +134,19 @@ class Casework:
         assert response.status_code == 201, response.text
         return response.json()["case_id"], victim_id
 
+    async def listed(self, path: str, headers: dict[str, str], **params: Any) -> list[dict[str, Any]]:
+        """Every item of a paged listing, following `next_cursor` to the last page."""
+        items: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            response = await self.client.get(path, headers=headers,
+                                             params=params | ({"cursor": cursor} if cursor else {}))
+            assert response.status_code == 200, response.text
+            page = response.json()
+            items += page["items"]
+            if (cursor := page["next_cursor"]) is None:
+                return items
+
     async def count(self, collection: str, criteria: dict[str, Any] | None = None) -> int:
         return await self.deps.core.db[collection].count_documents(criteria or {})
 
@@ -140,7 +154,8 @@ class Casework:
 async def start_casework(infra: Infra, tmp: Path, **overrides: Any) -> Casework:
     """Build the app on a fresh database; the caller closes `client` and the deps' Mongo client."""
     key_file, jwks = ensure_dev_keypair(tmp)
-    clock, names = MutableClock(), FakeNames()
-    deps = dataclasses.replace(build_deps(settings_for(infra, jwks, **overrides)), names=names, clock=clock)
+    clock, names = FakeClock(START), FakeNames()
+    deps = build_deps(settings_for(infra, jwks, **overrides))
+    deps = dataclasses.replace(deps, names=names, core=dataclasses.replace(deps.core, clock=clock))
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=build_app(deps)), base_url="http://casework")
     return Casework(deps=deps, client=client, key_file=key_file, clock=clock, names=names)

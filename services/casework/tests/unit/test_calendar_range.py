@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from casework.api.calendar import checked_range
+from casework.api.calendars import checked_range
 from servicekit.errors import InvalidInput
 
 

@@ -1,6 +1,10 @@
 // Casework's reparations through the generated client.
 import { unwrap, type Clients } from "../../lib/api/client";
 import type { components } from "../../lib/api/generated/casework";
+import { everyItem } from "../../lib/api/pages";
+
+// Lists come a page at a time: the screens show every page, the largest the service serves.
+const PAGE = 200;
 
 export type Reparation = components["schemas"]["ReparationPublic"];
 export type ReparationCreate = components["schemas"]["ReparationCreate"];
@@ -9,8 +13,9 @@ export type PaymentCreate = components["schemas"]["PaymentCreate"];
 
 const one = (reparation_id: string) => ({ params: { path: { reparation_id } } });
 
-export function caseReparations(clients: Clients, caseId: string) {
-  return unwrap(clients.casework.GET("/cases/{case_id}/reparations", { params: { path: { case_id: caseId } } }));
+export function caseReparations(clients: Clients, caseId: string): Promise<Reparation[]> {
+  return everyItem((cursor) => unwrap(clients.casework.GET("/cases/{case_id}/reparations",
+    { params: { path: { case_id: caseId }, query: { limit: PAGE, cursor } } })));
 }
 
 export function requestReparation(clients: Clients, caseId: string, body: ReparationCreate) {

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
+from servicekit.api import Caller, RequestKey, app_deps, caller_of
 from servicekit.auth import Principal, require
-from servicekit.errors import Forbidden
-from servicekit.eventstore import CommandContext
-from servicekit.telemetry import current_traceparent
 
 from ..bootstrap import Deps
 from ..domain.common import ID_PATTERN, SUBJECT_PATTERN
@@ -16,12 +14,7 @@ from ..domain.common import ID_PATTERN, SUBJECT_PATTERN
 # Statuses a write route may answer besides success (documented in OpenAPI, problem+json bodies).
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
 
-
-def get_deps(request: Request) -> Deps:
-    return request.app.state.deps  # type: ignore[no-any-return]
-
-
-AppDeps = Annotated[Deps, Depends(get_deps)]
+AppDeps = Annotated[Deps, Depends(app_deps)]
 CaseWorker = Annotated[Principal, Depends(require(roles={"lawyer", "case_manager"}))]
 CaseManager = Annotated[Principal, Depends(require(roles={"case_manager"}))]
 Lawyer = Annotated[Principal, Depends(require(roles={"lawyer"}))]
@@ -36,15 +29,8 @@ VictimId = Annotated[str, Path(pattern=ID_PATTERN, description="Pseudonymous vic
 LawyerPathId = Annotated[str, Path(pattern=SUBJECT_PATTERN, description="Subject (staff id) of a lawyer")]
 
 
-def command_context(principal: Principal, request: Request) -> CommandContext:
-    """Who is acting, with the request's correlation id when the caller sent one."""
-    correlation = request.headers.get("x-correlation-id")
-    kwargs = {"correlation_id": correlation} if correlation and len(correlation) <= 64 else {}
-    return CommandContext(actor=principal.subject, traceparent=current_traceparent(), **kwargs)
-
-
-def organisation_of(principal: Principal) -> str:
-    """The caller's organisation; acting for a legal-aid organisation needs one."""
-    if not principal.organisation:
-        raise Forbidden("organisation_missing")
-    return principal.organisation
+def keyed(principal: Principal, request: Request, key: str | None, body: Any) -> tuple[Caller, RequestKey | None]:
+    """The caller of a command on a case's records and its Idempotency-Key, fingerprinted with what the command
+    is given (the case's own rules decide who may act, so no organisation is required here)."""
+    caller = caller_of(principal, request, needs_organisation=False)
+    return caller, RequestKey.of(caller, key, body)

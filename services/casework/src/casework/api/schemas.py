@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
@@ -15,6 +15,7 @@ from ..domain.referral import Referral
 from ..domain.reparation import MAX_AMOUNT_XOF, Reparation
 from ..domain.task import Task
 
+P = TypeVar("P", bound=BaseModel)
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_-]+$")]
 LawyerId = Annotated[str, Field(pattern=SUBJECT_PATTERN, description="Subject (staff id) of a lawyer")]
 AmountXof = Annotated[StrictInt, Field(gt=0, le=MAX_AMOUNT_XOF, description="Whole francs CFA (XOF)")]
@@ -229,3 +230,8 @@ class FeedPublic(BaseModel):
 
     feed_id: str
     created_at: str
+
+
+def public(model: type[P], record: BaseModel, **computed: Any) -> P:
+    """A record as its public model, with the fields the API computes for it (the one converter of every record)."""
+    return model.model_validate({**record.model_dump(), **computed})

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from servicekit.errors import Conflict, InvalidInput
+from servicekit.vocabulary import UnknownTerm
 
 from ..vocabularies import VocabularyDataError, raw, term_from
 
@@ -115,7 +116,7 @@ def require_track(code: str) -> Track:
     """The track of `code`, or a 422 naming the allowed tracks."""
     known = tracks()
     if code not in known:
-        raise InvalidInput("unknown_term", field="track", vocabulary="tracks", allowed=list(known))
+        raise UnknownTerm("track", code, list(known), vocabulary="tracks")
     return known[code]
 
 
@@ -140,8 +141,7 @@ def _check_closure_reason(track: Track, from_stage: str, to_stage: str, reason: 
     if reason is None:
         raise InvalidInput("closure_reason_required", field="closure_reason", allowed=list(track.closure_reasons))
     if reason not in track.closure_reasons:
-        raise InvalidInput("unknown_term", field="closure_reason", vocabulary="closure_reasons",
-                           allowed=list(track.closure_reasons))
+        raise UnknownTerm("closure_reason", reason, list(track.closure_reasons), vocabulary="closure_reasons")
     possible = sorted(c for c, r in track.closure_reasons.items() if from_stage in r.from_stages)
     if from_stage not in track.closure_reasons[reason].from_stages:
         raise Conflict("closure_reason_not_allowed", field="closure_reason", from_stage=from_stage, reason=reason,

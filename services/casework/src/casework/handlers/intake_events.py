@@ -10,57 +10,21 @@ from __future__ import annotations
 from datetime import datetime
 from functools import partial
 
-from pydantic import BaseModel, ConfigDict, Field
+from servicekit.commands import consumer_context
 from servicekit.consumer import ConsumedEvent
 from servicekit.errors import InvalidInput
 from servicekit.ids import derived_id
 
 from ..bootstrap import Deps
+from ..consumed import ConsentChangedV1, VictimErasedV1, VictimReferredV1
 from ..domain import case_commands, referral
 from ..domain.case import CASE, Flag
-from ..domain.common import ID_PATTERN, ORGANISATION_PATTERN
 from ..domain.referral import REFERRAL
-from ..victims import VictimStatus
+from ..projections import VictimStatus
 from .collective import leave_case
-from .common import consumer_context
 
-
-class VictimReferredV1(BaseModel):
-    """Casework's copy of the fields it reads from intake.victim.referred.v1."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    referral_id: str = Field(pattern=ID_PATTERN)
-    victim_id: str = Field(pattern=ID_PATTERN)
-    needs: list[str] = Field(default_factory=list, max_length=50)
-    urgency: str = Field(default="medium", pattern=r"^[a-z_]{1,20}$")
-    incident_ids: list[str] = Field(default_factory=list, max_length=200)
-    referring_organisation: str = Field(min_length=1, max_length=100)
-    receiving_organisation: str | None = Field(default=None, pattern=ORGANISATION_PATTERN,
-                                               description="Absent on referrals made before addressees")
-    name_ciphertext: str | None = Field(default=None, max_length=4096)
-    referred_at: datetime | None = Field(default=None, description="When absent, the event's own time")
-
-
-class ConsentChangedV1(BaseModel):
-    """Casework's copy of the fields it reads from intake.victim.consent_changed.v1."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    victim_id: str = Field(pattern=ID_PATTERN)
-    legal_support: bool
-    version: int | None = Field(default=None, ge=1, description="Intake's consent version, when it sends one")
-    sharing: list[str] | None = Field(default=None, max_length=50,
-                                      description="Organisations the victim shares her file with")
-
-
-class VictimErasedV1(BaseModel):
-    """Casework's copy of the fields it reads from intake.victim.erased.v1."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    victim_id: str = Field(pattern=ID_PATTERN)
-    erased_at: datetime
+# Effects of consumed events are casework's own doing.
+ACTOR = "svc-casework"
 
 
 def flags_at_receipt(status: VictimStatus, referred_at: datetime) -> list[Flag]:
@@ -91,8 +55,8 @@ async def receive_referral(event: ConsumedEvent, deps: Deps) -> None:
                      referring_organisation=data.referring_organisation,
                      receiving_organisation=data.receiving_organisation, referred_at=referred_at,
                      flags=flags_at_receipt(status, referred_at))
-    await deps.store.execute(REFERRAL, data.referral_id, decide, context=consumer_context(event),
-                             idempotency_key=event.effect_key("receive_referral"))
+    await deps.core.store.execute(REFERRAL, data.referral_id, decide, context=consumer_context(event, actor=ACTOR),
+                                  idempotency_key=event.effect_key("receive_referral"))
 
 
 async def apply_consent_change(event: ConsumedEvent, deps: Deps) -> None:
@@ -121,15 +85,15 @@ async def apply_erasure(event: ConsumedEvent, deps: Deps) -> None:
 
 
 async def _set_flag(event: ConsumedEvent, deps: Deps, victim_id: str, flag: Flag, *, on: bool) -> None:
-    ctx = consumer_context(event)
+    ctx = consumer_context(event, actor=ACTOR)
     for case_id in await deps.queries.case_ids_of_victim(victim_id):
         key = derived_id(event.effect_key("flag_case"), case_id)
         if on:
             await leave_case(deps, ctx, case_id, victim_id, flag, idempotency_key=key)
         else:
-            await deps.store.execute(CASE, case_id, partial(case_commands.clear_flag, victim_id=victim_id, flag=flag),
-                                     context=ctx, idempotency_key=key)
+            clear = partial(case_commands.clear_flag, victim_id=victim_id, flag=flag)
+            await deps.core.store.execute(CASE, case_id, clear, context=ctx, idempotency_key=key)
     referral_decide = referral.flag if on else referral.clear_flag
     for referral_id in await deps.queries.referral_ids_of_victim(victim_id):
-        await deps.store.execute(REFERRAL, referral_id, partial(referral_decide, flag=flag), context=ctx,
-                                 idempotency_key=derived_id(event.effect_key("flag_referral"), referral_id))
+        await deps.core.store.execute(REFERRAL, referral_id, partial(referral_decide, flag=flag), context=ctx,
+                                      idempotency_key=derived_id(event.effect_key("flag_referral"), referral_id))

@@ -4,79 +4,105 @@ from __future__ import annotations
 
 from functools import partial
 
+from servicekit.api import Caller, RequestKey, command_key
+from servicekit.commands import consumer_context, today_in_bamako
 from servicekit.consumer import ConsumedEvent
-from servicekit.errors import NotFound
+from servicekit.errors import Conflict, NotFound
 from servicekit.eventstore import CommandContext
+from servicekit.ids import reused_with_other_body
 
 from ..bootstrap import Deps
 from ..domain import referral
-from ..domain.access import Access, case_not_found
+from ..domain.access import CASE_MANAGER, LAWYER, case_not_found
 from ..domain.case import CASE, case_id_for, open_case
 from ..domain.collective import join_victim, record_join
 from ..domain.referral import REFERRAL, Referral
+from .access import access_of
 from .collective import leave_case
-from .common import consumer_context, today
-from .intake_events import flags_at_receipt
+from .intake_events import ACTOR, flags_at_receipt
 
 
 async def shares_with(deps: Deps, referral_id: str, organisation: str) -> bool | None:
     """Whether the referral's victim shares her file with the organisation, as casework last saw her consent."""
-    found = (await deps.store.load(REFERRAL, referral_id)).state
+    found = (await deps.core.store.load(REFERRAL, referral_id)).state
     if found is None:
         return None
     return (await deps.victims.status(found.victim_id)).shares_with(organisation)
 
 
-async def accept_referral(deps: Deps, ctx: CommandContext, *, referral_id: str, organisation: str,
+def accept_key(key: RequestKey | None, referral_id: str) -> str | None:
+    """The store's key of an acceptance: one kind for both ways of accepting, so another body is a 409."""
+    return command_key(key, f"accept:{referral_id}")
+
+
+async def accept_referral(deps: Deps, caller: Caller, key: RequestKey | None, *, referral_id: str,
                           lawyers: list[str], court: str | None) -> str:
     """Accept a pending referral for the caller's organisation and open its case; returns the case id."""
-    case_id = case_id_for(referral_id)
+    case_id, organisation = case_id_for(referral_id), caller.organisation or ""
     decide = partial(referral.accept, case_id=case_id, organisation=organisation, lawyers=lawyers, court=court,
                      shares=await shares_with(deps, referral_id, organisation))
-    await deps.store.execute(REFERRAL, referral_id, decide, context=ctx)
-    await open_case_of_referral(deps, ctx, referral_id)
+    await deps.core.store.execute(REFERRAL, referral_id, decide, context=caller.context,
+                                  idempotency_key=accept_key(key, referral_id))
+    await open_case_of_referral(deps, caller.context, referral_id)
     return case_id
 
 
-async def accept_referral_into_case(deps: Deps, ctx: CommandContext, access: Access, *, referral_id: str,
-                                    organisation: str, case_id: str) -> str:
+async def accept_referral_into_case(deps: Deps, caller: Caller, key: RequestKey | None, *, referral_id: str,
+                                    case_id: str) -> str:
     """Accept a pending referral into an existing case of the caller's organisation (its victim joins the case).
 
     Every refusal comes before anything is written; the same acceptance retried changes nothing.
     """
-    found = (await deps.store.load(REFERRAL, referral_id)).state
+    organisation = caller.organisation or ""
+    loaded = await deps.core.store.load(REFERRAL, referral_id)
+    found = loaded.state
     if found is None or not referral.sees(found, organisation):
         raise NotFound("referral_not_found")
-    if found.status == "accepted" and found.case_id == case_id and found.organisation == organisation:
-        await open_case_of_referral(deps, ctx, referral_id)  # a retry: only completes a join that died half-way
+    # The key is checked before the case's refusals, which a replay would otherwise meet in place of its answer.
+    if _replayed(accept_key(key, referral_id), loaded.keys) or (
+            found.status == "accepted" and found.case_id == case_id and found.organisation == organisation):
+        await open_case_of_referral(deps, caller.context, referral_id)  # only completes a join that died half-way
         return case_id
-    case = (await deps.store.load(CASE, case_id)).state
+    case = (await deps.core.store.load(CASE, case_id)).state
     # A case manager of the organisation, or a lawyer of it assigned to the case; anyone else: not found.
+    access = access_of(caller).only({CASE_MANAGER, LAWYER})
     if case is None or not access.sees(case) or case.organisation != organisation:
         raise case_not_found()
     join_victim(case, victim_id=found.victim_id, referral_id=referral_id)  # refusals only: nothing written yet
     # The referral takes the case's lawyers and court; lawyers and court are changed on the case itself.
     decide = partial(referral.accept, case_id=case_id, organisation=organisation, lawyers=case.lawyers,
                      court=case.court, shares=(await deps.victims.status(found.victim_id)).shares_with(organisation))
-    await deps.store.execute(REFERRAL, referral_id, decide, context=ctx)
-    await open_case_of_referral(deps, ctx, referral_id)
+    await deps.core.store.execute(REFERRAL, referral_id, decide, context=caller.context,
+                                  idempotency_key=accept_key(key, referral_id))
+    await open_case_of_referral(deps, caller.context, referral_id)
     return case_id
 
 
-async def decline_referral(deps: Deps, ctx: CommandContext, *, referral_id: str, organisation: str,
+def _replayed(key: str | None, recorded: tuple[str, ...]) -> bool:
+    """True when this request was done already; 409 when its key was used with another body."""
+    if key is None or key in recorded:
+        return key is not None
+    if reused_with_other_body(key, recorded):
+        raise Conflict("idempotency_key_reused", field="Idempotency-Key")
+    return False
+
+
+async def decline_referral(deps: Deps, caller: Caller, key: RequestKey | None, *, referral_id: str,
                            reason: str) -> None:
     """Decline a pending referral with a reason code."""
-    await deps.store.execute(REFERRAL, referral_id, partial(referral.decline, organisation=organisation,
-                                                             reason=reason), context=ctx)
+    decide = partial(referral.decline, organisation=caller.organisation or "", reason=reason)
+    await deps.core.store.execute(REFERRAL, referral_id, decide, context=caller.context,
+                                  idempotency_key=command_key(key, f"decline:{referral_id}"))
 
 
-async def transfer_referral(deps: Deps, ctx: CommandContext, *, referral_id: str, organisation: str,
+async def transfer_referral(deps: Deps, caller: Caller, key: RequestKey | None, *, referral_id: str,
                             to: str) -> Referral:
     """Pass a pending referral on to another legal-aid organisation the victim consented to share with."""
-    found = (await deps.store.load(REFERRAL, referral_id)).state
+    found = (await deps.core.store.load(REFERRAL, referral_id)).state
     sharing = (await deps.victims.status(found.victim_id)).sharing if found else None
-    committed = await deps.store.execute(REFERRAL, referral_id, partial(referral.transfer, organisation=organisation,
-                                                                        to=to, sharing=sharing), context=ctx)
+    decide = partial(referral.transfer, organisation=caller.organisation or "", to=to, sharing=sharing)
+    committed = await deps.core.store.execute(REFERRAL, referral_id, decide, context=caller.context,
+                                              idempotency_key=command_key(key, f"transfer:{referral_id}"))
     assert committed.state is not None
     return committed.state
 
@@ -84,20 +110,20 @@ async def transfer_referral(deps: Deps, ctx: CommandContext, *, referral_id: str
 async def open_case_of_referral(deps: Deps, ctx: CommandContext, referral_id: str) -> None:
     """Open the case of an accepted referral (or add its victim to the case it joined) unless done already,
     carrying the victim's flags over."""
-    accepted = (await deps.store.load(REFERRAL, referral_id)).state
+    accepted = (await deps.core.store.load(REFERRAL, referral_id)).state
     if accepted is None or accepted.status != "accepted" or accepted.case_id is None:
         return
     if accepted.case_id == case_id_for(referral_id):
         decide = partial(open_case, case_id=accepted.case_id, referral_id=referral_id,
                          organisation=accepted.organisation or "", victim_id=accepted.victim_id,
                          incident_ids=accepted.incident_ids, lawyers=accepted.lawyers, court=accepted.court,
-                         today=today(deps))
+                         today=today_in_bamako(deps.core.clock))
     else:
         decide = partial(record_join, victim_id=accepted.victim_id, referral_id=referral_id)
     # No idempotency key on purpose: the API and the healing consumer may open the same case at once, and
     # a key would give both the same event ids, colliding in the outbox (kit: a BulkWriteError, not a lost
     # race). With random ids the loser loses on the commit `_id`, reloads, finds the case and does nothing.
-    await deps.store.execute(CASE, accepted.case_id, decide, context=ctx)
+    await deps.core.store.execute(CASE, accepted.case_id, decide, context=ctx)
     # Read the victim's status only after the victim is in the case: a consent or erasure handler that scanned
     # for cases before it was wrote that status first, so one of the two always flags the case.
     status = await deps.victims.status(accepted.victim_id)
@@ -107,4 +133,4 @@ async def open_case_of_referral(deps: Deps, ctx: CommandContext, referral_id: st
 
 async def ensure_case_opened(event: ConsumedEvent, deps: Deps) -> None:
     """On our own referral.accepted: open (or join) the case if the accepting request died before it did."""
-    await open_case_of_referral(deps, consumer_context(event), event.envelope.subject)
+    await open_case_of_referral(deps, consumer_context(event, actor=ACTOR), event.envelope.subject)

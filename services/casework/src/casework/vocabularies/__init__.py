@@ -1,8 +1,8 @@
 """Casework's controlled vocabularies, shipped as versioned JSON data (French and English labels).
 
 Pure: reads only this package's own data files (once, cached). A code a client sends that is not
-in a list raises :class:`servicekit.errors.InvalidInput` naming the field and the allowed codes,
-which the API renders as a 422.
+in a list raises the kit's :class:`servicekit.vocabulary.UnknownTerm`, the one 422 of every service
+(naming the field, the vocabulary and the allowed codes, never the value).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from servicekit.errors import InvalidInput
+from servicekit.vocabulary import UnknownTerm
 
 TERM_LISTS = ("decline_reasons", "hearing_purposes", "hearing_outcomes", "postponement_reasons",
               "cancellation_reasons", "reparation_measures", "task_kinds")
@@ -100,8 +100,7 @@ def require_term(list_name: str, code: str, *, field_name: str) -> Term:
     """The term of `code` in a list, or a 422 naming the field and the allowed codes (never the value sent)."""
     terms = term_list(list_name)
     if code not in terms:
-        # The one place this loader turns an unknown term into a 422.
-        raise InvalidInput("unknown_term", field=field_name, vocabulary=list_name, allowed=sorted(terms))
+        raise UnknownTerm(field_name, code, sorted(terms), vocabulary=list_name)
     return terms[code]
 
 
@@ -109,6 +108,5 @@ def require_court(code: str, *, field_name: str = "court") -> Court:
     """The court of `code`, or a 422 naming the field and the allowed codes."""
     known = courts()
     if code not in known:
-        raise InvalidInput("court_unknown", field=field_name,
-                           allowed=sorted(known))
+        raise UnknownTerm(field_name, code, sorted(known), vocabulary="courts")
     return known[code]
