@@ -73,6 +73,12 @@ def test_a_response_field_removed_is_a_break():
     assert openapi_breaks(OPENAPI, new) == ["POST /cases response: property 'stage' removed"]
 
 
+def test_a_list_answer_that_becomes_an_object_is_a_break():
+    listing = changed(OPENAPI, ["paths", "/cases", "post", "responses", "201", "content", "application/json",
+                                "schema"], {"type": "array", "items": {"$ref": "#/components/schemas/Out"}})
+    assert openapi_breaks(listing, OPENAPI) == ["POST /cases response: changed from array to object"]
+
+
 def test_an_optional_request_field_added_is_compatible():
     new = changed(OPENAPI, ["components", "schemas", "In", "properties", "court"], {"type": "string"})
     assert openapi_breaks(OPENAPI, new) == []

@@ -4,8 +4,9 @@ Events (a published `.vN` type, read by consumers who may replay old records): t
 no property disappears, changes type or format, or stops being required; no property becomes required
 (records already on the topics lack it). Adding an optional property is the allowed evolution.
 OpenAPI (clients written against an operation): the operation stays; no new required parameter or
-request property; no request or response property disappears or changes type; a response property
-stays required. AsyncAPI: channels, their messages and operations stay.
+request property; a response keeps its JSON type (an array does not become an object); no request or
+response property disappears or changes type; a response property stays required. AsyncAPI: channels,
+their messages and operations stay.
 """
 
 from __future__ import annotations
@@ -87,6 +88,12 @@ def _success(operation: Schema) -> Schema | None:
     return None
 
 
+def _kind(node: Schema, root: Schema) -> str:
+    """The JSON type a schema answers with ("object" when it only lists properties)."""
+    resolved = _resolve(node, root)
+    return str(resolved.get("type") or ("object" if "properties" in resolved else "any"))
+
+
 def openapi_breaks(old: Schema, new: Schema) -> list[str]:
     """Breaks between two OpenAPI documents, operation by operation."""
     old_ops, new_ops = _operations(old), _operations(new)
@@ -105,6 +112,9 @@ def openapi_breaks(old: Schema, new: Schema) -> list[str]:
             breaks.append(f"{key}: a request body became required")
         old_answer, new_answer = _success(before), _success(after)
         if old_answer is not None and new_answer is not None:
+            if _kind(old_answer, old) != _kind(new_answer, new):  # e.g. a list that became a page object
+                breaks.append(f"{key} response: changed from {_kind(old_answer, old)} to {_kind(new_answer, new)}")
+                continue
             breaks += schema_breaks(old_answer, new_answer, f"{key} response", old_root=old, new_root=new,
                                     new_required_breaks=False)
     return breaks
