@@ -10,6 +10,8 @@ export type ItemState = "pending" | "sending" | "waiting" | "held" | "done";
 export interface FieldProblem {
   field: string;
   reason: string;
+  /** The service's machine code of the reason, when it gives one ("idempotency_key_reused"). */
+  code?: string;
 }
 
 export interface Problem {
