@@ -17,6 +17,13 @@ describe("a problem shown to the user", () => {
     expect(html).not.toMatch(/idempotency|Idempotency-Key/i);
   });
 
+  it("says that a command which got no answer may be sent again as it is", () => {
+    const html = renderToStaticMarkup(createElement(I18nProvider, null,
+      createElement(ProblemView, { problem: { status: 0, errors: [], unanswered: true } })));
+    expect(html).toContain(fr["problem.unanswered"].replace(/'/g, "&#x27;"));
+    expect(html).not.toContain(fr["problem.status.0"]);
+  });
+
   it("still names the field and the service's reason of other problems", () => {
     const html = shown(422, { errors: [{ field: "body.to_stage", reason: "étape non permise", code: "value_error" }] });
     expect(html).toContain("étape non permise");

@@ -35,6 +35,7 @@ export function ProblemView({ problem }: { problem: Problem }) {
   const statusKey = `problem.status.${problem.status}`;
   // The key's own wording names a header; the user needs to know what happened to their action instead.
   if (isKeyReused(problem)) return <div className="problem" role="alert"><p>{t("problem.keyReused")}</p></div>;
+  if (problem.unanswered) return <div className="problem" role="alert"><p>{t("problem.unanswered")}</p></div>;
   return (
     <div className="problem" role="alert">
       <p>{isMessageKey(statusKey) ? t(statusKey) : t("problem.status.other", { status: problem.status })}</p>

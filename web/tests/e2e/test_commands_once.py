@@ -54,12 +54,13 @@ async def stage_moves(web_system: Any, infra: Any, case_id: str) -> tuple[list[A
 
 
 async def lose_the_first_move(page: Any, case_id: str) -> LostAnswers:
-    """Asks for the move to a complaint; casework records it, the answer is lost, the app says so."""
+    """Asks for the move to a complaint; casework records it, the answer is lost, the app says it may resend."""
     lost = LostAnswers()
     await page.route(f"**/cases/{case_id}/stage", lost)
     await page.get_by_label("Nouvelle étape").select_option("complaint_civil_party")
     await page.get_by_role("button", name="Enregistrer l'étape").click()
-    await page.get_by_role("form", name="Étape suivante").get_by_text("Le service est injoignable.").wait_for()
+    said = page.get_by_role("form", name="Étape suivante").get_by_role("alert")
+    await said.get_by_text("elle ne sera pas faite deux fois").wait_for()  # no answer: sending again is safe
     return lost
 
 

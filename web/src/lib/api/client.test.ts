@@ -100,10 +100,18 @@ describe("the API client keys every command", () => {
     expect(keyOf(seen[1])).not.toBe(keyOf(seen[0]));
   });
 
+  it("tells a command that got no answer from a read that got none", async () => {
+    const { clients } = clientsAnswering(new TypeError("network"), new TypeError("network"));
+    await expect(changeStage(clients, "c1", MOVE)).rejects.toMatchObject({ problem: { status: 0, unanswered: true } });
+    await expect(clients.casework.GET("/cases/{case_id}", { params: { path: { case_id: "c1" } } }))
+      .rejects.toBeInstanceOf(TypeError);
+  });
+
   it("keys a raw command (a file import) and leaves a raw download unkeyed", async () => {
     const { intents, seen } = clientsAnswering(new TypeError("network"), json(202, {}), json(200, {}));
     const url = "http://intake/incidents/imports";
-    await expect(authorisedFetch(context, url, { method: "POST", body: "x" }, intents)).rejects.toThrow();
+    await expect(authorisedFetch(context, url, { method: "POST", body: "x" }, intents))
+      .rejects.toMatchObject({ problem: { unanswered: true } });
     await authorisedFetch(context, url, { method: "POST", body: "x" }, intents);
     await authorisedFetch(context, "http://advocacy/reports/r1/files/report.pdf", {}, intents);
     expect(keyOf(seen[0])).toBeTruthy();

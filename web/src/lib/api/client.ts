@@ -8,7 +8,7 @@ import type { paths as CaseworkPaths } from "./generated/casework";
 import type { paths as EducationPaths } from "./generated/education";
 import type { paths as IntakePaths } from "./generated/intake";
 import type { paths as NotifyPaths } from "./generated/notify";
-import { intents as appIntents, type Intents } from "./intents";
+import { commandTarget, intents as appIntents, type Intents } from "./intents";
 import { ApiError, problemFrom } from "./problem";
 
 export interface Clients {
@@ -36,10 +36,19 @@ function middleware(context: RequestContext, intents: Intents): Middleware {
       return request;
     },
     onResponse({ request, response }) {
-      // No answer at all (onError) leaves the intent open: the retry must carry the same key.
       intents.settle(request.method, request.url, request.headers, response.status);
     },
+    onError({ request, error }) {
+      // No answer at all leaves the intent open: the retry carries the same key.
+      return unanswered(request.method, request.url, error);
+    },
   };
+}
+
+/** A command's failure to get any answer, as the problem the screens show; a read's error as it was. */
+function unanswered(method: string, url: string, error: unknown): Error {
+  if (commandTarget(method, url)) return new ApiError({ status: 0, errors: [], unanswered: true });
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 export function createClients(config: AppConfig, context: RequestContext, intents: Intents = appIntents): Clients {
@@ -74,8 +83,13 @@ export async function authorisedFetch(context: RequestContext, url: string, init
   headers.set("Accept-Language", context.language());
   const method = init.method ?? "GET";
   intents.stamp(method, url, headers);
-  const response = await fetch(url, { ...init, headers, credentials: "omit", cache: "no-store",
-    signal: init.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, headers, credentials: "omit", cache: "no-store",
+      signal: init.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  } catch (error) {
+    throw unanswered(method, url, error);
+  }
   intents.settle(method, url, headers, response.status);
   return response;
 }

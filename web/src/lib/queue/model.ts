@@ -19,6 +19,8 @@ export interface Problem {
   title?: string;
   detail?: string;
   errors: FieldProblem[];
+  /** A command that got no answer at all: it may have been done, and sending it again as it is is safe. */
+  unanswered?: boolean;
 }
 
 export interface QueueItem {
