@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AppConfig } from "../config";
-import { changeStage, unassignLawyer, changeCourt } from "../../features/cases/queries";
+import { changeCourt, changeStage, unassignLawyer } from "../../features/cases/queries";
 import { authorisedFetch, createClients } from "./client";
 import { Intents } from "./intents";
 
@@ -114,7 +114,6 @@ describe("the API client keys every command", () => {
       .rejects.toMatchObject({ problem: { unanswered: true } });
     await authorisedFetch(context, url, { method: "POST", body: "x" }, intents);
     await authorisedFetch(context, "http://advocacy/reports/r1/files/report.pdf", {}, intents);
-    expect(keyOf(seen[0])).toBeTruthy();
     expectOneKey(seen[0], seen[1]);
     expect(keyOf(seen[2])).toBeNull();
   });
