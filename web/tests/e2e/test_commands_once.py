@@ -125,6 +125,8 @@ async def test_a_stage_move_sent_again_with_other_values_is_refused_in_french_an
     await refused.get_by_text("déjà été envoyée avec d'autres valeurs").wait_for()
     text = await refused.inner_text()
     assert "idempotency" not in text.lower() and "409" not in text, text
+    # The screen read the case again: the move recorded by the first send is there to check, no reload.
+    await page.get_by_test_id("stage-timeline").get_by_text("Orientation acceptée → Plainte").wait_for()
     await check_screen(page, "case-move-key-reused")
 
     assert len(lost.keys) == 2 and lost.keys[0] and lost.keys[0] == lost.keys[1], lost.keys

@@ -118,3 +118,22 @@ describe("the API client keys every command", () => {
     expect(keyOf(seen[2])).toBeNull();
   });
 });
+
+describe("a command refused with 409 makes the screen read again", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("marks the views stale on a 409 to a command, not on a read's 409 nor on a command's 422", async () => {
+    const { onStale } = await import("./freshness");
+    const reload = vi.fn();
+    const unsubscribe = onStale(reload);
+    const reused = { errors: [{ field: "Idempotency-Key", reason: "déjà utilisée", code: "idempotency_key_reused" }] };
+    const { clients } = clientsAnswering(json(422, { errors: [] }), json(409, {}), json(409, reused));
+    await changeStage(clients, "c1", MOVE).catch(() => undefined);
+    expect(reload).not.toHaveBeenCalled();
+    await clients.casework.GET("/cases/{case_id}", { params: { path: { case_id: "c1" } } });
+    expect(reload).not.toHaveBeenCalled();
+    await changeStage(clients, "c1", MOVE).catch(() => undefined);
+    expect(reload).toHaveBeenCalledTimes(1);
+    unsubscribe();
+  });
+});

@@ -8,6 +8,7 @@ import type { paths as CaseworkPaths } from "./generated/casework";
 import type { paths as EducationPaths } from "./generated/education";
 import type { paths as IntakePaths } from "./generated/intake";
 import type { paths as NotifyPaths } from "./generated/notify";
+import { isStalingAnswer, markStale } from "./freshness";
 import { commandTarget, intents as appIntents, type Intents } from "./intents";
 import { ApiError, problemFrom } from "./problem";
 
@@ -36,13 +37,19 @@ function middleware(context: RequestContext, intents: Intents): Middleware {
       return request;
     },
     onResponse({ request, response }) {
-      intents.settle(request.method, request.url, request.headers, response.status);
+      answered(intents, request.method, request.url, request.headers, response.status);
     },
     onError({ request, error }) {
       // No answer at all leaves the intent open: the retry carries the same key.
       return unanswered(request.method, request.url, error);
     },
   };
+}
+
+/** Records a command's answer for its intent, and marks the screen stale when the record moved on. */
+function answered(intents: Intents, method: string, url: string, headers: Headers, status: number): void {
+  intents.settle(method, url, headers, status);
+  if (isStalingAnswer(commandTarget(method, url) !== null, status)) markStale();
 }
 
 /** A command's failure to get any answer, as the problem the screens show; a read's error as it was. */
@@ -90,6 +97,6 @@ export async function authorisedFetch(context: RequestContext, url: string, init
   } catch (error) {
     throw unanswered(method, url, error);
   }
-  intents.settle(method, url, headers, response.status);
+  answered(intents, method, url, headers, response.status);
   return response;
 }
