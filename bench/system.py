@@ -93,7 +93,6 @@ class Services:
                   "NOTIFY_SMS_PRIMARY_ACCOUNT": "sandbox", "NOTIFY_SMS_PRIMARY_SECRET": "loopback",
                   "NOTIFY_SMS_PRIMARY_SENDER": "REDRESS", "NOTIFY_CALLBACK_PHONE": "+223 20 22 33 44",
                   "NOTIFY_CALLBACK_TOKEN": "bench-callback-token", "NOTIFY_PHONE_INDEX_KEY": "bench-phone-index",
-                  "NOTIFY_DISPATCHER_POLL_SECONDS": "0.2",
                   # The carrier's rate limit is a deployment setting (5/s by default): the bench measures
                   # the system, so it lifts it well above what it offers.
                   "NOTIFY_SMS_PRIMARY_RATE_PER_SECOND": "200"}
