@@ -8,6 +8,8 @@ the dispatcher; their commands (pending commits, webhook subscriptions, leases) 
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import json
 import random
 import uuid
@@ -99,3 +101,31 @@ async def test_a_second_sms_to_the_same_number_does_not_index_it_again(notify: A
     assert "update phone_index" not in trips and trips.count("find recipients") == 2
     assert len(trips) == 14  # the first message's 15, plus the hearing read, less the two index writes
     COMMANDS.database = None
+
+
+async def test_a_message_its_consumer_commits_due_now_is_sent_without_reading_the_queue_again(
+        notify: Any, sms_gateway: Any) -> None:
+    from notify.dispatcher import Dispatcher
+    from servicekit.testing import eventually
+
+    settings = notify.settings.model_copy(update={"dispatcher_poll_seconds": 60.0})  # no poll during the test
+    stop = asyncio.Event()
+    running = asyncio.create_task(Dispatcher(dataclasses.replace(notify.deps, settings=settings)).run(stop))
+    try:
+        async def listening() -> bool:
+            return bool(notify.deps.queue.due_now.listening)
+
+        async def arrived() -> list[Any]:
+            return [r for r in sms_gateway.requests() if phone in (r.form.get("to"), r.form.get("To"))]
+
+        await eventually(listening, "the dispatcher listening", 10)
+        await asyncio.sleep(0.2)  # its first pass (a poll of an empty queue) is over
+        COMMANDS.database = notify.settings.database_name
+        COMMANDS.take()
+        await _due_sms(notify, phone := f"+2237{random.randrange(10**7):07d}")
+        await eventually(arrived, "the SMS at the gateway", 30)
+        assert "find delivery_queue" not in COMMANDS.take()
+    finally:
+        COMMANDS.database = None
+        stop.set()
+        await running
