@@ -15,39 +15,15 @@ import pytest
 from casework.domain.case import CASE, case_id_for
 from casework.domain.referral import REFERRAL
 from casework.handlers.referrals import ensure_case_opened
-from pymongo import monitoring
 from servicekit.consumer import ConsumedEvent
 from servicekit.envelope import Envelope
 from servicekit.ids import new_id
+from servicekit.testing import store_commands
 
 pytestmark = pytest.mark.integration
 
 
-class StoreCommands(monitoring.CommandListener):
-    """`command collection` of each command sent to one database."""
-
-    def __init__(self) -> None:
-        self.database: str | None = None
-        self.seen: list[str] = []
-
-    def started(self, event: monitoring.CommandStartedEvent) -> None:
-        collection = event.command.get(event.command_name)
-        if event.database_name == self.database and isinstance(collection, str):
-            self.seen.append(f"{event.command_name} {collection}")
-
-    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        return
-
-    def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        return
-
-    def take(self) -> list[str]:
-        seen, self.seen = self.seen, []
-        return seen
-
-
-COMMANDS = StoreCommands()
-monitoring.register(COMMANDS)
+COMMANDS = store_commands()  # before the module's casework builds its client
 
 
 async def _in_another_process(cw: Any, referral_id: str) -> None:

@@ -15,39 +15,14 @@ from typing import Any
 
 import pytest
 from intake_support import LEGAL_AID, ORG, client_of, random_kek, victim_body
-from pymongo import monitoring
 from servicekit.devtokens import ensure_dev_keypair, mint_token
 from servicekit.spec import spec_of
-from servicekit.testing import Infra, unique_name
+from servicekit.testing import Infra, store_commands, unique_name
 
 pytestmark = pytest.mark.integration
 
 
-class StoreCommands(monitoring.CommandListener):
-    """`command collection` of each command sent to one database."""
-
-    def __init__(self) -> None:
-        self.database: str | None = None
-        self.seen: list[str] = []
-
-    def started(self, event: monitoring.CommandStartedEvent) -> None:
-        collection = event.command.get(event.command_name)
-        if event.database_name == self.database and isinstance(collection, str):
-            self.seen.append(f"{event.command_name} {collection}")
-
-    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        return
-
-    def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        return
-
-    def take(self) -> list[str]:
-        seen, self.seen = self.seen, []
-        return seen
-
-
-COMMANDS = StoreCommands()
-monitoring.register(COMMANDS)
+COMMANDS = store_commands()  # before the fixture builds intake's client
 REFERRAL = {"needs": ["legal_representation"], "urgency": "high", "receiving_organisation": LEGAL_AID}
 
 

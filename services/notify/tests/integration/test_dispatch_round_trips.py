@@ -17,46 +17,19 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from pymongo import monitoring
+from servicekit.testing import store_commands
 
 pytestmark = pytest.mark.integration
 
 
-class StoreCommands(monitoring.CommandListener):
-    """`command collection` of each command sent to one database while armed."""
-
-    def __init__(self) -> None:
-        self.database: str | None = None
-        self.seen: list[str] = []
-
-    def started(self, event: monitoring.CommandStartedEvent) -> None:
-        if self.database is None or event.database_name != self.database:
-            return
-        collection = event.command.get(event.command_name)
-        if not isinstance(collection, str) or _beside_the_dispatcher(event.command_name, collection, event.command):
-            return
-        self.seen.append(f"{event.command_name} {collection}")
-
-    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        return
-
-    def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        return
-
-    def take(self) -> list[str]:
-        seen, self.seen = self.seen, []
-        return seen
-
-
-def _beside_the_dispatcher(name: str, collection: str, command: Any) -> bool:
+def beside_the_dispatcher(name: str, collection: str, command: Any) -> bool:
     """The relay (pending commits, unmarked after publishing), the webhook group and the leases."""
     if collection.startswith("webhook") or collection.endswith("_lease"):
         return True
     return collection == "events" and name in ("find", "update") and "outbox" in json.dumps(command, default=str)
 
 
-COMMANDS = StoreCommands()
-monitoring.register(COMMANDS)
+COMMANDS = store_commands()  # before the fixtures build notify's client
 
 
 async def _due_sms(notify: Any, phone: str) -> str:
@@ -74,7 +47,7 @@ async def test_a_first_sms_to_a_victim_takes_fifteen_round_trips(notify: Any, sm
     COMMANDS.take()
     assert await notify.tick() == 1
     assert [r for r in sms_gateway.requests() if phone in (r.form.get("to"), r.form.get("To"))]
-    assert COMMANDS.take() == [
+    assert COMMANDS.take(beside_the_dispatcher) == [
         "find delivery_queue",  # what is due; the delivery's state is the one its consumer just wrote
         "find recipients",  # preferences, consent, safe hours
         "insert events", "update deliveries",  # the claim
@@ -97,7 +70,7 @@ async def test_a_second_sms_to_the_same_number_does_not_index_it_again(notify: A
     COMMANDS.database = notify.settings.database_name
     COMMANDS.take()
     assert await notify.tick() == 1
-    trips = COMMANDS.take()
+    trips = COMMANDS.take(beside_the_dispatcher)
     assert "update phone_index" not in trips and trips.count("find recipients") == 2
     assert len(trips) == 14  # the first message's 15, plus the hearing read, less the two index writes
     COMMANDS.database = None
@@ -124,7 +97,7 @@ async def test_a_message_its_consumer_commits_due_now_is_sent_without_reading_th
         COMMANDS.take()
         await _due_sms(notify, phone := f"+2237{random.randrange(10**7):07d}")
         await eventually(arrived, "the SMS at the gateway", 30)
-        assert "find delivery_queue" not in COMMANDS.take()
+        assert "find delivery_queue" not in COMMANDS.take(beside_the_dispatcher)
     finally:
         COMMANDS.database = None
         stop.set()
