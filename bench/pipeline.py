@@ -1,11 +1,13 @@
 """Pipeline bench: the five services as processes, whole flows offered at rising rates on a seeded store.
 
-    uv run python bench/pipeline.py [--seed 50000] [--rates 1,2,5,10] [--stage-seconds 15]
+    uv run python bench/pipeline.py [--seed 50000] [--rates 1,2,5,10] [--stage-seconds 15] [--port-base 12600]
 A flow is what the programme does for one victim: intake registers the victim (phone, consent to SMS)
 and refers them; the referral reaches casework's inbox (seen on casework.cases); a case manager accepts
 it; the victim's SMS about the lawyer reaches the gateway; a lawyer schedules a hearing; its SMS reaches
 the gateway. Each stage starts flows at one rate for a few seconds and waits (bounded) for them to end;
-the stages stop rising once one cannot keep up. Writes bench/results/pipeline-<stamp>.json and
+the stages stop rising once one cannot keep up. Each stage also records what a flow cost every
+process: CPU ms (from /proc) and, with --count-trips, each service process's store round trips by
+command and collection (bench/trips/sitecustomize.py). Writes bench/results/pipeline-<stamp>.json and
 bench/results/pipeline-latest.json.
 """
 
@@ -30,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import httpx
 from aiokafka import AIOKafkaConsumer
 from casework.indexes import INDEXES as CASEWORK_INDEXES
+from costs import Costs
 from intake.indexes import INDEXES as INTAKE_INDEXES
 from listings import seed_casework, seed_intake
 from pymongo import AsyncMongoClient
@@ -128,8 +131,9 @@ class Flow:
         return found[0]
 
 
-async def stage(rate: float, seconds: float, make_flow: Any, grace: float) -> dict[str, Any]:
-    """Start flows at `rate` per second for `seconds`, wait for them (bounded); throughput and hop latencies."""
+async def stage(rate: float, seconds: float, make_flow: Any, grace: float, costs: Costs) -> dict[str, Any]:
+    """Start flows at `rate` per second for `seconds`, wait for them (bounded); throughput, hop latencies, costs."""
+    before = costs.snapshot()
     started = time.monotonic()
     tasks = []
     for i in range(max(int(rate * seconds), 1)):
@@ -141,6 +145,8 @@ async def stage(rate: float, seconds: float, make_flow: Any, grace: float) -> di
     finished = [t.result() for t in done if not t.exception()]
     failures = [repr(t.exception())[:120] for t in done if t.exception()]
     elapsed = time.monotonic() - started
+    await asyncio.sleep(1.5)  # the round-trip counts are written once a second
+    spent = costs.since(before, len(finished))
     hops = {hop: _percentiles([f[hop] for f in finished]) for hop in HOPS}
     # Sustained rate: how fast flows finish once they do (from the first end to the last). A system
     # that keeps up ends them as fast as they were offered; one that falls behind spreads them out.
@@ -148,7 +154,8 @@ async def stage(rate: float, seconds: float, make_flow: Any, grace: float) -> di
     sustained = (len(ends) - 1) / (ends[-1] - ends[0]) if len(ends) > 1 and ends[-1] > ends[0] else 0.0
     return {"offered_per_s": rate, "started": len(tasks), "completed": len(finished), "failed": len(failures),
             "unfinished": len(pending), "seconds": round(elapsed, 1), "sustained_per_s": round(sustained, 2),
-            "load_average": round(os.getloadavg()[0], 1), "hops": hops, "failures": sorted(set(failures))}
+            "load_average": round(os.getloadavg()[0], 1), "hops": hops, "failures": sorted(set(failures)),
+            "costs": spent}
 
 
 def _percentiles(values: list[float]) -> dict[str, float]:
@@ -177,9 +184,13 @@ async def seed(mongo_url: str, services: Services, records: int) -> float:
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     infra = Infra(os.environ.get("REDRESS_KAFKA_BOOTSTRAP", "127.0.0.1:19092"),
                   os.environ.get("REDRESS_MONGO_URL", "mongodb://127.0.0.1:27117/"), managed=False)
+    trips_dir = Path(tempfile.mkdtemp(prefix="trips")) if args.count_trips else None
+    extra_env = {"REDRESS_BENCH_TRIPS_DIR": str(trips_dir),
+                 "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent / "trips"),
+                                                             os.environ.get("PYTHONPATH")]))} if trips_dir else {}
     services = Services(namespace=f"bench{uuid.uuid4().hex[:6]}.", db_prefix=f"bench_pipe_{uuid.uuid4().hex[:6]}",
-                        private_key=Path())
-    gateway = SmsGateway()
+                        private_key=Path(), port_base=args.port_base, extra_env=extra_env)
+    gateway = SmsGateway(port=args.port_base + 9 if args.port_base else 0)
     result: dict[str, Any] = {"started_at": datetime.now(UTC).isoformat(), "seeded_records": args.seed,
                               "cpus": os.cpu_count(), "stages": []}
     print(f"seeding {args.seed} incidents, referrals and cases...", flush=True)
@@ -197,14 +208,17 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                                              headers=services.headers("lawyer", "org-legal", "lawyer-bench")),
     }
     counter = iter(range(10**9))
+    costs = Costs(services.pids(), trips_dir)
     try:
         await asyncio.sleep(2)  # the inbox watcher joins its partitions before the first flow
         for rate in [float(r) for r in args.rates.split(",")]:
             print(f"stage: {rate} flows/s for {args.stage_seconds} s...", flush=True)
             outcome = await stage(rate, args.stage_seconds, lambda: Flow(next(counter), services, clients, inbox,
-                                                                         gateway, args.grace), args.grace)
+                                                                         gateway, args.grace), args.grace, costs)
             result["stages"].append(outcome)
-            print(json.dumps({k: v for k, v in outcome.items() if k != "hops"}), flush=True)
+            print(json.dumps({k: v for k, v in outcome.items() if k not in ("hops", "costs")}), flush=True)
+            print(json.dumps({k: outcome["costs"][k] for k in ("cpu_ms_per_flow", "round_trips_per_flow_total")}),
+                  flush=True)
             if outcome["completed"] < 0.9 * outcome["started"]:
                 break  # this rate is not sustained: higher ones would only queue more
     finally:
@@ -231,6 +245,10 @@ def main() -> None:
     parser.add_argument("--rates", default="1,2,5,10", help="flows per second offered, stage by stage")
     parser.add_argument("--stage-seconds", type=float, default=15.0)
     parser.add_argument("--grace", type=float, default=90.0, help="longest wait for a stage's flows to end")
+    parser.add_argument("--port-base", type=int, default=12600,
+                        help="the services listen on port-base + 1..5, the SMS gateway on + 9; 0: any free port")
+    parser.add_argument("--count-trips", action="store_true",
+                        help="count each service process's store round trips (a command listener in each)")
     result = asyncio.run(run(parser.parse_args()))
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

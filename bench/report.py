@@ -144,6 +144,30 @@ def pipeline_table(pipeline: dict[str, Any]) -> list[str]:
     return lines
 
 
+def pipeline_costs(pipeline: dict[str, Any], before: dict[str, Any] | None) -> list[str]:
+    """CPU ms and store round trips per flow of every process, per stage (and a run before, when there is one)."""
+    runs = [("before", before), ("after", pipeline)] if before else [("", pipeline)]
+    columns = [(label, s) for label, run in runs if run for s in run["stages"] if "costs" in s]
+    if not columns:
+        return []
+    names = list(dict.fromkeys(n for _, s in columns for n in s["costs"]["cpu_ms_per_flow"]))
+    head = " | ".join(f"{label} {s['offered_per_s']}/s (load {s.get('load_average', '')})".strip()
+                      for label, s in columns)
+    lines = ["CPU ms per completed flow (from /proc, the stage's idle time included) and store round trips per "
+             "flow (a PyMongo command listener in each service process, `--count-trips`), per process:", "",
+             f"| process | {head} |", "|---|" + "---:|" * len(columns)]
+    for name in [*names, "all"]:
+        cells = []
+        for _, s in columns:
+            costs = s["costs"]
+            cpu = costs["cpu_ms_per_flow_total"] if name == "all" else costs["cpu_ms_per_flow"].get(name, "")
+            trips = (round(sum(costs["round_trips_per_flow_total"].values()), 1) if name == "all"
+                     else costs["round_trips_per_flow_total"].get(name))
+            cells.append(f"{cpu} ms" + (f", {trips} trips" if trips is not None else ""))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def cpu_ms(r: dict[str, Any]) -> float | None:
     """Store + bench CPU per operation, when the run measured it."""
     if "bench_cpu_ms_per_op" not in r:
@@ -258,7 +282,16 @@ def main() -> None:
                   "", *before_after(part1, results), ""]
     pipeline = load("pipeline-latest.json")
     if pipeline:
-        lines += ["## Pipeline: the five services as processes", "", *pipeline_table(pipeline), ""]
+        lines += ["## Pipeline: the five services as processes", ""]
+        costs = pipeline_costs(pipeline, load("pipeline-before-costs.json"))
+        if costs:
+            # First: per flow, CPU and round trips are what a shared, noisy machine does not blur.
+            lines += ["### What a flow costs each process", "", *costs, "", "### Throughput and hops", ""]
+        lines += [*pipeline_table(pipeline), ""]
+        part2 = load("pipeline-part2.json")
+        if part2:
+            lines += ["Part 2's run (before the per-flow cuts below), at a lighter load:", "",
+                      *pipeline_table(part2), ""]
         before_pipeline = load("part1-pipeline.json")
         if before_pipeline:
             lines += ["Before (part 1, the same bench):", "", *pipeline_table(before_pipeline), ""]

@@ -125,9 +125,34 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
   registration's `victim.consent_changed` by listing the victim's cases and referrals (two full scans of
   50k documents on the local store, ahead of the referral in the same partition): a consent that was
   never withdrawn has nothing to clear, so casework now skips them (and the lists are indexed for the
-  other cases). What is left is CPU: every flow is four HTTP commands and about ten consumed events over
-  five services, audited and encrypted, on 2 cores shared with other work (load average in the table);
-  beyond what the machine gives, the APIs' overload guard sheds with 503 + Retry-After, as designed.
+  other cases). What is left is CPU, measured per flow ("What a flow costs each process"): about 400-650
+  ms of CPU over the ten service processes, FerretDB and Kafka, so two whole cores could carry about
+  three to five flows per second, and these two cores were shared (load average 16-32 during the runs).
+  The figures that survive the noise are the store round trips per flow: 198-216 before the cuts of
+  this round, 182-188 after, at 1 and 2 flows/s:
+  - intake's API, 22-23 -> 17: a registration reads nothing before it writes (the key's insert tells a
+    new victim from a retry) and a referral without incidents lets the decision check the victim (10 and
+    7 round trips -> 7 and 5, `services/intake/tests/integration/test_round_trips.py`); the rest is the
+    key release notify asks for (five, with its audit entry) and two audit writes per command;
+  - casework's API, 19 -> 16: the acceptance opens the case from the state it just committed and reads
+    the referral's victim from its projection (12 -> 9); its worker's check of its own acceptance reads
+    the case's projection before deciding (7 -> 4) (`services/casework/tests/integration/test_round_trips.py`);
+  - notify's worker, 95-97 -> 78-79: a delivery its consumer commits due now is handed to the dispatcher
+    in the same process (no poll; the poll is back to its 1 s default), the dispatcher decides on the state
+    its process just wrote and the claim reads nothing, no second queue insert after a prompt commit, the
+    audit's owner comes from the contact read after the claim, a number already indexed is not indexed
+    again: one SMS is 15 round trips, 14 for a second one to the same number
+    (`services/notify/tests/integration/test_dispatch_round_trips.py`).
+  Sampled with py-spy (40 Hz, 12 s, at 2 flows/s): notify's worker spends about half its samples in
+  PyMongo calls and a third in its consumers' handlers; intake's API a third in PyMongo, 18 % in the event
+  store's command. FerretDB is the largest single consumer (140-200 ms per flow, about 0.8-0.9 ms per
+  round trip), then Kafka (67-200 ms per flow, mostly a per-second cost of the consumers' fetches, so
+  dearer per flow at low rates). What is left is mostly the kit's: per flow notify's worker still makes
+  about 17 round trips for its relay (pending commits read, then unmarked, per wake) and 10 for the
+  webhook group (`webhooks/dispatch.record_deliveries` reads every subscription for every consumed event;
+  each worker does it), each audited action writes two (entry and head), and a delivery, referral or case
+  created from a consumed event reads its absent projection first. Beyond what the cores give, the APIs'
+  overload guard sheds with 503 + Retry-After, as designed (the 5 flows/s stage at load 30).
 
 ## Reading the figures
 
@@ -160,6 +185,7 @@ With the local stack up (`make infra-up`, `eval "$(deploy/local/env.sh)"`):
 ```sh
 uv run python bench/run.py                  # tiers 0, 10k, 50k (about an hour at load average 20-40; --quick: a fifth)
 uv run python bench/pipeline.py             # five services, 50k seeded, flows at 1, 2, 5, 10 per second
+                                            # (services on --port-base 12600 + 1..5; --count-trips: round trips per process)
 uv run python bench/store_ops.py --label "..."   # one candidate store's _id operations and listing
 uv run python bench/report.py               # this page
 ```

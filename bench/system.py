@@ -24,8 +24,8 @@ SERVICES = ("intake", "casework", "advocacy", "education", "notify")
 class SmsGateway:
     """Africa's Talking's messaging API on loopback; `arrivals(phone)` lists (time, message) per number."""
 
-    def __init__(self) -> None:
-        self.port = free_port()
+    def __init__(self, port: int = 0) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._arrivals: dict[str, list[tuple[float, str]]] = {}
         self._lock = threading.Lock()
@@ -68,6 +68,8 @@ class Services:
     namespace: str
     db_prefix: str
     private_key: Path
+    port_base: int = 0  # services at port_base + 1..5 (intake first); 0: any free port
+    extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, ServiceProcess] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
 
@@ -84,13 +86,13 @@ class Services:
     def start(self, infra: Infra, tmp: Path, sms_url: str) -> None:
         """Start every service (API and worker), as the system tests do; stop all if one fails."""
         self.private_key, jwks = ensure_dev_keypair(tmp / "keys")
-        self.ports = {service: free_port() for service in SERVICES}
+        self.ports = {service: self.port_base + i if self.port_base else free_port()
+                      for i, service in enumerate(SERVICES, start=1)}
         secrets = {"INTAKE_KEK_SOURCE": _key(), "CASEWORK_NOTES_KEY_SOURCE": _key()}
         notify = {"NOTIFY_SMS_PRIMARY_KIND": "africastalking", "NOTIFY_SMS_PRIMARY_BASE_URL": sms_url,
                   "NOTIFY_SMS_PRIMARY_ACCOUNT": "sandbox", "NOTIFY_SMS_PRIMARY_SECRET": "loopback",
                   "NOTIFY_SMS_PRIMARY_SENDER": "REDRESS", "NOTIFY_CALLBACK_PHONE": "+223 20 22 33 44",
                   "NOTIFY_CALLBACK_TOKEN": "bench-callback-token", "NOTIFY_PHONE_INDEX_KEY": "bench-phone-index",
-                  "NOTIFY_DISPATCHER_POLL_SECONDS": "0.2",
                   # The carrier's rate limit is a deployment setting (5/s by default): the bench measures
                   # the system, so it lifts it well above what it offers.
                   "NOTIFY_SMS_PRIMARY_RATE_PER_SECOND": "200"}
@@ -99,7 +101,7 @@ class Services:
             for service in SERVICES:
                 extra = {f"{service.upper()}_DEV_SIGNING_KEY_FILE": str(self.private_key),
                          f"{service.upper()}_INTAKE_URL": self.url("intake"), "LOG_LEVEL": "WARNING",
-                         f"{service.upper()}_LOG_LEVEL": "WARNING", **secrets,
+                         f"{service.upper()}_LOG_LEVEL": "WARNING", **secrets, **self.extra_env,
                          **(notify if service == "notify" else {})}
                 env = service_env(service, infra, namespace=self.namespace, db=self.db(service), jwks_file=jwks,
                                   port=self.ports[service], extra=extra)
@@ -117,6 +119,10 @@ class Services:
     def stop(self) -> None:
         for process in self.processes.values():
             process.stop()
+
+    def pids(self) -> dict[str, int]:
+        """`<service>:<api|worker>` -> pid of each running process."""
+        return {name: p.proc.pid for name, p in self.processes.items() if p.proc is not None}
 
 
 def _key() -> str:

@@ -61,6 +61,10 @@ class VictimIdentities:
     def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
         self.collection = collection
 
+    async def insert(self, victim_id: str, sealed: dict[str, str]) -> None:
+        """Store a new victim's ciphertexts (an insert: the cheapest write; a duplicate raises)."""
+        await self.collection.insert_one({"_id": victim_id, "fields": sealed})
+
     async def save(self, victim_id: str, sealed: dict[str, str]) -> None:
         """Store (or, for a retried registration, replace) a victim's ciphertexts."""
         await self.collection.replace_one({"_id": victim_id}, {"_id": victim_id, "fields": sealed}, upsert=True)

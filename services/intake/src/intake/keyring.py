@@ -62,19 +62,25 @@ class VictimKeyring:
         return cls(collection, load_kek(current.get_secret_value()),
                    [load_kek(source.get_secret_value()) for source in previous], clock)
 
-    async def create_or_get(self, victim_id: str) -> bytes:
-        """The victim's data key, created on first use; a retried registration gets the same key."""
+    async def create(self, victim_id: str) -> bytes | None:
+        """A new data key for the victim, in one insert; None when she has one already (a retried registration)."""
         data_key = generate_data_key()
         document = {"_id": victim_id, "wrapped": wrap_key(self.current, data_key, subject_id=victim_id),
                     "created_at": self.clock()}
         try:
             await self.collection.insert_one(document)
-            return data_key
         except DuplicateKeyError:
-            existing = await self.data_key(victim_id)
-            if existing is None:  # shredded between our insert and our read: never resurrect it
-                raise Conflict("victim_erased_during_registration") from None
-            return existing
+            return None
+        return data_key
+
+    async def create_or_get(self, victim_id: str) -> bytes:
+        """The victim's data key, created on first use; a retried registration gets the same key."""
+        if (created := await self.create(victim_id)) is not None:
+            return created
+        existing = await self.data_key(victim_id)
+        if existing is None:  # shredded between our insert and our read: never resurrect it
+            raise Conflict("victim_erased_during_registration")
+        return existing
 
     async def data_key(self, victim_id: str) -> bytes | None:
         """The unwrapped data key, or None when the victim has none (unknown or shredded)."""

@@ -20,11 +20,10 @@ from .domain import lifecycle
 from .domain.delivery import DELIVERY, TERMINAL, Delivery
 from .domain.dispatch_rules import Cancel, Defer, Reroute, Send, Wait, assess
 from .domain.planning import Audience, plan_replacement
-from .handlers.scheduling import always, cancel_pending, schedule
+from .handlers.scheduling import ORPHAN_GRACE, always, cancel_pending, schedule
 from .sending import Sender, dispatcher_context
 
 log = logging.getLogger("notify.dispatcher")
-ORPHAN_GRACE = timedelta(seconds=60)
 ORPHAN_RECHECK = timedelta(seconds=5)
 ERROR_RECHECK = timedelta(minutes=1)
 OUT_OF_QUEUE = TERMINAL | {"sent"}
@@ -40,35 +39,47 @@ class Dispatcher:
         self._in_flight: dict[str, asyncio.Task[None]] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll the queue until `stop` is set, then let sends in flight finish."""
+        """Poll the queue until `stop` is set, then let sends in flight finish; a delivery this process
+        commits due now wakes it at once (no poll), deliveries of other processes wait for the next poll."""
+        due_now = self.deps.queue.due_now
+        due_now.listening = True
         stopper = asyncio.ensure_future(stop.wait())
+        poll = True
         try:
             while not stop.is_set():
-                if await self._tick_reports_backlog():
-                    # More is due than we hold: take the next as soon as a send finishes, not a poll later.
-                    await asyncio.wait([*self._in_flight.values(), stopper], return_when=asyncio.FIRST_COMPLETED)
-                    continue
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(asyncio.shield(stopper), self.deps.settings.dispatcher_poll_seconds)
+                due_now.arrived.clear()
+                backlog = await self._tick_reports_backlog(poll)
+                woken = asyncio.ensure_future(due_now.arrived.wait())
+                # More is due than we hold: take the next as soon as a send finishes, not a poll later.
+                waits = [stopper, woken, *self._in_flight.values()] if backlog else [stopper, woken]
+                timeout = None if backlog else self.deps.settings.dispatcher_poll_seconds
+                done, _ = await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+                woken.cancel()
+                poll = backlog or not done  # woken by a commit of ours: hand it over without reading the queue
         finally:
             stopper.cancel()
+            due_now.listening = False
         await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
 
-    async def _tick_reports_backlog(self) -> bool:
+    async def _tick_reports_backlog(self, poll: bool) -> bool:
         try:
-            return len(await self.tick()) > 0 and len(self._in_flight) >= self.concurrency
+            return len(await self.tick(poll=poll)) > 0 and len(self._in_flight) >= self.concurrency
         except Exception as exc:  # the store is down: keep polling, nothing is lost
             log.warning("dispatcher poll failed: %s", type(exc).__name__)
             return False
 
-    async def tick(self) -> list[asyncio.Task[None]]:
-        """Start processing the due entries not already in flight."""
+    async def tick(self, *, poll: bool = True) -> list[asyncio.Task[None]]:
+        """Start processing the entries handed over by this process's commits and, on a poll, the due entries
+        not already in flight."""
         free = self.concurrency - len(self._in_flight)
         if free <= 0:
             return []
-        limit = min(self.deps.settings.dispatcher_batch_size, free + len(self._in_flight))
+        entries = self.deps.queue.due_now.take(self._in_flight, free)
+        if poll:
+            limit = min(self.deps.settings.dispatcher_batch_size, free + len(self._in_flight))
+            entries += await self.deps.queue.due(self.deps.core.clock(), limit)
         started = []
-        for entry in await self.deps.queue.due(self.deps.core.clock(), limit):
+        for entry in entries:
             delivery_id = entry["_id"]
             if delivery_id in self._in_flight or len(self._in_flight) >= self.concurrency:
                 continue
@@ -100,7 +111,7 @@ class Dispatcher:
     async def process(self, entry: dict[str, Any]) -> None:
         """Decide about one queue entry."""
         deps, now, delivery_id = self.deps, self.deps.core.clock(), entry["_id"]
-        state = (await deps.store.load(DELIVERY, delivery_id)).state
+        state = await self._current(delivery_id)
         if state is None:
             await self._orphan(entry, now)
         elif state.status in OUT_OF_QUEUE:
@@ -111,6 +122,21 @@ class Dispatcher:
             await deps.queue.postpone(delivery_id, state.due_at)
         else:
             await self._decide(state, now)
+
+    async def _current(self, delivery_id: str) -> Delivery | None:
+        """The delivery as this process last wrote or read it, else its projection, kept for the claim.
+
+        Trusting it is safe: the claim commits the next version, so a stale state makes the claim collide,
+        reload and decide again (never a second send); an entry with no delivery yet is settled by `_orphan`,
+        which reads the history. The common path thus reads nothing: its consumer has just written the state.
+        """
+        store = self.deps.store
+        loaded = store.cache.get(DELIVERY, delivery_id)
+        if loaded is None:
+            loaded = await store.load(DELIVERY, delivery_id, probe=False)
+            if loaded.state is not None:
+                store.cache.put(DELIVERY, delivery_id, loaded)
+        return loaded.state
 
     async def _orphan(self, entry: dict[str, Any], now: datetime) -> None:
         """A queue entry whose delivery was never committed (its writer died): drop it after a grace."""

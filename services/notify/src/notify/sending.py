@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Container
 from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
@@ -32,6 +32,7 @@ from .domain.messages import RenderedMessage, TemplateError, message_variables, 
 from .domain.recipient import Hearing, Recipient
 from .domain.sms import analyze
 from .handlers.scheduling import ACTOR, acting, always, cancel_pending
+from .projections.recipients import owner_of
 
 log = logging.getLogger("notify.sending")
 T = TypeVar("T")
@@ -107,8 +108,7 @@ class Sender:
         await deps.queue.postpone(delivery.id, now + stale_after)
         await self._send_claimed(claimed.state, message)
 
-    async def _contact(self, delivery: Delivery) -> str:
-        doc = await self.deps.recipients.document(delivery.victim_id) or {}
+    async def _contact(self, delivery: Delivery, doc: dict[str, Any]) -> str:
         field = "phone" if delivery.channel == "sms" else "email"
         ciphertext = doc.get(f"{field}_ciphertext")
         if not ciphertext:
@@ -116,13 +116,15 @@ class Sender:
         return await self.deps.keys.decrypt(delivery.victim_id, field, ciphertext)
 
     async def _send_claimed(self, delivery: Delivery, message: RenderedMessage) -> None:
+        # Read after the claim: an erasure applied before it leaves no contact to decrypt.
+        doc = await self.deps.recipients.document(delivery.victim_id) or {}
         try:
-            contact = await self._contact(delivery)
+            contact = await self._contact(delivery, doc)
         except (KeyUnavailable, DecryptionError, TransientError) as exc:
             reason = f"key:{exc.status}" if isinstance(exc, KeyUnavailable) else f"key:{type(exc).__name__}"
             await self._record_failure(delivery, reason, provider=None, attempts=0)
             return
-        await self._audit_decryption(delivery)
+        await self._audit_decryption(delivery, owner_of(doc))
         channels = self.deps.channels
         if delivery.channel == "sms":
             try:  # providers route E.164 only; contacts registered before normalisation are fixed here
@@ -131,7 +133,7 @@ class Sender:
                 await self._record_failure(delivery, "invalid_phone", provider=None, attempts=0)
                 return
             # Indexed before the send: a STOP reply, or a report for a send interrupted right after it, is matched.
-            await _best_effort(self._index_phone(delivery.victim_id, contact))
+            await _best_effort(self._index_phone(delivery.victim_id, contact, doc.get("phone_keys") or ()))
         if delivery.channel == "sms" and channels.sms is not None:
             callbacks = channels.status_callbacks(self.deps.settings.public_base_url)
             result = await channels.sms.send(contact, message.sms_body, status_callbacks=callbacks)
@@ -142,11 +144,10 @@ class Sender:
             return
         await self._record(delivery, result, message, contact)
 
-    async def _audit_decryption(self, delivery: Delivery) -> None:
+    async def _audit_decryption(self, delivery: Delivery, owner: str | None) -> None:
         entry = audit_entry(acting(dispatcher_context(delivery.id)), "contact.decrypted", "victim", delivery.victim_id,
                             allowed=True, purpose=f"notification {delivery.kind.value}",
-                            reason=f"delivery {delivery.id}",
-                            owner=await self.deps.recipients.owner(delivery.victim_id))
+                            reason=f"delivery {delivery.id}", owner=owner)
         await durably(lambda: self.deps.core.audit.record(entry))
 
     async def _record(self, delivery: Delivery, result: RouteResult, message: RenderedMessage, contact: str) -> None:
@@ -191,7 +192,7 @@ class Sender:
         await deps.queue.remove(delivery.id)
         log.warning("delivery failed", extra={"delivery_id": delivery.id, "reason": reason, "attempts": attempts})
 
-    async def _index_phone(self, victim_id: str, phone: str) -> None:
+    async def _index_phone(self, victim_id: str, phone: str, indexed: Container[str]) -> None:
         secret = self.deps.settings.phone_index_key
         if secret is None:
             return
@@ -199,7 +200,8 @@ class Sender:
             key = phone_index_key(secret.get_secret_value().encode(), phone, self.deps.settings.default_country_code)
         except InvalidPhone:
             return
-        await self.deps.recipients.remember_phone(victim_id, key)
+        if key not in indexed:  # the recipient's own list says this number is indexed already (a second message)
+            await self.deps.recipients.remember_phone(victim_id, key)
 
 
 async def _best_effort(step: Awaitable[Any]) -> None:

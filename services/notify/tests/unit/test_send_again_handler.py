@@ -28,10 +28,15 @@ class Kept:
 
     def __init__(self) -> None:
         self.queued: list[str] = []
+        self.handed_over: list[str] = []
         self.audited: list[AuditEntry] = []
 
-    async def enqueue(self, delivery_id: str, scheduled: DeliveryScheduled, *, now: Any) -> None:
+    async def enqueue(self, delivery_id: str, scheduled: DeliveryScheduled, *, now: Any) -> dict[str, Any]:
         self.queued.append(delivery_id)
+        return {"_id": delivery_id}
+
+    def hand_over(self, entry: dict[str, Any]) -> None:
+        self.handed_over.append(entry["_id"])
 
     async def record(self, entry: AuditEntry) -> None:
         self.audited.append(entry)

@@ -19,11 +19,13 @@ from .infra import (
     unique_name,
 )
 from .memory import MemoryEventStore, StoredCommit
+from .round_trips import StoreCommands, store_commands
 from .waiting import eventually, eventually_sync
 
 __all__ = [
-    "REPO_ROOT", "FakeClock", "InProcessService", "Infra", "MemoryEventStore", "ServiceProcess", "StoredCommit",
+    "REPO_ROOT", "FakeClock", "InProcessService", "Infra", "MemoryEventStore", "ServiceProcess", "StoreCommands",
+    "StoredCommit",
     "eventually", "eventually_sync", "free_port", "header", "in_process_service", "infra_from_env_or_stack",
     "infra_from_testcontainers", "login_with_pkce", "pending_commits", "provider_token", "read_topic",
-    "service_env", "unique_name",
+    "service_env", "store_commands", "unique_name",
 ]

@@ -24,7 +24,10 @@ from .intake_events import ACTOR, flags_at_receipt
 
 async def shares_with(deps: Deps, referral_id: str, organisation: str) -> bool | None:
     """Whether the referral's victim shares her file with the organisation, as casework last saw her consent."""
-    found = (await deps.core.store.load(REFERRAL, referral_id)).state
+    # The projection suffices when there is one (a referral's victim never changes); none may be one left behind.
+    found = (await deps.core.store.load(REFERRAL, referral_id, probe=False)).state
+    if found is None:
+        found = (await deps.core.store.load(REFERRAL, referral_id)).state
     if found is None:
         return None
     return (await deps.victims.status(found.victim_id)).shares_with(organisation)
@@ -41,9 +44,9 @@ async def accept_referral(deps: Deps, caller: Caller, key: RequestKey | None, *,
     case_id, organisation = case_id_for(referral_id), caller.organisation or ""
     decide = partial(referral.accept, case_id=case_id, organisation=organisation, lawyers=lawyers, court=court,
                      shares=await shares_with(deps, referral_id, organisation))
-    await deps.core.store.execute(REFERRAL, referral_id, decide, context=caller.context,
-                                  idempotency_key=accept_key(key, referral_id))
-    await open_case_of_referral(deps, caller.context, referral_id)
+    committed = await deps.core.store.execute(REFERRAL, referral_id, decide, context=caller.context,
+                                              idempotency_key=accept_key(key, referral_id))
+    await open_case_of_referral(deps, caller.context, referral_id, accepted=committed.state)
     return case_id
 
 
@@ -107,10 +110,12 @@ async def transfer_referral(deps: Deps, caller: Caller, key: RequestKey | None, 
     return committed.state
 
 
-async def open_case_of_referral(deps: Deps, ctx: CommandContext, referral_id: str) -> None:
+async def open_case_of_referral(deps: Deps, ctx: CommandContext, referral_id: str, *,
+                                accepted: Referral | None = None, healing: bool = False) -> None:
     """Open the case of an accepted referral (or add its victim to the case it joined) unless done already,
-    carrying the victim's flags over."""
-    accepted = (await deps.core.store.load(REFERRAL, referral_id)).state
+    carrying the victim's flags over. `accepted` is the referral as its acceptance just committed it, if known."""
+    if accepted is None:
+        accepted = (await deps.core.store.load(REFERRAL, referral_id)).state
     if accepted is None or accepted.status != "accepted" or accepted.case_id is None:
         return
     if accepted.case_id == case_id_for(referral_id):
@@ -123,7 +128,8 @@ async def open_case_of_referral(deps: Deps, ctx: CommandContext, referral_id: st
     # No idempotency key on purpose: the API and the healing consumer may open the same case at once, and
     # a key would give both the same event ids, colliding in the outbox (kit: a BulkWriteError, not a lost
     # race). With random ids the loser loses on the commit `_id`, reloads, finds the case and does nothing.
-    await deps.core.store.execute(CASE, accepted.case_id, decide, context=ctx)
+    if not (healing and await _victim_in_case(deps, accepted.case_id, accepted.victim_id)):
+        await deps.core.store.execute(CASE, accepted.case_id, decide, context=ctx)
     # Read the victim's status only after the victim is in the case: a consent or erasure handler that scanned
     # for cases before it was wrote that status first, so one of the two always flags the case.
     status = await deps.victims.status(accepted.victim_id)
@@ -131,6 +137,12 @@ async def open_case_of_referral(deps: Deps, ctx: CommandContext, referral_id: st
         await leave_case(deps, ctx, accepted.case_id, accepted.victim_id, flag)  # type: ignore[arg-type]
 
 
+async def _victim_in_case(deps: Deps, case_id: str, victim_id: str) -> bool:
+    """Whether the case's projection already counts the victim: then its commit is there too (one read)."""
+    case = (await deps.core.store.load(CASE, case_id, probe=False)).state
+    return case is not None and victim_id in case.victim_ids
+
+
 async def ensure_case_opened(event: ConsumedEvent, deps: Deps) -> None:
     """On our own referral.accepted: open (or join) the case if the accepting request died before it did."""
-    await open_case_of_referral(deps, consumer_context(event, actor=ACTOR), event.envelope.subject)
+    await open_case_of_referral(deps, consumer_context(event, actor=ACTOR), event.envelope.subject, healing=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
+from pymongo.errors import DuplicateKeyError
 from servicekit.api import Caller, RequestKey, command_key
 from servicekit.commands import audit
 from servicekit.errors import InvalidInput, NotFound
@@ -38,17 +39,10 @@ async def register_victim(deps: Deps, caller: Caller, profile: Profile, identity
     assert caller.organisation is not None
     identity = with_e164_phone(identity, deps.settings.default_country_code)
     victim_id = request_key.aggregate_id("victim") if request_key else new_id()
-    loaded = await deps.store.load(VICTIM, victim_id)
-    if loaded.state is None:
-        # Every rule passes before a key or a ciphertext is written.
-        victim_rules.check_registration(profile, consent, has_phone=identity.phone is not None,
-                                        has_email=identity.email is not None)
-        data_key = await deps.keyring.create_or_get(victim_id)
-        sealed = seal_identity(data_key, victim_id, identity)
-        await deps.identities.save(victim_id, sealed)
-        contacts = SealedContacts(phone=sealed.get("phone"), email=sealed.get("email"))
-    else:
-        contacts = SealedContacts(phone=None, email=None)  # the store answers a retry or refuses a reused key
+    # Every rule passes before a key or a ciphertext is written.
+    victim_rules.check_registration(profile, consent, has_phone=identity.phone is not None,
+                                    has_email=identity.email is not None)
+    contacts = await _sealed_contacts(deps, victim_id, identity)
     decide = partial(victim_rules.register, victim_id=victim_id, organisation=caller.organisation, profile=profile,
                      contacts=contacts, consent=consent)
     committed = await deps.store.execute(VICTIM, victim_id, decide, context=caller.context,
@@ -56,6 +50,25 @@ async def register_victim(deps: Deps, caller: Caller, profile: Profile, identity
     await audit(deps.core.audit, caller, "victim.registered", "victim", victim_id, allowed=True,
                 owner=caller.organisation)
     return committed
+
+
+async def _sealed_contacts(deps: Deps, victim_id: str, identity: VictimIdentity) -> SealedContacts:
+    """Create the victim's key and store her sealed identity: two inserts for a new victim.
+
+    The key's insert tells a new victim from a retried registration without reading first; a retry
+    whose first attempt died before its commit seals again under the key it left.
+    """
+    data_key = await deps.keyring.create(victim_id)
+    if data_key is None:
+        if (await deps.store.load(VICTIM, victim_id)).state is not None:
+            return SealedContacts(phone=None, email=None)  # the store answers a retry or refuses a reused key
+        data_key = await deps.keyring.create_or_get(victim_id)
+    sealed = seal_identity(data_key, victim_id, identity)
+    try:
+        await deps.identities.insert(victim_id, sealed)
+    except DuplicateKeyError:
+        await deps.identities.save(victim_id, sealed)  # the same retry: replace what it sealed
+    return SealedContacts(phone=sealed.get("phone"), email=sealed.get("email"))
 
 
 def with_e164_phone(identity: VictimIdentity, default_country_code: str) -> VictimIdentity:
@@ -102,7 +115,9 @@ async def refer_victim(deps: Deps, caller: Caller, victim_id: str, *, needs: lis
                        request_key: RequestKey | None) -> tuple[str, Committed[Victim]]:
     """Refer a consenting victim to a legal-aid organisation she agreed to share with; the name travels only as
     ciphertext."""
-    victim_rules.managed((await deps.store.load(VICTIM, victim_id)).state, viewer(caller))
+    if incident_ids:
+        # Not found before any incident is looked up; without incidents, the decision itself checks it.
+        victim_rules.managed((await deps.store.load(VICTIM, victim_id)).state, viewer(caller))
     for index, incident_id in enumerate(incident_ids):
         try:
             await visible_incident(deps, caller, incident_id)

@@ -25,9 +25,11 @@ async def change_recipient_consent(event: ConsumedEvent, deps: Deps) -> None:
     granted = data.notifications.granted
     await deps.recipients.change_consent(data.victim_id, consent=granted, preferences=data.notifications.as_update(),
                                          version=data.version, at=event.envelope.time)
+    if granted:
+        return  # a grant cancels nothing
     current = await deps.recipients.get(data.victim_id)
     # Only while this event is the victim's current consent: a replayed older withdrawal cancels nothing.
-    if not granted and current is not None and current.consent_version == data.version:
+    if current is not None and current.consent_version == data.version:
         deps.keys.forget(data.victim_id)
         pending = await deps.queue.ids_for_victim(data.victim_id)
         await cancel_pending(deps, pending, always("no_consent"), consumer_context(event, actor=ACTOR))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -17,6 +19,10 @@ from ..domain.planning import Audience, Planned
 
 # Who notify's own commands are recorded as (consumers, dispatcher and reconciler).
 ACTOR = "svc-notify"
+# The dispatcher drops a queue entry whose delivery is still not committed this long after it was queued.
+ORPHAN_GRACE = timedelta(seconds=60)
+# A commit this prompt finds its queue entry in place, unless the dispatcher's clock runs 45 s ahead of ours.
+REQUEUE_AFTER_SECONDS = ORPHAN_GRACE.total_seconds() / 4
 
 
 def acting(context: CommandContext) -> Caller:
@@ -43,13 +49,19 @@ async def audience_for(deps: Deps, victim_id: str) -> Audience | None:
 async def schedule(deps: Deps, planned: Iterable[Planned], ctx: CommandContext) -> None:
     """Create each delivery once: the queue entry first, so a committed delivery is never forgotten."""
     for item in planned:
-        await deps.queue.enqueue(item.delivery_id, item.event, now=deps.core.clock())
+        entry = await deps.queue.enqueue(item.delivery_id, item.event, now=deps.core.clock())
+        started = time.monotonic()
         committed = await deps.store.execute(DELIVERY, item.delivery_id, partial(lifecycle.schedule, event=item.event),
                                              context=ctx)
-        if committed.state is not None and committed.state.status == "pending":
-            # A commit delayed past the orphan grace (a store outage between the two writes) may find its
-            # entry dropped by the dispatcher: queue it again (a no-op when it is still there).
+        if committed.state is None or committed.state.status != "pending":
+            continue
+        if time.monotonic() - started > REQUEUE_AFTER_SECONDS:
+            # A commit delayed toward the orphan grace (a store outage between the two writes) may find its
+            # entry dropped by the dispatcher: queue it again (a no-op when it is still there). A prompt
+            # commit cannot have lost it: the dispatcher drops only entries older than the grace.
             await deps.queue.enqueue(item.delivery_id, item.event, now=deps.core.clock())
+        if committed.state.due_at <= deps.core.clock():
+            deps.queue.hand_over(entry)
 
 
 ReasonFor = Callable[[Delivery], CancelReason | None]

@@ -33,9 +33,7 @@ class RecipientStore:
 
     async def owner(self, victim_id: str) -> str | None:
         """The organisation that documented the victim, for the audit entries about her (None once erased)."""
-        doc = await self.recipients.find_one({"_id": victim_id}, {"organisation": 1})
-        owner = doc.get("organisation") if doc else None
-        return owner if isinstance(owner, str) and len(owner) <= MAX_ORGANISATION else None
+        return owner_of(await self.recipients.find_one({"_id": victim_id}, {"organisation": 1}))
 
     async def get(self, victim_id: str) -> Recipient | None:
         """What the rules need to decide, without the contact."""
@@ -111,6 +109,12 @@ class RecipientStore:
         """Victims reachable on the number with this index key."""
         doc = await self.phone_index.find_one({"_id": index_key})
         return list(doc.get("victim_ids", [])) if doc else []
+
+
+def owner_of(doc: dict[str, Any] | None) -> str | None:
+    """The documenting organisation a recipient document names (None once erased, or for a code too long)."""
+    owner = doc.get("organisation") if doc else None
+    return owner if isinstance(owner, str) and len(owner) <= MAX_ORGANISATION else None
 
 
 def _channel(stored: Any, default: Channel) -> Channel:

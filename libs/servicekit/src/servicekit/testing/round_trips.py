@@ -1,0 +1,49 @@
+"""Counting a service's store round trips in a test: a PyMongo command listener (a count, never a time)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pymongo import monitoring
+
+LeaveOut = Callable[[str, str, Mapping[str, Any]], bool]
+
+
+class StoreCommands(monitoring.CommandListener):
+    """`<command> <collection>` of each command sent to the database named by `database` (None: nothing)."""
+
+    def __init__(self) -> None:
+        self.database: str | None = None
+        self._seen: list[tuple[str, str, Mapping[str, Any]]] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        collection = event.command.get(event.command_name)
+        if event.database_name == self.database and isinstance(collection, str):
+            self._seen.append((event.command_name, collection, event.command))
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        return
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        return
+
+    def take(self, leave_out: LeaveOut | None = None) -> list[str]:
+        """The commands seen since the last take, in order, less those `leave_out(command, collection, body)`
+        names (another task's, such as a relay's)."""
+        seen, self._seen = self._seen, []
+        return [f"{name} {collection}" for name, collection, body in seen
+                if leave_out is None or not leave_out(name, collection, body)]
+
+
+_LISTENER: StoreCommands | None = None
+
+
+def store_commands() -> StoreCommands:
+    """The test process's one listener, registered with PyMongo on first use: only clients built after that
+    report to it, so call it before the service under test builds its client (at a test module's import)."""
+    global _LISTENER
+    if _LISTENER is None:
+        _LISTENER = StoreCommands()
+        monitoring.register(_LISTENER)
+    return _LISTENER
