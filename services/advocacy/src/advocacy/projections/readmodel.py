@@ -18,9 +18,11 @@ generation is read afresh.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
 
 from .generations import (
     FOLDS,
@@ -152,15 +154,26 @@ class ReadModel:
         return state
 
     async def _catch_up(self, log: FactLog, state: Folded) -> None:
-        marks = log.db[collection_name(log.generation, MARKS)]
-        found = await asyncio.gather(*(marks.find(q).sort("_id", 1).to_list() for q in unread_ranges(state.seen)))
         wanted: dict[str, list[str]] = {}
-        for mark in (m for batch in found for m in batch):
+        for mark in await marks_since(log.db, log.generation, state.seen):
             state.note(mark["_id"])
             if mark["event_id"] not in state.owners.get(mark["collection"], {}):
                 wanted.setdefault(mark["collection"], []).append(mark["event_id"])
         for kind, ids in wanted.items():
-            facts = log.db[collection_name(log.generation, kind)]
-            for start in range(0, len(ids), FETCH_CHUNK):
-                state.add(kind, await facts.find({"_id": {"$in": ids[start:start + FETCH_CHUNK]}}).to_list())
+            state.add(kind, await facts_by_id(log.db, log.generation, kind, ids))
 
+
+async def marks_since(db: AsyncDatabase[Any], generation: int, seen: Mapping[tuple[str, int], int]) -> list[Record]:
+    """The marks of a generation not read yet: one `_id` range per known partition (and between), read together."""
+    marks = db[collection_name(generation, MARKS)]
+    found = await asyncio.gather(*(marks.find(q).sort("_id", 1).to_list() for q in unread_ranges(seen)))
+    return [mark for batch in found for mark in batch]
+
+
+async def facts_by_id(db: AsyncDatabase[Any], generation: int, kind: str, ids: Sequence[str]) -> list[Record]:
+    """Fact records of one kind by event id, a bounded `$in` at a time."""
+    facts = db[collection_name(generation, kind)]
+    found: list[Record] = []
+    for start in range(0, len(ids), FETCH_CHUNK):
+        found += await facts.find({"_id": {"$in": list(ids[start:start + FETCH_CHUNK])}}).to_list()
+    return found
