@@ -10,7 +10,7 @@ each other. Documents never hold nested arrays (FerretDB stores them in action s
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import indicators as ind
@@ -40,8 +40,8 @@ class Inputs:
     period: rows.Period
     verified_only: bool
     k: int
-    # Work shared by the sections of one question (the incident rows and tables that the incidents and
-    # education sections both read), done once: it is a pure function of the fields above.
+    # Work shared by the sections of one question (the incident tables that the incidents and education
+    # sections both read), done once: it is a pure function of the fields above.
     shared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def once(self, name: str, compute: Callable[[], Any]) -> Any:
@@ -49,12 +49,6 @@ class Inputs:
         if name not in self.shared:
             self.shared[name] = compute()
         return self.shared[name]
-
-
-def incident_rows(i: Inputs) -> list[rows.IncidentRow]:
-    """The question's incident rows (one per incident, violation type and perpetrator category)."""
-    return i.once("incident_rows", lambda: rows.incident_rows(i.facts.incidents, i.period,
-                                                              verified_only=i.verified_only))
 
 
 def table_document(table: SuppressedTable, *, row_label: str, column_label: str) -> dict[str, Any]:
@@ -93,9 +87,8 @@ def incident_tables(i: Inputs) -> tuple[SuppressedTable, SuppressedTable, dict[s
 
 
 def _incident_tables(i: Inputs) -> tuple[SuppressedTable, SuppressedTable, dict[str, Any]]:
-    incident_rows_ = incident_rows(i)
-    computed = ind.incident_breakdowns(incident_rows_)
-    columns = sorted({r.violation for r in incident_rows_})
+    computed = rows.incident_counts(i.facts.incidents, i.period, verified_only=i.verified_only)
+    columns = sorted(computed["by_violation"])
     year_table = CountTable.from_nested(computed["year_by_violation"], columns=columns)
     region_table = CountTable.from_nested(computed["region_by_violation"], columns=columns)
     margins: frozenset[str] = frozenset()
@@ -204,12 +197,9 @@ def education_figures(i: Inputs) -> dict[str, Any]:
     shown from that protected margin, so this figure cannot reopen what the region table withholds;
     the score, which would give a withheld count back (score x (reach + 1)), is withheld with it.
     """
-    _, by_region, _ = incident_tables(i)
+    _, by_region, computed = incident_tables(i)
     shown = dict(zip(by_region.rows, by_region.row_totals, strict=True))
-    # One row per (incident, violation type) in its region: the perpetrator categories only repeat them.
-    distinct = {(r.incident_id, r.violation): r for r in incident_rows(i)}
-    pairs = [replace(r, incident_id=f"{incident}:{violation}") for (incident, violation), r in distinct.items()]
-    ranked = ind.education_priorities(pairs, rows.reach_rows(i.facts.sessions, i.period))
+    ranked = ind.rank_regions(computed["violations_by_region"], rows.reach_rows(i.facts.sessions, i.period))
     regions = [{"region": r["region"], "rank": r["rank"], "documented_violations": shown.get(r["region"], 0),
                 "youth_reached": r["youth_reached"],
                 "violations_per_youth_reached": (round(r["score"], 4) if isinstance(shown.get(r["region"], 0), int)
