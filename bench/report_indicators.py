@@ -37,9 +37,8 @@ def table(results: dict[str, Any]) -> list[str]:
              "| all indicators | " + " | ".join(_label(t) for t in tiers)
              + f" | CPU {_label(tiers[-1])} / {_label(tiers[0])} |", "|---|" + "---:|" * (len(tiers) + 1)]
     for key, label in ROWS:
-        cells = [f"{results['tiers'][t][key]['p50_ms']} (n={results['tiers'][t][key]['count']}); "
-                 f"{results['tiers'][t][key]['bench_cpu_ms_per_op']} + {results['tiers'][t][key]['store_cpu_ms_per_op']}"
-                 for t in tiers]
+        rs = [results["tiers"][t][key] for t in tiers]
+        cells = [f"{r['p50_ms']} (n={r['count']}); {r['bench_cpu_ms_per_op']} + {r['store_cpu_ms_per_op']}" for r in rs]
         growth = round(cpu(last[key]) / cpu(first[key]), 2) if cpu(first[key]) else ""
         lines.append(f"| {label} | {' | '.join(cells)} | {growth} |")
     return lines
