@@ -14,7 +14,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from report_text import CHOICE, NOTES, SHAPES
+from report_indicators import table as indicators_table
+from report_indicators import target as indicators_target
+from report_text import CHOICE, INDICATORS, NOTES, SHAPES
 
 ROOT = Path(__file__).resolve().parents[1]
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -30,7 +32,7 @@ ROWS = [
     ("intake_listing", "intake incident listing (filters, sorted by `_id`, 50 a page)"),
     ("casework_inbox", "casework inbox (pending / decided referrals)"),
     ("casework_my_cases", "casework \"my cases\" (lawyer, case manager)"),
-    ("advocacy_indicators", "advocacy indicators (every fact folded)"),
+    ("advocacy_indicators", "advocacy indicators (every fact folded: before the read model)"),
 ]
 
 
@@ -236,7 +238,7 @@ def _worst_hop(stage: dict[str, Any]) -> float:
     return max((h.get("p99_s", 0) for name, h in stage["hops"].items() if h and name != "whole flow"), default=0)
 
 
-GENERATED = ("Growing stores", "Before and after the store change",
+GENERATED = ("Growing stores", "Before and after the store change", "Advocacy indicators: the read model",
              "Before and after the write path and listings", "Choosing the local store",
              "Pipeline: the five services as processes", "Targets", "Which query shapes an index serves",
              "What limits the targets that do not hold", "Reading the figures", "Method")
@@ -295,7 +297,11 @@ def main() -> None:
         before_pipeline = load("part1-pipeline.json")
         if before_pipeline:
             lines += ["Before (part 1, the same bench):", "", *pipeline_table(before_pipeline), ""]
-    lines += ["## Targets", "", *targets(results, pipeline), ""]
+    indicators = load("advocacy-latest.json")
+    if indicators:
+        lines += ["## Advocacy indicators: the read model", "", *indicators_table(indicators), INDICATORS]
+    lines += ["## Targets", "", *targets(results, pipeline)]
+    lines += [indicators_target(indicators), ""] if indicators else [""]
     page = ROOT / "docs/performance.md"
     page.write_text("\n".join(lines) + "\n" + SHAPES + NOTES + hand_kept(page))
 

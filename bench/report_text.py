@@ -87,7 +87,49 @@ MongoDB plans below are therefore expected, not measured: run the test against t
 | advocacy actions, recommendations, reports (`advocacy.queries`, pages) | optional equality, sort on a date desc then `_id` | `{taken_on: -1, _id: -1}`, `{target_body, taken_on: -1, _id: -1}`... | IXSCAN, no SORT | lookup when filtered, else SQLite sorts the collection |
 | education sessions (`session_page`), campaigns | `held_on` range, `organisation` / `region`, sort `held_on` desc then `_id`; campaigns sort `period_start` desc then `_id` | `{organisation, held_on, _id}`, `{region, held_on, _id}`, `{held_on, _id}`, `{period_start: -1, _id: -1}` | IXSCAN, no SORT | lookup when filtered, else SQLite sorts the collection |
 | notify history, attention (pages), queue | `victim_id` sort `scheduled_at`, `_id`; `status`, `resent_as` sort `updated_at`, `_id`; `due_at <=` | `{victim_id, scheduled_at, _id}`, `{status, resent_as, updated_at, _id}`, `{due_at}` | IXSCAN, no SORT | lookup (`due_at` is a BSON date: filtered in Go) |
+| advocacy indicators, marks added since (`readmodel.marks_since`) | `_id` range per partition read (`$gt` last offset read, `$lt` next partition), sort `_id`; then facts by `_id $in` | the `_id` index (no declaration) | IXSCAN on `_id`, no SORT | `_id_` index search (SEARCH ... USING INDEX) |
 | the relay | `outbox: pending`, sort `committed_at` | `events.{outbox, committed_at}` (the kit's) | IXSCAN, no SORT | index lookup, SQLite sorts the pending ones |
+"""
+
+INDICATORS = """
+The growth table above measured each indicators request before the read model (its run predates it:
+27.4 s at 50k). The first row here is that path, every record read and folded, with today's figure code
+and in the same run as the others. Now the process that answers keeps the live generation's facts folded in memory
+(`services/advocacy/src/advocacy/projections/readmodel.py`):
+
+- **First question of a generation (cold).** The read model reads the generation whole, as every
+  request did before: the marks' `_id`s (for where each partition has been read up to), then every fact,
+  folded per subject. It costs what a full fold costs, once per process and generation (a start, or
+  the first question after a rebuild); questions that arrive meanwhile wait for it and share it.
+- **Later questions.** One read of the live pointer (a rebuild's swap is seen there), then one `_id`
+  range read per partition already seen (plus one for partitions not seen yet), all sent together: the
+  marks added since. With nothing new, an answer given to the same question (period, verified only,
+  sections, k) on the same facts is returned as it was; the work does not depend on the history's size.
+- **After new facts.** Their marks point to their facts, read by `_id`; only their subjects are folded
+  again. The figures of the question are then computed again from the folded facts in memory: no store
+  read grows with the history any more, but `published.publish` still walks every incident of the
+  question (one pass of counts per incident, then disclosure control), which is what the "after 5 new
+  facts" and "another question" rows measure: linear in the incidents, well under a second of CPU at
+  50k. Those counts used to walk a row per incident, violation type and perpetrator category (about
+  230k rows at 50k) and the education section computed the incident tables a second time: 1.95 s of
+  CPU for the figures alone at 50k, 0.15 s now, the same figures (`domain/rows.incident_counts`). The
+  next step would be running counts per question updated by the changed subjects (every incident
+  figure is a distinct count per key, so an incident's part can be taken out and put back).
+- **Small stores.** On a handful of incidents the figures cost more than their size suggests (the "after
+  5 new facts" row at 0): nearly every cell is below k there, and the disclosure control's search for
+  complementary cells (`domain/suppression.py`) is what costs, not the data.
+- **Which marks cannot be missed.** A partition is consumed by one kit consumer at a time, record after
+  record; a fact and then its mark are written (or refused as already written, which means visible)
+  before the next record and before the offset is committed, and a new owner starts from the committed
+  offset. So once a mark at offset o is visible, every mark below o of that partition is visible too,
+  and a reader that walked the marks in `_id` order up to o has read them all. A rebuild's bulk writes
+  keep no such order: the pointer says `settling` until its replay after the swap is done, and until
+  then every question folds every record, as before.
+
+Warm questions vary between rows with the machine's load and with the store's CPU counter, which moves
+in 10 ms ticks (a few ticks over 30 questions); the first question of a generation costs more than the
+full fold on the store's side because it also reads every mark's `_id`. The target row below counts both
+"again, nothing new" rows.
 """
 
 NOTES = """
@@ -118,9 +160,10 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
   (part 1 measured without them); the rest is SQLite sorting what the lookup keeps (an organisation's
   referrals, a third of the 50k) by date. The inbox's "decided by us" and the lawyer's lists stay in the
   hundreds of milliseconds on the local store; MongoDB serves them from the index in order.
-- **Advocacy.** The rebuild now writes each broker batch of replayed facts in one unordered insert. The
-  indicators still read and fold every fact on each request (seconds of CPU at 50k): they need running
-  aggregates (not part of this issue's targets).
+- **Advocacy.** The rebuild writes each broker batch of replayed facts in one unordered insert (and
+  their marks after them). The indicators no longer read and fold every fact on each request (the
+  "Advocacy indicators: the read model" section); what still grows with the history is computing a
+  question's figures after its facts changed, in memory.
 - **Pipeline.** The referral reaching casework's inbox was slow because casework handled each
   registration's `victim.consent_changed` by listing the victim's cases and referrals (two full scans of
   50k documents on the local store, ahead of the referral in the same partition): a consent that was

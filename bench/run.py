@@ -3,6 +3,7 @@ aggregate, so 200k commits at the largest tier), each against the bare operation
 
     uv run python bench/run.py                      # against REDRESS_KAFKA_BOOTSTRAP / REDRESS_MONGO_URL
     uv run python bench/run.py --tiers 0,1000 --quick
+    uv run python bench/run.py --only advocacy_indicators   # advocacy's read model alone (bench/indicators.py)
     uv run python bench/report.py                   # regenerate docs/performance.md
 Writes bench/results/<UTC timestamp>-<store>.json and bench/results/latest.json. Every loop is bounded
 in count and in seconds, all traffic stays on loopback, and the seeded databases are dropped at the end.
@@ -217,6 +218,11 @@ async def main(args: argparse.Namespace) -> None:
     bootstrap = os.environ.get("REDRESS_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
     mongo_url = os.environ.get("REDRESS_MONGO_URL", "mongodb://127.0.0.1:27117/")
     tiers = [int(t) for t in args.tiers.split(",")]
+    if args.only == "advocacy_indicators":
+        from indicators import run_indicators  # imports this module: only when asked for
+
+        await run_indicators(bootstrap, mongo_url, tiers, args.quick)
+        return
     results: dict[str, Any] = {"started_at": datetime.now(UTC).isoformat(), "machine": machine(),
                                "store": await store_info(mongo_url), "tiers": {}}
     print(f"store: {results['store']}; roofline: bare aiokafka produce and consume...", flush=True)
@@ -257,4 +263,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiers", default="0,10000,50000", help="aggregates per measured collection")
     parser.add_argument("--quick", action="store_true", help="a fifth of the counts and seconds (smoke run)")
+    parser.add_argument("--only", choices=["advocacy_indicators"],
+                        help="one case on its own seeded store (results in bench/results/advocacy-latest.json)")
     asyncio.run(main(parser.parse_args()))

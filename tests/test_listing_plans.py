@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from advocacy import queries as advocacy_queries
 from advocacy.indexes import INDEXES as ADVOCACY
+from advocacy.projections.readmodel import facts_by_id, marks_since
 from casework.domain.access import CASE_MANAGER, LAWYER, Access
 from casework.indexes import INDEXES as CASEWORK
 from casework.notes import NotesVault
@@ -38,6 +39,13 @@ LAWYER_ACCESS = Access(subject="lawyer-1", roles=frozenset({LAWYER}), organisati
 MANAGER_ACCESS = Access(subject="manager-1", roles=frozenset({CASE_MANAGER}), organisation="org-legal")
 MONITOR = Viewer.of("org-amdh", {"monitor"})
 WINDOW = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC))
+
+
+async def created(db: Any, collection: str, listing: Callable[[], Awaitable[Any]]) -> Any:
+    """Run a read on a collection that no declared index creates (an indicator generation's), made first."""
+    if collection not in await db.list_collection_names():
+        await db.create_collection(collection)
+    return await listing()
 
 
 # (service indexes, listing, whether the local store serves it from an index)
@@ -66,6 +74,10 @@ LISTINGS: dict[str, tuple[tuple[Index, ...], Listing, bool]] = {
     "advocacy recommendations by status": (ADVOCACY, lambda db: advocacy_queries.recommendations(
         db, status="accepted"), True),
     "advocacy reports": (ADVOCACY, lambda db: advocacy_queries.reports(db), False),
+    "advocacy indicator marks added since": (ADVOCACY, lambda db: created(db, "g0001_marks", lambda: marks_since(
+        db, 1, {("intake.incidents", 0): 41, ("intake.incidents", 2): 7, ("intake.victims", 1): 3})), True),
+    "advocacy indicator facts of new marks": (ADVOCACY, lambda db: created(db, "g0001_incidents", lambda: facts_by_id(
+        db, 1, "incidents", ["event-1", "event-2"])), True),
     "education an organisation's sessions": (EDUCATION, lambda db: session_page(
         db, date(2025, 1, 1), date(2025, 12, 31), organisation="org-edu", region=None, cursor=None, limit=50), True),
     "education sessions of every organisation": (EDUCATION, lambda db: session_page(

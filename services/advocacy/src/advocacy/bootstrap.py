@@ -8,7 +8,7 @@ from servicekit.auth import TokenVerifier
 from servicekit.service import Core, build_core, token_verifier
 
 from .config import Settings
-from .projections import Projections
+from .projections import Projections, ReadModel
 from .pseudonyms import Pseudonymizer
 from .report_files import ReportFiles
 
@@ -20,6 +20,7 @@ class Deps:
     core: Core
     verifier: TokenVerifier | None  # None in processes that serve no HTTP (the rebuild command)
     projections: Projections
+    read_model: ReadModel  # the indicators' folded facts and answers, kept by the process that answers
     keys: Pseudonymizer
     report_files: ReportFiles
     suppression_k: int
@@ -29,7 +30,8 @@ def build_deps(settings: Settings, *, authenticate: bool = True) -> Deps:
     """Build advocacy's dependencies from its settings (`authenticate=False`: no token verifier)."""
     core = build_core(settings)
     configured = settings.pseudonym_key.get_secret_value().encode() if settings.pseudonym_key else None
+    projections = Projections(core.db)
     return Deps(core=core, verifier=token_verifier(settings) if authenticate else None,
-                projections=Projections(core.db),
+                projections=projections, read_model=ReadModel(projections),
                 keys=Pseudonymizer(core.db["service_secrets"], configured),
                 report_files=ReportFiles(core.db["report_files"]), suppression_k=settings.suppression_k)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from .bootstrap import Deps
 from .domain import published
 from .domain.rows import Period
 from .projections import KINDS, CurrentFacts
+from .projections.readmodel import View
 
 # Which fact kinds each section reads, so a single figure does not fold every collection.
 SECTION_KINDS = {
@@ -35,11 +36,16 @@ async def load_inputs(deps: Deps, *, period_start: date | None = None, period_en
                       verified_only: bool = False, sections: Sequence[str] | None = None
                       ) -> tuple[int, published.Inputs]:
     """The live generation and the folded facts the chosen sections need, with the question asked."""
-    log = await deps.projections.live()
+    view, inputs = await _inputs(deps, Period(period_start, period_end), verified_only, sections)
+    return view.generation, inputs
+
+
+async def _inputs(deps: Deps, period: Period, verified_only: bool,
+                  sections: Sequence[str] | None) -> tuple[View, published.Inputs]:
     needed = {kind for section in sections or published.SECTIONS for kind in SECTION_KINDS[section]}
-    facts = CurrentFacts(**{kind: (await log.folded(kind) if kind in needed else {}) for kind in KINDS})
-    return log.generation, published.Inputs(facts=facts, period=Period(period_start, period_end),
-                                            verified_only=verified_only, k=deps.suppression_k)
+    view = await deps.read_model.current(needed)
+    facts = CurrentFacts(**{kind: view.facts.get(kind, {}) for kind in KINDS})
+    return view, published.Inputs(facts=facts, period=period, verified_only=verified_only, k=deps.suppression_k)
 
 
 def parameters_of(inputs: published.Inputs) -> dict[str, Any]:
@@ -52,12 +58,19 @@ def parameters_of(inputs: published.Inputs) -> dict[str, Any]:
 
 async def snapshot(deps: Deps, *, period_start: date | None = None, period_end: date | None = None,
                    verified_only: bool = False, sections: Sequence[str] | None = None) -> Snapshot:
-    """Compute the protected indicators of some sections (all by default) for a period."""
+    """Compute the protected indicators of some sections (all by default) for a period.
+
+    The same question on unchanged facts gets the same snapshot (computed_at says when it was computed).
+    """
     chosen = list(sections or published.SECTIONS)
-    generation, inputs = await load_inputs(deps, period_start=period_start, period_end=period_end,
-                                           verified_only=verified_only, sections=chosen)
-    return Snapshot(generation=generation, computed_at=deps.core.clock(), parameters=parameters_of(inputs),
-                    indicators=published.publish(inputs, chosen))
+    view, inputs = await _inputs(deps, Period(period_start, period_end), verified_only, chosen)
+    question = (view.generation, inputs.period, verified_only, tuple(chosen), inputs.k)
+    shot = deps.read_model.remembered(question, view.versions)
+    if shot is None:
+        shot = Snapshot(generation=view.generation, computed_at=deps.core.clock(),
+                        parameters=parameters_of(inputs), indicators=published.publish(inputs, chosen))
+        deps.read_model.remember(question, view.versions, shot)
+    return cast(Snapshot, shot)
 
 
 async def indicator(deps: Deps, name: str, **query: Any) -> tuple[Snapshot, dict[str, Any]]:

@@ -1,6 +1,8 @@
 """The indexes advocacy's lists need (created at start-up by the kit, idempotently): equality, then sort (ESR).
 
 Every listing is a keyset page ordered by its field and then `_id` (queries.py), so `_id` ends each index.
+The indicators' read model declares none: it reads a generation's marks by `_id` ranges and its facts by
+`_id` (projections/readmodel.py), which the `_id` index serves on both stores.
 """
 
 from __future__ import annotations

@@ -4,9 +4,10 @@
 2. Assign every partition of the consumed topics (no consumer group, so live offsets are untouched),
    seek to the beginning and replay up to the end offsets seen at the start into a fresh generation
    of collections, with the very handlers the live consumers run.
-3. Move the `live` pointer to the new generation, then replay once more up to the end offsets seen
-   after the swap: an event the live consumer applied to the old generation just before the swap is
-   also applied here (fact records are keyed by event id, so applying twice is harmless).
+3. Move the `live` pointer to the new generation, marked as settling, then replay once more up to the end
+   offsets seen after the swap: an event the live consumer applied to the old generation just before the
+   swap is also applied here (fact records are keyed by event id, so applying twice is harmless). Then
+   mark it settled: readers follow its marks again (projections/readmodel.py).
 4. Drop generations older than the previous one (kept for a rollback) and release the lock.
 """
 
@@ -61,8 +62,9 @@ async def rebuild(deps: Deps, groups: Sequence[ConsumerGroup], *, timeout: float
                          settings.kafka_options(), buffer)
         async with replay:
             first = await replay.to_end()
-            await deps.projections.swap(target.generation, built_from=first)
+            await deps.projections.swap(target.generation, built_from=first, settling=True)
             await replay.to_end()
+            await deps.projections.swap(target.generation, built_from=first)  # settled: readers may follow marks
         await _drop_older(deps, keep_from=previous)
         log.info("projections rebuilt", extra={"generation": target.generation, "replayed": replay.replayed})
         return RebuildResult(target.generation, previous, replay.replayed, replay.skipped, await target.counts())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -159,7 +159,11 @@ def education_priorities(incidents: Iterable[IncidentRow], reach: Iterable[Reach
     """Regions ranked by documented incidents per youth reached: incidents / (youth reached + 1)."""
     # Without population figures per region, incidents against reach is the fairest comparison the
     # data allows; "+1" keeps regions nobody has reached yet at the top instead of dividing by zero.
-    documented = count_by(incidents, "region", distinct="incident_id")
+    return rank_regions(count_by(incidents, "region", distinct="incident_id"), reach)
+
+
+def rank_regions(documented: Mapping[str, int], reach: Iterable[ReachRow]) -> list[dict[str, Any]]:
+    """Regions ranked by documented counts per youth reached (see education_priorities)."""
     youth: Counter[str] = Counter()
     for row in reach:
         youth[row.region] += row.youth_reached

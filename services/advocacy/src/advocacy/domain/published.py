@@ -10,7 +10,7 @@ each other. Documents never hold nested arrays (FerretDB stores them in action s
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import indicators as ind
@@ -40,6 +40,15 @@ class Inputs:
     period: rows.Period
     verified_only: bool
     k: int
+    # Work shared by the sections of one question (the incident tables that the incidents and education
+    # sections both read), done once: it is a pure function of the fields above.
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def once(self, name: str, compute: Callable[[], Any]) -> Any:
+        """`compute()` the first time this question needs `name`, the same result afterwards."""
+        if name not in self.shared:
+            self.shared[name] = compute()
+        return self.shared[name]
 
 
 def table_document(table: SuppressedTable, *, row_label: str, column_label: str) -> dict[str, Any]:
@@ -72,9 +81,14 @@ def incident_tables(i: Inputs) -> tuple[SuppressedTable, SuppressedTable, dict[s
     withheld in the other, and both are protected again until they agree (withholding only grows,
     so this ends).
     """
-    incident_rows = rows.incident_rows(i.facts.incidents, i.period, verified_only=i.verified_only)
-    computed = ind.incident_breakdowns(incident_rows)
-    columns = sorted({r.violation for r in incident_rows})
+    tables: tuple[SuppressedTable, SuppressedTable, dict[str, Any]] = i.once("incident_tables",
+                                                                             lambda: _incident_tables(i))
+    return tables
+
+
+def _incident_tables(i: Inputs) -> tuple[SuppressedTable, SuppressedTable, dict[str, Any]]:
+    computed = rows.incident_counts(i.facts.incidents, i.period, verified_only=i.verified_only)
+    columns = sorted(computed["by_violation"])
     year_table = CountTable.from_nested(computed["year_by_violation"], columns=columns)
     region_table = CountTable.from_nested(computed["region_by_violation"], columns=columns)
     margins: frozenset[str] = frozenset()
@@ -183,11 +197,9 @@ def education_figures(i: Inputs) -> dict[str, Any]:
     shown from that protected margin, so this figure cannot reopen what the region table withholds;
     the score, which would give a withheld count back (score x (reach + 1)), is withheld with it.
     """
-    _, by_region, _ = incident_tables(i)
+    _, by_region, computed = incident_tables(i)
     shown = dict(zip(by_region.rows, by_region.row_totals, strict=True))
-    pairs = [replace(r, incident_id=f"{r.incident_id}:{r.violation}")
-             for r in rows.incident_rows(i.facts.incidents, i.period, verified_only=i.verified_only)]
-    ranked = ind.education_priorities(pairs, rows.reach_rows(i.facts.sessions, i.period))
+    ranked = ind.rank_regions(computed["violations_by_region"], rows.reach_rows(i.facts.sessions, i.period))
     regions = [{"region": r["region"], "rank": r["rank"], "documented_violations": shown.get(r["region"], 0),
                 "youth_reached": r["youth_reached"],
                 "violations_per_youth_reached": (round(r["score"], 4) if isinstance(shown.get(r["region"], 0), int)

@@ -11,9 +11,11 @@ Period rules (each figure says what its period filters):
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from . import facts as f
 from .indicators import CaseRow, HearingRow, IncidentRow, ReachRow, ReparationRow
@@ -65,6 +67,46 @@ def incident_rows(incidents: Mapping[str, f.IncidentFacts], period: Period, *,
                 rows.append(IncidentRow(key, incident.occurred_on.year, incident.region, violation, perpetrator,
                                         incident.verification_status))
     return rows
+
+
+def incident_counts(incidents: Mapping[str, f.IncidentFacts], period: Period, *,
+                    verified_only: bool = False) -> dict[str, Any]:
+    """What `indicators.incident_breakdowns` gives for `incident_rows(...)`, counted per incident in one pass.
+
+    Every count is of distinct incidents, so an incident adds one to each key it has (to each region once
+    per violation type in `violations_by_region`, the unit of the education density); no row is built.
+    """
+    by: dict[str, Counter[str]] = {name: Counter() for name in ("year", "region", "violation", "perpetrator",
+                                                                "verification")}
+    year_violation: Counter[tuple[str, str]] = Counter()
+    region_violation: Counter[tuple[str, str]] = Counter()
+    pairs: Counter[str] = Counter()
+    counted = 0
+    for incident in incidents.values():
+        violations = {str(v) for v in incident.violation_types}
+        if not violations or incident.occurred_on not in period or incident.verification_status == REJECTED \
+                or (verified_only and not incident.verified):
+            continue
+        counted += 1
+        year, region = str(incident.occurred_on.year), str(incident.region)
+        by["year"][year] += 1
+        by["region"][region] += 1
+        by["verification"][str(incident.verification_status)] += 1
+        by["perpetrator"].update({str(p) for p in incident.perpetrator_categories or (UNSPECIFIED_PERPETRATOR,)})
+        by["violation"].update(violations)
+        year_violation.update((year, v) for v in violations)
+        region_violation.update((region, v) for v in violations)
+        pairs[region] += len(violations)
+    return {"incidents": counted, **{f"by_{name}": dict(sorted(c.items())) for name, c in by.items()},
+            "year_by_violation": _nested(year_violation), "region_by_violation": _nested(region_violation),
+            "violations_by_region": dict(sorted(pairs.items()))}
+
+
+def _nested(cells: Counter[tuple[str, str]]) -> dict[str, dict[str, int]]:
+    table: dict[str, dict[str, int]] = {}
+    for (row, column), n in sorted(cells.items()):
+        table.setdefault(row, {})[column] = n
+    return table
 
 
 def referred_victims(referrals: Mapping[str, f.ReferralFacts], victims: Mapping[str, f.VictimFacts],

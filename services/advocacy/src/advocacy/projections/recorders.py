@@ -20,7 +20,8 @@ from .generations import FactRecord
 async def _record(event: ConsumedEvent, deps: Deps, collection: str, kind: str, subject: str,
                   data: Mapping[str, Any]) -> None:
     fact = FactRecord(event_id=event.id, subject=await deps.keys.key_for(subject), kind=kind,
-                      at=event.envelope.time.isoformat(), offset=event.offset, data=data)
+                      at=event.envelope.time.isoformat(), topic=event.topic, partition=event.partition,
+                      offset=event.offset, data=data)
     await (await deps.projections.live()).record(collection, fact)
 
 
