@@ -38,17 +38,17 @@ from servicekit.kafka import ensure_topics, idempotent_producer
 Shapes = list[tuple[str, Callable[[], Awaitable[Any]]]]
 
 
-async def measure_shapes(shapes: Shapes, budget: Budget) -> tuple[Measurement, dict[str, float]]:
-    """Round-robin over query shapes; the overall measurement and each shape's worst latency (ms)."""
-    worst: dict[str, float] = {}
+async def measure_shapes(shapes: Shapes, budget: Budget) -> tuple[Measurement, dict[str, list[float]]]:
+    """Round-robin over query shapes; the overall measurement and each shape's latencies (seconds)."""
+    by_shape: dict[str, list[float]] = {name: [] for name, _ in shapes}
 
     async def one(i: int) -> None:
         name, query = shapes[i % len(shapes)]
         t0 = time.perf_counter()
         await query()
-        worst[name] = max(worst.get(name, 0.0), round((time.perf_counter() - t0) * 1000, 1))
+        by_shape[name].append(time.perf_counter() - t0)
 
-    return await measure(one, budget), worst
+    return await measure(one, budget), by_shape
 
 
 async def seed_intake(db: AsyncDatabase[Any], start: int, stop: int) -> int:

@@ -4,8 +4,10 @@ aggregate, so 200k commits at the largest tier), each against the bare operation
     uv run python bench/run.py                      # against REDRESS_KAFKA_BOOTSTRAP / REDRESS_MONGO_URL
     uv run python bench/run.py --tiers 0,1000 --quick
     uv run python bench/run.py --only advocacy_indicators   # advocacy's read model alone (bench/indicators.py)
+    uv run python bench/run.py --listings           # only the listings, query shape by query shape
     uv run python bench/report.py                   # regenerate docs/performance.md
-Writes bench/results/<UTC timestamp>-<store>.json and bench/results/latest.json. Every loop is bounded
+Writes bench/results/<UTC timestamp>-<store>.json and bench/results/latest.json (with --listings:
+listings-<UTC timestamp>-<store>.json and listings-latest.json). Every loop is bounded
 in count and in seconds, all traffic stays on loopback, and the seeded databases are dropped at the end.
 """
 
@@ -33,6 +35,7 @@ from cpu import CpuMeter, Snapshot
 from intake.indexes import INDEXES as INTAKE_INDEXES
 from listings import (
     Advocacy,
+    Shapes,
     casework_shapes,
     intake_shapes,
     measure_shapes,
@@ -103,23 +106,29 @@ class Run:
         scale = 0.2 if quick else 1.0
         self.commands = Budget(count=int(300 * scale) or 5, seconds=20 * scale)
         self.reads = Budget(count=int(60 * scale) or 5, seconds=20 * scale)
+        # Enough queries of each shape for its own p95 (--listings), still bounded in count and seconds.
+        self.shape_reads = Budget(count=int(100 * scale) or 5, seconds=60 * scale)
+        self.indexed = False
         self.backlog = 2000
         self.seeded = 0
         self.cpu = CpuMeter(mongo_url)
 
-    async def grow(self, tier: int) -> dict[str, Any]:
-        """Seed every measured collection up to `tier` aggregates; how long it took and what it wrote."""
+    async def grow(self, tier: int, listings_only: bool = False) -> dict[str, Any]:
+        """Seed every measured collection (or only the listed ones) up to `tier` aggregates; how long it
+        took and what it wrote."""
         started = time.perf_counter()
-        if self.advocacy is None:
+        if not self.indexed:
             # The indexes the services declare, created as they create them at start-up (the relay's too).
             await ensure_indexes(self.kit.db, ())
             await ensure_indexes(self.intake_db, INTAKE_INDEXES)
             await ensure_indexes(self.casework_db, CASEWORK_INDEXES)
+            self.indexed = True
+        if self.advocacy is None and not listings_only:
             self.advocacy = await Advocacy.start(self.bootstrap, self.mongo_url, f"{self.prefix}_advocacy")
-        written = await seed_things(self.kit, self.seeded, tier)
+        written = 0 if listings_only else await seed_things(self.kit, self.seeded, tier)
         written += await seed_intake(self.intake_db, self.seeded, tier)
         written += await seed_casework(self.casework_db, self.seeded, tier)
-        published = await self.advocacy.grow(self.seeded, tier)
+        published = 0 if self.advocacy is None else await self.advocacy.grow(self.seeded, tier)
         self.seeded = tier
         return {"documents_written": written, "events_published": published,
                 "seconds": round(time.perf_counter() - started, 1)}
@@ -153,19 +162,31 @@ class Run:
         await self._listings(r)
         return r
 
+    async def shaped(self, shapes: Shapes, budget: Budget) -> dict[str, Any]:
+        """One listing measured round-robin over its query shapes: overall, and shape by shape."""
+        b = self.cpu.snapshot()
+        measured, by_shape = await measure_shapes(shapes, budget)
+        shaped = {name: {k: v for k, v in summary(latencies, measured[1]).items() if k != "throughput_per_s"}
+                  for name, latencies in by_shape.items()}
+        return self.costed(b, measured, by_shape=shaped)
+
+    async def measure_listings(self, tier: int) -> dict[str, Any]:
+        """Only intake's and casework's listings at the current tier (--listings)."""
+        r: dict[str, Any] = {"seeding": await self.grow(tier, listings_only=True)}
+        print(f"  tier {tier}: listings...", flush=True)
+        inbox, cases = casework_shapes(self.casework_db)
+        r["intake_listing"] = await self.shaped(intake_shapes(self.intake_db), self.shape_reads)
+        r["casework_inbox"] = await self.shaped(inbox, self.shape_reads)
+        r["casework_my_cases"] = await self.shaped(cases, self.shape_reads)
+        return r
+
     async def _listings(self, r: dict[str, Any]) -> None:
         assert self.advocacy is not None
         cpu = self.cpu
-        b = cpu.snapshot()
-        measured, worst = await measure_shapes(intake_shapes(self.intake_db), self.reads)
-        r["intake_listing"] = self.costed(b, measured, worst_ms_by_shape=worst)
         inbox, cases = casework_shapes(self.casework_db)
-        b = cpu.snapshot()
-        measured, worst = await measure_shapes(inbox, self.reads)
-        r["casework_inbox"] = self.costed(b, measured, worst_ms_by_shape=worst)
-        b = cpu.snapshot()
-        measured, worst = await measure_shapes(cases, self.reads)
-        r["casework_my_cases"] = self.costed(b, measured, worst_ms_by_shape=worst)
+        r["intake_listing"] = await self.shaped(intake_shapes(self.intake_db), self.reads)
+        r["casework_inbox"] = await self.shaped(inbox, self.reads)
+        r["casework_my_cases"] = await self.shaped(cases, self.reads)
         b = cpu.snapshot()
         replayed, seconds = await self.advocacy.rebuild(timeout=600)
         r["advocacy_rebuild"] = {"count": replayed, "seconds": round(seconds, 1),
@@ -173,8 +194,8 @@ class Run:
                                  **cpu.per_op(b, cpu.snapshot(), replayed)}
         reads = Budget(count=max(self.reads.count // 4, 3), seconds=self.reads.seconds, floor=3)
         b = cpu.snapshot()
-        measured, worst = await measure_shapes(self.advocacy.shapes(), reads)
-        r["advocacy_indicators"] = self.costed(b, measured, worst_ms_by_shape=worst)
+        measured, _ = await measure_shapes(self.advocacy.shapes(), reads)
+        r["advocacy_indicators"] = self.costed(b, measured)
 
     async def close(self) -> None:
         for name in ("kit", "intake", "casework", "advocacy"):
@@ -225,38 +246,41 @@ async def main(args: argparse.Namespace) -> None:
         return
     results: dict[str, Any] = {"started_at": datetime.now(UTC).isoformat(), "machine": machine(),
                                "store": await store_info(mongo_url), "tiers": {}}
-    print(f"store: {results['store']}; roofline: bare aiokafka produce and consume...", flush=True)
-    n_kafka = 1000 if args.quick else 5000
-    results["bare_produce"] = summary(*await bench_bare_produce(bootstrap, n_kafka))
-    results["bare_consume"] = summary(*await bench_bare_consume(bootstrap, n_kafka))
+    prefix = "listings-" if args.listings else ""
+    if not args.listings:
+        print(f"store: {results['store']}; roofline: bare aiokafka produce and consume...", flush=True)
+        n_kafka = 1000 if args.quick else 5000
+        results["bare_produce"] = summary(*await bench_bare_produce(bootstrap, n_kafka))
+        results["bare_consume"] = summary(*await bench_bare_consume(bootstrap, n_kafka))
     run = Run(bootstrap, mongo_url, args.quick)
     try:
         for tier in tiers:
             print(f"tier {tier}: seeding...", flush=True)
-            tier_results = await run.measure(tier)
-            tier_results["ratios"] = ratios(tier_results, results)
+            tier_results = await (run.measure_listings(tier) if args.listings else run.measure(tier))
+            if not args.listings:
+                tier_results["ratios"] = ratios(tier_results, results)
             tier_results["load_average"] = round(os.getloadavg()[0], 1)
             results["tiers"][str(tier)] = tier_results
-            print(json.dumps({"tier": tier, "seeding": tier_results["seeding"], **tier_results["ratios"]}),
+            print(json.dumps({"tier": tier, "seeding": tier_results["seeding"], **tier_results.get("ratios", {})}),
                   flush=True)
-            write(results, partial=True)  # a run stopped later still leaves what it measured
+            write(results, prefix, partial=True)  # a run stopped later still leaves what it measured
     finally:
         await run.close()
     results["slopes"] = slopes(results["tiers"])
     results["machine"]["load_average_at_end"] = round(os.getloadavg()[0], 1)
-    write(results)
+    write(results, prefix)
     print(json.dumps(results["slopes"], indent=2))
 
 
-def write(results: dict[str, Any], partial: bool = False) -> None:
-    """bench/results/<start time>-<store>.json, and latest.json once the run is complete."""
+def write(results: dict[str, Any], prefix: str = "", partial: bool = False) -> None:
+    """bench/results/<prefix><start time>-<store>.json, and <prefix>latest.json once the run is complete."""
     RESULTS.mkdir(exist_ok=True)
     stamp = results["started_at"][:19].replace("-", "").replace(":", "") + "Z"
     label = results["store"].split(" (")[0].replace(" ", "-").lower()
     text = json.dumps(results, indent=2) + "\n"
-    (RESULTS / f"{stamp}-{label}.json").write_text(text)
+    (RESULTS / f"{prefix}{stamp}-{label}.json").write_text(text)
     if not partial:
-        (RESULTS / "latest.json").write_text(text)
+        (RESULTS / f"{prefix}latest.json").write_text(text)
 
 
 if __name__ == "__main__":
@@ -265,4 +289,6 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true", help="a fifth of the counts and seconds (smoke run)")
     parser.add_argument("--only", choices=["advocacy_indicators"],
                         help="one case on its own seeded store (results in bench/results/advocacy-latest.json)")
+    parser.add_argument("--listings", action="store_true",
+                        help="only intake's and casework's listings, p50 / p95 of each query shape")
     asyncio.run(main(parser.parse_args()))

@@ -24,6 +24,11 @@ start() {
   mkdir -p "$DATA" "$DIR/state" "$LOG_DIR"
   exec 9>"$DIR/.lock"
   flock -w 300 9 || die "timed out waiting for another ferretdb.sh on $DIR"
+  if pid_running "$PIDFILE" "$MARKER" && stale_build; then
+    # The patch changed since this store started: the data directory works with either build.
+    log "FerretDB on $URL runs another build than $FERRETDB_BUILD: restarting it"
+    stop_pid "$PIDFILE" "$MARKER" FerretDB
+  fi
   if pid_running "$PIDFILE" "$MARKER"; then
     log "FerretDB already running (pid $(cat "$PIDFILE")) on $URL"
   else
@@ -48,6 +53,13 @@ start() {
   fi
   flock -u 9
   wait_ready "$PIDFILE" "$MARKER" FerretDB "$LOGFILE" mongo "$URL"
+}
+
+# The running store's executable is not FERRETDB_BIN (Linux /proc; elsewhere it is taken as current).
+stale_build() {
+  local exe
+  exe="$(readlink -f "/proc/$(cat "$PIDFILE")/exe" 2>/dev/null)" || return 1
+  [ -n "$exe" ] && [ "$exe" != "$(readlink -f "$FERRETDB_BIN")" ]
 }
 
 status() {

@@ -2,7 +2,8 @@
 
 Declare equality fields first, then the sort key, then ranges (ESR), so MongoDB serves a listing from
 the index without a sort stage; on the local store (patched FerretDB on SQLite) an index serves string
-equality and `$in` on its first field (docs/performance.md, "Which query shapes an index serves").
+equality and `$in` on its first field, and an index ending in `_id` serves an `_id`-sorted page whose
+filter fixes its other keys (docs/performance.md, "Which query shapes an index serves").
 """
 
 from __future__ import annotations

@@ -102,7 +102,7 @@ async def test_ids_in_a_list_read_the_id_index(docs):
 
 
 async def test_a_filtered_page_sorted_by_id_walks_the_id_index(docs):
-    """Intake's listing shape: equality filters, `_id` after a cursor, sorted by `_id`, limited."""
+    """Intake's listing shape without an index on its filter: `_id` after a cursor, sorted by `_id`, limited."""
     db, ferretdb = docs
     query = {"organisation": "org-1", "_id": {"$gt": commit_id("agg-01000", 1)}}
     explained = await explain(db, {"find": "docs", "filter": query, "sort": {"_id": 1}, "limit": 5})

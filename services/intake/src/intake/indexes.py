@@ -1,7 +1,8 @@
 """The indexes intake's listings need (created at start-up by the kit, idempotently).
 
 Equality fields first, then the sort key `_id`, so MongoDB walks one index in page order (ESR);
-the local store serves `_id` order from its `_id_` index and evaluates the filter per row.
+the local store searches the same index in `_id` order while those fields hold no array (violation
+types do: that page searches `{organisation, _id}` and tests the types per row).
 """
 
 from __future__ import annotations
