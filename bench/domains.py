@@ -39,7 +39,7 @@ def stable_id(kind: str, i: int) -> str:
 @cache
 def _codes(name: str, leaves_only: bool = False) -> tuple[str, ...]:
     vocab = vocabulary(name)
-    return tuple(sorted(t.code for t in vocab if not leaves_only or not vocab.children(t.code)))
+    return tuple(sorted(t.code for t in vocab.terms if not leaves_only or not vocab.children(t.code)))
 
 
 @cache
