@@ -58,7 +58,7 @@ async def test_a_command_on_a_new_aggregate_takes_three_round_trips(counted):
     listener, db = counted
     store = EventStore(db, source="/redress/kit")
     await store.execute(tally_type("kit.trips"), new_id(), open_tally("new"), context=CTX)
-    assert listener.take() == ["find", "insert", "update"]  # projection read, commit, projection write
+    assert listener.take() == ["find", "insert", "insert"]  # projection read, commit, first projection
 
 
 async def test_a_command_on_an_aggregate_this_process_wrote_takes_two_round_trips(counted):
