@@ -1,10 +1,11 @@
 """Where a kit command's CPU goes, at each size of the store: Python functions and the store's round trips.
 
-    uv run python bench/kit_profile.py --tiers 0,50000 --count 200 [--profile]
+    uv run python bench/kit_profile.py --tiers 0,0,50000 --count 1000 [--profile]
 Seeds the bench aggregate (4 commits each) to each tier, then measures, each bounded in count:
 each store round trip of a command alone (projection read, commit insert, projection write) and a bare
 insert, with the store's CPU per operation from /proc; then whole commands (no relay) under cProfile.
-Prints JSON (and the top functions with --profile). Loopback only; the database is dropped at the end.
+Prints JSON (and the top functions with --profile) and writes bench/results/kit-profile-latest.json, which
+bench/report.py renders. Loopback only; the database is dropped at the end.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,7 @@ from servicekit.relay import OutboxRelay
 from servicekit.service import Core, build_core
 
 CTX = CommandContext(actor="bench")
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
 async def costed(meter: CpuMeter, count: int, op: Callable[[int], Awaitable[Any]]) -> dict[str, float]:
@@ -100,15 +103,18 @@ async def relay_trips(core: Core, meter: CpuMeter, count: int,
     return out | {"relay_mark_read_unmark_one": await costed(meter, count, cycle)}
 
 
-async def with_relay(core: Core, bootstrap: str, meter: CpuMeter, count: int) -> dict[str, Any]:
-    """Whole commands while a relay publishes them (as bench/run.py's kit command), until all are out."""
+async def with_relay(core: Core, bootstrap: str, meter: CpuMeter, count: int, *, woken: bool) -> dict[str, Any]:
+    """Whole commands while a relay publishes them, until all are out: a relay woken by each commit (a
+    worker's, for its consumers' effects) or one that polls (as bench/run.py's, or a worker's relay for an
+    API process's commits)."""
     topic = f"bench.profile.{uuid.uuid4().hex[:8]}"
     await ensure_topics(bootstrap, [topic], partitions=3)
     agg = thing_type(topic)
     producer = idempotent_producer(bootstrap, client_id="bench-profile")
     await producer.start()
     stop = asyncio.Event()
-    relay = asyncio.create_task(OutboxRelay(core.db, producer, wake=core.store.committed).run(stop))
+    wake = core.store.committed if woken else None
+    relay = asyncio.create_task(OutboxRelay(core.db, producer, wake=wake).run(stop))
     try:
         before = meter.snapshot()
         for _ in range(count):
@@ -144,23 +150,34 @@ async def main(args: argparse.Namespace) -> None:
     bootstrap = os.environ.get("REDRESS_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
     mongo_url = os.environ.get("REDRESS_MONGO_URL", "mongodb://127.0.0.1:27117/")
     core = build_core(kit_settings(bootstrap, mongo_url, f"bench_profile_{uuid.uuid4().hex[:8]}"))
-    meter, seeded, out = CpuMeter(mongo_url), 0, {}
+    meter, seeded = CpuMeter(mongo_url), 0
+    out: dict[str, Any] = {"tiers": {}}
+    started = datetime.now(UTC).isoformat()
     try:
         await ensure_indexes(core.db, ())
         for tier in (int(t) for t in args.tiers.split(",")):
             await seed_things(core, seeded, tier)
             seeded = tier
-            trips = await round_trips(core, meter, args.count)
-            measured, text = await commands(core, meter, args.count, args.profile)
-            relayed = await with_relay(core, bootstrap, meter, args.count)
-            out[str(tier)] = {"round_trips": trips, "command": measured, "command_with_relay": relayed,
-                              "load": round(os.getloadavg()[0], 1)}
-            print(json.dumps({str(tier): out[str(tier)]}, indent=1), flush=True)
+            trips: dict[str, Any] = {}
+            measured: dict[str, Any] = {}
+            text = ""
+            if not args.only_relay:
+                trips = await round_trips(core, meter, args.count)
+                measured, text = await commands(core, meter, args.count, args.profile)
+            relayed = await with_relay(core, bootstrap, meter, args.count, woken=True)
+            polled = await with_relay(core, bootstrap, meter, args.count, woken=False)
+            # A tier given twice is measured twice; the second (warm) figures are kept.
+            out["tiers"][str(tier)] = {"round_trips": trips, "command": measured, "command_with_relay": relayed,
+                                       "command_with_polling_relay": polled,
+                                       "load": round(os.getloadavg()[0], 1)}
+            print(json.dumps({str(tier): out["tiers"][str(tier)]}, indent=1), flush=True)
             if text:
                 print(text, flush=True)
     finally:
         await core.client.drop_database(core.db.name)
         await core.client.close()
+    out["started_at"], out["count"] = started, args.count
+    (RESULTS / "kit-profile-latest.json").write_text(json.dumps(out, indent=2) + "\n")
 
 
 if __name__ == "__main__":
@@ -168,4 +185,5 @@ if __name__ == "__main__":
     parser.add_argument("--tiers", default="0,50000")
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--only-relay", action="store_true", help="skip the round trips and the commands alone")
     asyncio.run(main(parser.parse_args()))
