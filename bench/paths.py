@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
 import httpx
+from cpu import CpuMeter, Snapshot
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 from seed import COMMITS_PER_AGGREGATE, Commits, bulk_insert, outbox_backlog, seed_aggregates
@@ -125,28 +126,34 @@ async def seed_things(core: Core, start: int, stop: int) -> int:
     return seeded.commits
 
 
-async def bench_command_path(core: Core, bootstrap: str, budget: Budget) -> tuple[Measurement, Measurement]:
-    """Sequential commands while the relay runs: stored latency, and publish latency seen by a reader."""
+async def bench_command_path(core: Core, bootstrap: str, budget: Budget,
+                             meter: CpuMeter) -> tuple[Measurement, Measurement, dict[str, float]]:
+    """Sequential commands while the relay runs: stored latency, publish latency seen by a reader, and
+    the CPU per command from the first command until the relay has published the last (the relay's work
+    included; the topic's creation and the reader that checks the records are not)."""
     topic = f"bench.kit.{uuid.uuid4().hex[:8]}"
     await ensure_topics(bootstrap, [topic], partitions=3)
     agg = thing_type(topic)
     producer = idempotent_producer(bootstrap, client_id="bench-relay")
     await producer.start()
     stop = asyncio.Event()
+    # Not woken by the commits: it finds them by polling, as a worker's relay finds an API process's commits.
     relay = asyncio.create_task(OutboxRelay(core.db, producer).run(stop))
     try:
+        before = meter.snapshot()
         stored = await measure(lambda _: core.store.execute(
             agg, str(uuid.uuid4()), _record("mopti"), context=CommandContext(actor="bench")), budget)
         started = time.perf_counter() - stored[1]
         while await _outbox_busy(core) and time.perf_counter() - started < budget.seconds * 3:
             await asyncio.sleep(0.05)
         published_elapsed = time.perf_counter() - started
+        cpu = meter.per_op(before, meter.snapshot(), len(stored[0]))
     finally:
         await stop_task(relay, stop)
         await producer.stop()
     records = await read_topic(bootstrap, topic, expected=len(stored[0]), timeout=60)
     lag = [r.timestamp / 1000 - _header_time(r) for r in records]
-    return stored, (lag, published_elapsed)
+    return stored, (lag, published_elapsed), cpu
 
 
 async def _outbox_busy(core: Core) -> bool:
@@ -189,8 +196,11 @@ async def bench_relay_drain(core: Core, bootstrap: str, backlog: int, seconds: f
     return [elapsed / max(drained, 1)] * drained, elapsed
 
 
-async def bench_consumer_path(core: Core, bootstrap: str, budget: Budget) -> Measurement:
-    """The consumer runner with an idempotent store effect per event (the usual consume path)."""
+async def bench_consumer_path(core: Core, bootstrap: str, budget: Budget,
+                              meter: CpuMeter) -> tuple[Measurement, dict[str, float]]:
+    """The consumer runner with an idempotent store effect per event (the usual consume path), and its
+    CPU per event from the first event handled to the last (producing the input and joining the group
+    are not the consumer's per-event cost)."""
     topic = f"bench.consume.{uuid.uuid4().hex[:8]}"
     await ensure_topics(bootstrap, [topic], partitions=3)
     agg = thing_type(f"{topic}.out")
@@ -203,6 +213,7 @@ async def bench_consumer_path(core: Core, bootstrap: str, budget: Budget) -> Mea
         await producer.send(topic, env.value(), key=env.key(), headers=env.headers())
     await producer.flush()
     latencies: list[float] = []
+    window: list[Snapshot] = []
 
     async def apply(event: ConsumedEvent, deps: object) -> None:
         t0 = time.perf_counter()
@@ -210,6 +221,8 @@ async def bench_consumer_path(core: Core, bootstrap: str, budget: Budget) -> Mea
                                  context=CommandContext(actor="bench", causation_id=event.id),
                                  idempotency_key=event.effect_key("apply"))
         latencies.append(time.perf_counter() - t0)
+        if len(latencies) == 1:
+            window.append(meter.snapshot())
 
     runner = ConsumerRunner(bootstrap=bootstrap, group_id=f"bench.{uuid.uuid4().hex[:6]}", topics=[topic],
                             subscriptions={"bench.thing.recorded.v1": [apply]}, deps=None, dlq_producer=producer)
@@ -220,10 +233,11 @@ async def bench_consumer_path(core: Core, bootstrap: str, budget: Budget) -> Mea
                                              or time.perf_counter() - started < budget.seconds):
         await asyncio.sleep(0.01)
     elapsed = time.perf_counter() - started
+    cpu = meter.per_op(window[0], meter.snapshot(), len(latencies) - 1) if window else {}
     await stop_task(task, stop)
     await producer.stop()
     await _forget_pending(core)  # nobody publishes the effects' events here
-    return latencies, elapsed
+    return (latencies, elapsed), cpu
 
 
 class _ThingCreate(BaseModel):

@@ -18,7 +18,8 @@ from typing import Any
 from report_indicators import table as indicators_table
 from report_indicators import target as indicators_target
 from report_listings import ab_table, shapes_table
-from report_text import CHOICE, INDICATORS, NOTES, SHAPES
+from report_profile import profile_tables
+from report_text import CHOICE, INDICATORS, KIT_BEFORE_AFTER, NOTES, PROFILE, SHAPES
 
 ROOT = Path(__file__).resolve().parents[1]
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -112,6 +113,22 @@ def before_after(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     cells = [f"{before['tiers'][t]['advocacy_rebuild']['throughput_per_s']} -> "
              f"{after['tiers'][t]['advocacy_rebuild']['throughput_per_s']}" for t in common]
     lines.append(f"| advocacy rebuild, events/s | {' | '.join(cells)} |")
+    return lines
+
+
+def cpu_before_after(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Store + bench CPU ms per operation of the kit's paths, before and after this round's changes."""
+    common = sorted(set(before["tiers"]) & set(after["tiers"]), key=int)
+    lines = [f"Before: run of {before['started_at'][:16]} (the kit as it was, the same bench). After: this page's "
+             "run. CPU ms per operation, store + bench process.", "",
+             "| CPU ms (before -> after) | " + " | ".join(tier_label(t) for t in common) + " |",
+             "|---|" + "---:|" * len(common)]
+    for key, label in ROWS[:7]:
+        if key == "kit_command_published":
+            continue
+        cells = [f"{cpu_ms(before['tiers'][t].get(key) or {})} -> {cpu_ms(after['tiers'][t].get(key) or {})}"
+                 for t in common]
+        lines.append(f"| {label} | {' | '.join(cells)} |")
     return lines
 
 
@@ -245,7 +262,8 @@ def _worst_hop(stage: dict[str, Any]) -> float:
     return max((h.get("p99_s", 0) for name, h in stage["hops"].items() if h and name != "whole flow"), default=0)
 
 
-GENERATED = ("Growing stores", "Before and after the store change", "Advocacy indicators: the read model",
+GENERATED = ("Growing stores", "Before and after the store change", "Where a command's CPU goes",
+             "Before and after: the kit's CPU per operation", "Advocacy indicators: the read model",
              "Before and after the write path and listings", "Listings, query shape by query shape",
              "Choosing the local store",
              "Pipeline: the five services as processes", "Targets", "Which query shapes an index serves",
@@ -277,6 +295,13 @@ def main() -> None:
              f"{results['bare_produce']['throughput_per_s']}/s, "
              f"consume {results['bare_consume']['throughput_per_s']}/s.",
              "", *growth_table(results), "", *cpu_table(results), "", *ratio_table(results), ""]
+    profile = load("kit-profile-latest.json")
+    if profile:
+        lines += ["## Where a command's CPU goes", "", *profile_tables(profile), PROFILE]
+    kit_before = load("kit-cpu-before.json")
+    if kit_before:
+        lines += ["## Before and after: the kit's CPU per operation", "", *cpu_before_after(kit_before, results),
+                  KIT_BEFORE_AFTER]
     before = load("store-before.json")
     if before:
         lines += ["## Before and after the store change", "", *before_after(before, results), ""]

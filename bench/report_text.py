@@ -134,24 +134,77 @@ full fold on the store's side because it also reads every mark's `_id`. The targ
 "again, nothing new" rows.
 """
 
+PROFILE = """
+Each round trip of a command measured alone on the bench's aggregate, with the store's CPU read from
+`/proc` around a bounded run, then whole commands: without a relay, and with a relay woken by each
+commit (as a worker's relay is by its consumers' effects). What the profile shows:
+
+- **The kit's paths do not grow with the data.** At 50k aggregates (200k commits) a whole command costs
+  what it costs on an empty store: the `_id` paths use the index (the store patch). Single round trips
+  measured up to 40 % more at 50k in the run above, whose load average rose from 29 to 42 between the
+  two columns; in two earlier runs at load 10-17 they were flat (a commit insert 0.62 + 0.40 ms empty,
+  0.53 + 0.33 at 50k). The figures move with the machine's load: compare the rows of one column. The growth the earlier quick runs reported (1.25x,
+  1.33x) was within the resolution of their measurement: 60 operations and the store's CPU read in
+  10 ms ticks, 0.17 ms per operation a tick; the bench now does 300 and counts the kit command's CPU from
+  its first command until the relay has published the last (the topic's creation and the reader that
+  checks the records were in it before, as the consumer's input and group join were in the consumer's).
+- **The store's side.** A read by `_id` costs FerretDB about 0.3-0.4 ms of CPU, an insert 0.45-0.6 ms,
+  and an update of a commit 1.2 ms, twice an insert: FerretDB reads the whole document, changes it in
+  Go and writes it back, re-indexing it. The relay's unmarking is such an update, once per commit.
+- **The relay cost more than the command.** A relay pass that published a commit went again at once
+  and read nothing, so with commits coming one at a time there were up to two passes per commit (two
+  reads of the pending commits, one unmarking, one produce request). A pass now goes again at once only
+  after a full batch; after a smaller one the relay waits for the next commit of its process or for the
+  poll (`RELAY_POLL_INTERVAL_SECONDS`, 0.05 s), so commits of other processes are read in batches.
+  Measured back to back with `kit_profile.py` (500 commands each, empty store, load average 25): a
+  command alone 3.2 ms of CPU (store + process) before and after; with a relay woken by each commit
+  10.4 -> 9.0 ms per command; with a relay that polls 7.1 -> 5.8 ms. The cost: a commit of another
+  process (an API's, relayed by the worker) may wait up to the poll interval more before it is
+  published (the "until published" p50 of the bench, whose relay polls, went from about 25-31 ms to
+  54-57 ms on this machine).
+- **The projection write of a new aggregate** is a plain insert: the writer that committed version 1
+  knows only a later version's projection can be stored, so the insert meets the same duplicate as the
+  guarded upsert did, and an insert is the cheaper of the two on both stores (same round trip count).
+- **The Python side.** Under cProfile on the CPU clock (500 commands), the kit's own logic is about 6 %
+  of the process's CPU: the commit document with its canonical JSON and SHA-256 about 3 %, folding and
+  pydantic 2 %, ids, traceparent and the cache 1 %. The rest is PyMongo and asyncio, 0.25-0.35 ms per
+  round trip whatever is sent. Encoding the canonical JSON once or not re-validating a state the kit
+  has just folded would save tens of microseconds of a 3 ms command, so neither was done: what a command
+  costs is its round trips, and the relay's.
+"""
+
+KIT_BEFORE_AFTER = """
+The bare rows did not change between the two runs, yet moved by up to 2.4x (0.62 -> 1.42 ms at 50k):
+that is the spread between runs on this machine, so the ratios are read within one run (Targets). The
+consumer and HTTP command rows fell by a fifth to a half, more than the changes explain (neither runs a
+relay, and the back-to-back profile shows a command alone unchanged): most of it is the same spread.
+The kit command's row, whose relay polls, did not move: the bench's
+commands took 11-19 ms each at load average 20, so a poll of the relay found two or three commits, and
+what is left per commit is its unmarking (an update of the whole commit on FerretDB) and the produce.
+The back-to-back profile above measures the relay's change under equal conditions.
+"""
+
 NOTES = """
 ## What limits the targets that do not hold
 
-Part 2 of issue 12 (this run) against part 1 (the "Before and after the write path and listings" table):
+Part 2 of issue 12 against part 1 (the "Before and after the write path and listings" table):
 a command is three store round trips (projection read, commit, projection write; two when this process
 holds the aggregate's state), where it was five plus a per-commit check by the relay; a relay pass is two
 (pending commits read from an index, then unmarked), whatever the batch; the relay no longer polls at
 20 Hz (it doubles its wait up to `RELAY_IDLE_POLL_SECONDS`, 0.5 s, and a commit of its process wakes it).
 
-- **Kit and HTTP command against bare operations.** On wall time both ratios now hold at 50k (the table
-  above). On CPU, which this page judges by, a command still costs about four to five times a bare
-  insert: three round trips (the projection write is FerretDB's read-then-write of a whole document,
-  the dearest of them), a SHA-256 over the canonical JSON of the commit, pydantic validation of the state
-  and the events. What is left to take: the projection write (a `$set` of the changed fields instead of
-  a whole replacement) and the JSON of the hash.
-- **Relay drain.** Store-bound: unmarking a commit is an update of a whole commit document on FerretDB
-  (about 1.7 ms each when the machine is busy), so a drain runs at a few hundred events per second. A
-  separate, tiny pending marker would make that a delete, at the cost of a second insert per command.
+- **Kit and HTTP command against bare operations (CPU).** A bare insert is one round trip; a kit command
+  is three (projection read, commit, projection) and then its publication: the relay's share of a read of
+  the pending commits, the produce, and the unmarking, an update that FerretDB makes a read and a rewrite
+  of the whole commit (1.2 ms of its CPU, twice an insert; "Where a command's CPU goes"). The kit's own
+  Python is about 6 % of it. So a command with its publication costs four to eight bare inserts on the
+  local store whatever is trimmed in Python, and 0.3 does not hold. What would move it is not in the kit:
+  a cheaper partial update in the store (FerretDB rewrites the whole document for a `$unset`), or a
+  pending marker outside the commit, which costs a second insert per command (a round trip more, which
+  the round-trip test forbids). The HTTP command adds the kit's HTTP layers (overload guard, input guard,
+  JWT, problems, metrics, tracing) to the same command; they were not profiled this round.
+- **Relay drain.** Store-bound: unmarking a commit is an update of a whole commit document on FerretDB,
+  so a drain runs at a few hundred events per second, flat with the history's size.
 - **Intake listing** (holds in the listings run; part 3). The local store used to walk its `_id_` index
   for an `_id` sort and let SQLite test the filter on each row (about 18 microseconds of JSON per ~2 KB
   incident) until 51 matched: cheap for a common filter, costly for a selective one (region, dates).
@@ -212,11 +265,16 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
   machine, because these machines are shared and noisy: 1.0 would be as fast as the raw stack.
 - CPU per operation is read from `/proc` for the store process and for the bench process (which runs
   the kit, its relay and consumer): unlike wall time, it does not grow with the machine's load, so
-  the targets on growth and ratios are judged on it when the run measured it.
+  the targets on growth and ratios are judged on it when the run measured it. A kit command's CPU is
+  counted from its first command until the relay has published the last (the relay's work in, the
+  topic's creation and the bench's reader that checks the records out), the consumer's from its first
+  event handled to its last (producing its input and joining the group out); 300 operations each, even
+  with `--quick`, because the store's CPU comes in 10 ms ticks.
 - Every measurement is bounded in count and in seconds; `n` says how many operations were done. On a
   store that scans, operations at 50k take seconds each, so those rows have few samples.
 - A kit command is three store round trips (read the projection, insert the commit, write the
-  projection unless a newer one is stored; the first is skipped when the process holds the state), counted
+  projection unless a newer one is stored, an insert for a first version; the first is skipped when the
+  process holds the state), counted
   by `libs/servicekit/tests/integration/test_round_trips.py`; with the `_id` paths indexed none of them
   grows with the collections, which the CPU table shows. The bench's commands create new aggregates, so
   they always read the projection.
@@ -241,11 +299,13 @@ uv run python bench/ab_listings.py URL_A URL_B DB   # intake's shapes on two bui
 uv run python bench/pipeline.py             # five services, 50k seeded, flows at 1, 2, 5, 10 per second
                                             # (services on --port-base 12600 + 1..5; --count-trips: round trips per process)
 uv run python bench/store_ops.py --label "..."   # one candidate store's _id operations and listing
+uv run python bench/kit_profile.py --tiers 0,0,50000 --count 1000   # each round trip of a command, alone
 uv run python bench/report.py               # this page
 ```
 
 or `make bench` for the first two and the report, around a stack it starts and stops. Raw results are
-in `bench/results/`: `latest.json`, `pipeline-latest.json`, `store-ops-*.json`, `store-before.json`
+in `bench/results/`: `latest.json`, `pipeline-latest.json`, `store-ops-*.json`, `kit-profile-latest.json`,
+`kit-cpu-before.json` (this round's run before the kit's changes), `store-before.json`
 (the run on FerretDB as released, `FERRETDB_PATCH= deploy/local/install.sh`), `listings-latest.json` and
 `listings-before.json` (the listings run on the build before the compound-index search),
 `ab-listings-latest.json`. For the side-by-side run, intake was seeded to 50k in a kept database through

@@ -56,7 +56,8 @@ def history(store: EventStore, agg: AggregateType[Any], aggregate_id: str, commi
     """Commit documents of one aggregate (hash-chained) and its projection, as the kit builds them."""
     docs: list[dict[str, Any]] = []
     state: AggregateState | None = None
-    prev_hash, keys = GENESIS_HASH, []
+    prev_hash = GENESIS_HASH
+    keys: list[str] = []
     for version, events in enumerate(commits, start=1):
         ids = [str(uuid.uuid4()) for _ in events]
         commit = kit_commit(store, agg, aggregate_id, version, list(events), ids, prev_hash, context)

@@ -74,9 +74,15 @@ async def save_projection(db: AsyncDatabase[Any], agg: AggregateType[S], aggrega
     doc = loaded.state.model_dump(mode="json")
     doc.update({"_id": aggregate_id, "_version": loaded.version, "_hash": loaded.last_hash,
                 "_keys": list(loaded.keys)})
+    collection = db[agg.collection]
     try:
-        await retry_transient(lambda: db[agg.collection].replace_one(
-            {"_id": aggregate_id, "_version": {"$lt": loaded.version}}, doc, upsert=True))
+        if loaded.version == 1:
+            # This writer committed version 1, so only a later version's projection can be stored: a plain
+            # insert (cheaper than an upsert on both stores) meets the same duplicate as the guarded upsert.
+            await retry_transient(lambda: collection.insert_one(doc))
+        else:
+            await retry_transient(lambda: collection.replace_one(
+                {"_id": aggregate_id, "_version": {"$lt": loaded.version}}, doc, upsert=True))
     except DuplicateKeyError:
         pass
 

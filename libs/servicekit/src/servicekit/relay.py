@@ -103,7 +103,10 @@ class OutboxRelay:
             while not stop.is_set():
                 woken.clear()
                 published, idle = await self._pass(idle)
-                if published == 0:
+                # Only a full batch can have left pending commits behind: after a smaller one, a commit of
+                # this process wakes the relay and others are found by the poll, so an immediate pass
+                # would read nothing (a store round trip per commit when commands come one at a time).
+                if published < self.batch_size:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(woken.wait(), timeout=idle)
                     if woken.is_set():

@@ -6,6 +6,7 @@ the store, and that they do not grow with the number of events relayed.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,7 +16,7 @@ from servicekit.eventstore import CommandContext, EventStore
 from servicekit.ids import new_id
 from servicekit.kafka import ensure_topics, idempotent_producer
 from servicekit.relay import OutboxRelay
-from servicekit.testing import pending_commits, unique_name
+from servicekit.testing import eventually, pending_commits, unique_name
 from tally import increment, open_tally, tally_type
 
 pytestmark = pytest.mark.integration
@@ -27,9 +28,12 @@ class Commands(monitoring.CommandListener):
 
     def __init__(self) -> None:
         self.names: list[str] = []
+        self.on_events: list[str] = []  # the commands sent to the `events` collection only
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         self.names.append(event.command_name)
+        if event.command.get(event.command_name) == "events":
+            self.on_events.append(event.command_name)
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass
@@ -58,7 +62,7 @@ async def test_a_command_on_a_new_aggregate_takes_three_round_trips(counted):
     listener, db = counted
     store = EventStore(db, source="/redress/kit")
     await store.execute(tally_type("kit.trips"), new_id(), open_tally("new"), context=CTX)
-    assert listener.take() == ["find", "insert", "update"]  # projection read, commit, projection write
+    assert listener.take() == ["find", "insert", "insert"]  # projection read, commit, first projection
 
 
 async def test_a_command_on_an_aggregate_this_process_wrote_takes_two_round_trips(counted):
@@ -87,3 +91,35 @@ async def test_a_relay_pass_takes_two_round_trips_whatever_the_number_of_commits
     finally:
         await producer.stop()
     assert await pending_commits(db) == 0
+
+
+async def test_a_woken_relay_reads_the_pending_commits_once_per_commit_when_commits_come_one_at_a_time(infra, counted):
+    listener, db = counted
+    topic = unique_name("kit.trips")
+    await ensure_topics(infra.kafka_bootstrap, [topic], partitions=3)
+    store, agg = EventStore(db, source="/redress/kit"), tally_type(topic)
+    producer = idempotent_producer(infra.kafka_bootstrap, client_id="kit-trips-woken")
+    await producer.start()
+    # A poll far away: every pass here is the first one or one a commit woke.
+    relay = OutboxRelay(db, producer, poll_interval_seconds=60, idle_poll_seconds=60, wake=store.committed)
+
+    async def first_pass_done() -> bool:
+        return listener.on_events == ["find"]
+
+    async def published() -> bool:
+        return await pending_commits(db) == 0
+
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        await eventually(first_pass_done, "the relay's first pass", interval=0.01)
+        for _ in range(2):
+            await store.execute(agg, new_id(), open_tally("woken"), context=CTX)
+            await eventually(published, "the commit published", interval=0.01)
+    finally:
+        stop.set()
+        await task
+        await producer.stop()
+    relayed = [name for name in listener.on_events if name != "aggregate"]  # the test's own counts are aggregates
+    # Per commit: its insert, one read of the pending ones, one unmarking; no second read that finds nothing.
+    assert relayed == ["find", "insert", "find", "update", "insert", "find", "update"]

@@ -52,11 +52,27 @@ async def test_a_projection_whose_answer_was_lost_is_saved_once_and_the_command_
     db = mongo[unique_name("retry")]
     store, agg, tally_id = EventStore(db, source="/redress/kit"), tally_type("kit.retry"), new_id()
     real = db[agg.collection]
-    store.db = {agg.collection: DropsAfterWrite(real, "replace_one")}  # type: ignore[assignment]
+    # A first version's projection is inserted (projections.save_projection).
+    store.db = {agg.collection: DropsAfterWrite(real, "insert_one")}  # type: ignore[assignment]
     committed = await store.execute(agg, tally_id, open_tally("t"), context=CommandContext(actor="t"))
     assert store.db[agg.collection].dropped
     assert committed.version == 1
     assert await db.events.count_documents({"aggregate_id": tally_id}) == 1
     projection = await real.find_one({"_id": tally_id})
     assert projection["_version"] == 1 and projection["label"] == "t"
+    await mongo.drop_database(db.name)
+
+
+async def test_a_later_projection_whose_answer_was_lost_is_saved_once_and_the_command_succeeds(mongo):
+    db = mongo[unique_name("retry")]
+    store, agg, tally_id = EventStore(db, source="/redress/kit"), tally_type("kit.retry"), new_id()
+    real = db[agg.collection]
+    await store.execute(agg, tally_id, open_tally("t"), context=CommandContext(actor="t"))
+    store.db = {agg.collection: DropsAfterWrite(real, "replace_one")}  # type: ignore[assignment]
+    committed = await store.execute(agg, tally_id, increment(5), context=CommandContext(actor="t"))
+    assert store.db[agg.collection].dropped
+    assert committed.version == 2
+    assert await db.events.count_documents({"aggregate_id": tally_id}) == 2
+    projection = await real.find_one({"_id": tally_id})
+    assert projection["_version"] == 2 and projection["total"] == 5
     await mongo.drop_database(db.name)
