@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from casework import handlers
 from casework.bootstrap import Deps
 from casework.names import refusal
-from servicekit.consumer import ConsumedEvent
 from servicekit.crypto import decrypt_field, encrypt_field, generate_data_key
 from servicekit.devtokens import mint_token
 from servicekit.envelope import Envelope
@@ -59,6 +57,7 @@ def notes_key() -> str:
 class Casework:
     """The casework app in-process on the real store, with helpers that act like intake and users."""
 
+    service: InProcessService
     deps: Deps
     client: httpx.AsyncClient
     key_file: Path
@@ -69,8 +68,8 @@ class Casework:
     def of(cls, service: InProcessService, names: FakeNames) -> Casework:
         """Helpers over the kit's in-process casework; `names` enrols victims' names as intake would."""
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=service.app), base_url="http://casework")
-        return cls(deps=service.deps, client=client, key_file=service.private_key, clock=service.deps.core.clock,
-                   names=names)
+        return cls(service=service, deps=service.deps, client=client, key_file=service.private_key,
+                   clock=service.deps.core.clock, names=names)
 
     def headers(self, role: str, sub: str | None = None, org: str | None = "org-legal") -> dict[str, str]:
         token = mint_token(self.key_file, subject=sub or f"{role}-1", roles=[role] if role else [], org=org)
@@ -95,12 +94,8 @@ class Casework:
         return self.intake_event("intake.victim.referred.v1", referral_id, data)
 
     async def deliver(self, envelope: Envelope) -> None:
-        """Hand an event to the handlers as the consumer runner would."""
-        event = ConsumedEvent(envelope, topic="test", partition=0, offset=0)
-        subscribed = {"intake.victim.referred.v1": handlers.receive_referral,
-                      "intake.victim.consent_changed.v1": handlers.apply_consent_change,
-                      "intake.victim.erased.v1": handlers.apply_erasure}
-        await subscribed[envelope.type](event, self.deps)
+        """Hand an event to casework's subscribed handlers as the consumer runner would."""
+        await self.service.deliver(envelope)
 
     async def refer(self, **kwargs: Any) -> tuple[str, str]:
         """A referral in the inbox; returns (referral id, victim id)."""

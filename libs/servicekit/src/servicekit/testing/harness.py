@@ -17,6 +17,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import RecordMetadata
 
 from ..commands import Clock
+from ..consumer import ConsumedEvent
 from ..devtokens import ensure_dev_keypair, mint_token
 from ..envelope import Envelope
 from ..ids import new_id
@@ -40,8 +41,8 @@ class InProcessService:
     producer: Any
     private_key: Path
     spec: ServiceSpec
-    # The wiring of one instance: the service's own, with the test's clock and replaced ports.
-    wire: Callable[[], Any]
+    # The wiring of one instance on given settings: the service's own, with the test's clock and replaced ports.
+    wire: Callable[[Any], Any]
     _worker: Worker | None = field(default=None, repr=False)
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
 
@@ -64,6 +65,13 @@ class InProcessService:
         """Every event is delivered twice (a relay that crashed before deleting its outbox entry)."""
         for envelope in [*envelopes, *envelopes]:
             await self.publish(topic, envelope)
+
+    async def deliver(self, envelope: Envelope) -> None:
+        """Hand one event to the handlers the service subscribes to its type, as its consumer runner would."""
+        handlers = [h for group in self.spec.groups for h in group.subscriptions.get(envelope.type, ())]
+        assert handlers, f"{self.name} subscribes no handler to {envelope.type}"
+        for handler in handlers:
+            await handler(ConsumedEvent(envelope, topic="test", partition=0, offset=0), self.deps)
 
     @staticmethod
     def event(event_type: str, subject: str, data: dict[str, Any], *, at: datetime | None = None) -> Envelope:
@@ -95,9 +103,13 @@ class InProcessService:
             await asyncio.wait_for(self._task, 30)
         self._worker = self._task = None
 
-    def another_deps(self) -> Any:
-        """The wiring of a second instance on the same store, clock and ports (its client is the caller's to close)."""
-        return self.wire()
+    def another_deps(self, settings: Any = None) -> Any:
+        """The wiring of a second instance with the same clock and ports (its client is the caller's to close).
+
+        On the same settings by default; `settings` (e.g. `service.settings.model_copy(update=...)`) gives an
+        instance configured otherwise, such as one holding another key.
+        """
+        return self.wire(settings if settings is not None else self.settings)
 
     async def wait_consumed(self, records: Sequence[RecordMetadata], timeout: float = 30.0) -> None:
         """Wait until the service's consumer groups committed past every given record (handled, not just read)."""
@@ -120,7 +132,7 @@ class InProcessService:
         return committed.get((record.topic, record.partition), -1) > record.offset
 
 
-def wiring(spec: ServiceSpec, settings: Any, clock: Clock | None, replace_deps: ReplaceDeps | None) -> Any:
+def wiring(spec: ServiceSpec, settings: Any, *, clock: Clock | None, replace_deps: ReplaceDeps | None) -> Any:
     """The service's own deps, then the test's clock as its one clock, then the test's replaced ports."""
     deps = spec.build_deps(settings)
     if clock is not None:
@@ -147,8 +159,8 @@ async def in_process_service(service: str, infra: Infra, keys_dir: Path, *, cloc
         "topic_namespace": unique_name(service[0]).replace("_", "") + ".", "auth_jwks_file": jwks,
         "relay_abort_grace_seconds": 10, "consumer_backoff_max_seconds": 0.2, "consumer_max_attempts": 2,
         "topic_partitions": 2, **overrides})
-    wire = partial(wiring, spec, settings, clock, replace_deps)
-    deps = wire()
+    wire = partial(wiring, spec, clock=clock, replace_deps=replace_deps)
+    deps = wire(settings)
     producer = idempotent_producer(settings.kafka_bootstrap, client_id=f"{service}-test-publisher")
     running = InProcessService(service, settings, deps, spec.build_app(deps), producer, private_key, spec, wire)
     try:
