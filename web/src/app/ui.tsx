@@ -1,6 +1,6 @@
 // Small shared pieces of the screens: labelled fields, problems shown next to what they name, status.
 import { useId, useState, type ReactNode } from "react";
-import { fieldKey } from "../lib/api/problem";
+import { fieldKey, isKeyReused } from "../lib/api/problem";
 import { isMessageKey, useI18n, type MessageKey } from "../lib/i18n/i18n";
 import type { FieldProblem, Problem } from "../lib/queue/model";
 
@@ -33,6 +33,9 @@ export function ProblemView({ problem }: { problem: Problem }) {
   const { t } = useI18n();
   const labelOf = useFieldLabel();
   const statusKey = `problem.status.${problem.status}`;
+  // The key's own wording names a header; the user needs to know what happened to their action instead.
+  if (isKeyReused(problem)) return <div className="problem" role="alert"><p>{t("problem.keyReused")}</p></div>;
+  if (problem.unanswered) return <div className="problem" role="alert"><p>{t("problem.unanswered")}</p></div>;
   return (
     <div className="problem" role="alert">
       <p>{isMessageKey(statusKey) ? t(statusKey) : t("problem.status.other", { status: problem.status })}</p>

@@ -1,5 +1,5 @@
 // The officer's forms: log an action, make a recommendation, move a recommendation to a status the
-// vocabulary allows next. Each create carries its own Idempotency-Key.
+// vocabulary allows next. The API client keys each command, so a retried click does it once.
 import { useState, type ReactNode } from "react";
 import { useServices } from "../../app/context";
 import { Field, FormProblem, Status, errorFor } from "../../app/ui";
@@ -48,9 +48,8 @@ export function ActionForm({ onDone }: { onDone: () => void }) {
   const { clients } = useServices();
   const empty = { target_body: "", action_type: "", taken_on: todayInBamako(), title: "", summary: "" };
   const [body, setBody] = useState(empty);
-  const [key, setKey] = useState(() => crypto.randomUUID());
-  const state = useSubmit(() => logAction(clients, { ...body, summary: body.summary || null }, key),
-    () => { setKey(crypto.randomUUID()); setBody(empty); onDone(); });
+  const state = useSubmit(() => logAction(clients, { ...body, summary: body.summary || null }),
+    () => { setBody(empty); onDone(); });
   return (
     <Shell title={t("actions.log")} state={state} button={t("actions.logButton")}
       fields={["target_body", "action_type", "taken_on", "title", "summary"]}>
@@ -81,9 +80,8 @@ export function RecommendationForm({ onDone }: { onDone: () => void }) {
   const { clients } = useServices();
   const empty = { addressee: "", text: "", made_on: todayInBamako() };
   const [body, setBody] = useState(empty);
-  const [key, setKey] = useState(() => crypto.randomUUID());
-  const state = useSubmit(() => makeRecommendation(clients, body, key),
-    () => { setKey(crypto.randomUUID()); setBody(empty); onDone(); });
+  const state = useSubmit(() => makeRecommendation(clients, body),
+    () => { setBody(empty); onDone(); });
   return (
     <Shell title={t("actions.recommend")} state={state} button={t("actions.recommendButton")}
       fields={["addressee", "text", "made_on"]}>

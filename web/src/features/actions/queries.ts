@@ -1,7 +1,7 @@
 // Advocacy actions and recommendations through the generated client.
 import { unwrap, type Clients } from "../../lib/api/client";
 import type { components } from "../../lib/api/generated/advocacy";
-import { everyItem } from "../../lib/api/pages";
+import { everyItem, PAGE_SIZE } from "../../lib/api/pages";
 
 export type Action = components["schemas"]["ActionPublic"];
 export type ActionCreate = components["schemas"]["ActionCreate"];
@@ -9,26 +9,22 @@ export type Recommendation = components["schemas"]["RecommendationPublic"];
 export type RecommendationCreate = components["schemas"]["RecommendationCreate"];
 export type StatusChange = components["schemas"]["StatusChange"];
 
-const keyed = (key: string) => ({ header: { "Idempotency-Key": key } });
-
-// The screen shows the whole log: every page, the largest the service serves.
-const PAGE = 200;
 
 export function listActions(clients: Clients): Promise<Action[]> {
-  return everyItem((cursor) => unwrap(clients.advocacy.GET("/actions", { params: { query: { limit: PAGE, cursor } } })));
+  return everyItem((cursor) => unwrap(clients.advocacy.GET("/actions", { params: { query: { limit: PAGE_SIZE, cursor } } })));
 }
 
-export function logAction(clients: Clients, body: ActionCreate, key: string) {
-  return unwrap(clients.advocacy.POST("/actions", { params: keyed(key), body }));
+export function logAction(clients: Clients, body: ActionCreate) {
+  return unwrap(clients.advocacy.POST("/actions", { body }));
 }
 
 export function listRecommendations(clients: Clients): Promise<Recommendation[]> {
   return everyItem((cursor) =>
-    unwrap(clients.advocacy.GET("/recommendations", { params: { query: { limit: PAGE, cursor } } })));
+    unwrap(clients.advocacy.GET("/recommendations", { params: { query: { limit: PAGE_SIZE, cursor } } })));
 }
 
-export function makeRecommendation(clients: Clients, body: RecommendationCreate, key: string) {
-  return unwrap(clients.advocacy.POST("/recommendations", { params: keyed(key), body }));
+export function makeRecommendation(clients: Clients, body: RecommendationCreate) {
+  return unwrap(clients.advocacy.POST("/recommendations", { body }));
 }
 
 export function changeStatus(clients: Clients, id: string, body: StatusChange) {

@@ -1,10 +1,8 @@
 // Casework's cases through the generated client: reading, stage moves, lawyers, court, notes, the name.
 import { unwrap, type Clients } from "../../lib/api/client";
 import type { components } from "../../lib/api/generated/casework";
-import { everyItem } from "../../lib/api/pages";
+import { everyItem, PAGE_SIZE } from "../../lib/api/pages";
 
-// Lists come a page at a time: the screens show every page, the largest the service serves.
-const PAGE = 200;
 
 export type Case = components["schemas"]["CasePublic"];
 export type StageChange = components["schemas"]["StageChange"];
@@ -13,7 +11,7 @@ export type Note = components["schemas"]["NotePublic"];
 const at = (case_id: string) => ({ params: { path: { case_id } } });
 
 export function listCases(clients: Clients, status?: "open" | "closed"): Promise<Case[]> {
-  return everyItem((cursor) => unwrap(clients.casework.GET("/cases", { params: { query: { status, limit: PAGE, cursor } } })));
+  return everyItem((cursor) => unwrap(clients.casework.GET("/cases", { params: { query: { status, limit: PAGE_SIZE, cursor } } })));
 }
 
 export function readCase(clients: Clients, id: string) {

@@ -1,5 +1,5 @@
 // Launching a campaign: its goals, topics, period and a target per region (young people and sessions).
-// One Idempotency-Key per campaign, so a retried click launches it once.
+// A retried click launches it once: the API client keys the command.
 import { useState, type FormEvent } from "react";
 import { useServices } from "../../app/context";
 import { Field, FormProblem, Status, errorFor } from "../../app/ui";
@@ -25,7 +25,6 @@ export function CampaignForm({ onLaunched }: { onLaunched: () => void }) {
   const [topic, setTopic] = useState("");
   const [period, setPeriod] = useState({ start: "", end: "" });
   const [targets, setTargets] = useState<Target[]>([{ region: "", youth: "", sessions: "" }]);
-  const [key, setKey] = useState(() => crypto.randomUUID());
   const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState(false);
   const setTarget = (i: number, change: Partial<Target>) =>
@@ -38,9 +37,8 @@ export function CampaignForm({ onLaunched }: { onLaunched: () => void }) {
       await launchCampaign(clients, { name, goals: goals.split("\n").map((g) => g.trim()).filter(Boolean),
         topics: topic ? [topic] : [], period_start: period.start, period_end: period.end,
         targets: targets.map((x) => ({ region: x.region, youth_target: Number(x.youth || 0),
-          sessions_target: Number(x.sessions || 0) })) }, key);
+          sessions_target: Number(x.sessions || 0) })) });
       setDone(true);
-      setKey(crypto.randomUUID());
       onLaunched();
     } catch (e) {
       setProblem(asProblem(e));

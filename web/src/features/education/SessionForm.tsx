@@ -1,5 +1,5 @@
 // Recording a session that was held: where, what about, and its audience counted by sex and age band
-// (never names). One Idempotency-Key per session, so a retried click records it once.
+// (never names). A retried click records it once: the API client keys the command.
 import { useState } from "react";
 import { useServices } from "../../app/context";
 import { Field, FormProblem, Status, errorFor, useCodeLabel } from "../../app/ui";
@@ -24,13 +24,11 @@ export function SessionForm({ campaigns, onRecorded }: { campaigns: Campaign[]; 
   const [chosen, setChosen] = useState<string[]>([]);
   const [campaign, setCampaign] = useState("");
   const [counts, setCounts] = useState<Counts>({});
-  const [key, setKey] = useState(() => crypto.randomUUID());
   const audience = () => SEXES.flatMap((sex) => bands.map((b) => ({ sex, age_band: b.code,
     count: Number(counts[`${sex}:${b.code}`] || 0) }))).filter((a) => a.count > 0);
   const { problem, busy, done, submit } = useSubmit(() => recordSession(clients, { held_on: heldOn, region, venue,
-    topics: chosen, audience: audience(), campaign_id: campaign || null }, key), () => {
+    topics: chosen, audience: audience(), campaign_id: campaign || null }), () => {
     setCounts({});
-    setKey(crypto.randomUUID());
     onRecorded();
   });
   const toggle = (topic: string) =>

@@ -1,11 +1,11 @@
 // Education's sessions, campaigns, reach and priority regions through the generated client.
 import { unwrap, type Clients } from "../../lib/api/client";
+import { everyItem, PAGE_SIZE } from "../../lib/api/pages";
 import type { components } from "../../lib/api/generated/education";
 
 export type Session = components["schemas"]["SessionPublic"];
 export type SessionCreate = components["schemas"]["SessionCreate"];
 export type Campaign = components["schemas"]["CampaignPublic"];
-type CampaignPage = components["schemas"]["Page_CampaignPublic_"];
 export const SEXES = ["female", "male"] as const;
 
 export interface RegionReach {
@@ -38,13 +38,8 @@ export interface Progress {
   sessions_held: number;
 }
 
-/** One page of the organisation's sessions, newest first; pass the page's `next_cursor` for the next one. */
-export function listSessions(clients: Clients, cursor?: string) {
-  return unwrap(clients.education.GET("/sessions", { params: { query: cursor ? { cursor } : {} } }));
-}
-
-export function recordSession(clients: Clients, body: SessionCreate, key: string) {
-  return unwrap(clients.education.POST("/sessions", { params: { header: { "Idempotency-Key": key } }, body }));
+export function recordSession(clients: Clients, body: SessionCreate) {
+  return unwrap(clients.education.POST("/sessions", { body }));
 }
 
 export async function loadReach(clients: Clients): Promise<Reach> {
@@ -57,16 +52,9 @@ export async function loadPriorities(clients: Clients): Promise<Priority[]> {
 }
 
 /** Every campaign, page after page (the service answers a page at a time). */
-async function allCampaigns(clients: Clients): Promise<Campaign[]> {
-  const campaigns: Campaign[] = [];
-  let cursor: string | null | undefined = null;
-  do {
-    const page: CampaignPage = await unwrap(clients.education.GET("/campaigns",
-      { params: { query: cursor ? { limit: 200, cursor } : { limit: 200 } } }));
-    campaigns.push(...page.items);
-    cursor = page.next_cursor;
-  } while (cursor);
-  return campaigns;
+function allCampaigns(clients: Clients): Promise<Campaign[]> {
+  return everyItem((cursor) => unwrap(clients.education.GET("/campaigns",
+    { params: { query: { limit: PAGE_SIZE, cursor } } })));
 }
 
 /** Every campaign with its progress per target region. */
@@ -79,6 +67,6 @@ export async function loadCampaigns(clients: Clients): Promise<(Campaign & { pro
   }));
 }
 
-export function launchCampaign(clients: Clients, body: components["schemas"]["CampaignCreate"], key: string) {
-  return unwrap(clients.education.POST("/campaigns", { params: { header: { "Idempotency-Key": key } }, body }));
+export function launchCampaign(clients: Clients, body: components["schemas"]["CampaignCreate"]) {
+  return unwrap(clients.education.POST("/campaigns", { body }));
 }

@@ -1,10 +1,8 @@
 // Casework's hearings and calendars through the generated client.
 import { unwrap, type Clients } from "../../lib/api/client";
 import type { components } from "../../lib/api/generated/casework";
-import { everyItem } from "../../lib/api/pages";
+import { everyItem, PAGE_SIZE } from "../../lib/api/pages";
 
-// Lists come a page at a time: the screens show every page, the largest the service serves.
-const PAGE = 200;
 
 export type Hearing = components["schemas"]["HearingPublic"];
 export type HearingCreate = components["schemas"]["HearingCreate"];
@@ -15,7 +13,7 @@ const hearing = (hearing_id: string) => ({ params: { path: { hearing_id } } });
 
 export function caseHearings(clients: Clients, caseId: string): Promise<Hearing[]> {
   return everyItem((cursor) => unwrap(clients.casework.GET("/cases/{case_id}/hearings",
-    { params: { path: { case_id: caseId }, query: { limit: PAGE, cursor } } })));
+    { params: { path: { case_id: caseId }, query: { limit: PAGE_SIZE, cursor } } })));
 }
 
 export function scheduleHearing(clients: Clients, caseId: string, body: HearingCreate) {

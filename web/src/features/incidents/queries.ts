@@ -25,7 +25,7 @@ export function incidentIntegrity(clients: Clients, id: string) {
 
 export function changeVerification(clients: Clients, id: string, status: string, reason: string) {
   return unwrap(clients.intake.POST("/incidents/{incident_id}/verification", {
-    params: { path: { incident_id: id }, header: { "Idempotency-Key": crypto.randomUUID() } },
+    params: { path: { incident_id: id } },
     body: { status, reason },
   }));
 }

@@ -1,5 +1,6 @@
 // Notify's delivery history (status only, never a message's text), provider health and template previews.
 import { unwrap, type Clients } from "../../lib/api/client";
+import { everyItem, PAGE_SIZE } from "../../lib/api/pages";
 import type { components } from "../../lib/api/generated/notify";
 
 export type Delivery = components["schemas"]["DeliveryPublic"];
@@ -8,27 +9,9 @@ export const KINDS: MessageKind[] = ["referral_accepted", "hearing_scheduled", "
   "hearing_reminder", "case_stage_changed"];
 export const TEMPLATE_LANGUAGES = ["fr", "bm", "en"] as const;
 
-// Notify lists in pages; these screens show a whole (short) list, read page after page up to a bound.
-const PAGE = 200;
-const MAX_PAGES = 10;
-
-type Page<T> = { items: T[]; next_cursor?: string | null };
-
-async function allPages<T>(page: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  for (let n = 0; n < MAX_PAGES; n++) {
-    const found = await page(cursor);
-    items.push(...found.items);
-    if (!found.next_cursor) break;
-    cursor = found.next_cursor;
-  }
-  return items;
-}
-
 export function victimDeliveries(clients: Clients, victimId: string): Promise<Delivery[]> {
-  return allPages((cursor) => unwrap(clients.notify.GET("/victims/{victim_id}/deliveries",
-    { params: { path: { victim_id: victimId }, query: { limit: PAGE, ...(cursor ? { cursor } : {}) } } })));
+  return everyItem((cursor) => unwrap(clients.notify.GET("/victims/{victim_id}/deliveries",
+    { params: { path: { victim_id: victimId }, query: { limit: PAGE_SIZE, cursor } } })));
 }
 
 export function providersHealth(clients: Clients) {
@@ -44,8 +27,8 @@ export const SEND_AGAIN_REASONS: SendAgainReason[] = ["no_report_from_provider",
 
 /** Deliveries whose outcome is unknown and that nobody has sent again yet, oldest first. */
 export function unknownDeliveries(clients: Clients): Promise<Delivery[]> {
-  return allPages((cursor) => unwrap(clients.notify.GET("/deliveries",
-    { params: { query: { status: "unknown", limit: PAGE, ...(cursor ? { cursor } : {}) } } })));
+  return everyItem((cursor) => unwrap(clients.notify.GET("/deliveries",
+    { params: { query: { status: "unknown", limit: PAGE_SIZE, cursor } } })));
 }
 
 export function sendAgain(clients: Clients, id: string, reason: SendAgainReason) {

@@ -1,17 +1,15 @@
 // Casework's referral inbox through the generated client.
 import { unwrap, type Clients } from "../../lib/api/client";
 import type { components } from "../../lib/api/generated/casework";
-import { everyItem } from "../../lib/api/pages";
+import { everyItem, PAGE_SIZE } from "../../lib/api/pages";
 
-// Lists come a page at a time: the screens show every page, the largest the service serves.
-const PAGE = 200;
 
 export type Referral = components["schemas"]["ReferralPublic"];
 export type ReferralAccept = components["schemas"]["ReferralAccept"];
 export type InboxStatus = "pending" | "accepted" | "declined";
 
 export function inbox(clients: Clients, status: InboxStatus): Promise<Referral[]> {
-  return everyItem((cursor) => unwrap(clients.casework.GET("/referrals", { params: { query: { status, limit: PAGE, cursor } } })));
+  return everyItem((cursor) => unwrap(clients.casework.GET("/referrals", { params: { query: { status, limit: PAGE_SIZE, cursor } } })));
 }
 
 export function acceptReferral(clients: Clients, id: string, body: ReferralAccept) {

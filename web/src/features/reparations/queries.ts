@@ -1,10 +1,8 @@
 // Casework's reparations through the generated client.
 import { unwrap, type Clients } from "../../lib/api/client";
 import type { components } from "../../lib/api/generated/casework";
-import { everyItem } from "../../lib/api/pages";
+import { everyItem, PAGE_SIZE } from "../../lib/api/pages";
 
-// Lists come a page at a time: the screens show every page, the largest the service serves.
-const PAGE = 200;
 
 export type Reparation = components["schemas"]["ReparationPublic"];
 export type ReparationCreate = components["schemas"]["ReparationCreate"];
@@ -15,7 +13,7 @@ const one = (reparation_id: string) => ({ params: { path: { reparation_id } } })
 
 export function caseReparations(clients: Clients, caseId: string): Promise<Reparation[]> {
   return everyItem((cursor) => unwrap(clients.casework.GET("/cases/{case_id}/reparations",
-    { params: { path: { case_id: caseId }, query: { limit: PAGE, cursor } } })));
+    { params: { path: { case_id: caseId }, query: { limit: PAGE_SIZE, cursor } } })));
 }
 
 export function requestReparation(clients: Clients, caseId: string, body: ReparationCreate) {

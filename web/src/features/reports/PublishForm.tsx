@@ -1,5 +1,5 @@
 // Building a report: its title, period and language, a preview of the protected figures it will freeze,
-// then publication (one Idempotency-Key per report, so a retried click publishes it once).
+// then publication (a retried click publishes it once: the API client keys the command).
 import { useState, type FormEvent } from "react";
 import { useServices } from "../../app/context";
 import { Field, FormProblem, Status, errorFor } from "../../app/ui";
@@ -19,7 +19,6 @@ export function PublishForm({ onPublished }: { onPublished: () => void }) {
   const { clients } = useServices();
   const labelOf = useIndicatorLabel();
   const [body, setBody] = useState<ReportCreate>(EMPTY);
-  const [key, setKey] = useState(() => crypto.randomUUID());
   const [preview, setPreview] = useState<Series | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState(false);
@@ -44,11 +43,10 @@ export function PublishForm({ onPublished }: { onPublished: () => void }) {
     setBusy(true);
     setProblem(null);
     try {
-      await publishReport(clients, body, key);
+      await publishReport(clients, body);
       setDone(true);
       setBody(EMPTY);
       setPreview(null);
-      setKey(crypto.randomUUID());
       onPublished();
     } catch (e) {
       setProblem(asProblem(e));

@@ -2,18 +2,18 @@
 import { authorisedFetch, unwrap, type Clients, type RequestContext } from "../../lib/api/client";
 import { ApiError, problemOf } from "../../lib/api/problem";
 import type { components } from "../../lib/api/generated/advocacy";
-import { everyItem } from "../../lib/api/pages";
+import { everyItem, PAGE_SIZE } from "../../lib/api/pages";
 
 export type Report = components["schemas"]["ReportPublic"];
 export type ReportCreate = components["schemas"]["ReportCreate"];
 
 export function listReports(clients: Clients): Promise<Report[]> {
   // Every page, the largest the service serves: the screen lists every published report.
-  return everyItem((cursor) => unwrap(clients.advocacy.GET("/reports", { params: { query: { limit: 200, cursor } } })));
+  return everyItem((cursor) => unwrap(clients.advocacy.GET("/reports", { params: { query: { limit: PAGE_SIZE, cursor } } })));
 }
 
-export function publishReport(clients: Clients, body: ReportCreate, key: string) {
-  return unwrap(clients.advocacy.POST("/reports", { params: { header: { "Idempotency-Key": key } }, body }));
+export function publishReport(clients: Clients, body: ReportCreate) {
+  return unwrap(clients.advocacy.POST("/reports", { body }));
 }
 
 /** SHA-256 of bytes as lowercase hex, computed in the browser (WebCrypto). */

@@ -1,21 +1,19 @@
 // Casework's deadlines through the generated client.
 import { unwrap, type Clients } from "../../lib/api/client";
 import type { components } from "../../lib/api/generated/casework";
-import { everyItem } from "../../lib/api/pages";
+import { everyItem, PAGE_SIZE } from "../../lib/api/pages";
 
-// Lists come a page at a time: the screens show every page, the largest the service serves.
-const PAGE = 200;
 
 export type Task = components["schemas"]["TaskPublic"];
 export type TaskCreate = components["schemas"]["TaskCreate"];
 
 export function caseTasks(clients: Clients, caseId: string): Promise<Task[]> {
   return everyItem((cursor) => unwrap(clients.casework.GET("/cases/{case_id}/tasks",
-    { params: { path: { case_id: caseId }, query: { limit: PAGE, cursor } } })));
+    { params: { path: { case_id: caseId }, query: { limit: PAGE_SIZE, cursor } } })));
 }
 
 export function myTasks(clients: Clients, status?: "open" | "done"): Promise<Task[]> {
-  return everyItem((cursor) => unwrap(clients.casework.GET("/tasks", { params: { query: { status, limit: PAGE, cursor } } })));
+  return everyItem((cursor) => unwrap(clients.casework.GET("/tasks", { params: { query: { status, limit: PAGE_SIZE, cursor } } })));
 }
 
 export function createTask(clients: Clients, caseId: string, body: TaskCreate) {

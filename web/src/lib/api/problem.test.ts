@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldKey, isTransient, problemFrom, problemOf } from "./problem";
+import { fieldKey, isKeyReused, isTransient, problemFrom, problemOf } from "./problem";
 
 describe("problems", () => {
   it("reads the field and the reason of a problem+json answer", async () => {
@@ -22,5 +22,20 @@ describe("problems", () => {
   it("retries what may pass later and holds what will not", () => {
     expect([408, 429, 500, 503].every(isTransient)).toBe(true);
     expect([400, 401, 403, 404, 409, 422].some(isTransient)).toBe(false);
+  });
+});
+
+describe("a key already used with another body", () => {
+  const body = { title: "Conflict", errors: [{ field: "Idempotency-Key",
+    reason: "Cette clé Idempotency-Key a déjà servi pour une autre requête.", code: "idempotency_key_reused" }] };
+
+  it("keeps the service's code of the reason", () => {
+    expect(problemFrom(409, body).errors[0]?.code).toBe("idempotency_key_reused");
+  });
+
+  it("is told apart from the other conflicts", () => {
+    expect(isKeyReused(problemFrom(409, body))).toBe(true);
+    expect(isKeyReused(problemFrom(409, { errors: [{ field: "to_stage", reason: "x", code: "stage_not_allowed" }] })))
+      .toBe(false);
   });
 });

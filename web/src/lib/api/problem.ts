@@ -1,5 +1,8 @@
 // The services' problem+json answers, read into one shape the screens and the queue show.
-import type { Problem } from "../queue/model";
+import type { FieldProblem, Problem } from "../queue/model";
+
+/** The services' code for an Idempotency-Key already used with another body (the first one was recorded). */
+export const KEY_REUSED = "idempotency_key_reused";
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem, readonly retryAfter: string | null = null) {
@@ -15,9 +18,10 @@ export class ApiError extends Error {
 export function problemFrom(status: number, parsed: unknown): Problem {
   const body = (parsed && typeof parsed === "object" ? parsed : {}) as Record<string, unknown>;
   const errors = Array.isArray(body.errors)
-    ? body.errors.filter((e): e is { field: string; reason: string } =>
+    ? body.errors.filter((e): e is FieldProblem =>
       !!e && typeof e.field === "string" && typeof e.reason === "string")
-      .map((e) => ({ field: e.field, reason: e.reason }))
+      .map((e) => (typeof e.code === "string" ? { field: e.field, reason: e.reason, code: e.code }
+        : { field: e.field, reason: e.reason }))
     : [];
   const problem: Problem = { status, errors };
   if (typeof body.title === "string") problem.title = body.title;
@@ -34,6 +38,11 @@ export async function problemOf(response: Response): Promise<Problem> {
     // Not JSON (a proxy's error page): the status alone still says what happened.
   }
   return problemFrom(response.status, body);
+}
+
+/** Whether the service refused a key already used with another body: the first command was recorded. */
+export function isKeyReused(problem: Problem): boolean {
+  return problem.status === 409 && problem.errors.some((e) => e.code === KEY_REUSED);
 }
 
 /** Whether a failed request may succeed later as it is (and so is retried rather than held). */

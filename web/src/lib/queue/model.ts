@@ -10,6 +10,8 @@ export type ItemState = "pending" | "sending" | "waiting" | "held" | "done";
 export interface FieldProblem {
   field: string;
   reason: string;
+  /** The service's machine code of the reason, when it gives one ("idempotency_key_reused"). */
+  code?: string;
 }
 
 export interface Problem {
@@ -17,6 +19,8 @@ export interface Problem {
   title?: string;
   detail?: string;
   errors: FieldProblem[];
+  /** A command that got no answer at all: it may have been done, and sending it again as it is is safe. */
+  unanswered?: boolean;
 }
 
 export interface QueueItem {
