@@ -1,7 +1,8 @@
-"""Every service's tree matches the skeleton of docs/servicekit.md, and no module outgrows ~300 lines."""
+"""Every service matches the skeleton of docs/servicekit.md, no module passes ~300 lines, tests wire through the kit."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,15 @@ def test_no_module_outgrows_three_hundred_lines(tree):
     long = {str(p.relative_to(REPO)): n for p in (REPO / tree).rglob("*.py")
             if (n := len(p.read_text().splitlines())) > MAX_LINES}
     assert not long, f"split these by responsibility: {long}"
+
+
+# Wiring a service under test is the kit's harness's job (`servicekit.testing.in_process_service`, with its
+# hooks: clock=, replace_deps=, worker=False, stop_worker/start_worker, another_deps); a service's test
+# support keeps only its own helpers over it.
+SUPPORT_MODULES = sorted({*REPO.glob("services/*/tests/support/*.py"), *REPO.glob("services/*/tests/**/conftest.py"),
+                          *REPO.glob("tests/**/conftest.py"), *REPO.glob("tests/**/support/*.py")})
+
+
+def test_no_test_support_module_wires_a_service_or_its_worker_itself():
+    wiring = [str(p.relative_to(REPO)) for p in SUPPORT_MODULES if re.search(r"\b(Worker|build_deps)\(", p.read_text())]
+    assert SUPPORT_MODULES and not wiring, f"use servicekit.testing.in_process_service instead: {wiring}"

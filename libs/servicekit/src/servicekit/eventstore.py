@@ -32,8 +32,8 @@ from .commits import (
     commit_id,
 )
 from .domain import AggregateType, DomainEvent, S
-from .errors import ConcurrencyConflict, Conflict, DomainError
-from .ids import derived_id, new_id, reused_with_other_body
+from .errors import ConcurrencyConflict, DomainError
+from .ids import derived_id, new_id, replayed
 from .projections import Loaded, ProjectionCache, from_projection, save_projection
 from .signals import CommitSignal
 from .transient import retry_transient, worth_retrying_now
@@ -113,10 +113,8 @@ class EventStore:
                 loaded = await self.load(agg, aggregate_id, probe=probed)
             if probed:
                 self.cache.put(agg, aggregate_id, loaded)
-            if idempotency_key and idempotency_key in loaded.keys:
+            if replayed(idempotency_key, loaded.keys):
                 return Committed(aggregate_id, loaded.version, loaded.state, (), (), duplicate=True)
-            if idempotency_key and reused_with_other_body(idempotency_key, loaded.keys):
-                raise Conflict("idempotency_key_reused", field="Idempotency-Key")
             try:
                 events = list(decide(loaded.state))
             except DomainError:

@@ -3,12 +3,16 @@
 A service keeps its own files (`<service>/vocabularies/<name>.json`, top level `{"vocabulary",
 "version", "notes"?, "terms": [{"code", "label_fr", "label_en", "children"?, ...}]}`) and evolves its
 terms alone; only this loader is shared. A hierarchical vocabulary nests terms under `children`; it is
-flattened depth first, each term knowing its `parent`. Any other key of the file is kept in `extra`.
+flattened depth first, each term knowing its `parent`. Small flat lists that share one version may sit
+together under `"lists": {name: [terms]}` (each becomes a vocabulary named for its list, in `lists`).
+A file of tables (a procedure, a rule table) may have no `terms`: its tables are in `extra`, and
+`term_of` reads their rows' codes and labels. Any other key of the file is kept in `extra`.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -21,7 +25,11 @@ from typing import Any
 from .errors import InvalidInput
 
 TERM_KEYS = frozenset({"code", "label_fr", "label_en", "children"})
-FILE_KEYS = frozenset({"vocabulary", "version", "notes", "terms"})
+FILE_KEYS = frozenset({"vocabulary", "version", "notes", "terms", "lists"})
+
+
+class VocabularyDataError(RuntimeError):
+    """A shipped data file is malformed: a packaging bug, never a client error."""
 
 
 class UnknownTerm(InvalidInput):
@@ -60,6 +68,8 @@ class Vocabulary:
     terms: tuple[Term, ...]
     notes: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    # The file's named flat lists, each a vocabulary of its own (same version and notes).
+    lists: Mapping[str, Vocabulary] = field(default_factory=dict, hash=False, compare=False)
 
     @cached_property
     def _by_code(self) -> dict[str, Term]:
@@ -144,14 +154,33 @@ class Vocabulary:
         return public
 
 
+def term_of(entry: Mapping[str, Any], parent: str | None = None) -> Term:
+    """A term from a data entry that must have a code and both labels; its other keys become `attributes`."""
+    code, fr, en = entry.get("code"), entry.get("label_fr"), entry.get("label_en")
+    if not all(isinstance(value, str) and value for value in (code, fr, en)):
+        raise VocabularyDataError(f"entry {entry!r} needs code, label_fr and label_en")
+    attributes = MappingProxyType({k: v for k, v in entry.items() if k not in TERM_KEYS})
+    return Term(str(code), str(fr), str(en), attributes, parent)
+
+
 def _flatten(raw_terms: list[dict[str, Any]], parent: str | None) -> list[Term]:
     """The file's terms depth first, each with its parent."""
     flat: list[Term] = []
     for raw in raw_terms:
-        attributes = MappingProxyType({k: v for k, v in raw.items() if k not in TERM_KEYS})
-        flat.append(Term(raw["code"], raw["label_fr"], raw["label_en"], attributes, parent))
-        flat.extend(_flatten(raw.get("children", []), raw["code"]))
+        term = term_of(raw, parent)
+        flat.append(term)
+        flat.extend(_flatten(raw.get("children", []), term.code))
     return flat
+
+
+def _vocabulary(name: str, raw: Mapping[str, Any], raw_terms: list[dict[str, Any]],
+                extra: Mapping[str, Any] | None = None) -> Vocabulary:
+    """Terms flattened and checked for repeated codes, with the file's version and notes."""
+    terms = tuple(_flatten(raw_terms, None))
+    duplicates = sorted(code for code, count in Counter(t.code for t in terms).items() if count > 1)
+    if duplicates:
+        raise ValueError(f"vocabulary {name!r} repeats codes: {', '.join(duplicates)}")
+    return Vocabulary(name, raw["version"], terms, raw.get("notes"), MappingProxyType(dict(extra or {})))
 
 
 @cache
@@ -161,12 +190,11 @@ def load_vocabulary(package: str, name: str) -> Vocabulary:
     if not resource.is_file():
         raise LookupError(f"no vocabulary named {name!r}")
     raw = json.loads(resource.read_text(encoding="utf-8"))
-    terms = tuple(_flatten(raw["terms"], None))
-    duplicates = sorted(code for code, count in Counter(t.code for t in terms).items() if count > 1)
-    if duplicates:
-        raise ValueError(f"vocabulary {name!r} repeats codes: {', '.join(duplicates)}")
-    return Vocabulary(raw["vocabulary"], raw["version"], terms, raw.get("notes"),
-                      MappingProxyType({k: v for k, v in raw.items() if k not in FILE_KEYS}))
+    if raw.get("vocabulary") != name or not raw.get("version"):
+        raise VocabularyDataError(f"{name}.json lacks its name or its version")
+    vocabulary = _vocabulary(name, raw, raw.get("terms", []), {k: v for k, v in raw.items() if k not in FILE_KEYS})
+    lists = {list_name: _vocabulary(list_name, raw, entries) for list_name, entries in raw.get("lists", {}).items()}
+    return dataclasses.replace(vocabulary, lists=MappingProxyType(lists))
 
 
 def require_code(vocab: Vocabulary, code: object, *, field: str, among: Iterable[Term] | None = None) -> Term:

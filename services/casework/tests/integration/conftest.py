@@ -5,16 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from casework_support import Casework, start_casework
+from casework_support import Casework, running_casework
 
 
 @pytest.fixture(scope="module")
 async def cw(infra, tmp_path_factory) -> AsyncIterator[Casework]:
-    app = await start_casework(infra, tmp_path_factory.mktemp("casework"))
-    yield app
-    await app.client.aclose()
-    await app.deps.core.client.drop_database(app.deps.core.settings.database_name)
-    await app.deps.core.client.close()
+    async with running_casework(infra, tmp_path_factory.mktemp("casework")) as app:
+        yield app
 
 
 @pytest.fixture(autouse=True)

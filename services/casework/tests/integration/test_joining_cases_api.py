@@ -5,11 +5,9 @@ from __future__ import annotations
 from functools import partial
 
 import pytest
-from casework import handlers
 from casework.domain import referral
 from casework.domain.case import CASE, case_id_for
 from casework.domain.referral import REFERRAL
-from servicekit.consumer import ConsumedEvent
 from servicekit.envelope import Envelope
 from servicekit.eventstore import CommandContext
 from servicekit.integrity import verify_aggregate
@@ -233,7 +231,7 @@ async def test_a_join_that_died_after_the_referral_is_completed_by_the_consumer(
                         subject=referral_id, time=cw.clock(), data=accepted.events[0].model_dump(mode="json"),
                         classification="confidential")
     for _ in range(2):
-        await handlers.ensure_case_opened(ConsumedEvent(envelope, topic="test", partition=0, offset=0), cw.deps)
+        await cw.deliver(envelope)  # to ensure_case_opened, as casework's own cases group would
     case = (await cw.deps.core.store.load(CASE, case_id)).state
     assert case is not None and case.victim_ids == [first, second]
     assert await joins(cw, case_id) == [{"case_id": case_id, "victim_id": second, "referral_id": referral_id}]

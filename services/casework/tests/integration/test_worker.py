@@ -11,7 +11,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from casework.domain import referral
 from casework.domain.case import case_id_for
 from casework.domain.referral import REFERRAL
-from casework_support import START, Casework, notes_key
+from casework_support import START, Casework, FakeNames, notes_key
 from servicekit.eventstore import CommandContext
 from servicekit.ids import new_id
 from servicekit.testing import FakeClock, InProcessService, eventually, header, in_process_service, read_topic
@@ -30,7 +30,7 @@ async def service(infra, tmp_path_factory) -> AsyncIterator[InProcessService]:
 @pytest.fixture(scope="module")
 async def running(service) -> AsyncIterator[Casework]:
     """The helpers that act like intake and users, over the running service."""
-    app = Casework.of(service, service.deps.core.clock)
+    app = Casework.of(service, FakeNames())  # enrols names as intake would; the service keeps its real key path
     yield app
     await app.client.aclose()
 

@@ -1,27 +1,25 @@
-"""Casework under test: the real app and store (FerretDB), a fake only for the victim-name port."""
+"""Casework under test: the kit's in-process service on the real store, a fake only for the victim-name port."""
 
 from __future__ import annotations
 
 import base64
 import dataclasses
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-from casework import handlers
-from casework.bootstrap import Deps, build_deps
-from casework.config import Settings
-from casework.entrypoints.api import build_app
+from casework.bootstrap import Deps
 from casework.names import refusal
-from servicekit.consumer import ConsumedEvent
 from servicekit.crypto import decrypt_field, encrypt_field, generate_data_key
-from servicekit.devtokens import ensure_dev_keypair, mint_token
+from servicekit.devtokens import mint_token
 from servicekit.envelope import Envelope
 from servicekit.ids import new_id
-from servicekit.testing import FakeClock, Infra, InProcessService, unique_name
+from servicekit.testing import FakeClock, Infra, InProcessService, in_process_service
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -55,22 +53,11 @@ def notes_key() -> str:
     return "base64:" + base64.b64encode(os.urandom(32)).decode()
 
 
-def settings_for(infra: Infra, jwks_file: Path, **overrides: Any) -> Settings:
-    """Settings pointed at the real stack, with a unique database and topic namespace."""
-    values: dict[str, Any] = {
-        "kafka_bootstrap": infra.kafka_bootstrap, "mongo_url": infra.mongo_url,
-        "mongo_db": unique_name("casework"), "auth_jwks_file": jwks_file,
-        "topic_namespace": unique_name("cw").replace("_", "") + ".",
-        "notes_key_source": notes_key(),
-        "relay_abort_grace_seconds": 10, "consumer_backoff_max_seconds": 0.2, "consumer_max_attempts": 2,
-    }
-    return Settings(**(values | overrides))
-
-
 @dataclass
 class Casework:
     """The casework app in-process on the real store, with helpers that act like intake and users."""
 
+    service: InProcessService
     deps: Deps
     client: httpx.AsyncClient
     key_file: Path
@@ -78,10 +65,11 @@ class Casework:
     names: FakeNames
 
     @classmethod
-    def of(cls, service: InProcessService, clock: FakeClock) -> Casework:
-        """Helpers over the kit's in-process casework (its worker running; names through the real key path)."""
+    def of(cls, service: InProcessService, names: FakeNames) -> Casework:
+        """Helpers over the kit's in-process casework; `names` enrols victims' names as intake would."""
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=service.app), base_url="http://casework")
-        return cls(deps=service.deps, client=client, key_file=service.private_key, clock=clock, names=FakeNames())
+        return cls(service=service, deps=service.deps, client=client, key_file=service.private_key,
+                   clock=service.deps.core.clock, names=names)
 
     def headers(self, role: str, sub: str | None = None, org: str | None = "org-legal") -> dict[str, str]:
         token = mint_token(self.key_file, subject=sub or f"{role}-1", roles=[role] if role else [], org=org)
@@ -106,12 +94,8 @@ class Casework:
         return self.intake_event("intake.victim.referred.v1", referral_id, data)
 
     async def deliver(self, envelope: Envelope) -> None:
-        """Hand an event to the handlers as the consumer runner would."""
-        event = ConsumedEvent(envelope, topic="test", partition=0, offset=0)
-        subscribed = {"intake.victim.referred.v1": handlers.receive_referral,
-                      "intake.victim.consent_changed.v1": handlers.apply_consent_change,
-                      "intake.victim.erased.v1": handlers.apply_erasure}
-        await subscribed[envelope.type](event, self.deps)
+        """Hand an event to casework's subscribed handlers as the consumer runner would."""
+        await self.service.deliver(envelope)
 
     async def refer(self, **kwargs: Any) -> tuple[str, str]:
         """A referral in the inbox; returns (referral id, victim id)."""
@@ -151,11 +135,20 @@ class Casework:
         return await self.deps.core.db[collection].count_documents(criteria or {})
 
 
-async def start_casework(infra: Infra, tmp: Path, **overrides: Any) -> Casework:
-    """Build the app on a fresh database; the caller closes `client` and the deps' Mongo client."""
-    key_file, jwks = ensure_dev_keypair(tmp)
-    clock, names = FakeClock(START), FakeNames()
-    deps = build_deps(settings_for(infra, jwks, **overrides))
-    deps = dataclasses.replace(deps, names=names, core=dataclasses.replace(deps.core, clock=clock))
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=build_app(deps)), base_url="http://casework")
-    return Casework(deps=deps, client=client, key_file=key_file, clock=clock, names=names)
+@asynccontextmanager
+async def running_casework(infra: Infra, keys_dir: Path, **overrides: Any) -> AsyncIterator[Casework]:
+    """Casework at START on a fresh database, its victim names released by `FakeNames`, its worker stopped.
+
+    The tests hand consumed events to the handlers themselves (`deliver`); the relay's publishing is
+    test_worker.py's business, which runs the worker.
+    """
+    names = FakeNames()
+    async with in_process_service("casework", infra, keys_dir, clock=FakeClock(START), worker=False,
+                                  replace_deps=lambda deps: dataclasses.replace(deps, names=names),
+                                  notes_key_source=notes_key(), **overrides) as service:
+        app = Casework.of(service, names)
+        try:
+            yield app
+        finally:
+            await app.client.aclose()
+            await app.deps.core.client.drop_database(app.deps.core.settings.database_name)

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from intake.bootstrap import build_deps
 from intake.config import Settings
-from intake.spec import SPEC
 from servicekit.devtokens import mint_token
 from servicekit.testing import InProcessService, eventually, pending_commits, read_topic
 
@@ -97,14 +95,14 @@ class Intake:
 
 @dataclass
 class IntakeApp:
-    """Another intake API (no worker) on given settings: the key rotation's before, during and after."""
+    """Another intake API (no worker) on other settings, wired by the kit's harness: a key rotation's three stages."""
 
     settings: Settings
     tokens: Intake
 
     def __post_init__(self) -> None:
-        self.deps = build_deps(self.settings)
-        self.app = SPEC.build_app(self.deps)
+        self.deps = self.tokens.service.another_deps(self.settings)
+        self.app = self.tokens.service.spec.build_app(self.deps)
 
     @property
     def db(self) -> Any:

@@ -67,21 +67,17 @@ async def notify(infra: Any, dev_keys: tuple[Path, Path], key_server: Any, sms_g
                  smtp_server: Any) -> AsyncIterator[Any]:
     """A fresh notify worker (own database and topics) at START, with every channel configured."""
     sms_gateway.reset()
-    settings = harness_support.harness_settings(infra, keys_url=key_server.url, jwks=dev_keys[1],
-                                                private_key=dev_keys[0], gateway=sms_gateway, smtp=smtp_server)
-    harness = harness_support.NotifyHarness(settings, FakeClock(START), key_server)
-    await harness.start()
-    yield harness
-    await harness.close()
+    async with harness_support.running_notify(infra, dev_keys, key_server, FakeClock(START), gateway=sms_gateway,
+                                              smtp=smtp_server) as harness:
+        yield harness
 
 
 @pytest.fixture
 async def api(notify: Any) -> AsyncIterator[Any]:
     """Notify's HTTP API over the same dependencies as the worker, called in-process (ASGI)."""
     import httpx
-    from notify.entrypoints.api import build_app
 
-    transport = httpx.ASGITransport(app=build_app(notify.deps))
+    transport = httpx.ASGITransport(app=notify.service.app)
     async with httpx.AsyncClient(transport=transport, base_url=notify.settings.public_base_url) as client:
         yield client
 
@@ -100,9 +96,6 @@ def token(dev_keys: tuple[Path, Path]) -> Any:
 @pytest.fixture
 async def bare_notify(infra: Any, dev_keys: tuple[Path, Path], key_server: Any) -> AsyncIterator[Any]:
     """Notify with no SMS provider, no SMTP server and no callback number: as the system tests start it."""
-    settings = harness_support.harness_settings(infra, keys_url=key_server.url, jwks=dev_keys[1],
-                                                private_key=dev_keys[0], callback_phone=None)
-    harness = harness_support.NotifyHarness(settings, FakeClock(START), key_server)
-    await harness.start()
-    yield harness
-    await harness.close()
+    async with harness_support.running_notify(infra, dev_keys, key_server, FakeClock(START),
+                                              callback_phone=None) as harness:
+        yield harness

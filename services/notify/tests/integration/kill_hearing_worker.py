@@ -14,10 +14,8 @@ from typing import Any
 
 from notify.bootstrap import build_deps
 from notify.config import Settings
-from notify.domain import AGGREGATES
 from notify.projections.hearings import Applied, HearingStore
-from notify.subscriptions import GROUPS
-from servicekit.runtime import Worker
+from notify.spec import SPEC
 
 
 class DiesAfterRecordingTheHearing(HearingStore):
@@ -33,10 +31,10 @@ class DiesAfterRecordingTheHearing(HearingStore):
 async def main(bootstrap: str, mongo_url: str, db: str, namespace: str, jwks: str) -> None:
     settings = Settings(_env_file=None, kafka_bootstrap=bootstrap, mongo_url=mongo_url,  # type: ignore[call-arg]
                         mongo_db=db, topic_namespace=namespace, topic_partitions=2, relay_abort_grace_seconds=10,
-                        auth_jwks_file=jwks)
+                        auth_jwks_file=jwks, metrics_port=0)
     deps = build_deps(settings)
     deps = replace(deps, hearings=DiesAfterRecordingTheHearing(deps.core.db))
-    await Worker(settings=settings, db=deps.core.db, aggregates=AGGREGATES, groups=GROUPS, deps=deps).run()
+    await SPEC.run_worker(deps)  # the worker process's own body, with the one port replaced
 
 
 if __name__ == "__main__":

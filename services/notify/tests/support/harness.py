@@ -1,56 +1,39 @@
-"""Notify's worker run in the test process against the real broker and store, with an injected clock.
+"""Notify on the kit's in-process harness, with an injected clock and helpers that act like intake and casework.
 
-The consumer groups and the outbox relay run as in production (servicekit's Worker); the dispatcher
-is driven by the test (`tick`), so time only moves when the test moves the clock: no real waiting.
-Consumed events are published to real topics with the CloudEvents headers intake and casework use.
+The consumer groups and the relay run as in production (`servicekit.testing.in_process_service`); the
+dispatcher is driven by the test (`tick`), so time only moves when the test moves the clock: no real
+waiting. Consumed events are published to real topics with the CloudEvents headers intake and casework use.
 """
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from dataclasses import dataclass, field, replace
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import RecordMetadata
-from notify.bootstrap import Deps, build_deps
-from notify.config import Settings
+from notify.bootstrap import Deps
 from notify.dispatcher import Dispatcher
-from notify.domain import AGGREGATES
 from notify.domain.delivery import DELIVERY, Delivery
 from notify.queries import victim_deliveries
-from notify.subscriptions import GROUPS
 from servicekit.api import MAX_PAGE
 from servicekit.envelope import Envelope
 from servicekit.ids import new_id
-from servicekit.kafka import ensure_topics, idempotent_producer
-from servicekit.runtime import Worker
-from servicekit.testing import FakeClock, eventually, unique_name
-
-CONSUMED_TOPICS = ("intake.victims", "casework.cases", "casework.hearings")
+from servicekit.testing import FakeClock, InProcessService, in_process_service
 
 
-def notify_deps(settings: Settings, clock: FakeClock) -> Deps:
-    """Notify's wiring with the test's clock as the one clock of the service."""
-    deps = build_deps(settings)
-    return replace(deps, core=replace(deps.core, clock=clock))
-
-
-def harness_settings(infra: Any, *, keys_url: str, jwks: Path, private_key: Path, gateway: Any = None,
-                     smtp: Any = None, **overrides: Any) -> Settings:
-    """Notify pointed at the real stack, the local gateway, SMTP server and key-release server."""
+def harness_settings(*, keys_url: str, private_key: Path, gateway: Any = None, smtp: Any = None,
+                     **overrides: Any) -> dict[str, Any]:
+    """Notify's settings beyond the harness's: the local gateway, SMTP server and key-release server."""
     values: dict[str, Any] = {
-        "kafka_bootstrap": infra.kafka_bootstrap, "mongo_url": infra.mongo_url, "mongo_db": unique_name("notify"),
-        "topic_namespace": unique_name("n").replace("_", "") + ".", "topic_partitions": 2,
-        "auth_jwks_file": jwks, "dev_signing_key_file": private_key, "intake_url": keys_url,
+        "dev_signing_key_file": private_key, "intake_url": keys_url,
         "callback_phone": "+223 20 22 33 44", "callback_token": "at-callback-token",
         "phone_index_key": "phone-index-test-key", "retry_base_delay_seconds": 0.01,
-        "retry_max_delay_seconds": 0.05, "consumer_backoff_max_seconds": 0.2, "relay_abort_grace_seconds": 10,
-        "dispatch_stale_after_seconds": 60, "public_base_url": "http://notify.test",
+        "retry_max_delay_seconds": 0.05, "dispatch_stale_after_seconds": 60, "public_base_url": "http://notify.test",
     }
     if gateway is not None:
         values |= {"sms_primary_kind": "africastalking", "sms_primary_base_url": gateway.base_url,
@@ -62,54 +45,50 @@ def harness_settings(infra: Any, *, keys_url: str, jwks: Path, private_key: Path
     if smtp is not None:
         values |= {"smtp_host": smtp.host, "smtp_port": smtp.port, "smtp_from": "notify@redress.test",
                    "smtp_starttls": "off", "smtp_timeout_seconds": 5.0}
-    return Settings(_env_file=None, **(values | overrides))  # type: ignore[call-arg]
+    return values | overrides
+
+
+@asynccontextmanager
+async def running_notify(infra: Any, dev_keys: tuple[Path, Path], keys: Any, clock: FakeClock,
+                         **settings: Any) -> AsyncIterator[NotifyHarness]:
+    """Notify's worker running on a fresh database and topics, signing its key requests with `dev_keys`."""
+    private_key, _ = dev_keys
+    values = harness_settings(keys_url=keys.url, private_key=private_key, **settings)
+    async with in_process_service("notify", infra, private_key.parent, clock=clock, **values) as service:
+        yield NotifyHarness(service, clock, keys)
 
 
 @dataclass
 class NotifyHarness:
-    """One notify worker (consumers + relay) in this process, and helpers to feed and inspect it."""
+    """Helpers over the kit's in-process notify: feed it events, drive its dispatcher, inspect deliveries."""
 
-    settings: Settings
+    service: InProcessService
     clock: FakeClock
     keys: Any
-    deps: Deps = field(init=False)
     dispatcher: Dispatcher = field(init=False)
-    _worker: Worker | None = None
-    _task: asyncio.Task[None] | None = None
 
     def __post_init__(self) -> None:
-        self.deps = notify_deps(self.settings, self.clock)
         self.dispatcher = Dispatcher(self.deps)
-        self.producer = idempotent_producer(self.settings.kafka_bootstrap, client_id="notify-test-publisher")
-        self._producer_started = False
         self._last_event_time = datetime.min.replace(tzinfo=self.clock().tzinfo)
 
-    def topic(self, name: str) -> str:
-        return self.settings.topic_namespace + name
+    @property
+    def deps(self) -> Deps:
+        return self.service.deps  # type: ignore[no-any-return]
 
-    async def start(self) -> NotifyHarness:
-        """Start the worker (the service coming up); safe to call again after `stop`."""
-        await ensure_topics(self.settings.kafka_bootstrap, [self.topic(t) for t in CONSUMED_TOPICS],
-                            partitions=self.settings.topic_partitions)
-        if not self._producer_started:
-            await self.producer.start()
-            self._producer_started = True
-        self._worker = Worker(settings=self.settings, db=self.deps.core.db, aggregates=AGGREGATES, groups=GROUPS,
-                              deps=self.deps, wake=self.deps.core.store.committed)
-        self._task = asyncio.create_task(self._worker.run())
-        return self
+    @property
+    def settings(self) -> Any:
+        return self.service.settings
+
+    def topic(self, name: str) -> str:
+        return self.service.topic(name)
+
+    async def start(self) -> None:
+        """Start the worker again (the service coming up on the same store and topics)."""
+        await self.service.start_worker()
 
     async def stop(self) -> None:
         """Stop the worker (the service going down); its store and topics stay."""
-        if self._worker is not None and self._task is not None:
-            self._worker.stop.set()
-            await self._task
-            self._worker = self._task = None
-
-    async def close(self) -> None:
-        await self.stop()
-        await self.producer.stop()
-        await self.deps.core.client.close()
+        await self.service.stop_worker()
 
     async def publish(self, topic: str, event_type: str, subject: str, data: dict[str, Any], *,
                       times: int = 2) -> tuple[Envelope, list[RecordMetadata]]:
@@ -119,35 +98,16 @@ class NotifyHarness:
         self._last_event_time = max(self.clock(), self._last_event_time + timedelta(milliseconds=1))
         envelope = Envelope(id=new_id(), source=source, type=event_type, subject=subject, time=self._last_event_time,
                             data=data, classification="confidential")
-        sent = [await self.producer.send_and_wait(self.topic(topic), envelope.value(), key=envelope.key(),
-                                                  headers=envelope.headers()) for _ in range(times)]
+        sent = [await self.service.publish(topic, envelope) for _ in range(times)]
         return envelope, sent
 
     async def wait_consumed(self, records: list[RecordMetadata], timeout: float = 30.0) -> None:
         """Wait until notify's consumer groups committed past every given record (handled, twice)."""
-        purposes = {t: g.purpose for g in GROUPS for t in g.topics}
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap)
-        await admin.start()
-        try:
-            for record in records:
-                group = f"{self.settings.topic_namespace}notify.{purposes[record.topic.split('.', 1)[1]]}"
-                await eventually(partial(self._consumed_past, admin, group, record), f"{record.topic} consumed",
-                                 timeout=timeout, interval=0.1)
-        finally:
-            await admin.close()
-
-    async def _consumed_past(self, admin: AIOKafkaAdminClient, group: str, record: RecordMetadata) -> bool:
-        """Whether `group` committed past `record` (failing at once when the worker stopped)."""
-        assert self._task is not None and not self._task.done(), "the worker stopped"
-        offsets = await admin.list_consumer_group_offsets(group)
-        committed = {(tp.topic, tp.partition): meta.offset for tp, meta in offsets.items()}
-        return committed.get((record.topic, record.partition), -1) > record.offset
+        await self.service.wait_consumed(records, timeout)
 
     async def replay(self, topic: str, envelope: Envelope) -> None:
         """Publish an already published event again (a relay replaying after a crash) and wait for it."""
-        record = await self.producer.send_and_wait(self.topic(topic), envelope.value(), key=envelope.key(),
-                                                   headers=envelope.headers())
-        await self.wait_consumed([record])
+        await self.wait_consumed([await self.service.publish(topic, envelope)])
 
     async def feed(self, topic: str, event_type: str, subject: str, data: dict[str, Any]) -> Envelope:
         """Publish an event twice (a redelivery) and wait until notify consumed both copies."""
@@ -205,7 +165,7 @@ class NotifyHarness:
 
     def another_instance(self) -> Deps:
         """The wiring of a second notify instance on the same store and clock (its client is the caller's to close)."""
-        return notify_deps(self.settings, self.clock)
+        return self.service.another_deps()  # type: ignore[no-any-return]
 
     async def tick(self) -> int:
         """One dispatcher pass at the current (fake) time."""

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain import AggregateType, DomainEvent, S
-from ..errors import Conflict
 from ..eventstore import GENESIS_HASH, CommandContext, Committed, Loaded
-from ..ids import new_id, reused_with_other_body
+from ..ids import new_id, replayed
 
 
 @dataclass
@@ -49,10 +48,8 @@ class MemoryEventStore:
                       idempotency_key: str | None = None) -> Committed[S]:
         """Load, decide, append; a redelivered key is a no-op, a key reused with another body a 409."""
         loaded = await self.load(agg, aggregate_id)
-        if idempotency_key and idempotency_key in loaded.keys:
+        if replayed(idempotency_key, loaded.keys):
             return Committed(aggregate_id, loaded.version, loaded.state, (), (), duplicate=True)
-        if idempotency_key and reused_with_other_body(idempotency_key, loaded.keys):
-            raise Conflict("idempotency_key_reused", field="Idempotency-Key")
         events = list(decide(loaded.state))
         if not events:
             return Committed(aggregate_id, loaded.version, loaded.state, (), ())

@@ -11,7 +11,7 @@ from servicekit.organisations import organisations_public
 
 from ..domain.collective import consent_rules
 from ..domain.procedure import tracks
-from ..vocabularies import TERM_LISTS, courts, raw, term_list, version
+from ..vocabularies import courts, table, term_lists
 
 router = APIRouter(prefix="/vocabularies", tags=["vocabularies"], dependencies=[Depends(require())])
 
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/vocabularies", tags=["vocabularies"], dependencies=[
 @router.get("/procedure", responses={401: {}})
 async def procedure() -> dict[str, Any]:
     """Tracks, their stages with labels and allowed next stages, and closure reasons."""
-    return {"version": version("procedure"), "tracks": [
+    return {"version": table("procedure").version, "tracks": [
         {"code": t.code, "label_fr": t.label_fr, "label_en": t.label_en, "initial": t.initial,
          "stages": [{"code": s.code, "label_fr": s.label_fr, "label_en": s.label_en, "next": list(s.next)}
                     for s in t.stages.values()],
@@ -32,7 +32,9 @@ async def procedure() -> dict[str, Any]:
 async def collective_consent_rules() -> dict[str, Any]:
     """Which stage moves need every victim's consent, which go on for the victims who remain, and why."""
     consent_rules()  # validated against the procedure before it is shown
-    return {key: raw("consent_rules")[key] for key in ("version", "notes", "levels", "moves")}
+    rules = table("consent_rules")
+    return {"version": rules.version, "notes": rules.notes, "levels": rules.extra["levels"],
+            "moves": rules.extra["moves"]}
 
 
 @router.get("/organisations", responses={401: {}})
@@ -44,12 +46,12 @@ async def organisation_list() -> dict[str, Any]:
 @router.get("/courts", responses={401: {}})
 async def court_list() -> dict[str, Any]:
     """Courts and international bodies, with city and track."""
-    return {"version": version("courts"), "terms": [c.__dict__ for c in courts().values()]}
+    return {"version": courts().version, "terms": courts().to_public()["terms"]}
 
 
 @router.get("/terms/{name}", responses={401: {}, 404: {}})
 async def terms(name: str) -> dict[str, Any]:
     """One of the small lists (decline reasons, hearing purposes, outcomes, ...)."""
-    if name not in TERM_LISTS:
-        raise NotFound("term_list_not_found", allowed=list(TERM_LISTS))
-    return {"version": version("terms"), "name": name, "terms": [t.public() for t in term_list(name).values()]}
+    if name not in term_lists():
+        raise NotFound("term_list_not_found", allowed=list(term_lists()))
+    return {"version": term_lists()[name].version, "name": name, "terms": term_lists()[name].to_public()["terms"]}

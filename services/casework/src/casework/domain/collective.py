@@ -14,8 +14,9 @@ from types import MappingProxyType
 
 from servicekit.domain import DomainEvent
 from servicekit.errors import Conflict, NotFound
+from servicekit.vocabulary import VocabularyDataError
 
-from ..vocabularies import VocabularyDataError, raw
+from ..vocabularies import table
 from .case import Case, CaseFlagged, CaseVictimJoined, CaseVictimRemoved, Flag, require_open
 from .procedure import CLOSED, DOMESTIC, tracks
 
@@ -28,7 +29,7 @@ INTERNATIONAL = "international"
 @cache
 def consent_rules() -> Mapping[tuple[str, str], str]:
     """(track kind, stage entered) -> the consent the move needs; every stage of every track is decided."""
-    data = raw("consent_rules")
+    data = table("consent_rules").extra
     levels = {level["code"] for level in data["levels"]}
     rules = {(row["track"], row["to_stage"]): row["consent"] for row in data["moves"]}
     for code, track in tracks().items():

@@ -121,12 +121,12 @@ def schedule(state: Hearing | None, *, hearing_id: str, case_id: str, victim_ids
     if state is not None:
         raise Conflict("hearing_already_scheduled")
     where = require_court(court)
-    require_term("hearing_purposes", purpose, field_name="purpose")
+    require_term("hearing_purposes", purpose, field="purpose")
     starts_at, ends_at = to_bamako(starts_at), to_bamako(ends_at) if ends_at else None
     require_future_start(starts_at, ends_at, now)
     return [HearingScheduled(hearing_id=hearing_id, case_id=case_id, victim_ids=victim_ids, court_code=court,
-                             court_name=where.label_fr, city=where.city, chamber=chamber, starts_at=starts_at,
-                             ends_at=ends_at, purpose=purpose)]
+                             court_name=where.label_fr, city=where.attributes["city"], chamber=chamber,
+                             starts_at=starts_at, ends_at=ends_at, purpose=purpose)]
 
 
 def _facts(state: Hearing, victim_ids: list[str] | None) -> dict[str, object]:
@@ -149,7 +149,7 @@ def reschedule(state: Hearing | None, *, starts_at: datetime, ends_at: datetime 
                now: datetime, victim_ids: list[str] | None = None) -> list[DomainEvent]:
     """Postpone (or advance) a hearing to a new date-time in the future."""
     hearing = require_scheduled(state)
-    require_term("postponement_reasons", reason, field_name="reason")
+    require_term("postponement_reasons", reason, field="reason")
     starts_at, ends_at = to_bamako(starts_at), to_bamako(ends_at) if ends_at else None
     require_future_start(starts_at, ends_at, now)
     if starts_at == hearing.starts_at:
@@ -163,7 +163,7 @@ def record_held(state: Hearing | None, *, outcome: str, now: datetime,
                 victim_ids: list[str] | None = None) -> list[DomainEvent]:
     """Record that a hearing took place, once its start has passed."""
     hearing = require_scheduled(state)
-    require_term("hearing_outcomes", outcome, field_name="outcome")
+    require_term("hearing_outcomes", outcome, field="outcome")
     if hearing.starts_at > now:
         raise Conflict("hearing_not_started")
     return [HearingHeld(**_facts(hearing, victim_ids), starts_at=hearing.starts_at,  # type: ignore[arg-type]
@@ -173,6 +173,6 @@ def record_held(state: Hearing | None, *, outcome: str, now: datetime,
 def cancel(state: Hearing | None, *, reason: str, victim_ids: list[str] | None = None) -> list[DomainEvent]:
     """Cancel a hearing still to come."""
     hearing = require_scheduled(state)
-    require_term("cancellation_reasons", reason, field_name="reason")
+    require_term("cancellation_reasons", reason, field="reason")
     return [HearingCancelled(**_facts(hearing, victim_ids), starts_at=hearing.starts_at,  # type: ignore[arg-type]
                              reason=reason)]

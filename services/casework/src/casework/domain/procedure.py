@@ -13,9 +13,9 @@ from types import MappingProxyType
 from typing import Any
 
 from servicekit.errors import Conflict, InvalidInput
-from servicekit.vocabulary import UnknownTerm
+from servicekit.vocabulary import UnknownTerm, VocabularyDataError, term_of
 
-from ..vocabularies import VocabularyDataError, raw, term_from
+from ..vocabularies import table
 
 DOMESTIC = "domestic"
 CLOSED = "closed"
@@ -61,7 +61,7 @@ class Track:
 def _stages(entries: list[dict[str, Any]]) -> dict[str, Stage]:
     stages = {}
     for entry in entries:
-        term = term_from(entry, frozenset({"next"}))
+        term = term_of(entry)
         stages[term.code] = Stage(term.code, term.label_fr, term.label_en, tuple(entry["next"]))
     return stages
 
@@ -69,7 +69,7 @@ def _stages(entries: list[dict[str, Any]]) -> dict[str, Stage]:
 def _closure_reasons(entries: list[dict[str, Any]], stages: Mapping[str, Stage]) -> dict[str, ClosureReason]:
     reasons = {}
     for entry in entries:
-        term = term_from(entry, frozenset({"from"}))
+        term = term_of(entry)
         sources = entry["from"]
         from_stages = frozenset(s for s in stages if s != CLOSED) if sources == ANY_STAGE else frozenset(sources)
         reasons[term.code] = ClosureReason(term.code, term.label_fr, term.label_en, from_stages)
@@ -93,10 +93,10 @@ def _check(track: Track) -> Track:
 @cache
 def tracks() -> Mapping[str, Track]:
     """Every track of the procedure, by code; the domestic one first."""
-    data = raw("procedure")
+    data = table("procedure").extra
     found: dict[str, Track] = {}
     for entry in data["tracks"]:
-        term = term_from(entry, frozenset({"initial", "stages", "closure_reasons", "ladder"}))
+        term = term_of(entry)
         ladder = data["ladders"][entry["ladder"]] if "ladder" in entry else entry
         stages = _stages(ladder["stages"])
         reasons = _closure_reasons(entry.get("closure_reasons", []), stages)

@@ -221,7 +221,7 @@ def accept(state: Referral | None, *, case_id: str, organisation: str, lawyers: 
 def decline(state: Referral | None, *, organisation: str, reason: str) -> list[DomainEvent]:
     """Decline a pending referral addressed to the organisation, with a reason code."""
     referral = require_pending(state, organisation)
-    require_term("decline_reasons", reason, field_name="reason")
+    require_term("decline_reasons", reason, field="reason")
     return [ReferralDeclined(referral_id=referral.id, victim_id=referral.victim_id, organisation=organisation,
                              reason=reason)]
 

@@ -124,7 +124,7 @@ def request(state: Reparation | None, *, reparation_id: str, case_id: str, victi
     """Record that a reparation measure is requested."""
     if state is not None:
         raise Conflict("reparation_already_exists")
-    require_term("reparation_measures", measure, field_name="measure")
+    require_term("reparation_measures", measure, field="measure")
     require_amount(requested_amount_xof, field_name="requested_amount_xof")
     return [ReparationRequested(reparation_id=reparation_id, case_id=case_id, victim_ids=victim_ids, measure=measure,
                                 requested_amount_xof=requested_amount_xof, requested_on=today)]
@@ -139,7 +139,7 @@ def award(state: Reparation | None, *, amount_xof: int | None, awarded_by: str, 
     require_amount(amount_xof, field_name="amount_xof")
     if reparation.measure == COMPENSATION and amount_xof is None:
         raise InvalidInput("compensation_amount_required", field="amount_xof")
-    require_court(awarded_by, field_name="awarded_by")
+    require_court(awarded_by, field="awarded_by")
     require_not_future(awarded_on, today, field_name="awarded_on")
     return [ReparationAwarded(reparation_id=reparation.id, case_id=reparation.case_id,
                               victim_ids=reparation.victim_ids, measure=reparation.measure, amount_xof=amount_xof,

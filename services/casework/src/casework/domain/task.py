@@ -73,7 +73,7 @@ def create(state: Task | None, *, task_id: str, case_id: str, case_lawyers: list
     """Set a deadline for one of the case's lawyers."""
     if state is not None:
         raise Conflict("task_already_exists")
-    require_term("task_kinds", kind, field_name="kind")
+    require_term("task_kinds", kind, field="kind")
     if assignee not in case_lawyers:
         raise InvalidInput("assignee_not_case_lawyer", field="assignee")
     if due_on < today:

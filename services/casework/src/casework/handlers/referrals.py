@@ -7,9 +7,9 @@ from functools import partial
 from servicekit.api import Caller, RequestKey, command_key
 from servicekit.commands import consumer_context, today_in_bamako
 from servicekit.consumer import ConsumedEvent
-from servicekit.errors import Conflict, NotFound
+from servicekit.errors import NotFound
 from servicekit.eventstore import CommandContext
-from servicekit.ids import reused_with_other_body
+from servicekit.ids import replayed
 
 from ..bootstrap import Deps
 from ..domain import referral
@@ -62,7 +62,7 @@ async def accept_referral_into_case(deps: Deps, caller: Caller, key: RequestKey 
     if found is None or not referral.sees(found, organisation):
         raise NotFound("referral_not_found")
     # The key is checked before the case's refusals, which a replay would otherwise meet in place of its answer.
-    if _replayed(accept_key(key, referral_id), loaded.keys) or (
+    if replayed(accept_key(key, referral_id), loaded.keys) or (
             found.status == "accepted" and found.case_id == case_id and found.organisation == organisation):
         await open_case_of_referral(deps, caller.context, referral_id)  # only completes a join that died half-way
         return case_id
@@ -79,15 +79,6 @@ async def accept_referral_into_case(deps: Deps, caller: Caller, key: RequestKey 
                                   idempotency_key=accept_key(key, referral_id))
     await open_case_of_referral(deps, caller.context, referral_id)
     return case_id
-
-
-def _replayed(key: str | None, recorded: tuple[str, ...]) -> bool:
-    """True when this request was done already; 409 when its key was used with another body."""
-    if key is None or key in recorded:
-        return key is not None
-    if reused_with_other_body(key, recorded):
-        raise Conflict("idempotency_key_reused", field="Idempotency-Key")
-    return False
 
 
 async def decline_referral(deps: Deps, caller: Caller, key: RequestKey | None, *, referral_id: str,
