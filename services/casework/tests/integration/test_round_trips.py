@@ -43,7 +43,7 @@ async def test_accepting_a_referral_takes_nine_round_trips(cw: Any) -> None:
     assert COMMANDS.take() == [
         "find referrals", "find victim_status",  # whether the victim shares her file with the organisation
         "find referrals", "insert events", "update referrals",  # the acceptance
-        "find cases", "insert events", "update cases",  # the case, opened from the referral just accepted
+        "find cases", "insert events", "insert cases",  # the new case (its first projection an insert)
         "find victim_status",  # flags to carry over, read after the victim is in the case
     ]
     COMMANDS.database = None
