@@ -97,7 +97,7 @@ def referral(i: int) -> tuple[str, Commits]:
                                                 lawyers=_lawyers(rng), court=_court(rng)))
     elif outcome == "declined":
         commits.append(casework_referral.decline(state, organisation=LEGAL_AID[i % len(LEGAL_AID)],
-                                                 reason=rng.choice(sorted(term_list("decline_reasons")))))
+                                                 reason=rng.choice(sorted(t.code for t in term_list("decline_reasons").terms))))
     return referral_id, commits
 
 
@@ -119,4 +119,4 @@ def _lawyers(rng: random.Random) -> list[str]:
 
 
 def _court(rng: random.Random) -> str | None:
-    return rng.choice([None, *list(courts())[:12]])
+    return rng.choice([None, *[court.code for court in courts().terms][:12]])
