@@ -96,8 +96,9 @@ def referral(i: int) -> tuple[str, Commits]:
                                                 organisation=LEGAL_AID[i % len(LEGAL_AID)],
                                                 lawyers=_lawyers(rng), court=_court(rng)))
     elif outcome == "declined":
+        reasons = sorted(term.code for term in term_list("decline_reasons").terms)
         commits.append(casework_referral.decline(state, organisation=LEGAL_AID[i % len(LEGAL_AID)],
-                                                 reason=rng.choice(sorted(t.code for t in term_list("decline_reasons").terms))))
+                                                 reason=rng.choice(reasons)))
     return referral_id, commits
 
 
