@@ -118,7 +118,7 @@ async def with_relay(core: Core, bootstrap: str, meter: CpuMeter, count: int, *,
     try:
         before = meter.snapshot()
         for _ in range(count):
-            await core.store.execute(agg, str(uuid.uuid4()), _record("mopti"), context=CTX)
+            await core.store.execute(agg, str(uuid.uuid4()), _record("mopti"), context=CTX, creates=True)
         while await core.db.events.find_one({OUTBOX_FIELD: PENDING}, {"_id": 1}):
             await asyncio.sleep(0.01)
         return meter.per_op(before, meter.snapshot(), count)
@@ -134,7 +134,7 @@ async def commands(core: Core, meter: CpuMeter, count: int, profile: bool) -> tu
     if profiler:
         profiler.enable()
     result = await costed(meter, count, lambda _: core.store.execute(
-        agg, str(uuid.uuid4()), _record("mopti"), context=CTX))
+        agg, str(uuid.uuid4()), _record("mopti"), context=CTX, creates=True))
     text = ""
     if profiler:
         profiler.disable()

@@ -49,6 +49,7 @@ from paths import (
     bench_consumer_path,
     bench_http_command,
     bench_relay_drain,
+    forget_pending,
     kit_settings,
     seed_things,
 )
@@ -158,6 +159,7 @@ class Run:
         b = cpu.snapshot()
         r["kit_http_command"] = self.costed(b, await bench_http_command(self.kit, self.kit.settings,
                                                                          self.commands))
+        await forget_pending(self.kit)  # no relay runs here: unmarked apart, as the bare endpoint publishes nothing
         print(f"  tier {tier}: listings...", flush=True)
         await self._listings(r)
         return r

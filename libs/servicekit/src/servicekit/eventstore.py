@@ -2,13 +2,15 @@
 
 The only atomic operation FerretDB guarantees is refusing a duplicate `_id`, so a command:
 1. takes the aggregate's state from this process's cache, else from its projection (`_id` = aggregate
-   id); after a collision it reloads and probes `events` for newer versions (repair);
+   id), or, for a command that creates the aggregate under an id minted for it, from nothing at all;
+   after a collision it reloads and probes `events` for newer versions (repair);
 2. decides (domain code; rule violations raise before anything is written);
 3. inserts one commit document `events/<aggregate id>:<version>`, marked pending for the relay: the
    commit point and the optimistic-concurrency guard; a loser reloads and retries;
 4. replaces the projection unless a newer one is stored (projections.py).
 Three store round trips at most on the common path (load, commit, projection), two when the state is
-cached. The relay publishes pending commits and unmarks them (relay.py); a local commit wakes it.
+cached or the command creates the aggregate. The relay publishes pending commits and unmarks them
+(relay.py); a local commit wakes it.
 """
 
 from __future__ import annotations
@@ -104,11 +106,21 @@ class EventStore:
         *,
         context: CommandContext,
         idempotency_key: str | None = None,
+        creates: bool = False,
     ) -> Committed[S]:
-        """Run one command: load, decide, append atomically, retrying on concurrent writers."""
+        """Run one command: load, decide, append atomically, retrying on concurrent writers.
+
+        `creates=True` says the id was minted for this command (a new id, or one derived from its
+        idempotency key): its first attempt starts from the empty history without reading the store.
+        Wrong only for a retried command whose first send was recorded, and then harmlessly: the
+        commit of version 1 collides on `_id`, and the next attempt reads the history and answers the
+        replay (or refuses the reused key) as any command does.
+        """
         for attempt in range(self.max_attempts):
             probed = attempt > 0
             loaded = None if probed else self.cache.get(agg, aggregate_id)
+            if loaded is None and creates and not probed:
+                loaded = Loaded(state=None, version=0, last_hash=GENESIS_HASH, keys=())
             if loaded is None:
                 loaded = await self.load(agg, aggregate_id, probe=probed)
             if probed:

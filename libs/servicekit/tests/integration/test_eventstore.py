@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from servicekit.commits import envelopes
 from servicekit.envelope import Envelope
+from servicekit.errors import Conflict
 from servicekit.eventstore import CommandContext, EventStore, commit_id
 from servicekit.ids import new_id
 from servicekit.integrity import verify_aggregate, verify_store
@@ -156,6 +157,30 @@ async def test_redelivered_command_with_same_key_is_a_no_op(setup):
     assert not first.duplicate and again.duplicate
     assert (await store.load(agg, tally_id)).state.total == 5
     assert await pending_commits(db) == 2
+
+
+async def test_a_create_retried_in_another_process_is_answered_from_its_key(setup):
+    db, topic, _ = setup
+    agg, tally_id = tally_type(topic), new_id()
+    first = await EventStore(db, source="/redress/kit").execute(agg, tally_id, open_tally("x"), context=CTX,
+                                                                idempotency_key="create-1", creates=True)
+    # Another process: nothing cached, so its first attempt starts from nothing and collides on the commit.
+    again = await EventStore(db, source="/redress/kit").execute(agg, tally_id, open_tally("x"), context=CTX,
+                                                                idempotency_key="create-1", creates=True)
+    assert not first.duplicate and again.duplicate and again.version == 1
+    assert await pending_commits(db) == 1
+
+
+async def test_a_create_under_a_taken_id_is_decided_on_the_history(setup):
+    db, topic, _ = setup
+    agg, tally_id = tally_type(topic), new_id()
+    await EventStore(db, source="/redress/kit").execute(agg, tally_id, open_tally("first"), context=CTX)
+    with pytest.raises(Conflict):  # open_tally refuses an open tally: the rule saw the stored one
+        await EventStore(db, source="/redress/kit").execute(agg, tally_id, open_tally("second"), context=CTX,
+                                                            creates=True)
+    loaded = await EventStore(db, source="/redress/kit").load(agg, tally_id)
+    assert loaded.version == 1 and loaded.state.label == "first"
+    assert await pending_commits(db) == 1
 
 
 async def test_chain_verification_detects_edit_and_deletion(setup):

@@ -65,6 +65,13 @@ async def test_a_command_on_a_new_aggregate_takes_three_round_trips(counted):
     assert listener.take() == ["find", "insert", "insert"]  # projection read, commit, first projection
 
 
+async def test_a_command_that_creates_its_aggregate_takes_two_round_trips(counted):
+    listener, db = counted
+    store = EventStore(db, source="/redress/kit")
+    await store.execute(tally_type("kit.trips"), new_id(), open_tally("new"), context=CTX, creates=True)
+    assert listener.take() == ["insert", "insert"]  # commit, first projection: a minted id is read nowhere
+
+
 async def test_a_command_on_an_aggregate_this_process_wrote_takes_two_round_trips(counted):
     listener, db = counted
     store, agg, tally_id = EventStore(db, source="/redress/kit"), tally_type("kit.trips"), new_id()

@@ -45,8 +45,11 @@ class MemoryEventStore:
 
     async def execute(self, agg: AggregateType[S], aggregate_id: str,
                       decide: Callable[[S | None], Sequence[DomainEvent]], *, context: CommandContext,
-                      idempotency_key: str | None = None) -> Committed[S]:
-        """Load, decide, append; a redelivered key is a no-op, a key reused with another body a 409."""
+                      idempotency_key: str | None = None, creates: bool = False) -> Committed[S]:
+        """Load, decide, append; a redelivered key is a no-op, a key reused with another body a 409.
+
+        `creates` changes nothing here: the real store only skips a read that this one does not make.
+        """
         loaded = await self.load(agg, aggregate_id)
         if replayed(idempotency_key, loaded.keys):
             return Committed(aggregate_id, loaded.version, loaded.state, (), (), duplicate=True)

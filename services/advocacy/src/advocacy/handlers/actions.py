@@ -45,7 +45,7 @@ async def log_action(deps: Deps, caller: Caller, key: RequestKey | None, *, targ
                      summary=summary, attachments=attachments, cited_indicators=await freeze_indicators(deps, cited),
                      recommendation_ids=recommendation_ids)
     action_id = key.aggregate_id("action") if key else new_id()
-    committed = await deps.core.store.execute(ACTION, action_id, decide, context=caller.context,
+    committed = await deps.core.store.execute(ACTION, action_id, decide, context=caller.context, creates=True,
                                               idempotency_key=command_key(key, "action"))
     assert committed.state is not None
     return committed.state

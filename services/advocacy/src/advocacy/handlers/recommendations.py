@@ -22,7 +22,7 @@ async def make_recommendation(deps: Deps, caller: Caller, key: RequestKey | None
                      made_on=made_on, today=today_in_bamako(deps.core.clock), source=source)
     recommendation_id = key.aggregate_id("recommendation") if key else new_id()
     committed = await deps.core.store.execute(RECOMMENDATION, recommendation_id, decide, context=caller.context,
-                                              idempotency_key=command_key(key, "recommendation"))
+                                              idempotency_key=command_key(key, "recommendation"), creates=True)
     assert committed.state is not None
     return committed.state
 

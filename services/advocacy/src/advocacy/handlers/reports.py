@@ -42,7 +42,8 @@ async def publish_report(deps: Deps, caller: Caller, key: RequestKey | None, *, 
     decide = partial(report_rules.publish, organisation=caller.organisation, title=title, period_start=period_start,
                      period_end=period_end, verified_only=verified_only, suppression_k=deps.suppression_k,
                      generation=generation, files=files, today=today, language=language)
+    # Read just above: a report id is new, and a retry that raced this one collides on the commit.
     committed = await deps.core.store.execute(REPORT, report_id, decide, context=caller.context,
-                                              idempotency_key=idempotency_key)
+                                              idempotency_key=idempotency_key, creates=True)
     assert committed.state is not None
     return committed.state

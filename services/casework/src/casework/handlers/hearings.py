@@ -31,7 +31,7 @@ async def schedule_hearing(deps: Deps, caller: Caller, key: RequestKey | None, c
     decide = partial(hearing.schedule, hearing_id=hearing_id, case_id=case_id, victim_ids=case.victim_ids,
                      court=court, chamber=chamber, starts_at=starts_at, ends_at=ends_at, purpose=purpose,
                      now=deps.core.clock())
-    return await _run(deps, caller, hearing_id, decide, command_key(key, kind))
+    return await _run(deps, caller, hearing_id, decide, command_key(key, kind), creates=True)
 
 
 async def read_hearing(deps: Deps, caller: Caller, hearing_id: str, *, purpose: str) -> Hearing:
@@ -78,7 +78,9 @@ async def cancel_hearing(deps: Deps, caller: Caller, key: RequestKey | None, hea
     return await _run(deps, caller, hearing_id, decide, command_key(key, f"cancel:{hearing_id}"))
 
 
-async def _run(deps: Deps, caller: Caller, hearing_id: str, decide: HearingDecision, key: str | None) -> Hearing:
-    committed = await deps.core.store.execute(HEARING, hearing_id, decide, context=caller.context, idempotency_key=key)
+async def _run(deps: Deps, caller: Caller, hearing_id: str, decide: HearingDecision, key: str | None, *,
+               creates: bool = False) -> Hearing:
+    committed = await deps.core.store.execute(HEARING, hearing_id, decide, context=caller.context, idempotency_key=key,
+                                              creates=creates)
     assert committed.state is not None
     return committed.state

@@ -55,8 +55,9 @@ async def receive_referral(event: ConsumedEvent, deps: Deps) -> None:
                      referring_organisation=data.referring_organisation,
                      receiving_organisation=data.receiving_organisation, referred_at=referred_at,
                      flags=flags_at_receipt(status, referred_at))
+    # A referral id is new to casework; a redelivery's commit collides and the retry answers it from its key.
     await deps.core.store.execute(REFERRAL, data.referral_id, decide, context=consumer_context(event, actor=ACTOR),
-                                  idempotency_key=event.effect_key("receive_referral"))
+                                  idempotency_key=event.effect_key("receive_referral"), creates=True)
 
 
 async def apply_consent_change(event: ConsumedEvent, deps: Deps) -> None:

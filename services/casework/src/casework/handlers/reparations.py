@@ -31,7 +31,7 @@ async def request_reparation(deps: Deps, caller: Caller, key: RequestKey | None,
     decide = partial(reparation.request, reparation_id=reparation_id, case_id=case_id, victim_ids=case.victim_ids,
                      measure=measure, requested_amount_xof=requested_amount_xof,
                      today=today_in_bamako(deps.core.clock))
-    return await _run(deps, caller, reparation_id, decide, command_key(key, kind))
+    return await _run(deps, caller, reparation_id, decide, command_key(key, kind), creates=True)
 
 
 async def read_reparation(deps: Deps, caller: Caller, reparation_id: str, *, purpose: str) -> Reparation:
@@ -65,8 +65,8 @@ async def record_payment(deps: Deps, caller: Caller, key: RequestKey | None, rep
 
 
 async def _run(deps: Deps, caller: Caller, reparation_id: str, decide: ReparationDecision,
-               key: str | None) -> Reparation:
+               key: str | None, *, creates: bool = False) -> Reparation:
     committed = await deps.core.store.execute(REPARATION, reparation_id, decide, context=caller.context,
-                                              idempotency_key=key)
+                                              idempotency_key=key, creates=creates)
     assert committed.state is not None
     return committed.state

@@ -27,7 +27,7 @@ async def create_task(deps: Deps, caller: Caller, key: RequestKey | None, case_i
     decide = partial(task.create, task_id=task_id, case_id=case_id, case_lawyers=case.lawyers, assignee=assignee,
                      kind=kind, due_on=due_on, today=today_in_bamako(deps.core.clock))
     committed = await deps.core.store.execute(TASK, task_id, decide, context=caller.context,
-                                              idempotency_key=command_key(key, request_kind))
+                                              idempotency_key=command_key(key, request_kind), creates=True)
     assert committed.state is not None
     return committed.state
 

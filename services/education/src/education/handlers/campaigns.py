@@ -20,4 +20,4 @@ async def launch_campaign(deps: Deps, caller: Caller, draft: CampaignDraft,
     campaign_id = request_key.aggregate_id("campaign") if request_key else new_id()
     decide = partial(rules.launch, draft=draft, organisation=caller.organisation)
     return await deps.core.store.execute(CAMPAIGN, campaign_id, decide, context=caller.context,
-                                         idempotency_key=command_key(request_key, "campaign"))
+                                         idempotency_key=command_key(request_key, "campaign"), creates=True)

@@ -24,4 +24,4 @@ async def record_session(deps: Deps, caller: Caller, draft: SessionDraft,
     decide = partial(rules.hold, draft=draft, organisation=caller.organisation,
                      today=today_in_bamako(deps.core.clock), campaign=campaign)
     return await deps.core.store.execute(SESSION, session_id, decide, context=caller.context,
-                                         idempotency_key=command_key(request_key, "session"))
+                                         idempotency_key=command_key(request_key, "session"), creates=True)

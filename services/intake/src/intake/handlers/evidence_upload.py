@@ -120,7 +120,7 @@ async def _record(deps: Deps, caller: Caller, evidence_id: str, idempotency_key:
         evidence_rules.record, evidence_id=evidence_id, organisation=caller.organisation,
         incident_id=form.incident_id, receipt=receipt, confidentiality=form.confidentiality)
     return await deps.store.execute(EVIDENCE, evidence_id, decide, context=caller.context,
-                                    idempotency_key=command_key(request_key, "evidence"))
+                                    idempotency_key=command_key(request_key, "evidence"), creates=receipt is not None)
 
 
 async def _hash_retried_upload(events: AsyncIterator[Event]) -> tuple[dict[str, str], str]:

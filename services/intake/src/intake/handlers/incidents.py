@@ -45,7 +45,7 @@ async def document_incident(deps: Deps, caller: Caller, draft: IncidentDraft, re
                      seal=seal, narrative=narrative)
     # A retry of the same request finds its key and answers as the first time; document refuses any other.
     return await deps.store.execute(INCIDENT, incident_id, decide, context=caller.context,
-                                    idempotency_key=command_key(request_key, "incident"))
+                                    idempotency_key=command_key(request_key, "incident"), creates=True)
 
 
 async def update_incident(deps: Deps, caller: Caller, incident_id: str, changes: dict[str, Any],

@@ -46,7 +46,7 @@ async def register_victim(deps: Deps, caller: Caller, profile: Profile, identity
     decide = partial(victim_rules.register, victim_id=victim_id, organisation=caller.organisation, profile=profile,
                      contacts=contacts, consent=consent)
     committed = await deps.store.execute(VICTIM, victim_id, decide, context=caller.context,
-                                         idempotency_key=command_key(request_key, "victim"))
+                                         idempotency_key=command_key(request_key, "victim"), creates=True)
     await audit(deps.core.audit, caller, "victim.registered", "victim", victim_id, allowed=True,
                 owner=caller.organisation)
     return committed
