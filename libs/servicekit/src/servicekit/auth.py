@@ -18,10 +18,12 @@ and ES256 signatures from a trusted issuer's JWKS are accepted; the token is nev
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
 import httpx
@@ -44,6 +46,9 @@ ROLES: frozenset[str] = frozenset({"monitor", "documentation_officer", "lawyer",
 ALLOWED_ALGORITHMS: frozenset[str] = frozenset({"RS256", "ES256"})
 _REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
 _MAX_TOKEN_CHARS = 16_384
+# A client sends the same token for minutes: its signature and claims are checked once, then the token is
+# remembered (bounded, least recently used first out) while it is unexpired and its key still trusted.
+_REMEMBERED_TOKENS = 1024
 # Most specific first: the reason a client (and the operator reading the log) is told.
 _REASONS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
     (jwt.ExpiredSignatureError, "token has expired"),
@@ -112,6 +117,17 @@ class Principal:
         return name if isinstance(name, str) else None
 
 
+@dataclass(frozen=True)
+class _Verified:
+    """A token whose signature and claims were checked, and what makes that still hold."""
+
+    principal: Principal
+    source: IssuerKeys
+    key: jwt.PyJWK
+    kid: str
+    expires_at: float
+
+
 class TokenVerifier:
     """Verifies bearer JWTs against the keys of the trusted issuers and returns a Principal."""
 
@@ -127,11 +143,14 @@ class TokenVerifier:
         self._cache_ttl = cache_ttl_seconds
         self._transport = http_transport
         self._clock = clock
+        self._verified: OrderedDict[str, _Verified] = OrderedDict()
 
     async def verify(self, token: str) -> Principal:
         """Verify signature, issuer, audience and lifetime; raise AuthError on any failure."""
         if not isinstance(token, str) or not token or len(token) > _MAX_TOKEN_CHARS:
             raise AuthError("malformed token")
+        if (remembered := self._remembered(token)) is not None:
+            return remembered
         try:
             header = jwt.get_unverified_header(token)
             unverified = jwt.decode(token, options={"verify_signature": False})
@@ -149,7 +168,31 @@ class TokenVerifier:
         key = await self._key(source, kid)
         if key is None:
             raise AuthError("token signing key is unknown")
-        return _principal(self._decode(token, key, source.issuer))
+        claims = self._decode(token, key, source.issuer)
+        principal = _principal(claims)
+        self._remember(token, _Verified(principal, source, key, kid, float(claims["exp"])))
+        return _copy(principal)
+
+    def _remembered(self, token: str) -> Principal | None:
+        """The principal of a token verified before, while it is unexpired and its very key still trusted.
+
+        Expiry is checked as PyJWT checks it (valid while now < exp + leeway); a key re-read from the
+        JWKS (after the cache TTL, or a rotation) is a new object, so its tokens are verified again.
+        """
+        seen = self._verified.get(token)
+        if seen is None:
+            return None
+        if (time.time() >= seen.expires_at + self._leeway or self._stale(seen.source)
+                or seen.source.keys.get(seen.kid) is not seen.key):
+            del self._verified[token]
+            return None
+        self._verified.move_to_end(token)
+        return _copy(seen.principal)
+
+    def _remember(self, token: str, verified: _Verified) -> None:
+        self._verified[token] = verified
+        if len(self._verified) > _REMEMBERED_TOKENS:
+            self._verified.popitem(last=False)
 
     def _decode(self, token: str, key: jwt.PyJWK, issuer: TrustedIssuer) -> dict[str, Any]:
         try:
@@ -179,6 +222,11 @@ class TokenVerifier:
     def _stale(self, source: IssuerKeys) -> bool:
         # Keys are re-read after the TTL so a key withdrawn from the JWKS stops being accepted.
         return source.fetched_at is None or self._clock() - source.fetched_at >= self._cache_ttl
+
+
+def _copy(principal: Principal) -> Principal:
+    """A principal whose claims a caller may edit without touching the remembered one."""
+    return replace(principal, claims=copy.deepcopy(principal.claims))
 
 
 def _strings(value: Any, claim: str) -> frozenset[str]:

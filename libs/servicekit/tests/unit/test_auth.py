@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -270,6 +271,63 @@ async def test_key_withdrawn_from_jwks_stops_being_accepted_after_cache_ttl(tmp_
     write_jwks(jwks, (EC_KEY, "ec-1"))  # ec-2 revoked
     clock.now += 601
     assert (await rejected(verifier, token)).detail == "token signing key is unknown"
+
+
+class CountedDecodes:
+    """Counts PyJWT's signature-checking decodes (the unverified ones read only the header and issuer)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        real = jwt.decode
+
+        def decode(token: str, *args: Any, **kwargs: Any) -> Any:
+            if kwargs.get("key") is not None:
+                self.count += 1
+            return real(token, *args, **kwargs)
+
+        monkeypatch.setattr(jwt, "decode", decode)
+
+
+async def test_a_token_is_verified_once_then_remembered(verifier: TokenVerifier,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    decodes = CountedDecodes(monkeypatch)
+    token = make_token()
+    first, again = await verifier.verify(token), await verifier.verify(token)
+    assert first == again and again.subject == "alice" and again.organisation == "org-amdh"
+    assert decodes.count == 1
+    await verifier.verify(make_token(sub="bob"))  # another token is checked on its own
+    assert decodes.count == 2
+
+
+async def test_a_remembered_token_is_refused_once_it_expires(jwks_file: Path) -> None:
+    verifier = TokenVerifier([TrustedIssuer(ISSUER, AUDIENCE, jwks_file=jwks_file)], leeway_seconds=0)
+    expires = int(time.time()) + 2
+    token = make_token(iat=expires - 60, nbf=expires - 60, exp=expires)
+    assert (await verifier.verify(token)).subject == "alice"
+    while time.time() < expires:
+        await asyncio.sleep(0.2)
+    assert (await rejected(verifier, token)).detail == "token has expired"
+
+
+async def test_a_remembered_token_is_checked_again_when_its_keys_are_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = FakeClock()
+    jwks = write_jwks(tmp_path / "jwks.json", (EC_KEY, "ec-1"))
+    verifier = TokenVerifier([TrustedIssuer(ISSUER, AUDIENCE, jwks_file=jwks)], clock=clock)
+    decodes = CountedDecodes(monkeypatch)
+    token = make_token()
+    await verifier.verify(token)
+    write_jwks(jwks, (EC_KEY, "ec-1"), (OTHER_EC_KEY, "ec-2"))
+    clock.now += 61
+    await verifier.verify(make_token(OTHER_EC_KEY, "ES256", "ec-2"))  # an unknown kid: the keys are read again
+    assert (await verifier.verify(token)).subject == "alice"
+    assert decodes.count == 3  # the first token was checked again against the keys as read now
+
+
+async def test_a_remembered_principal_cannot_be_edited_by_a_caller(verifier: TokenVerifier) -> None:
+    token = make_token()
+    (await verifier.verify(token)).claims["roles"].append("admin")
+    assert (await verifier.verify(token)).claims["roles"] == ["monitor"]
 
 
 async def test_fetches_jwks_from_url_once_and_caches_it() -> None:
