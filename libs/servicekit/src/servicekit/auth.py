@@ -21,7 +21,6 @@ from __future__ import annotations
 import copy
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
@@ -34,6 +33,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 
 from .issuers import IssuerKeys, TrustedIssuer
+from .verified_tokens import Verified, VerifiedTokens
 
 __all__ = ["ALLOWED_ALGORITHMS", "ROLES", "AuthError", "AuthProblem", "PermissionDenied", "Principal",
            "TokenVerifier", "TrustedIssuer", "install_auth_handlers", "require"]
@@ -46,9 +46,6 @@ ROLES: frozenset[str] = frozenset({"monitor", "documentation_officer", "lawyer",
 ALLOWED_ALGORITHMS: frozenset[str] = frozenset({"RS256", "ES256"})
 _REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
 _MAX_TOKEN_CHARS = 16_384
-# A client sends the same token for minutes: its signature and claims are checked once, then the token is
-# remembered (bounded, least recently used first out) while it is unexpired and its key still trusted.
-_REMEMBERED_TOKENS = 1024
 # Most specific first: the reason a client (and the operator reading the log) is told.
 _REASONS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
     (jwt.ExpiredSignatureError, "token has expired"),
@@ -117,17 +114,6 @@ class Principal:
         return name if isinstance(name, str) else None
 
 
-@dataclass(frozen=True)
-class _Verified:
-    """A token whose signature and claims were checked, and what makes that still hold."""
-
-    principal: Principal
-    source: IssuerKeys
-    key: jwt.PyJWK
-    kid: str
-    expires_at: float
-
-
 class TokenVerifier:
     """Verifies bearer JWTs against the keys of the trusted issuers and returns a Principal."""
 
@@ -143,7 +129,7 @@ class TokenVerifier:
         self._cache_ttl = cache_ttl_seconds
         self._transport = http_transport
         self._clock = clock
-        self._verified: OrderedDict[str, _Verified] = OrderedDict()
+        self._verified = VerifiedTokens()
 
     async def verify(self, token: str) -> Principal:
         """Verify signature, issuer, audience and lifetime; raise AuthError on any failure."""
@@ -170,7 +156,7 @@ class TokenVerifier:
             raise AuthError("token signing key is unknown")
         claims = self._decode(token, key, source.issuer)
         principal = _principal(claims)
-        self._remember(token, _Verified(principal, source, key, kid, float(claims["exp"])))
+        self._verified.put(token, Verified(principal, source, key, kid, float(claims["exp"])))
         return _copy(principal)
 
     def _remembered(self, token: str) -> Principal | None:
@@ -184,15 +170,9 @@ class TokenVerifier:
             return None
         if (time.time() >= seen.expires_at + self._leeway or self._stale(seen.source)
                 or seen.source.keys.get(seen.kid) is not seen.key):
-            del self._verified[token]
+            self._verified.forget(token)
             return None
-        self._verified.move_to_end(token)
         return _copy(seen.principal)
-
-    def _remember(self, token: str, verified: _Verified) -> None:
-        self._verified[token] = verified
-        if len(self._verified) > _REMEMBERED_TOKENS:
-            self._verified.popitem(last=False)
 
     def _decode(self, token: str, key: jwt.PyJWK, issuer: TrustedIssuer) -> dict[str, Any]:
         try:
