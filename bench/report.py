@@ -19,7 +19,7 @@ from report_indicators import table as indicators_table
 from report_indicators import target as indicators_target
 from report_listings import ab_table, shapes_table
 from report_profile import profile_tables
-from report_text import CHOICE, INDICATORS, KIT_BEFORE_AFTER, NOTES, PROFILE, SHAPES
+from report_text import CHOICE, INDICATORS, KIT_BEFORE_AFTER, KIT_BEFORE_AFTER_2, NOTES, PROFILE, SHAPES
 
 ROOT = Path(__file__).resolve().parents[1]
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -298,6 +298,10 @@ def main() -> None:
     profile = load("kit-profile-latest.json")
     if profile:
         lines += ["## Where a command's CPU goes", "", *profile_tables(profile), PROFILE]
+    kit_before_2 = load("kit-cpu-before-2.json")
+    if kit_before_2:
+        lines += ["## Before and after: the kit's CPU per operation, second round", "",
+                  *cpu_before_after(kit_before_2, results), KIT_BEFORE_AFTER_2]
     kit_before = load("kit-cpu-before.json")
     if kit_before:
         lines += ["## Before and after: the kit's CPU per operation", "", *cpu_before_after(kit_before, results),
