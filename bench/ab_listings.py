@@ -1,6 +1,7 @@
-"""Intake's listing shapes against two stores serving the same SQLite data, query by query in turn.
+"""Intake's and casework's listing shapes against two stores serving the same SQLite data, query by query in turn.
 
     uv run python bench/ab_listings.py URL_A URL_B DB [--rounds 20]    # writes bench/results/ab-listings-latest.json
+    uv run python bench/ab_listings.py URL_A URL_B DB --seed 50000     # first seed DB through URL_A (kept)
 
 Both stores (e.g. the build before a patch change and the one after, on other ports, over one data
 directory) answer the same seeded database under the same machine load, so their figures compare;
@@ -23,15 +24,36 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from casework.indexes import INDEXES as CASEWORK_INDEXES
 from cpu import CpuMeter
-from listings import intake_shapes
+from intake.indexes import INDEXES as INTAKE_INDEXES
+from listings import Shapes, casework_shapes, intake_shapes, seed_casework, seed_intake
 from pymongo import AsyncMongoClient
+from servicekit.indexes import ensure_indexes
+
+
+def every_shape(client: AsyncMongoClient[Any], db: str) -> Shapes:
+    """Intake's incident pages, casework's inbox and "my cases", each shape named by its listing."""
+    inbox, cases = casework_shapes(client[f"{db}_casework"])
+    return ([(f"intake: {name}", query) for name, query in intake_shapes(client[f"{db}_intake"])]
+            + [(f"casework inbox: {name}", query) for name, query in inbox]
+            + [(f"casework \"my cases\": {name}", query) for name, query in cases])
+
+
+async def seed(client: AsyncMongoClient[Any], db: str, size: int) -> None:
+    """Intake's incidents and casework's referrals and cases, `size` of each, with the services' indexes."""
+    await ensure_indexes(client[f"{db}_intake"], INTAKE_INDEXES)
+    await ensure_indexes(client[f"{db}_casework"], CASEWORK_INDEXES)
+    await seed_intake(client[f"{db}_intake"], 0, size)
+    await seed_casework(client[f"{db}_casework"], 0, size)
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
-    clients = [AsyncMongoClient(url) for url in (args.url_a, args.url_b)]
+    clients: list[AsyncMongoClient[Any]] = [AsyncMongoClient(url) for url in (args.url_a, args.url_b)]
+    if args.seed:
+        await seed(clients[0], args.db, args.seed)
     meters = [CpuMeter(url) for url in (args.url_a, args.url_b)]
-    shapes = [dict(intake_shapes(c[args.db])) for c in clients]
+    shapes = [dict(every_shape(c, args.db)) for c in clients]
     labels = [(await c.admin.command("buildInfo"))["ferretdbVersion"] for c in clients]
     out: dict[str, Any] = {"started_at": datetime.now(UTC).isoformat(), "stores": labels, "rounds": args.rounds,
                            "load_average_at_start": round(os.getloadavg()[0], 1), "shapes": {}}
@@ -67,6 +89,7 @@ if __name__ == "__main__":
     parser.add_argument("url_b")
     parser.add_argument("db")
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=0, help="first seed DB_intake and DB_casework to this size")
     text = json.dumps(asyncio.run(main(parser.parse_args())), indent=2)
     (Path(__file__).resolve().parent / "results" / "ab-listings-latest.json").write_text(text + "\n")
     print(text)

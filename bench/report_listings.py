@@ -49,12 +49,12 @@ def shapes_table(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 
 def ab_table(ab: dict[str, Any]) -> list[str]:
-    """Intake's shapes on two builds serving one data directory, query by query in turn (bench/ab_listings.py)."""
+    """The listings' shapes on two builds serving one data directory, query by query in turn (bench/ab_listings.py)."""
     a, b = ab["stores"]
     lines = [f"Run of {ab['started_at'][:16]}, {ab['rounds']} queries of each shape on each store, in turn, on the "
-             f"same 50k incidents (load average {ab['load_average_at_start']} at the start, "
+             f"same 50k incidents, referrals and cases (load average {ab['load_average_at_start']} at the start, "
              f"{ab.get('load_average_at_end')} at the end). A: {a}; B: {b}.", "",
-             "| intake query shape | A: p50 / p95 ms | B: p50 / p95 ms | store CPU ms per query, A -> B |",
+             "| query shape | A: p50 / p95 ms | B: p50 / p95 ms | store CPU ms per query, A -> B |",
              "|---|---:|---:|---:|"]
     for shape, (ra, rb) in ab["shapes"].items():
         lines.append(f"| {shape} | {ra['p50_ms']:.0f} / {ra['p95_ms']:.0f} | {rb['p50_ms']:.0f} / {rb['p95_ms']:.0f} | "

@@ -34,13 +34,14 @@ query slow as a collection grows, not SQLite itself.
 | `{_id: {$gt/$gte/$lt/$lte: s}}` (cursor pages) | `_id_` index while every `_id` of the collection is a plain string (see below); else filtered by SQLite | `_id` index |
 | sort on `_id` alone (any filter, with a limit) | walks the `_id_` index and stops after `limit` matches (same condition); else sorted in memory | `_id` index, no SORT stage |
 | sort on `_id`, with equality or `$in` (strings) on the leading keys of an index ending in `_id` (`{organisation, region, _id}`), a cursor range on `_id` | searches that index (the longest such prefix): only the rows with those values are read, in `_id` order, the cursor as an index range; used only while those fields hold no array in the collection (else a shorter prefix, or `_id_`); an `$in` of several values sorts what it reads | that index, no SORT stage |
-| equality and `$in` (strings) on a top-level field with an index declared on it (alone or first in a compound index) | that index: one lookup, plus one index range for documents whose field is an array (a field that is an array in every document, like `lawyers`, gains nothing); for an `_id` sort, only through an index ending in `_id` (row above) | the index (IXSCAN), multikey included |
+| sort on one other field then `_id`, in one direction (the kit's keyset pages), with equality or `$in` (strings) on the leading keys of an index ending with that field and `_id` (casework's `{organisation, status, referred_at, _id}`) | walks that index in the page's order (the longest such prefix), the cursor's (value, id) as an index range: only the page's rows are read; used only while the field is missing or a plain string in every document of the collection and the fixed fields hold no array (else SQLite sorts, next rows) | that index, no SORT stage |
+| equality and `$in` (strings) on a top-level field with an index declared on it (alone or first in a compound index) | that index: one lookup, plus one index range for documents whose field is an array; a field that holds only lists (like `lawyers`) is one range of the index, the arrays, but each of their rows is still read (SQLite cannot look up an array's elements); for an `_id` or keyset sort, only through an index ending in `_id` (rows above) | the index (IXSCAN), multikey included |
 | equality, `$in`, `$ne`, string ranges on a top-level field without an index; `$and`, `$or` of them | filtered by SQLite row by row (C, a few microseconds a row: linear in the collection); only matching rows reach Go | an index on the field (ESR: equality fields first, then the sort key, then ranges), else COLLSCAN |
-| sort on one other top-level field (`referred_at`, `opened_on`, `starts_at`, `created_at`...) | sorted by SQLite after its filter (no index: every row the filter keeps is read by SQLite, C speed); only the rows returned are decoded in Go; values other than null, numbers and strings make it fall back to an in-memory sort | an index ending with the sort key, else an in-memory SORT |
-| sort on several keys or a nested path | in memory: every document the filter keeps is decoded in Go, then sorted | a compound index in the same order |
+| sort on one other top-level field (`referred_at`, `opened_on`, `starts_at`, `created_at`...), or on it then `_id` | sorted by SQLite after its filter (every row the filter keeps is read by SQLite, C speed; `_id` breaks ties while its order holds); only the rows returned are decoded in Go; values other than null, numbers and strings make it fall back to an in-memory sort | an index ending with the sort key (then `_id`), else an in-memory SORT |
+| sort on other sets of keys or a nested path | in memory: every document the filter keeps is decoded in Go, then sorted | a compound index in the same order |
 | nested paths (`a.b`), `$exists`, `$regex`, `$elemMatch`, numbers, BSON dates, `$nin` | in Go, one document at a time | index if declared |
 | `count_documents(filter)` | the filter as above, counted in Go | COUNT_SCAN with a matching index |
-| ranges or sorts on a field with an index | not served by the index (JSON text does not sort as MongoDB sorts); filtered / sorted by SQLite as above | the index |
+| ranges or sorts on a field with an index | not served by the index (JSON text does not sort as MongoDB sorts in general), except a keyset page's sort key holding only plain strings (row above); filtered / sorted by SQLite as above | the index |
 
 "A plain string" is an `_id` whose JSON text is the string between quotes (nothing escaped) with no
 byte below `#`: UUIDs, `<aggregate id>:<version>` commit ids, `slot:<n>` and the services' ids are.
@@ -55,11 +56,17 @@ What this means for shaping queries (issue 12, item 4):
   `{<equality fields>: 1, _id: 1}` so both stores serve the same shape;
 - declaring `{<equality field>: 1, ...}` (created at start-up) serves that equality on both stores, and
   is what keeps a selective listing sorted on another field from reading every row on the local store;
-- a listing sorted on another top-level field is sorted by SQLite on the local store (keep its values
-  strings, numbers or null); the filter is still evaluated on every row, so it costs a few
+- a keyset page sorted on a date (the kit's `Listing(field)`: the field then `_id`) is served from
+  `{<equality fields>: 1, <field>: 1, _id: 1}` on both stores (all `-1` for a newest-first list): keep the
+  field an ISO string (never null; a missing one sorts first) and the equality fields plain values; the
+  local store then reads only the page's rows, in order;
+- a listing sorted on another top-level field with no such index is sorted by SQLite on the local store
+  (keep its values strings, numbers or null); the filter is still evaluated on every row, so it costs a few
   microseconds per stored document; on MongoDB it needs `{<equality fields>: 1, <sort field>: 1}`;
-- sorts on several keys (the audit log's `at`, `_id`) are done in memory on the local store: one decode
-  per document the filter keeps;
+- an equality on a list field (a case's `lawyers`) reads every row holding a list on the local store
+  (about 0.3 s of store CPU at 40k cases): SQLite has no multikey index; MongoDB's multikey index serves it;
+- sorts on other sets of keys are done in memory on the local store: one decode per document the filter
+  keeps;
 - the relay's `find({outbox: "pending"}).sort("committed_at").limit(n)` searches the kit's index
   `events.{outbox, committed_at}` on both stores: only pending commits are read, whatever the history's size.
 
@@ -67,8 +74,10 @@ What this means for shaping queries (issue 12, item 4):
 
 Each service declares its indexes in `<service>/indexes.py`; the kit creates them at start-up.
 `tests/test_listing_plans.py` records the `find` each listing's own code sends and explains it: on the
-local store it checks that SQLite searches an index (passing here), and for intake's pages the compound
-index ending in `_id` that the page's filter fixes, with no sort after it; on MongoDB it checks for an index
+local store it checks that SQLite searches an index (passing here), for intake's pages the compound
+index ending in `_id` that the page's filter fixes, with no sort after it, for casework's decided referrals
+and a case manager's cases the compound index ending with the date and `_id`, walked in order, and for a
+lawyer's cases one range of the list index; on MongoDB it checks for an index
 scan without a COLLSCAN or a blocking SORT, and skips on FerretDB, because no `mongod` can run on the
 development machines (no Docker engine; MongoDB's binaries are not on a reachable registry). The
 MongoDB plans below are therefore expected, not measured: run the test against the compose MongoDB
@@ -80,10 +89,10 @@ MongoDB plans below are therefore expected, not measured: run the test against t
 | ... by region | `+ region` | `{organisation, region, _id}` | IXSCAN on both equalities, no SORT | searches `{organisation, region, _id}` |
 | ... by verification status, dates | `+ verification_status`, `occurred_*` ranges | `{organisation, verification_status, _id}` | IXSCAN, ranges in FETCH, no SORT | searches `{organisation, verification_status, _id}`, SQLite tests the ranges |
 | ... by violation type | `+ violation_types $in [descendants]` (an array field) | `{organisation, violation_types, _id}` (multikey) | SORT_MERGE of one IXSCAN per type (a SORT if the list is long) | searches `{organisation, _id}` (the array field is tested per row) |
-| casework inbox (`Queries.referrals`) | `status: pending`, `receiving_organisation $in [org, null]`, sort `referred_at` | `{status, receiving_organisation, referred_at}` | SORT_MERGE of two IXSCANs | `status` index lookup, SQLite sorts |
-| referrals decided | `status`, `organisation`, sort `referred_at` | `{organisation, status, referred_at}` | IXSCAN, no SORT | `organisation` index lookup |
+| casework inbox (`Queries.referrals`) | `status: pending`, `receiving_organisation $in [org, null]`, sort `referred_at`, `_id` | `{status, receiving_organisation, referred_at, _id}` | SORT_MERGE of two IXSCANs | `status` index lookup, SQLite sorts the pending referrals (the `null` in `$in` is not a fixed key) |
+| referrals decided | `status`, `organisation`, sort `referred_at`, `_id` | `{organisation, status, referred_at, _id}` | IXSCAN, no SORT | walks `{organisation, status, referred_at, _id}` in order |
 | a victim's referrals / cases | `victim_id` / `victim_ids` (array) | `{victim_id}` / `{victim_ids}` (multikey) | IXSCAN | index lookup (the array one through its element range) |
-| "my cases" (`Queries.cases`) | `$or [{lawyers}, {organisation}]` (+ `status`), sort `opened_on` desc | `{lawyers, opened_on: -1}`, `{organisation, opened_on: -1}` | OR / SORT_MERGE of the two IXSCANs | index lookups |
+| "my cases" (`Queries.cases`) | `lawyers` or `organisation`, or `$or` of both (+ `status`), sort `opened_on`, `_id` desc | `{lawyers, opened_on: -1, _id: -1}`, `{organisation, opened_on: -1, _id: -1}` | IXSCAN (OR of the two for both roles), no SORT | a case manager's: walks `{organisation, opened_on: -1, _id: -1}` in order; a lawyer's: one range of the list index, every case row read, SQLite sorts the lawyer's |
 | hearings at a court / of cases | `court_code` or `case_id $in`, `starts_at` range, sort `starts_at` | `{court_code, starts_at}`, `{case_id, starts_at}` | IXSCAN (SORT_MERGE for `$in`) | index lookup |
 | tasks, reparations, notes, feeds | `case_id` / `assignee` / `lawyer`, sort on a date | `{case_id, due_on}`... | IXSCAN, no SORT | index lookup |
 | advocacy actions, recommendations, reports (`advocacy.queries`, pages) | optional equality, sort on a date desc then `_id` | `{taken_on: -1, _id: -1}`, `{target_body, taken_on: -1, _id: -1}`... | IXSCAN, no SORT | lookup when filtered, else SQLite sorts the collection |
@@ -247,10 +256,27 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
   holds at the listings run's load and not at every load (the side-by-side table). One-time cost: the
   first `_id`-sorted page on a collection after the store starts reads the whole table once per field it
   relies on (several seconds at 50k on a loaded machine), like the `_id` order check before it.
-- **Casework lists.** With the declared indexes the equality part is an index lookup on both stores
-  (part 1 measured without them); the rest is SQLite sorting what the lookup keeps (an organisation's
-  referrals, a third of the 50k) by date. The inbox's "decided by us" and the lawyer's lists stay in the
-  hundreds of milliseconds on the local store; MongoDB serves them from the index in order.
+- **Casework lists** (the listings run and the side-by-side table). The inbox's pages and "my cases" are
+  the kit's keyset pages, sorted on a date then `_id`. The store used to push no sort of two keys down
+  at all: every referral or case its index lookup kept (a third of the 50k for an organisation's
+  decided referrals or cases) was decoded in Go and sorted there, 2.3-2.6 s of store CPU a page. The
+  store patch now walks the compound index ending with the date and `_id` whose other keys the page
+  fixes (casework's indexes end with both now), in the page's order and from the cursor on, so a page
+  reads its own rows: about 10-15 ms of store CPU for the decided referrals and a case manager's cases.
+  The pending inbox fixes no second key (`receiving_organisation $in [org, null]`: the null is an
+  addressee-less referral), so SQLite sorts the pending referrals after its `status` lookup, also about
+  10 ms. **A lawyer's cases stay slow on the local store** (the one listing over the target): `lawyers`
+  is a list, SQLite has no multikey index, and it does not read a JSON operator's value from an index
+  (the value carries a JSON subtype), so every case row holding a list is read; the patch made that one
+  index range instead of a lookup OR-ed with it and searches each row's text before parsing its JSON
+  (store CPU per page about 510 -> 270 ms at 40k cases). What would serve it: a per-lawyer read model
+  in casework (`_id` `<lawyer>:<opened_on>:<case id>`, read by `_id` range) kept by a consumer of
+  casework's own case events that rebuilds a case's entries from its current projection (idempotent, so
+  nothing is lost or doubled), or a side table per list index in the store patch. MongoDB serves it from
+  the multikey index `{lawyers, opened_on: -1, _id: -1}`. Noticed, not changed: the kit's keyset cursor
+  (`Listing.after`) cannot step past an item whose sort value is null or missing (`{$gt: null}` matches
+  nothing, and `{$lt: value}` never reaches the missing ones of a descending list), so such items end a
+  listing early on both stores; casework's dates are always set.
 - **Advocacy.** The rebuild writes each broker batch of replayed facts in one unordered insert (and
   their marks after them). The indicators no longer read and fold every fact on each request (the
   "Advocacy indicators: the read model" section); what still grows with the history is computing a
@@ -329,7 +355,8 @@ With the local stack up (`make infra-up`, `eval "$(deploy/local/env.sh)"`):
 ```sh
 uv run python bench/run.py                  # tiers 0, 10k, 50k (about an hour at load average 20-40; --quick: a fifth)
 uv run python bench/run.py --listings       # only intake's and casework's listings, p50 / p95 of each query shape
-uv run python bench/ab_listings.py URL_A URL_B DB   # intake's shapes on two builds, in turn (see below)
+uv run python bench/ab_listings.py URL_A URL_B DB   # intake's and casework's shapes on two builds, in turn
+                                            # (see below; --seed 50000 first seeds DB_intake, DB_casework)
 uv run python bench/pipeline.py             # five services, 50k seeded, flows at 1, 2, 5, 10 per second
                                             # (services on --port-base 12600 + 1..5; --count-trips: round trips per process)
 uv run python bench/store_ops.py --label "..."   # one candidate store's _id operations and listing
@@ -341,8 +368,9 @@ or `make bench` for the first two and the report, around a stack it starts and s
 in `bench/results/`: `latest.json`, `pipeline-latest.json`, `store-ops-*.json`, `kit-profile-latest.json`,
 `kit-cpu-before.json` (this round's run before the kit's changes), `store-before.json`
 (the run on FerretDB as released, `FERRETDB_PATCH= deploy/local/install.sh`), `listings-latest.json` and
-`listings-before.json` (the listings run on the build before the compound-index search),
-`ab-listings-latest.json`. For the side-by-side run, intake was seeded to 50k in a kept database through
-the stack's store (the new build), and the previous build (still in `.cache/ferretdb/`, named by its
-patch hash) was started by hand on another port over the same SQLite directory, only for reading.
+`listings-before.json` (the listings run on the build before the keyset walk),
+`ab-listings-latest.json`. For the side-by-side run, intake and casework were seeded to 50k in kept
+databases through the stack's store (the new build, `--seed`), and the previous build (still in
+`.cache/ferretdb/`, named by its patch hash) was started by hand on another port over the same SQLite
+directory, only for reading.
 """

@@ -3,8 +3,8 @@
 The lists a client pages through (cases, the referral inbox, deadlines, a case's hearings and reparations)
 are the kit's keyset pages (`read_page`): `(items, next cursor)`. Calendars are bounded by their date range.
 
-Projections are the event store's documents (`state` + `_id`, `_version`, ...). Only `_id` lookups are
-indexed on FerretDB; these list queries scan, which suits an organisation's caseload. Decisions never
+Projections are the event store's documents (`state` + `_id`, `_version`, ...). Each list is served by an
+index `indexes.py` declares (docs/performance.md, "Which query shapes an index serves"). Decisions never
 read from here: commands load the aggregate through the event store.
 """
 
@@ -63,7 +63,9 @@ class Queries:
         scope = visible_scope(access)
         if not scope:
             return [], None
-        criteria: dict[str, Any] = {"$or": scope, **({"status": status} if status is not None else {})}
+        # One branch is sent as plain equalities: the local store walks a compound index only for those.
+        criteria: dict[str, Any] = {**(scope[0] if len(scope) == 1 else {"$or": scope}),
+                                    **({"status": status} if status is not None else {})}
         return await self._page(CASE, criteria, NEWEST_CASES, cursor, limit)
 
     async def visible_case_ids(self, access: Access, *, lawyer: str | None = None) -> list[str]:
