@@ -24,4 +24,6 @@ SPEC = ServiceSpec(
     indexes=INDEXES,
     # Advocacy officers answer for the published record. (Admins always may.)
     integrity_roles=frozenset({"advocacy_officer"}),
+    # The API reads the indicators' facts when it starts and after each rebuild, so no analyst waits for that.
+    api_tasks=lambda deps: [deps.read_model.follow],
 )
