@@ -89,23 +89,27 @@ async def started_api(advocacy) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
 
 
 async def held(advocacy, deps, generation: int) -> None:
-    """Wait until the API under test holds a generation, read by its own task (no question asked)."""
+    """Wait until the API under test holds a generation and the dashboard's first answer, both by its own task."""
     async def probe() -> bool:
-        return deps.read_model.state is not None and deps.read_model.state.generation == generation
+        state, answers = deps.read_model.state, deps.read_model.answers
+        return state is not None and state.generation == generation and bool(answers)
 
     await advocacy.eventually(probe, f"the API holding generation {generation}")
 
 
-async def test_after_a_start_the_first_question_reads_no_fact(advocacy):
+async def test_after_a_start_the_dashboard_first_question_reads_no_fact_and_is_answered_ahead(advocacy):
     await deliver(advocacy, incidents=40, victims=10)
     async with started_api(advocacy) as (deps, analyst):
         await held(advocacy, deps, await advocacy.deps.projections.live_generation())
         COMMANDS.take()
 
+        (_, ahead), = deps.read_model.answers.values()
+
         answer = await analyst.get("/indicators")
 
         assert answer.status_code == 200
         assert fact_reads(COMMANDS.take()) == []
+        assert answer.json()["computed_at"] == ahead.computed_at.isoformat()  # the answer given ahead
         assert answer.json()["indicators"] == as_sent(await folded_in_full(deps))
 
 

@@ -27,7 +27,7 @@ its place is not in `seen`, so the next catch-up reads it from its start.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,20 +133,25 @@ class ReadModel:
         self.answers: dict[Any, tuple[tuple[int, ...], Any]] = {}
         self._lock = asyncio.Lock()  # one catch-up at a time; concurrent questions wait and share it
 
-    async def warm(self) -> None:
-        """Read the live generation whole unless this process holds it already (questions meanwhile wait for it)."""
+    async def warm(self) -> bool:
+        """Read the live generation whole unless this process holds it already (questions meanwhile wait for it);
+        whether it was read now."""
         generation, settling = await self.projections.live_state()
         if settling:
-            return  # questions fold every record until the rebuild settles; the settled generation is read then
+            return False  # questions fold every record until the rebuild settles; the settled one is read then
         async with self._lock:
-            if self._held(generation) is None:
-                await self._read_afresh(generation)
+            if self._held(generation) is not None:
+                return False
+            await self._read_afresh(generation)
+            return True
 
-    async def follow(self, stop: asyncio.Event) -> None:
+    async def follow(self, stop: asyncio.Event, then: Callable[[], Awaitable[Any]] | None = None) -> None:
         """The API's task: warm the read model when it starts, then after each rebuild's swap (seen within
-        `follow_every` s: the pointer is read that often, one `_id` lookup; new marks are left to the questions)."""
+        `follow_every` s: the pointer is read that often, one `_id` lookup; new marks are left to the questions),
+        calling `then` after each read (the dashboard's first question, answered ahead)."""
         while not stop.is_set():
-            await self.warm()
+            if await self.warm() and then is not None:
+                await then()
             try:
                 await asyncio.wait_for(stop.wait(), timeout=self.follow_every)
             except TimeoutError:
