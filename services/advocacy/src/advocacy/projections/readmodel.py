@@ -24,6 +24,7 @@ reads the marks past h, finds their events held already and fetches nothing for 
 id and subject, so a fact taken twice counts once). A partition whose first mark came after the walk passed
 its place is not in `seen`, so the next catch-up reads it from its start.
 """
+
 from __future__ import annotations
 
 import asyncio
