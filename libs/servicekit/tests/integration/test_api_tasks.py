@@ -4,12 +4,13 @@ does not end the app, and the app serves while they run."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from servicekit.devtokens import ensure_dev_keypair
-from servicekit.service import build_core, service_app, token_verifier
+from servicekit.service import Task, build_core, service_app, token_verifier
 from servicekit.settings import BaseServiceSettings
 from servicekit.testing import eventually, unique_name
 
@@ -41,17 +42,24 @@ class Probe:
             raise
 
 
-def kit_app(infra, tmp_path, *tasks):
+@pytest.fixture
+async def kit_app(infra, mongo, tmp_path) -> AsyncIterator[Callable[..., FastAPI]]:
+    """Builds a kit app with background tasks on a fresh database (dropped after the test)."""
     _, jwks = ensure_dev_keypair(tmp_path / "keys")
     settings = BaseServiceSettings(service_name="kit", mongo_url=infra.mongo_url, mongo_db=unique_name("tasks"),
                                    kafka_bootstrap=infra.kafka_bootstrap, auth_jwks_file=jwks)
-    return service_app(core=build_core(settings), deps=None, verifier=token_verifier(settings), title="kit",
-                       description="kit", routers=[], tasks=tasks)
+
+    def build(*tasks: Task) -> FastAPI:
+        return service_app(core=build_core(settings), deps=None, verifier=token_verifier(settings), title="kit",
+                           description="kit", routers=[], tasks=tasks)
+
+    yield build
+    await mongo.drop_database(settings.database_name)
 
 
-async def test_an_api_task_starts_with_the_app_and_is_cancelled_when_it_stops(infra, tmp_path):
+async def test_an_api_task_starts_with_the_app_and_is_cancelled_when_it_stops(kit_app):
     probe = Probe()
-    app = kit_app(infra, tmp_path, probe)
+    app = kit_app(probe)
     assert probe.starts == 0
     async with app.router.lifespan_context(app):
         await eventually(probe.started(1), "the task started with the app")
@@ -61,9 +69,9 @@ async def test_an_api_task_starts_with_the_app_and_is_cancelled_when_it_stops(in
     assert probe.ended == "cancelled"
 
 
-async def test_a_failing_api_task_leaves_the_app_serving_and_stopping_cleanly(infra, tmp_path):
+async def test_a_failing_api_task_leaves_the_app_serving_and_stopping_cleanly(kit_app):
     probe = Probe(failures=1)
-    app = kit_app(infra, tmp_path, probe)
+    app = kit_app(probe)
     async with app.router.lifespan_context(app):
         await eventually(probe.started(1), "the task ran and failed")
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kit") as client:
@@ -71,7 +79,7 @@ async def test_a_failing_api_task_leaves_the_app_serving_and_stopping_cleanly(in
     assert probe.starts == 1  # stopped while waiting to start it again
 
 
-async def test_an_api_task_that_returns_is_not_started_again(infra, tmp_path):
+async def test_an_api_task_that_returns_is_not_started_again(kit_app):
     done = asyncio.Event()
     runs: list[int] = []
 
@@ -79,7 +87,7 @@ async def test_an_api_task_that_returns_is_not_started_again(infra, tmp_path):
         runs.append(1)
         done.set()
 
-    app = kit_app(infra, tmp_path, once)
+    app = kit_app(once)
     async with app.router.lifespan_context(app):
         await done.wait()
         for _ in range(20):  # turns of the loop in which a wrong restart would run (a count, not a time)
