@@ -1,6 +1,8 @@
 """Advocacy's indicators at 0, 10k and 50k incidents: the full fold of every fact (the path before the read
-model), the read model's first question (it reads the generation whole), the same question again, another
-question, and a question after a few new facts (recorded as the live consumer records them).
+model), the read model's first question (it reads the generation whole), the read the API's start-up task does
+instead (and the longest pause of the event loop meanwhile), the first question after it, the marks read by
+each way of learning where the partitions were read up to, the same question again, another question, and a
+question after a few new facts (recorded as the live consumer records them).
 
     uv run python bench/run.py --only advocacy_indicators [--quick] [--tiers 0,10000,50000]
 Writes bench/results/advocacy-<UTC timestamp>.json and bench/results/advocacy-latest.json.
@@ -8,6 +10,7 @@ Writes bench/results/advocacy-<UTC timestamp>.json and bench/results/advocacy-la
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import time
@@ -23,6 +26,8 @@ from advocacy import figures
 from advocacy.domain import published
 from advocacy.domain.rows import Period
 from advocacy.projections import KINDS, CurrentFacts, ReadModel
+from advocacy.projections.generations import MARKS, collection_name
+from advocacy.projections.readmodel import high_waters
 from advocacy.projections.recorders import project_incident_documented
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from cpu import CpuMeter
@@ -119,6 +124,64 @@ async def costed(cpu: CpuMeter, ops: list[Callable[[], Awaitable[Any]]],
                                                  "store_cpu_ms_per_op": round(store_s * 1000 / n, 2)}
 
 
+async def every_mark_id(advocacy: Advocacy) -> int:
+    """Where each partition was read up to, as the cold read learnt it before: every mark's `_id`, in order."""
+    log = await advocacy.deps.projections.live()
+    marks = log.db[collection_name(log.generation, MARKS)]
+    return len([mark async for mark in marks.find({}, {"_id": 1}).sort("_id", 1)])
+
+
+async def last_marks(advocacy: Advocacy) -> int:
+    """The same as the cold read learns it now: each partition's last mark (`high_waters`)."""
+    log = await advocacy.deps.projections.live()
+    return len(await high_waters(log.db, log.generation))
+
+
+async def warm_up(advocacy: Advocacy, steps: list[tuple[float, float]]) -> None:
+    """The API's start-up read on a fresh read model, beside a ticker that wakes every 5 ms as a loop answering
+    probes would: how late it woke (wall: the machine's load counts) and the CPU this process spent between two
+    wakes (the longest step the read model took without giving the loop a turn), the longest of each."""
+    done = asyncio.Event()
+
+    async def ticker() -> None:
+        late = busy = 0.0
+        wall, cpu = time.perf_counter(), time.process_time()
+        while not done.is_set():
+            await asyncio.sleep(0.005)
+            now_wall, now_cpu = time.perf_counter(), time.process_time()
+            late, busy = max(late, now_wall - wall - 0.005), max(busy, now_cpu - cpu)
+            wall, cpu = now_wall, now_cpu
+        steps.append((late, busy))
+
+    ticking = asyncio.create_task(ticker())
+    await ReadModel(advocacy.deps.projections).warm()
+    done.set()
+    await ticking
+
+
+async def first_after_start(advocacy: Advocacy) -> Callable[[], Awaitable[Any]]:
+    """A fresh read model warmed as the API's start-up task warms it, the dashboard's question answered ahead
+    (neither timed); then the dashboard's first question (timed)."""
+    deps = replace(advocacy.deps, read_model=ReadModel(advocacy.deps.projections))
+    await deps.read_model.warm()
+    await figures.snapshot(deps)
+    return lambda: figures.snapshot(deps)
+
+
+async def measure_start(advocacy: Advocacy, cpu: CpuMeter, few: int) -> dict[str, Any]:
+    """What a start costs: the marks walked, the start-up task's read, and the first question after it."""
+    r: dict[str, Any] = {}
+    r["advocacy_indicators_every_mark_id"] = await costed(cpu, [lambda: every_mark_id(advocacy)] * few)
+    r["advocacy_indicators_last_marks"] = await costed(cpu, [lambda: last_marks(advocacy)] * few)
+    steps: list[tuple[float, float]] = []
+    r["advocacy_indicators_warm_up"] = await costed(cpu, [lambda: warm_up(advocacy, steps)] * few)
+    r["advocacy_indicators_warm_up"]["loop_late_max_ms"] = round(max(late for late, _ in steps) * 1000, 1)
+    r["advocacy_indicators_warm_up"]["loop_step_cpu_max_ms"] = round(max(busy for _, busy in steps) * 1000, 1)
+    firsts = [await first_after_start(advocacy) for _ in range(few)]
+    r["advocacy_indicators_first_after_start"] = await costed(cpu, firsts)
+    return r
+
+
 async def measure_tier(advocacy: Advocacy, cpu: CpuMeter, quick: bool) -> dict[str, Any]:
     """Every indicators measurement on the generation the last rebuild made live."""
     deps, fresh = advocacy.deps, Fresh(advocacy)
@@ -127,6 +190,7 @@ async def measure_tier(advocacy: Advocacy, cpu: CpuMeter, quick: bool) -> dict[s
     r["advocacy_indicators_full_fold"] = await costed(cpu, [lambda: full_fold(advocacy)] * few)
     r["advocacy_indicators_cold"] = await costed(cpu, [
         lambda: figures.snapshot(replace(deps, read_model=ReadModel(deps.projections))) for _ in range(few)])
+    r |= await measure_start(advocacy, cpu, few)
     await figures.snapshot(deps)  # this process's read model now holds the generation and the question
     r["advocacy_indicators_warm"] = await costed(cpu, [lambda: figures.snapshot(deps)] * many)
     r["advocacy_indicators_other_question"] = await costed(cpu, [

@@ -99,6 +99,7 @@ MongoDB plans below are therefore expected, not measured: run the test against t
 | education sessions (`session_page`), campaigns | `held_on` range, `organisation` / `region`, sort `held_on` desc then `_id`; campaigns sort `period_start` desc then `_id` | `{organisation, held_on, _id}`, `{region, held_on, _id}`, `{held_on, _id}`, `{period_start: -1, _id: -1}` | IXSCAN, no SORT | lookup when filtered, else SQLite sorts the collection |
 | notify history, attention (pages), queue | `victim_id` sort `scheduled_at`, `_id`; `status`, `resent_as` sort `updated_at`, `_id`; `due_at <=` | `{victim_id, scheduled_at, _id}`, `{status, resent_as, updated_at, _id}`, `{due_at}` | IXSCAN, no SORT | lookup (`due_at` is a BSON date: filtered in Go) |
 | advocacy indicators, marks added since (`readmodel.marks_since`) | `_id` range per partition read (`$gt` last offset read, `$lt` next partition), sort `_id`; then facts by `_id $in` | the `_id` index (no declaration) | IXSCAN on `_id`, no SORT | `_id_` index search (SEARCH ... USING INDEX) |
+| advocacy indicators, each partition's last mark (`readmodel.high_waters`, the cold read) | `_id $gt` the previous partition's end (`$gte ""` for the first), sort `_id`, limit 1; then `_id $lt` this partition's end, sort `_id` desc, limit 1 | the `_id` index (no declaration) | IXSCAN on `_id`, no SORT | `_id_` index search, stops at the first row (`services/advocacy/tests/integration/test_read_model_plans.py`) |
 | the relay | `outbox: pending`, sort `committed_at` | `events.{outbox, committed_at}` (the kit's) | IXSCAN, no SORT | index lookup, SQLite sorts the pending ones |
 """
 
@@ -108,10 +109,30 @@ The growth table above measured each indicators request before the read model (i
 and in the same run as the others. Now the process that answers keeps the live generation's facts folded in memory
 (`services/advocacy/src/advocacy/projections/readmodel.py`):
 
-- **First question of a generation (cold).** The read model reads the generation whole, as every
-  request did before: the marks' `_id`s (for where each partition has been read up to), then every fact,
-  folded per subject. It costs what a full fold costs, once per process and generation (a start, or
-  the first question after a rebuild); questions that arrive meanwhile wait for it and share it.
+- **Reading a generation whole (cold).** The read model learns where each partition has been read up to
+  from its last mark alone (`high_waters`: the first mark past the previous partition, then the last one
+  before the next, two `_id` queries with a limit that the `_id` index serves; a few milliseconds at 50k
+  where reading every mark's `_id` took seconds of the store's CPU), then reads every fact and folds it per
+  subject, in chunks between which the event loop answers other requests. Why no mark can be missed in
+  that order is argued in the module's docstring. What remains is reading the facts, about 120 µs of the
+  store's CPU per fact on the local store (FerretDB decoding each document): once per process and
+  generation.
+- **Read before anyone asks.** The API process does that read in the background when it starts, and again
+  when it sees a rebuild's swap (it reads the `live` pointer every `ADVOCACY_READ_MODEL_FOLLOW_SECONDS`,
+  5 s by default, one `_id` lookup), through the kit's API tasks (`ServiceSpec.api_tasks`, started and
+  cancelled by the app's lifespan, retried with backoff when they fail). It then answers the dashboard's
+  first question (every section, any period, verified or not) and remembers it. `/readyz` and every other
+  route answer meanwhile; a question that comes during that read waits for it (the read model's lock) and
+  never starts a second one. So the first analyst after a deployment or a rebuild gets a remembered answer,
+  unless she comes within the read's time of the start (she then waits for the rest of it) or asks
+  another question (the figures are computed from the folded facts: the "another question" row).
+- **Pauses while it reads.** The read gives the event loop a turn after every 2,000 facts read or
+  subjects folded (about 30 ms of CPU each at most). The longer steps in the ticker's figures are Python's
+  cyclic garbage collector walking a heap that grows by every fact held: three full collections during
+  the read at 50k, up to about 0.3 s each; with the collector off, the longest step measured 67 ms
+  (`gc.disable()` around the same read, by hand). Holding fewer Python objects per fact, or
+  `gc.freeze()` once the read is done (later full collections would skip the folded facts), would cut
+  them; neither is done, the second being a process-wide setting.
 - **Later questions.** One read of the live pointer (a rebuild's swap is seen there), then one `_id`
   range read per partition already seen (plus one for partitions not seen yet), all sent together: the
   marks added since. With nothing new, an answer given to the same question (period, verified only,

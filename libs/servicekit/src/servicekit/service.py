@@ -36,6 +36,9 @@ from .telemetry import console_exporter, instrument_pymongo, otlp_exporter, setu
 from .webhooks import published_types, webhook_router, webhook_service
 
 log = logging.getLogger("servicekit.service")
+Task = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+API_TASK_FIRST_RETRY_SECONDS = 1.0
+API_TASK_MAX_RETRY_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -123,12 +126,14 @@ def service_app(
     messages: str | None = None,
     indexes: Sequence[Index] = (),
     aggregates: Sequence[AggregateType[Any]] = (),
+    tasks: Sequence[Task] = (),
 ) -> FastAPI:
     """A service's FastAPI app around already-built deps (reached by routes via `app.state.deps`).
 
     `messages` names the package whose `locales/` hold the service's problem texts (usually itself);
     `indexes` are those its listings need (created at start-up, in the background).
     `aggregates` are the service's own, whose events it offers to webhook subscriptions.
+    `tasks` run in the background while the app serves (`supervised`), and are cancelled when it stops.
     """
 
     @asynccontextmanager
@@ -136,8 +141,12 @@ def service_app(
         stop = asyncio.Event()
         watchdog = asyncio.create_task(store_watchdog(core).run(stop), name="store-watchdog")
         indexing = asyncio.create_task(ensure_indexes_eventually(core.db, indexes, stop), name="indexes")
+        own = [asyncio.create_task(supervised(task, stop), name=f"api-task:{_name_of(task)}") for task in tasks]
         yield
         stop.set()
+        for task in own:  # a task may be in the middle of a long read: shutting down does not wait for it
+            task.cancel()
+        await asyncio.gather(*own, return_exceptions=True)
         await watchdog
         await asyncio.gather(indexing, return_exceptions=True)
         await core.client.close()
@@ -157,6 +166,32 @@ def service_app(
     app.state.deps = deps
     app.state.webhooks = webhook_service(core.settings, core.db, core.audit)
     return app
+
+
+async def supervised(task: Task, stop: asyncio.Event, *, first_retry: float = API_TASK_FIRST_RETRY_SECONDS,
+                     max_retry: float = API_TASK_MAX_RETRY_SECONDS) -> None:
+    """Run a background task of the API until it returns or `stop` is set; a failure is logged (its type only:
+    a message may carry data) and the task is started again after a backoff, so it never ends the API."""
+    delay, name = first_retry, _name_of(task)
+    loop = asyncio.get_running_loop()
+    while not stop.is_set():
+        started = loop.time()
+        try:
+            await task(stop)
+            return
+        except Exception as exc:
+            if loop.time() - started > max_retry:
+                delay = first_retry  # it had been running well: this is a new failure, not the same one again
+            log.error("api task failed, started again in %.1f s", delay, extra={"task": name,
+                                                                              "error": type(exc).__name__})
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=delay)
+        except TimeoutError:
+            delay = min(delay * 2, max_retry)
+
+
+def _name_of(task: Task) -> str:
+    return getattr(task, "__qualname__", None) or type(task).__name__
 
 
 def worker_metrics(core: Core, refreshers: Sequence[Refresher] = ()

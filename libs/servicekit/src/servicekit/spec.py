@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,10 +22,8 @@ from .indexes import Index
 from .integrity_api import integrity_router
 from .metrics import Refresher
 from .runtime import ConsumerGroup
-from .service import prepare_process, run_worker, serve_api, service_app
+from .service import Task, prepare_process, run_worker, serve_api, service_app
 from .settings import BaseServiceSettings
-
-Task = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True)
@@ -47,6 +45,9 @@ class ServiceSpec:
     metric_refreshers: Callable[[Any], Sequence[Refresher]] = lambda deps: ()
     # Long-running tasks of the worker beside the relay and the consumers (e.g. notify's dispatcher).
     worker_tasks: Callable[[Any], Sequence[Task]] = lambda deps: ()
+    # Background tasks of the API process while it serves (e.g. advocacy warming its read model): started and
+    # stopped with the app; one that fails is logged and started again after a backoff (service.supervised).
+    api_tasks: Callable[[Any], Sequence[Task]] = lambda deps: ()
 
     def api_routers(self) -> list[APIRouter]:
         """The service's own routes, then the kit's integrity check of its hash chains."""
@@ -58,7 +59,7 @@ class ServiceSpec:
                            description=self.description, messages=self.name, routers=self.api_routers(),
                            indexes=self.indexes, aggregates=self.aggregates,
                            upload_max_bytes=self.upload_max_bytes(deps),
-                           metric_refreshers=self.metric_refreshers(deps))
+                           metric_refreshers=self.metric_refreshers(deps), tasks=self.api_tasks(deps))
 
     async def run_worker(self, deps: Any) -> None:
         """The worker's body: relay, consumer groups, the service's own tasks and `/metrics`."""

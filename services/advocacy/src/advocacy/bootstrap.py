@@ -31,7 +31,8 @@ def build_deps(settings: Settings, *, authenticate: bool = True) -> Deps:
     core = build_core(settings)
     configured = settings.pseudonym_key.get_secret_value().encode() if settings.pseudonym_key else None
     projections = Projections(core.db)
+    read_model = ReadModel(projections, follow_every=settings.read_model_follow_seconds)
     return Deps(core=core, verifier=token_verifier(settings) if authenticate else None,
-                projections=projections, read_model=ReadModel(projections),
+                projections=projections, read_model=read_model,
                 keys=Pseudonymizer(core.db["service_secrets"], configured),
                 report_files=ReportFiles(core.db["report_files"]), suppression_k=settings.suppression_k)

@@ -21,3 +21,7 @@ class Settings(BaseServiceSettings):
                     "and kept in advocacy's own store (set it from a secret store in production)")
     rebuild_lock_seconds: float = Field(default=900.0, gt=0,
                                         description="A rebuild lock older than this is considered abandoned")
+    read_model_follow_seconds: float = Field(
+        default=5.0, gt=0,
+        description="How often the API reads which generation of the indicators is live, to read a rebuilt one "
+                    "in the background (one lookup by _id); it reads the live one when it starts")

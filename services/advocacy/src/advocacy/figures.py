@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
+
+from servicekit.service import Task
 
 from .bootstrap import Deps
 from .domain import published
@@ -71,6 +74,15 @@ async def snapshot(deps: Deps, *, period_start: date | None = None, period_end: 
                         parameters=parameters_of(inputs), indicators=published.publish(inputs, chosen))
         deps.read_model.remember(question, view.versions, shot)
     return cast(Snapshot, shot)
+
+
+def warm_tasks(deps: Deps) -> list[Task]:
+    """The API's background task: the indicators' facts read when it starts and after each rebuild, and the
+    dashboard's first question (every section, any date, verified or not) answered ahead and remembered."""
+    async def keep_indicators_warm(stop: asyncio.Event) -> None:
+        await deps.read_model.follow(stop, then=lambda: snapshot(deps))
+
+    return [keep_indicators_warm]
 
 
 async def indicator(deps: Deps, name: str, **query: Any) -> tuple[Snapshot, dict[str, Any]]:

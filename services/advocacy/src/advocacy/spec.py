@@ -8,6 +8,7 @@ from .api import actions, indicators, projections, recommendations, reports, voc
 from .bootstrap import build_deps
 from .config import Settings
 from .domain import AGGREGATES
+from .figures import warm_tasks
 from .indexes import INDEXES
 from .subscriptions import GROUPS
 
@@ -24,4 +25,6 @@ SPEC = ServiceSpec(
     indexes=INDEXES,
     # Advocacy officers answer for the published record. (Admins always may.)
     integrity_roles=frozenset({"advocacy_officer"}),
+    # The API reads the indicators' facts when it starts and after each rebuild, so no analyst waits for that.
+    api_tasks=warm_tasks,
 )

@@ -48,6 +48,11 @@ def partition_prefix(topic: str, partition: int) -> str:
     return f"{topic}:{partition:05d}:"
 
 
+def partition_end(topic: str, partition: int) -> str:
+    """Sorts after every mark of one partition (offsets are digits; ';' follows them), before any that sorts after."""
+    return f"{topic}:{partition:05d};"
+
+
 def parse_position(key: str) -> tuple[str, int, int]:
     """(topic, partition, offset) of a mark's `_id`."""
     topic, partition, offset = key.rsplit(":", 2)
