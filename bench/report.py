@@ -152,13 +152,15 @@ def store_ops_table() -> list[str]:
 def pipeline_table(pipeline: dict[str, Any]) -> list[str]:
     lines = [f"Run of {pipeline['started_at'][:16]}, {pipeline['seeded_records']} incidents, referrals and cases "
              f"seeded ({pipeline['seeding_s']} s), {pipeline['cpus']} CPUs, all five services as processes.", "",
-             "| offered flows/s | started | completed | sustained flows/s | load average | "
+             "| offered flows/s | started | completed | retried (retries) | sustained flows/s | load average | "
              + " | ".join(f"{hop} p50 / p99 s" for hop in pipeline["stages"][0]["hops"]) + " |",
-             "|---:|---:|---:|---:|---:|" + "---:|" * len(pipeline["stages"][0]["hops"])]
+             "|---:|---:|---:|---:|---:|---:|" + "---:|" * len(pipeline["stages"][0]["hops"])]
     for s in pipeline["stages"]:
         hops = " | ".join(f"{h.get('p50_s', '')} / {h.get('p99_s', '')}" for h in s["hops"].values())
-        lines.append(f"| {s['offered_per_s']} | {s['started']} | {s['completed']} | {s['sustained_per_s']} | "
-                     f"{s.get('load_average', '')} | {hops} |")
+        # Runs before the bench honoured Retry-After have no count: a shed command failed its flow then.
+        retried = f"{s['retried']} ({s['retries']})" if "retried" in s else "—"
+        lines.append(f"| {s['offered_per_s']} | {s['started']} | {s['completed']} | {retried} | "
+                     f"{s['sustained_per_s']} | {s.get('load_average', '')} | {hops} |")
     failures = sorted({UUID.sub("<id>", f) for s in pipeline["stages"] for f in s["failures"]})
     if failures:
         lines += ["", "Failures seen: " + "; ".join(failures)]
