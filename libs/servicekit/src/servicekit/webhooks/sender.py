@@ -93,9 +93,16 @@ class WebhookSender:
 
     async def deliver_due(self) -> int:
         """One pass: attempt the oldest due delivery of every (subscription, aggregate); returns attempts made."""
+        pending = await self.store.pending(self.policy.queue_scan_limit)
+        if not pending:
+            return 0  # an idle pass reads the queue only
+        # Read after the queue: a delivery's subscription was stored before it, so one missing here was deleted.
         subscriptions = {s["_id"]: s for s in await self.store.all()}
+        orphans = sorted({e["subscription_id"] for e in pending} - set(subscriptions))
+        if orphans:
+            await self.store.drop_queued(orphans)
         heads: dict[tuple[str, str], dict[str, Any]] = {}
-        for entry in await self.store.pending(self.policy.queue_scan_limit):
+        for entry in pending:
             key = (entry["subscription_id"], entry["stream"])
             if key not in heads or entry["order"] < heads[key]["order"]:
                 heads[key] = entry

@@ -66,6 +66,15 @@ class WebhookStore:
         """Every subscription, oldest first (a handful per service)."""
         return sorted(await self.subscriptions.find({}).to_list(None), key=lambda d: d["created_at"])
 
+    async def routing(self) -> list[dict[str, Any]]:
+        """What dispatch matches events against, for every subscription: types, clearances, creation time."""
+        fields = {"event_types": 1, "classifications": 1, "created_at": 1}
+        return await self.subscriptions.find({}, fields).to_list(None)
+
+    async def drop_queued(self, sub_ids: list[str]) -> None:
+        """Unqueue what was recorded for subscriptions deleted meanwhile (by a process that did not know yet)."""
+        await self.queue.delete_many({"subscription_id": {"$in": sub_ids}})
+
     async def get(self, sub_id: str) -> dict[str, Any] | None:
         return await self.subscriptions.find_one({"_id": sub_id})
 
