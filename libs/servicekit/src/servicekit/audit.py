@@ -10,6 +10,12 @@ with ``prev_hash`` (entry n-1's hash) and ``hash`` (SHA-256 over its canonical J
 The insert of ``_id`` n is the one atomic step FerretDB offers, so concurrent writers (every API and
 worker process) each win a distinct n; a loser reads the winner and tries n+1. ``audit_head`` keeps
 the highest n written, so deleting the newest entries is detectable too (see audit_chain.py).
+
+An audited action costs two writes, the entry and the head, and cannot cost one: a record returns only
+once the head covers its entry, else deleting the newest entries would go unseen until some later write
+(indefinitely after a process stops). What can be shared is the head: records arriving while a process
+is writing wait, then go together, their entries appended in order and the head moved once for all
+(a group commit), so under concurrency a process writes fewer heads than entries.
 """
 
 from __future__ import annotations
@@ -116,23 +122,52 @@ class AuditLog:
     def __init__(self, collection: AuditCollection, head: AuditCollection) -> None:
         self._collection = collection
         self._head_collection = head
-        self._lock = asyncio.Lock()  # one append at a time per process; other processes lose on `_id`
         self._head: tuple[int, str, str | None] | None = None  # (seq, hash, entry id) last seen
+        # One writer task per process appends at a time (other processes lose on `_id`); records wait for it.
+        self._waiting: list[tuple[Sequence[AuditEntry], asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def record(self, entry: AuditEntry) -> None:
         """Append an entry to the chain; recording the entry just recorded again is a no-op."""
         await self.record_many([entry])
 
     async def record_many(self, entries: Sequence[AuditEntry]) -> None:
-        """Append entries in order (one head update for all: a listing audits each item it shows)."""
-        async with self._lock:
-            head = self._head or await self._stored_head()
-            for entry in entries:
-                if head[2] != entry.id:
-                    head = await self._append(entry, head[0], head[1])
-            self._head = head
-            if entries:
-                await self._advance_head(head[0], head[1])
+        """Append entries in order; returns once the stored head covers them (one head update per batch)."""
+        if not entries:
+            return
+        loop = asyncio.get_running_loop()
+        written: asyncio.Future[None] = loop.create_future()
+        self._waiting.append((entries, written))
+        if self._writer is None or self._writer.done() or self._writer.get_loop() is not loop:
+            self._writer = loop.create_task(self._write_waiting())
+        # A caller that gives up (cancelled) leaves its entries to the writer: access is audited all the same.
+        await written
+
+    async def _write_waiting(self) -> None:
+        """Write what waits, batch after batch, until nothing does; each batch moves the head once."""
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                await self._write(batch)
+            except Exception as exc:
+                for _, written in batch:
+                    if not written.done():
+                        written.set_exception(exc)
+                continue
+            for _, written in batch:
+                if not written.done():
+                    written.set_result(None)
+
+    async def _write(self, batch: Sequence[tuple[Sequence[AuditEntry], asyncio.Future[None]]]) -> None:
+        head = self._head or await self._stored_head()
+        try:
+            for entries, _ in batch:
+                for entry in entries:
+                    if head[2] != entry.id:
+                        head = await self._append(entry, head[0], head[1])
+        finally:
+            self._head = head  # what was appended stays appended, should a later entry fail
+        await self._advance_head(head[0], head[1])
 
     async def _append(self, entry: AuditEntry, seq: int, prev_hash: str) -> tuple[int, str, str]:
         """Insert at the first free position after `seq`; the new head."""
