@@ -6,8 +6,8 @@ and refers them; the referral reaches casework's inbox (seen on casework.cases);
 it; the victim's SMS about the lawyer reaches the gateway; a lawyer schedules a hearing; its SMS reaches
 the gateway. Each stage starts flows at one rate for a few seconds and waits (bounded) for them to end;
 the stages stop rising once one cannot keep up. A command answered 503 or 429 (an API shedding load) is
-sent again after its `Retry-After`, with the same Idempotency-Key, as a client should: such a flow is
-counted as retried, not failed. Each stage also records what a flow cost every
+sent again after its `Retry-After`, one whose connection dropped after a second, with the same
+Idempotency-Key, as a client should: such a flow is counted as retried, not failed. Each stage also records what a flow cost every
 process: CPU ms (from /proc) and, with --count-trips, each service process's store round trips by
 command and collection (bench/trips/sitecustomize.py). Writes bench/results/pipeline-<stamp>.json and
 bench/results/pipeline-latest.json.
@@ -127,7 +127,14 @@ class Flow:
         """One command; sent again after Retry-After while the API sheds, under the same Idempotency-Key."""
         key = str(uuid.uuid4())
         while True:
-            response = await self.clients[client].post(path, json=body, headers={"Idempotency-Key": key})
+            try:
+                response = await self.clients[client].post(path, json=body, headers={"Idempotency-Key": key})
+            except httpx.TransportError:  # a connection dropped (keep-alive closed under load): same key, again
+                if time.monotonic() > self.deadline:
+                    raise
+                self.retries += 1
+                await asyncio.sleep(1.0)
+                continue
             if response.status_code not in BUSY or time.monotonic() > self.deadline:
                 break
             self.retries += 1

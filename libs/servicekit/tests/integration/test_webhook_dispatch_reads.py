@@ -94,3 +94,16 @@ async def test_a_delivery_recorded_for_a_subscription_deleted_meanwhile_is_dropp
     finally:
         await sender.client.aclose()
     assert await db["webhook_queue"].count_documents({}) == 0
+
+
+async def test_an_idle_sender_pass_reads_the_queue_only(dispatch):
+    deps, _, db = dispatch
+    await subscribe(deps.store)
+    sender = WebhookSender(deps.store, SenderPolicy())
+    COMMANDS.database = db.name
+    COMMANDS.take()
+    try:
+        assert await sender.deliver_due() == 0
+    finally:
+        await sender.client.aclose()
+    assert COMMANDS.take() == ["find webhook_queue"]

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -44,6 +45,7 @@ class WebhookStore:
         self.queue = db["webhook_queue"]
         self.kek = kek
         self.clock = clock
+        self.queued = asyncio.Event()  # set when this process queues a delivery: its sender need not wait a poll
 
     async def create(self, *, url: str, event_types: list[str], classifications: list[str], secret: str,
                      actor: str) -> dict[str, Any]:
@@ -116,6 +118,7 @@ class WebhookStore:
             await self.queue.insert_one({**entry, "attempts": 0, "due_at": self.clock(), "first_failed_at": None})
         except DuplicateKeyError:
             return False
+        self.queued.set()
         return True
 
     async def pending(self, limit: int) -> list[dict[str, Any]]:
