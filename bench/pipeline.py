@@ -7,10 +7,10 @@ it; the victim's SMS about the lawyer reaches the gateway; a lawyer schedules a 
 the gateway. Each stage starts flows at one rate for a few seconds and waits (bounded) for them to end;
 the stages stop rising once one cannot keep up. A command answered 503 or 429 (an API shedding load) is
 sent again after its `Retry-After`, one whose connection dropped after a second, with the same
-Idempotency-Key, as a client should: such a flow is counted as retried, not failed. Each stage also records what a flow cost every
-process: CPU ms (from /proc) and, with --count-trips, each service process's store round trips by
-command and collection (bench/trips/sitecustomize.py). Writes bench/results/pipeline-<stamp>.json and
-bench/results/pipeline-latest.json.
+Idempotency-Key, as a client should: such a flow is counted as retried, not failed. Each stage also
+records what a flow cost every process: CPU ms (from /proc) and, with --count-trips, each service
+process's store round trips by command and collection (bench/trips/sitecustomize.py). Writes
+bench/results/pipeline-<stamp>.json and bench/results/pipeline-latest.json.
 """
 
 from __future__ import annotations
