@@ -42,6 +42,7 @@ SEQ_WIDTH = 12
 HEAD_ID = "head"
 # Each failed attempt means another writer won that position; this many in a row means something is wrong.
 MAX_APPEND_ATTEMPTS = 10_000
+REMEMBERED_ENTRIES = 1000
 
 
 def _now_ms() -> datetime:
@@ -126,6 +127,9 @@ class AuditLog:
         # One writer task per process appends at a time (other processes lose on `_id`); records wait for it.
         self._waiting: list[tuple[Sequence[AuditEntry], asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
+        # Entries this process appended lately: one whose batch failed after it was appended (the head update,
+        # a later entry) is not appended twice when its caller records it again.
+        self._appended: dict[str, None] = {}
 
     async def record(self, entry: AuditEntry) -> None:
         """Append an entry to the chain; recording the entry just recorded again is a no-op."""
@@ -163,11 +167,17 @@ class AuditLog:
         try:
             for entries, _ in batch:
                 for entry in entries:
-                    if head[2] != entry.id:
+                    if entry.id not in self._appended:
                         head = await self._append(entry, head[0], head[1])
+                        self._remember(entry.id)
         finally:
             self._head = head  # what was appended stays appended, should a later entry fail
         await self._advance_head(head[0], head[1])
+
+    def _remember(self, entry_id: str) -> None:
+        self._appended[entry_id] = None
+        if len(self._appended) > REMEMBERED_ENTRIES:
+            del self._appended[next(iter(self._appended))]
 
     async def _append(self, entry: AuditEntry, seq: int, prev_hash: str) -> tuple[int, str, str]:
         """Insert at the first free position after `seq`; the new head."""
