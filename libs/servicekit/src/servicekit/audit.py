@@ -154,13 +154,13 @@ class AuditLog:
             try:
                 await self._write(batch)
             except Exception as exc:
-                for _, written in batch:
-                    if not written.done():
-                        written.set_exception(exc)
+                _settle(batch, exc)
                 continue
-            for _, written in batch:
-                if not written.done():
-                    written.set_result(None)
+            except BaseException:  # the writer itself cancelled (the loop ending): no caller waits forever
+                _settle([*batch, *self._waiting], RuntimeError("the audit writer stopped"))
+                self._waiting = []
+                raise
+            _settle(batch, None)
 
     async def _write(self, batch: Sequence[tuple[Sequence[AuditEntry], asyncio.Future[None]]]) -> None:
         head = self._head or await self._stored_head()
@@ -226,6 +226,17 @@ class AuditLog:
             criteria["at"] = window
         cursor = self._collection.find(criteria, sort=[("at", -1), ("_id", -1)], limit=limit)
         return [entry_of(document) async for document in cursor]
+
+
+def _settle(batch: Sequence[tuple[Sequence[AuditEntry], asyncio.Future[None]]], error: BaseException | None) -> None:
+    """Tell each caller still waiting how its batch went."""
+    for _, written in batch:
+        if written.done():  # its caller gave up
+            continue
+        if error is None:
+            written.set_result(None)
+        else:
+            written.set_exception(error)
 
 
 def _chained(entry: AuditEntry, seq: int, prev_hash: str) -> dict[str, Any]:
