@@ -5,10 +5,12 @@ A flow is what the programme does for one victim: intake registers the victim (p
 and refers them; the referral reaches casework's inbox (seen on casework.cases); a case manager accepts
 it; the victim's SMS about the lawyer reaches the gateway; a lawyer schedules a hearing; its SMS reaches
 the gateway. Each stage starts flows at one rate for a few seconds and waits (bounded) for them to end;
-the stages stop rising once one cannot keep up. Each stage also records what a flow cost every
-process: CPU ms (from /proc) and, with --count-trips, each service process's store round trips by
-command and collection (bench/trips/sitecustomize.py). Writes bench/results/pipeline-<stamp>.json and
-bench/results/pipeline-latest.json.
+the stages stop rising once one cannot keep up. A command answered 503 or 429 (an API shedding load) is
+sent again after its `Retry-After`, one whose connection dropped after a second, with the same
+Idempotency-Key, as a client should: such a flow is counted as retried, not failed. Each stage also
+records what a flow cost every process: CPU ms (from /proc) and, with --count-trips, each service
+process's store round trips by command and collection (bench/trips/sitecustomize.py). Writes
+bench/results/pipeline-<stamp>.json and bench/results/pipeline-latest.json.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ from system import Services, SmsGateway
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BAMAKO = ZoneInfo("Africa/Bamako")
+BUSY = (429, 503)
+MAX_RETRY_AFTER = 30.0
 HOPS = ("register (HTTP)", "refer (HTTP)", "referral reaches casework's inbox", "accept (HTTP)",
         "acceptance SMS at the gateway", "schedule hearing (HTTP)", "hearing SMS at the gateway", "whole flow")
 
@@ -81,6 +85,7 @@ class Flow:
         self.phone = f"+2237{n:07d}"
         self.deadline = time.monotonic() + timeout
         self.hops: dict[str, float] = {}
+        self.retries = 0
 
     async def run(self) -> dict[str, float]:
         start = time.time()
@@ -110,6 +115,7 @@ class Flow:
         self.hops["hearing SMS at the gateway"] = (hearing := await self._sms("audience")) - scheduled_at
         self.hops["whole flow"] = hearing - start
         self.hops["ended_at"] = hearing
+        self.hops["retries"] = self.retries
         return self.hops
 
     def _hop(self, name: str, since: float) -> float:
@@ -118,7 +124,21 @@ class Flow:
         return now
 
     async def _post(self, client: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        response = await self.clients[client].post(path, json=body)
+        """One command; sent again after Retry-After while the API sheds, under the same Idempotency-Key."""
+        key = str(uuid.uuid4())
+        while True:
+            try:
+                response = await self.clients[client].post(path, json=body, headers={"Idempotency-Key": key})
+            except httpx.TransportError:  # a connection dropped (keep-alive closed under load): same key, again
+                if time.monotonic() > self.deadline:
+                    raise
+                self.retries += 1
+                await asyncio.sleep(1.0)
+                continue
+            if response.status_code not in BUSY or time.monotonic() > self.deadline:
+                break
+            self.retries += 1
+            await asyncio.sleep(_retry_after(response))
         if response.status_code != 201:
             raise RuntimeError(f"{path} answered {response.status_code}")
         return response.json()  # type: ignore[no-any-return]
@@ -129,6 +149,14 @@ class Flow:
                 raise TimeoutError(f"no SMS with {word!r}")
             await asyncio.sleep(0.05)
         return found[0]
+
+
+def _retry_after(response: httpx.Response) -> float:
+    """The answer's Retry-After in seconds (1 s when absent or not a number), bounded."""
+    try:
+        return min(max(float(response.headers.get("retry-after", "1")), 0.0), MAX_RETRY_AFTER)
+    except ValueError:
+        return 1.0
 
 
 async def stage(rate: float, seconds: float, make_flow: Any, grace: float, costs: Costs) -> dict[str, Any]:
@@ -152,7 +180,9 @@ async def stage(rate: float, seconds: float, make_flow: Any, grace: float, costs
     # that keeps up ends them as fast as they were offered; one that falls behind spreads them out.
     ends = sorted(f["ended_at"] for f in finished)
     sustained = (len(ends) - 1) / (ends[-1] - ends[0]) if len(ends) > 1 and ends[-1] > ends[0] else 0.0
+    retried = [f["retries"] for f in finished if f["retries"]]
     return {"offered_per_s": rate, "started": len(tasks), "completed": len(finished), "failed": len(failures),
+            "retried": len(retried), "retries": sum(retried),
             "unfinished": len(pending), "seconds": round(elapsed, 1), "sustained_per_s": round(sustained, 2),
             "load_average": round(os.getloadavg()[0], 1), "hops": hops, "failures": sorted(set(failures)),
             "costs": spent}

@@ -19,7 +19,7 @@ from report_indicators import table as indicators_table
 from report_indicators import target as indicators_target
 from report_listings import ab_table, shapes_table
 from report_profile import profile_tables
-from report_text import CHOICE, INDICATORS, KIT_BEFORE_AFTER, KIT_BEFORE_AFTER_2, NOTES, PROFILE, SHAPES
+from report_text import CHOICE, INDICATORS, KIT_BEFORE_AFTER, KIT_BEFORE_AFTER_2, NOTES, PIPELINE_COSTS, PROFILE, SHAPES
 
 ROOT = Path(__file__).resolve().parents[1]
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -152,13 +152,15 @@ def store_ops_table() -> list[str]:
 def pipeline_table(pipeline: dict[str, Any]) -> list[str]:
     lines = [f"Run of {pipeline['started_at'][:16]}, {pipeline['seeded_records']} incidents, referrals and cases "
              f"seeded ({pipeline['seeding_s']} s), {pipeline['cpus']} CPUs, all five services as processes.", "",
-             "| offered flows/s | started | completed | sustained flows/s | load average | "
+             "| offered flows/s | started | completed | retried (retries) | sustained flows/s | load average | "
              + " | ".join(f"{hop} p50 / p99 s" for hop in pipeline["stages"][0]["hops"]) + " |",
-             "|---:|---:|---:|---:|---:|" + "---:|" * len(pipeline["stages"][0]["hops"])]
+             "|---:|---:|---:|---:|---:|---:|" + "---:|" * len(pipeline["stages"][0]["hops"])]
     for s in pipeline["stages"]:
         hops = " | ".join(f"{h.get('p50_s', '')} / {h.get('p99_s', '')}" for h in s["hops"].values())
-        lines.append(f"| {s['offered_per_s']} | {s['started']} | {s['completed']} | {s['sustained_per_s']} | "
-                     f"{s.get('load_average', '')} | {hops} |")
+        # Runs before the bench honoured Retry-After have no count: a shed command failed its flow then.
+        retried = f"{s['retried']} ({s['retries']})" if "retried" in s else "—"
+        lines.append(f"| {s['offered_per_s']} | {s['started']} | {s['completed']} | {retried} | "
+                     f"{s['sustained_per_s']} | {s.get('load_average', '')} | {hops} |")
     failures = sorted({UUID.sub("<id>", f) for s in pipeline["stages"] for f in s["failures"]})
     if failures:
         lines += ["", "Failures seen: " + "; ".join(failures)]
@@ -256,7 +258,8 @@ def targets(results: dict[str, Any], pipeline: dict[str, Any] | None,
         best = max(kept, key=lambda s: s["offered_per_s"])
         rate, hop_p99 = min(best["sustained_per_s"], best["offered_per_s"]), _worst_hop(best)
         rows.append(("pipeline >= 5 flows/s, every hop p99 < 2 s",
-                     f"{rate} flows/s (offered {best['offered_per_s']}), worst hop p99 {hop_p99} s", "",
+                     f"{rate} flows/s (offered {best['offered_per_s']}, load {best.get('load_average')}), "
+                     f"worst hop p99 {hop_p99} s", "",
                      rate >= 5 and hop_p99 < 2))
     lines = ["| target (issue 12) | wall clock, this run | CPU per operation, this run | holds |",
              "|---|---:|---:|---|"]
@@ -339,11 +342,15 @@ def main() -> None:
     pipeline = load("pipeline-latest.json")
     if pipeline:
         lines += ["## Pipeline: the five services as processes", ""]
-        costs = pipeline_costs(pipeline, load("pipeline-before-costs.json"))
+        previous = load("pipeline-before-costs.json")
+        costs = pipeline_costs(pipeline, previous)
         if costs:
             # First: per flow, CPU and round trips are what a shared, noisy machine does not blur.
-            lines += ["### What a flow costs each process", "", *costs, "", "### Throughput and hops", ""]
+            lines += ["### What a flow costs each process", "", *costs, PIPELINE_COSTS, "### Throughput and hops", ""]
         lines += [*pipeline_table(pipeline), ""]
+        if previous:
+            lines += ["The run before this round's cuts (the merged code of the previous session, the machine quiet):",
+                      "", *pipeline_table(previous), ""]
         part2 = load("pipeline-part2.json")
         if part2:
             lines += ["Part 2's run (before the per-flow cuts below), at a lighter load:", "",

@@ -232,6 +232,34 @@ this page's run. What changed:
   handling and the command's two round trips (PyMongo costs 0.25-0.35 ms of Python per round trip).
 """
 
+PIPELINE_COSTS = """
+Before: the previous session's merged code, at load 1.4-3.3; after: this round, at load 14.5-17.6
+(the machine shared). Round trips are counts and survive the load; CPU per flow does not: it includes
+each process's per-second costs (polls, fetches, leases), spread over the flows completed in the stage,
+and a stage that falls behind at load 15 completes fewer per second (1.2/s at 5 offered, against 5.2).
+At 1 flow/s, the one rate both runs kept up with, store round trips per flow went 190.7 -> 160.4 (at 2
+and 10 flows/s offered, 172.7 -> 147.4 and 148.8 -> 136.5), from the kit's per-flow costs the profile named:
+
+- **Webhook subscriptions** (`webhooks/dispatch.py`): each worker keeps them for a second instead of
+  reading them for every consumed event: 16.5-25.4 reads per flow over the five workers -> 1.1-2.5 (the
+  one read a second per worker, shared by the flows of that second). No event after a creation's answer
+  is missed: the API answers a creation 1.25 s after storing it, longer than the bound
+  (`libs/servicekit/tests/integration/test_webhooks.py`, a subscription made through another API
+  process gets the next event; `test_webhook_dispatch_reads.py` counts no read while fresh).
+- **Webhook sender**: an idle pass reads the queue only (it read the subscriptions too) and backs off
+  to 2 s, woken at once by what its own process queues (it read twice every 0.5 s per worker).
+- **Audit** (`audit.py`): one write per audited action does not hold the chain's guarantee (a record
+  returns once the head covers its entry, else deleting the newest entries goes unseen until a later
+  write, indefinitely after a process stops), so the head stays; records arriving while a process writes
+  now share one head update (a group commit): intake's API 3.0 -> 1.5-1.7 head writes per flow at 5 and
+  10 flows/s, 6.0 -> 4.2-4.5 over all processes; at 1 flow/s nothing waits and nothing changes.
+- **Key release**: `/internal/...` calls have their own lane in the overload guard (4 slots, 64 places),
+  so intake's key release is not shed with people's requests, and notify asks again after a shed
+  release's `Retry-After` (1 s to 1 min) instead of a minute later; the key is fetched before the claim,
+  so asking again never doubles an SMS (`test_exactly_once.py`). In this run intake shed registrations
+  and referrals, and no key release.
+"""
+
 KIT_BEFORE_AFTER = """
 The bare rows did not change between the two runs, yet moved by up to 2.4x (0.62 -> 1.42 ms at 50k):
 that is the spread between runs on this machine, so the ratios are read within one run (Targets). The
@@ -306,13 +334,15 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
   registration's `victim.consent_changed` by listing the victim's cases and referrals (two full scans of
   50k documents on the local store, ahead of the referral in the same partition): a consent that was
   never withdrawn has nothing to clear, so casework now skips them (and the lists are indexed for the
-  other cases). The target holds on the merged code when the two cores are not shared: the run in
-  "Throughput and hops" (load average 1.4-3.3) sustained 5.18 flows/s with every hop's p99 at most
+  other cases). The target holds on the merged code when the two cores are not shared: the previous
+  session's run (the second table of "Throughput and hops", load average 1.4-3.3) sustained 5.18 flows/s with every hop's p99 at most
   0.57 s (whole flow p99 0.93 s), and 10 flows/s offered were all served, at 6.8/s, with the SMS hops'
   p99 near 11 s: that is the two cores' ceiling, 260-330 ms of CPU per flow over the ten service
-  processes, FerretDB and Kafka. At 20 flows/s (the stretch) intake sheds with 503, as designed, but the
-  bench's flows give up on a 503 instead of retrying after `Retry-After`, so only 189 of 300 completed
-  and the stage's rate (2.6/s, counted over its 74 s with the grace) says little. The runs of the
+  processes, FerretDB and Kafka. At 20 flows/s (the stretch) intake sheds with 503, as designed; the
+  bench's flows then gave up, and now wait `Retry-After` and send again under the same Idempotency-Key
+  (counted as retried, not failed). This round's run was taken at load 14-18, the machine shared by
+  several engineers' suites: it kept up with 1 flow/s only, and its 20 flows/s stage (57 of 300 flows
+  within the 90 s grace) says nothing of the stretch, which needs a run on a quiet machine. The runs of the
   branches, at load 16-32, measured 400-650 ms per flow and could not keep up with 5/s: on a shared
   machine the pipeline's wall-clock figures are the load's. The figures that survive the noise are the
   store round trips per flow: 198-216 before the cuts of this round, 182-188 after, at 1 and 2 flows/s:
@@ -333,12 +363,12 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
   PyMongo calls and a third in its consumers' handlers; intake's API a third in PyMongo, 18 % in the event
   store's command. FerretDB is the largest single consumer (140-200 ms per flow, about 0.8-0.9 ms per
   round trip), then Kafka (67-200 ms per flow, mostly a per-second cost of the consumers' fetches, so
-  dearer per flow at low rates). What is left is mostly the kit's: per flow notify's worker still makes
-  about 17 round trips for its relay (pending commits read, then unmarked, per wake) and 10 for the
-  webhook group (`webhooks/dispatch.record_deliveries` reads every subscription for every consumed event;
-  each worker does it), each audited action writes two (entry and head), and a delivery, referral or case
-  created from a consumed event reads its absent projection first. Beyond what the cores give, the APIs'
-  overload guard sheds with 503 + Retry-After, as designed (the 5 flows/s stage at load 30).
+  dearer per flow at low rates). This round cut the kit's costs it named (table "What a flow costs each
+  process"); what is left of them: notify's worker makes about 17 round trips per flow for its relay
+  (pending commits read, then unmarked, per wake), an audited action still writes two (entry and head,
+  shared under concurrency), and a delivery, referral or case created from a consumed event reads its
+  absent projection first. Beyond what the cores give, the APIs' overload guard sheds people's requests
+  with 503 + Retry-After, as designed; intake's key release, a service's call, is no longer among them.
 
 ## Reading the figures
 

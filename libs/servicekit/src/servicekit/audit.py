@@ -10,6 +10,12 @@ with ``prev_hash`` (entry n-1's hash) and ``hash`` (SHA-256 over its canonical J
 The insert of ``_id`` n is the one atomic step FerretDB offers, so concurrent writers (every API and
 worker process) each win a distinct n; a loser reads the winner and tries n+1. ``audit_head`` keeps
 the highest n written, so deleting the newest entries is detectable too (see audit_chain.py).
+
+An audited action costs two writes, the entry and the head, and cannot cost one: a record returns only
+once the head covers its entry, else deleting the newest entries would go unseen until some later write
+(indefinitely after a process stops). What can be shared is the head: records arriving while a process
+is writing wait, then go together, their entries appended in order and the head moved once for all
+(a group commit), so under concurrency a process writes fewer heads than entries.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ SEQ_WIDTH = 12
 HEAD_ID = "head"
 # Each failed attempt means another writer won that position; this many in a row means something is wrong.
 MAX_APPEND_ATTEMPTS = 10_000
+REMEMBERED_ENTRIES = 1000
 
 
 def _now_ms() -> datetime:
@@ -116,23 +123,61 @@ class AuditLog:
     def __init__(self, collection: AuditCollection, head: AuditCollection) -> None:
         self._collection = collection
         self._head_collection = head
-        self._lock = asyncio.Lock()  # one append at a time per process; other processes lose on `_id`
         self._head: tuple[int, str, str | None] | None = None  # (seq, hash, entry id) last seen
+        # One writer task per process appends at a time (other processes lose on `_id`); records wait for it.
+        self._waiting: list[tuple[Sequence[AuditEntry], asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+        # Entries this process appended lately: one whose batch failed after it was appended (the head update,
+        # a later entry) is not appended twice when its caller records it again.
+        self._appended: dict[str, None] = {}
 
     async def record(self, entry: AuditEntry) -> None:
         """Append an entry to the chain; recording the entry just recorded again is a no-op."""
         await self.record_many([entry])
 
     async def record_many(self, entries: Sequence[AuditEntry]) -> None:
-        """Append entries in order (one head update for all: a listing audits each item it shows)."""
-        async with self._lock:
-            head = self._head or await self._stored_head()
-            for entry in entries:
-                if head[2] != entry.id:
-                    head = await self._append(entry, head[0], head[1])
-            self._head = head
-            if entries:
-                await self._advance_head(head[0], head[1])
+        """Append entries in order; returns once the stored head covers them (one head update per batch)."""
+        if not entries:
+            return
+        loop = asyncio.get_running_loop()
+        written: asyncio.Future[None] = loop.create_future()
+        self._waiting.append((entries, written))
+        if self._writer is None or self._writer.done() or self._writer.get_loop() is not loop:
+            self._writer = loop.create_task(self._write_waiting())
+        # A caller that gives up (cancelled) leaves its entries to the writer: access is audited all the same.
+        await written
+
+    async def _write_waiting(self) -> None:
+        """Write what waits, batch after batch, until nothing does; each batch moves the head once."""
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                await self._write(batch)
+            except Exception as exc:
+                _settle(batch, exc)
+                continue
+            except BaseException:  # the writer itself cancelled (the loop ending): no caller waits forever
+                _settle([*batch, *self._waiting], RuntimeError("the audit writer stopped"))
+                self._waiting = []
+                raise
+            _settle(batch, None)
+
+    async def _write(self, batch: Sequence[tuple[Sequence[AuditEntry], asyncio.Future[None]]]) -> None:
+        head = self._head or await self._stored_head()
+        try:
+            for entries, _ in batch:
+                for entry in entries:
+                    if entry.id not in self._appended:
+                        head = await self._append(entry, head[0], head[1])
+                        self._remember(entry.id)
+        finally:
+            self._head = head  # what was appended stays appended, should a later entry fail
+        await self._advance_head(head[0], head[1])
+
+    def _remember(self, entry_id: str) -> None:
+        self._appended[entry_id] = None
+        if len(self._appended) > REMEMBERED_ENTRIES:
+            del self._appended[next(iter(self._appended))]
 
     async def _append(self, entry: AuditEntry, seq: int, prev_hash: str) -> tuple[int, str, str]:
         """Insert at the first free position after `seq`; the new head."""
@@ -181,6 +226,17 @@ class AuditLog:
             criteria["at"] = window
         cursor = self._collection.find(criteria, sort=[("at", -1), ("_id", -1)], limit=limit)
         return [entry_of(document) async for document in cursor]
+
+
+def _settle(batch: Sequence[tuple[Sequence[AuditEntry], asyncio.Future[None]]], error: BaseException | None) -> None:
+    """Tell each caller still waiting how its batch went."""
+    for _, written in batch:
+        if written.done():  # its caller gave up
+            continue
+        if error is None:
+            written.set_result(None)
+        else:
+            written.set_exception(error)
 
 
 def _chained(entry: AuditEntry, seq: int, prev_hash: str) -> dict[str, Any]:

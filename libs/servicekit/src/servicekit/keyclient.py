@@ -6,7 +6,7 @@ Contract of intake's release endpoint:
     Authorization: a service token with scope `pii:decrypt`
     200 {"victim_id", "data_key": base64url, "expires_in": seconds}
     403 purpose not consented, organisation not one the victim shares with (or caller not allowed that
-    purpose); 404 unknown victim; 410 erased.
+    purpose); 404 unknown victim; 410 erased; 429/503 busy, with `Retry-After` (seconds).
 Keys live only in this process's memory for a short TTL and are dropped at once on erasure.
 """
 
@@ -38,6 +38,24 @@ class KeyUnavailable(Exception):
     @property
     def erased(self) -> bool:
         return self.status == 410
+
+
+class ReleaseDeferred(TransientError):
+    """Intake asked to come back later (429/503); `retry_after` is its `Retry-After` in seconds, if any."""
+
+    def __init__(self, status: int, retry_after: float | None) -> None:
+        super().__init__(f"key release answered HTTP {status}")
+        self.status = status
+        self.retry_after = retry_after
+
+
+def retry_after_of(response: httpx.Response) -> float | None:
+    """The answer's `Retry-After` in seconds (the delay form; an HTTP date is ignored), or None."""
+    try:
+        seconds = float(response.headers.get("retry-after", ""))
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None
 
 
 class KeyClient:
@@ -72,6 +90,8 @@ class KeyClient:
         if response.status_code in (403, 404, 410):
             self.forget(victim_id)
             raise KeyUnavailable(victim_id, response.status_code)
+        if response.status_code in (429, 503):
+            raise ReleaseDeferred(response.status_code, retry_after_of(response))
         if response.status_code != 200:
             raise TransientError(f"key release answered HTTP {response.status_code}")
         body = response.json()
@@ -130,6 +150,8 @@ def client_credentials_token_provider(token_url: str, client_id: str, client_sec
             response = await client.post(token_url, data=form, auth=(client_id, client_secret))
         except httpx.TransportError as exc:
             raise TransientError("identity provider unreachable") from exc
+        if response.status_code in (429, 503):
+            raise ReleaseDeferred(response.status_code, retry_after_of(response))
         if response.status_code != 200:
             raise TransientError(f"identity provider answered HTTP {response.status_code}")
         body = response.json()

@@ -8,6 +8,12 @@ so refused clients come back fewer and not all at once. A request that runs past
 is cut short with a 503 too (its command is crash-safe by design: outbox first, commit by `_id`,
 projection last). Health and metrics endpoints are never queued, so probes see the truth under
 load. The guard wraps the whole app, tracing included, so a shed request costs next to nothing.
+
+Service-to-service calls (`/internal/...`, e.g. intake's key release to notify and casework, whose routes
+admit only service principals) get a lane of their own: a small budget of slots and a longer queue,
+never taken by people's requests. A flood of monitors' requests then cannot postpone an SMS whose key
+release waits behind them, and a flood on `/internal/` (its callers are refused by the route unless
+they are services) is bounded by that lane alone.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from .problems import problem_response
 
 log = logging.getLogger("servicekit.overload")
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+SERVICE_PREFIX = "/internal/"
 UPLOAD_TYPES = (b"multipart/form-data",)
 MAX_RETRY_AFTER = 30
 
@@ -43,53 +50,81 @@ class Limits:
     retry_after: int = 2
 
 
-class OverloadGuard:
-    """ASGI middleware: bounded concurrency, a bounded queue with a bounded wait, a request deadline."""
+# Services retry with their own backoff and hold work meanwhile: a few slots, and a queue they may wait in.
+SERVICE_LIMITS = Limits(max_concurrent=4, max_waiting=64, wait_seconds=10.0)
 
-    def __init__(self, app: ASGIApp, *, limits: Limits, exempt: Collection[str] = EXEMPT_PATHS) -> None:
-        self.app = app
+
+class Lane:
+    """One budget of slots and waiting places (created lazily: the semaphore needs the running loop)."""
+
+    def __init__(self, limits: Limits) -> None:
         self.limits = limits
-        self.exempt = frozenset(exempt)
         self.active = 0
         self.waiting = 0
         self._slots: asyncio.Semaphore | None = None
-        self._recent_sheds: deque[float] = deque()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.exempt:
-            await self.app(scope, receive, send)
-            return
+    async def admit(self) -> bool:
+        """Take a slot, waiting in the bounded queue if needed; False when the request is shed."""
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.limits.max_concurrent)
-        if not await self._admit(self._slots):
-            metrics.requests_shed.labels(reason="overloaded").inc()
-            # Held back to one line per window by logging.RepeatFilter, with the count of the others.
-            log.warning("request shed, every slot busy: %s %s (%d waiting)", scope["method"], scope["path"],
-                        self.waiting)
-            await self._shed(scope, receive, send, "overloaded")
-            return
-        self.active += 1
-        try:
-            await self._run(scope, receive, send)
-        finally:
-            self.active -= 1
-            self._slots.release()
-
-    async def _admit(self, slots: asyncio.Semaphore) -> bool:
-        """Take a slot, waiting in the bounded queue if needed; False when the request is shed."""
-        if not slots.locked():
-            await slots.acquire()
+        if not self._slots.locked():
+            await self._slots.acquire()
+            self.active += 1
             return True
         if self.waiting >= self.limits.max_waiting:
             return False
         self.waiting += 1
         try:
-            await asyncio.wait_for(slots.acquire(), self.limits.wait_seconds)
-            return True
+            await asyncio.wait_for(self._slots.acquire(), self.limits.wait_seconds)
         except TimeoutError:
             return False
         finally:
             self.waiting -= 1
+        self.active += 1
+        return True
+
+    def release(self) -> None:
+        self.active -= 1
+        if self._slots is not None:
+            self._slots.release()
+
+
+class OverloadGuard:
+    """ASGI middleware: bounded concurrency, a bounded queue with a bounded wait, a request deadline."""
+
+    def __init__(self, app: ASGIApp, *, limits: Limits, exempt: Collection[str] = EXEMPT_PATHS,
+                 service_limits: Limits = SERVICE_LIMITS) -> None:
+        self.app = app
+        self.limits = limits
+        self.exempt = frozenset(exempt)
+        self.people = Lane(limits)
+        self.services = Lane(service_limits)
+        self._recent_sheds: deque[float] = deque()
+
+    @property
+    def active(self) -> int:
+        return self.people.active + self.services.active
+
+    @property
+    def waiting(self) -> int:
+        return self.people.waiting + self.services.waiting
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.exempt:
+            await self.app(scope, receive, send)
+            return
+        lane = self.services if scope["path"].startswith(SERVICE_PREFIX) else self.people
+        if not await lane.admit():
+            metrics.requests_shed.labels(reason="overloaded").inc()
+            # Held back to one line per window by logging.RepeatFilter, with the count of the others.
+            log.warning("request shed, every slot busy: %s %s (%d waiting)", scope["method"], scope["path"],
+                        lane.waiting)
+            await self._shed(scope, receive, send, "overloaded")
+            return
+        try:
+            await self._run(scope, receive, send)
+        finally:
+            lane.release()
 
     async def _run(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False

@@ -13,9 +13,10 @@ from servicekit.audit_chain import AuditAnchor, verify_audit_log
 from servicekit.devtokens import ensure_dev_keypair, mint_token
 from servicekit.service import build_core, service_app, token_verifier
 from servicekit.settings import BaseServiceSettings
-from servicekit.testing import unique_name
+from servicekit.testing import store_commands, unique_name
 
 pytestmark = pytest.mark.integration
+COMMANDS = store_commands()  # before any client is built
 
 
 def read_of(victim: str, actor: str = "lawyer-1", owner: str | None = "org-amdh") -> AuditEntry:
@@ -52,6 +53,21 @@ async def test_an_edited_entry_is_detected(db):
     report = await verify_audit_log(db)
     assert not report.ok
     assert [(p.seq, p.problem) for p in report.problems] == [(2, "content does not match its hash (edited)")]
+
+
+async def test_records_arriving_while_a_process_writes_share_one_head_update(db):
+    log = AuditLog(db["audit_log"], db["audit_head"])
+    COMMANDS.database = db.name
+    try:
+        await asyncio.gather(*(log.record(read_of(f"v-{n}")) for n in range(5)))
+        trips = COMMANDS.take()
+    finally:
+        COMMANDS.database = None
+    assert trips.count("insert audit_log") == 5
+    assert 1 <= trips.count("update audit_head") < 5  # each record waited for a head covering its entry
+    report = await verify_audit_log(db)
+    assert report.ok and report.head is not None and report.head.seq == 5
+    assert (await db["audit_head"].find_one({"_id": "head"}))["seq"] == 5
 
 
 async def test_a_deleted_entry_is_detected(db):

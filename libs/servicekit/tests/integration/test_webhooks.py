@@ -63,6 +63,21 @@ async def kit_service(settings: BaseServiceSettings, key: Path) -> AsyncIterator
         await core.client.close()
 
 
+@contextlib.asynccontextmanager
+async def another_api(settings: BaseServiceSettings, key: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """The kit's API as another process would run it: its own client, store and app over the same database."""
+    core = build_core(settings)
+    app = service_app(core=core, deps=None, verifier=token_verifier(settings), title="kit", description="kit",
+                      routers=[], aggregates=[tally_type("kit.tallies")])
+    admin = {"Authorization": "Bearer " + mint_token(key, subject="admin-2", roles=["admin"])}
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kit-2",
+                                     headers=admin) as client:
+            yield client
+    finally:
+        await core.client.close()
+
+
 async def subscribe(client: httpx.AsyncClient, receiver: Receiver, **fields: Any) -> dict[str, Any]:
     body = {"url": receiver.url, "event_types": ["kit.tally.opened.v1", "kit.tally.incremented.v1"],
             "classifications": ["internal"], "secret": receiver.secret, **fields}
@@ -109,6 +124,26 @@ async def test_a_receiver_down_for_a_while_gets_everything_once_in_order_per_agg
         assert [e["type"] for e in mine] == ["kit.tally.opened.v1"] + ["kit.tally.incremented.v1"] * 4
         assert [e["data"].get("by") for e in mine[1:]] == [1, 2, 3, 4]
     assert all(e["specversion"] == "1.0" and e["source"] == "/redress/kit" for e in events)
+
+
+async def test_a_subscription_made_through_another_processs_api_gets_the_next_event(infra, tmp_path):
+    settings, key = kit_settings(infra, tmp_path)
+    first = Receiver(tmp_path / "first.jsonl").start()
+    second = Receiver(tmp_path / "second.jsonl").start()
+    try:
+        async with kit_service(settings, key) as (core, client):
+            await subscribe(client, first)
+            await write_tallies(core, [new_id()], increments=0)
+            await received(first, 1)  # the worker has read the subscriptions and keeps them
+            async with another_api(settings, key) as other:
+                await subscribe(other, second)
+            tally_id = new_id()
+            await write_tallies(core, [tally_id], increments=0)
+            events = await received(second, 1)
+    finally:
+        first.stop()
+        second.stop()
+    assert [(e["subject"], e["type"]) for e in events] == [(tally_id, "kit.tally.opened.v1")]
 
 
 async def test_a_redelivered_record_and_a_confidential_event_make_no_delivery(infra, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import AutoReconnect, DuplicateKeyError
 from servicekit.audit import GENESIS_HASH, AuditEntry, AuditLog, chain_hash, entry_of, seq_id
 
 
@@ -188,6 +189,32 @@ async def test_recording_the_same_entry_twice_is_a_no_op() -> None:
     await log.record(made)
     await log.record(made)
     assert list(entries.documents) == [seq_id(1)]
+
+
+class HeadDownOnce(FakeCollection):
+    """A head collection whose first update fails, as a store blip would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failed = False
+
+    async def update_one(self, filter: dict[str, Any], update: dict[str, Any], *, upsert: bool = False) -> None:
+        if not self.failed:
+            self.failed = True
+            raise AutoReconnect("store away")
+        await super().update_one(filter, update, upsert=upsert)
+
+
+async def test_records_whose_batch_failed_on_the_head_are_not_appended_twice_when_recorded_again() -> None:
+    entries, head = FakeCollection(), HeadDownOnce()
+    log = AuditLog(entries, head)
+    first, second = entry(actor="a"), entry(actor="b")
+    outcomes = await asyncio.gather(log.record(first), log.record(second), return_exceptions=True)
+    assert all(isinstance(outcome, AutoReconnect) for outcome in outcomes)  # neither returned without a head
+    await log.record(first)
+    await log.record(second)
+    assert [d["actor"] for d in entries.documents.values()] == ["a", "b"]
+    assert head.documents["head"]["seq"] == 2
 
 
 async def test_query_reads_back_entries_exactly_newest_first() -> None:

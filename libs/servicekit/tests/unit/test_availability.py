@@ -32,6 +32,10 @@ def build(**limits: float) -> httpx.AsyncClient:
         await release.wait()
         return {"status": "done"}
 
+    @router.post("/internal/keys/{victim_id}/release")
+    async def release_key(victim_id: str) -> dict[str, str]:
+        return {"victim_id": victim_id}
+
     async def store() -> bool:
         return False
 
@@ -112,6 +116,19 @@ async def test_a_shed_request_carries_cors_headers_so_the_web_app_can_read_retry
     assert shed.headers["access-control-allow-origin"] == WEB
     assert "retry-after" in shed.headers["access-control-expose-headers"].lower()
     assert preflight.status_code == 200  # a preflight is answered outside the guard, never queued or shed
+
+
+async def test_a_service_call_is_served_while_peoples_requests_fill_every_slot_and_the_queue():
+    async with build(http_max_concurrent_requests=1, http_max_waiting_requests=0) as client:
+        app = client._transport.app  # type: ignore[attr-defined]
+        holder = asyncio.create_task(client.get("/slow"))
+        await asyncio.sleep(0.1)
+        shed = await client.get("/slow")
+        release = await client.post("/internal/keys/v-1/release")
+        app.state.release.set()
+        await holder
+    assert shed.status_code == 503
+    assert release.status_code == 200 and release.json() == {"victim_id": "v-1"}
 
 
 async def test_a_request_waiting_longer_than_the_queue_allows_is_shed():

@@ -7,7 +7,7 @@ import json
 
 import httpx
 import pytest
-from servicekit.keyclient import KeyClient, KeyUnavailable
+from servicekit.keyclient import KeyClient, KeyUnavailable, ReleaseDeferred
 
 
 def intake_answering(keys: dict[str, bytes], asked: list[dict]) -> httpx.AsyncClient:
@@ -58,3 +58,14 @@ async def test_notifications_ask_without_an_organisation():
     with pytest.raises(KeyUnavailable):
         await client.data_key("v-1")
     assert asked == [{"purpose": "notifications"}]
+
+
+async def test_a_shed_release_is_deferred_with_intakes_retry_after():
+    def shed(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, headers={"Retry-After": "3"}, json={"code": "overloaded"})
+
+    client = KeyClient("http://intake", token, purpose="notifications",
+                       http=httpx.AsyncClient(transport=httpx.MockTransport(shed)))
+    with pytest.raises(ReleaseDeferred) as deferred:
+        await client.data_key("v-1")
+    assert (deferred.value.status, deferred.value.retry_after) == (503, 3.0)

@@ -21,7 +21,7 @@ from servicekit.commands import audit_entry
 from servicekit.crypto import DecryptionError
 from servicekit.errors import TransientError, is_transient
 from servicekit.eventstore import CommandContext
-from servicekit.keyclient import KeyUnavailable
+from servicekit.keyclient import KeyUnavailable, ReleaseDeferred
 
 from .bootstrap import Deps
 from .channels.sms_router import RouteResult
@@ -37,7 +37,10 @@ from .projections.recipients import owner_of
 log = logging.getLogger("notify.sending")
 T = TypeVar("T")
 NOT_READY_RECHECK = timedelta(minutes=5)
-KEY_RETRY = timedelta(minutes=1)
+KEY_RETRY = timedelta(minutes=1)  # intake unreachable
+# Intake busy (429/503): come back when it says, within bounds; nothing is claimed yet, so a retry cannot double a send.
+DEFERRED_KEY_RETRY = timedelta(seconds=5)
+DEFERRED_KEY_BOUNDS = (timedelta(seconds=1), timedelta(minutes=1))
 RECORD_PATIENCE_SECONDS = 120.0
 KEY_REFUSALS: dict[int, CancelReason] = {403: "no_consent", 404: "no_recipient", 410: "erased"}
 
@@ -45,6 +48,16 @@ KEY_REFUSALS: dict[int, CancelReason] = {403: "no_consent", 404: "no_recipient",
 def dispatcher_context(delivery_id: str) -> CommandContext:
     """Commands of the dispatcher correlate on the delivery id."""
     return CommandContext(actor=ACTOR, correlation_id=delivery_id)
+
+
+def key_retry_delay(exc: TransientError) -> timedelta:
+    """When to ask for the key again: intake's Retry-After when it was busy, a minute when it was away."""
+    if not isinstance(exc, ReleaseDeferred):
+        return KEY_RETRY
+    if exc.retry_after is None:
+        return DEFERRED_KEY_RETRY
+    low, high = DEFERRED_KEY_BOUNDS
+    return min(max(timedelta(seconds=exc.retry_after), low), high)
 
 
 async def durably(step: Callable[[], Awaitable[T]], patience: float = RECORD_PATIENCE_SECONDS) -> T:
@@ -97,8 +110,8 @@ class Sender:
             reason = KEY_REFUSALS.get(exc.status, "no_consent")
             await cancel_pending(deps, [delivery.id], always(reason), dispatcher_context(delivery.id))
             return
-        except TransientError:
-            await deps.queue.postpone(delivery.id, now + KEY_RETRY)
+        except TransientError as exc:
+            await deps.queue.postpone(delivery.id, now + key_retry_delay(exc))
             return
         claim = partial(lifecycle.dispatch, now=now)
         claimed = await deps.store.execute(DELIVERY, delivery.id, claim, context=dispatcher_context(delivery.id))

@@ -97,3 +97,22 @@ async def test_a_send_interrupted_before_the_answer_becomes_unknown_and_is_never
     assert in_doubt.status == "dispatching"
     assert (settled.status, settled.reason) == ("unknown", "interrupted")
     assert len(sms_to(sms_gateway, phone)) == 1
+
+
+async def test_a_key_release_shed_by_intake_is_asked_again_after_its_retry_after_and_sends_once(
+        notify: Any, sms_gateway: Any) -> None:
+    phone = new_phone()
+    victim = await notify.register(phone=phone)
+    notify.keys.shed(victim, times=1, retry_after=3)
+    await notify.referral_accepted(victim)
+    await notify.tick()
+    (delivery,) = await notify.deliveries_of(victim)
+    entry = await notify.deps.queue.entries.find_one({"_id": delivery.id})
+    assert sms_to(sms_gateway, phone) == [] and delivery.status == "pending"
+    assert entry["due_at"].replace(tzinfo=notify.clock().tzinfo) == notify.clock() + timedelta(seconds=3)
+    notify.clock.advance(timedelta(seconds=3))
+    await notify.tick()
+    await notify.tick()
+    assert len(sms_to(sms_gateway, phone)) == 1
+    assert [d.status for d in await notify.deliveries_of(victim)] == ["sent"]
+    assert notify.keys.releases[victim] == 2

@@ -36,6 +36,8 @@ class KeyReleaseServer:
         self.keys: dict[str, bytes] = {}
         self.refusals: dict[str, int] = {}
         self.releases: Counter[str] = Counter()
+        self.sheds: Counter[str] = Counter()  # releases still to answer 503, per victim
+        self.retry_after = 3
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self.port = 0
@@ -59,6 +61,11 @@ class KeyReleaseServer:
         self.refusals[victim_id] = status
         if status == 410:
             self.keys.pop(victim_id, None)  # crypto-shredding
+
+    def shed(self, victim_id: str, times: int, retry_after: int = 3) -> None:
+        """Answer this victim's next `times` releases 503 with Retry-After, as intake's overload guard does."""
+        self.sheds[victim_id] = times
+        self.retry_after = retry_after
 
     def start(self) -> KeyReleaseServer:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -93,6 +100,10 @@ class KeyReleaseServer:
         if not principal.is_service or "pii:decrypt" not in principal.scopes or body.get("purpose") != self.purpose:
             return JSONResponse({"detail": "not allowed"}, status_code=403)
         self.releases[victim_id] += 1
+        if self.sheds[victim_id] > 0:
+            self.sheds[victim_id] -= 1
+            return JSONResponse({"code": "overloaded"}, status_code=503,
+                                headers={"Retry-After": str(self.retry_after)})
         if victim_id in self.refusals:
             return JSONResponse({"detail": "refused"}, status_code=self.refusals[victim_id])
         if victim_id not in self.keys:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -12,6 +13,7 @@ from pydantic import BaseModel, Field
 from ..audit import AuditEntry, AuditLog
 from ..auth import Principal, require
 from ..errors import InvalidInput, NotFound, Unavailable
+from .dispatch import CREATION_SETTLES_SECONDS
 from .models import (
     ReplayAccepted,
     ReplayRequest,
@@ -36,6 +38,7 @@ class WebhookService:
     store: WebhookStore
     audit: AuditLog
     allow_private_addresses: bool
+    creation_settles_seconds: float = CREATION_SETTLES_SECONDS
 
 
 class EventTypeInfo(BaseModel):
@@ -132,6 +135,9 @@ def _changes(router: APIRouter, published: Mapping[str, str]) -> None:
                                          classifications=list(body.classifications), secret=secret,
                                          actor=principal.subject)
         await _audit(service, principal, "subscription_created", doc["_id"])
+        # Answered once every worker's kept subscriptions are past their bound: each event decided after this
+        # answer is matched against a read that saw this subscription (webhooks/dispatch.py says why).
+        await asyncio.sleep(service.creation_settles_seconds)
         return SubscriptionCreated(**public(doc).model_dump(), secret=secret)
 
     @router.patch("/subscriptions/{subscription_id}", response_model=SubscriptionPublic, responses=ERRORS)

@@ -32,6 +32,9 @@ from .urlguard import guard_url
 log = logging.getLogger("servicekit.webhooks")
 DISABLED_REASON = "retry_window_exhausted"
 MAX_PAUSE_SECONDS = 30.0
+# An idle sender backs off to this: what its own process queues wakes it at once, another process's (or a
+# retry coming due) waits at most this long.
+IDLE_PAUSE_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -71,31 +74,45 @@ class WebhookSender:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set; a store that is away pauses the sender, it never ends the worker."""
-        pause = self.policy.poll_interval_seconds
+        poll = self.policy.poll_interval_seconds
+        pause = poll
         try:
             while not stop.is_set():
+                self.store.queued.clear()
                 try:
-                    if self.lease is None or await self.lease.holds():
-                        await self.deliver_due()
-                    pause = self.policy.poll_interval_seconds
+                    attempted = await self.deliver_due() if self.lease is None or await self.lease.holds() else 0
+                    pause = poll if attempted else min(max(pause, poll) * 2, max(IDLE_PAUSE_SECONDS, poll))
                 except Exception as exc:  # like the relay: log, back off, try again
                     if is_transient(exc):
                         log.warning("webhook sender waiting for the store: %s", type(exc).__name__)
                     else:
                         log.exception("webhook sender pass failed")
                     pause = min(pause * 2, MAX_PAUSE_SECONDS)
-                try:
-                    await asyncio.wait_for(stop.wait(), pause)
-                except TimeoutError:
-                    pass
+                await self._pause(stop, pause)
         finally:
             await self.client.aclose()
 
+    async def _pause(self, stop: asyncio.Event, seconds: float) -> None:
+        """Wait `seconds`, or less if the worker stops or its process queues a delivery."""
+        waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.store.queued.wait())]
+        try:
+            await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+
     async def deliver_due(self) -> int:
         """One pass: attempt the oldest due delivery of every (subscription, aggregate); returns attempts made."""
+        pending = await self.store.pending(self.policy.queue_scan_limit)
+        if not pending:
+            return 0  # an idle pass reads the queue only
+        # Read after the queue: a delivery's subscription was stored before it, so one missing here was deleted.
         subscriptions = {s["_id"]: s for s in await self.store.all()}
+        orphans = sorted({e["subscription_id"] for e in pending} - set(subscriptions))
+        if orphans:
+            await self.store.drop_queued(orphans)
         heads: dict[tuple[str, str], dict[str, Any]] = {}
-        for entry in await self.store.pending(self.policy.queue_scan_limit):
+        for entry in pending:
             key = (entry["subscription_id"], entry["stream"])
             if key not in heads or entry["order"] < heads[key]["order"]:
                 heads[key] = entry

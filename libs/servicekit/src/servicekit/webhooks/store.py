@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -44,6 +45,7 @@ class WebhookStore:
         self.queue = db["webhook_queue"]
         self.kek = kek
         self.clock = clock
+        self.queued = asyncio.Event()  # set when this process queues a delivery: its sender need not wait a poll
 
     async def create(self, *, url: str, event_types: list[str], classifications: list[str], secret: str,
                      actor: str) -> dict[str, Any]:
@@ -65,6 +67,15 @@ class WebhookStore:
     async def all(self) -> list[dict[str, Any]]:
         """Every subscription, oldest first (a handful per service)."""
         return sorted(await self.subscriptions.find({}).to_list(None), key=lambda d: d["created_at"])
+
+    async def routing(self) -> list[dict[str, Any]]:
+        """What dispatch matches events against, for every subscription: types, clearances, creation time."""
+        fields = {"event_types": 1, "classifications": 1, "created_at": 1}
+        return await self.subscriptions.find({}, fields).to_list(None)
+
+    async def drop_queued(self, sub_ids: list[str]) -> None:
+        """Unqueue what was recorded for subscriptions deleted meanwhile (by a process that did not know yet)."""
+        await self.queue.delete_many({"subscription_id": {"$in": sub_ids}})
 
     async def get(self, sub_id: str) -> dict[str, Any] | None:
         return await self.subscriptions.find_one({"_id": sub_id})
@@ -107,6 +118,7 @@ class WebhookStore:
             await self.queue.insert_one({**entry, "attempts": 0, "due_at": self.clock(), "first_failed_at": None})
         except DuplicateKeyError:
             return False
+        self.queued.set()
         return True
 
     async def pending(self, limit: int) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from ..audit import AuditLog
 from ..consumer import ConsumerRunner
 from ..domain import AggregateType
 from ..settings import BaseServiceSettings
-from .dispatch import Dispatch, dispatch_subscriptions
+from .dispatch import Dispatch, SubscriptionCache, dispatch_subscriptions
 from .keys import webhook_kek
 from .routes import WebhookService
 from .sender import SenderLease, SenderPolicy, WebhookSender
@@ -62,7 +62,8 @@ def webhook_tasks(settings: BaseServiceSettings, db: AsyncDatabase[Any], aggrega
     ns = settings.topic_namespace
     runner = ConsumerRunner(bootstrap=settings.kafka_bootstrap, group_id=webhook_group_id(settings),
                             topics=sorted({ns + a.topic for a in aggregates}),
-                            subscriptions=dispatch_subscriptions(aggregates), deps=Dispatch(store),
+                            subscriptions=dispatch_subscriptions(aggregates),
+                            deps=Dispatch(store, SubscriptionCache(store)),
                             dlq_producer=producer, max_attempts=settings.consumer_max_attempts,
                             backoff_max_seconds=settings.consumer_backoff_max_seconds,
                             client_options=settings.kafka_options())
