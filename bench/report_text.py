@@ -233,12 +233,15 @@ this page's run. What changed:
 """
 
 PIPELINE_COSTS = """
-Before: the previous session's merged code, at load 1.4-3.3; after: this round, at load 14.5-17.6
-(the machine shared). Round trips are counts and survive the load; CPU per flow does not: it includes
-each process's per-second costs (polls, fetches, leases), spread over the flows completed in the stage,
-and a stage that falls behind at load 15 completes fewer per second (1.2/s at 5 offered, against 5.2).
-At 1 flow/s, the one rate both runs kept up with, store round trips per flow went 190.7 -> 160.4 (at 2
-and 10 flows/s offered, 172.7 -> 147.4 and 148.8 -> 136.5), from the kit's per-flow costs the profile named:
+Before: the previous session's merged code, at load 1.4-3.3; after: this round's merged code, at load
+2.6-4.9 (`bench/pipeline.py --rates 1,2,5,10,20 --count-trips`, nothing else running). CPU per flow
+includes each process's per-second costs (polls, fetches, leases) spread over the flows completed in the
+stage, so it falls as the rate rises. Over all processes, CPU per flow went 533 -> 443 ms at 1 flow/s,
+332 -> 253 at 5 and 264 -> 245 at 10; store round trips per flow 190.7 -> 155.0, 156.9 -> 136.6 and
+148.8 -> 128.1. What moved them: a command that creates its aggregate reads nothing first
+(`creates=True`), the store writes an update's documents together (the relays' unmarking), and the kit's
+per-flow costs the profile named (a run by the branch that cut them, at load 14.5-17.6, measured
+190.7 -> 160.4 round trips at 1 flow/s):
 
 - **Webhook subscriptions** (`webhooks/dispatch.py`): each worker keeps them for a second instead of
   reading them for every consumed event: 16.5-25.4 reads per flow over the five workers -> 1.1-2.5 (the
@@ -280,18 +283,23 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
 (pending commits read from an index, then unmarked), whatever the batch; the relay no longer polls at
 20 Hz (it doubles its wait up to `RELAY_IDLE_POLL_SECONDS`, 0.5 s, and a commit of its process wakes it).
 
-- **Kit and HTTP command against bare operations (CPU).** A bare insert is one round trip; a kit command
-  is three (projection read, commit, projection) and then its publication: the relay's share of a read of
-  the pending commits, the produce, and the unmarking, an update that FerretDB makes a read and a rewrite
-  of the whole commit (1.2 ms of its CPU, twice an insert; "Where a command's CPU goes"). The kit's own
-  Python is about 6 % of it. So a command with its publication costs four to eight bare inserts on the
-  local store whatever is trimmed in Python, and 0.3 does not hold. What would move it is not in the kit:
-  a cheaper partial update in the store (FerretDB rewrites the whole document for a `$unset`), or a
-  pending marker outside the commit, which costs a second insert per command (a round trip more, which
-  the round-trip test forbids). The HTTP command adds the kit's HTTP layers (overload guard, input guard,
-  JWT, problems, metrics, tracing) to the same command; they were not profiled this round.
-- **Relay drain.** Store-bound: unmarking a commit is an update of a whole commit document on FerretDB,
-  so a drain runs at a few hundred events per second, flat with the history's size.
+- **Kit and HTTP command against bare operations (CPU).** At the line, not clearly above it. On the
+  quiet machine (load 1-2) the kit command with its polling relay costs 1.6-1.7 ms of CPU (process +
+  store) where a bare insert costs 0.5-0.57: 0.36 of a bare insert empty, 0.29 at 50k, and 0.36-0.38 on
+  wall-clock throughput (it was 0.18-0.23 on CPU at the round's start). A bare insert is one round trip;
+  a command that creates its aggregate is two (commit, first projection), then its share of the relay:
+  a read of the pending commits per pass, the produce, and the unmarking, now written 100 commits to a
+  transaction by the store. The command alone (no relay) is 1.0 ms, 0.55 of a bare insert; the relay's
+  share is the rest. An update of an aggregate this process has not cached reads its projection first
+  (a third round trip). The HTTP command is the same command behind the kit's HTTP layers: 2.0 ms against
+  0.86-0.98 for a bare FastAPI endpoint doing one insert, 0.43-0.49 (0.42-0.45 wall). Profiled, what is
+  left is FastAPI's own request handling, shared with the bare endpoint, the second round trip
+  (PyMongo spends 0.25-0.35 ms of Python on each, whatever it sends) and the commit document; each of
+  the kit's middlewares (overload guard, input guard, metrics, `no-store`, tracing) measured about
+  0.05 ms. What would move both further is a store round trip less per command, which the design does not
+  allow (the commit is the guard, the projection is what the lists read), or a cheaper client.
+- **Relay drain.** Store-bound, flat with the history's size: 0.54-0.55 ms of CPU per event (1.07-1.09
+  at the round's start), now that the store writes an update's documents together.
 - **Intake listing** (holds in the listings run; part 3). The local store used to walk its `_id_` index
   for an `_id` sort and let SQLite test the filter on each row (about 18 microseconds of JSON per ~2 KB
   incident) until 51 matched: cheap for a common filter, costly for a selective one (region, dates).
@@ -334,16 +342,15 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
   registration's `victim.consent_changed` by listing the victim's cases and referrals (two full scans of
   50k documents on the local store, ahead of the referral in the same partition): a consent that was
   never withdrawn has nothing to clear, so casework now skips them (and the lists are indexed for the
-  other cases). The target holds on the merged code when the two cores are not shared: the previous
-  session's run (the second table of "Throughput and hops", load average 1.4-3.3) sustained 5.18 flows/s with every hop's p99 at most
-  0.57 s (whole flow p99 0.93 s), and 10 flows/s offered were all served, at 6.8/s, with the SMS hops'
-  p99 near 11 s: that is the two cores' ceiling, 260-330 ms of CPU per flow over the ten service
-  processes, FerretDB and Kafka. At 20 flows/s (the stretch) intake sheds with 503, as designed; the
-  bench's flows then gave up, and now wait `Retry-After` and send again under the same Idempotency-Key
-  (counted as retried, not failed). This round's run was taken at load 14-18, the machine shared by
-  several engineers' suites: it kept up with 1 flow/s only, and its 20 flows/s stage (57 of 300 flows
-  within the 90 s grace) says nothing of the stretch, which needs a run on a quiet machine. The runs of the
-  branches, at load 16-32, measured 400-650 ms per flow and could not keep up with 5/s: on a shared
+  other cases). The target holds on this round's merged code, the machine quiet (load 2.6-4.9): 5.23
+  flows/s sustained with every hop's p99 at most 0.31 s (whole flow p99 0.68 s; the previous session's
+  quiet run: 5.18/s, 0.57 s). 10 flows/s offered were all served, at 7.8/s (6.8 before), and 20 flows/s
+  offered too, at 8.9/s, with no flow failed or retried: the two cores' ceiling, 200-250 ms of CPU per
+  flow over the ten service processes, FerretDB and Kafka. The SMS hops queue first (p99 10-20 s at
+  10 and 20 offered): notify's worker is the busiest process (44 ms and 62 round trips per flow). So the
+  stretch (20 flows/s, every hop p99 < 1 s) does not hold on two cores. The bench's flows now wait
+  `Retry-After` after a 503 and send again under the same Idempotency-Key (counted as retried, not
+  failed). The runs of the branches, at load 14-32, could not keep up with 5/s: on a shared
   machine the pipeline's wall-clock figures are the load's. The figures that survive the noise are the
   store round trips per flow: 198-216 before the cuts of this round, 182-188 after, at 1 and 2 flows/s:
   - intake's API, 22-23 -> 17: a registration reads nothing before it writes (the key's insert tells a
