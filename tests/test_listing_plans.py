@@ -33,9 +33,9 @@ from intake.queries import IncidentFilter, IncidentQueries
 from notify.indexes import INDEXES as NOTIFY
 from notify.projections.queue import DeliveryQueue
 from notify.queries import deliveries_needing_attention, victim_deliveries
-from pymongo import AsyncMongoClient, monitoring
+from pymongo import AsyncMongoClient
 from servicekit.indexes import Index, ensure_indexes
-from servicekit.testing import unique_name
+from servicekit.testing import SentFinds, unique_name
 
 pytestmark = pytest.mark.integration
 Listing = Callable[[Any], Awaitable[Any]]
@@ -109,26 +109,9 @@ ID_SORTED = {
 }
 
 
-class Finds(monitoring.CommandListener):
-    """The `find` commands a client sent, as sent."""
-
-    def __init__(self) -> None:
-        self.commands: list[dict[str, Any]] = []
-
-    def started(self, event: monitoring.CommandStartedEvent) -> None:
-        if event.command_name == "find":
-            self.commands.append({k: v for k, v in event.command.items() if not k.startswith("$") and k != "lsid"})
-
-    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        pass
-
-    def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        pass
-
-
 @pytest.fixture
-async def store(infra) -> AsyncIterator[tuple[Any, Finds, bool]]:
-    finds = Finds()
+async def store(infra) -> AsyncIterator[tuple[Any, SentFinds, bool]]:
+    finds = SentFinds()
     client: AsyncMongoClient = AsyncMongoClient(infra.mongo_url, tz_aware=True, event_listeners=[finds])
     db = client[unique_name("plans")]
     ferretdb = "ferretdbVersion" in await client.admin.command("buildInfo")
@@ -149,7 +132,7 @@ async def seed_casework(db: Any) -> None:
          "victim_ids": [f"victim-{i}"], "opened_on": f"2026-01-0{i}"} for i in range(1, 5)])
 
 
-async def explained(db: Any, finds: Finds, name: str) -> list[dict[str, Any]]:
+async def explained(db: Any, finds: SentFinds, name: str) -> list[dict[str, Any]]:
     """The plans of the finds one listing sends, its service's indexes created first."""
     indexes, listing, _ = LISTINGS[name]
     await ensure_indexes(db, indexes)

@@ -14,33 +14,16 @@ from typing import Any
 import pytest
 from advocacy.projections.generations import position_key
 from advocacy.projections.readmodel import high_waters
-from pymongo import AsyncMongoClient, monitoring
-from servicekit.testing import unique_name
+from pymongo import AsyncMongoClient
+from servicekit.testing import SentFinds, unique_name
 
 pytestmark = pytest.mark.integration
-
-
-class Finds(monitoring.CommandListener):
-    """The `find` commands a client sent, as sent."""
-
-    def __init__(self) -> None:
-        self.commands: list[dict[str, Any]] = []
-
-    def started(self, event: monitoring.CommandStartedEvent) -> None:
-        if event.command_name == "find":
-            self.commands.append({k: v for k, v in event.command.items() if not k.startswith("$") and k != "lsid"})
-
-    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        pass
-
-    def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        pass
 
 
 @pytest.fixture
 async def walked(infra) -> AsyncIterator[tuple[list[dict[str, Any]], bool]]:
     """The plans of the finds of one walk over two topics' marks (three partitions)."""
-    finds = Finds()
+    finds = SentFinds()
     client: AsyncMongoClient = AsyncMongoClient(infra.mongo_url, tz_aware=True, event_listeners=[finds])
     db = client[unique_name("plans")]
     await db["g0001_marks"].insert_many([{"_id": position_key(t, p, o), "collection": "incidents", "event_id": "e"}

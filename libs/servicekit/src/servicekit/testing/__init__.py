@@ -19,11 +19,12 @@ from .infra import (
     unique_name,
 )
 from .memory import MemoryEventStore, StoredCommit
-from .round_trips import StoreCommands, store_commands
+from .round_trips import SentFinds, StoreCommands, store_commands
 from .waiting import eventually, eventually_sync
 
 __all__ = [
-    "REPO_ROOT", "FakeClock", "InProcessService", "Infra", "MemoryEventStore", "ServiceProcess", "StoreCommands",
+    "REPO_ROOT", "FakeClock", "InProcessService", "Infra", "MemoryEventStore", "SentFinds", "ServiceProcess",
+    "StoreCommands",
     "StoredCommit",
     "eventually", "eventually_sync", "free_port", "header", "in_process_service", "infra_from_env_or_stack",
     "infra_from_testcontainers", "login_with_pkce", "pending_commits", "provider_token", "read_topic",

@@ -36,6 +36,23 @@ class StoreCommands(monitoring.CommandListener):
                 if leave_out is None or not leave_out(name, collection, body)]
 
 
+class SentFinds(monitoring.CommandListener):
+    """The `find` commands a client sent, as sent (for explaining them against the store in a plan test)."""
+
+    def __init__(self) -> None:
+        self.commands: list[dict[str, Any]] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name == "find":
+            self.commands.append({k: v for k, v in event.command.items() if not k.startswith("$") and k != "lsid"})
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        return
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        return
+
+
 _LISTENER: StoreCommands | None = None
 
 
