@@ -330,10 +330,10 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
   in casework (`_id` `<lawyer>:<opened_on>:<case id>`, read by `_id` range) kept by a consumer of
   casework's own case events that rebuilds a case's entries from its current projection (idempotent, so
   nothing is lost or doubled), or a side table per list index in the store patch. MongoDB serves it from
-  the multikey index `{lawyers, opened_on: -1, _id: -1}`. Noticed, not changed: the kit's keyset cursor
-  (`Listing.after`) cannot step past an item whose sort value is null or missing (`{$gt: null}` matches
-  nothing, and `{$lt: value}` never reaches the missing ones of a descending list), so such items end a
-  listing early on both stores; casework's dates are always set.
+  the multikey index `{lawyers, opened_on: -1, _id: -1}`. Fixed since: the kit's keyset cursor
+  (`Listing.after`) could not step past an item whose sort value is null or missing (`{$gt: null}` matches
+  nothing); it now goes on to the set values, and a descending listing declared `nullable` ends with the
+  missing ones (`test_listing_missing_values.py`); casework's dates are always set.
 - **Advocacy.** The rebuild writes each broker batch of replayed facts in one unordered insert (and
   their marks after them). The indicators no longer read and fold every fact on each request (the
   "Advocacy indicators: the read model" section); what still grows with the history is computing a
