@@ -9,6 +9,7 @@ and the same checks pass on MongoDB.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from datetime import UTC, datetime
@@ -114,3 +115,23 @@ async def test_a_date_read_back_after_the_removal_is_still_a_date(db):
     await database.docs.update_many({"_id": {"$in": ["agg-006:0000000001"]}}, {"$unset": {"outbox": ""}})
     doc = await database.docs.find_one({"at": {"$gte": datetime(2026, 1, 7, tzinfo=UTC)}, "_id": "agg-006:0000000001"})
     assert doc is not None and doc["at"] == datetime(2026, 1, 7, tzinfo=UTC)
+
+
+async def test_removals_succeed_while_other_clients_insert(db):
+    # As the relay unmarks while commands commit: a removal must wait for the write lock like any write
+    # (it once read first, and SQLite refused to upgrade that read once another client had written).
+    database, _ = db
+
+    async def insert(writer: int) -> None:
+        for i in range(150):
+            await database.docs.insert_one({"_id": f"w{writer}-{i:03d}", "outbox": "pending"})
+
+    async def unmark() -> None:
+        for i in range(150):
+            ids = [f"w{w}-{j:03d}" for w in (0, 1) for j in range(max(0, i - 5), i + 1)]
+            await database.docs.update_many({"_id": {"$in": ids}}, {"$unset": {"outbox": ""}})
+
+    await asyncio.gather(insert(0), insert(1), unmark())
+    await database.docs.update_many({"_id": {"$in": [f"w{w}-{j:03d}" for w in (0, 1) for j in range(150)]}},
+                                    {"$unset": {"outbox": ""}})
+    assert await database.docs.count_documents({"_id": {"$regex": "^w"}, "outbox": {"$exists": True}}) == 0
