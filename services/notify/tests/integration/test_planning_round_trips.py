@@ -8,6 +8,7 @@ counts only while armed, for notify's own database; the relay's and the webhook 
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from datetime import timedelta
@@ -17,6 +18,7 @@ import pytest
 from notify.domain.delivery import DELIVERY
 from notify.handlers import (
     change_recipient_consent,
+    notify_hearing_rescheduled,
     notify_hearing_scheduled,
     notify_referral_accepted,
     register_recipient,
@@ -32,10 +34,12 @@ COMMANDS = store_commands()  # before the fixtures build notify's client
 PLANNED = ["insert delivery_queue", "insert events", "insert deliveries"]  # queue entry, commit, first projection
 
 
-def _beside_the_handler(name: str, collection: str, _command: Any) -> bool:
-    """What runs beside the handler: the relay (pending commits), the webhook group, the leases."""
-    return (collection.startswith("webhook") or collection.endswith("_lease")
-            or (collection == "events" and name in ("find", "update")))
+def _beside_the_handler(name: str, collection: str, command: Any) -> bool:
+    """What runs beside the handler: the relay (pending commits, unmarked after publishing), the webhook group,
+    the leases."""
+    if collection.startswith("webhook") or collection.endswith("_lease"):
+        return True
+    return collection == "events" and name in ("find", "update") and "outbox" in json.dumps(command, default=str)
 
 
 def _event(event_type: str, subject: str, data: dict[str, Any], notify: Any) -> ConsumedEvent:
@@ -131,3 +135,25 @@ async def test_an_event_replayed_by_another_instance_after_the_send_sends_nothin
     assert types == ["notify.delivery.scheduled.v1", "notify.delivery.dispatched.v1", "notify.delivery.sent.v1"]
     assert len([r for r in sms_gateway.requests() if phone in (r.form.get("to"), r.form.get("To"))]) == 1
     assert (await notify.deps.store.load(DELIVERY, delivery.id, probe=True)).state.status == "sent"  # type: ignore[union-attr]
+
+
+async def test_a_rescheduled_hearing_cancels_each_outdated_message_after_one_look_at_it(notify: Any) -> None:
+    victim = await notify.register(phone=f"+2237{random.randrange(10**7):07d}")
+    hearing_id = f"h-{uuid.uuid4()}"
+    await notify.hearing_event("scheduled", hearing_id, [victim], notify.clock() + timedelta(days=10))
+    data = {"hearing_id": hearing_id, "case_id": "case-1", "victim_ids": [victim], "court_code": "tgi-mopti",
+            "city": "Mopti", "starts_at": (notify.clock() + timedelta(days=12)).isoformat(),
+            "previous_starts_at": (notify.clock() + timedelta(days=10)).isoformat(), "reason": "postponed"}
+    notify.clock.advance(timedelta(seconds=1))  # casework stamps the new event after the first
+    for delivery in await notify.deliveries_of(victim):  # as in a worker that did not plan them
+        notify.deps.store.cache.forget(DELIVERY, delivery.id)
+    _count(notify)
+    await notify_hearing_rescheduled(_event("casework.hearing.rescheduled.v1", hearing_id, data, notify), notify.deps)
+    cancelled = ["find deliveries", "find events",  # the delivery and its history, probed: is it still pending?
+                 "insert events", "update deliveries", "delete delivery_queue"]  # cancelled, out of the queue
+    assert _taken() == ["insert hearings", "find hearings", "update hearings",  # notify's copy moves forward
+                        "find delivery_queue", *cancelled * 3,  # the notice and two reminders of the old date
+                        "find recipients", *PLANNED * 3]  # those of the new date
+    statuses = sorted((d.kind.value, d.status) for d in await notify.deliveries_of(victim))
+    assert statuses == [("hearing_reminder", "cancelled")] * 2 + [("hearing_reminder", "pending")] * 2 + [
+        ("hearing_rescheduled", "pending"), ("hearing_scheduled", "cancelled")]

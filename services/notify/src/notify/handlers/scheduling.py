@@ -83,6 +83,7 @@ async def cancel_pending(deps: Deps, delivery_ids: Iterable[str], reason_for: Re
         reason = reason_for(loaded.state) if loaded.state is not None else None
         if reason is None:
             continue
+        deps.store.cache.put(DELIVERY, delivery_id, loaded)  # the cancel decides on this state, not a second read
         committed = await deps.store.execute(
             DELIVERY, delivery_id, partial(lifecycle.cancel, now=deps.core.clock(), reason=reason), context=ctx)
         cancelled += len(committed.events)
