@@ -81,6 +81,22 @@ async def test_a_registration_is_one_insert_and_its_consent_one_update(notify: A
     assert recipient.language == "bm" and recipient.has_phone
 
 
+async def test_a_consent_applied_before_its_registration_keeps_its_newer_preferences(notify: Any) -> None:
+    victim_id = str(uuid.uuid4())
+    registered = {"victim_id": victim_id, "organisation": "org-amdh", "phone_ciphertext": "v1:ciphertext",
+                  "notifications": {"channel": "sms", "language": "fr"}, "email_ciphertext": None}
+    consent = {"victim_id": victim_id, "version": 1, "notifications": {"channel": "sms", "language": "bm",
+                                                                        "granted": True}}
+    _count(notify)
+    await change_recipient_consent(_event("intake.victim.consent_changed.v1", victim_id, consent, notify), notify.deps)
+    await register_recipient(_event("intake.victim.registered.v1", victim_id, registered, notify), notify.deps)
+    # Neither is the common case: each falls back to reading the victim's document and deciding on it.
+    assert _taken() == ["update recipients", "find recipients", "update recipients",
+                        "insert recipients", "find recipients", "update recipients"]
+    recipient = await notify.deps.recipients.get(victim_id)
+    assert recipient is not None and recipient.consent and recipient.language == "bm" and recipient.has_phone
+
+
 async def test_a_referral_accepted_plans_its_sms_without_reading_the_delivery_first(notify: Any) -> None:
     victim = await notify.register(phone=f"+2237{random.randrange(10**7):07d}")
     _count(notify)
