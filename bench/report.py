@@ -335,7 +335,7 @@ def main() -> None:
                   "_id: -1}` (issue 12: the store patch, item 8); before, every case holding a list was read and "
                   "sorted. The other shapes are unchanged, measured again. `bench/run.py --listings`; after's "
                   "store CPU for \"my cases\" at 50k includes the one-time build of the elements table on the "
-                  "run's first lawyer page (about 1.2 s): a page costs about 16 ms after it (the side-by-side "
+                  "run's first lawyer page (about 1.4 s): a page costs about 15 ms after it (the side-by-side "
                   "table).", "", *shapes_table(listings_before, listings), ""]
     ab = load("ab-listings-latest.json")
     if ab:

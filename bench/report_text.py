@@ -66,8 +66,8 @@ What this means for shaping queries (issue 12, item 4):
   microseconds per stored document; on MongoDB it needs `{<equality fields>: 1, <sort field>: 1}`;
 - an equality on a list field (a case's `lawyers`) reads every row holding a list on the local store
   (SQLite has no multikey index), except in a keyset page served by an index `{list, field, _id}`: the
-  store walks that index's elements table, a page reads its own rows (about 16 ms of store CPU per page
-  at 50k cases, was 238); MongoDB's multikey index serves both;
+  store walks that index's elements table, a page reads its own rows (about 15 ms of store CPU per page
+  at 50k cases, was 220-240); MongoDB's multikey index serves both;
 - sorts on other sets of keys are done in memory on the local store: one decode per document the filter
   keeps;
 - the relay's `find({outbox: "pending"}).sort("committed_at").limit(n)` searches the kit's index
@@ -330,10 +330,11 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
   operator's value from an index, so every case row holding a list was read, then sorted. The store
   patch now keeps, for an index shaped `{list, date, _id}`, an elements table of (lawyer, date, case id)
   written by SQLite triggers in the same statement as each case (so it cannot disagree with the cases),
-  and walks it for the lawyer from the cursor, reading each case by `_id`: p95 about 21 ms, 16 ms of
-  store CPU a page, near a case manager's (the side-by-side table). Made on the first such page (once:
-  about 2.7 s for 32k cases), it costs about 0.05 ms of store CPU per case written (the update trigger
-  compares the lawyers and the date, and rewrites the rows only when they changed). A per-lawyer read
+  and walks it for the lawyer from the cursor, reading each case by `_id`: p95 about 20 ms, 15 ms of
+  store CPU a page, as a case manager's (the side-by-side table). Made on the first such page (once:
+  about 2.8 s for 32k cases), it costs about 0.05-0.1 ms of store CPU per case written (the update
+  trigger compares the lawyers and the date, and rewrites the rows only when they changed: about
+  0.25 ms then), against about 1.0-1.2 ms for the replace itself. A per-lawyer read
   model in casework would have served it too, at the price of a second write in casework's commands
   and a check against the case on every read; MongoDB serves it from
   the multikey index `{lawyers, opened_on: -1, _id: -1}`. Noticed, not changed: the kit's keyset cursor
