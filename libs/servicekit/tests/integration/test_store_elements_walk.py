@@ -183,3 +183,16 @@ async def test_a_collection_dropped_and_made_again_lists_only_its_new_cases(case
     await db.docs.insert_many(fresh)
     await db.docs.create_index([("lawyers", 1), ("opened_on", -1), ("_id", -1)], name=BY_LAWYER)
     await listed(db, {"lawyers": LAWYER}, fresh)
+
+
+async def test_a_null_date_written_later_is_listed_where_mongodb_puts_it(cases):
+    """The elements keep the date's JSON text, which would sort a null among the strings: the store stops
+    walking them and sorts, with the null last in a newest-first list, as MongoDB does."""
+    db, _ = cases
+    await read_page(db.docs, {"lawyers": LAWYER}, listing=NEWEST, cursor=None, limit=5)  # the store has walked
+    docs = {d["_id"]: d for d in seeded()}
+    dated = next(i for i, d in docs.items() if LAWYER in (d["lawyers"] or []) and "opened_on" in d)
+    await db.docs.update_one({"_id": dated}, {"$set": {"opened_on": None}})
+    docs[dated] = {**docs[dated], "opened_on": None}
+    page, _ = await read_page(db.docs, {"lawyers": LAWYER}, listing=NEWEST, cursor=None, limit=SEEDED)
+    assert [d["_id"] for d in page] == mongo_order(matching(list(docs.values()), lawyers=LAWYER), "opened_on", True)
