@@ -68,6 +68,12 @@ LISTINGS: dict[str, tuple[tuple[Index, ...], Listing, bool]] = {
     "casework a victim's referrals": (CASEWORK, lambda db: Queries(db).referral_ids_of_victim("victim-1"), True),
     "casework a case manager's cases": (CASEWORK, lambda db: Queries(db).cases(MANAGER_ACCESS, status="open"), True),
     "casework a lawyer's cases": (CASEWORK, lambda db: Queries(db).cases(LAWYER_ACCESS), True),
+    "casework a lawyer's calendar cases": (CASEWORK, lambda db: Queries(db).visible_case_ids(
+        LAWYER_ACCESS, lawyer="lawyer-1"), True),
+    "casework an organisation's calendar cases": (CASEWORK, lambda db: Queries(db).visible_case_ids(
+        MANAGER_ACCESS), True),
+    "casework one lawyer's cases seen by a case manager": (CASEWORK, lambda db: Queries(db).visible_case_ids(
+        MANAGER_ACCESS, lawyer="lawyer-1"), True),
     "casework a victim's cases": (CASEWORK, lambda db: Queries(db).case_ids_of_victim("victim-1"), True),
     "casework hearings at a court": (CASEWORK, lambda db: Queries(db).hearings_at_court(
         "ml-tgi-bamako-c1", start=WINDOW[0], end=WINDOW[1]), True),
@@ -102,6 +108,10 @@ KEY_SORTED = {
     "casework a case manager's cases": "organisation_1_opened_on_-1__id_-1 (<expr>=?)",
     # `lawyers` is a list: its elements' table (one row per lawyer and case) is walked, each case read by `_id`.
     "casework a lawyer's cases": "lawyers_1_opened_on_-1__id_-1_elements_walk (elem=?)",
+    "casework a lawyer's calendar cases": "lawyers_1_opened_on_-1__id_-1_elements_walk (elem=?)",
+    "casework an organisation's calendar cases": "organisation_1_opened_on_-1__id_-1 (<expr>=?)",
+    # A list's element is walked rather than the organisation's cases: a person's are fewer.
+    "casework one lawyer's cases seen by a case manager": "lawyers_1_opened_on_-1__id_-1_elements_walk (elem=?)",
 }
 
 # Intake's pages, sorted by `_id`: the index searched and its constraint (equalities, no sort after it).
