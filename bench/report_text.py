@@ -333,10 +333,9 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
   written by SQLite triggers in the same statement as each case (so it cannot disagree with the cases),
   and walks it for the lawyer from the cursor, reading each case by `_id`: p95 about 20-30 ms, 15 ms of
   store CPU a page, as a case manager's (the side-by-side table). Made on the first such page (once:
-  about 2.8 s for 32k cases), it costs about 0.05-0.15 ms of store CPU per case written (the update
-  trigger compares the lawyers and the date, and rewrites the rows only when they changed: 0.2-0.35 ms
-  then), against 1.0-1.6 ms for the replace itself (`bench/ab_case_writes.py`; the spread between runs
-  on this shared machine is about 0.1 ms). A per-lawyer read
+  about 2.8 s for 32k cases), it costs 0.15-0.17 ms of store CPU per case written, on a replace of
+  about 1.1 ms (the update trigger compares the lawyers and the date, and rewrites the rows only when
+  they changed: 0.35 ms then; `bench/ab_case_writes.py`); other collections pay nothing. A per-lawyer read
   model in casework would have served it too, at the price of a second write in casework's commands
   and a check against the case on every read; MongoDB serves it from
   the multikey index `{lawyers, opened_on: -1, _id: -1}`. Noticed, not changed: the kit's keyset cursor
