@@ -196,3 +196,40 @@ async def test_a_null_date_written_later_is_listed_where_mongodb_puts_it(cases):
     docs[dated] = {**docs[dated], "opened_on": None}
     page, _ = await read_page(db.docs, {"lawyers": LAWYER}, listing=NEWEST, cursor=None, limit=SEEDED)
     assert [d["_id"] for d in page] == mongo_order(matching(list(docs.values()), lawyers=LAWYER), "opened_on", True)
+
+
+async def test_a_scalar_field_asked_about_while_the_collection_is_empty_gets_no_elements_table(mongo):
+    """Every field holds only lists in an empty collection: the store waits for a list before making a table
+    (whose triggers every later write would pay), so an organisation's page keeps its own index's walk."""
+    db = mongo[unique_name("elements")]
+    try:
+        await db.docs.create_index([("organisation", 1), ("opened_on", -1), ("_id", -1)], name="by_organisation")
+        ferretdb = "ferretdbVersion" in await mongo.admin.command("buildInfo")
+        criteria = {"organisation": "org-1"}
+        if ferretdb:
+            lines = (await plan(db, criteria, NEWEST))["queryPlanner"]["Plan"]
+            assert not any("_elements" in line for line in lines), lines
+        docs = [{"_id": f"case-{i:03d}", "organisation": f"org-{i % 2}", "opened_on": f"2024-01-{1 + i % 28:02d}"}
+                for i in range(40)]
+        await db.docs.insert_many(docs)
+        if ferretdb:
+            lines = (await plan(db, criteria, NEWEST))["queryPlanner"]["Plan"]
+            assert any(line.endswith("by_organisation (<expr>=?)") for line in lines), lines
+        assert await every_page(db, criteria, NEWEST, limit=7, most=SEEDED) == mongo_order(
+            matching(docs, **criteria), "opened_on", True)
+    finally:
+        await mongo.drop_database(db.name)
+
+
+async def test_a_list_field_gets_its_elements_once_a_document_holds_a_list(mongo):
+    db = mongo[unique_name("elements")]
+    try:
+        await db.docs.create_index([("lawyers", 1), ("opened_on", -1), ("_id", -1)], name=BY_LAWYER)
+        assert await every_page(db, {"lawyers": LAWYER}, NEWEST, limit=7, most=SEEDED) == []
+        docs = [d for d in seeded() if "opened_on" in d]
+        await db.docs.insert_many(docs)
+        if "ferretdbVersion" in await mongo.admin.command("buildInfo"):
+            assert walks_elements(await plan(db, {"lawyers": LAWYER}, NEWEST), "elem=?")
+        await listed(db, {"lawyers": LAWYER}, docs)
+    finally:
+        await mongo.drop_database(db.name)
