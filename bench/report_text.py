@@ -331,8 +331,8 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
   operator's value from an index, so every case row holding a list was read, then sorted. The store
   patch now keeps, for an index shaped `{list, date, _id}`, an elements table of (lawyer, date, case id)
   written by SQLite triggers in the same statement as each case (so it cannot disagree with the cases),
-  and walks it for the lawyer from the cursor, reading each case by `_id`: p95 about 20-30 ms, 15 ms of
-  store CPU a page, as a case manager's (the side-by-side table). Made on the first such page (once:
+  and walks it for the lawyer from the cursor, reading each case by `_id`: p95 about 13-17 ms on a quiet
+  machine, 12-14 ms of store CPU a page, as a case manager's (the side-by-side table). Made on the first such page (once:
   about 2.8 s for 32k cases), it costs 0.15-0.17 ms of store CPU per case written, on a replace of
   about 1.1 ms (the update trigger compares the lawyers and the date, and rewrites the rows only when
   they changed: 0.35 ms then; `bench/ab_case_writes.py`); other collections pay nothing. A per-lawyer read
