@@ -66,8 +66,8 @@ What this means for shaping queries (issue 12, item 4):
   microseconds per stored document; on MongoDB it needs `{<equality fields>: 1, <sort field>: 1}`;
 - an equality on a list field (a case's `lawyers`) reads every row holding a list on the local store
   (SQLite has no multikey index), except in a keyset page served by an index `{list, field, _id}`: the
-  store walks that index's elements table, a page reads its own rows (about 15 ms of store CPU per page
-  at 50k cases, was 220-240); MongoDB's multikey index serves both;
+  store walks that index's elements table, a page reads its own rows (12-15 ms of store CPU per page
+  at 50k cases, was 210-240); MongoDB's multikey index serves both;
 - sorts on other sets of keys are done in memory on the local store: one decode per document the filter
   keeps;
 - the relay's `find({outbox: "pending"}).sort("committed_at").limit(n)` searches the kit's index
