@@ -19,7 +19,18 @@ from report_indicators import table as indicators_table
 from report_indicators import target as indicators_target
 from report_listings import ab_table, shapes_table
 from report_profile import profile_tables
-from report_text import CHOICE, INDICATORS, KIT_BEFORE_AFTER, KIT_BEFORE_AFTER_2, NOTES, PIPELINE_COSTS, PROFILE, SHAPES
+from report_text import (
+    CHOICE,
+    INDICATORS,
+    KIT_BEFORE_AFTER,
+    KIT_BEFORE_AFTER_2,
+    NOTES,
+    NOTIFY_TRIPS,
+    PIPELINE_COSTS,
+    PROFILE,
+    SHAPES,
+)
+from report_trips import process_trips
 
 ROOT = Path(__file__).resolve().parents[1]
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -348,7 +359,11 @@ def main() -> None:
         costs = pipeline_costs(pipeline, previous)
         if costs:
             # First: per flow, CPU and round trips are what a shared, noisy machine does not blur.
-            lines += ["### What a flow costs each process", "", *costs, PIPELINE_COSTS, "### Throughput and hops", ""]
+            lines += ["### What a flow costs each process", "", *costs, PIPELINE_COSTS]
+            busiest = process_trips(previous, pipeline, "notify:worker", (5.0, 10.0)) if previous else []
+            if busiest:
+                lines += [NOTIFY_TRIPS, *busiest, ""]
+            lines += ["### Throughput and hops", ""]
         lines += [*pipeline_table(pipeline), ""]
         if previous:
             lines += ["The run before this round's cuts (the merged code of the previous session, the machine quiet):",

@@ -237,15 +237,26 @@ this page's run. What changed:
 """
 
 PIPELINE_COSTS = """
-Before: the previous session's merged code, at load 1.4-3.3; after: this round's merged code, at load
-2.6-4.9 (`bench/pipeline.py --rates 1,2,5,10,20 --count-trips`, nothing else running). CPU per flow
-includes each process's per-second costs (polls, fetches, leases) spread over the flows completed in the
-stage, so it falls as the rate rises. Over all processes, CPU per flow went 533 -> 443 ms at 1 flow/s,
-332 -> 253 at 5 and 264 -> 245 at 10; store round trips per flow 190.7 -> 155.0, 156.9 -> 136.6 and
-148.8 -> 128.1. What moved them: a command that creates its aggregate reads nothing first
-(`creates=True`), the store writes an update's documents together (the relays' unmarking), and the kit's
-per-flow costs the profile named (a run by the branch that cut them, at load 14.5-17.6, measured
-190.7 -> 160.4 round trips at 1 flow/s):
+Before: main at `b185c6c` (the previous session's merged code), at load 2.6-4.9; after: notify's
+round (branch `notify12`), at load 4.0-6.2, other engineers' suites running beside it
+(`bench/pipeline.py --rates 1,2,5,10,20 --count-trips`, 50k seeded). CPU per flow includes each
+process's per-second costs (polls, fetches, leases) spread over the flows completed in the stage, so it
+falls as the rate rises, and it grows with the machine's load. Store round trips per flow over all
+processes: 155.0 -> 146.5 at 1 flow/s, 136.6 -> 126.4 at 5, 128.1 -> 116.8 at 10; notify's worker, the
+busiest process, 71.2 -> 61.3, 66.6 -> 55.7 and 62.1 -> 51.2. Its CPU per flow is within the spread of
+this machine: 46.7 -> 48.0 ms at 5 flows/s and 44.1 -> 39.9 at 10 in these two runs; two back-to-back
+pairs of the same bench (2k seeded, load 6-7.6, notify's source swapped between main's and the branch's,
+nothing else changed) gave 60.7 and 53.5 -> 45.9 and 57.1 ms at 5 flows/s, 48.2 and 52.4 -> 36.2 and
+51.0 at 10, with 62.1-64.3 -> 50.5-52.7 round trips. Wall-clock figures of the after run are the
+load's: at 10 flows/s offered it served 7.41/s (7.78 before) with the SMS hops' p99 at 6.3-6.5 s (10.8
+and 9.4 s before); its 20 flows/s stage met load 6.2, where
+intake shed 195 flows' commands (all sent again and served, at 4.51/s). The run just before it, on the
+same code at load 4.4-6.1 (`bench/results/pipeline-20261205T123654Z.json`), served 20 offered at 8.12/s
+with 11 flows retried, 10 offered at 5.46/s; neither run is quiet enough to say more.
+
+The previous session's round took the same bench from 533 to 443 ms of CPU and from 190.7 to 155.0
+round trips per flow at 1 flow/s (332 -> 253 ms and 156.9 -> 136.6 at 5), with `creates=True` for the
+services' create commands, the store writing an update's documents together, and these kit changes:
 
 - **Webhook subscriptions** (`webhooks/dispatch.py`): each worker keeps them for a second instead of
   reading them for every consumed event: 16.5-25.4 reads per flow over the five workers -> 1.1-2.5 (the
@@ -263,8 +274,41 @@ per-flow costs the profile named (a run by the branch that cut them, at load 14.
 - **Key release**: `/internal/...` calls have their own lane in the overload guard (4 slots, 64 places),
   so intake's key release is not shed with people's requests, and notify asks again after a shed
   release's `Retry-After` (1 s to 1 min) instead of a minute later; the key is fetched before the claim,
-  so asking again never doubles an SMS (`test_exactly_once.py`). In this run intake shed registrations
-  and referrals, and no key release.
+  so asking again never doubles an SMS (`test_exactly_once.py`). In that round's run intake shed
+  registrations and referrals, and no key release.
+"""
+
+NOTIFY_TRIPS = """
+#### Notify's worker, by command and collection
+
+A flow makes notify's worker plan four deliveries (the acceptance's SMS, the hearing's notice and its two
+reminders) and send two. What this round removed, each kept guarantee tested:
+
+- **A delivery is created without reading it first** (`creates=True`; `find deliveries` 4 -> 0): its id
+  is derived from the causing event, so it is new unless that event was handled before; a replay's
+  commit of version 1 collides, the retry reads the history and records nothing. Tested in
+  `services/notify/tests/integration/test_planning_round_trips.py`: planned again by an instance that
+  never saw it (one commit), and replayed by another instance after the send (one SMS, no new event).
+- **A hearing or a victim new to notify is one insert** (`find hearings` 2 -> 1, two `find recipients`
+  fewer): a duplicate `_id` falls back to the read-and-decide path (redelivery, older event, erased
+  victim). A consent change is one conditional update while the victim is registered, not erased, never
+  replied STOP and holds no newer consent; otherwise it reads and decides as before. A hearing notify had
+  no copy of has nothing queued about it, so its outdated messages are not looked up (`find
+  delivery_queue` 1 -> 0); the crash between recording a hearing and planning is still planned on
+  redelivery (`test_crash_safety.py`).
+- **The claim no longer puts its queue entry off** (`update delivery_queue` 2 -> 0). The claim's version
+  guard is what makes a send unique; this process skips its own sends in flight, and a poll that meets the
+  entry in another instance (or after a crash) reads `dispatching` and puts it off until the claim is stale
+  (`test_exactly_once.py`). One SMS: 15 -> 14 round trips (`test_dispatch_round_trips.py`).
+- A cancellation decides on the delivery it has just read with its history probed: 6 -> 5 round trips per
+  cancelled message (not in this flow; a rescheduled hearing in `test_planning_round_trips.py`).
+
+What is left per flow: 8 commits and their projections (4 planned, 2 claims, 2 sent) and the relay's
+reads and unmarking of them (about 9, the kit's); 4 queue inserts and 2 deletes; 6 recipient reads (one
+to plan each message, and two per send: the check before the claim and the contact after it, which keep
+a withdrawal or an erasure from being raced); 4 audit writes for the two decryptions (entry and head, the
+kit's); per send the report's key and the provider's health counters; the STOP index on a first SMS.
+
 """
 
 KIT_BEFORE_AFTER = """
@@ -381,8 +425,10 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
   dearer per flow at low rates). This round cut the kit's costs it named (table "What a flow costs each
   process"); what is left of them: notify's worker makes about 17 round trips per flow for its relay
   (pending commits read, then unmarked, per wake), an audited action still writes two (entry and head,
-  shared under concurrency), and a delivery, referral or case created from a consumed event reads its
-  absent projection first. Beyond what the cores give, the APIs' overload guard sheds people's requests
+  shared under concurrency). Notify's round (table "Notify's worker, by command and collection") then
+  took its worker from 62-67 to 51-56 round trips per flow at 5-20 flows/s: its deliveries, hearings and
+  recipients new to it are written without reading them first, and a claim no longer puts its queue entry
+  off. Beyond what the cores give, the APIs' overload guard sheds people's requests
   with 503 + Retry-After, as designed; intake's key release, a service's call, is no longer among them.
 
 ## Reading the figures

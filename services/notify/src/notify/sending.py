@@ -117,8 +117,8 @@ class Sender:
         claimed = await deps.store.execute(DELIVERY, delivery.id, claim, context=dispatcher_context(delivery.id))
         if not claimed.events or claimed.state is None:
             return  # another dispatcher claimed it, or it changed meanwhile
-        stale_after = timedelta(seconds=deps.settings.dispatch_stale_after_seconds)
-        await deps.queue.postpone(delivery.id, now + stale_after)
+        # The queue entry stays due: this process skips it while the send is in flight, and a poll that meets
+        # it elsewhere, or after a crash, reads `dispatching` and puts it off until the claim is stale.
         await self._send_claimed(claimed.state, message)
 
     async def _contact(self, delivery: Delivery, doc: dict[str, Any]) -> str:

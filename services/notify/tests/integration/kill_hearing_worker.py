@@ -23,7 +23,7 @@ class DiesAfterRecordingTheHearing(HearingStore):
 
     async def apply(self, hearing: Any, victim_ids: list[str]) -> Applied:
         outcome = await super().apply(hearing, victim_ids)
-        if outcome == "applied":
+        if outcome in ("first", "applied"):
             os.kill(os.getpid(), signal.SIGKILL)
         return outcome
 

@@ -197,7 +197,7 @@ async def test_a_hearing_seen_but_never_planned_gets_its_notice_from_the_reconci
     starts_at = notify.clock() + timedelta(days=4)
     hearing = Hearing(hearing_id=f"h-{uuid.uuid4()}", case_id="case-1", starts_at=starts_at, court="TGI de Mopti",
                       city="Mopti", status="scheduled", revision=new_id(), revised_at=notify.clock())
-    assert await notify.deps.hearings.apply(hearing, [victim]) == "applied"  # seen; the process died right after
+    assert await notify.deps.hearings.apply(hearing, [victim]) == "first"  # seen; the process died right after
     notify.clock.set(starts_at - timedelta(hours=72 + 12))
     await Reconciler(notify.deps).run_once()
     planned = sorted((d.kind.value, d.cause_event_id) for d in await notify.deliveries_of(victim))

@@ -116,3 +116,23 @@ async def test_a_key_release_shed_by_intake_is_asked_again_after_its_retry_after
     assert len(sms_to(sms_gateway, phone)) == 1
     assert [d.status for d in await notify.deliveries_of(victim)] == ["sent"]
     assert notify.keys.releases[victim] == 2
+
+
+async def test_another_instance_polling_during_a_send_puts_the_entry_off_and_sends_nothing(
+        notify: Any, sms_gateway: Any) -> None:
+    phone = new_phone()
+    victim = await notify.register(phone=phone)
+    await notify.referral_accepted(victim)
+    (delivery,) = await notify.deliveries_of(victim)
+    claim = partial(lifecycle.dispatch, now=notify.clock())  # one instance claimed it and is sending
+    await notify.deps.store.execute(DELIVERY, delivery.id, claim, context=CommandContext(actor="test"))
+    other_deps = notify.another_instance()
+    try:
+        assert await Dispatcher(other_deps).run_once() == 1  # its queue entry is still due
+    finally:
+        await other_deps.core.client.close()
+    stale_after = timedelta(seconds=notify.settings.dispatch_stale_after_seconds)
+    entry = await notify.deps.queue.entries.find_one({"_id": delivery.id})
+    assert entry["due_at"] == notify.clock() + stale_after  # looked at again once the claim is stale
+    assert sms_to(sms_gateway, phone) == []
+    assert (await notify.delivery(delivery.id)).status == "dispatching"

@@ -30,10 +30,12 @@ async def _hearing_set(event: ConsumedEvent, deps: Deps, kind: MessageKind) -> N
     hearing = Hearing(hearing_id=data.hearing_id, case_id=data.case_id, starts_at=data.starts_at, court=data.court,
                       city=data.city, status="scheduled", revision=event.id, revised_at=event.envelope.time,
                       court_code=data.court_code)
-    if await deps.hearings.apply(hearing, data.victim_ids) == "outdated":
+    applied = await deps.hearings.apply(hearing, data.victim_ids)
+    if applied == "outdated":
         return  # older than what notify already knows; a redelivery of the current one plans what is missing
     ctx = consumer_context(event, actor=ACTOR)
-    await _cancel_outdated(deps, hearing.hearing_id, event.id, cancelled=False, ctx=ctx)
+    if applied != "first":  # a hearing notify had no copy of has nothing planned about it yet
+        await _cancel_outdated(deps, hearing.hearing_id, event.id, cancelled=False, ctx=ctx)
     for victim_id in dict.fromkeys(data.victim_ids):
         await plan_hearing_messages(deps, kind, hearing, victim_id, ctx)
 
@@ -54,10 +56,14 @@ async def notify_hearing_cancelled(event: ConsumedEvent, deps: Deps) -> None:
     """Remove the hearing's pending notices and reminders, and tell the victims it is cancelled."""
     data = HearingCancelledV1.model_validate(with_subject(event, "hearing_id"))
     hearing = _cancelled_hearing(data, await deps.hearings.get(data.hearing_id), event)
-    if hearing is None or await deps.hearings.apply(hearing, data.victim_ids) == "outdated":
-        return  # no date to mention, or an event older than notify's copy
+    if hearing is None:
+        return  # no date to mention
+    applied = await deps.hearings.apply(hearing, data.victim_ids)
+    if applied == "outdated":
+        return  # an event older than notify's copy
     ctx = consumer_context(event, actor=ACTOR)
-    await _cancel_outdated(deps, hearing.hearing_id, event.id, cancelled=True, ctx=ctx)
+    if applied != "first":
+        await _cancel_outdated(deps, hearing.hearing_id, event.id, cancelled=True, ctx=ctx)
     for victim_id in dict.fromkeys(data.victim_ids):
         audience = await audience_for(deps, victim_id)
         now = deps.core.clock()

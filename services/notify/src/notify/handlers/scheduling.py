@@ -51,8 +51,10 @@ async def schedule(deps: Deps, planned: Iterable[Planned], ctx: CommandContext) 
     for item in planned:
         entry = await deps.queue.enqueue(item.delivery_id, item.event, now=deps.core.clock())
         started = time.monotonic()
+        # The id is derived from the causing event, so it is new unless that event was handled before: the
+        # first attempt reads nothing, and a replay collides on version 1, reads the history and records nothing.
         committed = await deps.store.execute(DELIVERY, item.delivery_id, partial(lifecycle.schedule, event=item.event),
-                                             context=ctx)
+                                             context=ctx, creates=True)
         if committed.state is None or committed.state.status != "pending":
             continue
         if time.monotonic() - started > REQUEUE_AFTER_SECONDS:
@@ -81,6 +83,7 @@ async def cancel_pending(deps: Deps, delivery_ids: Iterable[str], reason_for: Re
         reason = reason_for(loaded.state) if loaded.state is not None else None
         if reason is None:
             continue
+        deps.store.cache.put(DELIVERY, delivery_id, loaded)  # the cancel decides on this state, not a second read
         committed = await deps.store.execute(
             DELIVERY, delivery_id, partial(lifecycle.cancel, now=deps.core.clock(), reason=reason), context=ctx)
         cancelled += len(committed.events)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 from servicekit.audit import MAX_ORGANISATION
 
 from ..domain.delivery import Channel
@@ -57,25 +58,37 @@ class RecipientStore:
 
         Consent is not part of a registration: until intake's consent event is applied, nobody is messaged.
         """
+        update: dict[str, Any] = {"phone_ciphertext": phone_ciphertext, "email_ciphertext": email_ciphertext,
+                                  "updated_at": now, **({"organisation": organisation} if organisation else {})}
+        preferred = {k: v for k, v in preferences.items() if v is not None}
+        try:  # the common case, a victim notify learns of now: one atomic insert, no read
+            await self.recipients.insert_one({"_id": victim_id, **update, **preferred})
+            return True
+        except DuplicateKeyError:
+            pass
         existing = await self.document(victim_id)
         if existing is not None and existing.get("erased"):
             return False
-        update: dict[str, Any] = {"phone_ciphertext": phone_ciphertext, "email_ciphertext": email_ciphertext,
-                                  "updated_at": now, **({"organisation": organisation} if organisation else {})}
         if existing is None or not existing.get("consent_version"):
             # A consent change already applied carries newer preferences than the registration.
-            update |= {k: v for k, v in preferences.items() if v is not None}
+            update |= preferred
         await self.recipients.update_one({"_id": victim_id}, {"$set": update}, upsert=True)
         return True
 
     async def change_consent(self, victim_id: str, *, consent: bool, preferences: dict[str, Any], version: int,
                              at: datetime) -> bool:
         """Apply a consent change unless a newer one was applied; True when it was applied."""
+        update: dict[str, Any] = {k: v for k, v in preferences.items() if v is not None}
+        update |= {"consent": consent, "consent_version": version, "updated_at": at}
+        # The common case in one write: a registered victim, not erased, who never replied STOP (so the
+        # re-grant rule below has nothing to decide), and no newer consent applied. Otherwise read and decide.
+        simple = {"_id": victim_id, "erased": {"$ne": True}, "opted_out_at": {"$exists": False},
+                  "consent_version": {"$not": {"$gte": version}}}
+        if (await self.recipients.update_one(simple, {"$set": update})).matched_count:
+            return True
         existing = await self.document(victim_id)
         if existing is not None and (existing.get("erased") or int(existing.get("consent_version") or 0) >= version):
             return False
-        update: dict[str, Any] = {k: v for k, v in preferences.items() if v is not None}
-        update |= {"consent": consent, "consent_version": version, "updated_at": at}
         opted_out_at = existing.get("opted_out_at") if existing else None
         regranted = consent and existing is not None and existing.get("consent") is False
         if regranted and opted_out_at is not None and _aware(opted_out_at) < at:
