@@ -35,7 +35,8 @@ query slow as a collection grows, not SQLite itself.
 | sort on `_id` alone (any filter, with a limit) | walks the `_id_` index and stops after `limit` matches (same condition); else sorted in memory | `_id` index, no SORT stage |
 | sort on `_id`, with equality or `$in` (strings) on the leading keys of an index ending in `_id` (`{organisation, region, _id}`), a cursor range on `_id` | searches that index (the longest such prefix): only the rows with those values are read, in `_id` order, the cursor as an index range; used only while those fields hold no array in the collection (else a shorter prefix, or `_id_`); an `$in` of several values sorts what it reads | that index, no SORT stage |
 | sort on one other field then `_id`, in one direction (the kit's keyset pages), with equality or `$in` (strings) on the leading keys of an index ending with that field and `_id` (casework's `{organisation, status, referred_at, _id}`) | walks that index in the page's order (the longest such prefix), the cursor's (value, id) as an index range: only the page's rows are read; used only while the field is missing or a plain string in every document of the collection and the fixed fields hold no array (else SQLite sorts, next rows) | that index, no SORT stage |
-| equality and `$in` (strings) on a top-level field with an index declared on it (alone or first in a compound index) | that index: one lookup, plus one index range for documents whose field is an array; a field that holds only lists (like `lawyers`) is one range of the index, the arrays, but each of their rows is still read (SQLite cannot look up an array's elements); for an `_id` or keyset sort, only through an index ending in `_id` (rows above) | the index (IXSCAN), multikey included |
+| equality and `$in` (strings) on a top-level field with an index declared on it (alone or first in a compound index) | that index: one lookup, plus one index range for documents whose field is an array; a field that holds only lists (like `lawyers`) is one range of the index, the arrays, but each of their rows is still read (SQLite cannot look up an array's elements; a keyset page is walked in the elements table, next row); for an `_id` or keyset sort, only through an index ending in `_id` (rows above) | the index (IXSCAN), multikey included |
+| a keyset page (sort on a field then `_id`) whose filter fixes a list field to one string, with an index `{list, field, _id}` (a lawyer's cases: `{lawyers, opened_on: -1, _id: -1}`) | walks that index's elements table (one row per element of each document's list, written by SQLite triggers in the document's own statement) from the cursor, and reads each document by `_id`: only the page's rows; used while the list field holds only lists, the sort field only plain strings and the `_id` order holds (else the rows above) | the multikey index, no SORT stage |
 | equality, `$in`, `$ne`, string ranges on a top-level field without an index; `$and`, `$or` of them | filtered by SQLite row by row (C, a few microseconds a row: linear in the collection); only matching rows reach Go | an index on the field (ESR: equality fields first, then the sort key, then ranges), else COLLSCAN |
 | sort on one other top-level field (`referred_at`, `opened_on`, `starts_at`, `created_at`...), or on it then `_id` | sorted by SQLite after its filter (every row the filter keeps is read by SQLite, C speed; `_id` breaks ties while its order holds); only the rows returned are decoded in Go; values other than null, numbers and strings make it fall back to an in-memory sort | an index ending with the sort key (then `_id`), else an in-memory SORT |
 | sort on other sets of keys or a nested path | in memory: every document the filter keeps is decoded in Go, then sorted | a compound index in the same order |
@@ -64,7 +65,9 @@ What this means for shaping queries (issue 12, item 4):
   (keep its values strings, numbers or null); the filter is still evaluated on every row, so it costs a few
   microseconds per stored document; on MongoDB it needs `{<equality fields>: 1, <sort field>: 1}`;
 - an equality on a list field (a case's `lawyers`) reads every row holding a list on the local store
-  (about 0.3 s of store CPU at 40k cases): SQLite has no multikey index; MongoDB's multikey index serves it;
+  (SQLite has no multikey index), except in a keyset page served by an index `{list, field, _id}`: the
+  store walks that index's elements table, a page reads its own rows (12-15 ms of store CPU per page
+  at 50k cases, was 210-240); MongoDB's multikey index serves both;
 - sorts on other sets of keys are done in memory on the local store: one decode per document the filter
   keeps;
 - the relay's `find({outbox: "pending"}).sort("committed_at").limit(n)` searches the kit's index
@@ -77,7 +80,7 @@ Each service declares its indexes in `<service>/indexes.py`; the kit creates the
 local store it checks that SQLite searches an index (passing here), for intake's pages the compound
 index ending in `_id` that the page's filter fixes, with no sort after it, for casework's decided referrals
 and a case manager's cases the compound index ending with the date and `_id`, walked in order, and for a
-lawyer's cases one range of the list index; on MongoDB it checks for an index
+lawyer's cases the elements table of the list index, walked in order; on MongoDB it checks for an index
 scan without a COLLSCAN or a blocking SORT, and skips on FerretDB, because no `mongod` can run on the
 development machines (no Docker engine; MongoDB's binaries are not on a reachable registry). The
 MongoDB plans below are therefore expected, not measured: run the test against the compose MongoDB
@@ -92,8 +95,9 @@ MongoDB plans below are therefore expected, not measured: run the test against t
 | casework inbox (`Queries.referrals`) | `status: pending`, `receiving_organisation $in [org, null]`, sort `referred_at`, `_id` | `{status, receiving_organisation, referred_at, _id}` | SORT_MERGE of two IXSCANs | `status` index lookup, SQLite sorts the pending referrals (the `null` in `$in` is not a fixed key) |
 | referrals decided | `status`, `organisation`, sort `referred_at`, `_id` | `{organisation, status, referred_at, _id}` | IXSCAN, no SORT | walks `{organisation, status, referred_at, _id}` in order |
 | a victim's referrals / cases | `victim_id` / `victim_ids` (array) | `{victim_id}` / `{victim_ids}` (multikey) | IXSCAN | index lookup (the array one through its element range) |
-| "my cases" (`Queries.cases`) | `lawyers` or `organisation`, or `$or` of both (+ `status`), sort `opened_on`, `_id` desc | `{lawyers, opened_on: -1, _id: -1}`, `{organisation, opened_on: -1, _id: -1}` | IXSCAN (OR of the two for both roles), no SORT | a case manager's: walks `{organisation, opened_on: -1, _id: -1}` in order; a lawyer's: one range of the list index, every case row read, SQLite sorts the lawyer's |
+| "my cases" (`Queries.cases`) | `lawyers` or `organisation`, or `$or` of both (+ `status`), sort `opened_on`, `_id` desc | `{lawyers, opened_on: -1, _id: -1}`, `{organisation, opened_on: -1, _id: -1}` | IXSCAN (OR of the two for both roles), no SORT | a case manager's: walks `{organisation, opened_on: -1, _id: -1}` in order; a lawyer's: walks the elements table of `{lawyers, opened_on: -1, _id: -1}` in order, each case read by `_id` |
 | hearings at a court / of cases | `court_code` or `case_id $in`, `starts_at` range, sort `starts_at` | `{court_code, starts_at}`, `{case_id, starts_at}` | IXSCAN (SORT_MERGE for `$in`) | index lookup |
+| the cases behind a calendar or a lawyer's tasks (`Queries.visible_case_ids`) | as "my cases" (+ `lawyers` of the lawyer asked about), sort `opened_on`, `_id` desc, limit 500, ids only | the two above | IXSCAN, no SORT | walks a lawyer's elements (also when a case manager asks for one lawyer: the element is preferred to the organisation), or an organisation's index, in order |
 | tasks, reparations, notes, feeds | `case_id` / `assignee` / `lawyer`, sort on a date | `{case_id, due_on}`... | IXSCAN, no SORT | index lookup |
 | advocacy actions, recommendations, reports (`advocacy.queries`, pages) | optional equality, sort on a date desc then `_id` | `{taken_on: -1, _id: -1}`, `{target_body, taken_on: -1, _id: -1}`... | IXSCAN, no SORT | lookup when filtered, else SQLite sorts the collection |
 | education sessions (`session_page`), campaigns | `held_on` range, `organisation` / `region`, sort `held_on` desc then `_id`; campaigns sort `period_start` desc then `_id` | `{organisation, held_on, _id}`, `{region, held_on, _id}`, `{held_on, _id}`, `{period_start: -1, _id: -1}` | IXSCAN, no SORT | lookup when filtered, else SQLite sorts the collection |
@@ -366,14 +370,18 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
   reads its own rows: about 10-15 ms of store CPU for the decided referrals and a case manager's cases.
   The pending inbox fixes no second key (`receiving_organisation $in [org, null]`: the null is an
   addressee-less referral), so SQLite sorts the pending referrals after its `status` lookup, also about
-  10 ms. **A lawyer's cases stay slow on the local store** (the one listing over the target): `lawyers`
-  is a list, SQLite has no multikey index, and it does not read a JSON operator's value from an index
-  (the value carries a JSON subtype), so every case row holding a list is read; the patch made that one
-  index range instead of a lookup OR-ed with it and searches each row's text before parsing its JSON
-  (store CPU per page about 510 -> 270 ms at 40k cases). What would serve it: a per-lawyer read model
-  in casework (`_id` `<lawyer>:<opened_on>:<case id>`, read by `_id` range) kept by a consumer of
-  casework's own case events that rebuilds a case's entries from its current projection (idempotent, so
-  nothing is lost or doubled), or a side table per list index in the store patch. MongoDB serves it from
+  10 ms. **A lawyer's cases** were the one listing over the target (p95 about 200-250 ms at 50k, 238 ms
+  of store CPU a page): `lawyers` is a list, SQLite has no multikey index and does not read a JSON
+  operator's value from an index, so every case row holding a list was read, then sorted. The store
+  patch now keeps, for an index shaped `{list, date, _id}`, an elements table of (lawyer, date, case id)
+  written by SQLite triggers in the same statement as each case (so it cannot disagree with the cases),
+  and walks it for the lawyer from the cursor, reading each case by `_id`: p95 about 13-17 ms on a quiet
+  machine, 12-14 ms of store CPU a page, as a case manager's (the side-by-side table). Made on the first such page (once:
+  about 2.8 s for 32k cases), it costs 0.15-0.17 ms of store CPU per case written, on a replace of
+  about 1.1 ms (the update trigger compares the lawyers and the date, and rewrites the rows only when
+  they changed: 0.35 ms then; `bench/ab_case_writes.py`); other collections pay nothing. A per-lawyer read
+  model in casework would have served it too, at the price of a second write in casework's commands
+  and a check against the case on every read; MongoDB serves it from
   the multikey index `{lawyers, opened_on: -1, _id: -1}`. Fixed since: the kit's keyset cursor
   (`Listing.after`) could not step past an item whose sort value is null or missing (`{$gt: null}` matches
   nothing); it now goes on to the set values, and a descending listing declared `nullable` ends with the

@@ -4,8 +4,9 @@ Equality fields first, then the sort key (ESR), so MongoDB serves each list from
 sort stage. The keyset pages (inbox, "my cases") sort on a date then `_id`, so their indexes end with
 both, in one direction: MongoDB reads a page and its cursor's range from the index, and the local store
 walks the same index in order when the page's filter fixes the keys before them (a case manager's
-cases, the referrals an organisation decided); otherwise the first field's equality is an index lookup
-and SQLite sorts what it keeps.
+cases, the referrals an organisation decided), and for a lawyer's cases (`lawyers` is a list) the table
+of its elements that the local store keeps for `{lawyers, opened_on, _id}`; otherwise the first field's
+equality is an index lookup and SQLite sorts what it keeps.
 """
 
 from __future__ import annotations

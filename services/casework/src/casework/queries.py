@@ -63,18 +63,17 @@ class Queries:
         scope = visible_scope(access)
         if not scope:
             return [], None
-        # One branch is sent as plain equalities: the local store walks a compound index only for those.
-        criteria: dict[str, Any] = {**(scope[0] if len(scope) == 1 else {"$or": scope}),
-                                    **({"status": status} if status is not None else {})}
-        return await self._page(CASE, criteria, NEWEST_CASES, cursor, limit)
+        return await self._page(CASE, scoped(scope, {"status": status} if status is not None else {}), NEWEST_CASES,
+                                cursor, limit)
 
     async def visible_case_ids(self, access: Access, *, lawyer: str | None = None) -> list[str]:
         """The ids of the latest MAX_LISTED cases the caller sees (of one lawyer when `lawyer` is set)."""
         scope = visible_scope(access)
         if not scope:
             return []
-        criteria: dict[str, Any] = {"$or": scope, **({"lawyers": lawyer} if lawyer is not None else {})}
-        cursor = self.db[CASE.collection].find(criteria, {"_id": 1}).sort("opened_on", -1).limit(MAX_LISTED)
+        # The order of "my cases" (ties by `_id`), so that both stores serve it from the same indexes.
+        criteria = scoped(scope, {"lawyers": lawyer} if lawyer is not None else {})
+        cursor = self.db[CASE.collection].find(criteria, {"_id": 1}).sort(NEWEST_CASES.sort()).limit(MAX_LISTED)
         return [doc["_id"] async for doc in cursor]
 
     async def case_ids_of_victim(self, victim_id: str) -> list[str]:
@@ -148,6 +147,15 @@ def visible_scope(access: Access) -> list[dict[str, Any]]:
     if CASE_MANAGER in access.roles and access.organisation:
         scope.append({"organisation": access.organisation})
     return scope
+
+
+def scoped(scope: list[dict[str, Any]], also: dict[str, Any]) -> dict[str, Any]:
+    """The cases of the `visible_scope` branches that also match `also`. One branch is sent as plain
+    equalities (the local store walks a compound index, or a list's elements, only for those)."""
+    base = scope[0] if len(scope) == 1 else {"$or": scope}
+    if any(base.get(field, value) != value for field, value in also.items()):
+        return {"$and": [base, also]}  # another lawyer's cases among the caller's own
+    return {**base, **also}
 
 
 def _window(start: datetime, end: datetime) -> dict[str, Any]:
