@@ -135,3 +135,27 @@ async def test_removals_succeed_while_other_clients_insert(db):
     await database.docs.update_many({"_id": {"$in": [f"w{w}-{j:03d}" for w in (0, 1) for j in range(150)]}},
                                     {"$unset": {"outbox": ""}})
     assert await database.docs.count_documents({"_id": {"$regex": "^w"}, "outbox": {"$exists": True}}) == 0
+
+
+async def test_a_list_removed_in_the_store_leaves_the_listings_of_its_elements(mongo):
+    # A lawyer's cases walk an elements table kept by triggers (the store's item 8): removing the list in
+    # SQLite must take the case out of each lawyer's pages, as any other update of the list does.
+    from servicekit.api import Listing, read_page
+
+    database = mongo[unique_name("unset_list")]
+    cases = [{"_id": f"case-{i:02d}", "opened_on": f"2026-01-{1 + i:02d}", "lawyers": ["lawyer-a", f"lawyer-{i % 2}"]}
+             for i in range(12)]
+    await database.docs.insert_many(cases)
+    await database.docs.create_index([("lawyers", 1), ("opened_on", -1), ("_id", -1)])
+    newest = Listing("opened_on", descending=True)
+    try:
+        before, _ = await read_page(database.docs, {"lawyers": "lawyer-a"}, listing=newest, cursor=None, limit=50)
+        assert [d["_id"] for d in before] == [f"case-{i:02d}" for i in range(11, -1, -1)]
+        result = await database.docs.update_many({"_id": {"$in": ["case-03", "case-07"]}}, {"$unset": {"lawyers": ""}})
+        assert result.modified_count == 2
+        after, _ = await read_page(database.docs, {"lawyers": "lawyer-a"}, listing=newest, cursor=None, limit=50)
+        assert [d["_id"] for d in after] == [f"case-{i:02d}" for i in range(11, -1, -1) if i not in (3, 7)]
+        odd, _ = await read_page(database.docs, {"lawyers": "lawyer-1"}, listing=newest, cursor=None, limit=50)
+        assert [d["_id"] for d in odd] == [f"case-{i:02d}" for i in range(11, -1, -2) if i not in (3, 7)]
+    finally:
+        await mongo.drop_database(database.name)
