@@ -283,7 +283,8 @@ def _worst_hop(stage: dict[str, Any]) -> float:
 
 
 GENERATED = ("Growing stores", "Before and after the store change", "Where a command's CPU goes",
-             "Before and after: the kit's CPU per operation", "Advocacy indicators: the read model",
+             "Before and after: the kit's CPU per operation",
+             "Before and after: the kit's CPU per operation, second round", "Advocacy indicators: the read model",
              "Before and after the write path and listings", "Listings, query shape by query shape",
              "Choosing the local store",
              "Pipeline: the five services as processes", "Targets", "Which query shapes an index serves",

@@ -382,10 +382,10 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
   they changed: 0.35 ms then; `bench/ab_case_writes.py`); other collections pay nothing. A per-lawyer read
   model in casework would have served it too, at the price of a second write in casework's commands
   and a check against the case on every read; MongoDB serves it from
-  the multikey index `{lawyers, opened_on: -1, _id: -1}`. Noticed, not changed: the kit's keyset cursor
-  (`Listing.after`) cannot step past an item whose sort value is null or missing (`{$gt: null}` matches
-  nothing, and `{$lt: value}` never reaches the missing ones of a descending list), so such items end a
-  listing early on both stores; casework's dates are always set.
+  the multikey index `{lawyers, opened_on: -1, _id: -1}`. Fixed since: the kit's keyset cursor
+  (`Listing.after`) could not step past an item whose sort value is null or missing (`{$gt: null}` matches
+  nothing); it now goes on to the set values, and a descending listing declared `nullable` ends with the
+  missing ones (`test_listing_missing_values.py`); casework's dates are always set.
 - **Advocacy.** The rebuild writes each broker batch of replayed facts in one unordered insert (and
   their marks after them). The indicators no longer read and fold every fact on each request (the
   "Advocacy indicators: the read model" section); what still grows with the history is computing a

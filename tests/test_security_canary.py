@@ -253,7 +253,10 @@ async def test_no_canary_or_secret_on_any_topic_log_line_span_or_store(security_
     # Positive control: the same scanners do find this run's own non-secret identifiers in each place.
     victim, run = {erased.victim_id}, {system.namespace.rstrip(".")}
     assert canary.scan_kafka(records, victim).hits, "control: the victim's pseudonymous id is on the bus"
-    assert canary.scan_lines(span_files, victim, "span").hits, "control: request spans name the victim's id"
+    # Request spans name the route template, never the raw path, so the victim's id is in no span;
+    # the relay's and consumers' spans name the run's topics.
+    assert canary.scan_lines(span_files, run, "span").hits, "control: spans name the run's topics"
+    assert not canary.scan_lines(span_files, victim, "span").hits, "a request span holds a raw path"
     assert (await canary.scan_stores(mongo, [f"{system.db_prefix}_casework"], victim))[0].hits, "control: store"
     assert canary.scan_lines(system.log_files(), run, "log").hits, "control: logs name the run's topics"
     hits = kafka.hits + logs.hits + spans.hits + stores.hits

@@ -91,10 +91,12 @@ async def test_an_officer_logs_an_action_and_moves_a_recommendation_through_the_
     await form.get_by_role("button", name="Enregistrer la recommandation").click()
     item = page.get_by_test_id("recommendation").filter(has_text=text)
     await item.wait_for()
-    offered = await item.get_by_label("Statut", exact=True).locator("option").evaluate_all(
-        "(options) => options.map((o) => o.value).filter(Boolean)")
+    status = item.get_by_label("Statut", exact=True)
+    # The form appears once advocacy's statuses have arrived; reading its options does not wait for it.
+    await status.wait_for()
+    offered = await status.locator("option").evaluate_all("(options) => options.map((o) => o.value).filter(Boolean)")
     assert "made" not in offered and "acknowledged" in offered
-    await item.get_by_label("Statut", exact=True).select_option("acknowledged")
+    await status.select_option("acknowledged")
     await item.get_by_role("button", name="Enregistrer le statut").click()
     await page.locator("[data-testid='recommendation'][data-status='acknowledged']").filter(has_text=text).wait_for()
     assert await item.locator("ol.timeline li").count() == 2

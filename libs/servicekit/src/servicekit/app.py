@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from fastapi.telemetry import TelemetryConfig
 
 from .auth import install_auth_handlers
 from .availability import install_availability_handlers
@@ -19,10 +20,15 @@ from .input_guard import InputGuard, NoStore
 from .metrics import HttpMetrics, Refresher, metrics_router
 from .overload import Limits, OverloadGuard
 from .problems import install_problem_handlers
+from .server_spans import ServerSpans
 from .settings import BaseServiceSettings
-from .telemetry import instrument_fastapi
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+# FastAPI's own telemetry would record each request's raw path and query (ids, search words), log
+# exception messages (which can quote the input) and add a span per dependency and per endpoint:
+# the kit's ServerSpans trace a request instead, and its Prometheus metrics count it.
+NO_FASTAPI_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False,
+                                         "operation_spans": False}
 
 
 def create_app(*, settings: BaseServiceSettings, title: str, description: str, routers: Sequence[APIRouter],
@@ -32,7 +38,7 @@ def create_app(*, settings: BaseServiceSettings, title: str, description: str, r
     """Problem+json errors, the input guard, CORS, overload shedding, health, metrics, offline docs, tracing."""
     # FastAPI's own /docs and /redoc load their scripts from a CDN: replaced by install_docs below.
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan, docs_url=None,
-                  redoc_url=None)
+                  redoc_url=None, telemetry=NO_FASTAPI_TELEMETRY)
     app.state.readiness_checks = readiness_checks or {}
     app.state.token_verifier = token_verifier
     app.state.messages = messages or catalogue()  # problem texts: the kit's plus the service's codes
@@ -41,13 +47,13 @@ def create_app(*, settings: BaseServiceSettings, title: str, description: str, r
     install_availability_handlers(app, retry_after=settings.unavailable_retry_after_seconds)
     app.add_middleware(InputGuard, max_body_bytes=settings.max_body_bytes, upload_max_bytes=upload_max_bytes)
     app.add_middleware(NoStore)
-    app.add_middleware(HttpMetrics)  # outermost of the app's own: input-guard refusals are counted too
+    app.add_middleware(HttpMetrics)  # input-guard refusals are counted too
+    app.add_middleware(ServerSpans)  # outermost of the app's own: a refusal or a 500 is traced as well
     app.include_router(health_router())
     app.include_router(metrics_router(metric_refreshers))
     install_docs(app)
     for router in routers:
         app.include_router(router)
-    instrument_fastapi(app)
     generate = app.openapi
     app.openapi = lambda: with_problem_responses(generate())  # type: ignore[method-assign]
     wrap_outside(app, overload_limits(settings), settings.cors_allowed_origins)

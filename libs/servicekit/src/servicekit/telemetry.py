@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
@@ -63,18 +62,6 @@ def instrument_pymongo() -> None:
 
     PymongoInstrumentor().instrument(capture_statement=False)
     _instrumented_pymongo = True
-
-
-def instrument_fastapi(app: Any) -> None:
-    """Trace every HTTP request of the app, health probes excluded.
-
-    One server span per request (its status and route say how it went); the instrumentation's extra
-    span around every chunk sent or received is left out: two or three spans more per request, which
-    cost more CPU than the route's own work on a small command and tell nothing the server span does not.
-    """
-    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz", exclude_spans=["receive", "send"])
 
 
 def current_traceparent() -> str | None:

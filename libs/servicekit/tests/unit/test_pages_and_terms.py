@@ -32,3 +32,16 @@ def test_an_unknown_term_is_the_kits_422_naming_field_vocabulary_and_codes_but_n
     assert refused.value.status == 422 and problem["errors"][0]["field"] == "region"
     assert problem["vocabulary"] == "regions" and problem["allowed"] == ["kayes", "mopti"]
     assert "Aminata" not in str(problem)
+
+
+def test_after_a_missing_value_an_ascending_listing_reads_the_set_values_and_the_missing_ones_after_it():
+    listing = Listing("due_on")
+    cursor = listing.encode({"_id": "task-3"})
+    assert listing.after(cursor) == {"$or": [{"due_on": {"$ne": None}}, {"due_on": None, "_id": {"$gt": "task-3"}}]}
+
+
+def test_a_nullable_descending_listing_reads_the_missing_values_last():
+    listing = Listing("due_on", descending=True, nullable=True)
+    assert listing.after(listing.encode({"_id": "task-3", "due_on": "2026-03-02"})) == {"$or": [
+        {"due_on": {"$lt": "2026-03-02"}}, {"due_on": "2026-03-02", "_id": {"$lt": "task-3"}}, {"due_on": None}]}
+    assert listing.after(listing.encode({"_id": "task-3"})) == {"due_on": None, "_id": {"$lt": "task-3"}}

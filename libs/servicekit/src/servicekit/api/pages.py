@@ -39,10 +39,17 @@ class Page(BaseModel, Generic[T]):
 
 @dataclass(frozen=True)
 class Listing:
-    """How a listing is ordered: by `field` (then `_id`), newest first when `descending`."""
+    """How a listing is ordered: by `field` (then `_id`), newest first when `descending`.
+
+    Documents whose field is missing or null sort before every value (MongoDB's order), so they come
+    first in ascending pages and last in descending ones. Declare `nullable` when some may lack the field
+    of a descending listing: its pages then also read those last ones, with one more branch in the query
+    (an index still serves it on MongoDB, but the local store's ordered walk does not).
+    """
 
     field: str = "_id"
     descending: bool = False
+    nullable: bool = False
 
     def encode(self, document: dict[str, Any]) -> str:
         """The cursor that resumes after `document`."""
@@ -65,7 +72,14 @@ class Listing:
         beyond = "$lt" if self.descending else "$gt"
         if self.field == "_id":
             return {"_id": {beyond: last_id}}
-        return {"$or": [{self.field: {beyond: value}}, {self.field: value, "_id": {beyond: last_id}}]}
+        same_value = {self.field: value, "_id": {beyond: last_id}}
+        if value is None:
+            # `$gt: null` matches nothing: after a missing value come the set ones (ascending) or only
+            # the rest of the missing ones (descending, where they sort last).
+            return same_value if self.descending else {"$or": [{self.field: {"$ne": None}}, same_value]}
+        if self.descending and self.nullable:
+            return {"$or": [{self.field: {beyond: value}}, same_value, {self.field: None}]}
+        return {"$or": [{self.field: {beyond: value}}, same_value]}
 
     def sort(self) -> list[tuple[str, int]]:
         """The store's sort specification."""
