@@ -213,6 +213,33 @@ commit (as a worker's relay is by its consumers' effects). What the profile show
   costs is its round trips, and the relay's.
 """
 
+KIT_BEFORE_AFTER_3 = """
+Before: main at the start of this round (`b185c6c`; its quiet run of 11:00, load average 1.5). After:
+this page's run. What changed:
+
+- **One server span per HTTP request, the kit's own** (`server_spans.py`). OpenTelemetry's FastAPI
+  instrumentation decoded every header to collect attributes and walked the app's routes again to name
+  each span; taking it out of the bench's HTTP command saved 0.2 ms of its 1.4 ms of process CPU
+  (1.39 and 1.40 ms with it, 1.19 without, back to back; 1.17 with the kit's span). The kit's middleware reads the route
+  the router already put in the scope, continues the caller's `traceparent` and records the method,
+  the route template, the status and a failure's exception type: no raw path (it carries ids), query or
+  exception message, which the old spans carried. FastAPI 0.165's own telemetry, which switches itself
+  on once that instrumentation is gone, is turned off for the same reasons (`app.NO_FASTAPI_TELEMETRY`;
+  `libs/servicekit/tests/unit/test_server_spans.py`, `tests/test_otlp_traces.py`).
+- **The relay's unmarking is done inside the local store** (patch item 9 in
+  `deploy/local/ferretdb/README.md`). FerretDB's own CPU profile, taken while commands ran with a
+  polling relay, showed the unmarking decoding every published commit from JSON in Go only to drop
+  one field and write the whole document back: a sixth of the store's CPU per command. SQLite now
+  removes the field itself: 0.30 -> 0.11 ms of store CPU per commit in batches of 20 (the two builds
+  side by side), and the relay drain above 0.54 -> 0.40-0.44 ms of CPU per event. A first version
+  counted the matched rows before its `UPDATE` and failed under concurrent commits (SQLite does not
+  upgrade a read transaction once another client has written); `test_store_unset.py` has the
+  concurrent test that caught it.
+- **Where a command's CPU goes now** (the profile above, load 3.3): a command alone 1.02 ms (0.58 of a
+  bare insert), with a polling relay 1.40 (0.42), with a relay woken by each commit 2.04; the relay's
+  share per command fell from 0.50 to 0.38 ms.
+"""
+
 KIT_BEFORE_AFTER_2 = """
 Before: main at the start of the round (commit `ef7336f`), quiet machine (load average 3-9). After:
 this page's run. What changed:
@@ -237,22 +264,24 @@ this page's run. What changed:
 """
 
 PIPELINE_COSTS = """
-Before: main at `b185c6c` (the previous session's merged code), at load 2.6-4.9; after: notify's
-round (branch `notify12`), at load 4.0-6.2, other engineers' suites running beside it
-(`bench/pipeline.py --rates 1,2,5,10,20 --count-trips`, 50k seeded). CPU per flow includes each
-process's per-second costs (polls, fetches, leases) spread over the flows completed in the stage, so it
-falls as the rate rises, and it grows with the machine's load. Store round trips per flow over all
-processes: 155.0 -> 146.5 at 1 flow/s, 136.6 -> 126.4 at 5, 128.1 -> 116.8 at 10; notify's worker, the
-busiest process, 71.2 -> 61.3, 66.6 -> 55.7 and 62.1 -> 51.2. Its CPU per flow is within the spread of
-this machine: 46.7 -> 48.0 ms at 5 flows/s and 44.1 -> 39.9 at 10 in these two runs; two back-to-back
-pairs of the same bench (2k seeded, load 6-7.6, notify's source swapped between main's and the branch's,
-nothing else changed) gave 60.7 and 53.5 -> 45.9 and 57.1 ms at 5 flows/s, 48.2 and 52.4 -> 36.2 and
-51.0 at 10, with 62.1-64.3 -> 50.5-52.7 round trips. Wall-clock figures of the after run are the
-load's: at 10 flows/s offered it served 7.41/s (7.78 before) with the SMS hops' p99 at 6.3-6.5 s (10.8
-and 9.4 s before); its 20 flows/s stage met load 6.2, where
-intake shed 195 flows' commands (all sent again and served, at 4.51/s). The run just before it, on the
-same code at load 4.4-6.1 (`bench/results/pipeline-20261205T123654Z.json`), served 20 offered at 8.12/s
-with 11 flows retried, 10 offered at 5.46/s; neither run is quiet enough to say more.
+Before: main at `b185c6c` (the previous session's merged code), at load 2.6-4.9; after: this round's
+merged code (notify's worker below, the lawyer's elements table, the relays' unmarking done inside the
+store, one server span per request), at load 3.0-4.8 with nothing else running (`bench/pipeline.py
+--rates 1,2,5,6,10,20 --count-trips`, 50k seeded). CPU per flow includes each process's per-second
+costs (polls, fetches, leases) spread over the flows completed in the stage, so it falls as the rate
+rises, and it moves with the run. Store round trips per flow over all processes: 155.0 -> 146.5 at 1
+flow/s, 136.6 -> 124.5 at 5, 128.1 -> 116.6 at 10; notify's worker, the busiest process, 71.2 -> 61.5,
+66.6 -> 54.2 and 62.1 -> 51.4. CPU per flow cannot be told apart from before: two runs of the same
+merged code a few minutes apart, nothing else running, gave 475 and 535 ms over all processes at 1
+flow/s (443 before), 259 and 334 at 5 (253), 226 and 236 at 10 (245), with the same round trips
+(146.6 and 146.5, 126.8 and 124.5, 116.2 and 116.6). The table is the second run. The first served 5
+offered at 4.99/s with every hop's p99 at 0.23 s or less, 10 offered at 7.99/s (SMS hops' p99 7.3-8.5
+s) and 20 offered at 9.85/s, all 300 flows done, none retried (SMS hops' p99 15.7-17.3 s); the second,
+5 at 5.19/s (worst hop p99 1.34 s), 6 at 5.97/s (1.64 s), 10 at 7.52/s and 20 at 8.16/s, 37 flows
+resent after a 503 and all served. Notify's branch had measured its own change at load 4.0-6.2 with
+other engineers' suites running (`pipeline-20261205T123654Z.json`, `pipeline-20261205T124744Z.json`):
+the same round trips, and its worker's CPU per flow within the spread (two back-to-back pairs, notify's
+source swapped, nothing else changed: 60.7 and 53.5 -> 45.9 and 57.1 ms at 5 flows/s).
 
 The previous session's round took the same bench from 533 to 443 ms of CPU and from 190.7 to 155.0
 round trips per flow at 1 flow/s (332 -> 253 ms and 156.9 -> 136.6 at 5), with `creates=True` for the
@@ -331,23 +360,26 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
 (pending commits read from an index, then unmarked), whatever the batch; the relay no longer polls at
 20 Hz (it doubles its wait up to `RELAY_IDLE_POLL_SECONDS`, 0.5 s, and a commit of its process wakes it).
 
-- **Kit and HTTP command against bare operations (CPU).** At the line, not clearly above it. On the
-  quiet machine (load 1-2) the kit command with its polling relay costs 1.6-1.7 ms of CPU (process +
-  store) where a bare insert costs 0.5-0.57: 0.36 of a bare insert empty, 0.29 at 50k, and 0.36-0.38 on
-  wall-clock throughput (it was 0.18-0.23 on CPU at the round's start). A bare insert is one round trip;
-  a command that creates its aggregate is two (commit, first projection), then its share of the relay:
-  a read of the pending commits per pass, the produce, and the unmarking, now written 100 commits to a
-  transaction by the store. The command alone (no relay) is 1.0 ms, 0.55 of a bare insert; the relay's
-  share is the rest. An update of an aggregate this process has not cached reads its projection first
-  (a third round trip). The HTTP command is the same command behind the kit's HTTP layers: 2.0 ms against
-  0.86-0.98 for a bare FastAPI endpoint doing one insert, 0.43-0.49 (0.42-0.45 wall). Profiled, what is
-  left is FastAPI's own request handling, shared with the bare endpoint, the second round trip
-  (PyMongo spends 0.25-0.35 ms of Python on each, whatever it sends) and the commit document; each of
-  the kit's middlewares (overload guard, input guard, metrics, `no-store`, tracing) measured about
-  0.05 ms. What would move both further is a store round trip less per command, which the design does not
-  allow (the commit is the guard, the projection is what the lists read), or a cheaper client.
-- **Relay drain.** Store-bound, flat with the history's size: 0.54-0.55 ms of CPU per event (1.07-1.09
-  at the round's start), now that the store writes an update's documents together.
+- **Kit and HTTP command against bare operations (CPU).** Two runs of the merged code back to back,
+  nothing else running (load 1.6-3.4). The kit command with its polling relay costs 1.40-1.55 ms of CPU
+  (process + store) where a bare insert costs 0.54-0.60: 0.38-0.40 of a bare insert empty and 0.36-0.39
+  at 50k (0.37-0.45 on wall-clock throughput), over the 0.3 line in both runs (0.29-0.36 at the start of
+  this round). A bare insert is one round trip; a command that creates its aggregate is two (commit,
+  first projection), then its share of the relay: a read of the pending commits per pass, the produce
+  and the unmarking, which the store now does in SQLite. The command alone (no relay) is 1.02 ms, 0.58
+  of a bare insert; the stretch (0.5 with the relay) would need the relay's share (0.38 ms) gone. The
+  HTTP command is the same command behind the kit's HTTP layers: 1.75-1.92 ms empty against 1.11-1.14
+  for a bare FastAPI endpoint doing one insert (0.59-0.63; 0.51-0.59 wall), and 1.74-1.82 at 50k
+  against 0.80-0.90 (0.46-0.50; 0.46-0.54 wall): at the line at 50k, where this page's run says no.
+  Profiled, what is left is FastAPI's own request handling, shared with the bare endpoint, the second
+  round trip (PyMongo spends 0.25-0.35 ms of Python on each, whatever it sends), the auth dependency and
+  the commit document; the kit's other middlewares (overload guard, input guard, metrics, `no-store`)
+  measured 0.05-0.1 ms together. What would move both further is a store round trip less per command,
+  which the design does not allow (the commit is the guard, the projection is what the lists read), or
+  a cheaper client.
+- **Relay drain.** Store-bound, flat with the history's size: 0.40-0.44 ms of CPU per event (0.54-0.55
+  at this round's start, 1.07-1.09 before the store wrote an update's documents together), now that the
+  store removes the pending mark itself.
 - **Intake listing** (holds in the listings run; part 3). The local store used to walk its `_id_` index
   for an `_id` sort and let SQLite test the filter on each row (about 18 microseconds of JSON per ~2 KB
   incident) until 51 matched: cheap for a common filter, costly for a selective one (region, dates).
@@ -394,13 +426,14 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
   registration's `victim.consent_changed` by listing the victim's cases and referrals (two full scans of
   50k documents on the local store, ahead of the referral in the same partition): a consent that was
   never withdrawn has nothing to clear, so casework now skips them (and the lists are indexed for the
-  other cases). The target holds on this round's merged code, the machine quiet (load 2.6-4.9): 5.23
-  flows/s sustained with every hop's p99 at most 0.31 s (whole flow p99 0.68 s; the previous session's
-  quiet run: 5.18/s, 0.57 s). 10 flows/s offered were all served, at 7.8/s (6.8 before), and 20 flows/s
-  offered too, at 8.9/s, with no flow failed or retried: the two cores' ceiling, 200-250 ms of CPU per
-  flow over the ten service processes, FerretDB and Kafka. The SMS hops queue first (p99 10-20 s at
-  10 and 20 offered): notify's worker is the busiest process (44 ms and 62 round trips per flow). So the
-  stretch (20 flows/s, every hop p99 < 1 s) does not hold on two cores. The bench's flows now wait
+  other cases). The target holds on this round's merged code, nothing else running (two runs, load
+  2.9-4.8): 5 flows/s offered were served at 4.99 and 5.19/s with every hop's p99 at most 0.23 and 1.34
+  s, and 6 offered at 5.97/s with every hop's p99 at most 1.64 s (the previous round's quiet run: 5.23/s,
+  0.31 s). 10 flows/s offered were all served, at 7.5-8.0/s, and 20 flows/s offered too, at 8.2-9.9/s
+  (8.9 before): the two cores' ceiling, 210-260 ms of CPU per flow over the ten service processes,
+  FerretDB and Kafka. The SMS hops queue first (p99 7-9 s at 10 offered, 16-20 s at 20): notify's worker
+  is still the busiest process (40-46 ms and 50-54 round trips per flow). So the stretch (20 flows/s,
+  every hop p99 < 1 s) does not hold on two cores. The bench's flows now wait
   `Retry-After` after a 503 and send again under the same Idempotency-Key (counted as retried, not
   failed). The runs of the branches, at load 14-32, could not keep up with 5/s: on a shared
   machine the pipeline's wall-clock figures are the load's. The figures that survive the noise are the
