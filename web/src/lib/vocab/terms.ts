@@ -54,6 +54,47 @@ async function fetchList(clients: Clients, list: ListName): Promise<Term[]> {
   return ((body as { terms?: Term[] }).terms) ?? [];
 }
 
+// After a failed load (offline, a timeout on 3G, a 503 while a service sheds load): again after 2 s,
+// doubling to 30 s, and at once when the browser says it is back online.
+const RETRY_DELAYS_MS = [2_000, 4_000, 8_000, 16_000, 30_000];
+
+/** Calls `load` until it succeeds, then `loaded` with its value; returns a function that stops trying. */
+export function untilLoaded<T>(load: () => Promise<T>, loaded: (value: T) => void,
+  delays: readonly number[] = RETRY_DELAYS_MS): () => void {
+  let stopped = false;
+  let failures = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const attempt = (): void => {
+    load().then(
+      (value) => {
+        if (!stopped) loaded(value);
+        stop();
+      },
+      () => {
+        if (stopped) return;
+        timer = setTimeout(() => {
+          timer = undefined;
+          attempt();
+        }, delays[Math.min(failures++, delays.length - 1)]);
+      },
+    );
+  };
+  const onOnline = (): void => {
+    if (timer === undefined) return; // a load is in flight: its outcome decides
+    clearTimeout(timer);
+    timer = undefined;
+    attempt();
+  };
+  function stop(): void {
+    stopped = true;
+    clearTimeout(timer);
+    globalThis.removeEventListener?.("online", onOnline);
+  }
+  globalThis.addEventListener?.("online", onOnline);
+  attempt();
+  return stop;
+}
+
 export function loadList(clients: Clients, list: ListName): Promise<Term[]> {
   return remember(list, () => fetchList(clients, list));
 }
@@ -63,28 +104,16 @@ export function loadProcedure(clients: Clients): Promise<Track[]> {
     ((await unwrap(clients.casework.GET("/vocabularies/procedure"))) as { tracks: Track[] }).tracks);
 }
 
-/** A vocabulary list; empty until it arrives (codes are then shown as they are). */
+/** A vocabulary list; empty until it arrives (codes are shown as they are meanwhile), asked again after a failure. */
 export function useList(clients: Clients, list: ListName): Term[] {
   const [terms, setTerms] = useState<Term[]>([]);
-  useEffect(() => {
-    let live = true;
-    loadList(clients, list).then((found) => live && setTerms(found), () => undefined);
-    return () => {
-      live = false;
-    };
-  }, [clients, list]);
+  useEffect(() => untilLoaded(() => loadList(clients, list), setTerms), [clients, list]);
   return terms;
 }
 
 export function useProcedure(clients: Clients): Track[] {
   const [tracks, setTracks] = useState<Track[]>([]);
-  useEffect(() => {
-    let live = true;
-    loadProcedure(clients).then((found) => live && setTracks(found), () => undefined);
-    return () => {
-      live = false;
-    };
-  }, [clients]);
+  useEffect(() => untilLoaded(() => loadProcedure(clients), setTracks), [clients]);
   return tracks;
 }
 
