@@ -88,6 +88,11 @@ def metrics_router(refreshers: Sequence[Refresher] = ()) -> APIRouter:
     return router
 
 
+def route_template(scope: dict[str, Any]) -> str | None:
+    """The template of the route the router matched (it records it in the scope), never the raw path."""
+    return getattr(scope.get("route"), "path", None)
+
+
 class HttpMetrics:
     """ASGI middleware counting requests and their duration per route template (never the raw path)."""
 
@@ -109,8 +114,8 @@ class HttpMetrics:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            # The router records the matched route in the scope; an unmatched path stays unnamed.
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            # An unmatched path stays unnamed.
+            route = route_template(scope) or "unmatched"
             method = scope.get("method", "") if scope.get("method") in METHODS else "other"
             http_requests.labels(method=method, route=route, status=str(status)).inc()
             http_duration.labels(method=method, route=route).observe(time.perf_counter() - started)

@@ -19,9 +19,10 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
+from .metrics import METHODS, route_template
+
 # Probes are called every few seconds by the orchestrator and say nothing about users' requests.
 UNTRACED_PATHS = frozenset({"/healthz", "/readyz"})
-METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _TRACE_HEADERS = {b"traceparent": "traceparent", b"tracestate": "tracestate"}
 _propagator = TraceContextTextMapPropagator()
 
@@ -60,7 +61,7 @@ class ServerSpans:
                 span.set_status(Status(StatusCode.ERROR))
                 raise
             finally:
-                route = getattr(scope.get("route"), "path", None)
-                if route:  # the router records the matched route in the scope
+                route = route_template(scope)
+                if route:
                     span.set_attribute("http.route", route)
                     span.update_name(f"{method} {route}")

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from bson import ObjectId
+from servicekit.api import Listing, read_page
 from servicekit.testing import unique_name
 
 pytestmark = pytest.mark.integration
@@ -140,8 +141,6 @@ async def test_removals_succeed_while_other_clients_insert(db):
 async def test_a_list_removed_in_the_store_leaves_the_listings_of_its_elements(mongo):
     # A lawyer's cases walk an elements table kept by triggers (the store's item 8): removing the list in
     # SQLite must take the case out of each lawyer's pages, as any other update of the list does.
-    from servicekit.api import Listing, read_page
-
     database = mongo[unique_name("unset_list")]
     cases = [{"_id": f"case-{i:02d}", "opened_on": f"2026-01-{1 + i:02d}", "lawyers": ["lawyer-a", f"lawyer-{i % 2}"]}
              for i in range(12)]
