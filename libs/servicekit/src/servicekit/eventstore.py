@@ -8,9 +8,11 @@ The only atomic operation FerretDB guarantees is refusing a duplicate `_id`, so 
 3. inserts one commit document `events/<aggregate id>:<version>`, marked pending for the relay: the
    commit point and the optimistic-concurrency guard; a loser reloads and retries;
 4. replaces the projection unless a newer one is stored (projections.py).
-Three store round trips at most on the common path (load, commit, projection), two when the state is
-cached or the command creates the aggregate. The relay publishes pending commits and unmarks them
-(relay.py); a local commit wakes it.
+Steps 3 and 4 are one request where the store runs `bulkWrite` (bulk_writes.py: MongoDB 8, the local
+store), in order, the projection's write skipped when the commit collides; two requests elsewhere. So on
+the common path a command takes two store round trips at most (load, then commit and projection), one
+when the state is cached or the command creates the aggregate; one more for each without `bulkWrite`.
+The relay publishes pending commits and unmarks them (relay.py); a local commit wakes it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any, Generic
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from .bulk_writes import BulkWrites, Outcome
 from .commits import (
     GENESIS_HASH,
     VERSION_WIDTH,
@@ -36,7 +39,7 @@ from .commits import (
 from .domain import AggregateType, DomainEvent, S
 from .errors import ConcurrencyConflict, DomainError
 from .ids import derived_id, new_id, replayed
-from .projections import Loaded, ProjectionCache, from_projection, save_projection
+from .projections import Loaded, ProjectionCache, from_projection, projection_write, save_projection
 from .signals import CommitSignal
 from .transient import retry_transient, worth_retrying_now
 
@@ -69,6 +72,7 @@ class EventStore:
         topic_namespace: str = "",
         fault_hook: Callable[[str], Awaitable[None]] | None = None,
         cache_size: int = 2000,
+        bulk_writes: bool = True,
     ) -> None:
         self.db = db
         self.source = source
@@ -79,6 +83,8 @@ class EventStore:
         self.topic_namespace = topic_namespace
         self.cache = ProjectionCache(cache_size)
         self.committed = CommitSignal()
+        # A commit and its projection in one request while the store has `bulkWrite` (False: two, always).
+        self.bulk = BulkWrites(db, enabled=bulk_writes)
         # Fault-injection point for tests that kill a writer between steps; None in production.
         self.fault_hook = fault_hook
 
@@ -160,35 +166,62 @@ class EventStore:
         header = CommitHeader(aggregate_id, agg.name, version, loaded.last_hash,
                               self.topic_namespace + agg.topic, self.source)
         commit = commit_document(header, events, ids, context, idempotency_key)
-        await self._fault("before_commit")
-        if not await self._insert_commit(commit):
-            return None
-        self.committed.notify()
-        await self._fault("after_commit")
         keys = (*loaded.keys, idempotency_key) if idempotency_key else loaded.keys
         saved = Loaded(state=state, version=version, last_hash=commit["hash"], keys=keys)
-        await save_projection(self.db, agg, aggregate_id, saved)
+        await self._fault("before_commit")
+        if not await self._write(agg, aggregate_id, commit, saved):
+            return None
         self.cache.put(agg, aggregate_id, saved)
         return Committed(aggregate_id, version, state, events, ids)
+
+    async def _write(self, agg: AggregateType[S], aggregate_id: str, commit: dict[str, Any],
+                     saved: Loaded[S]) -> bool:
+        """The commit, then its projection; False when another writer took this version.
+
+        One request where the store has `bulkWrite`, unless a test stops this writer between the two
+        writes (`fault_hook`); two requests otherwise, which the fault tests exercise.
+        """
+        if self.bulk.available and self.fault_hook is None:
+            outcome = await self.bulk.commit_and_project(commit, agg.collection,
+                                                         projection_write(agg, aggregate_id, saved))
+            if outcome is Outcome.COLLIDED:
+                return False
+            if outcome is Outcome.SAVED:
+                self.committed.notify()
+                return True
+            if outcome is Outcome.UNKNOWN and not await self._insert_commit(commit, answer_lost=True):
+                return False
+            if outcome is not Outcome.UNSUPPORTED:  # the commit is stored (UNKNOWN read back, PROJECTION_LEFT)
+                self.committed.notify()
+                await save_projection(self.db, agg, aggregate_id, saved)
+                return True
+        if not await self._insert_commit(commit):
+            return False
+        self.committed.notify()
+        await self._fault("after_commit")
+        await save_projection(self.db, agg, aggregate_id, saved)
+        return True
 
     async def _find_commit(self, _id: str, projection: dict[str, int] | None = None) -> dict[str, Any] | None:
         return await retry_transient(lambda: self.events.find_one({"_id": _id}, projection))
 
-    async def _insert_commit(self, commit: dict[str, Any]) -> bool:
+    async def _insert_commit(self, commit: dict[str, Any], *, answer_lost: bool = False) -> bool:
         """Append the commit; False when another writer took this version.
 
-        After a quick transient failure the insert is retried; a duplicate then may be our own commit
-        that landed before the connection dropped: it is ours when it holds our event ids (fresh ids, or
-        ids derived from the same idempotent command, whose other writer committed the same events).
+        After a quick transient failure (`answer_lost`: one met before) the insert is retried; a duplicate
+        then may be our own commit that landed before the connection dropped: it is ours when it holds our
+        event ids (fresh ids, or ids derived from the same idempotent command, whose other writer committed
+        the same events).
         """
-        try:
-            await self.events.insert_one(commit)
-            return True
-        except DuplicateKeyError:
-            return False
-        except Exception as exc:
-            if not worth_retrying_now(exc):
-                raise
+        if not answer_lost:
+            try:
+                await self.events.insert_one(commit)
+                return True
+            except DuplicateKeyError:
+                return False
+            except Exception as exc:
+                if not worth_retrying_now(exc):
+                    raise
         try:
             await retry_transient(lambda: self.events.insert_one(commit))
             return True

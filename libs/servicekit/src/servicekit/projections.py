@@ -59,6 +59,29 @@ class ProjectionCache:
         self._entries.pop((agg.collection, aggregate_id), None)
 
 
+@dataclass(frozen=True)
+class ProjectionWrite:
+    """How a projection is saved: inserted for a first version (`guard` None), else replaced where the
+    stored one is older (`guard` is the filter), as an upsert."""
+
+    document: dict[str, Any]
+    guard: dict[str, Any] | None
+
+
+def projection_write(agg: AggregateType[S], aggregate_id: str, loaded: Loaded[S]) -> ProjectionWrite | None:
+    """The write that saves this state as the aggregate's projection (None for no state)."""
+    if loaded.state is None:
+        return None
+    doc = loaded.state.model_dump(mode="json")
+    doc.update({"_id": aggregate_id, "_version": loaded.version, "_hash": loaded.last_hash,
+                "_keys": list(loaded.keys)})
+    if loaded.version == 1:
+        # This writer committed version 1, so only a later version's projection can be stored: a plain
+        # insert (cheaper than an upsert on both stores) meets the same duplicate as the guarded upsert.
+        return ProjectionWrite(doc, None)
+    return ProjectionWrite(doc, {"_id": aggregate_id, "_version": {"$lt": loaded.version}})
+
+
 async def save_projection(db: AsyncDatabase[Any], agg: AggregateType[S], aggregate_id: str,
                           loaded: Loaded[S]) -> None:
     """Replace the projection unless a newer one is stored: one round trip, never back in time.
@@ -69,20 +92,15 @@ async def save_projection(db: AsyncDatabase[Any], agg: AggregateType[S], aggrega
     the request, and a projection left behind there is repaired by the next command (a stale projection
     makes its commit collide, and the retry probes the history).
     """
-    if loaded.state is None:
+    write = projection_write(agg, aggregate_id, loaded)
+    if write is None:
         return
-    doc = loaded.state.model_dump(mode="json")
-    doc.update({"_id": aggregate_id, "_version": loaded.version, "_hash": loaded.last_hash,
-                "_keys": list(loaded.keys)})
-    collection = db[agg.collection]
+    collection, doc, guard = db[agg.collection], write.document, write.guard
     try:
-        if loaded.version == 1:
-            # This writer committed version 1, so only a later version's projection can be stored: a plain
-            # insert (cheaper than an upsert on both stores) meets the same duplicate as the guarded upsert.
+        if guard is None:
             await retry_transient(lambda: collection.insert_one(doc))
         else:
-            await retry_transient(lambda: collection.replace_one(
-                {"_id": aggregate_id, "_version": {"$lt": loaded.version}}, doc, upsert=True))
+            await retry_transient(lambda: collection.replace_one(guard, doc, upsert=True))
     except DuplicateKeyError:
         pass
 

@@ -31,7 +31,7 @@ from servicekit.testing import store_commands
 pytestmark = pytest.mark.integration
 
 COMMANDS = store_commands()  # before the fixtures build notify's client
-PLANNED = ["insert delivery_queue", "insert events", "insert deliveries"]  # queue entry, commit, first projection
+PLANNED = ["insert delivery_queue", "bulkWrite insert events + insert deliveries"]  # queue entry; commit, projection
 
 
 def _beside_the_handler(name: str, collection: str, command: Any) -> bool:
@@ -166,7 +166,7 @@ async def test_a_rescheduled_hearing_cancels_each_outdated_message_after_one_loo
     _count(notify)
     await notify_hearing_rescheduled(_event("casework.hearing.rescheduled.v1", hearing_id, data, notify), notify.deps)
     cancelled = ["find deliveries", "find events",  # the delivery and its history, probed: is it still pending?
-                 "insert events", "update deliveries", "delete delivery_queue"]  # cancelled, out of the queue
+                 "bulkWrite insert events + update deliveries", "delete delivery_queue"]  # cancelled, out of the queue
     assert _taken() == ["insert hearings", "find hearings", "update hearings",  # notify's copy moves forward
                         "find delivery_queue", *cancelled * 3,  # the notice and two reminders of the old date
                         "find recipients", *PLANNED * 3]  # those of the new date

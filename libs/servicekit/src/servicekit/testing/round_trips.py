@@ -11,13 +11,22 @@ LeaveOut = Callable[[str, str, Mapping[str, Any]], bool]
 
 
 class StoreCommands(monitoring.CommandListener):
-    """`<command> <collection>` of each command sent to the database named by `database` (None: nothing)."""
+    """`<command> <collection>` of each command sent to the database named by `database` (None: nothing).
+
+    A `bulkWrite` (sent to `admin`, naming its collections in `nsInfo`) is one round trip, shown with its
+    writes: `bulkWrite insert events + insert victims`.
+    """
 
     def __init__(self) -> None:
         self.database: str | None = None
         self._seen: list[tuple[str, str, Mapping[str, Any]]] = []
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name == "bulkWrite":
+            writes = _bulk_writes(event.command, self.database)
+            if writes:
+                self._seen.append(("bulkWrite", writes, event.command))
+            return
         collection = event.command.get(event.command_name)
         if event.database_name == self.database and isinstance(collection, str):
             self._seen.append((event.command_name, collection, event.command))
@@ -34,6 +43,18 @@ class StoreCommands(monitoring.CommandListener):
         seen, self._seen = self._seen, []
         return [f"{name} {collection}" for name, collection, body in seen
                 if leave_out is None or not leave_out(name, collection, body)]
+
+
+def _bulk_writes(command: Mapping[str, Any], database: str | None) -> str:
+    """`insert events + insert victims`: a `bulkWrite`'s writes into `database` (empty when it has none)."""
+    namespaces = [ns["ns"].split(".", 1) for ns in command.get("nsInfo", [])]
+    writes = []
+    for op in command.get("ops", []):
+        kind = next(iter(op))
+        db, collection = namespaces[op[kind]]
+        if db == database:
+            writes.append(f"{kind} {collection}")
+    return " + ".join(writes)
 
 
 class SentFinds(monitoring.CommandListener):
