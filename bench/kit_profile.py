@@ -33,7 +33,7 @@ from servicekit.commits import OUTBOX_FIELD, PENDING, CommitHeader, commit_docum
 from servicekit.eventstore import GENESIS_HASH, CommandContext
 from servicekit.indexes import ensure_indexes
 from servicekit.kafka import ensure_topics, idempotent_producer
-from servicekit.projections import Loaded, save_projection
+from servicekit.projections import Loaded, projection_write, save_projection
 from servicekit.relay import OutboxRelay
 from servicekit.service import Core, build_core
 
@@ -75,6 +75,9 @@ async def round_trips(core: Core, meter: CpuMeter, count: int) -> dict[str, Any]
         "projection_read_missing": await costed(meter, count, lambda i: things.find_one({"_id": ids[i]})),
         "commit_insert": await costed(meter, count, lambda i: core.store.events.insert_one(commit(i))),
         "projection_upsert": await costed(meter, count, lambda i: save_projection(core.db, agg, ids[i], saved(i))),
+        "commit_and_projection": await costed(meter, count, lambda i: core.store.bulk.commit_and_project(
+            commit(i) | {"_id": f"bulk-{run}-{i}:{1:010d}"}, agg.collection,
+            projection_write(agg, f"bulk-{run}-{i}", saved(i)))),
         "projection_read_found": await costed(meter, count, lambda i: things.find_one({"_id": ids[i]})),
         **await relay_trips(core, meter, count, commit),
     }

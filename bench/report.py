@@ -25,6 +25,7 @@ from report_text import (
     KIT_BEFORE_AFTER,
     KIT_BEFORE_AFTER_2,
     KIT_BEFORE_AFTER_3,
+    KIT_BEFORE_AFTER_4,
     NOTES,
     NOTIFY_TRIPS,
     PIPELINE_COSTS,
@@ -286,7 +287,8 @@ def _worst_hop(stage: dict[str, Any]) -> float:
 GENERATED = ("Growing stores", "Before and after the store change", "Where a command's CPU goes",
              "Before and after: the kit's CPU per operation",
              "Before and after: the kit's CPU per operation, second round",
-             "Before and after: the kit's CPU per operation, third round", "Advocacy indicators: the read model",
+             "Before and after: the kit's CPU per operation, third round",
+             "Before and after: the kit's CPU per operation, fourth round", "Advocacy indicators: the read model",
              "Before and after the write path and listings", "Listings, query shape by query shape",
              "Choosing the local store",
              "Pipeline: the five services as processes", "Targets", "Which query shapes an index serves",
@@ -321,6 +323,10 @@ def main() -> None:
     profile = load("kit-profile-latest.json")
     if profile:
         lines += ["## Where a command's CPU goes", "", *profile_tables(profile), PROFILE]
+    kit_before_4 = load("kit-cpu-before-4.json")
+    if kit_before_4:
+        lines += ["## Before and after: the kit's CPU per operation, fourth round", "",
+                  *cpu_before_after(kit_before_4, results), KIT_BEFORE_AFTER_4]
     kit_before_3 = load("kit-cpu-before-3.json")
     if kit_before_3:
         lines += ["## Before and after: the kit's CPU per operation, third round", "",

@@ -7,8 +7,9 @@ from typing import Any
 TRIPS = [
     ("bare_insert", "bare insert by `_id` (the baseline: one round trip)"),
     ("projection_read_missing", "projection read, none stored (a new aggregate)"),
-    ("commit_insert", "commit insert (`events`, two indexes)"),
+    ("commit_insert", "commit insert alone (`events`, two indexes; a store without `bulkWrite`)"),
     ("projection_upsert", "projection write of a first version (`save_projection`)"),
+    ("commit_and_projection", "commit and first projection in one `bulkWrite` (what a command sends)"),
     ("projection_read_found", "projection read, found"),
     ("relay_read_none_pending", "relay: read pending commits, none there"),
     ("relay_mark_one", "update of one commit's marker (what unmarking costs)"),

@@ -351,35 +351,69 @@ what is left per commit is its unmarking (an update of the whole commit on Ferre
 The back-to-back profile above measures the relay's change under equal conditions.
 """
 
+KIT_BEFORE_AFTER_4 = """
+Before: main at the start of this round (`74853ae`; its quiet run of 13:02, load average 1.6-3.4).
+After: this page's run. What changed:
+
+- **A commit and its projection travel as one `bulkWrite`** (`libs/servicekit/src/servicekit/bulk_writes.py`;
+  the store patch, item 10). MongoDB 8.0's command takes writes to several collections in one request
+  and runs them in order, so the projection's write is not attempted when the commit collides, and
+  each write keeps the guarantee it has alone: a store stopping between the two leaves the projection
+  behind, which the next command repairs, as when a writer dies between two requests. The local store
+  runs both in one SQLite transaction, each in a savepoint (a failed write is undone alone, the ones
+  before it stay), so the log is synced once. A `bulkWrite` whose answer is lost is settled as a lost
+  insert is: the commit is inserted again and a duplicate holding the command's event ids is its own
+  (`test_store_transient_retry.py`). MongoDB 7 answers "no such command" having written nothing, and
+  the kit sends two requests from then on (`test_round_trips.py`); the kit's fault tests, which stop
+  a writer between the two writes, run on that path. A command that creates its aggregate, or whose
+  state its process holds, is one round trip where it was two, any other two where it was three:
+  registering a victim 6 -> 5 round trips, a referral 5 -> 4, accepting a referral 9 -> 7, a first SMS
+  14 -> 12 (the services' `test_round_trips.py`, `test_dispatch_round_trips.py`).
+- **Side by side on one store** (four rounds of 1,500, in turn, load below 1): two inserts into two
+  collections took 0.91-1.02 ms of wall time and 0.53-0.61 ms of store CPU as two requests, 0.67-0.77
+  and 0.45-0.55 ms as one `bulkWrite`, and 0.15-0.20 ms less of the client's CPU (one PyMongo call
+  instead of two). Without the savepoints the store would save about 0.05 ms more; they keep each
+  write's outcome exactly what it is alone, so they stay.
+- **The store no longer tracks object lifetimes outside debug builds** (item 11): the release build
+  recorded a stack in a pprof profile for every document iterator, 4.7 % of its CPU per insert.
+- **Figures.** The HTTP command against a bare endpoint at 50k: 0.52 and 0.54 on CPU in two runs back
+  to back (0.46-0.50 before), 0.56 and 0.67 on wall-clock throughput (0.46-0.54); empty 0.61 and 0.79
+  (0.59-0.63). The kit command with its polling relay: 0.42-0.54 of a bare insert on wall-clock
+  throughput (0.37-0.45), 0.36-0.46 on CPU (0.36-0.40): the relay's share, which this change does not
+  touch, is most of what separates it from a bare insert. A command alone costs 0.86-0.89 ms of CPU
+  (1.02 before; the profile above). The pipeline at 5 flows/s: 112 store round trips per flow over all
+  processes (124.5-126.8), 81 ms of the store's CPU per flow (91-98).
+"""
+
 NOTES = """
 ## What limits the targets that do not hold
 
 Part 2 of issue 12 against part 1 (the "Before and after the write path and listings" table):
-a command is three store round trips (projection read, commit, projection write; two when this process
-holds the aggregate's state), where it was five plus a per-commit check by the relay; a relay pass is two
-(pending commits read from an index, then unmarked), whatever the batch; the relay no longer polls at
-20 Hz (it doubles its wait up to `RELAY_IDLE_POLL_SECONDS`, 0.5 s, and a commit of its process wakes it).
+a command is two store round trips at most (projection read; commit and projection write in one
+`bulkWrite`), one when this process holds the aggregate's state or the command creates its aggregate
+(one more each on a store without `bulkWrite`), where it was five plus a per-commit check by the
+relay; a relay pass is two (pending commits read from an index, then unmarked), whatever the batch;
+the relay no longer polls at 20 Hz (it doubles its wait up to `RELAY_IDLE_POLL_SECONDS`, 0.5 s, and a
+commit of its process wakes it).
 
-- **Kit and HTTP command against bare operations (CPU).** Two runs of the merged code back to back,
-  nothing else running (load 1.6-3.4). The kit command with its polling relay costs 1.40-1.55 ms of CPU
-  (process + store) where a bare insert costs 0.54-0.60: 0.38-0.40 of a bare insert empty and 0.36-0.39
-  at 50k (0.37-0.45 on wall-clock throughput), over the 0.3 line in both runs (0.29-0.36 at the start of
-  this round). A bare insert is one round trip; a command that creates its aggregate is two (commit,
-  first projection), then its share of the relay: a read of the pending commits per pass, the produce
-  and the unmarking, which the store now does in SQLite. The command alone (no relay) is 1.02 ms, 0.58
-  of a bare insert; the stretch (0.5 with the relay) would need the relay's share (0.38 ms) gone. The
-  HTTP command is the same command behind the kit's HTTP layers: 1.75-1.92 ms empty against 1.11-1.14
-  for a bare FastAPI endpoint doing one insert (0.59-0.63; 0.51-0.59 wall), and 1.74-1.82 at 50k
-  against 0.80-0.90 (0.46-0.50; 0.46-0.54 wall): at the line at 50k, where this page's run says no.
-  Profiled, what is left is FastAPI's own request handling, shared with the bare endpoint, the second
-  round trip (PyMongo spends 0.25-0.35 ms of Python on each, whatever it sends), the auth dependency and
-  the commit document; the kit's other middlewares (overload guard, input guard, metrics, `no-store`)
-  measured 0.05-0.1 ms together. What would move both further is a store round trip less per command,
-  which the design does not allow (the commit is the guard, the projection is what the lists read), or
-  a cheaper client.
-- **Relay drain.** Store-bound, flat with the history's size: 0.40-0.44 ms of CPU per event (0.54-0.55
-  at this round's start, 1.07-1.09 before the store wrote an update's documents together), now that the
-  store removes the pending mark itself.
+- **Kit and HTTP command against bare operations (CPU).** Two runs of this round's code back to back,
+  nothing else running (load 0.6-3.7). The HTTP command holds at 50k now: 0.52 and 0.54 of a bare
+  FastAPI endpoint doing one insert on CPU (0.56 and 0.67 on wall-clock throughput; 0.46-0.50 at the
+  start of this round), since a command's commit and projection are one request (the fourth round's
+  section). What is left of its cost beyond the bare endpoint's is the auth dependency (FastAPI's
+  dependency solving and the token cache), the commit document and the second write inside the store;
+  the kit's other middlewares (overload guard, input guard, metrics, `no-store`, server span) measured
+  0.05-0.1 ms together. The kit command with its polling relay costs 1.2-2.0 ms of CPU (process +
+  store) where a bare insert costs 0.46-0.76: 0.36-0.46 of a bare insert (0.42-0.54 wall), over the 0.3
+  line in both runs. The command alone (no relay) is 0.86-0.89 ms; the stretch (0.5 with the relay)
+  would need most of the relay's share gone: per pass a read of the pending commits, which the store
+  decodes from JSON in Go to return them whole, the produce and the unmarking (which the store does in
+  SQLite). Publishing a process's own commits from memory would spare that read, but the relay must
+  publish an aggregate's versions in order whoever wrote them, which the read is what guarantees.
+- **Relay drain.** Store-bound, flat with the history's size: 0.45-0.58 ms of CPU per event in this
+  round's two runs, 0.40-0.44 in the previous round's (its path did not change; the spread is the
+  machine's), 0.54-0.55 before the store removed the pending mark itself and 1.07-1.09 before it wrote
+  an update's documents together.
 - **Intake listing** (holds in the listings run; part 3). The local store used to walk its `_id_` index
   for an `_id` sort and let SQLite test the filter on each row (about 18 microseconds of JSON per ~2 KB
   incident) until 51 matched: cheap for a common filter, costly for a selective one (region, dates).
@@ -433,7 +467,10 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
   (8.9 before): the two cores' ceiling, 210-260 ms of CPU per flow over the ten service processes,
   FerretDB and Kafka. The SMS hops queue first (p99 7-9 s at 10 offered, 16-20 s at 20): notify's worker
   is still the busiest process (40-46 ms and 50-54 round trips per flow). So the stretch (20 flows/s,
-  every hop p99 < 1 s) does not hold on two cores. The bench's flows now wait
+  every hop p99 < 1 s) does not hold on two cores. This round's run, with a commit and its projection
+  in one request (load 2.1-4.8): 5 flows/s offered were served at 5.09/s with every hop's p99 at most
+  0.41 s, 6 at 6.01/s (0.25 s), 10 at 7.34/s and 20 at 10.01/s, all 300 flows served (34 sent again
+  after a 503); 112 store round trips per flow at 5/s (124.5-126.8 before it). The bench's flows now wait
   `Retry-After` after a 503 and send again under the same Idempotency-Key (counted as retried, not
   failed). The runs of the branches, at load 14-32, could not keep up with 5/s: on a shared
   machine the pipeline's wall-clock figures are the load's. The figures that survive the noise are the
@@ -477,12 +514,13 @@ holds the aggregate's state), where it was five plus a per-commit check by the r
   with `--quick`, because the store's CPU comes in 10 ms ticks.
 - Every measurement is bounded in count and in seconds; `n` says how many operations were done. On a
   store that scans, operations at 50k take seconds each, so those rows have few samples.
-- A kit command is three store round trips (read the projection, insert the commit, write the
-  projection unless a newer one is stored, an insert for a first version; the first is skipped when the
-  process holds the state), counted
+- A kit command is two store round trips (read the projection; insert the commit and write the
+  projection unless a newer one is stored, an insert for a first version, in one `bulkWrite`; the read is
+  skipped when the process holds the state or the command creates its aggregate; three on a store
+  without `bulkWrite`), counted
   by `libs/servicekit/tests/integration/test_round_trips.py`; with the `_id` paths indexed none of them
-  grows with the collections, which the CPU table shows. The bench's commands create new aggregates, so
-  they always read the projection.
+  grows with the collections, which the CPU table shows. The bench's commands create new aggregates
+  under minted ids (`creates=True`): one round trip each.
 - The relay drain is one relay publishing a backlog of 2,000 pending commits: per pass it reads up to 500
   pending commits from the kit's index (oldest first), publishes, and unmarks the delivered ones in one
   update by `_id`.
