@@ -8,29 +8,19 @@ one by one otherwise. Everything here holds on MongoDB 8 too; a store without th
 
 from __future__ import annotations
 
-import os
-import re
 from typing import Any
 
-import httpx
 import pytest
 from pymongo.errors import OperationFailure
-from servicekit.testing import unique_name
+from servicekit.testing import store_counter, unique_name
 
 pytestmark = pytest.mark.integration
 COUNTER = "ferretdb_handler_redress_bulk_write_shared"
 
 
 def shared_writes(database: str) -> float | None:
-    """How many of this database's `bulkWrite`s the local store committed in one transaction, or None when
-    the store's debug address is not on this machine."""
-    port = os.environ.get("FERRETDB_DEBUG_PORT", "18088")
-    try:
-        text = httpx.get(f"http://127.0.0.1:{port}/debug/metrics", timeout=5).text
-    except httpx.HTTPError:
-        return None
-    found = re.search(rf'^{COUNTER}{{db="{database}"}} (\S+)$', text, re.MULTILINE)
-    return float(found.group(1)) if found else 0.0
+    """How many of this database's `bulkWrite`s the local store committed in one transaction."""
+    return store_counter(COUNTER, db=database)
 
 
 @pytest.fixture

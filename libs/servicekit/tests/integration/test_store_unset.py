@@ -10,16 +10,13 @@ and the same checks pass on MongoDB.
 from __future__ import annotations
 
 import asyncio
-import os
-import re
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import pytest
 from bson import ObjectId
 from servicekit.api import Listing, read_page
-from servicekit.testing import unique_name
+from servicekit.testing import store_counter, unique_name
 
 pytestmark = pytest.mark.integration
 COUNTER = "ferretdb_handler_redress_unset_in_store"
@@ -45,13 +42,7 @@ async def db(mongo):
 def unset_in_store(database: str) -> float | None:
     """How many field removals the local store did itself in this database's `docs` (0 before the first),
     or None when the store's debug address is not on this machine."""
-    port = os.environ.get("FERRETDB_DEBUG_PORT", "18088")
-    try:
-        text = httpx.get(f"http://127.0.0.1:{port}/debug/metrics", timeout=5).text
-    except httpx.HTTPError:
-        return None
-    found = re.search(rf'^{COUNTER}{{collection="docs",db="{database}"}} (\S+)$', text, re.MULTILINE)
-    return float(found.group(1)) if found else 0.0
+    return store_counter(COUNTER, collection="docs", db=database)
 
 
 def without_mark(doc: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from .infra import (
 )
 from .memory import MemoryEventStore, StoredCommit
 from .round_trips import SentFinds, StoreCommands, store_commands
+from .store_metrics import store_counter
 from .waiting import eventually, eventually_sync
 
 __all__ = [
@@ -28,5 +29,5 @@ __all__ = [
     "StoredCommit",
     "eventually", "eventually_sync", "free_port", "header", "in_process_service", "infra_from_env_or_stack",
     "infra_from_testcontainers", "login_with_pkce", "pending_commits", "provider_token", "read_topic",
-    "service_env", "store_commands", "unique_name",
+    "service_env", "store_commands", "store_counter", "unique_name",
 ]
