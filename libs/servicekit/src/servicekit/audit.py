@@ -15,7 +15,9 @@ An audited action costs two writes, the entry and the head, and cannot cost one:
 once the head covers its entry, else deleting the newest entries would go unseen until some later write
 (indefinitely after a process stops). What can be shared is the head: records arriving while a process
 is writing wait, then go together, their entries appended in order and the head moved once for all
-(a group commit), so under concurrency a process writes fewer heads than entries.
+(a group commit), so under concurrency a process writes fewer heads than entries. Where the store runs
+`bulkWrite` (bulk_writes.py), the entries and the head travel in one request, in order: an entry whose
+position another writer took stops it before the head, and the rest go one by one as before.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pymongo.errors import DuplicateKeyError
+
+from .bulk_writes import BulkWrites, Outcome, Write
 
 __all__ = ["AuditCollection", "AuditEntry", "AuditLog", "chain_hash", "entry_of", "seq_id"]
 
@@ -96,6 +100,9 @@ class AuditEntry(BaseModel):
 class AuditCollection(Protocol):
     """The subset of an async PyMongo collection that the audit log uses."""
 
+    @property
+    def name(self) -> str: ...
+
     async def insert_one(self, document: dict[str, Any]) -> Any: ...
 
     async def find_one(self, filter: dict[str, Any]) -> Any: ...
@@ -120,9 +127,10 @@ def chain_hash(entry: AuditEntry, seq: int, prev_hash: str) -> str:
 class AuditLog:
     """Append-only, hash-chained audit trail: entries in one collection, the chain's head in another."""
 
-    def __init__(self, collection: AuditCollection, head: AuditCollection) -> None:
+    def __init__(self, collection: AuditCollection, head: AuditCollection, *, bulk: BulkWrites | None = None) -> None:
         self._collection = collection
         self._head_collection = head
+        self._bulk = bulk  # the entries and the head in one request, while the store has `bulkWrite`
         self._head: tuple[int, str, str | None] | None = None  # (seq, hash, entry id) last seen
         # One writer task per process appends at a time (other processes lose on `_id`); records wait for it.
         self._waiting: list[tuple[Sequence[AuditEntry], asyncio.Future[None]]] = []
@@ -164,15 +172,49 @@ class AuditLog:
 
     async def _write(self, batch: Sequence[tuple[Sequence[AuditEntry], asyncio.Future[None]]]) -> None:
         head = self._head or await self._stored_head()
+        # In order, once each: an entry recorded again (its caller retrying) is appended once.
+        pending = list({e.id: e for entries, _ in batch for e in entries if e.id not in self._appended}.values())
+        covered = False
         try:
-            for entries, _ in batch:
-                for entry in entries:
-                    if entry.id not in self._appended:
-                        head = await self._append(entry, head[0], head[1])
-                        self._remember(entry.id)
+            if pending and self._bulk is not None and self._bulk.available:
+                head, pending, covered = await self._append_with_head(pending, head)
+            for entry in pending:
+                head = await self._append(entry, head[0], head[1])
+                self._remember(entry.id)
         finally:
             self._head = head  # what was appended stays appended, should a later entry fail
-        await self._advance_head(head[0], head[1])
+        if not covered:
+            await self._advance_head(head[0], head[1])
+
+    async def _append_with_head(self, entries: list[AuditEntry], head: tuple[int, str, str | None]
+                                ) -> tuple[tuple[int, str, str | None], list[AuditEntry], bool]:
+        """Append the entries at the positions after `head`, then move the stored head past them, in one
+        request: the new head, the entries left to append one by one (from a position another writer took
+        on, or all of them when the answer was lost), and whether the stored head covers the new head."""
+        assert self._bulk is not None
+        documents, seq, prev_hash = [], head[0], head[1]
+        for entry in entries:
+            documents.append(_chained(entry, seq + 1, prev_hash))
+            seq, prev_hash = seq + 1, documents[-1]["hash"]
+        writes = [Write("insert", self._collection.name, {"document": document}) for document in documents]
+        writes.append(Write("update", self._head_collection.name, {
+            "filter": {"_id": HEAD_ID, "seq": {"$lt": seq}}, "updateMods": {"$set": {"seq": seq, "hash": prev_hash}},
+            "upsert": True}))
+        done = await self._bulk.write(writes)
+        if isinstance(done, Outcome):  # nothing known: one by one, where an entry that landed is known as ours
+            return head, entries, False
+        landed = len(documents) if done.failed is None else min(done.failed, len(documents))
+        for entry in entries[:landed]:
+            self._remember(entry.id)
+        if landed:
+            last = documents[landed - 1]
+            head = (last["seq"], last["hash"], last["entry_id"])
+        if done.failed is None or (done.failed == len(documents) and done.duplicate):
+            return head, [], True  # the stored head is this one, or a later writer's
+        if done.duplicate or done.transient:
+            return head, entries[landed:], False
+        assert done.error is not None
+        raise done.error
 
     def _remember(self, entry_id: str) -> None:
         self._appended[entry_id] = None

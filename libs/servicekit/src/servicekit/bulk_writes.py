@@ -1,21 +1,22 @@
-"""A commit and its projection in one store round trip, where the store runs MongoDB 8.0's `bulkWrite`.
+"""Writes that must follow one another, in one store round trip, where the store runs MongoDB 8.0's `bulkWrite`.
 
 `bulkWrite` (MongoDB 8.0, and the local store's patch: deploy/local/ferretdb, item 10) takes writes to
-several collections in one request and runs them in order: the commit's insert, then the projection's
-write, which an ordered `bulkWrite` does not attempt once the commit collided. Each write keeps its own
-guarantee and nothing more, exactly as in two requests: a store that stops between the two leaves the
-projection behind, which the next command repairs, as when a writer dies between two requests.
+several collections in one request and runs them in order, stopping at the first that fails. Each write
+keeps its own guarantee and nothing more, exactly as in separate requests: a store that stops between
+two leaves the later one undone, as when a writer dies between two requests. The kit sends a commit
+then its projection (eventstore.py), and an audit entry then the chain's head (audit.py).
 
-A store without it (MongoDB 7) answers "no such command" having written nothing; the kit then writes in
-two requests for the life of the process. An answer lost on the way back (a dropped connection) leaves
-the commit unknown: the caller reads it back as after any lost insert (eventstore.py).
+A store without it (MongoDB 7) answers "no such command" having written nothing; the kit then uses
+separate requests for the life of the process. An answer lost on the way back (a dropped connection)
+leaves the writes unknown: each caller finds out as after any lost insert of its own.
 """
 
 from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -28,7 +29,7 @@ log = logging.getLogger("servicekit.bulk_writes")
 
 # CommandNotFound (MongoDB 7, FerretDB's release), CommandNotSupported.
 _NO_SUCH_COMMAND = frozenset({59, 115})
-_DUPLICATE_KEY = 11000
+DUPLICATE_KEY = 11000
 
 
 class Outcome(enum.Enum):
@@ -37,8 +38,35 @@ class Outcome(enum.Enum):
     SAVED = "the commit and its projection (or a newer projection was there)"
     COLLIDED = "another writer had taken this version: nothing written"
     PROJECTION_LEFT = "the commit landed, its projection's write failed for a while: write it again"
-    UNKNOWN = "the answer was lost: the commit may have landed"
+    UNKNOWN = "the answer was lost: the writes may have landed"
     UNSUPPORTED = "the store has no bulkWrite: nothing written"
+
+
+@dataclass(frozen=True)
+class Write:
+    """One write of a `bulkWrite`: `insert`, `update` or `delete`, its collection and its fields
+    (`document`; `filter`, `updateMods`, `upsert`; `filter`)."""
+
+    kind: str
+    collection: str
+    fields: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Written:
+    """What an ordered `bulkWrite` did: every write (`failed` None), or the writes before `failed`, which
+    the store refused with `error`."""
+
+    failed: int | None = None
+    error: OperationFailure | None = None
+
+    @property
+    def duplicate(self) -> bool:
+        return self.error is not None and self.error.code == DUPLICATE_KEY
+
+    @property
+    def transient(self) -> bool:
+        return self.error is not None and worth_retrying_now(self.error)
 
 
 class BulkWrites:
@@ -49,22 +77,19 @@ class BulkWrites:
         self.admin = db.client.admin  # MongoDB runs `bulkWrite` on the admin database only
         self.available = enabled
 
-    async def commit_and_project(self, commit: dict[str, Any], collection: str,
-                                 projection: ProjectionWrite | None) -> Outcome:
-        """Insert the commit into `events`, then write the projection (if any) into `collection`."""
-        namespaces = [{"ns": f"{self.db.name}.events"}]
-        ops: list[dict[str, Any]] = [{"insert": 0, "document": commit}]
-        if projection is not None:
-            namespaces.append({"ns": f"{self.db.name}.{collection}"})
-            ops.append({"insert": 1, "document": projection.document} if projection.guard is None else
-                       {"update": 1, "filter": projection.guard, "updateMods": projection.document, "upsert": True})
+    async def write(self, writes: Sequence[Write]) -> Written | Outcome:
+        """Run the writes in order, in one request: what they did, or UNSUPPORTED (nothing written, use
+        separate requests) or UNKNOWN (a transient failure: any of them may have landed)."""
+        namespaces: dict[str, int] = {}
+        ops = [{w.kind: namespaces.setdefault(w.collection, len(namespaces)), **w.fields} for w in writes]
         try:
             reply = await self.admin.command(
-                {"bulkWrite": 1, "ops": ops, "nsInfo": namespaces, "ordered": True, "errorsOnly": True})
+                {"bulkWrite": 1, "ops": ops, "nsInfo": [{"ns": f"{self.db.name}.{c}"} for c in namespaces],
+                 "ordered": True, "errorsOnly": True})
         except OperationFailure as exc:
             if exc.code in _NO_SUCH_COMMAND:
                 self.available = False
-                log.info("the store has no bulkWrite: a commit and its projection take two requests")
+                log.info("the store has no bulkWrite: writes that follow one another take a request each")
                 return Outcome.UNSUPPORTED
             if worth_retrying_now(exc):
                 return Outcome.UNKNOWN
@@ -73,25 +98,41 @@ class BulkWrites:
             if worth_retrying_now(exc):
                 return Outcome.UNKNOWN
             raise
-        return _outcome(reply["cursor"]["firstBatch"])
+        return written(reply["cursor"]["firstBatch"])
+
+    async def commit_and_project(self, commit: dict[str, Any], collection: str,
+                                 projection: ProjectionWrite | None) -> Outcome:
+        """Insert the commit into `events`, then write the projection (if any) into `collection`."""
+        writes = [Write("insert", "events", {"document": commit})]
+        if projection is not None:
+            writes.append(Write("insert", collection, {"document": projection.document}) if projection.guard is None
+                          else Write("update", collection, {"filter": projection.guard,
+                                                            "updateMods": projection.document, "upsert": True}))
+        done = await self.write(writes)
+        return done if isinstance(done, Outcome) else commit_outcome(done)
 
 
-def _outcome(results: list[Mapping[str, Any]]) -> Outcome:
-    """The outcome told by an ordered `bulkWrite`'s results (with `errorsOnly`, only the failed write)."""
+def written(results: Sequence[Mapping[str, Any]]) -> Written:
+    """What an ordered `bulkWrite`'s results tell (with `errorsOnly`, only the write that failed)."""
     for result in results:
-        if result.get("ok"):
-            continue
-        code = result.get("code")
-        failure = OperationFailure(str(result.get("errmsg", "bulkWrite failed")), code, dict(result))
-        if result["idx"] == 0:
-            if code == _DUPLICATE_KEY:
-                return Outcome.COLLIDED
-            if worth_retrying_now(failure):
-                return Outcome.UNKNOWN  # not written; the caller's read-back finds that out, then inserts it
-            raise failure
-        if code == _DUPLICATE_KEY:
-            return Outcome.SAVED  # a newer projection is stored
-        if worth_retrying_now(failure):
-            return Outcome.PROJECTION_LEFT
-        raise failure
-    return Outcome.SAVED
+        if not result.get("ok"):
+            error = OperationFailure(str(result.get("errmsg", "bulkWrite failed")), result.get("code"), dict(result))
+            return Written(failed=int(result["idx"]), error=error)
+    return Written()
+
+
+def commit_outcome(done: Written) -> Outcome:
+    """The outcome of a commit (write 0) and its projection (write 1)."""
+    if done.failed is None or done.error is None:
+        return Outcome.SAVED
+    if done.failed == 0:
+        if done.duplicate:
+            return Outcome.COLLIDED
+        if done.transient:
+            return Outcome.UNKNOWN  # not written; the caller's read-back finds that out, then inserts it
+        raise done.error
+    if done.duplicate:
+        return Outcome.SAVED  # a newer projection is stored
+    if done.transient:
+        return Outcome.PROJECTION_LEFT
+    raise done.error

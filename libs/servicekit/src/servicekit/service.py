@@ -65,7 +65,7 @@ def build_core(settings: BaseServiceSettings) -> Core:
         cache_size=settings.projection_cache_size,
     )
     return Core(settings=settings, client=client, db=db, store=store,
-                audit=AuditLog(db["audit_log"], db["audit_head"]))
+                audit=AuditLog(db["audit_log"], db["audit_head"], bulk=store.bulk))
 
 
 def token_verifier(settings: BaseServiceSettings) -> TokenVerifier:

@@ -8,8 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
+from pymongo.errors import AutoReconnect
 from servicekit.audit import AuditEntry, AuditLog, seq_id
 from servicekit.audit_chain import AuditAnchor, verify_audit_log
+from servicekit.bulk_writes import BulkWrites
 from servicekit.devtokens import ensure_dev_keypair, mint_token
 from servicekit.service import build_core, service_app, token_verifier
 from servicekit.settings import BaseServiceSettings
@@ -38,8 +40,14 @@ async def chain_of(db: Any, count: int) -> None:
         await log.record(read_of(f"v-{n}"))
 
 
-async def test_writers_in_two_processes_appending_at_once_keep_one_intact_chain(db):
-    api, worker = AuditLog(db["audit_log"], db["audit_head"]), AuditLog(db["audit_log"], db["audit_head"])
+def audit_log(db: Any, *, bulk: bool) -> AuditLog:
+    """A process's audit log: entries and head in one `bulkWrite`, or in a request each (MongoDB 7)."""
+    return AuditLog(db["audit_log"], db["audit_head"], bulk=BulkWrites(db) if bulk else None)
+
+
+@pytest.mark.parametrize("bulk", [True, False], ids=["one request", "a request each"])
+async def test_writers_in_two_processes_appending_at_once_keep_one_intact_chain(db, bulk):
+    api, worker = audit_log(db, bulk=bulk), audit_log(db, bulk=bulk)
     await asyncio.gather(*(log.record(read_of(f"v-{n}")) for n in range(25) for log in (api, worker)))
     report = await verify_audit_log(db)
     assert report.ok, report.problems
@@ -68,6 +76,51 @@ async def test_records_arriving_while_a_process_writes_share_one_head_update(db)
     report = await verify_audit_log(db)
     assert report.ok and report.head is not None and report.head.seq == 5
     assert (await db["audit_head"].find_one({"_id": "head"}))["seq"] == 5
+
+
+async def test_an_entry_and_its_head_travel_together_and_records_arriving_meanwhile_share_one(db):
+    log = audit_log(db, bulk=True)
+    COMMANDS.database = db.name
+    try:
+        await log.record(read_of("v-0"))
+        alone = COMMANDS.take()
+        await asyncio.gather(*(log.record(read_of(f"v-{n}")) for n in range(1, 6)))
+        together = COMMANDS.take()
+    finally:
+        COMMANDS.database = None
+    assert alone == ["find audit_head",  # the chain's head, read once per process
+                     "bulkWrite insert audit_log + update audit_head"]
+    assert all(trip.startswith("bulkWrite") and trip.endswith("+ update audit_head") for trip in together)
+    assert " + ".join(together).count("insert audit_log") == 5 and 1 <= len(together) < 5
+    report = await verify_audit_log(db)
+    assert report.ok and report.head is not None and report.head.seq == 6
+    assert (await db["audit_head"].find_one({"_id": "head"}))["seq"] == 6
+
+
+class AnswerLost:
+    """The store's admin database, whose connection drops once right after a command landed."""
+
+    def __init__(self, real: Any) -> None:
+        self.real, self.dropped = real, False
+
+    async def command(self, command: dict[str, Any]) -> Any:
+        answer = await self.real.command(command)
+        if self.dropped:
+            return answer
+        self.dropped = True
+        raise AutoReconnect("connection closed before the answer")
+
+
+async def test_an_entry_whose_answer_was_lost_is_in_the_chain_once(db):
+    log = audit_log(db, bulk=True)
+    await log.record(read_of("v-0"))
+    assert log._bulk is not None
+    log._bulk.admin = AnswerLost(log._bulk.admin)  # type: ignore[assignment]
+    await log.record(read_of("v-1"))
+    assert log._bulk.admin.dropped
+    report = await verify_audit_log(db)
+    assert report.ok and report.entries_checked == 2 and report.head is not None and report.head.seq == 2
+    assert [d["resource_id"] async for d in db["audit_log"].find({}).sort("_id")] == ["v-0", "v-1"]
 
 
 async def test_a_deleted_entry_is_detected(db):

@@ -6,12 +6,23 @@ from typing import Any
 
 import pytest
 from pymongo.errors import OperationFailure
-from servicekit.bulk_writes import BulkWrites, Outcome, _outcome
+from servicekit.bulk_writes import BulkWrites, Outcome, commit_outcome, written
 from servicekit.projections import ProjectionWrite
 
 
 def failed(idx: int, code: int, errmsg: str = "failed") -> dict[str, Any]:
     return {"ok": 0.0, "idx": idx, "code": code, "errmsg": errmsg}
+
+
+def _outcome(results: list[dict[str, Any]]) -> Outcome:
+    return commit_outcome(written(results))
+
+
+def test_the_first_failed_write_is_told_with_its_index_and_code():
+    assert written([]).failed is None
+    done = written([{"ok": 1.0, "idx": 0, "n": 1}, failed(1, 11000, "E11000 duplicate key")])
+    assert (done.failed, done.duplicate, done.transient) == (1, True, False)
+    assert done.error is not None and done.error.code == 11000
 
 
 def test_no_failed_write_means_the_commit_and_its_projection_are_saved():

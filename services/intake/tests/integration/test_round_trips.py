@@ -47,24 +47,24 @@ async def monitor(infra: Infra, tmp_path: Path) -> AsyncIterator[Any]:
     await deps.core.client.close()
 
 
-async def test_registering_a_victim_takes_five_round_trips(monitor: Any) -> None:
+async def test_registering_a_victim_takes_four_round_trips(monitor: Any) -> None:
     assert (await monitor.post("/victims", json=victim_body())).status_code == 201
     assert COMMANDS.take() == [
         "insert victim_keys",  # a new victim's key: its insert also tells a new victim from a retry
         "insert victim_identities",  # her sealed identity
         "bulkWrite insert events + insert victims",  # the command (a new victim is read nowhere), her first projection
-        "insert audit_log", "update audit_head",  # audited
+        "bulkWrite insert audit_log + update audit_head",  # audited
     ]
 
 
-async def test_referring_a_victim_just_registered_takes_four_round_trips(monitor: Any) -> None:
+async def test_referring_a_victim_just_registered_takes_three_round_trips(monitor: Any) -> None:
     victim = (await monitor.post("/victims", json=victim_body())).json()["id"]
     COMMANDS.take()
     assert (await monitor.post(f"/victims/{victim}/referrals", json=REFERRAL)).status_code == 201
     assert COMMANDS.take() == [
         "find victim_identities",  # the name's ciphertext, for the lawyer
         "bulkWrite insert events + update victims",  # the command, on the state this process just wrote
-        "insert audit_log", "update audit_head",
+        "bulkWrite insert audit_log + update audit_head",
     ]
 
 
@@ -75,5 +75,5 @@ async def test_a_registration_retried_with_its_key_writes_nothing_again(monitor:
     again = await monitor.post("/victims", json=victim_body(), headers=headers)
     assert again.status_code == 201 and again.json() == first.json()
     trips = COMMANDS.take()
-    writes = ("bulkWrite", "insert events", "insert victim_identities", "update victim")
-    assert not [t for t in trips if t.startswith(writes)]
+    writes = ("insert events", "insert victim_identities", "update victim")  # alone or in a bulkWrite
+    assert not [t for t in trips if any(write in t for write in writes)]
