@@ -264,24 +264,26 @@ this page's run. What changed:
 """
 
 PIPELINE_COSTS = """
-Before: main at `b185c6c` (the previous session's merged code), at load 2.6-4.9; after: this round's
-merged code (notify's worker below, the lawyer's elements table, the relays' unmarking done inside the
-store, one server span per request), at load 3.0-4.8 with nothing else running (`bench/pipeline.py
---rates 1,2,5,6,10,20 --count-trips`, 50k seeded). CPU per flow includes each process's per-second
-costs (polls, fetches, leases) spread over the flows completed in the stage, so it falls as the rate
-rises, and it moves with the run. Store round trips per flow over all processes: 155.0 -> 146.5 at 1
-flow/s, 136.6 -> 124.5 at 5, 128.1 -> 116.6 at 10; notify's worker, the busiest process, 71.2 -> 61.5,
-66.6 -> 54.2 and 62.1 -> 51.4. CPU per flow cannot be told apart from before: two runs of the same
-merged code a few minutes apart, nothing else running, gave 475 and 535 ms over all processes at 1
-flow/s (443 before), 259 and 334 at 5 (253), 226 and 236 at 10 (245), with the same round trips
-(146.6 and 146.5, 126.8 and 124.5, 116.2 and 116.6). The table is the second run. The first served 5
-offered at 4.99/s with every hop's p99 at 0.23 s or less, 10 offered at 7.99/s (SMS hops' p99 7.3-8.5
-s) and 20 offered at 9.85/s, all 300 flows done, none retried (SMS hops' p99 15.7-17.3 s); the second,
-5 at 5.19/s (worst hop p99 1.34 s), 6 at 5.97/s (1.64 s), 10 at 7.52/s and 20 at 8.16/s, 37 flows
-resent after a 503 and all served. Notify's branch had measured its own change at load 4.0-6.2 with
-other engineers' suites running (`pipeline-20261205T123654Z.json`, `pipeline-20261205T124744Z.json`):
-the same round trips, and its worker's CPU per flow within the spread (two back-to-back pairs, notify's
-source swapped, nothing else changed: 60.7 and 53.5 -> 45.9 and 57.1 ms at 5 flows/s).
+Before: main at `74853ae` (the previous round's merged code, its quiet run of 13:11, load 3.0-4.8);
+after: this round's code, a commit and its projection in one request and an audit entry and its head
+in one request, at load 2.4-5.6 with nothing else running (`bench/pipeline.py --rates 1,2,5,6,10,20
+--count-trips`, 50k seeded). CPU per flow includes each process's per-second costs (polls, fetches,
+leases) spread over the flows completed in the stage, so it falls as the rate rises, and it moves with
+the run (the previous round's two runs of the same code differed by up to a third). Store round trips
+per flow over all processes: 146.5 -> 125.9 at 1 flow/s, 124.5 -> 104.8 at 5, 116.6 -> 95.4 at 10;
+notify's worker, the busiest process, 61.5 -> 50.7, 54.2 -> 45.1 and 51.4 -> 39.7; intake's API 16.4
+-> 11.3 at 5, casework's API 15.1 -> 11.0. The store's CPU per flow: 128.7 -> 108.0 ms at 1 flow/s,
+97.7 -> 79.6 at 5, 82.4 -> 69.9 at 10. The run between the two changes (the commit's only, load
+2.1-4.8) gave 131.9, 112.2 and 100.5 round trips per flow at 1, 5 and 10 flows/s.
+
+The previous round (`b185c6c` -> `42f9ca5`: notify's worker, the lawyer's elements table, the relays'
+unmarking done inside the store, one server span per request) took the store round trips per flow
+from 155.0 to 146.5 at 1 flow/s, 136.6 to 124.5 at 5 and 128.1 to 116.6 at 10, notify's worker from
+71.2 to 61.5, 66.6 to 54.2 and 62.1 to 51.4; its CPU per flow could not be told apart from before (two
+runs of the same code a few minutes apart gave 475 and 535 ms at 1 flow/s, 443 before; 259 and 334 at
+5, 253 before). Notify's branch had measured its own change at load 4.0-6.2 with other engineers'
+suites running (`pipeline-20261205T123654Z.json`, `pipeline-20261205T124744Z.json`): the same round
+trips, and its worker's CPU per flow within the spread.
 
 The previous session's round took the same bench from 533 to 443 ms of CPU and from 190.7 to 155.0
 round trips per flow at 1 flow/s (332 -> 253 ms and 156.9 -> 136.6 at 5), with `creates=True` for the
@@ -366,9 +368,14 @@ After: this page's run. What changed:
   (`test_store_transient_retry.py`). MongoDB 7 answers "no such command" having written nothing, and
   the kit sends two requests from then on (`test_round_trips.py`); the kit's fault tests, which stop
   a writer between the two writes, run on that path. A command that creates its aggregate, or whose
-  state its process holds, is one round trip where it was two, any other two where it was three:
-  registering a victim 6 -> 5 round trips, a referral 5 -> 4, accepting a referral 9 -> 7, a first SMS
-  14 -> 12 (the services' `test_round_trips.py`, `test_dispatch_round_trips.py`).
+  state its process holds, is one round trip where it was two, any other two where it was three.
+- **An audit entry and the chain's head travel the same way** (`audit.py`): an audited action was two
+  round trips (the entry, then the head that covers it), it is one; records that arrive while a process
+  writes still go together, their entries and one head in one request. An entry whose position another
+  writer took stops the request before the head, and the rest go one by one as before; an answer lost
+  is settled by the entry's id, as before (`test_audit_chain.py`, both ways). With both changes:
+  registering a victim 6 -> 4 round trips, a referral 5 -> 3, accepting a referral 9 -> 7, a first SMS
+  14 -> 11 (the services' `test_round_trips.py`, `test_dispatch_round_trips.py`).
 - **Side by side on one store** (four rounds of 1,500, in turn, load below 1): two inserts into two
   collections took 0.91-1.02 ms of wall time and 0.53-0.61 ms of store CPU as two requests, 0.67-0.77
   and 0.45-0.55 ms as one `bulkWrite`, and 0.15-0.20 ms less of the client's CPU (one PyMongo call
@@ -381,8 +388,9 @@ After: this page's run. What changed:
   (0.59-0.63). The kit command with its polling relay: 0.42-0.54 of a bare insert on wall-clock
   throughput (0.37-0.45), 0.36-0.46 on CPU (0.36-0.40): the relay's share, which this change does not
   touch, is most of what separates it from a bare insert. A command alone costs 0.86-0.89 ms of CPU
-  (1.02 before; the profile above). The pipeline at 5 flows/s: 112 store round trips per flow over all
-  processes (124.5-126.8), 81 ms of the store's CPU per flow (91-98).
+  (1.02 before; the profile above). The pipeline at 5 flows/s, store round trips per flow over all
+  processes: 124.5-126.8 before, 112.2 with the commit change, 104.8 with the audit's too; the store's
+  CPU per flow 91-98 ms before, 80-81 after (this page's pipeline run is the second).
 """
 
 NOTES = """
@@ -467,10 +475,12 @@ commit of its process wakes it).
   (8.9 before): the two cores' ceiling, 210-260 ms of CPU per flow over the ten service processes,
   FerretDB and Kafka. The SMS hops queue first (p99 7-9 s at 10 offered, 16-20 s at 20): notify's worker
   is still the busiest process (40-46 ms and 50-54 round trips per flow). So the stretch (20 flows/s,
-  every hop p99 < 1 s) does not hold on two cores. This round's run, with a commit and its projection
+  every hop p99 < 1 s) does not hold on two cores. This round's runs, with a commit and its projection
   in one request (load 2.1-4.8): 5 flows/s offered were served at 5.09/s with every hop's p99 at most
   0.41 s, 6 at 6.01/s (0.25 s), 10 at 7.34/s and 20 at 10.01/s, all 300 flows served (34 sent again
-  after a 503); 112 store round trips per flow at 5/s (124.5-126.8 before it). The bench's flows now wait
+  after a 503); 112 store round trips per flow at 5/s (124.5-126.8 before it). With an audit entry and
+  its head in one request too (load 2.4-5.6): 5 at 4.97/s (every hop's p99 at most 0.27 s), 6 at 6.03/s
+  (0.38 s), 10 at 8.96/s and 20 at 10.62/s, none sent again; 104.8 round trips per flow at 5/s. The bench's flows now wait
   `Retry-After` after a 503 and send again under the same Idempotency-Key (counted as retried, not
   failed). The runs of the branches, at load 14-32, could not keep up with 5/s: on a shared
   machine the pipeline's wall-clock figures are the load's. The figures that survive the noise are the
