@@ -266,15 +266,17 @@ this page's run. What changed:
 PIPELINE_COSTS = """
 Before: main at `74853ae` (the previous round's merged code, its quiet run of 13:11, load 3.0-4.8);
 after: this round's code, a commit and its projection in one request and an audit entry and its head
-in one request, at load 2.4-5.6 with nothing else running (`bench/pipeline.py --rates 1,2,5,6,10,20
+in one request, at load 2.4-5.5 with nothing else running (`bench/pipeline.py --rates 1,2,5,6,10,20
 --count-trips`, 50k seeded). CPU per flow includes each process's per-second costs (polls, fetches,
 leases) spread over the flows completed in the stage, so it falls as the rate rises, and it moves with
 the run (the previous round's two runs of the same code differed by up to a third). Store round trips
-per flow over all processes: 146.5 -> 125.9 at 1 flow/s, 124.5 -> 104.8 at 5, 116.6 -> 95.4 at 10;
-notify's worker, the busiest process, 61.5 -> 50.7, 54.2 -> 45.1 and 51.4 -> 39.7; intake's API 16.4
--> 11.3 at 5, casework's API 15.1 -> 11.0. The store's CPU per flow: 128.7 -> 108.0 ms at 1 flow/s,
-97.7 -> 79.6 at 5, 82.4 -> 69.9 at 10. The run between the two changes (the commit's only, load
-2.1-4.8) gave 131.9, 112.2 and 100.5 round trips per flow at 1, 5 and 10 flows/s.
+per flow over all processes: 146.5 -> 124.9 at 1 flow/s, 124.5 -> 106.2 at 5, 116.6 -> 95.6 at 10
+(the table's run; the run before it, the same code: 125.9, 104.8, 95.4); notify's worker, the busiest
+process, 61.5 -> 50.4, 54.2 -> 45.5 and 51.4 -> 39.6; intake's API 16.4 -> 11.4 at 5, casework's API
+15.1 -> 11.1. The store's CPU per flow cannot be told apart from before: 118 and 108 ms at 1 flow/s
+(129 before), 97 and 80 at 5 (98), 71 and 70 at 10 (82), in the two runs. The run between the two
+changes (the commit's only, load 2.1-4.8) gave 131.9, 112.2 and 100.5 round trips per flow at 1, 5 and
+10 flows/s.
 
 The previous round (`b185c6c` -> `42f9ca5`: notify's worker, the lawyer's elements table, the relays'
 unmarking done inside the store, one server span per request) took the store round trips per flow
@@ -313,7 +315,10 @@ NOTIFY_TRIPS = """
 #### Notify's worker, by command and collection
 
 A flow makes notify's worker plan four deliveries (the acceptance's SMS, the hearing's notice and its two
-reminders) and send two. What this round removed, each kept guarantee tested:
+reminders) and send two. The table compares the previous round's run with this one: its 8 commits and
+their projections are 8 `bulkWrite`s where they were 16 requests, and its 2 audit entries and their heads
+2 where they were 4. The previous round, notify's own, had taken its worker from 62-67 to 50-54 round
+trips per flow at 5-20 flows/s; what it removed, each kept guarantee tested:
 
 - **A delivery is created without reading it first** (`creates=True`; `find deliveries` 4 -> 0): its id
   is derived from the causing event, so it is new unless that event was handled before; a replay's
@@ -334,11 +339,12 @@ reminders) and send two. What this round removed, each kept guarantee tested:
 - A cancellation decides on the delivery it has just read with its history probed: 6 -> 5 round trips per
   cancelled message (not in this flow; a rescheduled hearing in `test_planning_round_trips.py`).
 
-What is left per flow: 8 commits and their projections (4 planned, 2 claims, 2 sent) and the relay's
-reads and unmarking of them (about 9, the kit's); 4 queue inserts and 2 deletes; 6 recipient reads (one
-to plan each message, and two per send: the check before the claim and the contact after it, which keep
-a withdrawal or an erasure from being raced); 4 audit writes for the two decryptions (entry and head, the
-kit's); per send the report's key and the provider's health counters; the STOP index on a first SMS.
+What is left per flow: 8 commits with their projections (4 planned, 2 claims, 2 sent), a request each,
+and the relay's reads and unmarking of them (about 9-12, the kit's); 4 queue inserts and 2 deletes; 6
+recipient reads (one to plan each message, and two per send: the check before the claim and the contact
+after it, which keep a withdrawal or an erasure from being raced); 2 audit requests for the two
+decryptions (entry and head together, the kit's); per send the report's key and the provider's health
+counters; the STOP index on a first SMS.
 
 """
 
@@ -389,8 +395,8 @@ After: this page's run. What changed:
   throughput (0.37-0.45), 0.36-0.46 on CPU (0.36-0.40): the relay's share, which this change does not
   touch, is most of what separates it from a bare insert. A command alone costs 0.86-0.89 ms of CPU
   (1.02 before; the profile above). The pipeline at 5 flows/s, store round trips per flow over all
-  processes: 124.5-126.8 before, 112.2 with the commit change, 104.8 with the audit's too; the store's
-  CPU per flow 91-98 ms before, 80-81 after (this page's pipeline run is the second).
+  processes: 124.5-126.8 before, 112.2 with the commit change, 104.8-106.2 with the audit's too; the
+  store's CPU per flow, 80-97 ms in this round's runs against 91-98, moves with the run.
 """
 
 NOTES = """
@@ -479,8 +485,9 @@ commit of its process wakes it).
   in one request (load 2.1-4.8): 5 flows/s offered were served at 5.09/s with every hop's p99 at most
   0.41 s, 6 at 6.01/s (0.25 s), 10 at 7.34/s and 20 at 10.01/s, all 300 flows served (34 sent again
   after a 503); 112 store round trips per flow at 5/s (124.5-126.8 before it). With an audit entry and
-  its head in one request too (load 2.4-5.6): 5 at 4.97/s (every hop's p99 at most 0.27 s), 6 at 6.03/s
-  (0.38 s), 10 at 8.96/s and 20 at 10.62/s, none sent again; 104.8 round trips per flow at 5/s. The bench's flows now wait
+  its head in one request too, two runs (load 2.4-5.6): 5 at 4.97 and 5.02/s (every hop's p99 at most
+  0.27 and 0.48 s), 6 at 6.03 and 5.99/s (0.38 and 0.27 s), 10 at 8.96 and 8.94/s, 20 at 10.62 and
+  9.30/s, none sent again; 104.8 and 106.2 round trips per flow at 5/s. The bench's flows now wait
   `Retry-After` after a 503 and send again under the same Idempotency-Key (counted as retried, not
   failed). The runs of the branches, at load 14-32, could not keep up with 5/s: on a shared
   machine the pipeline's wall-clock figures are the load's. The figures that survive the noise are the

@@ -29,6 +29,10 @@ if TARGET:
         def started(self, event: monitoring.CommandStartedEvent) -> None:
             target = event.command.get(event.command_name)
             collection = target if isinstance(target, str) else "-"
+            if event.command_name == "bulkWrite":  # one round trip: named by its writes, in order
+                names = [ns["ns"].split(".", 1)[-1] for ns in event.command.get("nsInfo", [])]
+                collection = " + ".join(f"{kind} {names[index]}" for op in event.command.get("ops", [])
+                                        for kind, index in list(op.items())[:1])
             self.counts[f"{event.database_name} {event.command_name} {collection}"] += 1
 
         def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
