@@ -6,9 +6,10 @@ keeps its own guarantee and nothing more, exactly as in separate requests: a sto
 two leaves the later one undone, as when a writer dies between two requests. The kit sends a commit
 then its projection (eventstore.py), and an audit entry then the chain's head (audit.py).
 
-A store without it (MongoDB 7) answers "no such command" having written nothing; the kit then uses
-separate requests for the life of the process. An answer lost on the way back (a dropped connection)
-leaves the writes unknown: each caller finds out as after any lost insert of its own.
+A store without it (MongoDB 7), or one that refuses it to the service's user, answers having written
+nothing; the kit then uses separate requests for the life of the process. An answer lost on the way
+back (a dropped connection) leaves the writes unknown: each caller finds out as after any lost insert
+of its own.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from .transient import worth_retrying_now
 
 log = logging.getLogger("servicekit.bulk_writes")
 
-# CommandNotFound (MongoDB 7, FerretDB's release), CommandNotSupported.
+# CommandNotFound (MongoDB 7, FerretDB's release), CommandNotSupported; Unauthorized, for a MongoDB 8 user
+# whose role grants the writes but not this command: each refuses before writing anything.
 _NO_SUCH_COMMAND = frozenset({59, 115})
+_NOT_ALLOWED = 13
 DUPLICATE_KEY = 11000
 
 
@@ -87,9 +90,13 @@ class BulkWrites:
                 {"bulkWrite": 1, "ops": ops, "nsInfo": [{"ns": f"{self.db.name}.{c}"} for c in namespaces],
                  "ordered": True, "errorsOnly": True})
         except OperationFailure as exc:
-            if exc.code in _NO_SUCH_COMMAND:
+            if exc.code in _NO_SUCH_COMMAND or exc.code == _NOT_ALLOWED:
                 self.available = False
-                log.info("the store has no bulkWrite: writes that follow one another take a request each")
+                if exc.code == _NOT_ALLOWED:
+                    log.warning("the store refused bulkWrite to this user: writes that follow one another take "
+                                "a request each (grant it to spare a round trip per command)")
+                else:
+                    log.info("the store has no bulkWrite: writes that follow one another take a request each")
                 return Outcome.UNSUPPORTED
             if worth_retrying_now(exc):
                 return Outcome.UNKNOWN

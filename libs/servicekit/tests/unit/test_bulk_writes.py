@@ -80,8 +80,15 @@ async def test_a_store_without_bulk_write_is_asked_once_then_written_in_two_requ
     assert not bulk.available and admin.sent == 1
 
 
-async def test_a_refused_bulk_write_is_raised_not_taken_for_a_missing_command():
-    admin = Admin(OperationFailure("not authorized", 13))
+async def test_a_store_that_refuses_bulk_write_to_the_user_gets_two_requests_too():
+    admin = Admin(OperationFailure("not authorized on admin to execute command", 13))
+    bulk = BulkWrites(Database(admin))  # type: ignore[arg-type]
+    assert await bulk.commit_and_project({"_id": "t-1:0000000001"}, "tallies", None) is Outcome.UNSUPPORTED
+    assert not bulk.available
+
+
+async def test_a_bulk_write_refused_for_its_content_is_raised_not_taken_for_a_missing_command():
+    admin = Admin(OperationFailure("bad value", 2))
     bulk = BulkWrites(Database(admin))  # type: ignore[arg-type]
     with pytest.raises(OperationFailure):
         await bulk.commit_and_project({"_id": "t-1:0000000001"}, "tallies", None)
