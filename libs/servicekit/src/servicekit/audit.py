@@ -23,78 +23,35 @@ position another writer took stops it before the head, and the rest go one by on
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
-import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pymongo.errors import DuplicateKeyError
 
+from .audit_entries import (
+    GENESIS_HASH,
+    HEAD_ID,
+    MAX_ORGANISATION,
+    MAX_TEXT,
+    RESOURCE_ID_PATTERN,
+    SEQ_WIDTH,
+    AuditEntry,
+    chain_hash,
+    chained,
+    entry_of,
+    seq_id,
+)
 from .bulk_writes import BulkWrites, Outcome, Write
 
-__all__ = ["AuditCollection", "AuditEntry", "AuditLog", "chain_hash", "entry_of", "seq_id"]
+# The entry's shape and hash live in audit_entries.py; they are named here too, where callers import them.
+__all__ = ["GENESIS_HASH", "HEAD_ID", "MAX_ORGANISATION", "MAX_TEXT", "RESOURCE_ID_PATTERN", "SEQ_WIDTH",
+           "AuditCollection", "AuditEntry", "AuditLog", "chain_hash", "entry_of", "seq_id"]
 
-RESOURCE_ID_PATTERN = r"^[A-Za-z0-9:_-]{1,80}$"
-MAX_ORGANISATION = 100
-MAX_TEXT = 200
 MAX_QUERY_LIMIT = 1000
-GENESIS_HASH = "0" * 64
-SEQ_WIDTH = 12
-HEAD_ID = "head"
 # Each failed attempt means another writer won that position; this many in a row means something is wrong.
 MAX_APPEND_ATTEMPTS = 10_000
 REMEMBERED_ENTRIES = 1000
-
-
-def _now_ms() -> datetime:
-    # Millisecond precision: what BSON dates store, so an entry reads back exactly as written.
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
-
-
-class AuditEntry(BaseModel):
-    """One access decision on one resource."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()), description="Entry id (UUID4).")
-    at: datetime = Field(default_factory=_now_ms, description="When, in UTC.")
-    actor: str = Field(min_length=1, max_length=200, description="Subject of the calling principal.")
-    actor_roles: list[str] = Field(default_factory=list, description="Roles the principal held.")
-    organisation: str | None = Field(default=None, max_length=MAX_ORGANISATION,
-                                     description="The caller's organisation.")
-    # Like `organisation`, whatever code the identity provider gives: an audit write must never fail on it.
-    owner_organisation: str | None = Field(
-        default=None, max_length=MAX_ORGANISATION,
-        description="Organisation whose record was touched (e.g. the victim's registering organisation): "
-                    "its documentation officers may read this entry.")
-    action: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$", max_length=80,
-                        description='What was done, e.g. "victim.read", "key.released", "victim.erased".')
-    resource_type: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description='e.g. "victim", "case".')
-    resource_id: str = Field(pattern=RESOURCE_ID_PATTERN, description="Pseudonymous id only, never a name.")
-    purpose: str | None = Field(default=None, max_length=MAX_TEXT, description="Why access was sought.")
-    reason: str | None = Field(default=None, max_length=MAX_TEXT, description="Why it was allowed or denied.")
-    outcome: Literal["allowed", "denied"]
-    correlation_id: str | None = Field(default=None, max_length=100)
-
-    @field_validator("actor_roles")
-    @classmethod
-    def _sorted_roles(cls, value: list[str]) -> list[str]:
-        # Principal.roles is a frozenset: sort so equal role sets are stored and compared identically.
-        return sorted(set(value))
-
-    @field_validator("at")
-    @classmethod
-    def _utc(cls, value: datetime) -> datetime:
-        # A naive time is ambiguous (Bamako is UTC, servers may not be): refuse it rather than guess.
-        if value.tzinfo is None:
-            raise ValueError("at must be timezone-aware")
-        # Milliseconds, as BSON stores them: the hash computed now must match the entry read back later.
-        value = value.astimezone(UTC)
-        return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
 
 class AuditCollection(Protocol):
@@ -110,18 +67,6 @@ class AuditCollection(Protocol):
     async def update_one(self, filter: dict[str, Any], update: dict[str, Any], *, upsert: bool = False) -> Any: ...
 
     def find(self, filter: dict[str, Any], *, sort: list[tuple[str, int]], limit: int) -> Any: ...
-
-
-def seq_id(seq: int) -> str:
-    """`_id` of the n-th entry; zero-padded so ids sort by position."""
-    return f"{seq:0{SEQ_WIDTH}d}"
-
-
-def chain_hash(entry: AuditEntry, seq: int, prev_hash: str) -> str:
-    """SHA-256 over the canonical JSON of an entry, its position and the previous entry's hash."""
-    body = {**entry.model_dump(mode="json"), "seq": seq, "prev_hash": prev_hash}
-    raw = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class AuditLog:
@@ -194,7 +139,7 @@ class AuditLog:
         assert self._bulk is not None
         documents, seq, prev_hash = [], head[0], head[1]
         for entry in entries:
-            documents.append(_chained(entry, seq + 1, prev_hash))
+            documents.append(chained(entry, seq + 1, prev_hash))
             seq, prev_hash = seq + 1, documents[-1]["hash"]
         writes = [Write("insert", self._collection.name, {"document": document}) for document in documents]
         writes.append(Write("update", self._head_collection.name, {
@@ -224,7 +169,7 @@ class AuditLog:
     async def _append(self, entry: AuditEntry, seq: int, prev_hash: str) -> tuple[int, str, str]:
         """Insert at the first free position after `seq`; the new head."""
         for _ in range(MAX_APPEND_ATTEMPTS):
-            document = _chained(entry, seq + 1, prev_hash)
+            document = chained(entry, seq + 1, prev_hash)
             try:
                 await self._collection.insert_one(document)
             except DuplicateKeyError:
@@ -281,29 +226,9 @@ def _settle(batch: Sequence[tuple[Sequence[AuditEntry], asyncio.Future[None]]], 
             written.set_exception(error)
 
 
-def _chained(entry: AuditEntry, seq: int, prev_hash: str) -> dict[str, Any]:
-    document = entry.model_dump(mode="python")
-    document.pop("id")
-    document.update({"_id": seq_id(seq), "seq": seq, "entry_id": entry.id, "prev_hash": prev_hash,
-                     "hash": chain_hash(entry, seq, prev_hash)})
-    return document
-
-
 def _aware(bound: datetime) -> datetime:
     if bound.tzinfo is None:
         raise ValueError("since/until must be timezone-aware")
     return bound.astimezone(UTC)
 
 
-CHAIN_FIELDS = frozenset({"_id", "seq", "entry_id", "prev_hash", "hash"})
-
-
-def entry_of(document: dict[str, Any]) -> AuditEntry:
-    """The entry a stored document holds (chain fields aside)."""
-    fields = {key: value for key, value in document.items() if key not in CHAIN_FIELDS}
-    fields["id"] = document.get("entry_id", document["_id"])  # entries written before the chain: _id was the id
-    at = fields.get("at")
-    # PyMongo returns naive UTC datetimes unless the client was built with tz_aware=True.
-    if isinstance(at, datetime) and at.tzinfo is None:
-        fields["at"] = at.replace(tzinfo=UTC)
-    return AuditEntry.model_validate(fields)
