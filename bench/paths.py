@@ -247,8 +247,9 @@ class _ThingCreate(BaseModel):
     occurred_on: str
 
 
-async def bench_http_command(core: Core, settings: BaseServiceSettings, budget: Budget) -> Measurement:
-    """POST through a kit app: input guard, JWT verification, problem handlers and the event store."""
+def kit_http_app(core: Core, settings: BaseServiceSettings) -> tuple[Any, dict[str, str]]:
+    """A kit app with one POST command (input guard, JWT verification, problem handlers, the event store),
+    and the headers of a caller allowed to send it."""
     keys = Path(tempfile.mkdtemp()) / "keys"
     private, jwks = ensure_dev_keypair(keys)
     settings = settings.model_copy(update={"auth_jwks_file": jwks})
@@ -266,7 +267,12 @@ async def bench_http_command(core: Core, settings: BaseServiceSettings, budget: 
     app = service_app(core=core, deps=None, verifier=token_verifier(settings), title="bench", description="bench",
                       routers=[router])
     token = mint_token(private, subject="bench", roles=["monitor"], org="org-bench")
-    headers = {"Authorization": f"Bearer {token}"}
+    return app, {"Authorization": f"Bearer {token}"}
+
+
+async def bench_http_command(core: Core, settings: BaseServiceSettings, budget: Budget) -> Measurement:
+    """POST through a kit app: input guard, JWT verification, problem handlers and the event store."""
+    app, headers = kit_http_app(core, settings)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
         async def post(_: int) -> None:
             response = await client.post("/things", json={"region": "mopti", "occurred_on": "2024-03-02"},

@@ -389,14 +389,19 @@ After: this page's run. What changed:
   write's outcome exactly what it is alone, so they stay.
 - **The store no longer tracks object lifetimes outside debug builds** (item 11): the release build
   recorded a stack in a pprof profile for every document iterator, 4.7 % of its CPU per insert.
-- **Figures.** The HTTP command against a bare endpoint at 50k: 0.52 and 0.54 on CPU in two runs back
-  to back (0.46-0.50 before), 0.56 and 0.67 on wall-clock throughput (0.46-0.54); empty 0.61 and 0.79
-  (0.59-0.63). The kit command with its polling relay: 0.42-0.54 of a bare insert on wall-clock
-  throughput (0.37-0.45), 0.36-0.46 on CPU (0.36-0.40): the relay's share, which this change does not
-  touch, is most of what separates it from a bare insert. A command alone costs 0.86-0.89 ms of CPU
-  (1.02 before; the profile above). The pipeline at 5 flows/s, store round trips per flow over all
-  processes: 124.5-126.8 before, 112.2 with the commit change, 104.8-106.2 with the audit's too; the
-  store's CPU per flow, 80-97 ms in this round's runs against 91-98, moves with the run.
+- **Figures.** The HTTP command against a bare endpoint at 50k, in five runs of `bench/run.py` (load
+  0.6-3.7; this page's is the fifth): 0.52, 0.54, 0.44, 0.73 and 0.59 on CPU (0.46-0.50 in the previous
+  round's two), 0.56, 0.67, 0.47, 0.76 and 0.66 on wall-clock throughput; empty 0.61, 0.79, 0.55, 0.52 and
+  0.51 on CPU. The bare endpoint and the command are measured minutes apart there, so `bench/ab_http.py`
+  now runs them in one process, round after round (bare, kit, six rounds of 400 each; load 1.2-1.9):
+  median 0.61 on CPU empty (rounds 0.50-0.67), 0.51 at 50k (0.44-0.63), 0.66 and 0.55 on wall-clock time.
+  At 50k the target holds on the median and not in every round. The kit command with its polling relay:
+  0.38-0.60 of a bare insert on wall-clock throughput (0.37-0.45), 0.33-0.54 on CPU (0.36-0.40): the
+  relay's share, which this change does not touch, is most of what separates it from a bare insert. A
+  command alone costs 0.86-0.89 ms of CPU (1.02 before; the profile above). The pipeline at 5 flows/s,
+  store round trips per flow over all processes: 124.5-126.8 before, 112.2 with the commit change,
+  104.8-106.2 with the audit's too; the store's CPU per flow, 80-97 ms in this round's runs against 91-98,
+  moves with the run.
 """
 
 NOTES = """
@@ -410,22 +415,25 @@ relay; a relay pass is two (pending commits read from an index, then unmarked), 
 the relay no longer polls at 20 Hz (it doubles its wait up to `RELAY_IDLE_POLL_SECONDS`, 0.5 s, and a
 commit of its process wakes it).
 
-- **Kit and HTTP command against bare operations (CPU).** Two runs of this round's code back to back,
-  nothing else running (load 0.6-3.7). The HTTP command holds at 50k now: 0.52 and 0.54 of a bare
-  FastAPI endpoint doing one insert on CPU (0.56 and 0.67 on wall-clock throughput; 0.46-0.50 at the
-  start of this round), since a command's commit and projection are one request (the fourth round's
-  section). What is left of its cost beyond the bare endpoint's is the auth dependency (FastAPI's
+- **Kit and HTTP command against bare operations (CPU).** Five runs of this round's code, nothing else
+  running (load 0.6-3.7). The HTTP command at 50k is at the line: 0.44-0.73 of a bare FastAPI endpoint
+  doing one insert on CPU (median 0.54; 0.46-0.50 at the start of this round), and a median of 0.51
+  over six alternating rounds of `bench/ab_http.py` (0.44-0.63), since a command's commit and
+  projection are one request (the fourth round's section). In those alternating rounds the command's
+  cost rose round after round (1.44 -> 2.04 ms of CPU empty) while the bare endpoint's did not, which
+  the same command alone, 5,000 requests in a row, does not show (1.33-1.59 ms, flat): not explained
+  yet. What is left of its cost beyond the bare endpoint's is the auth dependency (FastAPI's
   dependency solving and the token cache), the commit document and the second write inside the store;
   the kit's other middlewares (overload guard, input guard, metrics, `no-store`, server span) measured
-  0.05-0.1 ms together. The kit command with its polling relay costs 1.2-2.0 ms of CPU (process +
-  store) where a bare insert costs 0.46-0.76: 0.36-0.46 of a bare insert (0.42-0.54 wall), over the 0.3
-  line in both runs. The command alone (no relay) is 0.86-0.89 ms; the stretch (0.5 with the relay)
+  0.05-0.1 ms together. The kit command with its polling relay costs 1.2-2.2 ms of CPU (process +
+  store) where a bare insert costs 0.46-0.86: 0.33-0.54 of a bare insert (0.38-0.60 wall), over the 0.3
+  line in all five runs (and at the stretch's 0.5 in one, on CPU empty and on wall time at both sizes). The command alone (no relay) is 0.86-0.89 ms; the stretch (0.5 with the relay)
   would need most of the relay's share gone: per pass a read of the pending commits, which the store
   decodes from JSON in Go to return them whole, the produce and the unmarking (which the store does in
   SQLite). Publishing a process's own commits from memory would spare that read, but the relay must
   publish an aggregate's versions in order whoever wrote them, which the read is what guarantees.
-- **Relay drain.** Store-bound, flat with the history's size: 0.45-0.58 ms of CPU per event in this
-  round's two runs, 0.40-0.44 in the previous round's (its path did not change; the spread is the
+- **Relay drain.** Store-bound, flat with the history's size: 0.45-0.73 ms of CPU per event in this
+  round's five runs, 0.40-0.44 in the previous round's (its path did not change; the spread is the
   machine's), 0.54-0.55 before the store removed the pending mark itself and 1.07-1.09 before it wrote
   an update's documents together.
 - **Intake listing** (holds in the listings run; part 3). The local store used to walk its `_id_` index
@@ -561,6 +569,7 @@ uv run python bench/pipeline.py             # five services, 50k seeded, flows a
                                             # (services on --port-base 12600 + 1..5; --count-trips: round trips per process)
 uv run python bench/store_ops.py --label "..."   # one candidate store's _id operations and listing
 uv run python bench/kit_profile.py --tiers 0,0,50000 --count 1000   # each round trip of a command, alone
+uv run python bench/ab_http.py              # the HTTP command and the bare endpoint in alternating rounds
 uv run python bench/report.py               # this page
 ```
 

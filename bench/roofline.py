@@ -73,8 +73,8 @@ class _Body(BaseModel):
     occurred_on: str
 
 
-async def bench_bare_http(collection: AsyncCollection[Any], n: int) -> Measurement:
-    """A bare FastAPI POST endpoint validating a body and doing one insert, in-process over ASGI."""
+def bare_http_app(collection: AsyncCollection[Any]) -> FastAPI:
+    """A bare FastAPI POST endpoint validating a body and doing one insert."""
     app = FastAPI()
 
     @app.post("/things", status_code=201)
@@ -83,7 +83,13 @@ async def bench_bare_http(collection: AsyncCollection[Any], n: int) -> Measureme
         await collection.insert_one({"_id": thing_id, **body.model_dump()})
         return {"id": thing_id}
 
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
+    return app
+
+
+async def bench_bare_http(collection: AsyncCollection[Any], n: int) -> Measurement:
+    """A bare FastAPI POST endpoint validating a body and doing one insert, in-process over ASGI."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bare_http_app(collection)),
+                                 base_url="http://bench") as client:
         latencies, started = [], time.perf_counter()
         for _ in range(n):
             t0 = time.perf_counter()
