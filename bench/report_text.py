@@ -419,10 +419,11 @@ commit of its process wakes it).
   running (load 0.6-3.7). The HTTP command at 50k is at the line: 0.44-0.73 of a bare FastAPI endpoint
   doing one insert on CPU (median 0.54; 0.46-0.50 at the start of this round), and a median of 0.51
   over six alternating rounds of `bench/ab_http.py` (0.44-0.63), since a command's commit and
-  projection are one request (the fourth round's section). In those alternating rounds the command's
-  cost rose round after round (1.44 -> 2.04 ms of CPU empty) while the bare endpoint's did not, which
-  the same command alone, 5,000 requests in a row, does not show (1.33-1.59 ms, flat): not explained
-  yet. What is left of its cost beyond the bare endpoint's is the auth dependency (FastAPI's
+  projection are one request (the fourth round's section). In that run the command's cost rose over the
+  rounds (1.44 -> 2.04 ms of CPU empty) while the bare endpoint's did not; repeated with the bare
+  endpoint writing to the same database, to another one, or not at all (six rounds of 400 each), the
+  command showed no trend (1.30-2.03 ms, the highest rounds first in one case), nor alone over 5,000
+  requests (1.33-1.59 ms): the machine's noise at that timescale, as far as these runs tell. What is left of its cost beyond the bare endpoint's is the auth dependency (FastAPI's
   dependency solving and the token cache), the commit document and the second write inside the store;
   the kit's other middlewares (overload guard, input guard, metrics, `no-store`, server span) measured
   0.05-0.1 ms together. The kit command with its polling relay costs 1.2-2.2 ms of CPU (process +
