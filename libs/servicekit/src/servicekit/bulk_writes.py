@@ -36,7 +36,8 @@ DUPLICATE_KEY = 11000
 
 
 class Outcome(enum.Enum):
-    """What one `bulkWrite` of a commit and its projection did."""
+    """What a `bulkWrite` did, as its callers act on it: UNKNOWN and UNSUPPORTED for any writes (`write`),
+    the others for a commit and its projection (`commit_and_project`)."""
 
     SAVED = "the commit and its projection (or a newer projection was there)"
     COLLIDED = "another writer had taken this version: nothing written"
