@@ -3,7 +3,9 @@
 Writes to several collections in one request, run in order, each with the guarantee it has alone: a
 failed write is undone alone and the ones before it stay. The local store commits the writes of one
 database in one transaction when their collections exist and differ (its counter tells), and runs them
-one by one otherwise. Everything here holds on MongoDB 8 too; a store without the command is skipped.
+one by one otherwise; when a write after the first fails there, it drops that transaction and runs the
+writes again, each in a savepoint (another counter tells). Everything here holds on MongoDB 8 too; a
+store without the command is skipped.
 """
 
 from __future__ import annotations
@@ -16,11 +18,17 @@ from servicekit.testing import store_counter, unique_name
 
 pytestmark = pytest.mark.integration
 COUNTER = "ferretdb_handler_redress_bulk_write_shared"
+REDONE = "ferretdb_handler_redress_bulk_write_redone"
 
 
 def shared_writes(database: str) -> float | None:
     """How many of this database's `bulkWrite`s the local store committed in one transaction."""
     return store_counter(COUNTER, db=database)
+
+
+def redone_writes(database: str) -> float:
+    """How many of this database's `bulkWrite`s the local store ran again with savepoints (none yet: 0)."""
+    return store_counter(REDONE, db=database) or 0.0
 
 
 @pytest.fixture
@@ -56,6 +64,7 @@ async def test_a_commit_and_its_projection_land_together_in_one_transaction(mong
     assert await database.states.find_one({"_id": "t"}) == {"_id": "t", "_version": 1}
     if ferretdb and before is not None:
         assert shared_writes(database.name) == before + 1, "both writes in one transaction"
+        assert redone_writes(database.name) == 0, "nothing failed: no savepoint, nothing run twice"
 
 
 async def test_a_colliding_commit_stops_an_ordered_bulk_write_before_its_projection(mongo, db):
@@ -84,6 +93,25 @@ async def test_a_failed_projection_write_leaves_the_commit_before_it(mongo, db):
     assert await database.states.find_one({"_id": "t"}) == {"_id": "t", "_version": 3}
     if ferretdb and before is not None:
         assert shared_writes(database.name) == before + 1
+        assert redone_writes(database.name) == 1, "the second write failed: both run again, it in a savepoint"
+
+
+async def test_an_unordered_bulk_write_keeps_the_writes_around_a_failed_one(mongo, db):
+    database, ferretdb = db
+    await database.states.insert_one({"_id": "dup"})
+    await database.events.insert_one({"_id": "seed"})
+    reply = await bulk(mongo, database, [{"insert": 0, "document": {"_id": "before"}},
+                                         {"insert": 1, "document": {"_id": "dup", "v": "second"}},
+                                         {"insert": 2, "document": {"_id": "after"}}],
+                       ordered=False, errors_only=False,
+                       namespaces=[f"{database.name}.{c}" for c in ("commits", "states", "events")])
+    assert [(r["ok"], r["idx"]) for r in reply["cursor"]["firstBatch"]] == [(1, 0), (0, 1), (1, 2)]
+    assert (reply["nErrors"], reply["nInserted"]) == (1, 2)
+    assert await database.commits.find_one({"_id": "before"}) == {"_id": "before"}
+    assert await database.states.find_one({"_id": "dup"}) == {"_id": "dup"}, "the failed write left nothing"
+    assert await database.events.find_one({"_id": "after"}) == {"_id": "after"}
+    if ferretdb:
+        assert redone_writes(database.name) == 1
 
 
 async def test_a_guarded_replacement_replaces_an_older_projection_and_upserts_a_missing_one(mongo, db):
