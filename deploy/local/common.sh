@@ -22,9 +22,13 @@ FERRETDB_DEBUG_PORT="${FERRETDB_DEBUG_PORT:-18088}"
 # builds FerretDB as released, to measure against. The build directory is named after the patch's
 # hash, so a changed patch is rebuilt by the next install and an old binary is never reused.
 FERRETDB_PATCH="${FERRETDB_PATCH-$REDRESS_ROOT/deploy/local/ferretdb/$FERRETDB_VERSION-redress.patch}"
+# With it, a patch to the SQLite driver FerretDB builds with (its connections keep their prepared
+# statements: deploy/local/ferretdb/README.md, item 12), named after the driver version it applies to.
+FERRETDB_SQLITE_VERSION="v1.32.0"
+FERRETDB_SQLITE_PATCH="$REDRESS_ROOT/deploy/local/ferretdb/modernc-sqlite-$FERRETDB_SQLITE_VERSION.patch"
 if [ -n "$FERRETDB_PATCH" ]; then
-  FERRETDB_BUILD="$FERRETDB_VERSION-redress-$( (sha256sum "$FERRETDB_PATCH" 2>/dev/null ||
-    shasum -a 256 "$FERRETDB_PATCH" 2>/dev/null || echo missing) | cut -c1-12)"
+  FERRETDB_BUILD="$FERRETDB_VERSION-redress-$( (cat "$FERRETDB_PATCH" "$FERRETDB_SQLITE_PATCH" 2>/dev/null || echo missing) |
+    (sha256sum 2>/dev/null || shasum -a 256) | cut -c1-12)"
 else
   FERRETDB_BUILD="$FERRETDB_VERSION"
 fi

@@ -70,6 +70,28 @@ POM
   log "Kafka $KAFKA_VERSION: $(wc -l <"$marker") jars in $KAFKA_HOME/libs ($((SECONDS - t0)) s)"
 }
 
+# The SQLite driver FerretDB builds with, patched, in place of its module: a tree of links to the
+# module's files (it is large, and read-only in Go's cache) whose patched files are copies.
+patch_sqlite_driver() {
+  local src="$1" driver="$2" moddir file
+  local required
+  required="$(cd "$src" && go list -m -f '{{.Version}}' modernc.org/sqlite)"
+  [ "$required" = "$FERRETDB_SQLITE_VERSION" ] ||
+    die "FerretDB $FERRETDB_VERSION builds with modernc.org/sqlite $required, the patch is for $FERRETDB_SQLITE_VERSION"
+  [ -f "$FERRETDB_SQLITE_PATCH" ] || die "SQLite driver patch not found: $FERRETDB_SQLITE_PATCH"
+  moddir="$(cd "$src" && go mod download -json "modernc.org/sqlite@$FERRETDB_SQLITE_VERSION" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')"
+  mkdir -p "$(dirname "$driver")"
+  cp -rs "$moddir" "$driver"
+  chmod -R u+w "$driver"
+  for file in $(sed -n 's|^+++ b/||p' "$FERRETDB_SQLITE_PATCH"); do
+    if [ -L "$driver/$file" ]; then cp --remove-destination "$moddir/$file" "$driver/$file"; fi
+  done
+  (cd "$driver" && GIT_CEILING_DIRECTORIES="$(dirname "$driver")" git apply "$FERRETDB_SQLITE_PATCH") ||
+    die "the SQLite driver patch does not apply to $FERRETDB_SQLITE_VERSION: $FERRETDB_SQLITE_PATCH"
+  (cd "$src" && go mod edit -replace "modernc.org/sqlite=$driver")
+}
+
 install_ferretdb() {
   if [ -x "$FERRETDB_BIN" ]; then return 0; fi
   command -v go >/dev/null || die "go is required to build FerretDB"
@@ -92,12 +114,15 @@ install_ferretdb() {
     (cd "$src" && GIT_CEILING_DIRECTORIES="$(dirname "$src")" git apply "$FERRETDB_PATCH") ||
       die "the FerretDB patch does not apply to $FERRETDB_VERSION: $FERRETDB_PATCH"
   fi
+  local driver="$CACHE_DIR/ferretdb/sqlite-$FERRETDB_BUILD"
+  rm -rf "$driver"
+  if [ -n "$FERRETDB_PATCH" ]; then patch_sqlite_driver "$src" "$driver"; fi
   # The version the store reports (buildInfo.ferretdbVersion) names the patch it was built with.
   echo "$FERRETDB_BUILD" >"$src/build/version/version.txt"
   mkdir -p "$(dirname "$FERRETDB_BIN")"
   (cd "$src" && GOFLAGS=-buildvcs=false go build -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb)
   mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"
-  rm -rf "$src"
+  rm -rf "$src" "$driver"
   log "FerretDB $FERRETDB_BUILD built at $FERRETDB_BIN ($((SECONDS - t0)) s)"
 }
 
