@@ -17,7 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
-import httpx
 from cpu import CpuMeter, Snapshot
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
@@ -268,14 +267,3 @@ def kit_http_app(core: Core, settings: BaseServiceSettings) -> tuple[Any, dict[s
                       routers=[router])
     token = mint_token(private, subject="bench", roles=["monitor"], org="org-bench")
     return app, {"Authorization": f"Bearer {token}"}
-
-
-async def bench_http_command(core: Core, settings: BaseServiceSettings, budget: Budget) -> Measurement:
-    """POST through a kit app: input guard, JWT verification, problem handlers and the event store."""
-    app, headers = kit_http_app(core, settings)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
-        async def post(_: int) -> None:
-            response = await client.post("/things", json={"region": "mopti", "occurred_on": "2024-03-02"},
-                                         headers=headers)
-            assert response.status_code == 201, response.text
-        return await measure(post, budget)

@@ -26,6 +26,7 @@ from report_text import (
     KIT_BEFORE_AFTER_2,
     KIT_BEFORE_AFTER_3,
     KIT_BEFORE_AFTER_4,
+    KIT_BEFORE_AFTER_5,
     NOTES,
     NOTIFY_TRIPS,
     PIPELINE_COSTS,
@@ -288,7 +289,8 @@ GENERATED = ("Growing stores", "Before and after the store change", "Where a com
              "Before and after: the kit's CPU per operation",
              "Before and after: the kit's CPU per operation, second round",
              "Before and after: the kit's CPU per operation, third round",
-             "Before and after: the kit's CPU per operation, fourth round", "Advocacy indicators: the read model",
+             "Before and after: the kit's CPU per operation, fourth round",
+             "Before and after: the kit's CPU per operation, fifth round", "Advocacy indicators: the read model",
              "Before and after the write path and listings", "Listings, query shape by query shape",
              "Choosing the local store",
              "Pipeline: the five services as processes", "Targets", "Which query shapes an index serves",
@@ -323,6 +325,10 @@ def main() -> None:
     profile = load("kit-profile-latest.json")
     if profile:
         lines += ["## Where a command's CPU goes", "", *profile_tables(profile), PROFILE]
+    kit_before_5 = load("kit-cpu-before-5.json")
+    if kit_before_5:
+        lines += ["## Before and after: the kit's CPU per operation, fifth round", "",
+                  *cpu_before_after(kit_before_5, results), KIT_BEFORE_AFTER_5]
     kit_before_4 = load("kit-cpu-before-4.json")
     if kit_before_4:
         lines += ["## Before and after: the kit's CPU per operation, fourth round", "",

@@ -264,12 +264,18 @@ this page's run. What changed:
 """
 
 PIPELINE_COSTS = """
-Before: main at `74853ae` (the previous round's merged code, its quiet run of 13:11, load 3.0-4.8);
-after: this round's code, a commit and its projection in one request and an audit entry and its head
-in one request, at load 2.4-5.5 with nothing else running (`bench/pipeline.py --rates 1,2,5,6,10,20
---count-trips`, 50k seeded). CPU per flow includes each process's per-second costs (polls, fetches,
-leases) spread over the flows completed in the stage, so it falls as the rate rises, and it moves with
-the run (the previous round's two runs of the same code differed by up to a third). Store round trips
+Before: main at `3cf9634` (the previous round's merged code, its run of 15:33); after: this round's
+store (no savepoints in a `bulkWrite`, prepared statements kept), at load 2.2-5.4 with nothing else
+running (`bench/pipeline.py --rates 1,2,5,6,10,20 --count-trips`, 50k seeded). CPU per flow includes each
+process's per-second costs (polls, fetches, leases) spread over the flows completed in the stage, so it
+falls as the rate rises, and it moves with the run. The store's CPU per flow: 118 -> 93 ms at 1 flow/s,
+110 -> 84 at 2, 97 -> 73 at 5, 74 -> 66 at 6; at 10 and 20 flows/s, where the processes queue for the two
+cores, 71 and 75 before, 77 and 73 now. The round trips did not change (the code did not): 124.4, 115.9
+and 105.8 per flow at 1, 2 and 5 flows/s. A run with the first store change only (`pipeline-20261205T220006Z.json`)
+gave 103, 91 and 77 ms.
+
+The round before it (`74853ae` -> `3cf9634`: a commit and its projection in one request, an audit entry
+and its head in one request), at load 2.4-5.5. Store round trips
 per flow over all processes: 146.5 -> 124.9 at 1 flow/s, 124.5 -> 106.2 at 5, 116.6 -> 95.6 at 10
 (the table's run; the run before it, the same code: 125.9, 104.8, 95.4); notify's worker, the busiest
 process, 61.5 -> 50.4, 54.2 -> 45.5 and 51.4 -> 39.6; intake's API 16.4 -> 11.4 at 5, casework's API
@@ -278,7 +284,7 @@ process, 61.5 -> 50.4, 54.2 -> 45.5 and 51.4 -> 39.6; intake's API 16.4 -> 11.4 
 changes (the commit's only, load 2.1-4.8) gave 131.9, 112.2 and 100.5 round trips per flow at 1, 5 and
 10 flows/s.
 
-The previous round (`b185c6c` -> `42f9ca5`: notify's worker, the lawyer's elements table, the relays'
+The round before that (`b185c6c` -> `42f9ca5`: notify's worker, the lawyer's elements table, the relays'
 unmarking done inside the store, one server span per request) took the store round trips per flow
 from 155.0 to 146.5 at 1 flow/s, 136.6 to 124.5 at 5 and 128.1 to 116.6 at 10, notify's worker from
 71.2 to 61.5, 66.6 to 54.2 and 62.1 to 51.4; its CPU per flow could not be told apart from before (two
@@ -359,6 +365,44 @@ what is left per commit is its unmarking (an update of the whole commit on Ferre
 The back-to-back profile above measures the relay's change under equal conditions.
 """
 
+KIT_BEFORE_AFTER_5 = """
+Before: main at the start of this round (`3cf9634`; its page's run of 16:07, load 0.9). After: this
+page's run. The table crosses two sessions on two machines, and this one's Python spends more CPU on the
+same unchanged code (the client side of a bare insert: 0.20-0.22 ms in the previous session's profile,
+0.27-0.29 in this one's), so its differences mix the machines; the ratios of each run and the
+side-by-side figures below are the comparison. Only the local store changed (the kit's code apart from
+a cheaper copy of a token's claims), and the HTTP bench now alternates its two sides:
+
+- **A `bulkWrite`'s shared transaction takes no savepoints** (store patch, item 10). A savepoint made
+  SQLite copy every page a write changed into a statement journal held in a fresh 64 KiB allocation,
+  mapped and unmapped every time (the driver's allocator): in the store's profile of HTTP commands,
+  the savepoints' statements and journal were a fifth of its CPU. The writes now run without them;
+  the first needs none (rolling the transaction back undoes exactly it), and when a later one fails,
+  nothing has been committed, so the transaction is dropped and the writes run again in a new one with a
+  savepoint each, which gives the outcome they had before (`test_store_bulk_write.py` counts those runs).
+  Store CPU per HTTP command, the two builds side by side (eight rounds of 500 in turn): 0.89 -> 0.67 ms.
+- **The SQLite driver keeps each connection's prepared statements** (item 12, a patch to
+  `modernc.org/sqlite` that `install.sh` applies): it parsed and planned the same few texts on every
+  call, 5 % of the store's CPU for a commit and its projection and 20 % for an indexed find. Side by
+  side: the HTTP command 0.65 -> 0.58 ms of store CPU, a commit's insert 0.40 -> 0.33, an `_id` update
+  0.87 -> 0.77, the relay's read of one pending commit 0.63 -> 0.53 and its unmarking 0.47 -> 0.33. The
+  kit's and the services' suites pass on it; `test_store_statements.py` covers what keeping a statement
+  could break (a table dropped and made again, an index made after a query, two cursors of one query, a
+  refused write and the next).
+- **The HTTP rows of `bench/run.py` alternate** (`bench/http_rounds.py`): the bare endpoint and the
+  command in four rounds each, in turn, summed; measured minutes apart, they gave the HTTP ratio at 50k
+  anywhere between 0.44 and 0.73 over five runs of one code. `bench/ab_http.py` keeps each round.
+- **Figures.** The HTTP command against the bare endpoint, `bench/ab_http.py` (six rounds of 400 each,
+  load below 1.6): medians of 0.65, 0.58 and 0.65 on CPU at 50k in three runs (rounds 0.55-0.71; 0.51
+  and 0.44-0.63 before), 0.62-0.65 empty. `bench/run.py`'s alternating rows: 0.63 and 0.60 at 50k, 0.58
+  and 0.60 empty (two runs; measured the old way, minutes apart, four runs of this round gave 0.47-0.64
+  at 50k). The commit and its projection's `bulkWrite`: 0.71 and 0.67 ms of store CPU (empty, 50k) ->
+  0.55 and 0.53 (`bench/kit_profile.py`). The pipeline's store CPU per flow: 118 -> 93 ms at 1 flow/s,
+  110 -> 84 at 2, 97 -> 73 at 5, the same round trips (124.4, 115.9, 105.8); at 10 and 20 flows/s, where
+  every process competes for the two cores, 71-75 before and 73-77 now, and the flows sustained did not
+  move (8.3 and 9.4 per second; 8.9 and 9.3 before).
+"""
+
 KIT_BEFORE_AFTER_4 = """
 Before: main at the start of this round (`74853ae`; its quiet run of 13:02, load average 1.6-3.4).
 After: this page's run. What changed:
@@ -415,26 +459,22 @@ relay; a relay pass is two (pending commits read from an index, then unmarked), 
 the relay no longer polls at 20 Hz (it doubles its wait up to `RELAY_IDLE_POLL_SECONDS`, 0.5 s, and a
 commit of its process wakes it).
 
-- **Kit and HTTP command against bare operations (CPU).** Five runs of this round's code, nothing else
-  running (load 0.6-3.7). The HTTP command at 50k is at the line: 0.44-0.73 of a bare FastAPI endpoint
-  doing one insert on CPU (median 0.54; 0.46-0.50 at the start of this round), and a median of 0.51
-  over six alternating rounds of `bench/ab_http.py` (0.44-0.63), since a command's commit and
-  projection are one request (the fourth round's section). In that run the command's cost rose over the
-  rounds (1.44 -> 2.04 ms of CPU empty) while the bare endpoint's did not; repeated with the bare
-  endpoint writing to the same database, to another one, or not at all (six rounds of 400 each), the
-  command showed no trend (1.30-2.03 ms, the highest rounds first in one case), nor alone over 5,000
-  requests (1.33-1.59 ms): the machine's noise at that timescale, as far as these runs tell. What is left of its cost beyond the bare endpoint's is the auth dependency (FastAPI's
-  dependency solving and the token cache), the commit document and the second write inside the store;
-  the kit's other middlewares (overload guard, input guard, metrics, `no-store`, server span) measured
-  0.05-0.1 ms together. The kit command with its polling relay costs 1.2-2.2 ms of CPU (process +
-  store) where a bare insert costs 0.46-0.86: 0.33-0.54 of a bare insert (0.38-0.60 wall), over the 0.3
-  line in all five runs (and at the stretch's 0.5 in one, on CPU empty and on wall time at both sizes). The command alone (no relay) is 0.86-0.89 ms; the stretch (0.5 with the relay)
-  would need most of the relay's share gone: per pass a read of the pending commits, which the store
-  decodes from JSON in Go to return them whole, the produce and the unmarking (which the store does in
-  SQLite). Publishing a process's own commits from memory would spare that read, but the relay must
-  publish an aggregate's versions in order whoever wrote them, which the read is what guarantees.
-- **Relay drain.** Store-bound, flat with the history's size: 0.45-0.73 ms of CPU per event in this
-  round's five runs, 0.40-0.44 in the previous round's (its path did not change; the spread is the
+- **Kit and HTTP command against bare operations (CPU).** The HTTP command holds at both sizes since
+  this round's store changes: in `bench/ab_http.py`'s alternating rounds (three runs, load below 1.6) its
+  median against a bare FastAPI endpoint doing one insert is 0.58-0.65 on CPU at 50k (every one of 18
+  rounds 0.55-0.71) and 0.62-0.65 empty, where it was 0.51 (rounds 0.44-0.63) at the start of the round;
+  `bench/run.py`, whose HTTP rows now alternate too, gives 0.63 and 0.60 at 50k and 0.58 and 0.60
+  empty in two runs. What is left of its cost beyond the bare
+  endpoint's: the commit's and projection's second write inside the store's `bulkWrite` (about 0.2 ms of
+  store CPU), the commit document and its hash, the auth dependency and the kit's middlewares (0.1-0.2 ms
+  together on this machine). The kit command with its polling relay: 0.36-0.56 of a bare insert on CPU
+  in this round's runs, over the 0.3 line in every run and at the stretch's 0.5 in some; the command alone
+  (no relay) is about 0.95 ms of CPU here, the relay's pass per commit (its read of the pending commits
+  and their unmarking, both cheaper by a fifth to a third with the statements kept) most of the rest.
+  Publishing a process's own commits from memory would spare the read, but the relay must publish an
+  aggregate's versions in order whoever wrote them, which the read is what guarantees.
+- **Relay drain.** Store-bound, flat with the history's size: 0.49-0.63 ms of CPU per event in this
+  round's runs, 0.45-0.73 in the previous round's five (its path did not change; the spread is the
   machine's), 0.54-0.55 before the store removed the pending mark itself and 1.07-1.09 before it wrote
   an update's documents together.
 - **Intake listing** (holds in the listings run; part 3). The local store used to walk its `_id_` index

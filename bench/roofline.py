@@ -6,7 +6,6 @@ import time
 import uuid
 from typing import Any
 
-import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from fastapi import FastAPI
 from pydantic import BaseModel
@@ -84,16 +83,3 @@ def bare_http_app(collection: AsyncCollection[Any]) -> FastAPI:
         return {"id": thing_id}
 
     return app
-
-
-async def bench_bare_http(collection: AsyncCollection[Any], n: int) -> Measurement:
-    """A bare FastAPI POST endpoint validating a body and doing one insert, in-process over ASGI."""
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bare_http_app(collection)),
-                                 base_url="http://bench") as client:
-        latencies, started = [], time.perf_counter()
-        for _ in range(n):
-            t0 = time.perf_counter()
-            response = await client.post("/things", json={"region": "mopti", "occurred_on": "2024-03-02"})
-            assert response.status_code == 201
-            latencies.append(time.perf_counter() - t0)
-        return latencies, time.perf_counter() - started

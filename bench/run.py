@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from casework.indexes import INDEXES as CASEWORK_INDEXES
 from cpu import CpuMeter, Snapshot
+from http_rounds import alternate
 from intake.indexes import INDEXES as INTAKE_INDEXES
 from listings import (
     Advocacy,
@@ -47,18 +48,19 @@ from paths import (
     Measurement,
     bench_command_path,
     bench_consumer_path,
-    bench_http_command,
     bench_relay_drain,
     forget_pending,
     kit_settings,
     seed_things,
 )
 from pymongo import AsyncMongoClient
-from roofline import bench_bare_consume, bench_bare_http, bench_bare_insert, bench_bare_produce
+from roofline import bench_bare_consume, bench_bare_insert, bench_bare_produce
 from servicekit.indexes import ensure_indexes
 from servicekit.service import build_core
 
 RESULTS = Path(__file__).resolve().parent / "results"
+# The HTTP command and the bare endpoint alternate (bench/http_rounds.py): the commands' count, in this many rounds.
+HTTP_ROUNDS = 4
 
 
 def summary(latencies_s: list[float], elapsed_s: float) -> dict[str, float]:
@@ -143,12 +145,10 @@ class Run:
         """Every measurement at the current tier."""
         r: dict[str, Any] = {"seeding": await self.grow(tier)}
         things, cpu = self.kit.db["things"], self.cpu
-        print(f"  tier {tier}: bare insert and bare HTTP...", flush=True)
+        print(f"  tier {tier}: bare insert...", flush=True)
         b = cpu.snapshot()
         r["bare_insert"] = self.costed(b, await bench_bare_insert(things, self.commands.count))
-        b = cpu.snapshot()
-        r["bare_http_insert"] = self.costed(b, await bench_bare_http(things, self.commands.count))
-        print(f"  tier {tier}: kit command, relay, consumer, HTTP command...", flush=True)
+        print(f"  tier {tier}: kit command, relay, consumer...", flush=True)
         stored, published, spent = await bench_command_path(self.kit, self.bootstrap, self.commands, cpu)
         r["kit_command_stored"], r["kit_command_published"] = summary(*stored) | spent, summary(*published)
         b = cpu.snapshot()
@@ -156,9 +156,12 @@ class Run:
                                                                       self.commands.seconds * 3))
         consumed, spent = await bench_consumer_path(self.kit, self.bootstrap, self.commands, cpu)
         r["kit_consume"] = summary(*consumed) | spent
-        b = cpu.snapshot()
-        r["kit_http_command"] = self.costed(b, await bench_http_command(self.kit, self.kit.settings,
-                                                                         self.commands))
+        print(f"  tier {tier}: HTTP command and bare HTTP endpoint, in alternating rounds...", flush=True)
+        bare, kit = await alternate(self.kit, things, cpu, rounds=HTTP_ROUNDS,
+                                    count=max(self.commands.count // HTTP_ROUNDS, 1))
+        for name, side in (("bare_http_insert", bare), ("kit_http_command", kit)):
+            latencies, seconds, spent = side.totals()
+            r[name] = summary(latencies, seconds) | spent
         await forget_pending(self.kit)  # no relay runs here: unmarked apart, as the bare endpoint publishes nothing
         print(f"  tier {tier}: listings...", flush=True)
         await self._listings(r)
