@@ -19,7 +19,7 @@ FERRETDB_PORT="${FERRETDB_PORT:-27117}"
 FERRETDB_DEBUG_PORT="${FERRETDB_DEBUG_PORT:-18088}"
 # The project's patch to FerretDB (its _id finds, replaces and deletes use the _id index; filters and
 # one-key sorts are pushed down to SQLite: see deploy/local/ferretdb/README.md). FERRETDB_PATCH= (empty)
-# builds FerretDB as released, to measure against. The build directory is named after the patch's
+# builds FerretDB as released, to measure against. The build directory is named after the patches'
 # hash, so a changed patch is rebuilt by the next install and an old binary is never reused.
 FERRETDB_PATCH="${FERRETDB_PATCH-$REDRESS_ROOT/deploy/local/ferretdb/$FERRETDB_VERSION-redress.patch}"
 # With it, a patch to the SQLite driver FerretDB builds with (its connections keep their prepared
