@@ -38,8 +38,9 @@ def per_request(r: dict[str, float], count: int) -> dict[str, float]:
 async def tier(core: Any, meter: CpuMeter, rounds: int, count: int) -> dict[str, Any]:
     bare, kit = await alternate(core, core.db["bare_http"], meter, rounds=rounds, count=count)
     await forget_pending(core)  # no relay here: the bare endpoint publishes nothing either
-    measured: list[dict[str, Any]] = [{"bare": per_request(b, count), "kit": per_request(k, count)} | ratios(b, k)
-                for b, k in zip(bare.rounds, kit.rounds, strict=True)]
+    measured: list[dict[str, Any]] = [
+        {"bare": per_request(b, count), "kit": per_request(k, count)} | ratios(b, k)
+        for b, k in zip(bare.rounds, kit.rounds, strict=True)]
     return {"rounds": measured, "load": round(os.getloadavg()[0], 1),
             "median_wall_ratio": statistics.median(r["wall_ratio"] for r in measured),
             "median_cpu_ratio": statistics.median(r["cpu_ratio"] for r in measured)}
