@@ -26,9 +26,10 @@ def shared_writes(database: str) -> float | None:
     return store_counter(COUNTER, db=database)
 
 
-def redone_writes(database: str) -> float:
-    """How many of this database's `bulkWrite`s the local store ran again with savepoints (none yet: 0)."""
-    return store_counter(REDONE, db=database) or 0.0
+def redone_writes(database: str) -> float | None:
+    """How many of this database's `bulkWrite`s the local store ran again with savepoints, or None when
+    its debug address is not on this machine."""
+    return store_counter(REDONE, db=database)
 
 
 @pytest.fixture
@@ -110,7 +111,7 @@ async def test_an_unordered_bulk_write_keeps_the_writes_around_a_failed_one(mong
     assert await database.commits.find_one({"_id": "before"}) == {"_id": "before"}
     assert await database.states.find_one({"_id": "dup"}) == {"_id": "dup"}, "the failed write left nothing"
     assert await database.events.find_one({"_id": "after"}) == {"_id": "after"}
-    if ferretdb:
+    if ferretdb and redone_writes(database.name) is not None:
         assert redone_writes(database.name) == 1
 
 
